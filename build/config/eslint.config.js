@@ -1,0 +1,114 @@
+// Lint rules, including the process boundaries from ARCHITECTURE.md: browser code (renderer/,
+// sync/client, sync/protocol) never imports Node or Electron; electron/ never imports React.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const nodeBuiltins = [
+  'assert',
+  'buffer',
+  'child_process',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'net',
+  'os',
+  'path',
+  'process',
+  'stream',
+  'tls',
+  'url',
+  'util',
+  'worker_threads',
+  'zlib',
+];
+const noNodeOrElectron = {
+  paths: [
+    ...nodeBuiltins.map((name) => ({
+      name,
+      message: 'Browser code must not import Node modules.',
+    })),
+    { name: 'electron', message: 'Browser code must not import Electron; use the KioskBridge.' },
+  ],
+  patterns: [
+    { group: ['node:*'], message: 'Browser code must not import Node modules.' },
+    {
+      group: [
+        '**/electron/main/**',
+        '**/electron/preload/**',
+        '**/electron/browser-shell/**',
+        '**/electron/devices/**',
+        '**/electron/launch/**',
+        '**/sync/server/**',
+      ],
+      message: 'Browser code may only use electron/bridge (the contract) and sync/protocol.',
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'tests/artifacts/', 'test-results/', '.kiosk-data/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['eslint.config.js'],
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
+    files: [
+      'renderer/**',
+      'sync/client/**',
+      'sync/protocol/**',
+      'electron/bridge/**',
+      'kiosk-config/**',
+    ],
+    rules: { 'no-restricted-imports': ['error', noNodeOrElectron] },
+  },
+  {
+    files: ['electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'react', message: 'electron/ never imports React.' },
+            { name: 'react-dom', message: 'electron/ never imports React.' },
+          ],
+          patterns: [
+            { group: ['**/renderer/**'], message: 'electron/ never imports the renderer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/bridge/**'],
+    rules: { 'no-restricted-imports': ['error', noNodeOrElectron] },
+  },
+  {
+    files: ['renderer/**/*.tsx', 'renderer/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
+  {
+    files: ['build/scripts/**', 'electron/launch/**', 'sync/server/main.ts', 'tests/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * The one map from bridge channel (`domain:verb`) to its request and response schemas. Both
+ * shells route with it and the renderer's clients are typed by it; nothing else defines a channel.
+ */
+export const kioskInfoSchema = z
+  .object({
+    kioskId: z.string(),
+    shell: z.enum(['electron', 'browser', 'simulated']),
+    appVersion: z.string(),
+    gatewayUrl: z.string().url(),
+    /** One-time token for the first contact with the gateway; absent once enrolled elsewhere. */
+    enrolmentToken: z.string().optional(),
+    simulatedDevices: z.array(z.enum(['printer', 'card-reader'])),
+  })
+  .strict();
+export type KioskInfo = z.infer<typeof kioskInfoSchema>;
+
+export const logEntrySchema = z
+  .object({
+    level: z.enum(['debug', 'info', 'warn', 'error']),
+    message: z.string().max(2000),
+  })
+  .strict();
+
+const noArgs = z.undefined();
+
+export const channels = {
+  'kiosk:info': { request: noArgs, response: kioskInfoSchema },
+  'config:get': {
+    request: noArgs,
+    // The renderer validates these with the kiosk-config schemas; the shell already did too.
+    response: z.object({ site: z.unknown(), catalogue: z.unknown() }).strict(),
+  },
+  'log:write': { request: logEntrySchema, response: z.undefined() },
+} as const;
+
+/** Events the shell pushes to the page. */
+export const events = {
+  'kiosk:notice': z.object({ message: z.string() }).strict(),
+} as const;
+
+export type ChannelName = keyof typeof channels;
+export type RequestOf<C extends ChannelName> = z.input<(typeof channels)[C]['request']>;
+export type ResponseOf<C extends ChannelName> = z.output<(typeof channels)[C]['response']>;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export function isChannelName(value: unknown): value is ChannelName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(channels, value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(events, value);
+}

@@ -1,0 +1,171 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import type { BridgeRouter } from '../bridge/router';
+import { contentSecurityPolicy } from './content-security-policy';
+
+const mimeTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+const callSchema = z.object({
+  id: z.number().int().nonnegative(),
+  channel: z.string().max(100),
+  request: z.unknown().optional(),
+});
+
+export interface BrowserShellHost {
+  url: string;
+  token: string;
+  server: Server;
+  /** Pushes an event to every connected page. */
+  emit(event: string, payload: unknown): void;
+  close(): Promise<void>;
+}
+
+export interface BrowserShellHostOptions {
+  rendererDir: string;
+  router: BridgeRouter;
+  port?: number;
+  /** Origins the page may call besides itself (the gateway), for the CSP. */
+  connectSources?: string[];
+  token?: string;
+}
+
+function sameToken(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * The browser shell's host: serves the built renderer on 127.0.0.1 and the bridge router over a
+ * WebSocket that only accepts connections carrying this launch's token from the same origin.
+ */
+export async function startBrowserShellHost(
+  options: BrowserShellHostOptions,
+): Promise<BrowserShellHost> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const root = path.resolve(options.rendererDir);
+  if (!existsSync(path.join(root, 'index.html'))) {
+    throw new Error(`renderer not built: ${path.join(root, 'index.html')} is missing`);
+  }
+  const csp = contentSecurityPolicy(options.connectSources ?? []);
+
+  const serveFile = (request: IncomingMessage, response: ServerResponse): void => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    let file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
+    if (!file.startsWith(root + path.sep) && file !== root) {
+      response.writeHead(403).end();
+      return;
+    }
+    if (!existsSync(file) || statSync(file).isDirectory()) {
+      // Single-page app: unknown paths get the shell; missing assets get 404.
+      if (path.extname(file)) {
+        response.writeHead(404).end();
+        return;
+      }
+      file = path.join(root, 'index.html');
+    }
+    const type = mimeTypes[path.extname(file)] ?? 'application/octet-stream';
+    const headers: Record<string, string> = {
+      'content-type': type,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control':
+        file.endsWith('index.html') || file.endsWith('sw.js')
+          ? 'no-cache'
+          : 'public, max-age=31536000, immutable',
+    };
+    if (type.startsWith('text/html')) headers['content-security-policy'] = csp;
+    response.writeHead(200, headers);
+    createReadStream(file).pipe(response);
+  };
+
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405).end();
+      return;
+    }
+    serveFile(request, response);
+  });
+  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const address = server.address() as AddressInfo;
+    const origin = request.headers.origin;
+    const allowedOrigins = [`http://127.0.0.1:${address.port}`, `http://localhost:${address.port}`];
+    const offered = url.searchParams.get('token') ?? '';
+    if (
+      url.pathname !== '/bridge' ||
+      !sameToken(offered, token) ||
+      !origin ||
+      !allowedOrigins.includes(origin)
+    ) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(String(data));
+        } catch {
+          raw = undefined;
+        }
+        const parsed = callSchema.safeParse(raw);
+        if (!parsed.success) {
+          // Answer the caller's id when there is one, so its promise does not hang.
+          const id = (raw as { id?: unknown } | undefined)?.id;
+          const reply = { ok: false, error: { code: 'bad-request', message: 'malformed call' } };
+          ws.send(JSON.stringify({ id: typeof id === 'number' ? id : -1, reply }));
+          return;
+        }
+        const call = parsed.data;
+        void options.router.handle(call.channel, call.request).then((reply) => {
+          ws.send(JSON.stringify({ id: call.id, reply }));
+        });
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    token,
+    server,
+    emit(event, payload) {
+      const message = JSON.stringify({ event, payload });
+      for (const ws of sockets) ws.send(message);
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * `npm start`: runs the kiosk on its embedded default. Starts the reference gateway on 127.0.0.1
+ * (SQLite under the data directory), builds and serves the renderer, and opens the kiosk in
+ * Electron when its binary is present, else in the browser shell (system Chromium or Chrome).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { buildGateway, hashToken } from '../../sync/server/app';
+import { openSqliteStore } from '../../sync/server/sqlite-store';
+import { createBridgeRouter } from '../bridge/router';
+import { startBrowserShellHost } from '../browser-shell/host';
+import { chromiumArgs, findChromium, superviseChromium } from '../browser-shell/chromium';
+import { createKioskServices } from '../services/kiosk-services';
+import { loadKioskConfig } from '../services/load-config';
+import { findElectronBinary } from './electron-binary';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const log = (message: string): void => console.log(`[service-point] ${message}`);
+
+function readOrCreateToken(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, token, { mode: 0o600 });
+  return token;
+}
+
+async function buildRenderer(): Promise<string> {
+  const outDir = path.join(repoRoot, 'dist', 'renderer');
+  if (process.env.SERVICE_POINT_SKIP_BUILD === '1' && existsSync(path.join(outDir, 'index.html'))) {
+    return outDir;
+  }
+  const { build } = await import('vite');
+  log('building the renderer…');
+  await build({ configFile: path.join(repoRoot, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  return outDir;
+}
+
+async function main(): Promise<void> {
+  const dataDir = path.resolve(
+    process.env.SERVICE_POINT_DATA_DIR ?? path.join(repoRoot, '.kiosk-data'),
+  );
+  mkdirSync(path.join(dataDir, 'gateway'), { recursive: true });
+  const config = loadKioskConfig({
+    siteFile: process.env.SERVICE_POINT_SITE
+      ? path.resolve(process.env.SERVICE_POINT_SITE)
+      : undefined,
+  });
+  const { kioskId } = config.site;
+  const enrolmentToken = readOrCreateToken(path.join(dataDir, 'enrolment-token'));
+
+  // The embedded reference gateway.
+  const store = openSqliteStore(path.join(dataDir, 'gateway', 'gateway.sqlite'));
+  await store.addEnrolmentToken(kioskId, hashToken(enrolmentToken));
+  const gateway = await buildGateway({ store });
+  const wantedPort = Number(new URL(config.site.gatewayUrl).port || 8787);
+  let gatewayUrl: string;
+  try {
+    gatewayUrl = await gateway.listen({ port: wantedPort, host: '127.0.0.1' });
+  } catch {
+    gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
+    log(`port ${wantedPort} is busy; the gateway uses ${gatewayUrl} instead`);
+  }
+  log(`gateway: ${gatewayUrl} (SQLite in ${path.join(dataDir, 'gateway')})`);
+
+  const rendererDir = await buildRenderer();
+  const electronBinary =
+    process.env.SERVICE_POINT_SHELL === 'browser' ? undefined : findElectronBinary();
+  const stopping: Array<() => Promise<void> | void> = [() => gateway.close(), () => store.close()];
+
+  if (electronBinary) {
+    const { bundleElectron } = await import('../../build/scripts/bundle-electron');
+    const mainFile = await bundleElectron();
+    log(`shell: electron (${electronBinary})`);
+    log('url: app://kiosk/');
+    const child = spawn(electronBinary, [mainFile], {
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        SERVICE_POINT_GATEWAY_URL: gatewayUrl,
+        SERVICE_POINT_ENROLMENT_TOKEN: enrolmentToken,
+        SERVICE_POINT_RENDERER_DIR: rendererDir,
+        SERVICE_POINT_DATA_DIR: dataDir,
+      },
+    });
+    child.on('exit', (code) => {
+      void Promise.all(stopping.map((stop) => stop())).then(() => process.exit(code ?? 0));
+    });
+    return;
+  }
+
+  const services = createKioskServices({
+    config,
+    shell: 'browser',
+    appVersion: process.env.npm_package_version ?? '0.0.0',
+    gatewayUrl,
+    enrolmentToken,
+    simulatedDevices: ['printer', 'card-reader'],
+    log: (level, message) => log(`page ${level}: ${message}`),
+  });
+  const host = await startBrowserShellHost({
+    rendererDir,
+    router: createBridgeRouter(services),
+    // A fixed port keeps the page's origin, and so its IndexedDB queue, the same across restarts.
+    port: Number(process.env.SERVICE_POINT_PORT ?? 4780),
+    connectSources: [gatewayUrl],
+  });
+  stopping.unshift(() => host.close());
+  const pageUrl = `${host.url}#bridge-token=${host.token}`;
+  log(`shell: browser`);
+  log(`url: ${host.url}`);
+
+  const chromium = findChromium();
+  const hasDisplay =
+    process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  if (!chromium) {
+    log('no Chromium or Chrome found: install it (Debian/Ubuntu: sudo apt-get install chromium)');
+    log(`or open this address in a browser on this machine: ${pageUrl}`);
+  } else if (!hasDisplay) {
+    log(
+      'no display found (DISPLAY is not set): run under a desktop session or `xvfb-run npm start`',
+    );
+    log(`or open this address in a browser on this machine: ${pageUrl}`);
+  } else {
+    const args = chromiumArgs({
+      url: pageUrl,
+      userDataDir: path.join(dataDir, 'chromium-profile'),
+      kiosk: process.env.SERVICE_POINT_WINDOWED !== '1',
+      runningAsRoot: process.getuid?.() === 0,
+    });
+    const browser = superviseChromium(chromium, args, { log });
+    stopping.unshift(() => browser.stop());
+    log(`browser: ${chromium} --kiosk --app=${host.url}`);
+  }
+
+  const shutdown = (): void => {
+    log('stopping');
+    void Promise.all(stopping.map((stop) => stop())).then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(`[service-point] cannot start: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,12 @@
+// The embedded default configuration, bundled into the renderer and read by the shells.
+import demoSite from './sites/demo.json';
+import services from './catalogue/services.json';
+import en from './translations/en.json';
+import es from './translations/es.json';
+
+export const embeddedSite: unknown = demoSite;
+export const embeddedCatalogue: unknown = services;
+
+/** UI messages (ICU MessageFormat) per language; English is the reference key set. */
+export const translations = { en, es } as const;
+export type MessageKey = keyof typeof en;

@@ -1,0 +1,38 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { startKioskRuntime } from './app/kiosk-runtime';
+import { createTranslator } from './i18n/translator';
+import { connectKioskBridge } from './platform/kiosk-bridge';
+import './styles.css';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('#root is missing');
+const root = createRoot(container);
+
+function OutOfService({ detail }: { detail: string }) {
+  const tr = createTranslator('en');
+  const es = createTranslator('es');
+  return (
+    <main className="screen out-of-service" data-screen="out-of-service">
+      <h1>{tr.t('error.config')}</h1>
+      <p lang="es">{es.t('error.config')}</p>
+      <p className="detail">{detail}</p>
+    </main>
+  );
+}
+
+startKioskRuntime(connectKioskBridge()).then(
+  (runtime) => {
+    root.render(
+      <StrictMode>
+        <App runtime={runtime} />
+      </StrictMode>,
+    );
+    document.body.dataset.ready = 'true';
+  },
+  (error: unknown) => {
+    root.render(<OutOfService detail={error instanceof Error ? error.message : String(error)} />);
+    document.body.dataset.ready = 'error';
+  },
+);

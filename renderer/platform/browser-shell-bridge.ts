@@ -1,0 +1,100 @@
+import { BridgeError } from '../../electron/bridge/kiosk-bridge';
+import type { BridgeReply, KioskBridge } from '../../electron/bridge/kiosk-bridge';
+import { isEventName } from '../../electron/bridge/channels';
+
+const TOKEN_KEY = 'service-point:bridge-token';
+
+/**
+ * The launch token arrives in the URL fragment (never sent to a server or logged); it is moved
+ * to sessionStorage so a reload keeps it, and removed from the address.
+ */
+export function takeBridgeToken(): string | undefined {
+  const match = /(?:^#|&)bridge-token=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (match?.[1]) {
+    sessionStorage.setItem(TOKEN_KEY, match[1]);
+    history.replaceState(null, '', location.pathname + location.search);
+    return match[1];
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+/** KioskBridge over the browser shell's token-guarded WebSocket; reconnects if it drops. */
+export function createBrowserShellBridge(token: string): KioskBridge {
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<string, Set<(payload: never) => void>>();
+  let nextId = 1;
+  let socket: WebSocket | undefined;
+  let opened: Promise<WebSocket> | undefined;
+
+  const connect = (): Promise<WebSocket> => {
+    if (opened) return opened;
+    opened = new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(`ws://${location.host}/bridge?token=${encodeURIComponent(token)}`);
+      ws.addEventListener('open', () => {
+        socket = ws;
+        resolve(ws);
+      });
+      ws.addEventListener('error', () =>
+        reject(new BridgeError('unavailable', 'bridge connection failed')),
+      );
+      ws.addEventListener('close', () => {
+        socket = undefined;
+        opened = undefined;
+        for (const [id, call] of pending) {
+          call.reject(new BridgeError('unavailable', 'bridge connection closed'));
+          pending.delete(id);
+        }
+      });
+      ws.addEventListener('message', (message) => {
+        let data: unknown;
+        try {
+          data = JSON.parse(String(message.data));
+        } catch {
+          return;
+        }
+        if (typeof data !== 'object' || data === null) return;
+        const record = data as {
+          id?: unknown;
+          reply?: BridgeReply;
+          event?: unknown;
+          payload?: unknown;
+        };
+        if (typeof record.id === 'number' && record.reply) {
+          const call = pending.get(record.id);
+          if (!call) return;
+          pending.delete(record.id);
+          if (record.reply.ok) call.resolve(record.reply.value);
+          else call.reject(new BridgeError(record.reply.error.code, record.reply.error.message));
+        } else if (typeof record.event === 'string') {
+          for (const listener of listeners.get(record.event) ?? [])
+            listener(record.payload as never);
+        }
+      });
+    });
+    opened.catch(() => {
+      opened = undefined;
+    });
+    return opened;
+  };
+
+  return {
+    async invoke(channel, ...request) {
+      const ws = socket ?? (await connect());
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+        ws.send(JSON.stringify({ id, channel, request: request[0] }));
+      });
+    },
+    on(event, listener) {
+      if (!isEventName(event)) throw new BridgeError('unknown-channel', `no event ${event}`);
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (payload: never) => void);
+      listeners.set(event, set);
+      void connect().catch(() => undefined);
+      return () => set.delete(listener as (payload: never) => void);
+    },
+  } satisfies KioskBridge;
+}

@@ -1,0 +1,42 @@
+import { embeddedCatalogue, embeddedSite } from '../../kiosk-config';
+import { parseSiteConfig } from '../../kiosk-config/load';
+import { createBridgeRouter } from '../../electron/bridge/router';
+import { BridgeError } from '../../electron/bridge/kiosk-bridge';
+import type { KioskBridge } from '../../electron/bridge/kiosk-bridge';
+
+/**
+ * The simulated shell: the same router and channel schemas, answered in the page from the
+ * embedded config. Used for demos in a plain browser and for renderer unit tests.
+ */
+export function createSimulatedBridge(
+  overrides: { gatewayUrl?: string; enrolmentToken?: string } = {},
+): KioskBridge {
+  const site = parseSiteConfig(embeddedSite);
+  if (!site.ok) throw new Error(site.error);
+  const gatewayUrl = overrides.gatewayUrl ?? site.value.gatewayUrl;
+  const router = createBridgeRouter({
+    'kiosk:info': async () => ({
+      kioskId: site.value.kioskId,
+      shell: 'simulated',
+      appVersion: 'simulated',
+      gatewayUrl,
+      enrolmentToken: overrides.enrolmentToken,
+      simulatedDevices: ['printer', 'card-reader'],
+    }),
+    'config:get': async () => ({
+      site: { ...site.value, gatewayUrl },
+      catalogue: embeddedCatalogue,
+    }),
+    'log:write': async () => undefined,
+  });
+  return {
+    async invoke(channel, ...request) {
+      const reply = await router.handle(channel, request[0]);
+      if (!reply.ok) throw new BridgeError(reply.error.code, reply.error.message);
+      return reply.value as never;
+    },
+    on() {
+      return () => undefined;
+    },
+  } satisfies KioskBridge;
+}

@@ -1,0 +1,24 @@
+/**
+ * Receipt reference numbers: 8 random Crockford base-32 characters and a check character,
+ * grouped for reading aloud (`7K3M-Q9XD-4`). No I, L, O or U, so nothing is misread.
+ */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function checkCharacter(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < body.length; i += 1) sum += ALPHABET.indexOf(body[i] ?? '0') * (i + 1);
+  return ALPHABET[sum % 31] ?? '0';
+}
+
+export function newReferenceNumber(random: (bytes: Uint8Array) => void): string {
+  const bytes = new Uint8Array(8);
+  random(bytes);
+  const body = Array.from(bytes, (b) => ALPHABET[b % 32]).join('');
+  return `${body.slice(0, 4)}-${body.slice(4, 8)}-${checkCharacter(body)}`;
+}
+
+export function isValidReferenceNumber(text: string): boolean {
+  const match = /^([0-9A-HJKMNP-TV-Z]{4})-([0-9A-HJKMNP-TV-Z]{4})-([0-9A-HJKMNP-TV-Z])$/.exec(text);
+  if (!match) return false;
+  return checkCharacter(`${match[1]}${match[2]}`) === match[3];
+}

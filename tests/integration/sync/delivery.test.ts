@@ -1,0 +1,110 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openKioskDatabase } from '../../../sync/client/db';
+import type { KioskDatabase } from '../../../sync/client/db';
+import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
+import { commitTransaction } from '../../../sync/client/commit';
+import type { TransactionInput } from '../../../sync/client/commit';
+import { SyncEngine } from '../../../sync/client/engine';
+import { startInProcessGateway } from '../../support/gateway-harness';
+import type { InProcessGateway } from '../../support/gateway-harness';
+
+const kioskId = 'test-kiosk-01';
+const token = 'one-time-token-123';
+
+const input: TransactionInput = {
+  serviceId: 'birth-certificate-replacement',
+  catalogueVersion: '2026.11.1',
+  channel: 'self-service',
+  language: 'en',
+  fee: { amountMinor: 1000, currency: 'BZD' },
+  fields: { fullName: 'Ana Pérez', dateOfBirth: '1990-04-01', district: 'cayo' },
+};
+
+describe('delivery to the real gateway', () => {
+  let gateway: InProcessGateway;
+  let db: KioskDatabase;
+
+  beforeEach(async () => {
+    gateway = await startInProcessGateway([{ kioskId, token }]);
+    db = openKioskDatabase(`${kioskId}-${crypto.randomUUID()}`);
+  });
+
+  afterEach(async () => {
+    db.close();
+    await gateway.close();
+  });
+
+  it('delivers committed transactions once and marks them delivered', async () => {
+    const keys = await loadOrCreateDeviceKey(db);
+    const deps = { db, kioskId, keys };
+    const committed = [];
+    for (let i = 0; i < 3; i += 1) committed.push(await commitTransaction(deps, input));
+    expect(committed.map((c) => c.seq)).toEqual([1, 2, 3]);
+
+    const engine = new SyncEngine({
+      db,
+      kioskId,
+      keys,
+      gatewayUrl: gateway.url,
+      enrolmentToken: token,
+    });
+    await engine.trigger();
+    const rows = await db.outbox.orderBy('seq').toArray();
+    expect(rows.map((r) => r.state)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 3, awaiting: 0 });
+    expect((await gateway.store.getKiosk(kioskId))?.head.seq).toBe(3);
+
+    // Replaying the same records yields duplicates, never a second row.
+    await db.outbox.toCollection().modify({ state: 'queued' });
+    await engine.trigger();
+    expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 3, awaiting: 0 });
+    expect((await db.outbox.toArray()).every((r) => r.state === 'delivered')).toBe(true);
+    expect(await gateway.store.listTamperAlerts(kioskId)).toEqual([]);
+    engine.stop();
+  });
+
+  it('keeps transactions queued while the gateway is unreachable', async () => {
+    const keys = await loadOrCreateDeviceKey(db);
+    await commitTransaction({ db, kioskId, keys }, input);
+    const engine = new SyncEngine({
+      db,
+      kioskId,
+      keys,
+      gatewayUrl: 'http://127.0.0.1:9', // discard port: nothing listens
+      enrolmentToken: token,
+      random: () => 0.5,
+    });
+    await engine.trigger();
+    expect(engine.status.link).toBe('offline');
+    expect(engine.status.state).toBe('waiting');
+    expect((await db.outbox.toArray()).map((r) => r.state)).toEqual(['queued']);
+    engine.stop();
+  });
+
+  it('flags a record whose content was altered after signing', async () => {
+    const keys = await loadOrCreateDeviceKey(db);
+    const tx = await commitTransaction({ db, kioskId, keys }, input);
+    await db.outbox.update(tx.seq, {
+      record: {
+        ...tx.record,
+        body: { ...tx.record.body, fee: { amountMinor: 1, currency: 'BZD' } },
+      },
+    });
+    const engine = new SyncEngine({
+      db,
+      kioskId,
+      keys,
+      gatewayUrl: gateway.url,
+      enrolmentToken: token,
+    });
+    await engine.trigger();
+    const row = await db.outbox.get(tx.seq);
+    expect(row?.state).toBe('rejected');
+    expect(row?.rejectReason).toBe('hash-mismatch');
+    expect((await gateway.store.listTamperAlerts(kioskId)).map((a) => a.kind)).toEqual([
+      'hash-mismatch',
+    ]);
+    engine.stop();
+  });
+});
