@@ -79,6 +79,7 @@ export default tseslint.config(
       'electron/bridge/**',
       'kiosk-config/**',
     ],
+    ignores: ['renderer/vite.config.ts'],
     rules: { 'no-restricted-imports': ['error', noNodeOrElectron] },
   },
   {
