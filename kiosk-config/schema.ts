@@ -67,10 +67,30 @@ export const moneySchema = z
   .strict();
 export type Money = z.infer<typeof moneySchema>;
 
+/** Icons the kiosk draws itself (inline SVG), so no service depends on an emoji font. */
+export const serviceIconNames = [
+  'certificate',
+  'car',
+  'money',
+  'passport',
+  'id-card',
+  'family',
+  'school',
+  'building',
+  'livestock',
+  'briefcase',
+  'land',
+  'search',
+  'message',
+  'shield',
+] as const;
+export const serviceIconSchema = z.enum(serviceIconNames);
+export type ServiceIconName = z.infer<typeof serviceIconSchema>;
+
 export const serviceSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case kebab-case'),
-    icon: z.string().min(1).max(8),
+    icon: serviceIconSchema,
     category: z.string().min(1),
     title: localizedTextSchema,
     description: localizedTextSchema,

@@ -26,6 +26,22 @@ export const logEntrySchema = z
 
 const noArgs = z.undefined();
 
+/** `operator:exit`: the only way out of kiosk mode; the shell checks the PIN (scrypt, lock-out). */
+export const operatorExitRequestSchema = z
+  .object({ pin: z.string().regex(/^\d{6,12}$/, 'must be 6 to 12 digits') })
+  .strict();
+export const operatorExitResponseSchema = z.discriminatedUnion('result', [
+  z.object({ result: z.literal('exiting') }).strict(),
+  z.object({ result: z.literal('wrong-pin'), attemptsLeft: z.number().int().min(0) }).strict(),
+  z.object({ result: z.literal('locked'), retryAfterSeconds: z.number().int().min(0) }).strict(),
+  /** No PIN is configured on this kiosk, or this shell cannot leave kiosk mode. */
+  z.object({ result: z.literal('disabled') }).strict(),
+]);
+export type OperatorExitResult = z.infer<typeof operatorExitResponseSchema>;
+
+/** `session:state`: the page tells the shell whether a citizen session is open (no restarts then). */
+export const sessionStateSchema = z.object({ active: z.boolean() }).strict();
+
 export const channels = {
   'kiosk:info': { request: noArgs, response: kioskInfoSchema },
   'config:get': {
@@ -34,6 +50,8 @@ export const channels = {
     response: z.object({ site: z.unknown(), catalogue: z.unknown() }).strict(),
   },
   'log:write': { request: logEntrySchema, response: z.undefined() },
+  'operator:exit': { request: operatorExitRequestSchema, response: operatorExitResponseSchema },
+  'session:state': { request: sessionStateSchema, response: z.undefined() },
 } as const;
 
 /** Events the shell pushes to the page. */

@@ -31,5 +31,9 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
     'log:write': async ({ level, message }) => {
       options.log?.(level, message);
     },
+    // The Electron shell replaces these two with its operator-exit and maintenance services; the
+    // browser shell cannot leave Chromium's kiosk mode from the page, so it says so.
+    'operator:exit': async () => ({ result: 'disabled' }),
+    'session:state': async () => undefined,
   };
 }

@@ -1,3 +1,4 @@
+import { ServiceIcon } from '../components/ServiceIcon';
 import { useEffect, useState } from 'react';
 import type { ServiceDefinition } from '../../kiosk-config/schema';
 import { observeDelivery } from '../../sync/client/status';
@@ -41,7 +42,7 @@ export function ReceiptScreen({
     <main className="screen receipt" data-screen="receipt">
       <h1>{tr.t('receipt.title')}</h1>
       <p className="receipt-service">
-        <span aria-hidden="true">{service.icon} </span>
+        <ServiceIcon name={service.icon} size={40} />
         {tr.text(service.title)}
       </p>
       <div className="reference">

@@ -1,3 +1,4 @@
+import { ServiceIcon } from '../components/ServiceIcon';
 import { useState } from 'react';
 import type { ServiceDefinition } from '../../kiosk-config/schema';
 import type { Translator } from '../i18n/translator';
@@ -38,7 +39,7 @@ export function ReviewScreen({ tr, service, answers, onChange, onSubmit }: Revie
     <main className="screen" data-screen="review">
       <h1>{tr.t('review.title')}</h1>
       <h2>
-        <span aria-hidden="true">{service.icon} </span>
+        <ServiceIcon name={service.icon} size={40} />
         {tr.text(service.title)}
       </h2>
       <dl className="review-list">

@@ -1,3 +1,4 @@
+import { ServiceIcon } from '../components/ServiceIcon';
 import type { Catalogue } from '../../kiosk-config/schema';
 import type { Translator } from '../i18n/translator';
 
@@ -22,8 +23,8 @@ export function ServicesScreen({
               data-service={service.id}
               onClick={() => onChoose(service.id)}
             >
-              <span className="service-icon" aria-hidden="true">
-                {service.icon}
+              <span className="service-icon">
+                <ServiceIcon name={service.icon} />
               </span>
               <span className="service-title">{tr.text(service.title)}</span>
               <span className="service-description">{tr.text(service.description)}</span>

@@ -20,8 +20,16 @@ export const transactionBodySchema = z
     channel: z.enum(['self-service', 'assisted']),
     language: z.string().min(2).max(8),
     fee: moneyWireSchema,
-    /** Field values keyed by field id; values are strings exactly as the citizen confirmed them. */
+    /**
+     * Non-personal field values keyed by field id, exactly as the citizen confirmed them.
+     * Personal fields never appear here (see `personal`).
+     */
     fields: z.record(z.string().max(100), z.string().max(20_000)),
+    /** Which fields were personal, and the salted digest of their values (personal-fields.ts). */
+    personal: z
+      .object({ fieldIds: z.array(z.string().max(100)).min(1).max(200), digest: hex64 })
+      .strict()
+      .optional(),
   })
   .strict();
 export type TransactionBody = z.infer<typeof transactionBodySchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chainRecordSchema } from './records';
+import { ecPublicJwkSchema, sealedBoxSchema } from './sealed-box';
 
 /** Wire types of sync protocol v1. Both ends parse what they receive with these schemas. */
 export const PROTOCOL_VERSION = 1;
@@ -23,10 +24,16 @@ export type ChainHead = z.infer<typeof chainHeadSchema>;
 
 export const enrolReplySchema = z.object({ kioskId: z.string(), head: chainHeadSchema }).strict();
 
+/** One chain record and, when it has personal fields, their values sealed to the gateway. */
+export const batchItemSchema = z
+  .object({ record: chainRecordSchema, personal: sealedBoxSchema.optional() })
+  .strict();
+export type BatchItem = z.infer<typeof batchItemSchema>;
+
 export const batchRequestSchema = z
   .object({
     batchId: z.string().uuid(),
-    items: z.array(chainRecordSchema).min(1).max(5000),
+    items: z.array(batchItemSchema).min(1).max(5000),
   })
   .strict();
 export type BatchRequest = z.infer<typeof batchRequestSchema>;
@@ -48,5 +55,55 @@ export const batchReplySchema = z
   .object({ results: z.array(itemResultSchema), head: chainHeadSchema })
   .strict();
 export type BatchReply = z.infer<typeof batchReplySchema>;
+
+/** `GET /v1/kiosks/{kioskId}/config`: what the gateway tells a kiosk; served with an ETag. */
+export const kioskConfigReplySchema = z
+  .object({
+    kioskId: z.string(),
+    protocol: z.number().int(),
+    /** The key personal fields are sealed to (sealed-box.ts). */
+    gatewayKey: ecPublicJwkSchema,
+    site: z.unknown(),
+    catalogue: z.unknown(),
+    roster: z.array(z.unknown()),
+  })
+  .strict();
+export type KioskConfigReply = z.infer<typeof kioskConfigReplySchema>;
+
+export const applicationStateSchema = z.enum(['received', 'unknown']);
+export const statusReplySchema = z
+  .object({
+    statuses: z.array(
+      z
+        .object({
+          ref: z.string(),
+          state: applicationStateSchema,
+          serviceId: z.string().optional(),
+          receivedAt: z.string().optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export type StatusReply = z.infer<typeof statusReplySchema>;
+export const MAX_STATUS_REFS = 50;
+
+export const heartbeatRequestSchema = z
+  .object({
+    sentAt: z.string().datetime({ offset: true }),
+    queueDepth: z.number().int().min(0),
+    oldestQueuedAt: z.number().int().nullable(),
+    rejected: z.number().int().min(0),
+    deadLetters: z.number().int().min(0),
+    lastDeliveryAt: z.number().int().nullable(),
+    appVersion: z.string().max(64),
+    counters: z.record(z.string().max(100), z.number().int().min(0)).optional(),
+  })
+  .strict();
+export type HeartbeatRequest = z.infer<typeof heartbeatRequestSchema>;
+
+export const heartbeatReplySchema = z
+  .object({ ok: z.literal(true), head: chainHeadSchema })
+  .strict();
 
 export const errorReplySchema = z.object({ error: z.string(), message: z.string() });

@@ -1,0 +1,102 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test as base } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import type { FastifyInstance } from 'fastify';
+import { buildGateway, hashToken } from '../../sync/server/app';
+import { openSqliteStore } from '../../sync/server/sqlite-store';
+import type { GatewayStore } from '../../sync/server/store';
+import { createBridgeRouter } from '../../electron/bridge/router';
+import { startBrowserShellHost } from '../../electron/browser-shell/host';
+import type { BrowserShellHost } from '../../electron/browser-shell/host';
+import { createKioskServices } from '../../electron/services/kiosk-services';
+import { loadKioskConfig } from '../../electron/services/load-config';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+export const artifactsDir = path.join(root, 'tests', 'artifacts');
+export const rendererDir = path.join(root, 'dist', 'renderer');
+
+/** The embedded gateway on a port that stays the same across stop/start, like a real link. */
+export class GatewayProcess {
+  store: GatewayStore | undefined;
+  app: FastifyInstance | undefined;
+  port = 0;
+  constructor(
+    readonly dataDir: string,
+    readonly kioskId: string,
+    readonly token: string,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.store = openSqliteStore(path.join(this.dataDir, 'gateway.sqlite'));
+    await this.store.addEnrolmentToken(this.kioskId, hashToken(this.token));
+    this.app = await buildGateway({ store: this.store });
+    await this.app.listen({ port: this.port, host: '127.0.0.1' });
+    const address = this.app.server.address();
+    if (address && typeof address === 'object') this.port = address.port;
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+    await this.store?.close();
+    this.app = undefined;
+    this.store = undefined;
+  }
+}
+
+export interface KioskStack {
+  gateway: GatewayProcess;
+  host: BrowserShellHost;
+  pageUrl: string;
+  /** Opens the kiosk page and waits until it has started. */
+  open(page: Page): Promise<void>;
+}
+
+export const test = base.extend<{ kiosk: KioskStack }>({
+  kiosk: async ({}, use) => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-e2e-'));
+    const config = loadKioskConfig();
+    const gateway = new GatewayProcess(dataDir, config.site.kioskId, 'e2e-enrolment-token');
+    await gateway.start();
+    const services = createKioskServices({
+      config,
+      shell: 'browser',
+      appVersion: 'e2e',
+      gatewayUrl: gateway.url,
+      enrolmentToken: gateway.token,
+      simulatedDevices: ['printer', 'card-reader'],
+    });
+    const host = await startBrowserShellHost({
+      rendererDir,
+      router: createBridgeRouter(services),
+      connectSources: [gateway.url],
+    });
+    const pageUrl = `${host.url}#bridge-token=${host.token}`;
+    await use({
+      gateway,
+      host,
+      pageUrl,
+      async open(page) {
+        await page.goto(pageUrl);
+        await page.waitForFunction(() => document.body.dataset.ready === 'true');
+      },
+    });
+    await host.close();
+    await gateway.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = path.join(artifactsDir, 'screens');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+}
+
+export { expect } from '@playwright/test';
