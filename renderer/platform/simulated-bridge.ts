@@ -28,6 +28,9 @@ export function createSimulatedBridge(
       catalogue: embeddedCatalogue,
     }),
     'log:write': async () => undefined,
+    // A page in a plain browser has no kiosk mode to leave and no shell that restarts.
+    'operator:exit': async () => ({ result: 'disabled' }),
+    'session:state': async () => undefined,
   });
   return {
     async invoke(channel, ...request) {
