@@ -15,6 +15,10 @@ export async function bundleElectron(): Promise<string> {
     target: 'node20',
     external: ['electron', 'node-hid', 'better-sqlite3', 'electron-updater'],
     logLevel: 'warning' as const,
+    // Shared Node modules find their files with import.meta.url (e.g. load-config's kiosk-config
+    // directory); CommonJS has no import.meta, so give it the bundle's own file URL.
+    banner: { js: "const __bundleFileUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__bundleFileUrl' },
   };
   await build({
     ...common,

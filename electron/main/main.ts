@@ -1,42 +1,221 @@
 /**
- * Electron entry (bundled to dist/electron/main.cjs). Lifecycle, the kiosk window and the
- * bridge's IPC endpoint. The renderer is served from the privileged app:// scheme.
+ * Electron entry (bundled to dist/electron/main.cjs). Lifecycle, the kiosk window, the lockdown,
+ * the watchdog, maintenance and updates, and the bridge's IPC endpoint. The renderer is served
+ * from the privileged app:// scheme. Every service is created once here with its dependencies.
  */
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, protocol } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  powerSaveBlocker,
+  protocol,
+  safeStorage,
+  session,
+} from 'electron';
 import { createBridgeRouter } from '../bridge/router';
+import { contentSecurityPolicy } from '../browser-shell/content-security-policy';
 import { createKioskServices } from '../services/kiosk-services';
 import { loadKioskConfig } from '../services/load-config';
-import { registerAppProtocol, registerAppScheme, APP_ORIGIN } from './app-protocol';
-import { kioskWindowOptions } from './window-options';
+import type { LoadedConfig } from '../services/load-config';
+import { APP_ENTRY_URL, APP_ORIGIN } from './app-origin';
+import { registerAppProtocol, registerAppScheme } from './app-protocol';
 import { installBridgeEndpoint } from './bridge-endpoint';
+import { systemClock } from './clock';
+import type { Clock } from './clock';
+import { createFileLogger } from './logger';
+import type { ShellLogger } from './logger';
+import { LockdownService } from './lockdown';
+import { MaintenanceService } from './maintenance';
+import { OperatorExitService } from './operator-exit';
+import { OUT_OF_SERVICE_PATH } from './out-of-service-page';
+import { SafeStorageCustody } from './safe-storage-custody';
+import { loadShellConfig } from './shell-config';
+import { UpdateService } from './update-service';
+import type { Updater } from './update-service';
+import { WatchdogService } from './watchdog';
+import { kioskWindowOptions } from './window-options';
 
-export function startKiosk(env: NodeJS.ProcessEnv = process.env): void {
+/**
+ * Exit status of an operator exit. The systemd unit restarts the kiosk after any other exit
+ * (`RestartPreventExitStatus=77`), so only the PIN takes the terminal out of kiosk mode.
+ */
+export const OPERATOR_EXIT_CODE = 77;
+
+export interface KioskMainOptions {
+  clock?: Clock;
+  logger?: ShellLogger;
+  /** electron-updater's autoUpdater, loaded lazily: it reads the app's files when imported. */
+  loadUpdater?: () => Promise<Updater>;
+  loadConfig?: () => LoadedConfig;
+}
+
+export interface KioskShell {
+  window: BrowserWindow;
+  lockdown: LockdownService;
+  watchdog: WatchdogService;
+  maintenance: MaintenanceService;
+  operatorExit: OperatorExitService;
+  custody: SafeStorageCustody;
+  updates: Promise<UpdateService | undefined>;
+}
+
+const defaultUpdaterLoader = async (): Promise<Updater> =>
+  (await import('electron-updater')).autoUpdater as unknown as Updater;
+
+/** Starts the kiosk; resolves with its services once the window exists (undefined: not started). */
+export function startKiosk(
+  env: NodeJS.ProcessEnv = process.env,
+  options: KioskMainOptions = {},
+): Promise<KioskShell | undefined> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
-    return;
+    return Promise.resolve(undefined);
   }
+  const clock = options.clock ?? systemClock;
+  const dataDir = path.resolve(env.SERVICE_POINT_DATA_DIR ?? app.getPath('userData'));
+  const logger = options.logger ?? createFileLogger(path.join(dataDir, 'logs', 'shell.log'));
   registerAppScheme(protocol);
   Menu.setApplicationMenu(null);
+  // Pinch and overscroll gestures zoom or navigate back; a kiosk page does neither.
+  app.commandLine.appendSwitch('disable-pinch');
+  app.commandLine.appendSwitch('overscroll-history-navigation', '0');
 
-  void app.whenReady().then(() => {
+  let window: BrowserWindow | undefined;
+  app.on('second-instance', () => {
+    logger.log('warn', 'app.second-instance');
+    window?.focus();
+  });
+  app.on('window-all-closed', () => {
+    // The kiosk window never closes on purpose; exit non-zero so the service manager restarts us.
+    logger.log('error', 'app.window-closed');
+    app.exit(1);
+  });
+  process.on('uncaughtException', (error) => {
+    logger.log('error', 'app.uncaught-exception', { message: error.message });
+  });
+
+  return app.whenReady().then(async () => {
+    logger.log('info', 'app.ready', { version: app.getVersion() });
+    const shellConfigFile = env.SERVICE_POINT_SHELL_CONFIG ?? path.join(dataDir, 'shell.json');
+    const shellConfig = loadShellConfig(shellConfigFile);
+    if (!shellConfig.ok) logger.log('error', 'shell-config.invalid', { error: shellConfig.error });
+    const { config: shell } = shellConfig;
+
+    let config: LoadedConfig | undefined;
+    try {
+      config = (options.loadConfig ?? loadKioskConfig)();
+    } catch (error) {
+      logger.log('error', 'config.invalid', { message: (error as Error).message });
+    }
+    const gatewayUrl = env.SERVICE_POINT_GATEWAY_URL ?? config?.site.gatewayUrl;
+    const csp = contentSecurityPolicy(gatewayUrl ? [gatewayUrl] : []);
     const rendererDir = env.SERVICE_POINT_RENDERER_DIR ?? path.join(__dirname, '..', 'renderer');
-    registerAppProtocol(protocol, rendererDir);
-    const config = loadKioskConfig();
-    const services = createKioskServices({
-      config,
-      shell: 'electron',
-      appVersion: app.getVersion(),
-      gatewayUrl: env.SERVICE_POINT_GATEWAY_URL ?? config.site.gatewayUrl,
-      enrolmentToken: env.SERVICE_POINT_ENROLMENT_TOKEN,
-      simulatedDevices: ['printer', 'card-reader'],
+    registerAppProtocol(protocol, rendererDir, { contentSecurityPolicy: csp });
+
+    const lockdown = new LockdownService({
+      app,
+      session: session.defaultSession,
+      logger,
+      contentSecurityPolicy: csp,
+      allowedHidDevices: shell.allowedHidDevices,
     });
-    const window = new BrowserWindow(kioskWindowOptions(path.join(__dirname, 'preload.cjs')));
-    installBridgeEndpoint(ipcMain, createBridgeRouter(services), () => window);
-    window.once('ready-to-show', () => window.show());
-    void window.loadURL(`${APP_ORIGIN}/`);
+    lockdown.initialize();
+    powerSaveBlocker.start('prevent-display-sleep');
+
+    const kioskWindow = new BrowserWindow(kioskWindowOptions(path.join(__dirname, 'preload.cjs')));
+    window = kioskWindow;
+    kioskWindow.removeMenu();
+    lockdown.guard(kioskWindow.webContents);
+
+    const watchdog = new WatchdogService({
+      contents: kioskWindow.webContents,
+      clock,
+      logger,
+      limits: shell.watchdog,
+      appUrl: APP_ENTRY_URL,
+      outOfServiceUrl: `${APP_ORIGIN}${OUT_OF_SERVICE_PATH}`,
+    });
+    watchdog.initialize();
+
+    const updates = shell.updates
+      ? (options.loadUpdater ?? defaultUpdaterLoader)().then(
+          (updater) => {
+            const service = new UpdateService({
+              updater,
+              feedUrl: shell.updates?.url,
+              clock,
+              logger,
+            });
+            service.initialize();
+            return service;
+          },
+          (error: unknown) => {
+            logger.log('error', 'update.unavailable', { message: (error as Error).message });
+            return undefined;
+          },
+        )
+      : Promise.resolve(undefined);
+    let updateService: UpdateService | undefined;
+    void updates.then((service) => {
+      updateService = service;
+    });
+
+    const maintenance = new MaintenanceService({
+      clock,
+      logger,
+      quietHour: shell.maintenance.quietHour,
+      restartEnabled: shell.maintenance.restart,
+      relaunch: () => {
+        app.relaunch();
+        app.exit(0);
+      },
+      installUpdate: () => updateService?.installDownloaded() ?? false,
+    });
+    maintenance.initialize();
+
+    const operatorExit = new OperatorExitService({
+      pinHash: shell.operatorPinHash,
+      clock,
+      logger,
+      // Let the reply reach the page before the process goes.
+      exit: () => clock.setTimeout(() => app.exit(OPERATOR_EXIT_CODE), 250),
+    });
+    operatorExit.initialize();
+
+    const custody = new SafeStorageCustody({ safeStorage, dataDir, logger });
+
+    if (config) {
+      const services = createKioskServices({
+        config,
+        shell: 'electron',
+        appVersion: app.getVersion(),
+        gatewayUrl: gatewayUrl ?? config.site.gatewayUrl,
+        enrolmentToken: env.SERVICE_POINT_ENROLMENT_TOKEN,
+        simulatedDevices: ['printer', 'card-reader'],
+        log: (level, message) => logger.log('info', 'page.log', { level, message }),
+      });
+      const router = createBridgeRouter({
+        ...services,
+        'operator:exit': ({ pin }) => operatorExit.attempt(pin),
+        'session:state': async ({ active }) => {
+          maintenance.setSessionActive(active);
+          return undefined;
+        },
+      });
+      installBridgeEndpoint(ipcMain, router, () => window, logger);
+    }
+
+    kioskWindow.once('ready-to-show', () => kioskWindow.show());
+    // Without a valid config there is nothing to serve: say so instead of a dead screen.
+    const first = config ? APP_ENTRY_URL : `${APP_ORIGIN}${OUT_OF_SERVICE_PATH}`;
+    kioskWindow.loadURL(first).catch((error: unknown) => {
+      logger.log('error', 'app.load-failed', { message: (error as Error).message });
+    });
+    return { window: kioskWindow, lockdown, watchdog, maintenance, operatorExit, custody, updates };
   });
 }
 
 // Bundled entry: start when Electron runs this file, not when a test imports it.
-if (process.versions.electron && !process.env.VITEST) startKiosk();
+if (process.versions.electron && !process.env.VITEST) void startKiosk();

@@ -94,8 +94,18 @@ export class FakeWebContents extends EventEmitter {
     this.zoomLimits = [min, max];
     return Promise.resolve();
   }
+  zoomFactor = 1;
+  forcedCrashes = 0;
   openDevTools(): void {
     this.devToolsOpened = true;
+  }
+  setZoomFactor(factor: number): void {
+    this.zoomFactor = factor;
+  }
+  /** Like Electron: kills the renderer, which then reports `render-process-gone` (killed). */
+  forcefullyCrashRenderer(): void {
+    this.forcedCrashes += 1;
+    this.emit('render-process-gone', {}, { reason: 'killed', exitCode: 9 });
   }
   closeDevTools(): void {
     this.devToolsOpened = false;
@@ -252,6 +262,10 @@ export const powerSaveBlocker = {
 /** Fake safeStorage: reversible, clearly not encryption; only tests use it. */
 export const safeStorage = {
   available: true,
+  backend: 'gnome_libsecret' as string,
+  getSelectedStorageBackend(): string {
+    return this.backend;
+  },
   isEncryptionAvailable(): boolean {
     return this.available;
   },
@@ -334,6 +348,7 @@ export function resetElectronFake(): void {
   defaultSession.devicePermissionHandler = undefined;
   defaultSession.headersReceivedListener = undefined;
   safeStorage.available = true;
+  safeStorage.backend = 'gnome_libsecret';
   app = new FakeApp();
 }
 
