@@ -14,6 +14,7 @@ import { createBridgeRouter } from '../bridge/router';
 import { startBrowserShellHost } from '../browser-shell/host';
 import { chromiumArgs, findChromium, superviseChromium } from '../browser-shell/chromium';
 import { createKioskServices } from '../services/kiosk-services';
+import { createFileKeyCustody } from '../services/key-custody';
 import { loadKioskConfig } from '../services/load-config';
 import { findElectronBinary } from './electron-binary';
 
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
     enrolmentToken,
     simulatedDevices: ['printer', 'card-reader'],
     log: (level, message) => log(`page ${level}: ${message}`),
+    keyCustody: createFileKeyCustody(path.join(dataDir, 'data-key')),
   });
   const host = await startBrowserShellHost({
     rendererDir,

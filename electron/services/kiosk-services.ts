@@ -1,5 +1,7 @@
 import type { KioskInfo } from '../bridge/channels';
 import type { BridgeHandlers } from '../bridge/router';
+import { BridgeError } from '../bridge/kiosk-bridge';
+import type { KeyCustody } from './key-custody';
 import type { LoadedConfig } from './load-config';
 
 export interface KioskServicesOptions {
@@ -11,6 +13,8 @@ export interface KioskServicesOptions {
   enrolmentToken?: string;
   simulatedDevices: KioskInfo['simulatedDevices'];
   log?: (level: string, message: string) => void;
+  /** Holds the at-rest data key (file custody in the browser shell, safeStorage in Electron). */
+  keyCustody?: KeyCustody;
 }
 
 /** The bridge handlers both shells serve: the privileged side of every channel. */
@@ -30,6 +34,12 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
     }),
     'log:write': async ({ level, message }) => {
       options.log?.(level, message);
+    },
+    'keys:data-key': async () => {
+      if (!options.keyCustody) {
+        throw new BridgeError('unavailable', 'this shell has no key custody for the data key');
+      }
+      return { key: Buffer.from(await options.keyCustody.getDataKey()).toString('base64url') };
     },
     // The Electron shell replaces these two with its operator-exit and maintenance services; the
     // browser shell cannot leave Chromium's kiosk mode from the page, so it says so.

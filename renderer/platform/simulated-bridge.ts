@@ -14,6 +14,10 @@ export function createSimulatedBridge(
   const site = parseSiteConfig(embeddedSite);
   if (!site.ok) throw new Error(site.error);
   const gatewayUrl = overrides.gatewayUrl ?? site.value.gatewayUrl;
+  const simulatedDataKey = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
   const router = createBridgeRouter({
     'kiosk:info': async () => ({
       kioskId: site.value.kioskId,
@@ -28,6 +32,8 @@ export function createSimulatedBridge(
       catalogue: embeddedCatalogue,
     }),
     'log:write': async () => undefined,
+    // Simulated custody: a key for this page's life only (a reload cannot reprint personal data).
+    'keys:data-key': async () => ({ key: simulatedDataKey }),
     // A page in a plain browser has no kiosk mode to leave and no shell that restarts.
     'operator:exit': async () => ({ result: 'disabled' }),
     'session:state': async () => undefined,

@@ -32,8 +32,9 @@ export function ReceiptScreen({
   const [engine, setEngine] = useState<EngineStatus>(runtime.engine.status);
   useEffect(() => runtime.engine.subscribe(setEngine), [runtime.engine]);
 
-  const state = delivery?.state ?? 'queued';
-  const shown: DeliveryView['state'] | 'sending' =
+  // A purged transaction was delivered; only its personal data left the kiosk.
+  const state = delivery?.state === 'purged' ? 'delivered' : (delivery?.state ?? 'queued');
+  const shown: Exclude<DeliveryView['state'], 'purged'> | 'sending' =
     state === 'queued' && engine.state === 'syncing' && engine.link === 'online'
       ? 'sending'
       : state;

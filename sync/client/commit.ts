@@ -2,8 +2,12 @@ import { GENESIS_HASH, chainRecordSchema, recordHash } from '../protocol/records
 import type { ChainRecord, TransactionBody, UnsignedRecord } from '../protocol/records';
 import { canonicalJson } from '../protocol/canonical-json';
 import { signText } from '../protocol/device-signature';
+import { toBase64Url } from '../protocol/encoding';
+import { personalDigest } from '../protocol/personal-fields';
+import type { PersonalPayload } from '../protocol/personal-fields';
 import type { KioskDatabase, OutboxRow } from './db';
 import { readHead, writeHead } from './db';
+import { encryptLocal } from './data-key';
 import { newReferenceNumber } from './reference-number';
 import { withSerialLock } from './serial-lock';
 import { SyncError } from './sync-error';
@@ -12,12 +16,20 @@ export interface CommitDeps {
   db: KioskDatabase;
   kioskId: string;
   keys: CryptoKeyPair;
+  /** The at-rest data key (data-key.ts); required when the input has personal fields. */
+  dataKey?: CryptoKey;
   now?: () => Date;
   randomBytes?: (bytes: Uint8Array) => void;
   randomUuid?: () => string;
 }
 
-export type TransactionInput = Omit<TransactionBody, 'txId' | 'ref'>;
+export type TransactionInput = Omit<TransactionBody, 'txId' | 'ref' | 'personal'> & {
+  /**
+   * Ids of the fields that are personal (`personal: true` in the catalogue). Their values are
+   * never written in the clear: the record keeps a salted digest, the row an encrypted copy.
+   */
+  personalFieldIds?: readonly string[];
+};
 
 export interface CommittedTransaction {
   txId: string;
@@ -30,7 +42,7 @@ export interface CommittedTransaction {
  * Makes a transaction durable: builds the next chain record (gapless seq, prevHash, hash,
  * device signature) and writes the outbox row and the new chain head in one IndexedDB
  * transaction. Resolves only after that transaction has completed, so a citizen is never told
- * "submitted" for something that is not on disk.
+ * "submitted" for something that is not on disk; any failure rejects with a coded SyncError.
  */
 export function commitTransaction(
   deps: CommitDeps,
@@ -41,11 +53,44 @@ export function commitTransaction(
   const randomUuid = deps.randomUuid ?? (() => crypto.randomUUID());
 
   return withSerialLock(`commit:${deps.kioskId}`, async () => {
-    const head = (await readHead(deps.db)) ?? { seq: 0, hash: GENESIS_HASH };
+    const txId = randomUuid();
+    const personalIds = new Set(input.personalFieldIds ?? []);
+    const plainFields: Record<string, string> = {};
+    const personalFields: Record<string, string> = {};
+    for (const [id, value] of Object.entries(input.fields)) {
+      if (personalIds.has(id)) personalFields[id] = value;
+      else plainFields[id] = value;
+    }
+    let personal: TransactionBody['personal'];
+    let personalLocal: OutboxRow['personalLocal'];
+    if (Object.keys(personalFields).length > 0) {
+      if (!deps.dataKey) throw new SyncError('no-data-key');
+      const salt = new Uint8Array(16);
+      randomBytes(salt);
+      const payload: PersonalPayload = { salt: toBase64Url(salt), fields: personalFields };
+      personal = {
+        fieldIds: Object.keys(personalFields).sort(),
+        digest: await personalDigest(payload),
+      };
+      personalLocal = await encryptLocal(deps.dataKey, canonicalJson(payload), txId);
+    }
+
+    let head;
+    try {
+      head = (await readHead(deps.db)) ?? { seq: 0, hash: GENESIS_HASH };
+    } catch (error) {
+      throw new SyncError('commit-failed', { reason: (error as Error).message });
+    }
     const body: TransactionBody = {
-      ...input,
-      txId: randomUuid(),
+      txId,
       ref: newReferenceNumber(randomBytes),
+      serviceId: input.serviceId,
+      catalogueVersion: input.catalogueVersion,
+      channel: input.channel,
+      language: input.language,
+      fee: input.fee,
+      fields: plainFields,
+      ...(personal ? { personal } : {}),
     };
     const unsigned: UnsignedRecord = {
       v: 1,
@@ -76,6 +121,7 @@ export function commitTransaction(
       record,
       queuedAt: now().getTime(),
       attempts: 0,
+      ...(personalLocal ? { personalLocal } : {}),
     };
     try {
       await deps.db.transaction('rw', deps.db.outbox, deps.db.meta, async () => {

@@ -1,7 +1,10 @@
 import { canonicalJson } from '../protocol/canonical-json';
-import type { BatchReply } from '../protocol/wire';
+import { importSealingPublicKey, sealTo } from '../protocol/sealed-box';
+import type { EcPublicJwk } from '../protocol/sealed-box';
+import type { BatchItem, BatchReply, KioskConfigReply } from '../protocol/wire';
 import type { KioskDatabase, OutboxRow } from './db';
-import { queuedRows, readMeta, writeMeta } from './db';
+import { countByState, queuedRows, readMeta, writeMeta } from './db';
+import { decryptLocal } from './data-key';
 import type { FetchLike } from './gateway-client';
 import { GatewayClient } from './gateway-client';
 import { withSerialLock } from './serial-lock';
@@ -26,6 +29,9 @@ export interface SyncEngineOptions {
   gatewayUrl: string;
   /** One-time enrolment token, used only until the gateway has the device key. */
   enrolmentToken?: string;
+  /** The at-rest data key: needed to send records that have personal fields. */
+  dataKey?: CryptoKey;
+  appVersion?: string;
   fetch?: FetchLike;
   now?: () => number;
   random?: () => number;
@@ -33,16 +39,31 @@ export interface SyncEngineOptions {
   backoffCapMs?: number;
   periodicMs?: number;
   requestTimeoutMs?: number;
+  /** Batch size bounds in bytes of canonical JSON; the size adapts between them. */
   batchBytes?: { initial: number; min: number; max: number };
+  /** A batch should take about this long on the link; faster grows the size, slower shrinks it. */
+  targetBatchMs?: number;
+  /** How often the config (and so the gateway key) is re-validated with its ETag. */
+  configRefreshMs?: number;
+  heartbeatMs?: number;
+  /** Called with each fresh config the gateway sends (a new ETag). */
+  onConfig?: (config: KioskConfigReply) => void;
 }
 
 const ENROLLED_KEY = 'enrolled';
+const CONFIG_KEY = 'gateway-config';
+
+interface CachedConfig {
+  etag: string | undefined;
+  gatewayKey: EcPublicJwk;
+  checkedAt: number;
+}
 
 /**
  * Delivers queued chain records to the gateway exactly once. One runner per kiosk (a serial
  * lock, Web Locks across tabs); concurrent `trigger()` calls share the in-flight run, and work
  * committed during a run makes it go round again. Failures back off exponentially with full
- * jitter, capped; only items without a result are ever resent.
+ * jitter, capped, and honour Retry-After; only items without a result are ever resent.
  */
 export class SyncEngine {
   readonly #options: SyncEngineOptions;
@@ -54,19 +75,22 @@ export class SyncEngine {
   #inFlight: Promise<void> | undefined;
   #again = false;
   #failures = 0;
+  #lastHeartbeatAt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #periodicTimer: ReturnType<typeof setInterval> | undefined;
   #onOnline = (): void => void this.trigger();
 
   constructor(options: SyncEngineOptions) {
     this.#options = options;
+    this.#now = options.now ?? (() => Date.now());
     this.#client = new GatewayClient({
       baseUrl: options.gatewayUrl,
       kioskId: options.kioskId,
+      signingKey: options.keys.privateKey,
       fetch: options.fetch,
       timeoutMs: options.requestTimeoutMs,
+      now: this.#now,
     });
-    this.#now = options.now ?? (() => Date.now());
     this.#random = options.random ?? Math.random;
     this.#status = {
       link: 'unknown',
@@ -77,6 +101,11 @@ export class SyncEngine {
 
   get status(): EngineStatus {
     return this.#status;
+  }
+
+  /** The signed HTTP client, for status look-ups by reference. */
+  get client(): GatewayClient {
+    return this.#client;
   }
 
   subscribe(listener: (status: EngineStatus) => void): () => void {
@@ -124,7 +153,7 @@ export class SyncEngine {
     } while (this.#again && this.#status.state !== 'stopped');
   }
 
-  /** One pass: probe, enrol if needed, drain. Returns false when it had to back off. */
+  /** One pass: probe, enrol if needed, refresh config, drain. False when it had to back off. */
   async #runOnce(): Promise<boolean> {
     this.#setStatus({ state: 'syncing' });
     if (!(await this.#client.probe())) {
@@ -135,17 +164,21 @@ export class SyncEngine {
     this.#setStatus({ link: 'online' });
     try {
       await this.#ensureEnrolled();
+      let gatewayKey: CryptoKey | undefined;
       for (;;) {
-        const batch = await this.#takeBatch();
-        if (batch.length === 0) break;
-        const reply = await this.#client.postBatch({
-          batchId: crypto.randomUUID(),
-          items: batch.map((row) => row.record),
-        });
-        const settled = await this.#applyResults(batch, reply);
+        const rows = await this.#takeBatch();
+        if (rows.length === 0) break;
+        if (!gatewayKey && rows.some((row) => row.record.body.personal)) {
+          gatewayKey = await importSealingPublicKey((await this.#gatewayConfig()).gatewayKey);
+        }
+        const items = await this.#toItems(rows, gatewayKey);
+        const startedAt = this.#now();
+        const reply = await this.#client.postBatch({ batchId: crypto.randomUUID(), items });
+        const settled = await this.#applyResults(rows, reply);
         if (settled === 0) throw new SyncError('bad-reply', { reason: 'no item had a result' });
-        this.#growBatch();
+        this.#adaptBatch(this.#now() - startedAt);
       }
+      await this.#maybeHeartbeat();
       this.#failures = 0;
       this.#setStatus({ state: 'idle', lastError: undefined, nextAttemptAt: undefined });
       return true;
@@ -169,17 +202,64 @@ export class SyncEngine {
     await writeMeta(this.#options.db, ENROLLED_KEY, true);
   }
 
+  /** The gateway's config, cached with its ETag and re-validated every `configRefreshMs`. */
+  async #gatewayConfig(): Promise<CachedConfig> {
+    const { db } = this.#options;
+    const cached = await readMeta<CachedConfig>(db, CONFIG_KEY);
+    const refreshMs = this.#options.configRefreshMs ?? 10 * 60_000;
+    if (cached && this.#now() - cached.checkedAt < refreshMs) return cached;
+    const fresh = await this.#client.getConfig(cached?.etag);
+    let next: CachedConfig;
+    if (!fresh) {
+      if (!cached) throw new SyncError('no-gateway-key', { reason: '304 without a cached config' });
+      next = { ...cached, checkedAt: this.#now() };
+    } else {
+      next = { etag: fresh.etag, gatewayKey: fresh.config.gatewayKey, checkedAt: this.#now() };
+      this.#options.onConfig?.(fresh.config);
+    }
+    await writeMeta(db, CONFIG_KEY, next);
+    return next;
+  }
+
   async #takeBatch(): Promise<OutboxRow[]> {
     const rows = await queuedRows(this.#options.db, 5000);
     const batch: OutboxRow[] = [];
     let bytes = 0;
     for (const row of rows) {
-      const size = canonicalJson(row.record).length;
+      // A sealed copy of the personal fields adds about a third to the record's size.
+      const size = canonicalJson(row.record).length * (row.personalLocal ? 1.4 : 1);
       if (batch.length > 0 && bytes + size > this.#status.batchBytes) break;
       batch.push(row);
       bytes += size;
     }
     return batch;
+  }
+
+  /**
+   * Seals each row's personal fields to the gateway at send time (so a kiosk can commit before
+   * it has ever reached the gateway). A row whose local copy cannot be opened is sent without
+   * it: the gateway rejects that one item with a reason, and the rest of the queue moves on.
+   */
+  async #toItems(rows: OutboxRow[], gatewayKey: CryptoKey | undefined): Promise<BatchItem[]> {
+    const items: BatchItem[] = [];
+    for (const row of rows) {
+      if (!row.record.body.personal || !row.personalLocal) {
+        items.push({ record: row.record });
+        continue;
+      }
+      const { dataKey } = this.#options;
+      if (!dataKey) throw new SyncError('no-data-key');
+      if (!gatewayKey) throw new SyncError('no-gateway-key');
+      let plaintext: string;
+      try {
+        plaintext = await decryptLocal(dataKey, row.personalLocal, row.txId);
+      } catch {
+        items.push({ record: row.record });
+        continue;
+      }
+      items.push({ record: row.record, personal: await sealTo(gatewayKey, plaintext, row.txId) });
+    }
+    return items;
   }
 
   /** Applies per-item results in one IndexedDB transaction; returns how many were settled. */
@@ -193,7 +273,7 @@ export class SyncEngine {
         const result = byId.get(row.txId);
         const current = await db.outbox.get(row.seq);
         if (!current || current.state !== 'queued') continue;
-        if (!result) {
+        if (!result || result.seq !== row.seq) {
           await db.outbox.update(row.seq, { attempts: current.attempts + 1 });
           continue;
         }
@@ -217,6 +297,38 @@ export class SyncEngine {
     return settled;
   }
 
+  async #maybeHeartbeat(): Promise<void> {
+    const every = this.#options.heartbeatMs ?? 5 * 60_000;
+    if (this.#now() - this.#lastHeartbeatAt < every) return;
+    const { db } = this.#options;
+    const [queueDepth, rejected, deadLetters, oldest] = await Promise.all([
+      countByState(db, 'queued'),
+      countByState(db, 'rejected'),
+      db.deadLetters.count(),
+      queuedRows(db, 1),
+    ]);
+    try {
+      await this.#client.heartbeat({
+        sentAt: new Date(this.#now()).toISOString(),
+        queueDepth,
+        oldestQueuedAt: oldest[0]?.queuedAt ?? null,
+        rejected,
+        deadLetters,
+        lastDeliveryAt: this.#status.lastDeliveryAt ?? null,
+        appVersion: this.#options.appVersion ?? 'unknown',
+      });
+      this.#lastHeartbeatAt = this.#now();
+    } catch {
+      // A lost heartbeat is not worth a back-off: the next run sends another.
+    }
+  }
+
+  #adaptBatch(elapsedMs: number): void {
+    const target = this.#options.targetBatchMs ?? 5_000;
+    if (elapsedMs < target / 2) this.#growBatch();
+    else if (elapsedMs > target) this.#shrinkBatch();
+  }
+
   #growBatch(): void {
     const max = this.#options.batchBytes?.max ?? 1024 * 1024;
     this.#setStatus({ batchBytes: Math.min(max, this.#status.batchBytes * 2) });
@@ -229,26 +341,61 @@ export class SyncEngine {
 
   #scheduleRetry(error: unknown): void {
     this.#failures += 1;
-    const base = this.#options.backoffBaseMs ?? 1_000;
-    const cap = this.#options.backoffCapMs ?? 5 * 60_000;
-    const ceiling = Math.min(cap, base * 2 ** Math.min(this.#failures - 1, 30));
-    let delay = Math.floor(this.#random() * ceiling);
-    if (error instanceof SyncError && typeof error.details.retryAfter === 'string') {
-      const seconds = Number(error.details.retryAfter);
-      if (Number.isFinite(seconds) && seconds >= 0)
-        delay = Math.max(delay, Math.min(cap, seconds * 1000));
-    }
+    const delay = backoffDelay({
+      failures: this.#failures,
+      baseMs: this.#options.backoffBaseMs ?? 1_000,
+      capMs: this.#options.backoffCapMs ?? 5 * 60_000,
+      random: this.#random,
+      retryAfter:
+        error instanceof SyncError && typeof error.details.retryAfter === 'string'
+          ? error.details.retryAfter
+          : undefined,
+      now: this.#now(),
+    });
     clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => void this.trigger(), delay);
+    if (this.#status.state !== 'stopped') {
+      this.#retryTimer = setTimeout(() => void this.trigger(), delay);
+    }
     this.#setStatus({
-      state: 'waiting',
+      state: this.#status.state === 'stopped' ? 'stopped' : 'waiting',
       lastError: error instanceof Error ? error.message : String(error),
       nextAttemptAt: this.#now() + delay,
     });
   }
 
   #setStatus(patch: Partial<EngineStatus>): void {
+    if (this.#status.state === 'stopped' && patch.state && patch.state !== 'stopped') {
+      delete patch.state;
+    }
     this.#status = { ...this.#status, ...patch };
     for (const listener of this.#listeners) listener(this.#status);
   }
+}
+
+/**
+ * Exponential back-off with full jitter: a random delay in [0, min(cap, base·2^(n-1))), raised
+ * to the gateway's Retry-After (seconds or an HTTP date) when it gave one, never above the cap.
+ */
+export function backoffDelay(input: {
+  failures: number;
+  baseMs: number;
+  capMs: number;
+  random: () => number;
+  retryAfter?: string;
+  now: number;
+}): number {
+  const ceiling = Math.min(input.capMs, input.baseMs * 2 ** Math.min(input.failures - 1, 30));
+  let delay = Math.floor(input.random() * ceiling);
+  if (input.retryAfter !== undefined) {
+    const seconds = Number(input.retryAfter);
+    const asDate = Date.parse(input.retryAfter);
+    const wanted = Number.isFinite(seconds)
+      ? seconds * 1000
+      : Number.isFinite(asDate)
+        ? asDate - input.now
+        : NaN;
+    if (Number.isFinite(wanted) && wanted >= 0)
+      delay = Math.max(delay, Math.min(input.capMs, wanted));
+  }
+  return delay;
 }

@@ -1,7 +1,22 @@
-import { exportPublicKey } from '../protocol/device-signature';
+import { exportPublicKey, signText } from '../protocol/device-signature';
 import { canonicalJson } from '../protocol/canonical-json';
-import { batchReplySchema, enrolReplySchema, healthReplySchema } from '../protocol/wire';
-import type { BatchReply, BatchRequest } from '../protocol/wire';
+import { sha256Hex, toBase64Url } from '../protocol/encoding';
+import { requestSigningText, signatureHeaders } from '../protocol/request-signature';
+import {
+  batchReplySchema,
+  enrolReplySchema,
+  healthReplySchema,
+  heartbeatReplySchema,
+  kioskConfigReplySchema,
+  statusReplySchema,
+} from '../protocol/wire';
+import type {
+  BatchReply,
+  BatchRequest,
+  HeartbeatRequest,
+  KioskConfigReply,
+  StatusReply,
+} from '../protocol/wire';
 import type { z } from 'zod';
 import { SyncError } from './sync-error';
 
@@ -10,8 +25,11 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 export interface GatewayClientOptions {
   baseUrl: string;
   kioskId: string;
+  /** The device's private key: signs every request after enrolment. */
+  signingKey?: CryptoKey;
   fetch?: FetchLike;
   timeoutMs?: number;
+  now?: () => number;
 }
 
 async function gzip(text: string): Promise<ArrayBuffer> {
@@ -19,24 +37,52 @@ async function gzip(text: string): Promise<ArrayBuffer> {
   return new Response(stream).arrayBuffer();
 }
 
+interface RequestSpec<T> {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+  schema: z.ZodType<T>;
+  signed: boolean;
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+  /** Statuses other than 2xx that are answers, not errors (304 for the config). */
+  accept?: number[];
+}
+
 /** HTTP access to the gateway; every reply is parsed with the protocol schema before use. */
 export class GatewayClient {
   readonly #base: string;
   readonly #kioskId: string;
+  readonly #signingKey: CryptoKey | undefined;
   readonly #fetch: FetchLike;
   readonly #timeoutMs: number;
+  readonly #now: () => number;
+  /** Gateway clock minus kiosk clock, learnt from replies' Date header (kiosk RTCs drift). */
+  #skewMs = 0;
 
   constructor(options: GatewayClientOptions) {
     this.#base = options.baseUrl.replace(/\/+$/, '');
     this.#kioskId = options.kioskId;
+    this.#signingKey = options.signingKey;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#timeoutMs = options.timeoutMs ?? 20_000;
+    this.#now = options.now ?? (() => Date.now());
+  }
+
+  get clockSkewMs(): number {
+    return this.#skewMs;
   }
 
   /** True when the gateway answers its health check; `navigator.onLine` is only a hint. */
   async probe(): Promise<boolean> {
     try {
-      await this.#request('GET', '/v1/health', undefined, healthReplySchema, 5_000);
+      await this.#request({
+        method: 'GET',
+        path: '/v1/health',
+        schema: healthReplySchema,
+        signed: false,
+        timeoutMs: 5_000,
+      });
       return true;
     } catch {
       return false;
@@ -45,56 +91,125 @@ export class GatewayClient {
 
   async enrol(token: string, publicKey: CryptoKey): Promise<void> {
     const body = canonicalJson({ token, publicKey: await exportPublicKey(publicKey) });
-    await this.#request(
-      'POST',
-      `/v1/kiosks/${encodeURIComponent(this.#kioskId)}/enrol`,
+    await this.#request({
+      method: 'POST',
+      path: `${this.#kioskPath()}/enrol`,
       body,
-      enrolReplySchema,
-    );
+      schema: enrolReplySchema,
+      signed: false,
+    });
   }
 
   async postBatch(batch: BatchRequest): Promise<BatchReply & { wireBytes: number }> {
-    return this.#request(
-      'POST',
-      `/v1/kiosks/${encodeURIComponent(this.#kioskId)}/batches`,
-      canonicalJson(batch),
-      batchReplySchema,
-    );
+    return this.#request({
+      method: 'POST',
+      path: `${this.#kioskPath()}/batches`,
+      body: canonicalJson(batch),
+      schema: batchReplySchema,
+      signed: true,
+    });
+  }
+
+  /** The kiosk's config; `undefined` when the gateway answers 304 to `etag`. */
+  async getConfig(
+    etag?: string,
+  ): Promise<{ config: KioskConfigReply; etag: string | undefined } | undefined> {
+    const reply = await this.#request({
+      method: 'GET',
+      path: `${this.#kioskPath()}/config`,
+      schema: kioskConfigReplySchema,
+      signed: true,
+      headers: etag ? { 'if-none-match': etag } : {},
+      accept: [304],
+    });
+    if (reply.status === 304) return undefined;
+    const { kioskId, protocol, gatewayKey, site, catalogue, roster } = reply;
+    return { config: { kioskId, protocol, gatewayKey, site, catalogue, roster }, etag: reply.etag };
+  }
+
+  async getStatus(refs: string[]): Promise<StatusReply> {
+    const query = refs.map(encodeURIComponent).join(',');
+    return this.#request({
+      method: 'GET',
+      path: `/v1/status?refs=${query}`,
+      schema: statusReplySchema,
+      signed: true,
+    });
+  }
+
+  async heartbeat(beat: HeartbeatRequest): Promise<void> {
+    await this.#request({
+      method: 'POST',
+      path: `${this.#kioskPath()}/heartbeat`,
+      body: canonicalJson(beat),
+      schema: heartbeatReplySchema,
+      signed: true,
+    });
+  }
+
+  #kioskPath(): string {
+    return `/v1/kiosks/${encodeURIComponent(this.#kioskId)}`;
+  }
+
+  async #signatureHeaders(spec: RequestSpec<unknown>): Promise<Record<string, string>> {
+    if (!this.#signingKey) throw new SyncError('enrolment-failed', { reason: 'no signing key' });
+    const nonceBytes = crypto.getRandomValues(new Uint8Array(16));
+    const parts = {
+      method: spec.method,
+      path: spec.path,
+      kioskId: this.#kioskId,
+      timestamp: Math.round(this.#now() + this.#skewMs),
+      nonce: toBase64Url(nonceBytes),
+      digest: await sha256Hex(spec.body ?? ''),
+    };
+    return {
+      [signatureHeaders.kiosk]: parts.kioskId,
+      [signatureHeaders.timestamp]: String(parts.timestamp),
+      [signatureHeaders.nonce]: parts.nonce,
+      [signatureHeaders.digest]: parts.digest,
+      [signatureHeaders.signature]: await signText(this.#signingKey, requestSigningText(parts)),
+    };
   }
 
   async #request<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    body: string | undefined,
-    schema: z.ZodType<T>,
-    timeoutMs = this.#timeoutMs,
-  ): Promise<T & { wireBytes: number }> {
+    spec: RequestSpec<T>,
+  ): Promise<T & { wireBytes: number; status: number; etag: string | undefined }> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    let response: Response;
+    const timer = setTimeout(() => controller.abort(), spec.timeoutMs ?? this.#timeoutMs);
     let wireBytes = 0;
     try {
-      const headers: Record<string, string> = { accept: 'application/json' };
+      const headers: Record<string, string> = { accept: 'application/json', ...spec.headers };
+      if (spec.signed) Object.assign(headers, await this.#signatureHeaders(spec));
       let payload: ArrayBuffer | undefined;
-      if (body !== undefined) {
-        payload = await gzip(body);
+      if (spec.body !== undefined) {
+        payload = await gzip(spec.body);
         wireBytes = payload.byteLength;
         headers['content-type'] = 'application/json';
         headers['content-encoding'] = 'gzip';
       }
-      response = await this.#fetch(`${this.#base}${path}`, {
-        method,
+      const sentAt = this.#now();
+      const response = await this.#fetch(`${this.#base}${spec.path}`, {
+        method: spec.method,
         headers,
         body: payload,
         signal: controller.signal,
       });
+      this.#learnSkew(response.headers.get('date'), sentAt);
       const text = await response.text();
       wireBytes += text.length;
+      const etag = response.headers.get('etag') ?? undefined;
+      if (spec.accept?.includes(response.status)) {
+        return { wireBytes, status: response.status, etag } as T & {
+          wireBytes: number;
+          status: number;
+          etag: string | undefined;
+        };
+      }
       if (!response.ok) {
         throw new SyncError('gateway-error', {
           status: response.status,
           retryAfter: response.headers.get('retry-after'),
-          reason: text.slice(0, 200),
+          reason: `${response.status} ${text.slice(0, 200)}`,
         });
       }
       let json: unknown;
@@ -103,16 +218,30 @@ export class GatewayClient {
       } catch {
         throw new SyncError('bad-reply', { reason: 'reply is not JSON' });
       }
-      const parsed = schema.safeParse(json);
+      const parsed = spec.schema.safeParse(json);
       if (!parsed.success) {
         throw new SyncError('bad-reply', { reason: parsed.error.issues[0]?.message });
       }
-      return Object.assign(parsed.data as object, { wireBytes }) as T & { wireBytes: number };
+      return Object.assign(parsed.data as object, {
+        wireBytes,
+        status: response.status,
+        etag,
+      }) as T & { wireBytes: number; status: number; etag: string | undefined };
     } catch (error) {
       if (error instanceof SyncError) throw error;
       throw new SyncError('gateway-unreachable', { reason: (error as Error).message });
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  #learnSkew(dateHeader: string | null, sentAt: number): void {
+    if (!dateHeader) return;
+    const serverTime = Date.parse(dateHeader);
+    if (!Number.isFinite(serverTime)) return;
+    // The Date header has one-second resolution; only correct what the signature window would
+    // notice, so a well-set clock is left alone.
+    const skew = serverTime - sentAt;
+    this.#skewMs = Math.abs(skew) > 30_000 ? skew : 0;
   }
 }

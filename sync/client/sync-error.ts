@@ -7,6 +7,10 @@ const messages = {
   'gateway-error': 'The gateway answered with an error.',
   'bad-reply': 'The gateway reply did not match the protocol.',
   'enrolment-failed': 'The gateway refused to enrol this kiosk.',
+  'no-data-key': 'Personal data cannot be saved: the data key is not available.',
+  'no-gateway-key': 'The gateway key for sealing personal data is not known yet.',
+  'storage-low': 'This kiosk is running out of storage; new sessions are paused.',
+  'personal-data-unreadable': 'The personal data of a transaction could not be decrypted.',
 } as const;
 
 export type SyncErrorCode = keyof typeof messages;

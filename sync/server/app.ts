@@ -1,12 +1,30 @@
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { z } from 'zod';
-import { PROTOCOL_VERSION, batchRequestSchema, enrolRequestSchema } from '../protocol/wire';
-import type { ItemResult } from '../protocol/wire';
-import type { GatewayStore, VerifiedItem } from './store';
+import { canonicalJson } from '../protocol/canonical-json';
+import type { PublicKeyJwk } from '../protocol/device-signature';
+import openapi from '../protocol/openapi.json' with { type: 'json' };
+import { personalDigest, personalPayloadSchema } from '../protocol/personal-fields';
+import { openSealed } from '../protocol/sealed-box';
+import {
+  SIGNATURE_WINDOW_MS,
+  requestSigningText,
+  signatureHeaders,
+} from '../protocol/request-signature';
+import {
+  MAX_STATUS_REFS,
+  PROTOCOL_VERSION,
+  batchRequestSchema,
+  enrolRequestSchema,
+  heartbeatRequestSchema,
+} from '../protocol/wire';
+import type { BatchItem, ItemResult, KioskConfigReply } from '../protocol/wire';
+import { loadOrCreateSealingKey } from './sealing-key';
+import type { GatewayStore, KioskRow, VerifiedItem } from './store';
 import { checkRecord } from './verify-record';
 
 export interface GatewayOptions {
@@ -15,24 +33,68 @@ export interface GatewayOptions {
   /** Largest accepted request body after decompression. */
   bodyLimitBytes?: number;
   now?: () => Date;
+  /** What `GET /v1/kiosks/{id}/config` serves besides the gateway key (site, catalogue, roster). */
+  kioskConfig?: (
+    kioskId: string,
+  ) => Promise<Partial<Pick<KioskConfigReply, 'site' | 'catalogue' | 'roster'>>>;
+  /**
+   * Test hook, run after a batch is committed and before its reply is written. Returning 'drop'
+   * closes the connection without a reply: the crash-after-commit the client must survive.
+   */
+  afterCommit?: (kioskId: string) => 'reply' | 'drop' | Promise<'reply' | 'drop'>;
+  /** Told of every refused signed request (it is also logged). */
+  onRefused?: (event: { kioskId: string | undefined; reason: string; url: string }) => void;
 }
 
-const kioskParams = z.object({ kioskId: z.string().regex(/^[A-Za-z0-9-]{3,64}$/) });
+const kioskIdSchema = z.string().regex(/^[A-Za-z0-9-]{3,64}$/);
+const kioskParams = z.object({ kioskId: kioskIdSchema });
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+const keyCache = new Map<string, KeyObject>();
+function publicKeyObject(jwk: PublicKeyJwk): KeyObject {
+  const cacheKey = `${jwk.x}.${jwk.y}`;
+  let key = keyCache.get(cacheKey);
+  if (!key) {
+    key = createPublicKey({ key: { ...jwk }, format: 'jwk' });
+    keyCache.set(cacheKey, key);
+  }
+  return key;
+}
+
+/** The routes of protocol v1, as `METHOD path` in OpenAPI's path syntax. */
+export function protocolRoutes(app: FastifyInstance): string[] {
+  return (app as unknown as { [routesKey]: string[] })[routesKey];
+}
+const routesKey = Symbol('protocol-routes');
+
 /** The reference gateway: sync protocol v1 over HTTP/JSON. */
 export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
   const { store } = options;
   const now = options.now ?? (() => new Date());
+  const sealing = await loadOrCreateSealingKey(store);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024,
   });
+  const routes: string[] = [];
+  Object.defineProperty(app, routesKey, { value: routes });
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      routes.push(`${method} ${route.url.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+    }
+  });
   // Requests are authenticated by device signatures, not cookies, so any kiosk origin may call.
-  await app.register(cors, { origin: true, methods: ['GET', 'POST'], maxAge: 600 });
+  await app.register(cors, {
+    origin: true,
+    methods: ['GET', 'POST'],
+    maxAge: 600,
+    exposedHeaders: ['ETag', 'Date', 'Retry-After'],
+  });
 
   app.addHook('preParsing', async (request, _reply, payload) => {
     const encoding = request.headers['content-encoding'];
@@ -53,20 +115,103 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     return gunzip;
   });
 
+  // The body digest in a signed request covers the exact JSON text, so parse from the text.
+  const bodyDigests = new WeakMap<object, string>();
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    bodyDigests.set(request.raw, createHash('sha256').update(text, 'utf8').digest('hex'));
+    try {
+      done(null, text.length === 0 ? undefined : (JSON.parse(text) as unknown));
+    } catch {
+      done(Object.assign(new Error('body is not JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.status(status).send({ error: error.code ?? 'error', message: error.message });
   });
 
+  const refuse = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kioskId: string | undefined,
+    reason: string,
+  ): undefined => {
+    request.log.warn({ kioskId, reason, url: request.url }, 'signed request refused');
+    options.onRefused?.({ kioskId, reason, url: request.url });
+    void reply.status(401).send({ error: 'unauthorized', message: reason });
+    return undefined;
+  };
+
+  /** Checks a signed request; answers 401 itself and returns undefined when it fails. */
+  const authenticate = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    routeKioskId?: string,
+  ): Promise<KioskRow | undefined> => {
+    const header = (name: string): string | undefined => {
+      const value = request.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const kioskId = header(signatureHeaders.kiosk);
+    const timestamp = Number(header(signatureHeaders.timestamp));
+    const nonce = header(signatureHeaders.nonce);
+    const digest = header(signatureHeaders.digest);
+    const signature = header(signatureHeaders.signature);
+    if (!kioskId || !nonce || !digest || !signature || !Number.isInteger(timestamp)) {
+      return refuse(request, reply, kioskId ?? routeKioskId, 'unsigned');
+    }
+    if (!kioskIdSchema.safeParse(kioskId).success || !/^[A-Za-z0-9_-]{16,64}$/.test(nonce)) {
+      return refuse(request, reply, routeKioskId, 'malformed-signature-headers');
+    }
+    if (routeKioskId !== undefined && kioskId !== routeKioskId) {
+      return refuse(request, reply, routeKioskId, 'wrong-kiosk');
+    }
+    const kiosk = await store.getKiosk(kioskId);
+    if (!kiosk) return refuse(request, reply, kioskId, 'not-enrolled');
+    const at = now().getTime();
+    if (Math.abs(at - timestamp) > SIGNATURE_WINDOW_MS) {
+      return refuse(request, reply, kioskId, 'stale');
+    }
+    const bodyDigest =
+      bodyDigests.get(request.raw) ?? createHash('sha256').update('', 'utf8').digest('hex');
+    if (digest !== bodyDigest) return refuse(request, reply, kioskId, 'body-digest-mismatch');
+    const text = requestSigningText({
+      method: request.method,
+      path: request.url,
+      kioskId,
+      timestamp,
+      nonce,
+      digest,
+    });
+    const ok = verify(
+      'sha256',
+      Buffer.from(text, 'utf8'),
+      { key: publicKeyObject(kiosk.publicKey), dsaEncoding: 'ieee-p1363' },
+      Buffer.from(signature, 'base64url'),
+    );
+    if (!ok) return refuse(request, reply, kioskId, 'bad-signature');
+    // Only after the signature: an attacker must not be able to burn a kiosk's nonces.
+    if (!(await store.useNonce(kioskId, nonce, at))) {
+      return refuse(request, reply, kioskId, 'replayed');
+    }
+    return kiosk;
+  };
+
+  const badRequest = (reply: FastifyReply, message: string): FastifyReply =>
+    reply.status(400).send({ error: 'bad-request', message });
+
   app.get('/v1/health', async () => ({ ok: true as const, protocol: PROTOCOL_VERSION }));
+
+  app.get('/v1/openapi.json', async () => openapi);
 
   app.post('/v1/kiosks/:kioskId/enrol', async (request, reply) => {
     const params = kioskParams.safeParse(request.params);
     const body = enrolRequestSchema.safeParse(request.body);
-    if (!params.success || !body.success) {
-      return reply.status(400).send({ error: 'bad-request', message: 'invalid enrolment request' });
-    }
+    if (!params.success || !body.success) return badRequest(reply, 'invalid enrolment request');
     const { kioskId } = params.data;
     const outcome = await store.enrol(kioskId, hashToken(body.data.token), body.data.publicKey);
     if (outcome === 'bad-token') {
@@ -80,55 +225,128 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     return { kioskId, head: kiosk?.head ?? { seq: 0, hash: '' } };
   });
 
+  /** Opens an item's sealed personal fields and checks them against the record's digest. */
+  const checkPersonal = async (item: BatchItem): Promise<string | undefined> => {
+    const declared = item.record.body.personal;
+    if (!declared) return item.personal ? 'unexpected-personal' : undefined;
+    if (!item.personal) return 'personal-missing';
+    try {
+      const payload = personalPayloadSchema.parse(
+        JSON.parse(await openSealed(sealing.privateKey, item.personal, item.record.body.txId)),
+      );
+      const ids = Object.keys(payload.fields).sort();
+      if (canonicalJson(ids) !== canonicalJson([...declared.fieldIds].sort())) {
+        return 'personal-mismatch';
+      }
+      return (await personalDigest(payload)) === declared.digest ? undefined : 'personal-mismatch';
+    } catch {
+      return 'personal-unreadable';
+    }
+  };
+
   app.post('/v1/kiosks/:kioskId/batches', async (request, reply) => {
     const params = kioskParams.safeParse(request.params);
-    if (!params.success) {
-      return reply.status(400).send({ error: 'bad-request', message: 'invalid kiosk id' });
-    }
+    if (!params.success) return badRequest(reply, 'invalid kiosk id');
     const { kioskId } = params.data;
-    const kiosk = await store.getKiosk(kioskId);
-    if (!kiosk) {
-      return reply.status(401).send({ error: 'not-enrolled', message: 'kiosk is not enrolled' });
-    }
+    const kiosk = await authenticate(request, reply, kioskId);
+    if (!kiosk) return reply;
     const batch = batchRequestSchema.safeParse(request.body);
     if (!batch.success) {
       const issue = batch.error.issues[0];
-      return reply.status(400).send({
-        error: 'bad-request',
-        message: `invalid batch at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
-      });
+      return badRequest(
+        reply,
+        `invalid batch at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
+      );
     }
     const verified: VerifiedItem[] = [];
     const refused: ItemResult[] = [];
-    for (const record of batch.data.items) {
+    const at = now().toISOString();
+    for (const item of batch.data.items) {
+      const { record } = item;
       const id = record.body.txId;
-      if (record.kioskId !== kioskId) {
-        refused.push({ id, seq: record.seq, status: 'rejected', reason: 'wrong-kiosk' });
-        await store.addTamperAlert({
-          kioskId,
-          seq: record.seq,
-          kind: 'wrong-kiosk',
-          detail: `record claims kiosk ${record.kioskId}`,
-          at: now().toISOString(),
-        });
-        continue;
+      let reason: string | undefined;
+      if (record.kioskId !== kioskId) reason = 'wrong-kiosk';
+      if (!reason) {
+        const check = checkRecord(record, kiosk.publicKey);
+        if (!check.ok) reason = check.reason;
       }
-      const check = checkRecord(record, kiosk.publicKey);
-      if (!check.ok) {
-        refused.push({ id, seq: record.seq, status: 'rejected', reason: check.reason });
+      if (!reason) reason = await checkPersonal(item);
+      if (reason) {
+        refused.push({ id, seq: record.seq, status: 'rejected', reason });
         await store.addTamperAlert({
           kioskId,
           seq: record.seq,
-          kind: check.reason,
+          kind: reason,
           detail: `record ${id} failed verification`,
-          at: now().toISOString(),
+          at,
         });
         continue;
       }
-      verified.push({ record });
+      verified.push(item.personal ? { record, personal: item.personal } : { record });
     }
-    const applied = await store.applyBatch(kioskId, verified);
+    const applied =
+      verified.length > 0
+        ? await store.applyBatch(kioskId, verified)
+        : { results: [], head: kiosk.head };
+    if ((await options.afterCommit?.(kioskId)) === 'drop') {
+      request.raw.socket.destroy();
+      return reply.hijack();
+    }
     return { results: [...applied.results, ...refused], head: applied.head };
+  });
+
+  app.get('/v1/kiosks/:kioskId/config', async (request, reply) => {
+    const params = kioskParams.safeParse(request.params);
+    if (!params.success) return badRequest(reply, 'invalid kiosk id');
+    const { kioskId } = params.data;
+    if (!(await authenticate(request, reply, kioskId))) return reply;
+    const extra = (await options.kioskConfig?.(kioskId)) ?? {};
+    const body: KioskConfigReply = {
+      kioskId,
+      protocol: PROTOCOL_VERSION,
+      gatewayKey: sealing.publicJwk,
+      site: extra.site ?? null,
+      catalogue: extra.catalogue ?? null,
+      roster: extra.roster ?? [],
+    };
+    const etag = `"${createHash('sha256').update(canonicalJson(body)).digest('hex').slice(0, 32)}"`;
+    void reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+    return body;
+  });
+
+  app.get('/v1/status', async (request, reply) => {
+    if (!(await authenticate(request, reply))) return reply;
+    const query = z.object({ refs: z.string().min(1).max(2000) }).safeParse(request.query);
+    if (!query.success) return badRequest(reply, 'refs is required');
+    const refs = [...new Set(query.data.refs.split(',').filter(Boolean))];
+    if (refs.length > MAX_STATUS_REFS) return badRequest(reply, `at most ${MAX_STATUS_REFS} refs`);
+    const found = new Map((await store.findByRefs(refs)).map((row) => [row.ref, row]));
+    return {
+      statuses: refs.map((ref) => {
+        const row = found.get(ref);
+        return row
+          ? {
+              ref,
+              state: 'received' as const,
+              serviceId: row.serviceId,
+              receivedAt: row.receivedAt,
+            }
+          : { ref, state: 'unknown' as const };
+      }),
+    };
+  });
+
+  app.post('/v1/kiosks/:kioskId/heartbeat', async (request, reply) => {
+    const params = kioskParams.safeParse(request.params);
+    if (!params.success) return badRequest(reply, 'invalid kiosk id');
+    const { kioskId } = params.data;
+    const kiosk = await authenticate(request, reply, kioskId);
+    if (!kiosk) return reply;
+    const beat = heartbeatRequestSchema.safeParse(request.body);
+    if (!beat.success) return badRequest(reply, 'invalid heartbeat');
+    await store.recordHeartbeat(kioskId, beat.data, now().toISOString());
+    return { ok: true as const, head: (await store.getKiosk(kioskId))?.head ?? kiosk.head };
   });
 
   return app;

@@ -1,9 +1,13 @@
 import Database from 'better-sqlite3';
 import { GENESIS_HASH } from '../protocol/records';
 import type { ChainRecord } from '../protocol/records';
+import { sealedBoxSchema } from '../protocol/sealed-box';
 import type { PublicKeyJwk } from '../protocol/device-signature';
-import type { ChainHead, ItemResult } from '../protocol/wire';
-import type { EnrolOutcome, GatewayStore, KioskRow, TamperAlert, VerifiedItem } from './store';
+import { heartbeatRequestSchema } from '../protocol/wire';
+import type { ChainTx, StoredRecordRow } from './place-batch';
+import { placeBatch } from './place-batch';
+import type { EnrolOutcome, GatewayStore, KioskRow, TamperAlert } from './store';
+import { NONCE_TTL_MS } from './store';
 
 const schema = `
 CREATE TABLE IF NOT EXISTS kiosks (
@@ -31,6 +35,7 @@ CREATE TABLE IF NOT EXISTS records (
   received_at TEXT NOT NULL,
   chain_state TEXT NOT NULL CHECK (chain_state IN ('chained', 'awaiting')),
   record_json TEXT NOT NULL,
+  personal_json TEXT,
   PRIMARY KEY (kiosk_id, seq)
 );
 CREATE INDEX IF NOT EXISTS records_ref ON records (ref);
@@ -42,6 +47,19 @@ CREATE TABLE IF NOT EXISTS tamper_alerts (
   detail TEXT NOT NULL,
   at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS request_nonces (
+  kiosk_id TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  seen_at INTEGER NOT NULL,
+  PRIMARY KEY (kiosk_id, nonce)
+);
+CREATE INDEX IF NOT EXISTS request_nonces_seen ON request_nonces (seen_at);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS heartbeats (
+  kiosk_id TEXT PRIMARY KEY,
+  beat_json TEXT NOT NULL,
+  received_at TEXT NOT NULL
+);
 `;
 
 interface KioskDbRow {
@@ -52,13 +70,29 @@ interface KioskDbRow {
   head_hash: string;
 }
 
-/** SQLite store (WAL, synchronous=FULL): a batch is durable before its reply is sent. */
+/**
+ * SQLite store (WAL, synchronous=FULL): a batch is durable before its reply is sent. Calls are
+ * serialised through one queue, because a batch transaction spans awaits and must not interleave
+ * with other writes on the same connection.
+ */
 export function openSqliteStore(file: string, now: () => Date = () => new Date()): GatewayStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.exec(schema);
+  // Gateways created before personal fields were sealed lack this column.
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(records)').all();
+  if (!columns.some((column) => column.name === 'personal_json')) {
+    db.exec('ALTER TABLE records ADD COLUMN personal_json TEXT');
+  }
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => T | Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
 
   const getKioskStmt = db.prepare<[string], KioskDbRow>('SELECT * FROM kiosks WHERE kiosk_id = ?');
   const byTxId = db.prepare<[string], { kiosk_id: string; seq: number; hash: string }>(
@@ -68,11 +102,11 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     [string, number],
     { tx_id: string; hash: string; prev_hash: string; chain_state: string }
   >('SELECT tx_id, hash, prev_hash, chain_state FROM records WHERE kiosk_id = ? AND seq = ?');
-  const insertRecord = db.prepare(
+  const insertRecord = db.prepare<[StoredRecordRow]>(
     `INSERT INTO records (kiosk_id, seq, tx_id, ref, service_id, channel, hash, prev_hash, created_at,
-       received_at, chain_state, record_json)
+       received_at, chain_state, record_json, personal_json)
      VALUES (@kioskId, @seq, @txId, @ref, @serviceId, @channel, @hash, @prevHash, @createdAt,
-       @receivedAt, @chainState, @json)`,
+       @receivedAt, @chainState, @json, @personalJson)`,
   );
   const setHead = db.prepare('UPDATE kiosks SET head_seq = ?, head_hash = ? WHERE kiosk_id = ?');
   const markChained = db.prepare(
@@ -89,115 +123,34 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
     head: { seq: row.head_seq, hash: row.head_hash },
   });
 
-  const alert = (kioskId: string, seq: number | null, kind: string, detail: string): void => {
-    insertAlert.run(kioskId, seq, kind, detail, now().toISOString());
+  const chainTx: ChainTx = {
+    async head(kioskId) {
+      const row = getKioskStmt.get(kioskId);
+      return row ? { seq: row.head_seq, hash: row.head_hash } : undefined;
+    },
+    async byTxId(txId) {
+      const row = byTxId.get(txId);
+      return row ? { kioskId: row.kiosk_id, seq: row.seq, hash: row.hash } : undefined;
+    },
+    async bySeq(kioskId, seq) {
+      const row = bySeq.get(kioskId, seq);
+      return row
+        ? { txId: row.tx_id, hash: row.hash, prevHash: row.prev_hash, chainState: row.chain_state }
+        : undefined;
+    },
+    async insert(row) {
+      insertRecord.run(row);
+    },
+    async markChained(kioskId, seq) {
+      markChained.run(kioskId, seq);
+    },
+    async setHead(kioskId, head) {
+      setHead.run(head.seq, head.hash, kioskId);
+    },
+    async alert(a) {
+      insertAlert.run(a.kioskId, a.seq, a.kind, a.detail, a.at);
+    },
   };
-
-  const applyBatchTx = db.transaction((kioskId: string, items: VerifiedItem[]) => {
-    const kiosk = getKioskStmt.get(kioskId);
-    if (!kiosk) throw new Error(`unknown kiosk ${kioskId}`);
-    let head: ChainHead = { seq: kiosk.head_seq, hash: kiosk.head_hash };
-    const results: ItemResult[] = [];
-    const receivedAt = now().toISOString();
-    const sorted = [...items].sort((a, b) => a.record.seq - b.record.seq);
-    for (const { record } of sorted) {
-      const id = record.body.txId;
-      const existing = byTxId.get(id);
-      if (existing) {
-        if (
-          existing.hash === record.hash &&
-          existing.kiosk_id === kioskId &&
-          existing.seq === record.seq
-        ) {
-          results.push({ id, seq: record.seq, status: 'duplicate' });
-        } else {
-          alert(
-            kioskId,
-            record.seq,
-            'conflicting-duplicate',
-            `transaction ${id} was sent again with different content`,
-          );
-          results.push({
-            id,
-            seq: record.seq,
-            status: 'rejected',
-            reason: 'conflicting-duplicate',
-          });
-        }
-        continue;
-      }
-      const atSeq = bySeq.get(kioskId, record.seq);
-      if (atSeq) {
-        alert(
-          kioskId,
-          record.seq,
-          'seq-conflict',
-          `a different record already holds seq ${record.seq}`,
-        );
-        results.push({ id, seq: record.seq, status: 'rejected', reason: 'seq-conflict' });
-        continue;
-      }
-      let chainState: 'chained' | 'awaiting' = 'awaiting';
-      if (record.seq === head.seq + 1) {
-        if (record.prevHash !== head.hash) {
-          alert(
-            kioskId,
-            record.seq,
-            'chain-mismatch',
-            `prevHash does not match the hash of seq ${head.seq}`,
-          );
-          results.push({ id, seq: record.seq, status: 'rejected', reason: 'chain-mismatch' });
-          continue;
-        }
-        chainState = 'chained';
-      } else if (record.seq <= head.seq) {
-        alert(
-          kioskId,
-          record.seq,
-          'seq-conflict',
-          `seq ${record.seq} is behind the chain head ${head.seq}`,
-        );
-        results.push({ id, seq: record.seq, status: 'rejected', reason: 'seq-conflict' });
-        continue;
-      }
-      insertRecord.run({
-        kioskId,
-        seq: record.seq,
-        txId: id,
-        ref: record.body.ref,
-        serviceId: record.body.serviceId,
-        channel: record.body.channel,
-        hash: record.hash,
-        prevHash: record.prevHash,
-        createdAt: record.createdAt,
-        receivedAt,
-        chainState,
-        json: JSON.stringify(record),
-      });
-      results.push({ id, seq: record.seq, status: 'accepted' });
-      if (chainState === 'chained') {
-        head = { seq: record.seq, hash: record.hash };
-        // A gap just closed: link the records that were held as awaiting.
-        for (;;) {
-          const next = bySeq.get(kioskId, head.seq + 1);
-          if (!next || next.chain_state !== 'awaiting') break;
-          if (next.prev_hash !== head.hash) {
-            alert(
-              kioskId,
-              head.seq + 1,
-              'chain-mismatch',
-              'a held record does not link to its predecessor',
-            );
-            break;
-          }
-          markChained.run(kioskId, head.seq + 1);
-          head = { seq: head.seq + 1, hash: next.hash };
-        }
-      }
-    }
-    setHead.run(head.seq, head.hash, kioskId);
-    return { results, head };
-  });
 
   const enrolTx = db.transaction(
     (kioskId: string, tokenHash: string, publicKey: PublicKeyJwk): EnrolOutcome => {
@@ -222,61 +175,141 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
 
   return {
     kind: 'sqlite',
-    async addEnrolmentToken(kioskId, tokenHash) {
-      db.prepare('INSERT OR IGNORE INTO enrolment_tokens (token_hash, kiosk_id) VALUES (?, ?)').run(
-        tokenHash,
-        kioskId,
-      );
-    },
-    async enrol(kioskId, tokenHash, publicKey) {
-      return enrolTx(kioskId, tokenHash, publicKey);
-    },
-    async getKiosk(kioskId) {
-      const row = getKioskStmt.get(kioskId);
-      return row ? toKiosk(row) : undefined;
-    },
-    async applyBatch(kioskId, items) {
-      return applyBatchTx(kioskId, items);
-    },
-    async addTamperAlert(a: TamperAlert) {
-      insertAlert.run(a.kioskId, a.seq, a.kind, a.detail, a.at);
-    },
-    async listTamperAlerts(kioskId) {
-      const rows = db
-        .prepare<
-          [],
-          { kiosk_id: string; seq: number | null; kind: string; detail: string; at: string }
-        >('SELECT kiosk_id, seq, kind, detail, at FROM tamper_alerts ORDER BY id')
-        .all();
-      return rows
-        .filter((row) => !kioskId || row.kiosk_id === kioskId)
-        .map((row) => ({
-          kioskId: row.kiosk_id,
-          seq: row.seq,
-          kind: row.kind,
-          detail: row.detail,
-          at: row.at,
-        }));
-    },
-    async countRecords(kioskId) {
-      const rows = db
-        .prepare<[string], { chain_state: string; n: number }>(
-          'SELECT chain_state, COUNT(*) AS n FROM records WHERE kiosk_id = ? GROUP BY chain_state',
-        )
-        .all(kioskId);
-      const count = (state: string): number => rows.find((r) => r.chain_state === state)?.n ?? 0;
-      return { chained: count('chained'), awaiting: count('awaiting') };
-    },
-    async listRecords(kioskId) {
-      return db
-        .prepare<[string], { record_json: string }>(
-          'SELECT record_json FROM records WHERE kiosk_id = ? ORDER BY seq',
-        )
-        .all(kioskId)
-        .map((row) => JSON.parse(row.record_json) as ChainRecord);
-    },
-    async close() {
-      db.close();
-    },
+    addEnrolmentToken: (kioskId, tokenHash) =>
+      serial(() => {
+        db.prepare(
+          'INSERT OR IGNORE INTO enrolment_tokens (token_hash, kiosk_id) VALUES (?, ?)',
+        ).run(tokenHash, kioskId);
+      }),
+    enrol: (kioskId, tokenHash, publicKey) => serial(() => enrolTx(kioskId, tokenHash, publicKey)),
+    getKiosk: (kioskId) =>
+      serial(() => {
+        const row = getKioskStmt.get(kioskId);
+        return row ? toKiosk(row) : undefined;
+      }),
+    applyBatch: (kioskId, items) =>
+      serial(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const outcome = await placeBatch(chainTx, kioskId, items, now().toISOString());
+          db.exec('COMMIT');
+          return outcome;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    addTamperAlert: (a: TamperAlert) =>
+      serial(() => {
+        insertAlert.run(a.kioskId, a.seq, a.kind, a.detail, a.at);
+      }),
+    listTamperAlerts: (kioskId) =>
+      serial(() =>
+        db
+          .prepare<
+            [],
+            { kiosk_id: string; seq: number | null; kind: string; detail: string; at: string }
+          >('SELECT kiosk_id, seq, kind, detail, at FROM tamper_alerts ORDER BY id')
+          .all()
+          .filter((row) => !kioskId || row.kiosk_id === kioskId)
+          .map((row) => ({
+            kioskId: row.kiosk_id,
+            seq: row.seq,
+            kind: row.kind,
+            detail: row.detail,
+            at: row.at,
+          })),
+      ),
+    countRecords: (kioskId) =>
+      serial(() => {
+        const rows = db
+          .prepare<[string], { chain_state: string; n: number }>(
+            'SELECT chain_state, COUNT(*) AS n FROM records WHERE kiosk_id = ? GROUP BY chain_state',
+          )
+          .all(kioskId);
+        const count = (state: string): number => rows.find((r) => r.chain_state === state)?.n ?? 0;
+        return { chained: count('chained'), awaiting: count('awaiting') };
+      }),
+    listRecords: (kioskId) =>
+      serial(() =>
+        db
+          .prepare<[string], { record_json: string }>(
+            'SELECT record_json FROM records WHERE kiosk_id = ? ORDER BY seq',
+          )
+          .all(kioskId)
+          .map((row) => JSON.parse(row.record_json) as ChainRecord),
+      ),
+    readPersonal: (kioskId, seq) =>
+      serial(() => {
+        const row = db
+          .prepare<[string, number], { personal_json: string | null }>(
+            'SELECT personal_json FROM records WHERE kiosk_id = ? AND seq = ?',
+          )
+          .get(kioskId, seq);
+        return row?.personal_json
+          ? sealedBoxSchema.parse(JSON.parse(row.personal_json) as unknown)
+          : undefined;
+      }),
+    useNonce: (kioskId, nonce, atMs) =>
+      serial(() => {
+        db.prepare('DELETE FROM request_nonces WHERE seen_at < ?').run(atMs - NONCE_TTL_MS);
+        const inserted = db
+          .prepare(
+            'INSERT OR IGNORE INTO request_nonces (kiosk_id, nonce, seen_at) VALUES (?, ?, ?)',
+          )
+          .run(kioskId, nonce, atMs);
+        return inserted.changes === 1;
+      }),
+    getSetting: (key) =>
+      serial(
+        () =>
+          db
+            .prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?')
+            .get(key)?.value,
+      ),
+    putSettingIfAbsent: (key, value) =>
+      serial(() => {
+        db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
+        const row = db
+          .prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?')
+          .get(key);
+        return row?.value ?? value;
+      }),
+    recordHeartbeat: (kioskId, beat, receivedAt) =>
+      serial(() => {
+        db.prepare(
+          `INSERT INTO heartbeats (kiosk_id, beat_json, received_at) VALUES (?, ?, ?)
+           ON CONFLICT (kiosk_id) DO UPDATE SET beat_json = excluded.beat_json,
+             received_at = excluded.received_at`,
+        ).run(kioskId, JSON.stringify(beat), receivedAt);
+      }),
+    lastHeartbeat: (kioskId) =>
+      serial(() => {
+        const row = db
+          .prepare<[string], { beat_json: string; received_at: string }>(
+            'SELECT beat_json, received_at FROM heartbeats WHERE kiosk_id = ?',
+          )
+          .get(kioskId);
+        return row
+          ? {
+              beat: heartbeatRequestSchema.parse(JSON.parse(row.beat_json) as unknown),
+              receivedAt: row.received_at,
+            }
+          : undefined;
+      }),
+    findByRefs: (refs) =>
+      serial(() => {
+        if (refs.length === 0) return [];
+        return db
+          .prepare<string[], { ref: string; service_id: string; received_at: string }>(
+            `SELECT ref, service_id, received_at FROM records WHERE ref IN (${refs.map(() => '?').join(',')})`,
+          )
+          .all(...refs)
+          .map((row) => ({ ref: row.ref, serviceId: row.service_id, receivedAt: row.received_at }));
+      }),
+    close: () =>
+      serial(() => {
+        db.close();
+      }),
   };
 }

@@ -1,5 +1,6 @@
 import type { ChainRecord } from '../protocol/records';
-import type { ChainHead, ItemResult } from '../protocol/wire';
+import type { SealedBox } from '../protocol/sealed-box';
+import type { ChainHead, HeartbeatRequest, ItemResult } from '../protocol/wire';
 import type { PublicKeyJwk } from '../protocol/device-signature';
 
 export interface KioskRow {
@@ -17,16 +18,29 @@ export interface TamperAlert {
   at: string;
 }
 
-/** A record that passed hash and signature checks, ready to be placed in the kiosk's chain. */
+/** A record that passed hash, signature and personal-data checks, ready to be chained. */
 export interface VerifiedItem {
   record: ChainRecord;
+  /** The personal fields as the kiosk sealed them to this gateway; stored sealed. */
+  personal?: SealedBox;
 }
 
 export type EnrolOutcome = 'enrolled' | 'already-enrolled' | 'bad-token';
 
+export interface ReceivedRef {
+  ref: string;
+  serviceId: string;
+  receivedAt: string;
+}
+
+/** Nonces are remembered this long; the signature window is shorter, so a replay is caught. */
+export const NONCE_TTL_MS = 15 * 60_000;
+
 /**
- * Persistence of the reference gateway. Each method is atomic: `applyBatch` places a whole
- * batch in one database transaction, so a crash leaves either all of it or none.
+ * Persistence of the reference gateway (SQLite or PostgreSQL). Each method is atomic:
+ * `applyBatch` places a whole batch in one database transaction that commits before the reply is
+ * sent, so a crash leaves all of it or none, and a retry of a committed batch finds every item
+ * by its transaction id (`duplicate`).
  */
 export interface GatewayStore {
   readonly kind: 'sqlite' | 'postgres';
@@ -41,5 +55,17 @@ export interface GatewayStore {
   listTamperAlerts(kioskId?: string): Promise<TamperAlert[]>;
   countRecords(kioskId: string): Promise<{ chained: number; awaiting: number }>;
   listRecords(kioskId: string): Promise<ChainRecord[]>;
+  /** The sealed personal fields of one record, as received. */
+  readPersonal(kioskId: string, seq: number): Promise<SealedBox | undefined>;
+  /** Records a request nonce; false when this kiosk already used it (a replay). */
+  useNonce(kioskId: string, nonce: string, atMs: number): Promise<boolean>;
+  getSetting(key: string): Promise<string | undefined>;
+  /** Stores `value` unless the key exists; returns what is stored (first writer wins). */
+  putSettingIfAbsent(key: string, value: string): Promise<string>;
+  recordHeartbeat(kioskId: string, beat: HeartbeatRequest, receivedAt: string): Promise<void>;
+  lastHeartbeat(
+    kioskId: string,
+  ): Promise<{ beat: HeartbeatRequest; receivedAt: string } | undefined>;
+  findByRefs(refs: string[]): Promise<ReceivedRef[]>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, hashToken } from '../../sync/server/app';
+import type { GatewayOptions } from '../../sync/server/app';
 import { openSqliteStore } from '../../sync/server/sqlite-store';
 import type { GatewayStore } from '../../sync/server/store';
 
@@ -11,27 +12,54 @@ export interface InProcessGateway {
   app: FastifyInstance;
   store: GatewayStore;
   dataDir: string;
+  /** Closes the server and the store, keeping the data: the next `restart` reopens it. */
+  stop(): Promise<void>;
+  /** A crash-and-restart: closes, then reopens the same SQLite file on the same port. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type HarnessOptions = Omit<GatewayOptions, 'store'> & { dataDir?: string };
 
 /** A real gateway (Fastify + SQLite in a temp dir) listening on 127.0.0.1 in this process. */
 export async function startInProcessGateway(
   tokens: Array<{ kioskId: string; token: string }> = [],
+  options: HarnessOptions = {},
 ): Promise<InProcessGateway> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-gateway-'));
-  const store = openSqliteStore(path.join(dataDir, 'gateway.sqlite'));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sp-gateway-'));
+  const file = path.join(dataDir, 'gateway.sqlite');
+  let store = openSqliteStore(file);
   for (const { kioskId, token } of tokens) await store.addEnrolmentToken(kioskId, hashToken(token));
-  const app = await buildGateway({ store });
+  let app = await buildGateway({ ...options, store });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
+  const port = Number(new URL(url).port);
+  let running = true;
+  const harness: InProcessGateway = {
     url,
-    app,
-    store,
+    get app() {
+      return app;
+    },
+    get store() {
+      return store;
+    },
     dataDir,
-    async close() {
+    async stop() {
+      if (!running) return;
+      running = false;
       await app.close();
       await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
+    },
+    async restart() {
+      await harness.stop();
+      store = openSqliteStore(file);
+      app = await buildGateway({ ...options, store });
+      await app.listen({ port, host: '127.0.0.1' });
+      running = true;
+    },
+    async close() {
+      await harness.stop();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return harness;
 }

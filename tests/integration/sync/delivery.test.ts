@@ -6,6 +6,7 @@ import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { commitTransaction } from '../../../sync/client/commit';
 import type { TransactionInput } from '../../../sync/client/commit';
 import { SyncEngine } from '../../../sync/client/engine';
+import { importDataKey } from '../../../sync/client/data-key';
 import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
 
@@ -19,15 +20,18 @@ const input: TransactionInput = {
   language: 'en',
   fee: { amountMinor: 1000, currency: 'BZD' },
   fields: { fullName: 'Ana Pérez', dateOfBirth: '1990-04-01', district: 'cayo' },
+  personalFieldIds: ['fullName', 'dateOfBirth'],
 };
 
 describe('delivery to the real gateway', () => {
   let gateway: InProcessGateway;
   let db: KioskDatabase;
+  let dataKey: CryptoKey;
 
   beforeEach(async () => {
     gateway = await startInProcessGateway([{ kioskId, token }]);
     db = openKioskDatabase(`${kioskId}-${crypto.randomUUID()}`);
+    dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
   });
 
   afterEach(async () => {
@@ -37,7 +41,7 @@ describe('delivery to the real gateway', () => {
 
   it('delivers committed transactions once and marks them delivered', async () => {
     const keys = await loadOrCreateDeviceKey(db);
-    const deps = { db, kioskId, keys };
+    const deps = { db, kioskId, keys, dataKey };
     const committed = [];
     for (let i = 0; i < 3; i += 1) committed.push(await commitTransaction(deps, input));
     expect(committed.map((c) => c.seq)).toEqual([1, 2, 3]);
@@ -48,6 +52,7 @@ describe('delivery to the real gateway', () => {
       keys,
       gatewayUrl: gateway.url,
       enrolmentToken: token,
+      dataKey,
     });
     await engine.trigger();
     const rows = await db.outbox.orderBy('seq').toArray();
@@ -66,7 +71,7 @@ describe('delivery to the real gateway', () => {
 
   it('keeps transactions queued while the gateway is unreachable', async () => {
     const keys = await loadOrCreateDeviceKey(db);
-    await commitTransaction({ db, kioskId, keys }, input);
+    await commitTransaction({ db, kioskId, keys, dataKey }, input);
     const engine = new SyncEngine({
       db,
       kioskId,
@@ -84,7 +89,7 @@ describe('delivery to the real gateway', () => {
 
   it('flags a record whose content was altered after signing', async () => {
     const keys = await loadOrCreateDeviceKey(db);
-    const tx = await commitTransaction({ db, kioskId, keys }, input);
+    const tx = await commitTransaction({ db, kioskId, keys, dataKey }, input);
     await db.outbox.update(tx.seq, {
       record: {
         ...tx.record,
@@ -97,6 +102,7 @@ describe('delivery to the real gateway', () => {
       keys,
       gatewayUrl: gateway.url,
       enrolmentToken: token,
+      dataKey,
     });
     await engine.trigger();
     const row = await db.outbox.get(tx.seq);

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { sealedBoxSchema } from './sealed-box';
+import { signatureHeaders } from './request-signature';
+import {
+  PROTOCOL_VERSION,
+  batchReplySchema,
+  batchRequestSchema,
+  enrolReplySchema,
+  enrolRequestSchema,
+  errorReplySchema,
+  healthReplySchema,
+  heartbeatReplySchema,
+  heartbeatRequestSchema,
+  kioskConfigReplySchema,
+  statusReplySchema,
+} from './wire';
+
+/**
+ * The OpenAPI 3.1 description of sync protocol v1, built from the same zod schemas both ends
+ * parse with. `sync/protocol/openapi.json` is this document written out; a test keeps them equal.
+ * Regenerate with `npx tsx sync/server/write-openapi.ts`.
+ */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const schema = (s: z.ZodType): Record<string, unknown> =>
+    z.toJSONSchema(s, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<
+      string,
+      unknown
+    >;
+  const json = (ref: string) => ({
+    content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+  });
+  const error = (description: string) => ({ description, ...json('Error') });
+  const kioskId = {
+    name: 'kioskId',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', pattern: '^[A-Za-z0-9-]{3,64}$' },
+  };
+  const signed = [{ deviceSignature: [] }];
+  const refused = error('Signed request refused: forged, replayed, stale, or not enrolled.');
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Service Point sync protocol',
+      version: String(PROTOCOL_VERSION),
+      description:
+        'Kiosk to gateway delivery of hash-chained, device-signed records. Request bodies may be ' +
+        'gzip-encoded (Content-Encoding: gzip). Every request after enrolment carries the ' +
+        `${Object.values(signatureHeaders).join(', ')} headers: an ECDSA P-256 signature ` +
+        '(IEEE P1363, base64url) by the enrolled device key over the lines ' +
+        '"SP1", METHOD, path-with-query, kiosk id, timestamp (epoch ms), nonce, and the hex ' +
+        'SHA-256 of the uncompressed body, joined with "\\n".',
+    },
+    components: {
+      securitySchemes: {
+        deviceSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: signatureHeaders.signature,
+          description: 'See info.description for what is signed.',
+        },
+      },
+      schemas: {
+        Health: schema(healthReplySchema),
+        EnrolRequest: schema(enrolRequestSchema),
+        EnrolReply: schema(enrolReplySchema),
+        BatchRequest: schema(batchRequestSchema),
+        BatchReply: schema(batchReplySchema),
+        SealedBox: schema(sealedBoxSchema),
+        KioskConfig: schema(kioskConfigReplySchema),
+        StatusReply: schema(statusReplySchema),
+        HeartbeatRequest: schema(heartbeatRequestSchema),
+        HeartbeatReply: schema(heartbeatReplySchema),
+        Error: schema(errorReplySchema),
+      },
+    },
+    paths: {
+      '/v1/health': {
+        get: {
+          summary: 'Connectivity probe',
+          responses: { '200': { description: 'The gateway is up.', ...json('Health') } },
+        },
+      },
+      '/v1/openapi.json': {
+        get: {
+          summary: 'This document',
+          responses: { '200': { description: 'OpenAPI 3.1 description of protocol v1.' } },
+        },
+      },
+      '/v1/kiosks/{kioskId}/enrol': {
+        post: {
+          summary: 'Register the device public key with a one-time token',
+          parameters: [kioskId],
+          requestBody: { required: true, ...json('EnrolRequest') },
+          responses: {
+            '200': { description: 'Enrolled.', ...json('EnrolReply') },
+            '400': error('Malformed request.'),
+            '403': error('Token unknown, used, or for another kiosk.'),
+            '409': error('This key is already enrolled (an earlier reply was lost).'),
+          },
+        },
+      },
+      '/v1/kiosks/{kioskId}/batches': {
+        post: {
+          summary: 'Deliver chain records; idempotent by transaction id',
+          parameters: [kioskId],
+          security: signed,
+          requestBody: { required: true, ...json('BatchRequest') },
+          responses: {
+            '200': { description: 'A result per item and the chain head.', ...json('BatchReply') },
+            '400': error('Malformed batch.'),
+            '401': refused,
+          },
+        },
+      },
+      '/v1/kiosks/{kioskId}/config': {
+        get: {
+          summary: 'Kiosk config and the gateway key personal fields are sealed to',
+          parameters: [
+            kioskId,
+            { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } },
+          ],
+          security: signed,
+          responses: {
+            '200': { description: 'The config, with an ETag.', ...json('KioskConfig') },
+            '304': { description: 'Unchanged since the ETag sent.' },
+            '401': refused,
+          },
+        },
+      },
+      '/v1/kiosks/{kioskId}/heartbeat': {
+        post: {
+          summary: 'Queue depth, oldest queued age, versions and counters',
+          parameters: [kioskId],
+          security: signed,
+          requestBody: { required: true, ...json('HeartbeatRequest') },
+          responses: {
+            '200': { description: 'Recorded.', ...json('HeartbeatReply') },
+            '400': error('Malformed heartbeat.'),
+            '401': refused,
+          },
+        },
+      },
+      '/v1/status': {
+        get: {
+          summary: 'Application status by receipt reference',
+          parameters: [
+            {
+              name: 'refs',
+              in: 'query',
+              required: true,
+              description: 'Comma-separated receipt references (at most 50).',
+              schema: { type: 'string' },
+            },
+          ],
+          security: signed,
+          responses: {
+            '200': { description: 'One status per reference.', ...json('StatusReply') },
+            '400': error('No refs, or too many.'),
+            '401': refused,
+          },
+        },
+      },
+    },
+  };
+}

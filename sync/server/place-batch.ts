@@ -1,0 +1,133 @@
+import type { ChainHead, ItemResult } from '../protocol/wire';
+import type { TamperAlert, VerifiedItem } from './store';
+
+export interface StoredRecordRow {
+  kioskId: string;
+  seq: number;
+  txId: string;
+  ref: string;
+  serviceId: string;
+  channel: string;
+  hash: string;
+  prevHash: string;
+  createdAt: string;
+  receivedAt: string;
+  chainState: 'chained' | 'awaiting';
+  json: string;
+  personalJson: string | null;
+}
+
+/** The reads and writes `placeBatch` needs, run inside one database transaction by a store. */
+export interface ChainTx {
+  head(kioskId: string): Promise<ChainHead | undefined>;
+  byTxId(txId: string): Promise<{ kioskId: string; seq: number; hash: string } | undefined>;
+  bySeq(
+    kioskId: string,
+    seq: number,
+  ): Promise<{ txId: string; hash: string; prevHash: string; chainState: string } | undefined>;
+  insert(row: StoredRecordRow): Promise<void>;
+  markChained(kioskId: string, seq: number): Promise<void>;
+  setHead(kioskId: string, head: ChainHead): Promise<void>;
+  alert(alert: TamperAlert): Promise<void>;
+}
+
+/**
+ * Places verified records in a kiosk's chain; one algorithm for every store. Idempotent by
+ * transaction id: a record already held (same kiosk, seq and hash) is `duplicate`; the same id
+ * with other content, or a seq that another record holds, is rejected and raises a tamper alert.
+ * A record beyond the head is held as `awaiting` until the gap closes; a record at head+1 whose
+ * prevHash does not match is a chain mismatch.
+ */
+export async function placeBatch(
+  tx: ChainTx,
+  kioskId: string,
+  items: VerifiedItem[],
+  receivedAt: string,
+): Promise<{ results: ItemResult[]; head: ChainHead }> {
+  const start = await tx.head(kioskId);
+  if (!start) throw new Error(`unknown kiosk ${kioskId}`);
+  let head = start;
+  const results: ItemResult[] = [];
+  const alert = (seq: number, kind: string, detail: string): Promise<void> =>
+    tx.alert({ kioskId, seq, kind, detail, at: receivedAt });
+  const sorted = [...items].sort((a, b) => a.record.seq - b.record.seq);
+  for (const { record, personal } of sorted) {
+    const id = record.body.txId;
+    const existing = await tx.byTxId(id);
+    if (existing) {
+      if (
+        existing.hash === record.hash &&
+        existing.kioskId === kioskId &&
+        existing.seq === record.seq
+      ) {
+        results.push({ id, seq: record.seq, status: 'duplicate' });
+      } else {
+        await alert(
+          record.seq,
+          'conflicting-duplicate',
+          `transaction ${id} was sent again with different content`,
+        );
+        results.push({ id, seq: record.seq, status: 'rejected', reason: 'conflicting-duplicate' });
+      }
+      continue;
+    }
+    if (await tx.bySeq(kioskId, record.seq)) {
+      await alert(record.seq, 'seq-conflict', `a different record already holds seq ${record.seq}`);
+      results.push({ id, seq: record.seq, status: 'rejected', reason: 'seq-conflict' });
+      continue;
+    }
+    let chainState: 'chained' | 'awaiting' = 'awaiting';
+    if (record.seq === head.seq + 1) {
+      if (record.prevHash !== head.hash) {
+        await alert(
+          record.seq,
+          'chain-mismatch',
+          `prevHash does not match the hash of seq ${head.seq}`,
+        );
+        results.push({ id, seq: record.seq, status: 'rejected', reason: 'chain-mismatch' });
+        continue;
+      }
+      chainState = 'chained';
+    } else if (record.seq <= head.seq) {
+      await alert(record.seq, 'seq-conflict', `seq ${record.seq} is behind the chain head`);
+      results.push({ id, seq: record.seq, status: 'rejected', reason: 'seq-conflict' });
+      continue;
+    }
+    await tx.insert({
+      kioskId,
+      seq: record.seq,
+      txId: id,
+      ref: record.body.ref,
+      serviceId: record.body.serviceId,
+      channel: record.body.channel,
+      hash: record.hash,
+      prevHash: record.prevHash,
+      createdAt: record.createdAt,
+      receivedAt,
+      chainState,
+      json: JSON.stringify(record),
+      personalJson: personal ? JSON.stringify(personal) : null,
+    });
+    results.push({ id, seq: record.seq, status: 'accepted' });
+    if (chainState === 'chained') {
+      head = { seq: record.seq, hash: record.hash };
+      // A gap just closed: link the records that were held as awaiting.
+      for (;;) {
+        const next = await tx.bySeq(kioskId, head.seq + 1);
+        if (!next || next.chainState !== 'awaiting') break;
+        if (next.prevHash !== head.hash) {
+          await alert(
+            head.seq + 1,
+            'chain-mismatch',
+            'a held record does not link to its predecessor',
+          );
+          break;
+        }
+        await tx.markChained(kioskId, head.seq + 1);
+        head = { seq: head.seq + 1, hash: next.hash };
+      }
+    }
+  }
+  if (head.seq !== start.seq) await tx.setHead(kioskId, head);
+  return { results, head };
+}
