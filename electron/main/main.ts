@@ -92,9 +92,12 @@ export function startKiosk(
     logger.log('error', 'app.window-closed');
     app.exit(1);
   });
-  process.on('uncaughtException', (error) => {
-    logger.log('error', 'app.uncaught-exception', { message: error.message });
-  });
+  if (process.versions.electron) {
+    // Electron shows an error dialog for an uncaught exception: on a kiosk that is a dead screen.
+    process.on('uncaughtException', (error) => {
+      logger.log('error', 'app.uncaught-exception', { message: error.message });
+    });
+  }
 
   return app.whenReady().then(async () => {
     logger.log('info', 'app.ready', { version: app.getVersion() });
@@ -194,6 +197,7 @@ export function startKiosk(
         gatewayUrl: gatewayUrl ?? config.site.gatewayUrl,
         enrolmentToken: env.SERVICE_POINT_ENROLMENT_TOKEN,
         simulatedDevices: ['printer', 'card-reader'],
+        keyCustody: custody,
         log: (level, message) => logger.log('info', 'page.log', { level, message }),
       });
       const router = createBridgeRouter({

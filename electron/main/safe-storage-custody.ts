@@ -2,17 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SafeStorage } from 'electron';
+import { DATA_KEY_BYTES } from '../services/key-custody';
+import type { KeyCustody } from '../services/key-custody';
 import type { ShellLogger } from './logger';
 import { ShellError } from './shell-error';
-
-/**
- * Where the shell keeps the keys the page must not hold in the clear. The browser shell's
- * file-based custody (electron/services) and this one implement the same interface.
- */
-export interface KeyCustody {
-  /** The 32-byte AES-GCM key for personal data at rest; created on first use, then stable. */
-  getDataKey(): Promise<Uint8Array>;
-}
 
 /** Names of sealed secrets; one file each under `<dataDir>/keys/`. */
 export type SecretName = 'data-key' | 'device-key';
@@ -28,7 +21,8 @@ export interface SafeStorageCustodyDeps {
 }
 
 /**
- * Key custody through Electron's safeStorage (DPAPI on Windows, the keyring on Linux, the
+ * The Electron shell's `KeyCustody` (the browser shell's is file custody in electron/services):
+ * keys go through Electron's safeStorage (DPAPI on Windows, the keyring on Linux, the
  * Keychain on macOS): secrets are sealed by the OS user's credentials before they touch the disk.
  * On Linux, the `basic_text` backend seals with a constant password, so it is refused rather than
  * pretending to protect anything. A sealed file that no longer opens is an error, never a reason to
@@ -45,10 +39,11 @@ export class SafeStorageCustody implements KeyCustody {
   async getDataKey(): Promise<Uint8Array> {
     const existing = await this.openSecret('data-key');
     if (existing) {
-      if (existing.length !== 32) throw new ShellError('custody-corrupt', 'data-key length');
+      if (existing.length !== DATA_KEY_BYTES)
+        throw new ShellError('custody-corrupt', 'data-key length');
       return existing;
     }
-    const key = new Uint8Array(randomBytes(32));
+    const key = new Uint8Array(randomBytes(DATA_KEY_BYTES));
     await this.sealSecret('data-key', key);
     this.deps.logger.log('info', 'custody.data-key-created');
     return key;

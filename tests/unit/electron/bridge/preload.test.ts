@@ -1,0 +1,43 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+/** Loads the preload fresh (it exposes its object at import) with a fresh recording fake. */
+async function loadPreload() {
+  vi.resetModules();
+  const fake = await import('../../../support/electron-fake');
+  fake.resetElectronFake();
+  await import('../../../../electron/preload/preload');
+  return fake;
+}
+
+describe('the preload', () => {
+  beforeEach(() => vi.resetModules());
+
+  it('exposes exactly one object, window.kiosk, with invoke and on only', async () => {
+    const { recorder } = await loadPreload();
+    expect([...recorder.exposed.keys()]).toEqual(['kiosk']);
+    const api = recorder.exposed.get('kiosk') as Record<string, unknown>;
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
+  });
+
+  it('sends (channel, request) over the one invoke channel and turns refusals into errors', async () => {
+    const { recorder, ipcRenderer } = await loadPreload();
+    const api = recorder.exposed.get('kiosk') as {
+      invoke(channel: string, request?: unknown): Promise<unknown>;
+    };
+    ipcRenderer.reply = () => ({ ok: false, error: { code: 'forbidden', message: 'no' } });
+    await expect(api.invoke('operator:exit', { pin: '1' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    expect(ipcRenderer.invocations).toEqual([
+      { channel: 'bridge:invoke', args: ['operator:exit', { pin: '1' }] },
+    ]);
+  });
+
+  it('refuses to subscribe to an event that is not in the channel map', async () => {
+    const { recorder } = await loadPreload();
+    const api = recorder.exposed.get('kiosk') as {
+      on(event: string, listener: () => void): unknown;
+    };
+    expect(() => api.on('shell:anything', () => undefined)).toThrow(/no event/);
+  });
+});

@@ -1,0 +1,171 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { app } from 'electron';
+import { defaultSession, recorder, resetElectronFake } from '../../../support/electron-fake';
+import type { FakeBrowserWindow } from '../../../support/electron-fake';
+import type { BridgeReply } from '../../../../electron/bridge/kiosk-bridge';
+import { createMemoryLogger } from '../../../../electron/main/logger';
+import { OPERATOR_EXIT_CODE, startKiosk } from '../../../../electron/main/main';
+import { hashOperatorPin } from '../../../../electron/main/operator-pin';
+import { FakeClock } from './fake-clock';
+
+/** The fake's current `app` (a fresh one after each reset, so read it at call time). */
+const fakeApp = () => app as unknown as { fireReady(): void; emit(event: string): boolean };
+
+describe('the Electron main process', () => {
+  let dataDir: string;
+  let clock: FakeClock;
+  let logger: ReturnType<typeof createMemoryLogger>;
+
+  beforeEach(() => {
+    resetElectronFake();
+    dataDir = mkdtempSync(path.join(tmpdir(), 'sp-main-'));
+    clock = new FakeClock();
+    logger = createMemoryLogger();
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  async function start(shellJson?: unknown) {
+    if (shellJson) writeFileSync(path.join(dataDir, 'shell.json'), JSON.stringify(shellJson));
+    const started = startKiosk(
+      { SERVICE_POINT_DATA_DIR: dataDir, SERVICE_POINT_RENDERER_DIR: dataDir },
+      { clock, logger },
+    );
+    fakeApp().fireReady();
+    const shell = await started;
+    if (!shell) throw new Error('not started');
+    const window = recorder.windows[0] as FakeBrowserWindow;
+    const invoke = (channel: string, request?: unknown) =>
+      recorder.ipcHandlers.get('bridge:invoke')?.(
+        { sender: window.webContents, senderFrame: { url: 'app://kiosk/', parent: null } },
+        channel,
+        request,
+      ) as Promise<BridgeReply>;
+    return { shell, window, invoke };
+  }
+
+  it('quits at once when another instance already runs', async () => {
+    recorder.singleInstanceLock = false;
+    expect(
+      await startKiosk({ SERVICE_POINT_DATA_DIR: dataDir }, { clock, logger }),
+    ).toBeUndefined();
+    expect(recorder.quitCalled).toBe(true);
+    expect(recorder.windows).toEqual([]);
+  });
+
+  it('opens one locked-down kiosk window on app://kiosk/ and keeps the display awake', async () => {
+    const { window } = await start();
+    expect(recorder.windows).toHaveLength(1);
+    expect(window.options).toMatchObject({ kiosk: true, fullscreen: true });
+    expect(window.webContents.loadedUrls).toEqual(['app://kiosk/']);
+    expect([...recorder.powerBlockers.values()]).toEqual(['prevent-display-sleep']);
+    expect(recorder.applicationMenu).toBeNull();
+    expect(window.menu).toBeNull();
+    expect(recorder.privilegedSchemes).toMatchObject([
+      { scheme: 'app', privileges: { standard: true, secure: true, allowServiceWorkers: true } },
+    ]);
+    // The lockdown is on this window and this session.
+    expect(window.webContents.windowOpenHandler?.({ url: 'https://x.example' })).toEqual({
+      action: 'deny',
+    });
+    expect(defaultSession.permissionRequestHandler).toBeTypeOf('function');
+    expect(defaultSession.headersReceivedListener).toBeTypeOf('function');
+  });
+
+  it('turns off pinch and overscroll navigation on the command line', async () => {
+    await start();
+    const switches = (app as unknown as { switches: Array<[string, string | undefined]> }).switches;
+    expect(switches).toContainEqual(['disable-pinch', undefined]);
+    expect(switches).toContainEqual(['overscroll-history-navigation', '0']);
+  });
+
+  it('serves app:// with the strict CSP (no unsafe-inline, no unsafe-eval)', async () => {
+    await start();
+    const handler = recorder.protocolHandlers.get('app');
+    const response = (await handler?.(
+      new Request('app://kiosk/__shell/out-of-service.html'),
+    )) as Response;
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(await response.text()).toContain('Este quiosco está fuera de servicio');
+  });
+
+  it('focuses the kiosk window when a second instance is started', async () => {
+    await start();
+    fakeApp().emit('second-instance');
+    expect(recorder.calls).toContainEqual({ target: 'window', method: 'focus', args: [] });
+  });
+
+  it('exits non-zero if the window goes, so the service manager restarts the kiosk', async () => {
+    await start();
+    fakeApp().emit('window-all-closed');
+    expect(recorder.exitCodes).toEqual([1]);
+  });
+
+  it('routes operator:exit to the PIN check and exits with the operator code', async () => {
+    const operatorPinHash = await hashOperatorPin('482913', { N: 2 ** 14, r: 8, p: 1 });
+    const { invoke } = await start({ operatorPinHash });
+    expect(await invoke('operator:exit', { pin: '000000' })).toEqual({
+      ok: true,
+      value: { result: 'wrong-pin', attemptsLeft: 4 },
+    });
+    expect(await invoke('operator:exit', { pin: '482913' })).toEqual({
+      ok: true,
+      value: { result: 'exiting' },
+    });
+    clock.advance(1_000);
+    expect(recorder.exitCodes).toEqual([OPERATOR_EXIT_CODE]);
+  });
+
+  it('routes session:state to maintenance, so the quiet-hour restart waits for the session', async () => {
+    const { shell, invoke } = await start();
+    expect(await invoke('session:state', { active: true })).toEqual({ ok: true });
+    expect(shell.maintenance.inSession).toBe(true);
+    expect(await invoke('session:state', { active: false })).toEqual({ ok: true });
+    expect(shell.maintenance.inSession).toBe(false);
+  });
+
+  it('hands the page the data key from safeStorage custody, sealed on disk', async () => {
+    const { invoke } = await start();
+    const first = await invoke('keys:data-key');
+    expect(first).toMatchObject({ ok: true, value: { key: expect.stringMatching(/^[\w-]{43}$/) } });
+    const sealed = readFileSync(path.join(dataDir, 'keys', 'data-key.sealed'), 'utf8');
+    expect(sealed.startsWith('fake-sealed:')).toBe(true);
+    expect(await invoke('keys:data-key')).toEqual(first);
+  });
+
+  it('starts with safe defaults and logs one clear message when shell.json is invalid', async () => {
+    const { shell, invoke } = await start({ maintenance: { quietHour: 27 } });
+    expect(logger.entries.find((e) => e.event === 'shell-config.invalid')?.detail).toMatchObject({
+      error: expect.stringContaining('maintenance.quietHour'),
+    });
+    // No PIN configured: no way out.
+    expect(await invoke('operator:exit', { pin: '482913' })).toEqual({
+      ok: true,
+      value: { result: 'disabled' },
+    });
+    expect(await shell.updates).toBeUndefined();
+  });
+
+  it('shows the out-of-service page, not a dead screen, when the kiosk config is invalid', async () => {
+    const started = startKiosk(
+      { SERVICE_POINT_DATA_DIR: dataDir, SERVICE_POINT_RENDERER_DIR: dataDir },
+      {
+        clock,
+        logger,
+        loadConfig: () => {
+          throw new Error('demo.json: kioskId: must be 3-64 letters');
+        },
+      },
+    );
+    fakeApp().fireReady();
+    await started;
+    expect(recorder.windows[0]?.webContents.loadedUrls).toEqual([
+      'app://kiosk/__shell/out-of-service.html',
+    ]);
+    expect(logger.entries.some((e) => e.event === 'config.invalid')).toBe(true);
+  });
+});
