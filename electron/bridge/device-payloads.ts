@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * What the device services report across the bridge: printer status, print job outcomes and card
+ * reads. Card reads carry only what the page needs (never a full card number or raw track).
+ */
+export const printerStates = [
+  'online',
+  'paper-low',
+  'paper-out',
+  'cover-open',
+  'offline',
+  /** The transport has no back channel (a CUPS queue), so the printer cannot be asked. */
+  'unknown',
+] as const;
+export const printerStateSchema = z.enum(printerStates);
+export type PrinterState = z.infer<typeof printerStateSchema>;
+
+export const printerStatusSchema = z
+  .object({
+    state: printerStateSchema,
+    /** A short coded reason for the operator screen, e.g. `no-reply`, `recoverable-error`. */
+    detail: z.string().max(200).optional(),
+    checkedAt: z.string().datetime().nullable(),
+    simulated: z.boolean(),
+    /** Jobs waiting for the printer to be ready again (out of paper, cover open, offline). */
+    heldJobs: z.number().int().min(0),
+    /** Jobs whose outcome is unknown after a crash mid-print; an operator decides on a reprint. */
+    uncertainJobs: z.number().int().min(0),
+  })
+  .strict();
+export type PrinterStatus = z.infer<typeof printerStatusSchema>;
+
+export const printJobStates = ['queued', 'printing', 'printed', 'held', 'uncertain'] as const;
+export const printJobReplySchema = z
+  .object({ jobId: z.string().min(1).max(200), state: z.enum(printJobStates) })
+  .strict();
+export type PrintJobReply = z.infer<typeof printJobReplySchema>;
+
+export const cardReadSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('officer'),
+      officerId: z.string().regex(/^[0-9]{8}$/),
+      /** Last month the card is valid, `YYYY-MM`. */
+      expires: z.string().regex(/^[0-9]{4}-[0-9]{2}$/),
+      source: z.enum(['hid', 'keyboard-wedge', 'simulated']),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('reference'),
+      ref: z.string().regex(/^[A-Z0-9-]{6,32}$/),
+      source: z.enum(['hid', 'keyboard-wedge', 'simulated']),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('bank-card'),
+      /** Only the last four digits: the kiosk never takes card payments itself. */
+      last4: z.string().regex(/^[0-9]{4}$/),
+      expires: z.string().regex(/^[0-9]{4}-[0-9]{2}$/),
+      source: z.enum(['hid', 'keyboard-wedge', 'simulated']),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('rejected'),
+      code: z.string().min(1).max(64),
+      message: z.string().min(1).max(300),
+      source: z.enum(['hid', 'keyboard-wedge', 'simulated']),
+    })
+    .strict(),
+]);
+export type CardRead = z.infer<typeof cardReadSchema>;

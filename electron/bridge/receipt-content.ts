@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { languageCodeSchema } from '../../kiosk-config/schema';
+import type {
+  LanguageCode,
+  LocalizedText,
+  ServiceDefinition,
+  SiteConfig,
+} from '../../kiosk-config/schema';
+import type { TransactionBody } from '../../sync/protocol/records';
+
+/**
+ * The receipt content model: everything a printed or PDF receipt says, as data. The renderer
+ * builds it from what the kiosk already holds and sends it over `printer:print`; the ESC/POS and
+ * PDF outputs both lay it out with the same labels. It lives in the bridge because it is part of
+ * the channel contract and browser code may only import the bridge.
+ */
+export const paymentMethods = ['none', 'counter', 'mobile-money', 'card-terminal'] as const;
+
+export const receiptContentSchema = z
+  .object({
+    /** The transaction; together with `copy` it is the print job's idempotency key. */
+    txId: z.string().uuid(),
+    /** 1 for the original; an officer's reprint asks for copy 2, 3, … */
+    copy: z.number().int().min(1).max(99).default(1),
+    language: languageCodeSchema,
+    agency: z.string().min(1).max(200),
+    site: z.string().min(1).max(200),
+    kioskId: z.string().min(3).max(64),
+    channel: z.enum(['self-service', 'assisted']),
+    service: z
+      .object({ id: z.string().min(1).max(100), title: z.string().min(1).max(200) })
+      .strict(),
+    ref: z.string().regex(/^[A-Z0-9-]{6,32}$/),
+    issuedAt: z.string().datetime({ offset: true }),
+    /** IANA zone the kiosk shows local time in; the receipt prints the same wall-clock time. */
+    timeZone: z.string().min(1).max(64).default('UTC'),
+    fee: z
+      .object({
+        amountMinor: z.number().int().min(0),
+        currency: z.string().regex(/^[A-Z]{3}$/),
+      })
+      .strict(),
+    payment: z
+      .object({
+        method: z.enum(paymentMethods),
+        reference: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
+    delivery: z.enum(['queued', 'delivered']),
+    /** The service's receipt text in the session language: what the citizen does next. */
+    nextSteps: z.string().min(1).max(2000),
+  })
+  .strict();
+export type ReceiptContent = z.output<typeof receiptContentSchema>;
+export type ReceiptContentInput = z.input<typeof receiptContentSchema>;
+export type PaymentMethod = (typeof paymentMethods)[number];
+
+function inLanguage(text: LocalizedText, language: LanguageCode): string {
+  return text[language] ?? text.en;
+}
+
+export interface ReceiptSource {
+  site: Pick<SiteConfig, 'agency' | 'siteName' | 'kioskId'>;
+  service: Pick<ServiceDefinition, 'id' | 'title' | 'receiptText'>;
+  transaction: Pick<TransactionBody, 'txId' | 'ref' | 'channel' | 'fee' | 'language'>;
+  /** The chain record's `createdAt`. */
+  issuedAt: string;
+  timeZone?: string;
+  payment?: { method: PaymentMethod; reference?: string };
+  delivery: 'queued' | 'delivered';
+  copy?: number;
+}
+
+/** Builds the receipt for a committed transaction; throws a ZodError if the data cannot print. */
+export function buildReceiptContent(source: ReceiptSource): ReceiptContent {
+  const language = languageCodeSchema.catch('en').parse(source.transaction.language);
+  const payment =
+    source.payment ??
+    (source.transaction.fee.amountMinor === 0
+      ? { method: 'none' as const }
+      : { method: 'counter' as const });
+  return receiptContentSchema.parse({
+    txId: source.transaction.txId,
+    copy: source.copy ?? 1,
+    language,
+    agency: source.site.agency,
+    site: source.site.siteName,
+    kioskId: source.site.kioskId,
+    channel: source.transaction.channel,
+    service: { id: source.service.id, title: inLanguage(source.service.title, language) },
+    ref: source.transaction.ref,
+    issuedAt: source.issuedAt,
+    timeZone: source.timeZone ?? 'UTC',
+    fee: source.transaction.fee,
+    payment,
+    delivery: source.delivery,
+    nextSteps: inLanguage(source.service.receiptText, language),
+  });
+}

@@ -1,0 +1,94 @@
+import type { ReceiptContent } from '../../bridge/receipt-content';
+import { receiptLabels } from './receipt-labels';
+
+/**
+ * The receipt as an ordered list of blocks with every word already chosen and formatted. ESC/POS
+ * and PDF both draw exactly these blocks, so a printed and a PDF receipt never say different
+ * things. Pure: no I/O.
+ */
+export type ReceiptBlock =
+  | { kind: 'heading'; text: string }
+  | { kind: 'subheading'; text: string }
+  | { kind: 'title'; text: string }
+  | { kind: 'notice'; text: string }
+  | { kind: 'field'; label: string; value: string }
+  | { kind: 'reference'; label: string; value: string }
+  | { kind: 'paragraph'; label: string; text: string }
+  | { kind: 'qr'; value: string; caption: string }
+  | { kind: 'footer'; text: string }
+  | { kind: 'rule' };
+
+export interface ReceiptLayout {
+  language: ReceiptContent['language'];
+  /** PDF metadata and print job title. */
+  documentTitle: string;
+  blocks: ReceiptBlock[];
+}
+
+/** Intl output uses no-break and narrow spaces; thermal code pages and text search want plain. */
+function plainSpaces(text: string): string {
+  return text.replace(/[\u00a0\u202f\u2007\u2009]/g, ' ');
+}
+
+function intlLocale(language: string): string {
+  return Intl.DateTimeFormat.supportedLocalesOf([language]).length > 0 ? language : 'en';
+}
+
+export function formatReceiptDate(content: ReceiptContent): string {
+  const format = new Intl.DateTimeFormat(intlLocale(content.language), {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: content.timeZone,
+  });
+  return plainSpaces(format.format(new Date(content.issuedAt)));
+}
+
+export function formatReceiptFee(content: ReceiptContent): string {
+  const labels = receiptLabels(content.language);
+  if (content.fee.amountMinor === 0) return labels.noFee;
+  const format = new Intl.NumberFormat(intlLocale(content.language), {
+    style: 'currency',
+    currency: content.fee.currency,
+    currencyDisplay: 'code',
+  });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return plainSpaces(format.format(content.fee.amountMinor / 10 ** digits));
+}
+
+export function layoutReceipt(content: ReceiptContent): ReceiptLayout {
+  const labels = receiptLabels(content.language);
+  const blocks: ReceiptBlock[] = [
+    { kind: 'heading', text: content.agency },
+    { kind: 'subheading', text: content.site },
+    { kind: 'rule' },
+    { kind: 'title', text: labels.title },
+  ];
+  if (content.copy > 1) blocks.push({ kind: 'notice', text: labels.reprint(content.copy) });
+  blocks.push(
+    { kind: 'field', label: labels.service, value: content.service.title },
+    { kind: 'reference', label: labels.reference, value: content.ref },
+    { kind: 'field', label: labels.dateTime, value: formatReceiptDate(content) },
+    { kind: 'field', label: labels.fee, value: formatReceiptFee(content) },
+    { kind: 'field', label: labels.payment, value: labels.paymentMethods[content.payment.method] },
+  );
+  if (content.payment.reference) {
+    blocks.push({
+      kind: 'field',
+      label: labels.paymentReference,
+      value: content.payment.reference,
+    });
+  }
+  blocks.push(
+    { kind: 'field', label: labels.status, value: labels.delivery[content.delivery] },
+    { kind: 'rule' },
+    { kind: 'paragraph', label: labels.nextSteps, text: content.nextSteps },
+    { kind: 'qr', value: content.ref, caption: labels.scanToCheck },
+    { kind: 'rule' },
+  );
+  const footer = `${labels.kiosk} ${content.kioskId}`;
+  blocks.push({
+    kind: 'footer',
+    text: content.channel === 'assisted' ? `${footer} - ${labels.assisted}` : footer,
+  });
+  return { language: content.language, documentTitle: `${labels.title} ${content.ref}`, blocks };
+}

@@ -1,0 +1,122 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PrinterState } from '../../bridge/device-payloads';
+import type { DeviceLogger } from '../device-runtime';
+import type { ReceiptSink } from '../printer/print-queue';
+import type { PrinterTransport } from '../printer/transports/transport';
+import { renderReceiptPdf } from '../printer/pdf-receipt';
+import type { ReceiptFonts } from '../printer/receipt-fonts';
+import { layoutReceipt } from '../printer/receipt-layout';
+
+export interface SimulatedPrintout {
+  jobId: string;
+  pdf: string;
+  /** Absent when pdftoppm (poppler-utils) is not installed. */
+  png?: string;
+}
+
+export interface SimulatedPrinter extends ReceiptSink {
+  readonly simulated: true;
+  /** What the simulated printer reports, so paper-out handling can be demonstrated. */
+  setState(state: Exclude<PrinterState, 'unknown'>): void;
+  /**
+   * Answers real-time status requests (`DLE EOT n`) with the bytes a real printer in the chosen
+   * state sends, so the simulated printer goes through the same status service and parser.
+   */
+  readonly statusTransport: PrinterTransport;
+  onPrinted(listener: (printout: SimulatedPrintout) => void): () => void;
+  printouts(): readonly SimulatedPrintout[];
+}
+
+export interface SimulatedPrinterOptions {
+  dataDir: string;
+  fonts: ReceiptFonts;
+  logger: DeviceLogger;
+  /** `pdftoppm`; injectable for tests. */
+  pdftoppm?: string;
+}
+
+const statusBytes: Record<
+  Exclude<PrinterState, 'unknown'>,
+  [number, number, number, number] | null
+> = {
+  online: [0x12, 0x12, 0x12, 0x12],
+  'paper-low': [0x12, 0x12, 0x12, 0x1e],
+  'paper-out': [0x1a, 0x32, 0x12, 0x72],
+  'cover-open': [0x1a, 0x16, 0x12, 0x12],
+  offline: null,
+};
+
+function statusByte(state: Exclude<PrinterState, 'unknown'>, n: number): number | null {
+  return statusBytes[state]?.[n - 1] ?? null;
+}
+
+function rasterise(pdftoppm: string, pdf: string, pngBase: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(
+      pdftoppm,
+      ['-png', '-r', '110', '-singlefile', pdf, pngBase],
+      { timeout: 20_000 },
+      (error) => resolve(!error),
+    );
+  });
+}
+
+/**
+ * A printer that is not there: each job becomes an 80 mm PDF and a PNG of it under
+ * `<dataDir>/simulated-printer/`, stamped "SIMULATED PRINTER" so no one mistakes it for a
+ * receipt the kiosk really printed.
+ */
+export function createSimulatedPrinter(options: SimulatedPrinterOptions): SimulatedPrinter {
+  const outDir = path.join(options.dataDir, 'simulated-printer');
+  const listeners = new Set<(printout: SimulatedPrintout) => void>();
+  const done: SimulatedPrintout[] = [];
+  let state: Exclude<PrinterState, 'unknown'> = 'online';
+  return {
+    simulated: true,
+    setState(next) {
+      state = next;
+    },
+    statusTransport: {
+      description: 'simulated printer',
+      write: () => Promise.reject(new Error('the simulated printer takes receipts, not bytes')),
+      exchange: (requests) =>
+        Promise.resolve(requests.map((request) => statusByte(state, request[2] ?? 0))),
+    },
+    async print({ jobId, content }) {
+      if (state !== 'online' && state !== 'paper-low') {
+        throw new Error(`simulated printer is ${state}`);
+      }
+      mkdirSync(outDir, { recursive: true });
+      const layout = layoutReceipt(content);
+      layout.blocks.unshift({ kind: 'notice', text: 'SIMULATED PRINTER' });
+      const base = path.join(outDir, `receipt-${jobId.replace(/[^A-Za-z0-9-]/g, '_')}`);
+      const pdf = `${base}.pdf`;
+      writeFileSync(
+        pdf,
+        await renderReceiptPdf(layout, {
+          paper: 'roll-80mm',
+          fonts: options.fonts,
+          createdAt: new Date(content.issuedAt),
+        }),
+      );
+      const printout: SimulatedPrintout = (await rasterise(
+        options.pdftoppm ?? 'pdftoppm',
+        pdf,
+        base,
+      ))
+        ? { jobId, pdf, png: `${base}.png` }
+        : { jobId, pdf };
+      if (!printout.png) options.logger.log('warn', 'printer.simulated-no-png', { jobId });
+      done.push(printout);
+      options.logger.log('info', 'printer.simulated-printed', { jobId });
+      for (const listener of listeners) listener(printout);
+    },
+    onPrinted(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    printouts: () => [...done],
+  };
+}

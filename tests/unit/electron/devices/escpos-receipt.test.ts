@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { encodeReceiptEscPos } from '../../../../electron/devices/printer/escpos-receipt';
+import {
+  formatReceiptDate,
+  formatReceiptFee,
+  layoutReceipt,
+} from '../../../../electron/devices/printer/receipt-layout';
+import { receiptLabels } from '../../../../electron/devices/printer/receipt-labels';
+import { decodeEscPos, printedText } from '../../../support/escpos-decoder';
+import { sampleReceipt } from './support/device-test-kit';
+
+function printAndReadBack(content: ReturnType<typeof sampleReceipt>) {
+  return decodeEscPos(encodeReceiptEscPos(layoutReceipt(content)));
+}
+
+describe('ESC/POS receipt', () => {
+  it('prints every field of the content model, read back from the bytes', () => {
+    const content = sampleReceipt({ language: 'es' });
+    const receipt = printAndReadBack(content);
+    const text = printedText(receipt);
+    const labels = receiptLabels('es');
+    for (const expected of [
+      content.agency,
+      content.site,
+      content.service.title,
+      content.ref,
+      formatReceiptDate(content),
+      formatReceiptFee(content),
+      labels.paymentMethods['mobile-money'],
+      'MM-88231',
+      labels.delivery.queued,
+      labels.nextSteps,
+      content.nextSteps,
+      content.kioskId,
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(formatReceiptDate(content)).toBe('14 de noviembre de 2026 a las 10:30');
+    expect(formatReceiptFee(content)).toBe('10,00 BZD');
+  });
+
+  it('prints Spanish ñ, á, ¿ through code page 437 without any substitution', () => {
+    const receipt = printAndReadBack(
+      sampleReceipt({
+        language: 'es',
+        service: {
+          id: 'x',
+          title: { en: 'x', es: 'Año de la niñez' },
+          receiptText: { en: 'x', es: '¿Cuándo? Mañana, señor.' },
+        },
+      }),
+    );
+    const text = printedText(receipt);
+    expect(text).toContain('Año de la niñez');
+    expect(text).toContain('¿Cuándo? Mañana, señor.');
+    expect(text).toContain('Número de referencia');
+    expect(receipt.codePages).toContain(0);
+    expect(text).not.toMatch(/\?\?/);
+  });
+
+  it('prints Setswana š, ê, ô by switching to Windows-1252 where CP437 has no š', () => {
+    const content = sampleReceipt({ language: 'tn' });
+    const receipt = printAndReadBack(content);
+    const text = printedText(receipt);
+    expect(text).toContain('Setlankana se sešwa sa matsalo');
+    expect(text).toContain('Tlisa lekwalo le: ê, ô, š.');
+    expect(receipt.codePages).toEqual(expect.arrayContaining([0, 16]));
+  });
+
+  it('puts the reference number in a native QR symbol and ends with a cut', () => {
+    const receipt = printAndReadBack(sampleReceipt());
+    expect(receipt.initialized).toBe(true);
+    expect(receipt.qrCodes).toEqual([
+      expect.objectContaining({ data: '7K3M-Q9XD-N', model: 2, errorLevel: 'M' }),
+    ]);
+    expect(receipt.cuts).toEqual(['partial']);
+  });
+
+  it('prints the reference number large and bold so it can be read aloud', () => {
+    const receipt = printAndReadBack(sampleReceipt());
+    const refSpan = receipt.lines
+      .flatMap((line) => line.spans)
+      .find((span) => span.text.includes('7K3M-Q9XD-N'));
+    expect(refSpan).toMatchObject({ bold: true, width: 2, height: 2 });
+  });
+
+  it('says "delivered" once the gateway has the transaction, and marks reprints', () => {
+    const text = printedText(
+      printAndReadBack(sampleReceipt({ language: 'en', delivery: 'delivered', copy: 3 })),
+    );
+    expect(text).toContain('Status: Delivered');
+    expect(text).not.toContain('Queued');
+    expect(text).toContain('REPRINT - copy 3');
+  });
+
+  it('keeps every line within the paper width', () => {
+    const content = sampleReceipt({ language: 'en' });
+    const narrow = decodeEscPos(
+      encodeReceiptEscPos(layoutReceipt(content), { columns: 32, model: 'pos-5890' }),
+    );
+    for (const line of narrow.lines) {
+      const width = line.spans.reduce((sum, span) => sum + [...span.text].length * span.width, 0);
+      expect(width).toBeLessThanOrEqual(32);
+    }
+    expect(printedText(narrow)).toContain(content.nextSteps);
+  });
+});
