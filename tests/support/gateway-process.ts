@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface GatewayProcess {
+  url: string;
+  port: number;
+  readonly child: ChildProcess;
+  /** SIGKILL, as a crash: no shutdown hook runs. Resolves when the process is gone. */
+  kill(): Promise<void>;
+  /** Starts the gateway again on the same port and data directory (`args` replaces the first). */
+  restart(args?: string[]): Promise<void>;
+  /** Resolves with the exit signal or code when the process ends by itself. */
+  exited(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface GatewayProcessOptions {
+  dataDir: string;
+  tokens?: Array<{ kioskId: string; token: string }>;
+  args?: string[];
+  port?: number;
+}
+
+function spawnGateway(
+  options: GatewayProcessOptions,
+  port: number,
+  extraArgs: string[],
+): Promise<{ child: ChildProcess; url: string }> {
+  const args = [
+    '--import',
+    'tsx',
+    'sync/server/main.ts',
+    '--port',
+    String(port),
+    '--data',
+    options.dataDir,
+    ...(options.tokens ?? []).flatMap((t) => ['--enrol-token', `${t.kioskId}:${t.token}`]),
+    ...(options.args ?? []),
+    ...extraArgs,
+  ];
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${err}`)), 20_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /gateway listening on (http:\/\/[^\s]+)/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] });
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited (${String(code)}) before listening: ${err}`));
+    });
+  });
+}
+
+/** The gateway as a real child process (`node --import tsx sync/server/main.ts`). */
+export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
+  let { child, url } = await spawnGateway(options, options.port ?? 0, []);
+  const port = Number(new URL(url).port);
+  const gone = (proc: ChildProcess): Promise<string> =>
+    proc.exitCode !== null || proc.signalCode !== null
+      ? Promise.resolve(String(proc.signalCode ?? proc.exitCode))
+      : new Promise((resolve) =>
+          proc.once('exit', (code, signal) => resolve(String(signal ?? code))),
+        );
+  const handle: GatewayProcess = {
+    get url() {
+      return url;
+    },
+    port,
+    get child() {
+      return child;
+    },
+    async kill() {
+      const done = gone(child);
+      child.kill('SIGKILL');
+      await done;
+    },
+    async restart(args) {
+      if (child.exitCode === null && child.signalCode === null) await handle.kill();
+      ({ child, url } = await spawnGateway(
+        { ...options, tokens: [], args: args ?? options.args },
+        port,
+        [],
+      ));
+    },
+    exited: () => gone(child),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const done = gone(child);
+      child.kill('SIGTERM');
+      await done;
+    },
+  };
+  return handle;
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay } from '../../../sync/client/engine';
+import { generateSealingKeyPair, openSealed, sealTo } from '../../../sync/protocol/sealed-box';
+
+describe('back-off', () => {
+  const base = { baseMs: 1_000, capMs: 60_000, now: 0 };
+
+  it('draws a full-jitter delay below base·2^(n-1)', () => {
+    expect(backoffDelay({ ...base, failures: 1, random: () => 0.999 })).toBe(999);
+    expect(backoffDelay({ ...base, failures: 4, random: () => 0.5 })).toBe(4_000);
+    expect(backoffDelay({ ...base, failures: 4, random: () => 0 })).toBe(0);
+  });
+
+  it('never waits longer than the cap, however many failures', () => {
+    expect(backoffDelay({ ...base, failures: 60, random: () => 0.999 })).toBeLessThan(60_000);
+  });
+
+  it('honours Retry-After in seconds or as an HTTP date, within the cap', () => {
+    expect(backoffDelay({ ...base, failures: 1, random: () => 0, retryAfter: '30' })).toBe(30_000);
+    expect(backoffDelay({ ...base, failures: 1, random: () => 0, retryAfter: '3600' })).toBe(
+      60_000,
+    );
+    const date = new Date(20_000).toUTCString();
+    expect(backoffDelay({ ...base, failures: 1, random: () => 0, retryAfter: date })).toBe(20_000);
+    expect(backoffDelay({ ...base, failures: 1, random: () => 0, retryAfter: 'soon' })).toBe(0);
+  });
+});
+
+describe('sealed boxes', () => {
+  it('open only with the recipient key and the same context', async () => {
+    const gateway = await generateSealingKeyPair();
+    const other = await generateSealingKeyPair();
+    const box = await sealTo(gateway.publicKey, '{"fullName":"Ana"}', 'tx-1');
+    expect(box.ct).not.toContain('Ana');
+    expect(await openSealed(gateway.privateKey, box, 'tx-1')).toBe('{"fullName":"Ana"}');
+    await expect(openSealed(other.privateKey, box, 'tx-1')).rejects.toThrow();
+    await expect(openSealed(gateway.privateKey, box, 'tx-2')).rejects.toThrow();
+  });
+});
