@@ -113,7 +113,7 @@ export function startKiosk(
       logger.log('error', 'config.invalid', { message: (error as Error).message });
     }
     const gatewayUrl = env.SERVICE_POINT_GATEWAY_URL ?? config?.site.gatewayUrl;
-    const csp = contentSecurityPolicy(gatewayUrl ? [gatewayUrl] : []);
+    const csp = contentSecurityPolicy(gatewayUrl ? [gatewayUrl] : [], { bridgeWebSocket: false });
     const rendererDir = env.SERVICE_POINT_RENDERER_DIR ?? path.join(__dirname, '..', 'renderer');
     registerAppProtocol(protocol, rendererDir, { contentSecurityPolicy: csp });
 
@@ -127,7 +127,19 @@ export function startKiosk(
     lockdown.initialize();
     powerSaveBlocker.start('prevent-display-sleep');
 
-    const kioskWindow = new BrowserWindow(kioskWindowOptions(path.join(__dirname, 'preload.cjs')));
+    const windowOptions = kioskWindowOptions(path.join(__dirname, 'preload.cjs'));
+    const kioskWindow = new BrowserWindow({
+      ...windowOptions,
+      // Restated at the constructor, where Electronegativity (npm test) checks them: the page's
+      // isolation must be visible here, not only inside a helper's return value.
+      webPreferences: {
+        ...windowOptions.webPreferences,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        disableBlinkFeatures: 'Auxclick',
+      },
+    });
     window = kioskWindow;
     kioskWindow.removeMenu();
     lockdown.guard(kioskWindow.webContents);

@@ -24,6 +24,8 @@ export function kioskWindowOptions(preloadPath: string): BrowserWindowConstructo
       webviewTag: false,
       experimentalFeatures: false,
       enableBlinkFeatures: '',
+      // Middle-click opens links in a new window; the open handler denies it, this stops it earlier.
+      disableBlinkFeatures: 'Auxclick',
       navigateOnDragDrop: false,
       spellcheck: false,
       devTools: false,
