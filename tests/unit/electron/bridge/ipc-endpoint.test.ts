@@ -9,7 +9,8 @@ import { BRIDGE_INVOKE, installBridgeEndpoint } from '../../../../electron/main/
 import { createMemoryLogger } from '../../../../electron/main/logger';
 
 const calls: string[] = [];
-const handlers: BridgeHandlers = {
+// Only the channels these tests call; others (devices, sync) belong to other suites.
+const handlers = {
   'kiosk:info': async () => ({
     kioskId: 'k-1',
     shell: 'electron',
@@ -34,7 +35,15 @@ const handlers: BridgeHandlers = {
     calls.push(`session:${String(active)}`);
     return undefined;
   },
-};
+  'printer:print': async ({ txId }) => ({ jobId: `${txId}#1`, state: 'printed' }),
+  'printer:status': async () => ({
+    state: 'online',
+    checkedAt: null,
+    simulated: true,
+    heldJobs: 0,
+    uncertainJobs: 0,
+  }),
+} satisfies Partial<BridgeHandlers> as BridgeHandlers;
 
 function invoke(event: unknown, ...args: unknown[]): Promise<BridgeReply> {
   const handler = recorder.ipcHandlers.get(BRIDGE_INVOKE);

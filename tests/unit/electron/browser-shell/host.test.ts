@@ -8,7 +8,8 @@ import type { BridgeHandlers } from '../../../../electron/bridge/router';
 import { startBrowserShellHost } from '../../../../electron/browser-shell/host';
 import type { BrowserShellHost } from '../../../../electron/browser-shell/host';
 
-const handlers: BridgeHandlers = {
+// Only the channels these tests call; others (devices, sync) belong to other suites.
+const handlers = {
   'kiosk:info': async () => ({
     kioskId: 'k-1',
     shell: 'browser',
@@ -29,7 +30,7 @@ const handlers: BridgeHandlers = {
     heldJobs: 0,
     uncertainJobs: 0,
   }),
-};
+} satisfies Partial<BridgeHandlers> as BridgeHandlers;
 
 /** Opens the bridge socket; resolves 'open' or the HTTP status of the refusal. */
 function connect(
