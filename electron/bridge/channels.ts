@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { cardReadSchema, printJobReplySchema, printerStatusSchema } from './device-payloads';
+import { receiptContentSchema } from './receipt-content';
 
 /**
  * The one map from bridge channel (`domain:verb`) to its request and response schemas. Both
@@ -57,11 +59,17 @@ export const channels = {
   },
   'operator:exit': { request: operatorExitRequestSchema, response: operatorExitResponseSchema },
   'session:state': { request: sessionStateSchema, response: z.undefined() },
+  /** Prints a receipt (idempotent by transaction and copy); held, not lost, if the printer is not ready. */
+  'printer:print': { request: receiptContentSchema, response: printJobReplySchema },
+  'printer:status': { request: noArgs, response: printerStatusSchema },
 } as const;
 
 /** Events the shell pushes to the page. */
 export const events = {
   'kiosk:notice': z.object({ message: z.string() }).strict(),
+  /** A card swipe or code scan, parsed; never the raw track. */
+  'card-reader:read': cardReadSchema,
+  'printer:status': printerStatusSchema,
 } as const;
 
 export type ChannelName = keyof typeof channels;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { CardRead, PrintJobReply, PrinterStatus } from '../bridge/device-payloads';
-import type { ReceiptContent } from '../bridge/receipt-content';
+import { receiptContentSchema } from '../bridge/receipt-content';
+import type { ReceiptContentInput } from '../bridge/receipt-content';
 import type { DevicesConfig } from '../../kiosk-config/devices-schema';
 import { createHidCardReader } from './card-reader/hid-card-reader';
 import type { HidApi, HidCardReader } from './card-reader/hid-card-reader';
@@ -21,7 +22,8 @@ import type { SimulatedPrinter } from './simulated/simulated-printer';
 export interface KioskDevices {
   /** Which devices are simulated, for `kiosk:info` and the operator screen. */
   readonly simulated: Array<'printer' | 'card-reader'>;
-  print(content: ReceiptContent): Promise<PrintJobReply>;
+  /** Parses the receipt (it may come straight off the bridge) and queues it. */
+  print(content: ReceiptContentInput): Promise<PrintJobReply>;
   printerStatus(): PrinterStatus;
   onPrinterStatus(listener: (status: PrinterStatus) => void): () => void;
   onCardRead(listener: (read: CardRead) => void): () => void;
@@ -179,7 +181,7 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
 
   return {
     simulated,
-    print: (content) => queue.submit(content),
+    print: (content) => queue.submit(receiptContentSchema.parse(content)),
     printerStatus,
     onPrinterStatus(listener) {
       statusListeners.add(listener);

@@ -2,6 +2,7 @@ import type { KioskInfo } from '../bridge/channels';
 import type { BridgeHandlers } from '../bridge/router';
 import { BridgeError } from '../bridge/kiosk-bridge';
 import type { KeyCustody } from './key-custody';
+import type { KioskDevices } from '../devices/kiosk-devices';
 import type { LoadedConfig } from './load-config';
 
 export interface KioskServicesOptions {
@@ -15,6 +16,8 @@ export interface KioskServicesOptions {
   log?: (level: string, message: string) => void;
   /** Holds the at-rest data key (file custody in the browser shell, safeStorage in Electron). */
   keyCustody?: KeyCustody;
+  /** The printer and card reader (real or simulated) from `createKioskDevices`. */
+  devices?: Pick<KioskDevices, 'print' | 'printerStatus'>;
 }
 
 /** The bridge handlers both shells serve: the privileged side of every channel. */
@@ -45,5 +48,13 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
     // browser shell cannot leave Chromium's kiosk mode from the page, so it says so.
     'operator:exit': async () => ({ result: 'disabled' }),
     'session:state': async () => undefined,
+    'printer:print': async (content) => {
+      if (!options.devices) throw new BridgeError('unavailable', 'this shell has no printer');
+      return options.devices.print(content);
+    },
+    'printer:status': async () => {
+      if (!options.devices) throw new BridgeError('unavailable', 'this shell has no printer');
+      return options.devices.printerStatus();
+    },
   };
 }

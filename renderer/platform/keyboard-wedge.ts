@@ -39,7 +39,7 @@ export type WedgeDecision =
   /** Typing: deliver these keys to the page in order (they may include the current key). */
   | { action: 'release'; keys: string[] }
   /** A device read: hand `text` to the card/reference parser; nothing reaches the page. */
-  | { action: 'scan'; text: string; source: WedgeSource };
+  | { action: 'scan'; text: string; source: WedgeSource; thenRelease?: string[] };
 
 export interface WedgeDetector {
   feed(stroke: Keystroke): WedgeDecision;
@@ -78,6 +78,8 @@ export function createWedgeDetector(options: WedgeOptions = defaultWedgeOptions)
     };
   };
 
+  const endBurst = (): WedgeDecision => (looksLikeDevice() ? scan() : release());
+
   const accept = (stroke: Keystroke): WedgeDecision => {
     if (stroke.key === 'Enter') {
       if (held.length > 0 && looksLikeDevice()) return scan();
@@ -97,18 +99,20 @@ export function createWedgeDetector(options: WedgeOptions = defaultWedgeOptions)
       if (modifierKeys.has(stroke.key)) return { action: 'hold' };
       const last = held[held.length - 1];
       if (!last || stroke.t - last.t <= options.maxGapMs) return accept(stroke);
-      // The burst ended without Enter, so it was not a complete device read: the page gets
-      // those keys now, and this key starts a new burst (or is released with them).
-      const earlier = held.map((stroke) => stroke.key);
-      held = [];
+      // The burst ended without Enter. A device's burst is still a (partial) read and goes to
+      // the parser, which rejects it with a message; a person's keys go to the page now. This
+      // key starts a new burst or is released after them.
+      const ended = endBurst();
       const next = accept(stroke);
-      if (next.action === 'release') return { action: 'release', keys: [...earlier, ...next.keys] };
-      return { action: 'release', keys: earlier };
+      const later = next.action === 'release' ? next.keys : [];
+      if (ended.action === 'scan') return later.length ? { ...ended, thenRelease: later } : ended;
+      const earlier = ended.action === 'release' ? ended.keys : [];
+      return { action: 'release', keys: [...earlier, ...later] };
     },
     flush(now) {
       const last = held[held.length - 1];
       if (!last || now - last.t <= options.maxGapMs) return { action: 'hold' };
-      return release();
+      return endBurst();
     },
   };
 }
@@ -137,6 +141,7 @@ export function classifyKeystrokes(
     if (decision.action === 'release') typed(decision.keys);
     else if (decision.action === 'scan') {
       segments.push({ kind: 'scan', text: decision.text, source: decision.source });
+      if (decision.thenRelease) typed(decision.thenRelease);
     }
   };
   for (const stroke of timeline) apply(detector.feed(stroke));

@@ -37,6 +37,18 @@ export function createSimulatedBridge(
     // A page in a plain browser has no kiosk mode to leave and no shell that restarts.
     'operator:exit': async () => ({ result: 'disabled' }),
     'session:state': async () => undefined,
+    // The in-page shell has no printer; `npm start` serves the simulated printer from Node.
+    'printer:print': async () => {
+      throw new BridgeError('unavailable', 'the in-page simulated shell has no printer');
+    },
+    'printer:status': async () => ({
+      state: 'unknown',
+      detail: 'in-page-simulation',
+      checkedAt: null,
+      simulated: true,
+      heldJobs: 0,
+      uncertainJobs: 0,
+    }),
   });
   return {
     async invoke(channel, ...request) {

@@ -21,8 +21,11 @@ export const dejaVuDirectories = [
  * and pdfkit embeds the subset used, so the PDF reads the same on any machine. `fontDir` (or
  * `SERVICE_POINT_FONT_DIR`) is tried first.
  */
-export function findReceiptFonts(fontDir?: string): ReceiptFonts {
-  const candidates = [fontDir, process.env.SERVICE_POINT_FONT_DIR, ...dejaVuDirectories].filter(
+export function findReceiptFonts(
+  fontDir?: string,
+  searchDirs: readonly string[] = dejaVuDirectories,
+): ReceiptFonts {
+  const candidates = [fontDir, process.env.SERVICE_POINT_FONT_DIR, ...searchDirs].filter(
     (dir): dir is string => typeof dir === 'string' && dir.length > 0,
   );
   for (const dir of candidates) {
