@@ -1,0 +1,97 @@
+/**
+ * `npm run demo:receipt`: renders a demo receipt from the embedded site config and catalogue as
+ * an 80 mm PDF, an A4 PDF, the ESC/POS bytes a thermal printer would get (decoded back and drawn
+ * as an image), and PNGs of each, into tests/artifacts/.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildReceiptContent } from '../../electron/bridge/receipt-content';
+import type { ReceiptContent } from '../../electron/bridge/receipt-content';
+import { encodeReceiptEscPos } from '../../electron/devices/printer/escpos-receipt';
+import { renderReceiptPdf } from '../../electron/devices/printer/pdf-receipt';
+import { findReceiptFonts } from '../../electron/devices/printer/receipt-fonts';
+import { layoutReceipt } from '../../electron/devices/printer/receipt-layout';
+import { loadKioskConfig } from '../../electron/services/load-config';
+import { decodeEscPos } from '../../tests/support/escpos-decoder';
+import { renderDecodedEscPos } from '../../tests/support/escpos-render';
+
+const outDir = fileURLToPath(new URL('../../tests/artifacts/', import.meta.url));
+
+function png(pdf: string, dpi: number): string {
+  const base = pdf.replace(/\.pdf$/, '');
+  execFileSync('pdftoppm', ['-png', '-r', String(dpi), '-singlefile', pdf, base]);
+  return `${base}.png`;
+}
+
+function demoReceipt(language: 'en' | 'es'): ReceiptContent {
+  const { site, catalogue } = loadKioskConfig();
+  const service = catalogue.services[0];
+  if (!service) throw new Error('the demo catalogue has no services');
+  return buildReceiptContent({
+    site,
+    service,
+    transaction: {
+      txId: '3f0c8a1e-6a7b-4c2d-9e8f-0a1b2c3d4e5f',
+      ref: '7K3M-Q9XD-N',
+      channel: 'self-service',
+      fee: service.fee,
+      language,
+    },
+    issuedAt: '2026-11-14T16:30:00.000Z',
+    timeZone: 'America/Belize',
+    payment: { method: 'mobile-money', reference: 'MM-88231' },
+    delivery: 'queued',
+  });
+}
+
+async function main(): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const fonts = findReceiptFonts();
+  const spanish = demoReceipt('es');
+  const english = demoReceipt('en');
+  const written: string[] = [];
+
+  const roll = path.join(outDir, 'receipt-80mm.pdf');
+  writeFileSync(
+    roll,
+    await renderReceiptPdf(layoutReceipt(spanish), {
+      paper: 'roll-80mm',
+      fonts,
+      createdAt: new Date(spanish.issuedAt),
+    }),
+  );
+  written.push(roll, png(roll, 150));
+
+  const a4 = path.join(outDir, 'receipt-a4.pdf');
+  writeFileSync(
+    a4,
+    await renderReceiptPdf(layoutReceipt(english), {
+      paper: 'a4',
+      fonts,
+      createdAt: new Date(english.issuedAt),
+    }),
+  );
+  written.push(a4, png(a4, 80));
+
+  const bytes = encodeReceiptEscPos(layoutReceipt(spanish));
+  const bin = path.join(outDir, 'receipt-escpos.bin');
+  writeFileSync(bin, bytes);
+  const escposPdf = path.join(outDir, 'receipt-escpos.pdf');
+  writeFileSync(
+    escposPdf,
+    await renderDecodedEscPos(decodeEscPos(bytes), {
+      mono: fonts.mono,
+      monoBold: fonts.mono.replace(/DejaVuSansMono\.ttf$/, 'DejaVuSansMono-Bold.ttf'),
+    }),
+  );
+  written.push(bin, png(escposPdf, 203));
+
+  for (const file of written) console.log(path.relative(process.cwd(), file));
+}
+
+main().catch((error: unknown) => {
+  console.error(`demo:receipt failed: ${(error as Error).message}`);
+  process.exit(1);
+});
