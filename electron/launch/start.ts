@@ -17,6 +17,9 @@ import { createKioskServices } from '../services/kiosk-services';
 import { createFileKeyCustody } from '../services/key-custody';
 import { loadKioskConfig } from '../services/load-config';
 import { findElectronBinary } from './electron-binary';
+import { createKioskDevices } from '../devices/kiosk-devices';
+import { systemDeviceClock } from '../devices/device-runtime';
+import { devicesConfigSchema } from '../../kiosk-config/devices-schema';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const log = (message: string): void => console.log(`[service-point] ${message}`);
@@ -92,13 +95,34 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Printer and card reader from the site's `devices` section; simulated where absent.
+  const siteDevices = (config.site as { devices?: unknown }).devices ?? {};
+  const devices = await createKioskDevices({
+    config: devicesConfigSchema.parse(siteDevices),
+    dataDir: path.join(dataDir, 'devices'),
+    clock: systemDeviceClock,
+    logger: {
+      log: (level, event) => {
+        if (level === 'warn' || level === 'error') log(`device ${level}: ${event}`);
+      },
+    },
+  });
+  devices.start();
+  stopping.unshift(() => devices.stop());
+  if (devices.simulated.length > 0) {
+    log(
+      `simulated devices: ${devices.simulated.join(', ')} (printouts in ${path.join(dataDir, 'devices')})`,
+    );
+  }
+
   const services = createKioskServices({
     config,
     shell: 'browser',
     appVersion: process.env.npm_package_version ?? '0.0.0',
     gatewayUrl,
     enrolmentToken,
-    simulatedDevices: ['printer', 'card-reader'],
+    devices,
+    simulatedDevices: devices.simulated,
     log: (level, message) => log(`page ${level}: ${message}`),
     keyCustody: createFileKeyCustody(path.join(dataDir, 'data-key')),
   });
@@ -110,6 +134,8 @@ async function main(): Promise<void> {
     connectSources: [gatewayUrl],
   });
   stopping.unshift(() => host.close());
+  devices.onCardRead((read) => host.emit('card-reader:read', read));
+  devices.onPrinterStatus((status) => host.emit('printer:status', status));
   const pageUrl = `${host.url}#bridge-token=${host.token}`;
   log(`shell: browser`);
   log(`url: ${host.url}`);
