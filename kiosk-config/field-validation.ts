@@ -13,8 +13,20 @@ export interface FieldProblem {
     | 'form.error.max'
     | 'form.error.date'
     | 'form.error.phone'
-    | 'form.error.choice';
+    | 'form.error.choice'
+    | 'form.error.nationalId'
+    | 'form.error.checkDigit'
+    | 'form.error.documents'
+    | 'form.error.consent';
   values?: Record<string, number | string>;
+}
+
+/** Separator for the ticked items of a document checklist, kept as one string answer. */
+export const LIST_SEPARATOR = ',';
+export const CONSENT_GIVEN = 'yes';
+
+export function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(LIST_SEPARATOR).filter((item) => item !== '');
 }
 
 function isRealDate(text: string): boolean {
@@ -27,6 +39,50 @@ function isRealDate(text: string): boolean {
   );
 }
 
+/** Luhn (ISO/IEC 7812): from the right, double every second digit; the sum ends in 0. */
+export function luhnValid(digits: string): boolean {
+  if (!/^\d{2,}$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Mod 11 with weights 2, 3, 4, … from the right of the body; the check digit is
+ * `(11 - sum % 11) % 11`, and a result of 10 is never issued (such ids are invalid).
+ */
+export function mod11Valid(digits: string): boolean {
+  if (!/^\d{2,}$/.test(digits)) return false;
+  const body = digits.slice(0, -1);
+  let sum = 0;
+  for (let i = 0; i < body.length; i += 1) {
+    sum += Number(body[body.length - 1 - i]) * (i + 2);
+  }
+  const check = (11 - (sum % 11)) % 11;
+  return check !== 10 && check === Number(digits[digits.length - 1]);
+}
+
+/** Ids are typed with spaces or dashes as printed on cards; only the characters count. */
+export function normalizeNationalId(value: string): string {
+  return value.replace(/[\s-]/g, '').toUpperCase();
+}
+
+/** Whether a field is asked, given the answers so far (its `showIf` rule). */
+export function isFieldShown(field: FieldDefinition, answers: Record<string, string>): boolean {
+  const rule = field.showIf;
+  if (!rule) return true;
+  const answer = answers[rule.field] ?? '';
+  if (rule.equals !== undefined) return answer === rule.equals;
+  return rule.in?.includes(answer) ?? false;
+}
+
 /**
  * Checks one answer against its field definition. Values are the strings the citizen typed or
  * chose; the same check runs before review and again before commit.
@@ -36,6 +92,18 @@ export function checkField(
   raw: string | undefined,
 ): FieldProblem | undefined {
   const value = (raw ?? '').trim();
+  if (field.type === 'documents') {
+    const ticked = splitList(value);
+    const known = ticked.every((id) => field.items.some((item) => item.id === id));
+    if (!known) return { key: 'form.error.choice' };
+    if (field.required && ticked.length < field.items.length)
+      return { key: 'form.error.documents', values: { count: field.items.length - ticked.length } };
+    return undefined;
+  }
+  if (field.type === 'consent') {
+    if (value === CONSENT_GIVEN) return undefined;
+    return field.required || value !== '' ? { key: 'form.error.consent' } : undefined;
+  }
   if (value === '') return field.required ? { key: 'form.error.required' } : undefined;
   switch (field.type) {
     case 'text': {
@@ -68,5 +136,24 @@ export function checkField(
       return field.options.some((option) => option.value === value)
         ? undefined
         : { key: 'form.error.choice' };
+    case 'national-id': {
+      const id = normalizeNationalId(value);
+      if (!new RegExp(`^(?:${field.pattern})$`, 'u').test(id))
+        return { key: 'form.error.nationalId' };
+      const digits = id.replace(/\D/g, '');
+      if (field.checkDigit === 'luhn' && !luhnValid(digits))
+        return { key: 'form.error.checkDigit' };
+      if (field.checkDigit === 'mod11' && !mod11Valid(digits))
+        return { key: 'form.error.checkDigit' };
+      return undefined;
+    }
   }
+}
+
+/** Index of the first shown field whose answer fails its check, or -1. */
+export function firstProblem(
+  fields: readonly FieldDefinition[],
+  answers: Record<string, string>,
+): number {
+  return fields.findIndex((field) => checkField(field, answers[field.id]) !== undefined);
 }

@@ -16,14 +16,53 @@ export const localizedTextSchema = z
   .strict();
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 
+const idSchema = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'must be camelCase letters and digits');
+
+/**
+ * Shows a field only when an earlier answer matches: `{ field, equals }` or `{ field, in }`.
+ * A hidden field is never asked, never checked and never submitted.
+ */
+export const showIfSchema = z
+  .object({
+    field: idSchema,
+    equals: z.string().min(1).optional(),
+    in: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict()
+  .refine((rule) => (rule.equals === undefined) !== (rule.in === undefined), {
+    message: 'needs exactly one of "equals" or "in"',
+  });
+export type ShowIf = z.infer<typeof showIfSchema>;
+
 const fieldBase = {
-  id: z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'must be camelCase letters and digits'),
+  id: idSchema,
   label: localizedTextSchema,
   hint: localizedTextSchema.optional(),
   required: z.boolean().default(true),
   /** Personal fields are encrypted at rest and purged after the retention period. */
   personal: z.boolean().default(false),
+  showIf: showIfSchema.optional(),
 };
+
+const compilableRegex = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source, 'u');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'is not a valid regular expression' },
+);
+
+/** Check-digit algorithms a national id field may name (see field-validation.ts). */
+export const checkDigitAlgorithms = ['none', 'luhn', 'mod11'] as const;
+
+/** How a citizen may pay a fee. The kiosk records the method and a reference; it never charges. */
+export const paymentMethodNames = ['counter', 'mobile-money', 'card-terminal'] as const;
+export const paymentMethodSchema = z.enum(paymentMethodNames);
+export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
 
 export const fieldSchema = z.discriminatedUnion('type', [
   z
@@ -32,7 +71,7 @@ export const fieldSchema = z.discriminatedUnion('type', [
       type: z.literal('text'),
       minLength: z.number().int().min(0).default(0),
       maxLength: z.number().int().min(1).max(2000).default(200),
-      pattern: z.string().optional(),
+      pattern: compilableRegex.optional(),
     })
     .strict(),
   z
@@ -55,8 +94,31 @@ export const fieldSchema = z.discriminatedUnion('type', [
         .min(2),
     })
     .strict(),
+  z
+    .object({
+      ...fieldBase,
+      type: z.literal('national-id'),
+      /** The whole id must match this (digits only after spaces and dashes are removed). */
+      pattern: compilableRegex,
+      checkDigit: z.enum(checkDigitAlgorithms),
+    })
+    .strict(),
+  z
+    .object({
+      ...fieldBase,
+      type: z.literal('documents'),
+      /** Documents the citizen confirms they have; a required checklist needs every item. */
+      items: z
+        .array(z.object({ id: idSchema, label: localizedTextSchema }).strict())
+        .min(1)
+        .max(12),
+    })
+    .strict(),
+  /** An agreement shown on the consent step after review; its label is the statement. */
+  z.object({ ...fieldBase, type: z.literal('consent') }).strict(),
 ]);
 export type FieldDefinition = z.infer<typeof fieldSchema>;
+export type FieldType = FieldDefinition['type'];
 
 export const moneySchema = z
   .object({
@@ -87,20 +149,44 @@ export const serviceIconNames = [
 export const serviceIconSchema = z.enum(serviceIconNames);
 export type ServiceIconName = z.infer<typeof serviceIconSchema>;
 
+/**
+ * `application` is a form that is committed and delivered; `status-check` looks up receipts'
+ * reference numbers at the gateway (and in this kiosk's own outbox) and commits nothing.
+ */
+export const serviceKindSchema = z.enum(['application', 'status-check']);
+
+/** Field ids the kiosk adds itself (the payment step); a catalogue may not use them. */
+export const reservedFieldIds = ['paymentMethod', 'paymentReference'] as const;
+
 export const serviceSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case kebab-case'),
+    kind: serviceKindSchema.default('application'),
     icon: serviceIconSchema,
     category: z.string().min(1),
     title: localizedTextSchema,
     description: localizedTextSchema,
     fee: moneySchema,
-    fields: z.array(fieldSchema).min(1),
+    /** How a fee may be paid; the kiosk records the method and its reference only. */
+    paymentMethods: z.array(paymentMethodSchema).min(1).optional(),
+    fields: z.array(fieldSchema),
     receiptText: localizedTextSchema,
+    /** Offer "send me an SMS when it is ready" on the receipt. */
+    smsAlerts: z.boolean().default(true),
   })
   .strict()
   .superRefine((service, ctx) => {
-    const seen = new Set<string>();
+    if (service.kind === 'application' && service.fields.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['fields'], message: 'an application needs a field' });
+    }
+    if (service.fee.amountMinor > 0 && !service.paymentMethods) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['paymentMethods'],
+        message: 'a service with a fee must list its payment methods',
+      });
+    }
+    const seen = new Map<string, FieldDefinition>();
     service.fields.forEach((field, index) => {
       if (seen.has(field.id)) {
         ctx.addIssue({
@@ -109,18 +195,44 @@ export const serviceSchema = z
           message: `duplicate field id "${field.id}"`,
         });
       }
-      seen.add(field.id);
+      if ((reservedFieldIds as readonly string[]).includes(field.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', index, 'id'],
+          message: `"${field.id}" is reserved for the payment step`,
+        });
+      }
+      if (field.showIf && !seen.has(field.showIf.field)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', index, 'showIf', 'field'],
+          message: `must name an earlier field of this service, not "${field.showIf.field}"`,
+        });
+      }
+      seen.set(field.id, field);
     });
   });
 export type ServiceDefinition = z.infer<typeof serviceSchema>;
 
+export const categorySchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case kebab-case'),
+    icon: serviceIconSchema,
+    label: localizedTextSchema,
+  })
+  .strict();
+export type Category = z.infer<typeof categorySchema>;
+
 export const catalogueSchema = z
   .object({
     version: z.string().min(1),
+    /** Shown as tabs above the services, in this order. */
+    categories: z.array(categorySchema).min(1),
     services: z.array(serviceSchema).min(1),
   })
   .strict()
   .superRefine((catalogue, ctx) => {
+    const categories = new Set(catalogue.categories.map((category) => category.id));
     const seen = new Set<string>();
     catalogue.services.forEach((service, index) => {
       if (seen.has(service.id)) {
@@ -128,6 +240,13 @@ export const catalogueSchema = z
           code: 'custom',
           path: ['services', index, 'id'],
           message: `duplicate service id "${service.id}"`,
+        });
+      }
+      if (!categories.has(service.category)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', index, 'category'],
+          message: `"${service.category}" is not one of the catalogue's categories`,
         });
       }
       seen.add(service.id);
@@ -153,6 +272,18 @@ export const siteConfigSchema = z
     gatewayUrl: z.url(),
     /** Seconds without input before the idle warning; the session then ends. */
     idleTimeoutSeconds: z.number().int().min(30).max(3600),
+    /**
+     * Seconds the idle warning stays up with a "continue" button. WCAG 2.2.1 asks for at least
+     * 20; tests may lower both numbers through `testTiming` only.
+     */
+    idleWarningSeconds: z.number().int().min(20).max(300).default(30),
+    /** Browser tests only: short idle timings so a test does not wait minutes. */
+    testTiming: z
+      .object({ idleTimeoutSeconds: z.number().min(1), idleWarningSeconds: z.number().min(1) })
+      .strict()
+      .optional(),
+    /** Whether audio guidance starts on; every screen has the toggle either way. */
+    audioGuidance: z.boolean().default(false),
     /** Days after delivery before personal data is purged from the kiosk. */
     retentionDays: z.number().int().min(0).max(3650),
   })

@@ -4,6 +4,7 @@ import { App } from './app/App';
 import { startKioskRuntime } from './app/kiosk-runtime';
 import { createTranslator } from './i18n/translator';
 import { connectKioskBridge } from './platform/kiosk-bridge';
+import { registerAppShell } from './sw/register';
 import './styles.css';
 
 const container = document.getElementById('root');
@@ -22,11 +23,14 @@ function OutOfService({ detail }: { detail: string }) {
   );
 }
 
+// Under the vite dev server there is no sw.js; registration then fails quietly.
+const updates = registerAppShell();
+
 startKioskRuntime(connectKioskBridge()).then(
   (runtime) => {
     root.render(
       <StrictMode>
-        <App runtime={runtime} />
+        <App runtime={runtime} updates={updates} />
       </StrictMode>,
     );
     document.body.dataset.ready = 'true';

@@ -1,39 +1,100 @@
-import { useMemo, useReducer } from 'react';
-import { checkField } from '../../kiosk-config/field-validation';
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { firstProblem } from '../../kiosk-config/field-validation';
+import { askedFields, consentFields, submittedAnswers } from '../../kiosk-config/service-steps';
+import type { EngineStatus } from '../../sync/client/engine';
 import { Header } from '../components/Header';
+import { IdleWarning } from '../components/IdleWarning';
 import { createTranslator } from '../i18n/translator';
 import { AttractScreen } from '../screens/AttractScreen';
+import { ConsentScreen } from '../screens/ConsentScreen';
 import { FormScreen } from '../screens/FormScreen';
 import { LanguageScreen } from '../screens/LanguageScreen';
 import { ReceiptScreen } from '../screens/ReceiptScreen';
 import { ReviewScreen } from '../screens/ReviewScreen';
 import { ServicesScreen } from '../screens/ServicesScreen';
+import { StatusScreen } from '../screens/StatusScreen';
+import type { AppShellUpdates } from '../sw/register';
+import { silenceGuidance, useSpeechGuidance } from './guidance';
+import { useIdleTimer } from './idle-timer';
 import type { KioskRuntime } from './kiosk-runtime';
 import { initialSession, sessionReducer } from './session';
 
-export function App({ runtime }: { runtime: KioskRuntime }) {
+/** Idle timings in ms: the site's, or the short test-only ones a browser test serves. */
+function idleTimings(runtime: KioskRuntime): { idleMs: number; warningMs: number } {
+  const { site } = runtime;
+  const timing = site.testTiming ?? site;
+  return { idleMs: timing.idleTimeoutSeconds * 1000, warningMs: timing.idleWarningSeconds * 1000 };
+}
+
+export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: AppShellUpdates }) {
   const { site, catalogue } = runtime;
-  const reducer = useMemo(() => sessionReducer(site.defaultLanguage), [site.defaultLanguage]);
-  const [session, dispatch] = useReducer(reducer, site.defaultLanguage, initialSession);
+  const defaults = useMemo(
+    () => ({ language: site.defaultLanguage, audio: site.audioGuidance }),
+    [site.defaultLanguage, site.audioGuidance],
+  );
+  const reducer = useMemo(() => sessionReducer(defaults), [defaults]);
+  const [session, dispatch] = useReducer(reducer, defaults, initialSession);
   const tr = useMemo(() => createTranslator(session.language), [session.language]);
-  const { screen } = session;
+  const [engine, setEngine] = useState<EngineStatus>(runtime.engine.status);
+  useEffect(() => runtime.engine.subscribe(setEngine), [runtime.engine]);
+
+  const { screen, answers } = session;
   const service =
     'serviceId' in screen ? catalogue.services.find((s) => s.id === screen.serviceId) : undefined;
+  const fields = service ? askedFields(service, answers) : [];
+  const agreements = service ? consentFields(service, answers) : [];
+  const sessionOpen = screen.name !== 'attract';
+
+  const end = useCallback(() => {
+    silenceGuidance();
+    // Nothing of the session may stay in the address or the history either.
+    if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    dispatch({ type: 'end' });
+  }, []);
+
+  const { idleMs, warningMs } = idleTimings(runtime);
+  const idle = useIdleTimer({ enabled: sessionOpen, idleMs, warningMs, onExpire: end });
+
+  // The shell holds restarts and the service worker holds updates while a session is open.
+  useEffect(() => {
+    updates?.setSessionOpen(sessionOpen);
+    void runtime.bridge.invoke('session:state', { active: sessionOpen }).catch(() => undefined);
+  }, [sessionOpen, runtime.bridge, updates]);
+
+  // On the root element, so rem-based sizes grow and the whole page changes colour.
+  useEffect(() => {
+    const root = document.documentElement;
+    root.classList.toggle('high-contrast', session.access.highContrast);
+    root.classList.toggle('large-text', session.access.largeText);
+    root.lang = session.language;
+  }, [session.access.highContrast, session.access.largeText, session.language]);
+
+  const stepKey = `${screen.name}:${'index' in screen ? screen.index : ''}:${'serviceId' in screen ? screen.serviceId : ''}:${idle.state.phase}`;
+  useSpeechGuidance(session.access.audio, session.language, stepKey);
 
   const header =
     screen.name === 'language' ? null : (
       <Header
         tr={tr}
         languages={site.languages}
+        access={session.access}
+        link={engine.link}
         onLanguage={(language) => dispatch({ type: 'switch-language', language })}
-        onStartOver={screen.name === 'attract' ? undefined : () => dispatch({ type: 'end' })}
+        onToggle={(preference) => dispatch({ type: 'toggle-access', preference })}
+        onStartOver={sessionOpen ? end : undefined}
       />
     );
 
   let body;
   switch (screen.name) {
     case 'attract':
-      body = <AttractScreen tr={tr} onStart={() => dispatch({ type: 'start' })} />;
+      body = (
+        <AttractScreen
+          tr={tr}
+          configRefused={runtime.configRefused}
+          onStart={() => dispatch({ type: 'start' })}
+        />
+      );
       break;
     case 'language':
       body = (
@@ -48,7 +109,11 @@ export function App({ runtime }: { runtime: KioskRuntime }) {
         <ServicesScreen
           tr={tr}
           catalogue={catalogue}
-          onChoose={(serviceId) => dispatch({ type: 'choose-service', serviceId })}
+          category={screen.category}
+          onCategory={(category) => dispatch({ type: 'choose-category', category })}
+          onChoose={(chosen) =>
+            dispatch({ type: 'choose-service', serviceId: chosen.id, kind: chosen.kind })
+          }
         />
       );
       break;
@@ -59,15 +124,16 @@ export function App({ runtime }: { runtime: KioskRuntime }) {
           key={`${service.id}:${screen.index}`}
           tr={tr}
           service={service}
+          fields={fields}
           index={screen.index}
-          answers={session.answers}
+          answers={answers}
           onAnswer={(fieldId, value) => dispatch({ type: 'answer', fieldId, value })}
           onBack={() =>
             dispatch({
               type: 'go',
               screen:
                 screen.index === 0
-                  ? { name: 'services' }
+                  ? { name: 'services', category: service.category }
                   : { name: 'form', serviceId: service.id, index: screen.index - 1 },
             })
           }
@@ -75,7 +141,7 @@ export function App({ runtime }: { runtime: KioskRuntime }) {
             dispatch({
               type: 'go',
               screen:
-                screen.index + 1 < service.fields.length
+                screen.index + 1 < fields.length
                   ? { name: 'form', serviceId: service.id, index: screen.index + 1 }
                   : { name: 'review', serviceId: service.id },
             })
@@ -89,23 +155,39 @@ export function App({ runtime }: { runtime: KioskRuntime }) {
         <ReviewScreen
           tr={tr}
           service={service}
-          answers={session.answers}
+          fields={fields}
+          answers={answers}
           onChange={(index) =>
             dispatch({ type: 'go', screen: { name: 'form', serviceId: service.id, index } })
           }
+          onContinue={() => {
+            // Check every answer again: nothing invalid reaches the consent step.
+            const bad = firstProblem(fields, answers);
+            dispatch({
+              type: 'go',
+              screen:
+                bad >= 0
+                  ? { name: 'form', serviceId: service.id, index: bad }
+                  : { name: 'consent', serviceId: service.id },
+            });
+          }}
+        />
+      );
+      break;
+    case 'consent':
+      if (!service) break;
+      body = (
+        <ConsentScreen
+          tr={tr}
+          fields={agreements}
+          answers={answers}
+          onAnswer={(fieldId, value) => dispatch({ type: 'answer', fieldId, value })}
+          onBack={() => dispatch({ type: 'go', screen: { name: 'review', serviceId: service.id } })}
           onSubmit={async () => {
-            // Check every answer again: nothing invalid is ever committed.
-            const bad = service.fields.findIndex((field) =>
-              checkField(field, session.answers[field.id]),
-            );
+            const bad = firstProblem(fields, answers);
             if (bad >= 0) {
               dispatch({ type: 'go', screen: { name: 'form', serviceId: service.id, index: bad } });
               return;
-            }
-            const fields: Record<string, string> = {};
-            for (const field of service.fields) {
-              const value = session.answers[field.id]?.trim();
-              if (value) fields[field.id] = value;
             }
             const committed = await runtime.submit({
               serviceId: service.id,
@@ -113,10 +195,21 @@ export function App({ runtime }: { runtime: KioskRuntime }) {
               channel: 'self-service',
               language: session.language,
               fee: service.fee,
-              fields,
+              fields: submittedAnswers(service, answers),
             });
             dispatch({ type: 'submitted', txId: committed.txId, ref: committed.ref });
           }}
+        />
+      );
+      break;
+    case 'status':
+      if (!service) break;
+      body = (
+        <StatusScreen
+          tr={tr}
+          runtime={runtime}
+          service={service}
+          onBack={() => dispatch({ type: 'go', screen: { name: 'services' } })}
         />
       );
       break;
@@ -129,16 +222,27 @@ export function App({ runtime }: { runtime: KioskRuntime }) {
           service={service}
           txId={screen.txId}
           reference={screen.ref}
-          onFinish={() => dispatch({ type: 'end' })}
+          payment={session.payment}
+          onFinish={end}
         />
       );
       break;
   }
 
   return (
-    <div className="kiosk" lang={session.language}>
-      {header}
-      {body ?? <AttractScreen tr={tr} onStart={() => dispatch({ type: 'end' })} />}
+    <div className="kiosk" lang={session.language} data-language={session.language}>
+      <div className="kiosk-content" inert={idle.state.phase === 'warning'}>
+        {header}
+        {body ?? <AttractScreen tr={tr} onStart={end} />}
+      </div>
+      {idle.state.phase === 'warning' ? (
+        <IdleWarning
+          tr={tr}
+          secondsLeft={idle.state.secondsLeft}
+          onContinue={idle.keepAlive}
+          onEnd={end}
+        />
+      ) : null}
     </div>
   );
 }

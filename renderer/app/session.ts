@@ -4,32 +4,56 @@ import type { LanguageCode } from '../../kiosk-config/schema';
 export type Screen =
   | { name: 'attract' }
   | { name: 'language' }
-  | { name: 'services' }
+  | { name: 'services'; category?: string }
   | { name: 'form'; serviceId: string; index: number }
   | { name: 'review'; serviceId: string }
+  | { name: 'consent'; serviceId: string }
+  | { name: 'status'; serviceId: string }
   | { name: 'receipt'; serviceId: string; txId: string; ref: string };
+
+/** Display and sound choices; they belong to one citizen, so a session end resets them. */
+export interface AccessPreferences {
+  highContrast: boolean;
+  largeText: boolean;
+  audio: boolean;
+}
 
 export interface Session {
   screen: Screen;
   language: LanguageCode;
   answers: Record<string, string>;
+  access: AccessPreferences;
+  /** Payment method and reference, kept for the receipt after the answers are dropped. */
+  payment?: { method: string; reference?: string };
 }
 
 export type SessionAction =
   | { type: 'start' }
   | { type: 'choose-language'; language: LanguageCode }
   | { type: 'switch-language'; language: LanguageCode }
-  | { type: 'choose-service'; serviceId: string }
+  | { type: 'choose-category'; category: string | undefined }
+  | { type: 'choose-service'; serviceId: string; kind?: 'application' | 'status-check' }
   | { type: 'answer'; fieldId: string; value: string }
   | { type: 'go'; screen: Screen }
+  | { type: 'toggle-access'; preference: keyof AccessPreferences }
   | { type: 'submitted'; txId: string; ref: string }
   | { type: 'end' };
 
-export function initialSession(language: LanguageCode): Session {
-  return { screen: { name: 'attract' }, language, answers: {} };
+export interface SessionDefaults {
+  language: LanguageCode;
+  audio: boolean;
 }
 
-export function sessionReducer(defaultLanguage: LanguageCode) {
+export function initialSession(defaults: SessionDefaults): Session {
+  return {
+    screen: { name: 'attract' },
+    language: defaults.language,
+    answers: {},
+    access: { highContrast: false, largeText: false, audio: defaults.audio },
+  };
+}
+
+export function sessionReducer(defaults: SessionDefaults) {
   return (session: Session, action: SessionAction): Session => {
     switch (action.type) {
       case 'start':
@@ -38,22 +62,35 @@ export function sessionReducer(defaultLanguage: LanguageCode) {
         return { ...session, language: action.language, screen: { name: 'services' } };
       case 'switch-language':
         return { ...session, language: action.language };
+      case 'choose-category':
+        return { ...session, screen: { name: 'services', category: action.category } };
       case 'choose-service':
         return {
           ...session,
           answers: {},
-          screen: { name: 'form', serviceId: action.serviceId, index: 0 },
+          payment: undefined,
+          screen:
+            action.kind === 'status-check'
+              ? { name: 'status', serviceId: action.serviceId }
+              : { name: 'form', serviceId: action.serviceId, index: 0 },
         };
       case 'answer':
         return { ...session, answers: { ...session.answers, [action.fieldId]: action.value } };
       case 'go':
         return { ...session, screen: action.screen };
+      case 'toggle-access':
+        return {
+          ...session,
+          access: { ...session.access, [action.preference]: !session.access[action.preference] },
+        };
       case 'submitted': {
-        if (session.screen.name !== 'review') return session;
+        if (session.screen.name !== 'consent') return session;
+        const method = session.answers.paymentMethod;
         // The answers are on disk now (encrypted where personal); drop the in-memory copy.
         return {
           ...session,
           answers: {},
+          payment: method ? { method, reference: session.answers.paymentReference } : undefined,
           screen: {
             name: 'receipt',
             serviceId: session.screen.serviceId,
@@ -63,7 +100,7 @@ export function sessionReducer(defaultLanguage: LanguageCode) {
         };
       }
       case 'end':
-        return initialSession(defaultLanguage);
+        return initialSession(defaults);
     }
   };
 }

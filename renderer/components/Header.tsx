@@ -1,38 +1,106 @@
 import type { LanguageCode } from '../../kiosk-config/schema';
+import type { AccessPreferences } from '../app/session';
+import type { LinkState } from '../../sync/client/engine';
 import { languageNames } from '../i18n/translator';
 import type { Translator } from '../i18n/translator';
 
 interface HeaderProps {
   tr: Translator;
   languages: LanguageCode[];
+  access: AccessPreferences;
+  link: LinkState;
   onLanguage: (language: LanguageCode) => void;
+  onToggle: (preference: keyof AccessPreferences) => void;
   onStartOver?: () => void;
 }
 
-/** Top bar on every screen: the language switch is always one touch away. */
-export function Header({ tr, languages, onLanguage, onStartOver }: HeaderProps) {
+function ToggleIcon({ name }: { name: keyof AccessPreferences }) {
+  // Drawn here so no emoji font is needed on the kiosk.
+  const paths: Record<keyof AccessPreferences, string> = {
+    highContrast: 'M12 3a9 9 0 1 0 0 18V3z M12 3a9 9 0 0 1 0 18',
+    largeText: 'M3 20 9 4h2l6 16 M5.5 14h9 M18 4v6 M15 7h6',
+    audio: 'M4 9h4l5-4v14l-5-4H4z M16 9a4 4 0 0 1 0 6 M18.5 6.5a8 8 0 0 1 0 11',
+  };
+  return (
+    <svg className="toggle-icon" viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
+      <path
+        d={paths[name]}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinejoin="round"
+        strokeLinecap="round"
+      />
+    </svg>
+  );
+}
+
+const toggles: Array<{
+  preference: keyof AccessPreferences;
+  key: 'a11y.contrast' | 'a11y.largeText' | 'a11y.audio';
+}> = [
+  { preference: 'highContrast', key: 'a11y.contrast' },
+  { preference: 'largeText', key: 'a11y.largeText' },
+  { preference: 'audio', key: 'a11y.audio' },
+];
+
+/**
+ * Top bar on every screen: the language switch, display and sound toggles, and the link state,
+ * said calmly (an offline kiosk still takes requests). Every control is a real button.
+ */
+export function Header({
+  tr,
+  languages,
+  access,
+  link,
+  onLanguage,
+  onToggle,
+  onStartOver,
+}: HeaderProps) {
   return (
     <header className="header">
-      <span className="brand">{tr.t('app.name')}</span>
-      <nav className="language-switch" aria-label={tr.t('language.switch')}>
-        {languages.map((code) => (
-          <button
-            key={code}
-            type="button"
-            lang={code}
-            className={code === tr.language ? 'chip chip-active' : 'chip'}
-            aria-pressed={code === tr.language}
-            onClick={() => onLanguage(code)}
-          >
-            {languageNames[code]}
+      <div className="header-row">
+        <span className="brand">{tr.t('app.name')}</span>
+        <nav className="language-switch" aria-label={tr.t('language.switch')}>
+          {languages.map((code) => (
+            <button
+              key={code}
+              type="button"
+              lang={code}
+              className={code === tr.language ? 'chip chip-active' : 'chip'}
+              aria-pressed={code === tr.language}
+              onClick={() => onLanguage(code)}
+            >
+              {languageNames[code]}
+            </button>
+          ))}
+        </nav>
+        {onStartOver ? (
+          <button type="button" className="chip chip-quiet" onClick={onStartOver} data-start-over>
+            {tr.t('common.startOver')}
           </button>
-        ))}
-      </nav>
-      {onStartOver ? (
-        <button type="button" className="chip chip-quiet" onClick={onStartOver}>
-          {tr.t('common.startOver')}
-        </button>
-      ) : null}
+        ) : null}
+      </div>
+      <div className="header-row">
+        <div className="access-toggles" role="group" aria-label={tr.t('a11y.toolbar')}>
+          {toggles.map(({ preference, key }) => (
+            <button
+              key={preference}
+              type="button"
+              className={access[preference] ? 'chip chip-active' : 'chip'}
+              aria-pressed={access[preference]}
+              data-toggle={preference}
+              onClick={() => onToggle(preference)}
+            >
+              <ToggleIcon name={preference} />
+              {tr.t(key)}
+            </button>
+          ))}
+        </div>
+        <p className={`link link-${link === 'online' ? 'online' : 'offline'}`} data-link={link}>
+          {link === 'online' ? tr.t('link.online') : tr.t('link.offline')}
+        </p>
+      </div>
     </header>
   );
 }

@@ -27,6 +27,8 @@ export interface Translator {
   t(key: MessageKey, values?: MessageValues): string;
   text(localized: LocalizedText): string;
   money(money: Money): string;
+  /** A calendar date in words, in the session's language. */
+  date(date: Date): string;
 }
 
 const cache = new Map<string, IntlMessageFormat>();
@@ -51,6 +53,9 @@ export function createTranslator(language: LanguageCode): Translator {
     },
     text(localized) {
       return localized[language] ?? localized.en;
+    },
+    date(date) {
+      return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
     },
     money({ amountMinor, currency }) {
       return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(

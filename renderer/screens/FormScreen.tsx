@@ -1,13 +1,22 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { FieldDefinition, ServiceDefinition } from '../../kiosk-config/schema';
-import { checkField } from '../../kiosk-config/field-validation';
+import {
+  CONSENT_GIVEN,
+  LIST_SEPARATOR,
+  checkField,
+  splitList,
+} from '../../kiosk-config/field-validation';
 import type { FieldProblem } from '../../kiosk-config/field-validation';
+import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
+import { keyboardKindFor } from '../components/keyboard-layouts';
 import type { Translator } from '../i18n/translator';
 
 interface FormScreenProps {
   tr: Translator;
   service: ServiceDefinition;
+  /** The questions asked, in order (shown fields and the payment step). */
+  fields: FieldDefinition[];
   index: number;
   answers: Record<string, string>;
   onAnswer: (fieldId: string, value: string) => void;
@@ -15,105 +24,183 @@ interface FormScreenProps {
   onNext: () => void;
 }
 
-const inputModes: Partial<Record<FieldDefinition['type'], 'text' | 'decimal' | 'tel'>> = {
-  text: 'text',
-  number: 'decimal',
-  phone: 'tel',
-};
+const inputModes: Partial<Record<FieldDefinition['type'], 'text' | 'decimal' | 'tel' | 'numeric'>> =
+  {
+    text: 'text',
+    number: 'decimal',
+    phone: 'tel',
+    date: 'numeric',
+    'national-id': 'numeric',
+  };
+
+/** A typed date read back in words ("1 April 1990"), so a wrong month is easy to spot. */
+function dateInWords(tr: Translator, value: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const date = new Date(`${value}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return undefined;
+  return tr.date(date);
+}
+
+function Question({ tr, field }: { tr: Translator; field: FieldDefinition }) {
+  return (
+    <>
+      {tr.text(field.label)}
+      {!field.required ? <span className="optional"> ({tr.t('form.optional')})</span> : null}
+    </>
+  );
+}
 
 /** One question per screen, with progress, so a first-time user is never faced with a wall. */
 export function FormScreen({
   tr,
   service,
+  fields,
   index,
   answers,
   onAnswer,
   onBack,
   onNext,
 }: FormScreenProps) {
-  const field = service.fields[index];
+  const field = fields[index];
   const [problem, setProblem] = useState<FieldProblem | undefined>();
   if (!field) return null;
   const value = answers[field.id] ?? '';
   const inputId = `field-${field.id}`;
   const errorId = `${inputId}-error`;
   const hintId = `${inputId}-hint`;
+  const keyboard = keyboardKindFor(field.type);
+  const keyboardKind = field.type === 'text' && field.pattern?.includes('A-Z') ? 'code' : keyboard;
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const answer = (next: string) => {
+    onAnswer(field.id, next);
+    if (problem) setProblem(undefined);
+  };
+  const next = () => {
     const found = checkField(field, value);
     setProblem(found);
     if (!found) onNext();
   };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    next();
+  };
 
   const describedBy =
     [field.hint ? hintId : '', problem ? errorId : ''].filter(Boolean).join(' ') || undefined;
+  const words = field.type === 'date' ? dateInWords(tr, value) : undefined;
+
+  let control;
+  if (field.type === 'choice') {
+    control = (
+      <fieldset aria-describedby={describedBy}>
+        <legend className="question" data-prompt>
+          <Question tr={tr} field={field} />
+        </legend>
+        <div className="choices">
+          {field.options.map((option, optionIndex) => (
+            <label
+              key={option.value}
+              className={value === option.value ? 'choice selected' : 'choice'}
+            >
+              <input
+                type="radio"
+                name={field.id}
+                value={option.value}
+                checked={value === option.value}
+                // The first option (or the chosen one) takes focus so arrow keys work at once.
+                autoFocus={value ? value === option.value : optionIndex === 0}
+                onChange={() => answer(option.value)}
+              />
+              {tr.text(option.label)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+    );
+  } else if (field.type === 'documents') {
+    const ticked = new Set(splitList(value));
+    control = (
+      <fieldset aria-describedby={describedBy}>
+        <legend className="question" data-prompt>
+          <Question tr={tr} field={field} />
+        </legend>
+        <div className="choices">
+          {field.items.map((item, itemIndex) => (
+            <label key={item.id} className={ticked.has(item.id) ? 'choice selected' : 'choice'}>
+              <input
+                type="checkbox"
+                name={item.id}
+                checked={ticked.has(item.id)}
+                autoFocus={itemIndex === 0}
+                onChange={(event) => {
+                  const nextSet = new Set(ticked);
+                  if (event.target.checked) nextSet.add(item.id);
+                  else nextSet.delete(item.id);
+                  answer(
+                    field.items
+                      .filter((i) => nextSet.has(i.id))
+                      .map((i) => i.id)
+                      .join(LIST_SEPARATOR),
+                  );
+                }}
+              />
+              {tr.text(item.label)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+    );
+  } else if (field.type === 'consent') {
+    control = (
+      <label className={value === CONSENT_GIVEN ? 'choice selected' : 'choice'}>
+        <input
+          type="checkbox"
+          checked={value === CONSENT_GIVEN}
+          onChange={(event) => answer(event.target.checked ? CONSENT_GIVEN : '')}
+        />
+        <span data-prompt>{tr.text(field.label)}</span>
+      </label>
+    );
+  } else {
+    control = (
+      <>
+        <label htmlFor={inputId} className="question" data-prompt>
+          <Question tr={tr} field={field} />
+        </label>
+        <input
+          id={inputId}
+          key={field.id}
+          className="answer"
+          type="text"
+          data-type={field.type}
+          inputMode={inputModes[field.type]}
+          placeholder={field.type === 'date' ? 'YYYY-MM-DD' : undefined}
+          autoComplete="off"
+          autoCorrect="off"
+          spellCheck={false}
+          autoFocus
+          value={value}
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={describedBy}
+          onChange={(event) => answer(event.target.value)}
+        />
+        {words ? (
+          <p className="date-words" aria-live="polite">
+            {words}
+          </p>
+        ) : null}
+      </>
+    );
+  }
 
   return (
-    <main className="screen" data-screen="form" data-field={field.id}>
-      <p className="progress" aria-live="polite">
-        {tr.text(service.title)} ·{' '}
-        {tr.t('form.step', { current: index + 1, total: service.fields.length })}
+    <main className="screen form" data-screen="form" data-field={field.id}>
+      <p className="progress">
+        {tr.text(service.title)} · {tr.t('form.step', { current: index + 1, total: fields.length })}
       </p>
-      <progress max={service.fields.length} value={index + 1} aria-hidden="true" />
+      <progress max={fields.length} value={index + 1} aria-hidden="true" />
       <form onSubmit={submit} noValidate>
-        {field.type === 'choice' ? (
-          <fieldset aria-describedby={describedBy}>
-            <legend className="question">
-              {tr.text(field.label)}
-              {!field.required ? (
-                <span className="optional"> ({tr.t('form.optional')})</span>
-              ) : null}
-            </legend>
-            <div className="choices">
-              {field.options.map((option) => (
-                <label
-                  key={option.value}
-                  className={value === option.value ? 'choice selected' : 'choice'}
-                >
-                  <input
-                    type="radio"
-                    name={field.id}
-                    value={option.value}
-                    checked={value === option.value}
-                    onChange={() => {
-                      onAnswer(field.id, option.value);
-                      setProblem(undefined);
-                    }}
-                  />
-                  {tr.text(option.label)}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-        ) : (
-          <>
-            <label htmlFor={inputId} className="question">
-              {tr.text(field.label)}
-              {!field.required ? (
-                <span className="optional"> ({tr.t('form.optional')})</span>
-              ) : null}
-            </label>
-            <input
-              id={inputId}
-              key={field.id}
-              className="answer"
-              type={field.type === 'date' ? 'date' : 'text'}
-              inputMode={inputModes[field.type]}
-              autoComplete="off"
-              autoCorrect="off"
-              spellCheck={false}
-              autoFocus
-              value={value}
-              aria-invalid={problem ? true : undefined}
-              aria-describedby={describedBy}
-              onChange={(event) => {
-                onAnswer(field.id, event.target.value);
-                if (problem) setProblem(undefined);
-              }}
-            />
-          </>
-        )}
+        {control}
         {field.hint ? (
           <p id={hintId} className="hint">
             {tr.text(field.hint)}
@@ -133,6 +220,16 @@ export function FormScreen({
           </button>
         </div>
       </form>
+      {keyboardKind ? (
+        <OnScreenKeyboard
+          tr={tr}
+          kind={keyboardKind}
+          language={tr.language}
+          value={value}
+          onChange={answer}
+          onEnter={next}
+        />
+      ) : null}
     </main>
   );
 }

@@ -11,7 +11,7 @@ export function LanguageScreen({
 }) {
   return (
     <main className="screen" data-screen="language">
-      <h1>
+      <h1 data-prompt>
         {languages.map((code) => (
           <span key={code} lang={code} className="stacked">
             {createTranslator(code).t('language.title')}

@@ -1,11 +1,17 @@
 import { ServiceIcon } from '../components/ServiceIcon';
 import { useEffect, useState } from 'react';
+import type { FormEvent } from 'react';
 import type { ServiceDefinition } from '../../kiosk-config/schema';
+import { checkField } from '../../kiosk-config/field-validation';
+import { paymentFields } from '../../kiosk-config/service-steps';
 import { observeDelivery } from '../../sync/client/status';
 import type { DeliveryView } from '../../sync/client/status';
 import type { EngineStatus } from '../../sync/client/engine';
 import type { KioskRuntime } from '../app/kiosk-runtime';
+import type { Session } from '../app/session';
 import { useObservable } from '../app/use-observable';
+import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
+import { QrCode } from '../components/QrCode';
 import type { Translator } from '../i18n/translator';
 
 interface ReceiptScreenProps {
@@ -14,7 +20,124 @@ interface ReceiptScreenProps {
   service: ServiceDefinition;
   txId: string;
   reference: string;
+  payment: Session['payment'];
   onFinish: () => void;
+}
+
+const SMS_SERVICE_ID = 'sms-alerts';
+const smsPhoneField = {
+  id: 'phone',
+  type: 'phone',
+  required: true,
+  personal: true,
+  label: { en: 'Mobile phone number' },
+} as const;
+
+/**
+ * The SMS opt-in: a small transaction of its own (the `sms-alerts` service) that names the
+ * receipt's reference, committed and delivered like any other.
+ */
+function SmsOptIn({
+  tr,
+  runtime,
+  reference,
+}: {
+  tr: Translator;
+  runtime: KioskRuntime;
+  reference: string;
+}) {
+  const [stage, setStage] = useState<'offer' | 'phone' | 'saving' | 'saved' | 'failed'>('offer');
+  const [phone, setPhone] = useState('');
+  const [invalid, setInvalid] = useState(false);
+  const alerts = runtime.catalogue.services.find((service) => service.id === SMS_SERVICE_ID);
+  if (!alerts) return null;
+
+  const save = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (checkField(smsPhoneField, phone)) {
+      setInvalid(true);
+      return;
+    }
+    setStage('saving');
+    try {
+      await runtime.submit({
+        serviceId: SMS_SERVICE_ID,
+        catalogueVersion: runtime.catalogue.version,
+        channel: 'self-service',
+        language: tr.language,
+        fee: alerts.fee,
+        fields: { phone: phone.trim(), alerts: 'ready', forReference: reference },
+        personalFieldIds: ['phone'],
+      });
+      setStage('saved');
+    } catch {
+      setStage('failed');
+    }
+  };
+
+  if (stage === 'offer') {
+    return (
+      <section className="sms" aria-labelledby="sms-title">
+        <h2 id="sms-title">{tr.t('receipt.sms.title')}</h2>
+        <button type="button" className="secondary" onClick={() => setStage('phone')}>
+          {tr.t('receipt.sms.send')}
+        </button>
+      </section>
+    );
+  }
+  if (stage === 'saved') {
+    return (
+      <p className="sms-saved" role="status">
+        {tr.t('receipt.sms.saved', { phone })}
+      </p>
+    );
+  }
+  return (
+    <form className="sms" onSubmit={(event) => void save(event)} noValidate>
+      <label htmlFor="sms-phone" className="question">
+        {tr.t('receipt.sms.phone')}
+      </label>
+      <input
+        id="sms-phone"
+        className="answer"
+        type="text"
+        inputMode="tel"
+        autoComplete="off"
+        autoFocus
+        value={phone}
+        aria-invalid={invalid || undefined}
+        aria-describedby={invalid ? 'sms-error' : undefined}
+        onChange={(event) => {
+          setPhone(event.target.value);
+          setInvalid(false);
+        }}
+      />
+      {invalid ? (
+        <p id="sms-error" className="error" role="alert">
+          {tr.t('form.error.phone')}
+        </p>
+      ) : null}
+      {stage === 'failed' ? (
+        <p className="error" role="alert">
+          {tr.t('error.commitFailed')}
+        </p>
+      ) : null}
+      <button type="submit" className="primary" disabled={stage === 'saving'}>
+        {tr.t('receipt.sms.send')}
+      </button>
+      <OnScreenKeyboard
+        tr={tr}
+        kind="phone"
+        language={tr.language}
+        value={phone}
+        onChange={(value) => {
+          setPhone(value);
+          setInvalid(false);
+        }}
+        onEnter={() => void save()}
+      />
+    </form>
+  );
 }
 
 export function ReceiptScreen({
@@ -23,6 +146,7 @@ export function ReceiptScreen({
   service,
   txId,
   reference,
+  payment,
   onFinish,
 }: ReceiptScreenProps) {
   const delivery = useObservable<DeliveryView | undefined>(
@@ -39,28 +163,49 @@ export function ReceiptScreen({
       ? 'sending'
       : state;
 
+  const methodField = paymentFields(service).find((field) => field.id === 'paymentMethod');
+  const methodLabel =
+    payment && methodField?.type === 'choice'
+      ? methodField.options.find((option) => option.value === payment.method)?.label
+      : undefined;
+
   return (
     <main className="screen receipt" data-screen="receipt">
-      <h1>{tr.t('receipt.title')}</h1>
-      <p className="receipt-service">
-        <ServiceIcon name={service.icon} size={40} />
-        {tr.text(service.title)}
-      </p>
-      <div className="reference">
-        <span className="label">{tr.t('receipt.reference')}</span>
-        <strong data-testid="reference">{reference}</strong>
+      <h1 data-prompt>{tr.t('receipt.title')}</h1>
+      <div className="receipt-layout">
+        <div>
+          <p className="receipt-service">
+            <ServiceIcon name={service.icon} size={40} />
+            {tr.text(service.title)}
+          </p>
+          <div className="reference">
+            <span className="label">{tr.t('receipt.reference')}</span>
+            <strong data-testid="reference">{reference}</strong>
+          </div>
+          {methodLabel ? (
+            <p className="receipt-payment" data-payment={payment?.method}>
+              {tr.t('receipt.paid', { fee: tr.money(service.fee), method: tr.text(methodLabel) })}
+              {payment?.reference ? ` · ${payment.reference}` : ''}
+            </p>
+          ) : null}
+          <p
+            className={`delivery delivery-${shown}`}
+            data-delivery={state}
+            role="status"
+            aria-live="polite"
+          >
+            {tr.t(`receipt.state.${shown}`)}
+          </p>
+          <p className="receipt-text">{tr.text(service.receiptText)}</p>
+        </div>
+        <figure className="receipt-qr">
+          <QrCode value={reference} label={`${tr.t('receipt.reference')} ${reference}`} />
+          <figcaption>{tr.t('receipt.qr')}</figcaption>
+        </figure>
       </div>
-      <p
-        className={`delivery delivery-${shown}`}
-        data-delivery={state}
-        role="status"
-        aria-live="polite"
-      >
-        {tr.t(`receipt.state.${shown}`)}
-      </p>
-      <p className="receipt-text">{tr.text(service.receiptText)}</p>
+      {service.smsAlerts ? <SmsOptIn tr={tr} runtime={runtime} reference={reference} /> : null}
       <div className="actions">
-        <button type="button" className="primary" onClick={onFinish}>
+        <button type="button" className="primary" onClick={onFinish} autoFocus>
           {tr.t('receipt.finish')}
         </button>
       </div>

@@ -1,55 +1,64 @@
 import { ServiceIcon } from '../components/ServiceIcon';
-import { useState } from 'react';
-import type { ServiceDefinition } from '../../kiosk-config/schema';
+import type { FieldDefinition, ServiceDefinition } from '../../kiosk-config/schema';
+import { splitList } from '../../kiosk-config/field-validation';
 import type { Translator } from '../i18n/translator';
 
 interface ReviewScreenProps {
   tr: Translator;
   service: ServiceDefinition;
+  fields: FieldDefinition[];
   answers: Record<string, string>;
   onChange: (index: number) => void;
-  onSubmit: () => Promise<void>;
+  onContinue: () => void;
 }
 
-function displayValue(
-  tr: Translator,
-  service: ServiceDefinition,
-  fieldId: string,
-  value: string,
-): string {
-  const field = service.fields.find((f) => f.id === fieldId);
-  if (field?.type === 'choice') {
-    const option = field.options.find((o) => o.value === value);
-    if (option) return tr.text(option.label);
-  }
-  return value;
-}
-
-export function ReviewScreen({ tr, service, answers, onChange, onSubmit }: ReviewScreenProps) {
-  const [state, setState] = useState<'ready' | 'saving' | 'failed'>('ready');
-  const submit = async () => {
-    setState('saving');
-    try {
-      await onSubmit();
-    } catch {
-      setState('failed');
+/** An answer as the citizen saw it: the option's label, the date in words, the ticked papers. */
+export function displayValue(tr: Translator, field: FieldDefinition, value: string): string {
+  if (!value) return '';
+  switch (field.type) {
+    case 'choice':
+      return tr.text(field.options.find((o) => o.value === value)?.label ?? { en: value });
+    case 'documents':
+      return splitList(value)
+        .map((id) => tr.text(field.items.find((item) => item.id === id)?.label ?? { en: id }))
+        .join(', ');
+    case 'date': {
+      const date = new Date(`${value}T12:00:00Z`);
+      return Number.isNaN(date.getTime()) ? value : tr.date(date);
     }
-  };
+    default:
+      return value;
+  }
+}
+
+export function ReviewScreen({
+  tr,
+  service,
+  fields,
+  answers,
+  onChange,
+  onContinue,
+}: ReviewScreenProps) {
   return (
     <main className="screen" data-screen="review">
-      <h1>{tr.t('review.title')}</h1>
+      <h1 data-prompt>{tr.t('review.title')}</h1>
       <h2>
         <ServiceIcon name={service.icon} size={40} />
         {tr.text(service.title)}
       </h2>
       <dl className="review-list">
-        {service.fields.map((field, index) => (
+        {fields.map((field, index) => (
           <div key={field.id} className="review-row">
             <dt>{tr.text(field.label)}</dt>
             <dd data-answer={field.id}>
-              {displayValue(tr, service, field.id, answers[field.id] ?? '') || '—'}
+              {displayValue(tr, field, answers[field.id] ?? '') || '—'}
             </dd>
-            <button type="button" className="chip chip-quiet" onClick={() => onChange(index)}>
+            <button
+              type="button"
+              className="chip chip-quiet"
+              aria-label={`${tr.t('review.change')}: ${tr.text(field.label)}`}
+              onClick={() => onChange(index)}
+            >
               {tr.t('review.change')}
             </button>
           </div>
@@ -59,26 +68,12 @@ export function ReviewScreen({ tr, service, answers, onChange, onSubmit }: Revie
           <dd>{service.fee.amountMinor > 0 ? tr.money(service.fee) : tr.t('services.free')}</dd>
         </div>
       </dl>
-      {state === 'failed' ? (
-        <p className="error" role="alert">
-          {tr.t('error.commitFailed')}
-        </p>
-      ) : null}
       <div className="actions">
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => onChange(service.fields.length - 1)}
-        >
+        <button type="button" className="secondary" onClick={() => onChange(fields.length - 1)}>
           {tr.t('form.back')}
         </button>
-        <button
-          type="button"
-          className="primary"
-          disabled={state === 'saving'}
-          onClick={() => void submit()}
-        >
-          {state === 'saving' ? tr.t('review.submitting') : tr.t('review.submit')}
+        <button type="button" className="primary" onClick={onContinue} autoFocus>
+          {tr.t('review.continue')}
         </button>
       </div>
     </main>

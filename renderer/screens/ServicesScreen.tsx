@@ -1,27 +1,50 @@
 import { ServiceIcon } from '../components/ServiceIcon';
-import type { Catalogue } from '../../kiosk-config/schema';
+import type { Catalogue, ServiceDefinition } from '../../kiosk-config/schema';
 import type { Translator } from '../i18n/translator';
 
+/** Services grouped by category: tabs first, then large cards with an icon, words and the fee. */
 export function ServicesScreen({
   tr,
   catalogue,
+  category,
+  onCategory,
   onChoose,
 }: {
   tr: Translator;
   catalogue: Catalogue;
-  onChoose: (serviceId: string) => void;
+  category: string | undefined;
+  onCategory: (category: string | undefined) => void;
+  onChoose: (service: ServiceDefinition) => void;
 }) {
+  const shown = category
+    ? catalogue.services.filter((service) => service.category === category)
+    : catalogue.services;
   return (
     <main className="screen" data-screen="services">
-      <h1>{tr.t('services.title')}</h1>
+      <h1 data-prompt>{tr.t('services.title')}</h1>
+      <nav className="categories" aria-label={tr.t('services.categories')}>
+        {catalogue.categories.map((item) => (
+          <button
+            key={item.id}
+            type="button"
+            className={item.id === category ? 'category selected' : 'category'}
+            aria-pressed={item.id === category}
+            data-category={item.id}
+            onClick={() => onCategory(item.id === category ? undefined : item.id)}
+          >
+            <ServiceIcon name={item.icon} size={32} />
+            {tr.text(item.label)}
+          </button>
+        ))}
+      </nav>
       <ul className="service-grid">
-        {catalogue.services.map((service) => (
+        {shown.map((service) => (
           <li key={service.id}>
             <button
               type="button"
               className="service-card"
               data-service={service.id}
-              onClick={() => onChoose(service.id)}
+              onClick={() => onChoose(service)}
             >
               <span className="service-icon">
                 <ServiceIcon name={service.icon} />

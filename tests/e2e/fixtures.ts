@@ -13,6 +13,8 @@ import { startBrowserShellHost } from '../../electron/browser-shell/host';
 import type { BrowserShellHost } from '../../electron/browser-shell/host';
 import { createKioskServices } from '../../electron/services/kiosk-services';
 import { loadKioskConfig } from '../../electron/services/load-config';
+import { createFileKeyCustody } from '../../electron/services/key-custody';
+import type { SiteConfig } from '../../kiosk-config/schema';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const artifactsDir = path.join(root, 'tests', 'artifacts');
@@ -58,10 +60,13 @@ export interface KioskStack {
   open(page: Page): Promise<void>;
 }
 
-export const test = base.extend<{ kiosk: KioskStack }>({
-  kiosk: async ({}, use) => {
+export const test = base.extend<{ kiosk: KioskStack; siteOverrides: Partial<SiteConfig> }>({
+  /** Site config fields a spec changes (`test.use({ siteOverrides: ... })`), e.g. idle timing. */
+  siteOverrides: [{}, { option: true }],
+  kiosk: async ({ siteOverrides }, use) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-e2e-'));
-    const config = loadKioskConfig();
+    const loaded = loadKioskConfig();
+    const config = { ...loaded, site: { ...loaded.site, ...siteOverrides } };
     const gateway = new GatewayProcess(dataDir, config.site.kioskId, 'e2e-enrolment-token');
     await gateway.start();
     const services = createKioskServices({
@@ -71,6 +76,8 @@ export const test = base.extend<{ kiosk: KioskStack }>({
       gatewayUrl: gateway.url,
       enrolmentToken: gateway.token,
       simulatedDevices: ['printer', 'card-reader'],
+      // The browser shell's file custody of the at-rest data key, in this test's data dir.
+      keyCustody: createFileKeyCustody(path.join(dataDir, 'data-key')),
     });
     const host = await startBrowserShellHost({
       rendererDir,

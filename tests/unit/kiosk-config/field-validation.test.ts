@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkField } from '../../../kiosk-config/field-validation';
+import {
+  checkField,
+  isFieldShown,
+  luhnValid,
+  mod11Valid,
+} from '../../../kiosk-config/field-validation';
 import { fieldSchema } from '../../../kiosk-config/schema';
 
 const field = (definition: unknown) => fieldSchema.parse(definition);
@@ -7,8 +12,12 @@ const label = { en: 'Label' };
 
 describe('field validation', () => {
   it('asks for a required answer and accepts a missing optional one', () => {
-    expect(checkField(field({ id: 'a', type: 'text', label }), '  ')).toEqual({ key: 'form.error.required' });
-    expect(checkField(field({ id: 'a', type: 'text', label, required: false }), '')).toBeUndefined();
+    expect(checkField(field({ id: 'a', type: 'text', label }), '  ')).toEqual({
+      key: 'form.error.required',
+    });
+    expect(
+      checkField(field({ id: 'a', type: 'text', label, required: false }), ''),
+    ).toBeUndefined();
   });
 
   it('counts characters, not UTF-16 units, for length limits', () => {
@@ -56,5 +65,81 @@ describe('field validation', () => {
     });
     expect(checkField(choice, 'y')).toBeUndefined();
     expect(checkField(choice, 'z')).toEqual({ key: 'form.error.choice' });
+  });
+});
+
+describe('national id, checklist and consent fields', () => {
+  const luhnId = field({
+    id: 'nationalId',
+    type: 'national-id',
+    label,
+    pattern: '[0-9]{9}',
+    checkDigit: 'luhn',
+  });
+  const mod11Id = field({
+    id: 'nationalId',
+    type: 'national-id',
+    label,
+    pattern: '[0-9]{9}',
+    checkDigit: 'mod11',
+  });
+
+  it('accepts a national id whose Luhn check digit is right and names a wrong digit', () => {
+    expect(luhnValid('79927398713')).toBe(true);
+    expect(checkField(luhnId, '123 456 782')).toBeUndefined();
+    expect(checkField(luhnId, '123456783')).toEqual({ key: 'form.error.checkDigit' });
+  });
+
+  it('checks mod 11 with weights from 2 and refuses a body whose check would be 10', () => {
+    // 12345678: weights 9..2 from the left give 1*9+2*8+3*7+4*6+5*5+6*4+7*3+8*2 = 156; 156 % 11 = 2; 11 - 2 = 9.
+    expect(mod11Valid('123456789')).toBe(true);
+    expect(checkField(mod11Id, '123-456-789')).toBeUndefined();
+    expect(checkField(mod11Id, '123456788')).toEqual({ key: 'form.error.checkDigit' });
+    expect(mod11Valid('000000010')).toBe(false);
+  });
+
+  it('refuses an id of the wrong shape before looking at its check digit', () => {
+    expect(checkField(luhnId, '12345')).toEqual({ key: 'form.error.nationalId' });
+    expect(checkField(luhnId, 'ABC456782')).toEqual({ key: 'form.error.nationalId' });
+  });
+
+  it('needs every paper of a required checklist ticked and counts the missing ones', () => {
+    const docs = field({
+      id: 'documents',
+      type: 'documents',
+      label,
+      items: [
+        { id: 'idCard', label },
+        { id: 'photos', label },
+      ],
+    });
+    expect(checkField(docs, '')).toEqual({ key: 'form.error.documents', values: { count: 2 } });
+    expect(checkField(docs, 'photos')).toEqual({
+      key: 'form.error.documents',
+      values: { count: 1 },
+    });
+    expect(checkField(docs, 'idCard,photos')).toBeUndefined();
+    expect(checkField(docs, 'idCard,passport')).toEqual({ key: 'form.error.choice' });
+  });
+
+  it('takes consent only as an explicit yes', () => {
+    const consent = field({ id: 'consent', type: 'consent', label });
+    expect(checkField(consent, '')).toEqual({ key: 'form.error.consent' });
+    expect(checkField(consent, 'no')).toEqual({ key: 'form.error.consent' });
+    expect(checkField(consent, 'yes')).toBeUndefined();
+  });
+
+  it('shows a conditional field only when the earlier answer matches', () => {
+    const equals = field({
+      id: 'b',
+      type: 'text',
+      label,
+      showIf: { field: 'a', equals: 'renewal' },
+    });
+    const within = field({ id: 'c', type: 'text', label, showIf: { field: 'a', in: ['x', 'y'] } });
+    expect(isFieldShown(equals, { a: 'renewal' })).toBe(true);
+    expect(isFieldShown(equals, { a: 'new' })).toBe(false);
+    expect(isFieldShown(within, { a: 'y' })).toBe(true);
+    expect(isFieldShown(within, {})).toBe(false);
   });
 });

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { kioskInfoSchema } from '../../electron/bridge/channels';
+import type { KioskInfo } from '../../electron/bridge/channels';
+import { parseCatalogue, parseSiteConfig } from '../../kiosk-config/load';
+import type { Catalogue, SiteConfig } from '../../kiosk-config/schema';
+
+/** The storage the last good config is kept in (localStorage in the page, a Map in tests). */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+export const LAST_GOOD_KEY = 'service-point:last-good-config';
+
+/**
+ * What the kiosk needs to start without its shell: the kiosk identity and the last site config
+ * and catalogue that passed validation. Nothing personal and no secret (the one-time enrolment
+ * token is left out), so it may sit in the origin's localStorage.
+ */
+const snapshotSchema = z
+  .object({
+    info: kioskInfoSchema.omit({ enrolmentToken: true }),
+    site: z.unknown(),
+    catalogue: z.unknown(),
+  })
+  .strict();
+
+export interface LoadedConfiguration {
+  info: KioskInfo;
+  site: SiteConfig;
+  catalogue: Catalogue;
+  /** Where it came from: the shell now, or the last good copy when the shell's was refused. */
+  source: 'shell' | 'last-good';
+  /** The refused config's error, naming the field, when the last good copy is in use. */
+  refused?: string;
+}
+
+export interface FromShell {
+  info: KioskInfo;
+  site: unknown;
+  catalogue: unknown;
+}
+
+function readLastGood(
+  store: KeyValueStore,
+): { info: KioskInfo; site: SiteConfig; catalogue: Catalogue } | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(store.getItem(LAST_GOOD_KEY) ?? 'null');
+  } catch {
+    return undefined;
+  }
+  const parsed = snapshotSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const site = parseSiteConfig(parsed.data.site);
+  const catalogue = parseCatalogue(parsed.data.catalogue);
+  if (!site.ok || !catalogue.ok) return undefined;
+  return { info: parsed.data.info, site: site.value, catalogue: catalogue.value };
+}
+
+/**
+ * Validates the config the shell sent. An invalid site config or catalogue is refused with one
+ * message naming the field and the last good one is used instead; a valid pair becomes the new
+ * last good one. When the shell cannot be reached at all, the last good copy starts the kiosk.
+ * Throws only when there is nothing good to run on.
+ */
+export async function loadConfiguration(
+  fromShell: () => Promise<FromShell>,
+  store: KeyValueStore,
+): Promise<LoadedConfiguration> {
+  let shell: FromShell;
+  try {
+    shell = await fromShell();
+  } catch (error) {
+    const lastGood = readLastGood(store);
+    if (!lastGood) throw error;
+    return { ...lastGood, source: 'last-good' };
+  }
+  const site = parseSiteConfig(shell.site);
+  const catalogue = parseCatalogue(shell.catalogue);
+  if (site.ok && catalogue.ok) {
+    // JSON drops the undefined token: the one-time secret never reaches storage.
+    const info = { ...shell.info, enrolmentToken: undefined };
+    try {
+      store.setItem(
+        LAST_GOOD_KEY,
+        JSON.stringify({ info, site: shell.site, catalogue: shell.catalogue }),
+      );
+    } catch {
+      // A full store only costs the fallback, never the start.
+    }
+    return { info: shell.info, site: site.value, catalogue: catalogue.value, source: 'shell' };
+  }
+  const refused = !site.ok ? site.error : !catalogue.ok ? catalogue.error : 'invalid';
+  const lastGood = readLastGood(store);
+  if (!lastGood) throw new Error(refused);
+  return {
+    // The shell's identity is current even when its catalogue is not.
+    info: shell.info,
+    site: site.ok ? site.value : lastGood.site,
+    catalogue: catalogue.ok ? catalogue.value : lastGood.catalogue,
+    source: 'last-good',
+    refused,
+  };
+}
+
+/** Races a promise against a timer, so a shell that never answers cannot hold the start. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

@@ -1,0 +1,87 @@
+import { useEffect, useRef } from 'react';
+import Keyboard from 'simple-keyboard';
+import 'simple-keyboard/build/css/index.css';
+import type { LanguageCode } from '../../kiosk-config/schema';
+import type { Translator } from '../i18n/translator';
+import { applyKey, keyboardLayout } from './keyboard-layouts';
+import type { KeyboardKind } from './keyboard-layouts';
+
+interface OnScreenKeyboardProps {
+  tr: Translator;
+  kind: KeyboardKind;
+  language: LanguageCode;
+  value: string;
+  onChange: (value: string) => void;
+  onEnter: () => void;
+}
+
+/**
+ * A touch keyboard (simple-keyboard) that edits the answer through the same handler as a
+ * physical keyboard. It keeps no text of its own: each press is applied to the current answer,
+ * so nothing typed outlives the question. It is hidden from assistive technology because the
+ * input it duplicates is fully usable with a keypad.
+ */
+export function OnScreenKeyboard({
+  tr,
+  kind,
+  language,
+  value,
+  onChange,
+  onEnter,
+}: OnScreenKeyboardProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const keyboard = useRef<Keyboard | null>(null);
+  // The keyboard's handler is created once; it reads the latest props through this ref.
+  const latest = useRef({ value, onChange, onEnter, kind });
+  useEffect(() => {
+    latest.current = { value, onChange, onEnter, kind };
+  });
+
+  useEffect(() => {
+    if (!host.current) return undefined;
+    const instance = new Keyboard(host.current, {
+      layout: keyboardLayout(kind, language),
+      layoutName: 'default',
+      theme: `hg-theme-default kiosk-keyboard kiosk-keyboard-${kind}`,
+      preventMouseDownDefault: true,
+      disableButtonHold: true,
+      display: {
+        '{bksp}': `⌫ ${tr.t('keyboard.backspace')}`,
+        '{space}': tr.t('keyboard.space'),
+        '{shift}': `⇧ ${tr.t('keyboard.shift')}`,
+        '{enter}': `${tr.t('keyboard.enter')} →`,
+      },
+      onKeyPress: (button: string) => {
+        const current = latest.current;
+        if (button === '{shift}') {
+          const name = instance.options.layoutName === 'shift' ? 'default' : 'shift';
+          instance.setOptions({ layoutName: name });
+          return;
+        }
+        if (button === '{enter}') {
+          current.onEnter();
+          return;
+        }
+        current.onChange(applyKey(current.kind, current.value, button));
+        // One capital, then back to small letters, as on a phone.
+        if (instance.options.layoutName === 'shift') instance.setOptions({ layoutName: 'default' });
+      },
+    });
+    keyboard.current = instance;
+    return () => {
+      instance.destroy();
+      keyboard.current = null;
+    };
+  }, [kind, language, tr]);
+
+  return (
+    <div
+      className="keyboard-host"
+      aria-hidden="true"
+      data-keyboard={kind}
+      title={tr.t('keyboard.label')}
+    >
+      <div ref={host} className="simple-keyboard" />
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+import type { FieldType, LanguageCode } from '../../kiosk-config/schema';
+
+/** Which on-screen layout a field gets; fields answered by touching options get none. */
+export type KeyboardKind = 'text' | 'numeric' | 'phone' | 'date' | 'code';
+
+export function keyboardKindFor(type: FieldType): KeyboardKind | undefined {
+  switch (type) {
+    case 'text':
+      return 'text';
+    case 'number':
+    case 'national-id':
+      return 'numeric';
+    case 'phone':
+      return 'phone';
+    case 'date':
+      return 'date';
+    default:
+      return undefined;
+  }
+}
+
+/** Letters a language needs beyond a-z, on their own row so nobody hunts for a long press. */
+const extraLetters: Record<LanguageCode, string> = {
+  en: '',
+  bzj: '',
+  es: 'á é í ó ú ñ ü',
+  tn: 'š ê ô',
+};
+
+/** simple-keyboard's layout shape: named layers of rows. */
+export type KeyboardLayout = Record<string, string[]>;
+
+/** simple-keyboard layouts: rows of space-separated buttons; `{…}` are function keys. */
+export function keyboardLayout(kind: KeyboardKind, language: LanguageCode): KeyboardLayout {
+  switch (kind) {
+    case 'numeric':
+      return { default: ['7 8 9', '4 5 6', '1 2 3', '{bksp} 0 {enter}'] };
+    case 'phone':
+      return { default: ['7 8 9', '4 5 6', '1 2 3', '+ 0 {bksp}', '{space} {enter}'] };
+    case 'date':
+      return { default: ['7 8 9', '4 5 6', '1 2 3', '- 0 {bksp}', '{enter}'] };
+    case 'code':
+      return {
+        default: [
+          '1 2 3 4 5 6 7 8 9 0',
+          'Q W E R T Y U I O P',
+          'A S D F G H J K L -',
+          'Z X C V B N M {bksp}',
+          '{enter}',
+        ],
+      };
+    case 'text': {
+      const extra = extraLetters[language];
+      const lower = [
+        '1 2 3 4 5 6 7 8 9 0',
+        'q w e r t y u i o p',
+        'a s d f g h j k l',
+        "{shift} z x c v b n m ' - {bksp}",
+      ];
+      const upper = lower.map((row) =>
+        row
+          .split(' ')
+          .map((key) => (key.startsWith('{') ? key : key.toUpperCase()))
+          .join(' '),
+      );
+      const extraRow = extra ? [extra] : [];
+      const extraUpper = extra ? [extra.toUpperCase()] : [];
+      return {
+        default: [...lower, ...extraRow, '{space} {enter}'],
+        shift: [...upper, ...extraUpper, '{space} {enter}'],
+      };
+    }
+  }
+}
+
+/**
+ * Applies one key press to an answer. Dates get their dashes typed for them (year-month-day),
+ * so a citizen only types digits.
+ */
+export function applyKey(kind: KeyboardKind, value: string, key: string): string {
+  if (key === '{bksp}') {
+    const chars = [...value];
+    chars.pop();
+    if (kind === 'date' && chars[chars.length - 1] === '-') chars.pop();
+    return chars.join('');
+  }
+  if (key === '{space}') return `${value} `;
+  if (key.startsWith('{')) return value;
+  if (kind === 'date') {
+    if (key === '-') return value;
+    const digits = value.replace(/\D/g, '');
+    if (digits.length >= 8) return value;
+    const next = digits + key;
+    let formatted = next.slice(0, 4);
+    if (next.length >= 4) formatted += `-${next.slice(4, 6)}`;
+    if (next.length >= 6) formatted += `-${next.slice(6, 8)}`;
+    return formatted;
+  }
+  return value + key;
+}

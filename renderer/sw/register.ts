@@ -1,0 +1,36 @@
+import { Workbox } from 'workbox-window';
+
+export interface AppShellUpdates {
+  /** Tells the updater whether a citizen session is open; updates wait while one is. */
+  setSessionOpen(open: boolean): void;
+}
+
+/**
+ * Registers the offline app shell (sw.js, built with Workbox) through workbox-window. A new
+ * version installs in the background and waits; it is activated, and the page reloaded, only
+ * while no session is open, so a citizen's form is never swapped out under them.
+ */
+export function registerAppShell(): AppShellUpdates {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return { setSessionOpen() {} };
+  const workbox = new Workbox('./sw.js', { scope: './' });
+  let waiting = false;
+  let sessionOpen = false;
+  const activate = () => {
+    waiting = false;
+    workbox.addEventListener('controlling', () => window.location.reload());
+    workbox.messageSkipWaiting();
+  };
+  workbox.addEventListener('waiting', () => {
+    waiting = true;
+    if (!sessionOpen) activate();
+  });
+  workbox.register().catch(() => {
+    // Without a service worker the kiosk still runs; it only cannot start with no network.
+  });
+  return {
+    setSessionOpen(open) {
+      sessionOpen = open;
+      if (!open && waiting) activate();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyKey,
+  keyboardKindFor,
+  keyboardLayout,
+} from '../../../renderer/components/keyboard-layouts';
+
+describe('the on-screen keyboard', () => {
+  it('gives each typed field type its own layout and touch-only fields none', () => {
+    expect(keyboardKindFor('text')).toBe('text');
+    expect(keyboardKindFor('number')).toBe('numeric');
+    expect(keyboardKindFor('national-id')).toBe('numeric');
+    expect(keyboardKindFor('phone')).toBe('phone');
+    expect(keyboardKindFor('date')).toBe('date');
+    expect(keyboardKindFor('choice')).toBeUndefined();
+    expect(keyboardKindFor('consent')).toBeUndefined();
+  });
+
+  it('offers the accented letters Spanish and Setswana need, and none extra for English', () => {
+    expect(keyboardLayout('text', 'es').default?.join(' ')).toContain('ñ');
+    expect(keyboardLayout('text', 'es').shift?.join(' ')).toContain('Ñ');
+    expect(keyboardLayout('text', 'tn').default?.join(' ')).toContain('š');
+    expect(keyboardLayout('text', 'en').default?.join(' ')).not.toMatch(/[ñšáê]/);
+  });
+
+  it('types the dashes of a date for the citizen', () => {
+    let value = '';
+    for (const key of '19900401') value = applyKey('date', value, key);
+    expect(value).toBe('1990-04-01');
+    expect(applyKey('date', value, '9')).toBe('1990-04-01');
+    expect(applyKey('date', '1990-', '{bksp}')).toBe('1990');
+  });
+
+  it('applies delete and space to the current answer without a buffer of its own', () => {
+    expect(applyKey('text', 'Ana', '{bksp}')).toBe('An');
+    expect(applyKey('text', 'Ana', '{space}')).toBe('Ana ');
+    expect(applyKey('phone', '+501', '6')).toBe('+5016');
+    expect(applyKey('text', 'Ana', '{shift}')).toBe('Ana');
+  });
+});
