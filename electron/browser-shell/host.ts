@@ -23,6 +23,25 @@ const mimeTypes: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** Browser features the kiosk page never uses: off, with no prompt. */
+export const permissionsPolicy = [
+  'camera=()',
+  'microphone=()',
+  'geolocation=()',
+  'display-capture=()',
+  'usb=()',
+  'serial=()',
+  'hid=()',
+  'bluetooth=()',
+  'midi=()',
+  'payment=()',
+  'idle-detection=()',
+  'clipboard-read=()',
+  'publickey-credentials-get=()',
+  'window-management=()',
+  'local-fonts=()',
+].join(', ');
+
 const callSchema = z.object({
   id: z.number().int().nonnegative(),
   channel: z.string().max(100),
@@ -92,7 +111,12 @@ export async function startBrowserShellHost(
           ? 'no-cache'
           : 'public, max-age=31536000, immutable',
     };
-    if (type.startsWith('text/html')) headers['content-security-policy'] = csp;
+    if (type.startsWith('text/html')) {
+      headers['content-security-policy'] = csp;
+      // Powerful features are switched off for the page, so a prompt can never appear on a
+      // kiosk screen (Chromium in --kiosk mode would otherwise show permission bubbles).
+      headers['permissions-policy'] = permissionsPolicy;
+    }
     response.writeHead(200, headers);
     createReadStream(file).pipe(response);
   };
