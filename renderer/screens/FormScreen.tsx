@@ -195,9 +195,8 @@ export function FormScreen({
 
   return (
     <main className="screen form" data-screen="form" data-field={field.id}>
-      <p className="progress">
-        {tr.text(service.title)} · {tr.t('form.step', { current: index + 1, total: fields.length })}
-      </p>
+      <h1 className="form-title">{tr.text(service.title)}</h1>
+      <p className="progress">{tr.t('form.step', { current: index + 1, total: fields.length })}</p>
       <progress max={fields.length} value={index + 1} aria-hidden="true" />
       <form onSubmit={submit} noValidate>
         {control}

@@ -50,17 +50,19 @@ export function ReviewScreen({
         {fields.map((field, index) => (
           <div key={field.id} className="review-row">
             <dt>{tr.text(field.label)}</dt>
-            <dd data-answer={field.id}>
-              {displayValue(tr, field, answers[field.id] ?? '') || '—'}
+            <dd>
+              <span data-answer={field.id}>
+                {displayValue(tr, field, answers[field.id] ?? '') || '—'}
+              </span>
+              <button
+                type="button"
+                className="chip chip-quiet"
+                aria-label={`${tr.t('review.change')}: ${tr.text(field.label)}`}
+                onClick={() => onChange(index)}
+              >
+                {tr.t('review.change')}
+              </button>
             </dd>
-            <button
-              type="button"
-              className="chip chip-quiet"
-              aria-label={`${tr.t('review.change')}: ${tr.text(field.label)}`}
-              onClick={() => onChange(index)}
-            >
-              {tr.t('review.change')}
-            </button>
           </div>
         ))}
         <div className="review-row total">

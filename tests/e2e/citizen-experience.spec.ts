@@ -1,0 +1,445 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { artifactsDir, expect, screenshot, test } from './fixtures';
+
+const docsDir = fileURLToPath(new URL('../../build/docs/screenshots', import.meta.url));
+const languages = ['en', 'es', 'bzj', 'tn'] as const;
+
+const next = (page: Page) => page.locator('[data-screen=form] form button[type=submit]').click();
+
+/** Runs axe on the page as it is and fails on any violation; the counts go to an artifact. */
+const axeLog: Array<{ language: string; screen: string; violations: number; passes: number }> = [];
+async function expectNoAxeViolations(page: Page, language: string, screen: string) {
+  const result = await new AxeBuilder({ page }).analyze();
+  axeLog.push({
+    language,
+    screen,
+    violations: result.violations.length,
+    passes: result.passes.length,
+  });
+  expect(
+    result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    `${screen} in ${language}`,
+  ).toEqual([]);
+}
+
+/** Smaller PNGs for the README: the same page at half the device pixels. */
+async function docsShot(page: Page, name: string) {
+  mkdirSync(docsDir, { recursive: true });
+  await page.screenshot({ path: path.join(docsDir, `${name}.png`) });
+}
+
+/** Walks the passport renewal (conditional field, national id, checklist, payment, consent). */
+async function walkPassport(
+  page: Page,
+  language: string,
+  check: (screen: string) => Promise<void>,
+) {
+  await page.locator('[data-screen=attract] button.primary').click();
+  await check('language');
+  await page.locator(`[data-screen=language] button[lang=${language}]`).click();
+  await check('services');
+  await page.locator('[data-category=civil-registry]').click();
+  await page.locator('[data-service=passport]').click();
+  await page.locator('input[type=radio][value=renewal]').check();
+  await check('form-choice');
+  await next(page);
+  await page.getByRole('textbox').fill('P1234567');
+  await check('form-text');
+  await next(page);
+  await page.getByRole('textbox').fill('Maria Chen');
+  await next(page);
+  await page.getByRole('textbox').fill('1984-02-29');
+  await check('form-date');
+  await next(page);
+  await page.getByRole('textbox').fill('123456783');
+  await next(page);
+  await expect(page.getByRole('alert')).toBeVisible();
+  await check('form-error');
+  await page.getByRole('textbox').fill('123456782');
+  await next(page);
+  for (const box of await page.getByRole('checkbox').all()) await box.check();
+  await check('form-documents');
+  await next(page);
+  await page.locator('input[type=radio][value=card-terminal]').check();
+  await next(page);
+  await page.getByRole('textbox').fill('CT-55012');
+  await next(page);
+  await check('review');
+  await page.locator('[data-screen=review] button.primary').click();
+  await page.getByRole('checkbox').check();
+  await check('consent');
+  await page.locator('[data-screen=consent] button.primary').click();
+  await expect(page.getByTestId('reference')).toBeVisible();
+  await expect(page.locator('img[data-qr]')).toBeVisible();
+  await check('receipt');
+}
+
+test('axe finds no violation on any screen in any language, nor in high contrast', async ({
+  page,
+  kiosk,
+}) => {
+  test.setTimeout(120_000);
+  await kiosk.open(page);
+  await expectNoAxeViolations(page, 'en', 'attract');
+  for (const language of languages) {
+    await walkPassport(page, language, (screen) => expectNoAxeViolations(page, language, screen));
+    // The SMS opt-in and the status check, then back to the start.
+    await page.locator('.sms button').click();
+    await expectNoAxeViolations(page, language, 'receipt-sms');
+    await page.locator('[data-start-over]').click();
+    await page.locator('[data-screen=attract] button.primary').click();
+    await page.locator(`[data-screen=language] button[lang=${language}]`).click();
+    await page.locator('[data-service=application-status]').click();
+    await page.getByRole('textbox').fill('ABCD-EFGH-J');
+    await page.locator('[data-screen=status] button[type=submit]').click();
+    await expect(page.locator('[data-status-result]')).toBeVisible();
+    await expectNoAxeViolations(page, language, 'status');
+    await page.locator('[data-start-over]').click();
+  }
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator('[data-screen=language] button[lang=es]').click();
+  await page.locator('[data-toggle=highContrast]').click();
+  await page.locator('[data-toggle=largeText]').click();
+  await expect(page.locator('html')).toHaveClass(/high-contrast/);
+  await expectNoAxeViolations(page, 'es', 'services-high-contrast-large-text');
+  await screenshot(page, '20-services-high-contrast-es');
+  mkdirSync(artifactsDir, { recursive: true });
+  writeFileSync(path.join(artifactsDir, 'axe-results.json'), JSON.stringify(axeLog, null, 2));
+  expect(axeLog.length).toBeGreaterThanOrEqual(4 * 12);
+});
+
+test('the whole flow works with a keyboard alone, from attract to receipt', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  const press = (key: string) => page.keyboard.press(key);
+  // Attract: the start button has focus.
+  await press('Enter');
+  await expect(page.locator('[data-screen=language]')).toBeVisible();
+  // Language: Tab to the second language (Español).
+  await press('Tab');
+  await press('Tab');
+  await press('Enter');
+  await expect(page.locator('[data-screen=services]')).toBeVisible();
+  // Services: tab until the social grant card has focus (a free service, no payment step).
+  for (let i = 0; i < 60; i += 1) {
+    await press('Tab');
+    if (await page.locator('[data-service=social-grant]:focus').count()) break;
+  }
+  await press('Enter');
+  await page.keyboard.type('123456789');
+  await press('Enter');
+  // A choice: arrow keys move between options, Enter goes on.
+  await expect(page.locator('input[type=radio]:focus')).toHaveCount(1);
+  await press('ArrowDown');
+  await press('ArrowDown');
+  await press('Enter');
+  await page.keyboard.type('3');
+  await press('Enter');
+  await page.keyboard.type('+501 610 2233');
+  await press('Enter');
+  await expect(page.locator('[data-screen=review]')).toBeVisible();
+  await expect(page.locator('[data-answer=children]')).toHaveText('3');
+  await press('Enter');
+  await expect(page.locator('[data-screen=consent]')).toBeVisible();
+  await press('Space');
+  await press('Tab');
+  await press('Tab');
+  await press('Enter');
+  await expect(page.getByTestId('reference')).toBeVisible();
+  await press('Enter');
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+});
+
+test('audio guidance reads each step aloud with exactly the words on screen', async ({
+  page,
+  kiosk,
+}) => {
+  await page.addInitScript(() => {
+    const spoken: Array<{ text: string; lang: string }> = [];
+    Object.assign(window, { __spoken: spoken });
+    Object.defineProperty(window, 'speechSynthesis', {
+      value: {
+        speak: (utterance: SpeechSynthesisUtterance) =>
+          spoken.push({ text: utterance.text, lang: utterance.lang }),
+        cancel: () => undefined,
+        getVoices: () => [],
+      },
+    });
+  });
+  const spoken = () =>
+    page.evaluate(
+      () => (window as unknown as { __spoken: Array<{ text: string; lang: string }> }).__spoken,
+    );
+  await kiosk.open(page);
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator('[data-screen=language] button[lang=es]').click();
+  await page.locator('[data-toggle=audio]').click();
+  await expect.poll(async () => (await spoken()).at(-1)?.text).toBe('¿Qué necesita hoy?');
+  await page.locator('[data-service=vehicle-licence]').click();
+  const prompt = (await page.locator('[data-prompt]').innerText()).trim();
+  expect(prompt).toBe('Número de placa');
+  await expect.poll(async () => (await spoken()).at(-1)).toEqual({ text: prompt, lang: 'es' });
+  await page.locator('[data-toggle=audio]').click();
+  const count = (await spoken()).length;
+  await page.getByRole('textbox').fill('CAY 1234');
+  await next(page);
+  await expect(page.locator('[data-field=vehicleType]')).toBeVisible();
+  expect((await spoken()).length).toBe(count);
+});
+
+test.describe('idle privacy', () => {
+  test.use({ siteOverrides: { testTiming: { idleTimeoutSeconds: 1.5, idleWarningSeconds: 2 } } });
+
+  test('a warning offers to continue, then the session ends and nothing entered is left anywhere', async ({
+    page,
+    kiosk,
+  }) => {
+    await kiosk.open(page);
+    const historyLength = await page.evaluate(() => history.length);
+    await page.locator('[data-screen=attract] button.primary').click();
+    await page.locator('[data-screen=language] button[lang=en]').click();
+    await page.locator('[data-service=scholarship]').click();
+    await page.getByRole('textbox').fill('Zelda Quixote');
+    await next(page);
+    await page.getByRole('textbox').fill('987654321');
+    // The warning comes, and "I am still here" keeps everything.
+    const warning = page.getByRole('alertdialog');
+    await expect(warning).toBeVisible({ timeout: 5_000 });
+    await expect(warning).toContainText(/ends in \d seconds?/);
+    await screenshot(page, '21-idle-warning-en');
+    await warning.getByRole('button', { name: 'I am still here' }).click();
+    await expect(page.getByRole('textbox')).toHaveValue('987654321');
+    // Then the citizen walks away.
+    await expect(warning).toBeVisible({ timeout: 5_000 });
+    await expect(page.locator('[data-screen=attract]')).toBeVisible({ timeout: 5_000 });
+
+    const traces = await page.evaluate(async () => {
+      const found: string[] = [];
+      const needles = ['Zelda', 'Quixote', '987654321'];
+      const html = document.documentElement.outerHTML;
+      for (const needle of needles) if (html.includes(needle)) found.push(`DOM:${needle}`);
+      for (let i = 0; i < sessionStorage.length; i += 1) {
+        const key = sessionStorage.key(i) ?? '';
+        const value = `${key}=${sessionStorage.getItem(key)}`;
+        for (const needle of needles)
+          if (value.includes(needle)) found.push(`sessionStorage:${needle}`);
+      }
+      for (let i = 0; i < localStorage.length; i += 1) {
+        const key = localStorage.key(i) ?? '';
+        const value = `${key}=${localStorage.getItem(key)}`;
+        for (const needle of needles)
+          if (value.includes(needle)) found.push(`localStorage:${needle}`);
+      }
+      for (const info of await indexedDB.databases()) {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const request = indexedDB.open(info.name ?? '');
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        for (const store of Array.from(db.objectStoreNames)) {
+          const rows = await new Promise<unknown[]>((resolve, reject) => {
+            const request = db.transaction(store).objectStore(store).getAll();
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+          });
+          const text = JSON.stringify(rows);
+          for (const needle of needles)
+            if (text.includes(needle)) found.push(`indexedDB:${store}:${needle}`);
+        }
+        db.close();
+      }
+      return { found, url: location.href, historyLength: history.length };
+    });
+    expect(traces.found).toEqual([]);
+    expect(traces.url).not.toContain('#');
+    expect(traces.historyLength).toBe(historyLength);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  });
+});
+
+test('the status check answers from the gateway when the link is up and calmly when it is not', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator('[data-screen=language] button[lang=en]').click();
+  await page.locator('[data-service=social-grant]').click();
+  await page.getByRole('textbox').fill('123456789');
+  await next(page);
+  await page.locator('input[type=radio][value=old-age]').check();
+  await next(page);
+  await page.getByRole('textbox').fill('6102233');
+  await next(page);
+  await page.locator('[data-screen=review] button.primary').click();
+  await page.getByRole('checkbox').check();
+  await page.locator('[data-screen=consent] button.primary').click();
+  const ref = (await page.getByTestId('reference').textContent()) ?? '';
+  await expect(page.locator('[data-delivery]')).toHaveAttribute('data-delivery', 'delivered', {
+    timeout: 15_000,
+  });
+  await page.getByRole('button', { name: 'Finish' }).click();
+
+  const check = async (text: string) => {
+    await page.locator('[data-screen=attract] button.primary').click();
+    await page.locator('[data-screen=language] button[lang=en]').click();
+    await page.locator('[data-category=help]').click();
+    await page.locator('[data-service=application-status]').click();
+    // A receipt's QR code arrives from a scanner as typed text with its prefix.
+    await page.getByRole('textbox').fill(text);
+    await page.locator('[data-screen=status] button[type=submit]').click();
+  };
+  await check(`SP:${ref}`);
+  await expect(page.locator('[data-status-result]')).toHaveAttribute(
+    'data-status-result',
+    'received',
+  );
+  await expect(page.locator('[data-status-result]')).toContainText(
+    'The office received this request on',
+  );
+  await screenshot(page, '22-status-received-en');
+  await page.locator('[data-start-over]').click();
+
+  await kiosk.gateway.stop();
+  await check('ZZZZ-ZZZZ-Z');
+  await expect(page.locator('[data-status-result]')).toHaveText(
+    'We cannot reach the office right now. Please try again later.',
+  );
+  await expect(page.locator('[data-link]')).toHaveText(
+    'Saved on this kiosk, it will be sent automatically',
+    {
+      timeout: 30_000,
+    },
+  );
+});
+
+test('after a reload with no network and no gateway, a citizen completes a request offline', async ({
+  page,
+  context,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  // The app shell is installed and controls the page before the network goes.
+  await page.waitForFunction(
+    async () => (await navigator.serviceWorker.ready) && navigator.serviceWorker.controller,
+  );
+  // The kiosk enrolled on its first contact (the one-time token comes from the shell, which the
+  // offline page below cannot reach).
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          new Promise<unknown>((resolve) => {
+            const request = indexedDB.open('service-point:demo-kiosk-01');
+            request.onsuccess = () => {
+              const get = request.result.transaction('meta').objectStore('meta').get('enrolled');
+              get.onsuccess = () => resolve((get.result as { value?: unknown } | undefined)?.value);
+              get.onerror = () => resolve(undefined);
+            };
+            request.onerror = () => resolve(undefined);
+          }),
+      ),
+    )
+    .toBe(true);
+  await kiosk.gateway.stop();
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator('[data-screen=language] button[lang=tn]').click();
+  await page.locator('[data-service=livestock-movement]').click();
+  await page.getByRole('textbox').fill('KGL-2231');
+  await next(page);
+  await page.locator('input[type=radio][value=cattle]').check();
+  await next(page);
+  await page.getByRole('textbox').fill('12');
+  await next(page);
+  await page.getByRole('textbox').fill('Kanye');
+  await next(page);
+  await page.getByRole('textbox').fill('Lobatse');
+  await next(page);
+  await page.getByRole('textbox').fill('2026-12-01');
+  await next(page);
+  await page.locator('input[type=radio][value=counter]').check();
+  await next(page);
+  await page.locator('[data-screen=review] button.primary').click();
+  await page.locator('[data-screen=consent] button.primary').click();
+  await expect(page.getByTestId('reference')).toHaveText(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/);
+  await expect(page.locator('[data-delivery]')).toHaveText(
+    'E bolokilwe mo khiosekong e. E tla romelwa ka bo yone.',
+  );
+  await expect(page.locator('[data-link]')).toHaveAttribute('data-link', /offline|unknown/);
+  await screenshot(page, '23-receipt-offline-tn');
+
+  // The link returns: the request made offline is delivered with no help.
+  await kiosk.gateway.start();
+  await context.setOffline(false);
+  await expect(page.locator('[data-delivery]')).toHaveAttribute('data-delivery', 'delivered', {
+    timeout: 45_000,
+  });
+});
+
+test.describe('landscape screens for the README', () => {
+  test.use({ deviceScaleFactor: 0.5 });
+  test('main screens in English and Spanish at 1920×1080', async ({ page, kiosk }) => {
+    await kiosk.open(page);
+    await docsShot(page, 'landscape-attract-en');
+    await page.locator('[data-screen=attract] button.primary').click();
+    await docsShot(page, 'landscape-language');
+    await page.locator('[data-screen=language] button[lang=es]').click();
+    await docsShot(page, 'landscape-services-es');
+    await page.locator('[data-service=birth-certificate-replacement]').click();
+    await page.getByRole('textbox').fill('Ana Pérez');
+    await docsShot(page, 'landscape-form-keyboard-es');
+    await page.locator('.language-switch button[lang=en]').click();
+    await docsShot(page, 'landscape-form-keyboard-en');
+  });
+});
+
+test.describe('portrait screens', () => {
+  test.use({ viewport: { width: 1080, height: 1920 }, deviceScaleFactor: 0.5 });
+  test('every step fits a 1080×1920 portrait screen with no sideways scrolling', async ({
+    page,
+    kiosk,
+  }) => {
+    await kiosk.open(page);
+    const noSideScroll = async () =>
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        1080,
+      );
+    await page.locator('[data-screen=attract] button.primary').click();
+    await page.locator('[data-screen=language] button[lang=bzj]').click();
+    await noSideScroll();
+    await docsShot(page, 'portrait-services-bzj');
+    await page.locator('[data-service=drivers-licence-renewal]').click();
+    await page.getByRole('textbox').fill('D12345');
+    await noSideScroll();
+    await docsShot(page, 'portrait-form-keyboard-bzj');
+    await next(page);
+    await page.getByRole('textbox').fill('Kenrick Young');
+    await next(page);
+    await page.locator('input[type=radio][value="5"]').check();
+    await next(page);
+    for (const box of await page.getByRole('checkbox').all()) await box.check();
+    await next(page);
+    await page.locator('input[type=radio][value=counter]').check();
+    await next(page);
+    await noSideScroll();
+    await docsShot(page, 'portrait-review-bzj');
+    await page.locator('[data-screen=review] button.primary').click();
+    await page.getByRole('checkbox').check();
+    await page.locator('[data-screen=consent] button.primary').click();
+    await expect(page.getByTestId('reference')).toBeVisible();
+    await expect(page.locator('img[data-qr]')).toBeVisible();
+    await noSideScroll();
+    await docsShot(page, 'portrait-receipt-bzj');
+  });
+});
