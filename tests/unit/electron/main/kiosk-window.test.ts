@@ -9,7 +9,12 @@ describe('the kiosk window', () => {
   it('is created full-screen in kiosk mode with no menu bar', () => {
     new BrowserWindow(kioskWindowOptions('/app/preload.cjs'));
     const options = recorder.windows[0]?.options;
-    expect(options).toMatchObject({ kiosk: true, fullscreen: true, frame: false, autoHideMenuBar: true });
+    expect(options).toMatchObject({
+      kiosk: true,
+      fullscreen: true,
+      frame: false,
+      autoHideMenuBar: true,
+    });
   });
 
   it('gives the page no Node, an isolated and sandboxed renderer, and only the preload', () => {
