@@ -1,0 +1,45 @@
+import 'fake-indexeddb/auto';
+import { commitTransaction } from '../../sync/client/commit';
+import { importDataKey } from '../../sync/client/data-key';
+import { openKioskDatabase } from '../../sync/client/db';
+import type { KioskDatabase } from '../../sync/client/db';
+import { formSubmission } from './form-data';
+
+export interface CommittedKiosk {
+  kioskId: string;
+  db: KioskDatabase;
+  keys: CryptoKeyPair;
+  dataKey: CryptoKey;
+  /** Present when the key was made extractable for a baseline that signs in a service worker. */
+  privateJwk?: JsonWebKey;
+  commitMs: number;
+}
+
+/**
+ * Commits `count` form submissions for a kiosk through the real commit path (personal fields
+ * encrypted, digest in the record, chained, signed, one IndexedDB transaction each), in Node on
+ * fake-indexeddb.
+ */
+export async function commitDataset(
+  kioskId: string,
+  count: number,
+  options: { extractableKey?: boolean } = {},
+): Promise<CommittedKiosk> {
+  const db = openKioskDatabase(kioskId);
+  await db.open();
+  const keys = await crypto.subtle.generateKey(
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    options.extractableKey ?? false,
+    ['sign', 'verify'],
+  );
+  const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
+  const started = performance.now();
+  for (let i = 0; i < count; i += 1) {
+    await commitTransaction({ db, kioskId, keys, dataKey }, formSubmission(i));
+  }
+  const commitMs = performance.now() - started;
+  const privateJwk = options.extractableKey
+    ? await crypto.subtle.exportKey('jwk', keys.privateKey)
+    : undefined;
+  return { kioskId, db, keys, dataKey, commitMs, ...(privateJwk ? { privateJwk } : {}) };
+}

@@ -1,0 +1,200 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Page } from 'playwright';
+import { canonicalJson } from '../../sync/protocol/canonical-json';
+import { importSealingPublicKey, sealTo } from '../../sync/protocol/sealed-box';
+import type { BatchItem } from '../../sync/protocol/wire';
+import { decryptLocal } from '../../sync/client/data-key';
+import { countByState, queuedRows } from '../../sync/client/db';
+import { SyncEngine } from '../../sync/client/engine';
+import type { FetchLike } from '../../sync/client/gateway-client';
+import { GatewayClient } from '../../sync/client/gateway-client';
+import type { BenchApi } from './browser/bench-page';
+import type { SwReply } from './browser/sw-messages';
+import type { CommittedKiosk } from './dataset';
+import type { LinkCounters, LinkProxy } from './link';
+
+export interface DrainResult {
+  transactions: number;
+  ms: number;
+  up: number;
+  down: number;
+  requests: number;
+  connections: number;
+  resets: number;
+  wasted: number;
+  failedAttempts: number;
+  /** [ms since start, transactions delivered] */
+  progress: Array<[number, number]>;
+  /** The delivered items' canonical JSON, one stream, gzip'd: what the protocol must carry. */
+  payloadGzipBytes?: number;
+}
+
+function delta(before: LinkCounters, after: LinkCounters) {
+  return {
+    up: after.up - before.up,
+    down: after.down - before.down,
+    requests: after.requests - before.requests,
+    connections: after.connections - before.connections,
+    resets: after.resets - before.resets,
+    wasted: after.wasted - before.wasted,
+  };
+}
+
+/**
+ * This project's engine (Node, fake-indexeddb, WebCrypto) drains the kiosk's queue through the
+ * link proxy, from the first probe (enrolment included) to the last item acknowledged.
+ */
+export async function drainWithEngine(input: {
+  kiosk: CommittedKiosk;
+  token: string;
+  link: LinkProxy;
+  total: number;
+}): Promise<DrainResult> {
+  const { kiosk, link } = input;
+  const progress: Array<[number, number]> = [];
+  let delivered = 0;
+  let startedAt = 0;
+  let failedAttempts = 0;
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const payload: string[] = [];
+  const observingFetch: FetchLike = async (url, init) => {
+    const response = await fetch(url, init);
+    if (url.endsWith('/batches') && response.ok) {
+      const sent = JSON.parse(
+        gunzipSync(Buffer.from(init?.body as ArrayBuffer)).toString('utf8'),
+      ) as { items: unknown[] };
+      for (const item of sent.items) payload.push(canonicalJson(item));
+      const reply = (await response.clone().json()) as { results: Array<{ status: string }> };
+      delivered += reply.results.filter((r) => r.status !== 'rejected').length;
+      progress.push([performance.now() - startedAt, delivered]);
+      if (delivered >= input.total) resolveDone();
+    }
+    return response;
+  };
+  // The renderer's settings (renderer/app/kiosk-runtime.ts).
+  const engine = new SyncEngine({
+    db: kiosk.db,
+    kioskId: kiosk.kioskId,
+    keys: kiosk.keys,
+    gatewayUrl: link.url,
+    enrolmentToken: input.token,
+    dataKey: kiosk.dataKey,
+    appVersion: 'bench',
+    periodicMs: 15_000,
+    backoffCapMs: 60_000,
+    fetch: observingFetch,
+  });
+  engine.subscribe((status) => {
+    if (status.state === 'waiting') failedAttempts += 1;
+  });
+  const before = link.counters();
+  startedAt = performance.now();
+  progress.push([0, 0]);
+  engine.start();
+  await done;
+  // The last reply has arrived; the drain ends when the engine has applied it.
+  for (let wait = 0; (await countByState(kiosk.db, 'queued')) > 0; wait += 1) {
+    if (wait > 500) throw new Error('the engine did not apply the last reply');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const ms = performance.now() - startedAt;
+  engine.stop();
+  return {
+    transactions: input.total,
+    ms,
+    ...delta(before, link.counters()),
+    failedAttempts,
+    progress,
+    payloadGzipBytes: gzipSync(payload.join('\n')).length,
+  };
+}
+
+/**
+ * The Workbox baseline's requests: one single-item batch per transaction (the gateway's batch
+ * endpoint with one item), personal fields sealed to the gateway exactly as the engine does.
+ */
+export async function singleItemBodies(input: {
+  kiosk: CommittedKiosk;
+  gatewayUrl: string;
+  token: string;
+  count: number;
+}): Promise<string[]> {
+  const { kiosk } = input;
+  const client = new GatewayClient({
+    baseUrl: input.gatewayUrl,
+    kioskId: kiosk.kioskId,
+    signingKey: kiosk.keys.privateKey,
+  });
+  await client.enrol(input.token, kiosk.keys.publicKey);
+  const config = await client.getConfig();
+  if (!config) throw new Error('no gateway config');
+  const gatewayKey = await importSealingPublicKey(config.config.gatewayKey);
+  const rows = await queuedRows(kiosk.db, input.count);
+  const bodies: string[] = [];
+  for (const row of rows) {
+    const item: BatchItem = row.personalLocal
+      ? {
+          record: row.record,
+          personal: await sealTo(
+            gatewayKey,
+            await decryptLocal(kiosk.dataKey, row.personalLocal, row.txId),
+            row.txId,
+          ),
+        }
+      : { record: row.record };
+    bodies.push(canonicalJson({ batchId: crypto.randomUUID(), items: [item] }));
+  }
+  return bodies;
+}
+
+/**
+ * Workbox background sync in a Chromium service worker drains the same kind of queue through
+ * the same link. Replay runs in steps of at most a minute (Chromium stops a service worker event
+ * that runs for five); a failed replay is retried at once, not after Chromium's sync back-off.
+ */
+export async function drainWithWorkbox(input: {
+  page: Page;
+  kiosk: CommittedKiosk;
+  bodies: string[];
+  batchesUrl: string;
+  link: LinkProxy;
+}): Promise<DrainResult> {
+  const { page, kiosk, bodies, link } = input;
+  if (!kiosk.privateJwk) throw new Error('the baseline kiosk needs an extractable key');
+  const call = (message: Parameters<BenchApi['sw']>[0]): Promise<SwReply> =>
+    page.evaluate((m) => (window as unknown as { bench: BenchApi }).bench.sw(m), message);
+  await page.evaluate(() =>
+    (window as unknown as { bench: BenchApi }).bench.registerWorker('/workbox-sw.js'),
+  );
+  const setup = await call({ type: 'setup', kioskId: kiosk.kioskId, privateJwk: kiosk.privateJwk });
+  if (!setup.ok) throw new Error(setup.error);
+  for (let i = 0; i < bodies.length; i += 200) {
+    const reply = await call({
+      type: 'enqueue',
+      url: input.batchesUrl,
+      bodies: bodies.slice(i, i + 200),
+    });
+    if (!reply.ok) throw new Error(reply.error);
+  }
+  const progress: Array<[number, number]> = [[0, 0]];
+  let failedAttempts = 0;
+  const before = link.counters();
+  const startedWall = Date.now();
+  const startedAt = performance.now();
+  for (;;) {
+    const reply = await call({ type: 'replay-step', maxMs: 60_000 });
+    if (!reply.ok) throw new Error(reply.error);
+    for (const [at, count] of reply.progress ?? []) progress.push([at - startedWall, count]);
+    if (reply.failed) failedAttempts += 1;
+    if (reply.left === 0) break;
+  }
+  const ms = performance.now() - startedAt;
+  return {
+    transactions: bodies.length,
+    ms,
+    ...delta(before, link.counters()),
+    failedAttempts,
+    progress,
+  };
+}
