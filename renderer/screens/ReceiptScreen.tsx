@@ -140,6 +140,84 @@ function SmsOptIn({
   );
 }
 
+/**
+ * The print button: sends the receipt content over `printer:print` (the shell lays it out for
+ * the thermal printer). A missing or failing printer is said plainly; the reference stays on
+ * screen to be written down.
+ */
+function PrintButton({
+  tr,
+  runtime,
+  service,
+  txId,
+  reference,
+  payment,
+  delivered,
+}: {
+  tr: Translator;
+  runtime: KioskRuntime;
+  service: ServiceDefinition;
+  txId: string;
+  reference: string;
+  payment: Session['payment'];
+  delivered: boolean;
+}) {
+  const [state, setState] = useState<'ready' | 'printing' | 'printed' | 'failed'>('ready');
+  const print = async () => {
+    setState('printing');
+    try {
+      const method = payment?.method;
+      const reply = await runtime.bridge.invoke('printer:print', {
+        txId,
+        language: tr.language,
+        agency: runtime.site.agency,
+        site: runtime.site.siteName,
+        kioskId: runtime.info.kioskId,
+        channel: 'self-service',
+        service: { id: service.id, title: tr.text(service.title) },
+        ref: reference,
+        issuedAt: new Date().toISOString(),
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        fee: service.fee,
+        payment: {
+          method:
+            method === 'counter' || method === 'mobile-money' || method === 'card-terminal'
+              ? method
+              : 'none',
+          reference: payment?.reference,
+        },
+        delivery: delivered ? 'delivered' : 'queued',
+        nextSteps: tr.text(service.receiptText),
+      });
+      setState(reply.state === 'held' || reply.state === 'uncertain' ? 'failed' : 'printed');
+    } catch {
+      setState('failed');
+    }
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="secondary"
+        data-print
+        disabled={state === 'printing'}
+        onClick={() => void print()}
+      >
+        {state === 'printing' ? tr.t('receipt.printing') : tr.t('receipt.print')}
+      </button>
+      {state === 'printed' || state === 'failed' ? (
+        <p
+          className={state === 'failed' ? 'error' : 'print-done'}
+          role="alert"
+          data-print-state={state}
+        >
+          {state === 'failed' ? tr.t('receipt.printFailed') : tr.t('receipt.printed')}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 export function ReceiptScreen({
   tr,
   runtime,
@@ -205,6 +283,15 @@ export function ReceiptScreen({
       </div>
       {service.smsAlerts ? <SmsOptIn tr={tr} runtime={runtime} reference={reference} /> : null}
       <div className="actions">
+        <PrintButton
+          tr={tr}
+          runtime={runtime}
+          service={service}
+          txId={txId}
+          reference={reference}
+          payment={payment}
+          delivered={state === 'delivered'}
+        />
         <button type="button" className="primary" onClick={onFinish} autoFocus>
           {tr.t('receipt.finish')}
         </button>

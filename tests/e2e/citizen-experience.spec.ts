@@ -441,5 +441,18 @@ test.describe('portrait screens', () => {
     await expect(page.locator('img[data-qr]')).toBeVisible();
     await noSideScroll();
     await docsShot(page, 'portrait-receipt-bzj');
+    // Print goes over the bridge's printer:print. The harness shell has no printer service, so
+    // the kiosk must say so plainly and keep the reference on screen; with a printer it says
+    // "printed". Either way the citizen is told what happened.
+    await page.locator('[data-print]').click();
+    const printState = page.locator('[data-print-state]');
+    await expect(printState).toBeVisible();
+    const expected = {
+      printed: 'I print. Pliiz tek yu riseet.',
+      failed: 'Di printa noh di wok. Pliiz rait dong yu referens nomba.',
+    };
+    const shown = (await printState.getAttribute('data-print-state')) as keyof typeof expected;
+    await expect(printState).toHaveText(expected[shown]);
+    await expect(page.getByTestId('reference')).toBeVisible();
   });
 });
