@@ -13,7 +13,7 @@ export async function bundleElectron(): Promise<string> {
     platform: 'node' as const,
     format: 'cjs' as const,
     target: 'node20',
-    external: ['electron', 'node-hid', 'better-sqlite3', 'electron-updater'],
+    external: ['electron', 'node-hid', 'better-sqlite3', 'electron-updater', 'pdfkit', 'pg'],
     logLevel: 'warning' as const,
     // Shared Node modules find their files with import.meta.url (e.g. load-config's kiosk-config
     // directory); CommonJS has no import.meta, so give it the bundle's own file URL.

@@ -36,6 +36,9 @@ import { UpdateService } from './update-service';
 import type { Updater } from './update-service';
 import { WatchdogService } from './watchdog';
 import { kioskWindowOptions } from './window-options';
+import { createKioskDevices } from '../devices/kiosk-devices';
+import type { KioskDevices } from '../devices/kiosk-devices';
+import { devicesConfigSchema } from '../../kiosk-config/devices-schema';
 
 /**
  * Exit status of an operator exit. The systemd unit restarts the kiosk after any other exit
@@ -49,6 +52,24 @@ export interface KioskMainOptions {
   /** electron-updater's autoUpdater, loaded lazily: it reads the app's files when imported. */
   loadUpdater?: () => Promise<Updater>;
   loadConfig?: () => LoadedConfig;
+  /** The printer and card reader; by default from the site's `devices` section. */
+  createDevices?: (config: LoadedConfig, dataDir: string) => Promise<KioskDevices>;
+}
+
+/** Real hardware where the site names it, simulated devices where it is absent. */
+async function defaultDevices(
+  config: LoadedConfig,
+  dataDir: string,
+  clock: Clock,
+  logger: ShellLogger,
+): Promise<KioskDevices> {
+  const section = (config.site as { devices?: unknown }).devices ?? {};
+  return createKioskDevices({
+    config: devicesConfigSchema.parse(section),
+    dataDir: path.join(dataDir, 'devices'),
+    clock,
+    logger,
+  });
 }
 
 export interface KioskShell {
@@ -59,6 +80,7 @@ export interface KioskShell {
   operatorExit: OperatorExitService;
   custody: SafeStorageCustody;
   updates: Promise<UpdateService | undefined>;
+  devices: KioskDevices | undefined;
 }
 
 const defaultUpdaterLoader = async (): Promise<Updater> =>
@@ -201,14 +223,33 @@ export function startKiosk(
 
     const custody = new SafeStorageCustody({ safeStorage, dataDir, logger });
 
+    let devices: KioskDevices | undefined;
     if (config) {
+      try {
+        devices = await (options.createDevices
+          ? options.createDevices(config, dataDir)
+          : defaultDevices(config, dataDir, clock, logger));
+        devices.start();
+        // Device events reach the page through the preload's one listener.
+        devices.onCardRead((read) =>
+          kioskWindow.webContents.send('bridge:event', 'card-reader:read', read),
+        );
+        devices.onPrinterStatus((status) =>
+          kioskWindow.webContents.send('bridge:event', 'printer:status', status),
+        );
+        app.on('will-quit', () => devices?.stop());
+      } catch (error) {
+        // No printer is better than no kiosk: the page is told the printer is unavailable.
+        logger.log('error', 'devices.unavailable', { message: (error as Error).message });
+      }
       const services = createKioskServices({
         config,
         shell: 'electron',
         appVersion: app.getVersion(),
         gatewayUrl: gatewayUrl ?? config.site.gatewayUrl,
         enrolmentToken: env.SERVICE_POINT_ENROLMENT_TOKEN,
-        simulatedDevices: ['printer', 'card-reader'],
+        devices,
+        simulatedDevices: devices?.simulated ?? [],
         keyCustody: custody,
         log: (level, message) => logger.log('info', 'page.log', { level, message }),
       });
@@ -229,7 +270,16 @@ export function startKiosk(
     kioskWindow.loadURL(first).catch((error: unknown) => {
       logger.log('error', 'app.load-failed', { message: (error as Error).message });
     });
-    return { window: kioskWindow, lockdown, watchdog, maintenance, operatorExit, custody, updates };
+    return {
+      window: kioskWindow,
+      lockdown,
+      watchdog,
+      maintenance,
+      operatorExit,
+      custody,
+      updates,
+      devices,
+    };
   });
 }
 

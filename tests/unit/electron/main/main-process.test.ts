@@ -93,6 +93,19 @@ describe('the Electron main process', () => {
     expect(await response.text()).toContain('Este quiosco está fuera de servicio');
   });
 
+  it('prints through the simulated printer and forwards card reads to the page when no hardware is named', async () => {
+    const { shell, window, invoke } = await start();
+    expect(shell.devices?.simulated).toEqual(['printer', 'card-reader']);
+    const info = await invoke('kiosk:info');
+    expect(info).toMatchObject({
+      ok: true,
+      value: { simulatedDevices: ['printer', 'card-reader'] },
+    });
+    shell.devices?.simulatedCardReader?.swipe({ kind: 'reference', ref: '7K3M-Q9XD-N' });
+    expect(window.webContents.sent.map((m) => m.args[0])).toContain('card-reader:read');
+    shell.devices?.stop();
+  });
+
   it('focuses the kiosk window when a second instance is started', async () => {
     await start();
     fakeApp().emit('second-instance');
