@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { devicesConfigSchema } from './devices-schema';
 
 /** Languages the kiosk can speak. Codes are BCP 47: Belize Kriol is `bzj`, Setswana is `tn`. */
 export const languageCodes = ['en', 'es', 'bzj', 'tn'] as const;
@@ -286,6 +287,8 @@ export const siteConfigSchema = z
     audioGuidance: z.boolean().default(false),
     /** Days after delivery before personal data is purged from the kiosk. */
     retentionDays: z.number().int().min(0).max(3650),
+    /** Receipt printer and card reader; without this section the kiosk uses simulated ones. */
+    devices: devicesConfigSchema.optional(),
   })
   .strict()
   .refine((site) => site.languages.includes(site.defaultLanguage), {

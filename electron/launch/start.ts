@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   }
 
   // Printer and card reader from the site's `devices` section; simulated where absent.
-  const siteDevices = (config.site as { devices?: unknown }).devices ?? {};
+  const siteDevices = config.site.devices ?? {};
   const devices = await createKioskDevices({
     config: devicesConfigSchema.parse(siteDevices),
     dataDir: path.join(dataDir, 'devices'),

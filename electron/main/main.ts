@@ -63,7 +63,7 @@ async function defaultDevices(
   clock: Clock,
   logger: ShellLogger,
 ): Promise<KioskDevices> {
-  const section = (config.site as { devices?: unknown }).devices ?? {};
+  const section = config.site.devices ?? {};
   return createKioskDevices({
     config: devicesConfigSchema.parse(section),
     dataDir: path.join(dataDir, 'devices'),

@@ -155,4 +155,20 @@ describe('kiosk configuration', () => {
       new RegExp(`^services\\.json: services\\[2\\]\\.fields\\[${index}\\]\\.checkDigit: `),
     );
   });
+
+  it('reads the devices section of a site, with lsusb-style ids, and names a bad transport', () => {
+    const site = parseSiteConfig(read('sites/one-stop-centre.json'), 'one-stop-centre.json');
+    expect(site.ok && site.value.devices).toMatchObject({
+      printer: { transport: { kind: 'usb', device: '/dev/usb/lp0' } },
+      cardReader: { kind: 'hid', vendorId: 0x0801, productId: 0x0002 },
+    });
+    const bad = {
+      ...(JSON.parse(read('sites/demo.json')) as object),
+      devices: { printer: { transport: { kind: 'usb', device: '/etc/passwd' } } },
+    };
+    const result = parseSiteConfig(bad, 'demo.json');
+    expect(!result.ok && result.error).toBe(
+      'demo.json: devices.printer.transport.device: must be a path under /dev/',
+    );
+  });
 });
