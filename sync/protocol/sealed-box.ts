@@ -8,7 +8,9 @@ import { fromBase64Url, toBase64Url, utf8 } from './encoding';
  * box cannot be moved onto another transaction.
  */
 export const SEALED_BOX_ALG = 'ECDH-ES+HKDF-SHA256+A256GCM';
-const HKDF_INFO = utf8('service-point/sealed-box/v1');
+/** HKDF `info` of every box; a gateway opening boxes with another crypto API uses the same. */
+export const SEALED_BOX_HKDF_INFO = 'service-point/sealed-box/v1';
+const HKDF_INFO = utf8(SEALED_BOX_HKDF_INFO);
 const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/);
 
 export const ecPublicJwkSchema = z

@@ -8,8 +8,7 @@ import { z } from 'zod';
 import { canonicalJson } from '../protocol/canonical-json';
 import type { PublicKeyJwk } from '../protocol/device-signature';
 import openapi from '../protocol/openapi.json' with { type: 'json' };
-import { personalDigest, personalPayloadSchema } from '../protocol/personal-fields';
-import { openSealed } from '../protocol/sealed-box';
+import { personalPayloadSchema } from '../protocol/personal-fields';
 import {
   SIGNATURE_WINDOW_MS,
   requestSigningText,
@@ -23,9 +22,10 @@ import {
   heartbeatRequestSchema,
 } from '../protocol/wire';
 import type { BatchItem, ItemResult, KioskConfigReply } from '../protocol/wire';
+import { openSealedSync } from './open-sealed';
 import { loadOrCreateSealingKey } from './sealing-key';
 import type { GatewayStore, KioskRow, VerifiedItem } from './store';
-import { checkRecord } from './verify-record';
+import { checkRecordAsync } from './verify-record';
 
 export interface GatewayOptions {
   store: GatewayStore;
@@ -129,6 +129,16 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    // A full disk (SQLite SQLITE_FULL, PostgreSQL 53100, ENOSPC) is the operator's to fix, not a
+    // bug: say so plainly, and tell the kiosk to come back later. The transaction rolled back.
+    if (error.code === 'SQLITE_FULL' || error.code === '53100' || error.code === 'ENOSPC') {
+      request.log.error({ err: error }, 'storage full');
+      void reply.status(507).header('retry-after', '60').send({
+        error: 'storage-full',
+        message: 'the gateway has no room to store this batch; nothing was stored, retry later',
+      });
+      return;
+    }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.status(status).send({ error: error.code ?? 'error', message: error.message });
@@ -226,19 +236,21 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   });
 
   /** Opens an item's sealed personal fields and checks them against the record's digest. */
-  const checkPersonal = async (item: BatchItem): Promise<string | undefined> => {
-    const declared = item.record.body.personal;
+  const checkPersonal = (item: BatchItem): string | undefined => {
+    const declared = item.record.kind === 'transaction' ? item.record.body.personal : undefined;
     if (!declared) return item.personal ? 'unexpected-personal' : undefined;
     if (!item.personal) return 'personal-missing';
     try {
       const payload = personalPayloadSchema.parse(
-        JSON.parse(await openSealed(sealing.privateKey, item.personal, item.record.body.txId)),
+        JSON.parse(openSealedSync(sealing.privateEcdh, item.personal, item.record.body.txId)),
       );
       const ids = Object.keys(payload.fields).sort();
       if (canonicalJson(ids) !== canonicalJson([...declared.fieldIds].sort())) {
         return 'personal-mismatch';
       }
-      return (await personalDigest(payload)) === declared.digest ? undefined : 'personal-mismatch';
+      // Synchronous SHA-256 of the same canonical text as personalDigest (the kiosk's side).
+      const digest = createHash('sha256').update(canonicalJson(payload), 'utf8').digest('hex');
+      return digest === declared.digest ? undefined : 'personal-mismatch';
     } catch {
       return 'personal-unreadable';
     }
@@ -261,16 +273,23 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     const verified: VerifiedItem[] = [];
     const refused: ItemResult[] = [];
     const at = now().toISOString();
-    for (const item of batch.data.items) {
+    const { items } = batch.data;
+    // Every signature check starts now, on the thread pool; meanwhile this thread opens the
+    // sealed boxes. Reasons are then taken in the same order as before: kiosk, record, personal.
+    const signatureChecks = items.map((item) =>
+      item.record.kioskId === kioskId ? checkRecordAsync(item.record, kiosk.publicKey) : undefined,
+    );
+    const personalReasons = items.map((item) => checkPersonal(item));
+    for (const [index, item] of items.entries()) {
       const { record } = item;
       const id = record.body.txId;
       let reason: string | undefined;
       if (record.kioskId !== kioskId) reason = 'wrong-kiosk';
       if (!reason) {
-        const check = checkRecord(record, kiosk.publicKey);
-        if (!check.ok) reason = check.reason;
+        const check = await signatureChecks[index];
+        if (check && !check.ok) reason = check.reason;
       }
-      if (!reason) reason = await checkPersonal(item);
+      if (!reason) reason = personalReasons[index];
       if (reason) {
         refused.push({ id, seq: record.seq, status: 'rejected', reason });
         await store.addTamperAlert({

@@ -4,10 +4,14 @@ import {
   importSealingPrivateKey,
 } from '../protocol/sealed-box';
 import type { EcPublicJwk } from '../protocol/sealed-box';
+import type { ECDH } from 'node:crypto';
+import { sealingEcdh } from './open-sealed';
 import type { GatewayStore } from './store';
 
 export interface SealingKey {
   privateKey: CryptoKey;
+  /** The same private key for synchronous node:crypto (open-sealed.ts). */
+  privateEcdh: ECDH;
   publicJwk: EcPublicJwk;
 }
 
@@ -36,5 +40,5 @@ export async function loadOrCreateSealingKey(store: GatewayStore): Promise<Seali
       [],
     ),
   );
-  return { privateKey, publicJwk };
+  return { privateKey, privateEcdh: sealingEcdh(jwk), publicJwk };
 }

@@ -13,6 +13,8 @@ import type { CommittedKiosk } from './dataset';
 export interface IngestResult {
   store: 'sqlite' | 'postgres';
   transactions: number;
+  /** After the untimed warm-up batches. */
+  timedTransactions: number;
   batchSize: number;
   ms: number;
   perSecond: number;
@@ -66,9 +68,16 @@ export async function measureIngest(input: {
     });
     bodies.push({ gz: gzipSync(text), digest: await sha256Hex(text) });
   }
-  const started = performance.now();
+  // The first batches warm the gateway up (JIT, statement caches) and are not timed.
+  const warmup = Math.max(1, Math.floor(bodies.length / 10));
+  let started = performance.now();
   let accepted = 0;
-  for (const body of bodies) {
+  let timedItems = 0;
+  for (const [index, body] of bodies.entries()) {
+    if (index === warmup) {
+      started = performance.now();
+      timedItems = 0;
+    }
     const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
     const timestamp = Date.now();
     const signature = await signText(
@@ -97,6 +106,7 @@ export async function measureIngest(input: {
     });
     const reply = batchReplySchema.parse(await response.json());
     accepted += reply.results.filter((r) => r.status === 'accepted').length;
+    timedItems += reply.results.length;
   }
   const ms = performance.now() - started;
   if (accepted !== items.length) {
@@ -105,8 +115,9 @@ export async function measureIngest(input: {
   return {
     store: input.store,
     transactions: items.length,
+    timedTransactions: timedItems,
     batchSize: input.batchSize,
     ms,
-    perSecond: (items.length / ms) * 1000,
+    perSecond: (timedItems / ms) * 1000,
   };
 }
