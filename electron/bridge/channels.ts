@@ -62,6 +62,14 @@ export const channels = {
   /** Prints a receipt (idempotent by transaction and copy); held, not lost, if the printer is not ready. */
   'printer:print': { request: receiptContentSchema, response: printJobReplySchema },
   'printer:status': { request: noArgs, response: printerStatusSchema },
+  /**
+   * What a keyboard-wedge reader or scanner typed, caught by the page before it reached a field;
+   * the shell parses it with the same parsers as a HID read. Never logged.
+   */
+  'card-reader:wedge-read': {
+    request: z.object({ text: z.string().min(1).max(400) }).strict(),
+    response: cardReadSchema,
+  },
 } as const;
 
 /** Events the shell pushes to the page. */

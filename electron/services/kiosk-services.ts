@@ -3,6 +3,7 @@ import type { BridgeHandlers } from '../bridge/router';
 import { BridgeError } from '../bridge/kiosk-bridge';
 import type { KeyCustody } from './key-custody';
 import type { KioskDevices } from '../devices/kiosk-devices';
+import { parseCardRead } from '../devices/card-reader/card-parsers';
 import type { LoadedConfig } from './load-config';
 
 export interface KioskServicesOptions {
@@ -56,5 +57,10 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
       if (!options.devices) throw new BridgeError('unavailable', 'this shell has no printer');
       return options.devices.printerStatus();
     },
+    'card-reader:wedge-read': async ({ text }) =>
+      parseCardRead(text, 'keyboard-wedge', {
+        officerIssuer: options.config.site.devices?.officerCardIssuer ?? '0001',
+        now: new Date(),
+      }),
   };
 }

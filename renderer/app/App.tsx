@@ -52,6 +52,35 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
     dispatch({ type: 'end' });
   }, []);
 
+  // A receipt's code scanned on the start, service or status screen opens its status; a card
+  // that is not recognised gets one calm sentence. Nothing interrupts a form in progress.
+  const [scanned, setScanned] = useState<{ ref: string; at: number } | undefined>();
+  const [scanNotice, setScanNotice] = useState(false);
+  const statusService = catalogue.services.find((s) => s.kind === 'status-check');
+  const screenName = screen.name;
+  useEffect(
+    () =>
+      runtime.cardReads.subscribe((read) => {
+        if (read.kind === 'rejected') {
+          setScanNotice(true);
+          return;
+        }
+        if (read.kind !== 'reference' || !statusService) return;
+        if (!['attract', 'language', 'services', 'status'].includes(screenName)) return;
+        setScanNotice(false);
+        setScanned({ ref: read.ref, at: Date.now() });
+        if (screenName !== 'status') {
+          dispatch({ type: 'choose-service', serviceId: statusService.id, kind: 'status-check' });
+        }
+      }),
+    [runtime.cardReads, statusService, screenName],
+  );
+  useEffect(() => {
+    if (!scanNotice) return undefined;
+    const timer = setTimeout(() => setScanNotice(false), 6000);
+    return () => clearTimeout(timer);
+  }, [scanNotice]);
+
   const { idleMs, warningMs } = idleTimings(runtime);
   const idle = useIdleTimer({ enabled: sessionOpen, idleMs, warningMs, onExpire: end });
 
@@ -209,6 +238,7 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
           tr={tr}
           runtime={runtime}
           service={service}
+          scanned={scanned}
           onBack={() => dispatch({ type: 'go', screen: { name: 'services' } })}
         />
       );
@@ -233,6 +263,11 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
     <div className="kiosk" lang={session.language} data-language={session.language}>
       <div className="kiosk-content" inert={idle.state.phase === 'warning'}>
         {header}
+        {scanNotice ? (
+          <p className="scan-notice" role="status">
+            {tr.t('scan.notRecognised')}
+          </p>
+        ) : null}
         {body ?? <AttractScreen tr={tr} onStart={end} />}
       </div>
       {idle.state.phase === 'warning' ? (

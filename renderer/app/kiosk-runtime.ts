@@ -1,3 +1,5 @@
+import { connectCardReads } from './card-reads';
+import type { CardReads } from './card-reads';
 import type { Catalogue, SiteConfig } from '../../kiosk-config/schema';
 import type { KioskInfo } from '../../electron/bridge/channels';
 import type { KioskBridge } from '../../electron/bridge/kiosk-bridge';
@@ -32,6 +34,8 @@ export interface KioskRuntime {
   lookupStatus(refs: string[]): Promise<StatusReply>;
   /** Whether a new session may start: `{ ok: false, code: 'storage-low' }` when quota is low. */
   checkStorage(): Promise<StorageCheck>;
+  /** Card swipes and code scans from every reader (HID and keyboard-wedge). */
+  cardReads: CardReads;
 }
 
 /** How long the shell may take to answer at start before the last good config is used. */
@@ -86,6 +90,7 @@ export async function startKioskRuntime(
   return {
     bridge,
     info,
+    cardReads: connectCardReads(bridge),
     site: site.value,
     catalogue: catalogue.value,
     db,

@@ -1,3 +1,4 @@
+import { isValidReferenceNumber } from '../../sync/client/reference-number';
 import { embeddedCatalogue, embeddedSite } from '../../kiosk-config';
 import { parseSiteConfig } from '../../kiosk-config/load';
 import { createBridgeRouter } from '../../electron/bridge/router';
@@ -40,6 +41,18 @@ export function createSimulatedBridge(
     // The in-page shell has no printer; `npm start` serves the simulated printer from Node.
     'printer:print': async () => {
       throw new BridgeError('unavailable', 'the in-page simulated shell has no printer');
+    },
+    // The in-page shell knows receipt references only; card tracks need the shell's parsers.
+    'card-reader:wedge-read': async ({ text }) => {
+      const ref = text.trim().toUpperCase().replace(/^SP:/, '');
+      return isValidReferenceNumber(ref)
+        ? { kind: 'reference', ref, source: 'keyboard-wedge' }
+        : {
+            kind: 'rejected',
+            code: 'unrecognised',
+            message: 'This card or code is not recognised.',
+            source: 'keyboard-wedge',
+          };
     },
     'printer:status': async () => ({
       state: 'unknown',

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ServiceDefinition } from '../../kiosk-config/schema';
 import type { KioskRuntime } from '../app/kiosk-runtime';
@@ -23,21 +23,25 @@ export function StatusScreen({
   tr,
   runtime,
   service,
+  scanned,
   onBack,
 }: {
   tr: Translator;
   runtime: KioskRuntime;
   service: ServiceDefinition;
+  /** A receipt code read by a scanner; it never goes through the text field. */
+  scanned?: { ref: string; at: number };
   onBack: () => void;
 }) {
   const [text, setText] = useState('');
   const [result, setResult] = useState<Result | undefined>();
   const [busy, setBusy] = useState(false);
   const [invalid, setInvalid] = useState(false);
+  const checkRef = useRef<(event?: FormEvent, entered?: string) => Promise<void>>(undefined);
 
-  const check = async (event?: FormEvent) => {
+  const check = async (event?: FormEvent, entered: string = text) => {
     event?.preventDefault();
-    const ref = referenceFromScan(text);
+    const ref = referenceFromScan(entered);
     if (!referencePattern.test(ref)) {
       setInvalid(true);
       return;
@@ -70,6 +74,14 @@ export function StatusScreen({
       setBusy(false);
     }
   };
+
+  // The latest `check` for the scan effect below (declared after it, so it runs first).
+  useEffect(() => {
+    checkRef.current = check;
+  });
+  useEffect(() => {
+    if (scanned) void checkRef.current?.(undefined, scanned.ref);
+  }, [scanned]);
 
   let message: string | undefined;
   if (result?.kind === 'received')

@@ -132,7 +132,8 @@ function fromTrack2(track: Track2, source: CardSource, options: ParseOptions): C
 
 /** A reference number as printed in the receipt's QR code or typed from it. */
 export function parseReferenceBarcode(text: string, source: CardSource): CardRead {
-  const ref = text.trim().toUpperCase();
+  // The on-screen receipt's QR code carries an `SP:` prefix; printed ones may not.
+  const ref = text.trim().toUpperCase().replace(/^SP:/, '');
   if (!/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/.test(ref)) return rejectRead('unrecognised', source);
   if (!isValidReferenceNumber(ref)) return rejectRead('reference-check-failed', source);
   return { kind: 'reference', ref, source };

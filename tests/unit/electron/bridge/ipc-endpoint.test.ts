@@ -43,7 +43,7 @@ const handlers = {
     heldJobs: 0,
     uncertainJobs: 0,
   }),
-} satisfies Partial<BridgeHandlers> as BridgeHandlers;
+} satisfies Partial<BridgeHandlers> as unknown as BridgeHandlers;
 
 function invoke(event: unknown, ...args: unknown[]): Promise<BridgeReply> {
   const handler = recorder.ipcHandlers.get(BRIDGE_INVOKE);

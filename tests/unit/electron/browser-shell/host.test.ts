@@ -30,7 +30,7 @@ const handlers = {
     heldJobs: 0,
     uncertainJobs: 0,
   }),
-} satisfies Partial<BridgeHandlers> as BridgeHandlers;
+} satisfies Partial<BridgeHandlers> as unknown as BridgeHandlers;
 
 /** Opens the bridge socket; resolves 'open' or the HTTP status of the refusal. */
 function connect(

@@ -1,0 +1,44 @@
+import type { KioskBridge } from '../../electron/bridge/kiosk-bridge';
+import type { CardRead } from '../../electron/bridge/device-payloads';
+import { installWedgeListener } from '../platform/wedge-listener';
+
+/** Every card swipe and code scan the kiosk sees, whatever the reader, parsed by the shell. */
+export interface CardReads {
+  subscribe(listener: (read: CardRead) => void): () => void;
+  /** Stops listening to the readers (page teardown, tests). */
+  close(): void;
+}
+
+/**
+ * Joins the two kinds of reader: HID readers (the shell pushes `card-reader:read`) and
+ * keyboard-wedge readers and scanners (caught in the page before they reach a field, then
+ * parsed by the shell through `card-reader:wedge-read`). The raw text goes nowhere else.
+ */
+export function connectCardReads(bridge: KioskBridge, target: Window = window): CardReads {
+  const listeners = new Set<(read: CardRead) => void>();
+  const publish = (read: CardRead): void => {
+    for (const listener of listeners) listener(read);
+  };
+  const offHid = bridge.on('card-reader:read', publish);
+  const offWedge = installWedgeListener(target, (text) => {
+    bridge.invoke('card-reader:wedge-read', { text }).then(publish, () =>
+      publish({
+        kind: 'rejected',
+        code: 'shell-unavailable',
+        message: 'The card could not be read. Please try again.',
+        source: 'keyboard-wedge',
+      }),
+    );
+  });
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      offHid();
+      offWedge();
+      listeners.clear();
+    },
+  };
+}

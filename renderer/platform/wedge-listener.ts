@@ -1,0 +1,99 @@
+import { createWedgeDetector, defaultWedgeOptions } from './keyboard-wedge';
+import type { WedgeDecision, WedgeOptions, WedgeSource } from './keyboard-wedge';
+
+const textInputTypes = new Set([
+  'text',
+  'search',
+  'tel',
+  'number',
+  'email',
+  'url',
+  'password',
+  'date',
+]);
+
+function isTextEntry(element: Element | null): element is HTMLInputElement | HTMLTextAreaElement {
+  if (element instanceof HTMLTextAreaElement) return !element.readOnly && !element.disabled;
+  return (
+    element instanceof HTMLInputElement &&
+    textInputTypes.has(element.type) &&
+    !element.readOnly &&
+    !element.disabled
+  );
+}
+
+/** Types released keys into the focused field the way a keystroke would (React sees `input`). */
+function deliver(keys: string[]): void {
+  for (const key of keys) {
+    const target = document.activeElement;
+    if (key === 'Enter') {
+      if (isTextEntry(target)) target.form?.requestSubmit();
+      continue;
+    }
+    if (key.length === 1 && isTextEntry(target)) {
+      // execCommand is the one way to insert text that the page's own input handlers and the
+      // undo stack treat as typing; setting `.value` would bypass React's onChange.
+      document.execCommand('insertText', false, key);
+    }
+  }
+}
+
+/**
+ * Keeps keyboard-wedge card readers and barcode/QR scanners out of form fields. Keys typed into
+ * a text field are held for at most `maxGapMs` while the detector decides: a person's keys are
+ * then typed into the field in order; a device's burst never reaches the page and is handed to
+ * `onScan` instead. Elsewhere (buttons, choices) keys act as usual unless they turn out to be a
+ * scan, whose final Enter is then swallowed so it cannot press the focused button.
+ */
+export function installWedgeListener(
+  target: Window,
+  onScan: (text: string, source: WedgeSource) => void,
+  options: WedgeOptions = defaultWedgeOptions,
+): () => void {
+  const detector = createWedgeDetector(options);
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  // Whether the held keys were caught in a text field (and so must be typed in by us).
+  let holdingForField = false;
+
+  const apply = (decision: WedgeDecision, event?: KeyboardEvent): void => {
+    if (decision.action === 'scan') {
+      event?.preventDefault();
+      onScan(decision.text, decision.source);
+      if (holdingForField && decision.thenRelease) deliver(decision.thenRelease);
+    } else if (decision.action === 'release') {
+      if (holdingForField) {
+        event?.preventDefault();
+        deliver(decision.keys);
+      }
+    } else if (holdingForField) {
+      event?.preventDefault();
+    }
+  };
+
+  const scheduleFlush = (): void => {
+    clearTimeout(flushTimer);
+    flushTimer = setTimeout(() => {
+      apply(detector.flush(performance.now()));
+    }, options.maxGapMs + 5);
+  };
+
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.isComposing || event.ctrlKey || event.altKey || event.metaKey) return;
+    const inField = isTextEntry(document.activeElement);
+    if (event.key.length !== 1 && event.key !== 'Enter') {
+      // Editing keys (Backspace, Tab, arrows) go through natively, after any held typing.
+      apply(detector.flush(Number.POSITIVE_INFINITY));
+      holdingForField = inField;
+      return;
+    }
+    holdingForField = inField;
+    apply(detector.feed({ key: event.key, t: event.timeStamp }), event);
+    scheduleFlush();
+  };
+
+  target.addEventListener('keydown', onKeyDown, { capture: true });
+  return () => {
+    clearTimeout(flushTimer);
+    target.removeEventListener('keydown', onKeyDown, { capture: true });
+  };
+}
