@@ -163,13 +163,18 @@ export function writeMeta(db: KioskDatabase, key: string, value: unknown): Promi
 }
 
 /**
- * Queued rows in chain order, oldest first, each parsed. A row that fails to parse is moved to
- * the dead-letter table with its reason (in one transaction) instead of being sent or retried.
+ * Queued rows in chain order, oldest first, each parsed; with `afterSeq`, only the rows after
+ * that seq. A row that fails to parse is moved to the dead-letter table with its reason (in one
+ * transaction) instead of being sent or retried.
  */
-export async function queuedRows(db: KioskDatabase, limit: number): Promise<OutboxRow[]> {
+export async function queuedRows(
+  db: KioskDatabase,
+  limit: number,
+  afterSeq?: number,
+): Promise<OutboxRow[]> {
   const raw: unknown[] = await db.outbox
     .where('[state+seq]')
-    .between(['queued', Dexie.minKey], ['queued', Dexie.maxKey])
+    .between(['queued', afterSeq ?? Dexie.minKey], ['queued', Dexie.maxKey], afterSeq === undefined)
     .limit(limit)
     .toArray();
   const rows: OutboxRow[] = [];

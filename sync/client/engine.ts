@@ -50,6 +50,11 @@ export interface SyncEngineOptions {
   onConfig?: (config: KioskConfigReply) => void;
 }
 
+interface PreparedBatch {
+  rows: OutboxRow[];
+  items: BatchItem[];
+}
+
 const ENROLLED_KEY = 'enrolled';
 const CONFIG_KEY = 'gateway-config';
 
@@ -164,19 +169,10 @@ export class SyncEngine {
     this.#setStatus({ link: 'online' });
     try {
       await this.#ensureEnrolled();
-      let gatewayKey: CryptoKey | undefined;
-      for (;;) {
-        const rows = await this.#takeBatch();
-        if (rows.length === 0) break;
-        if (!gatewayKey && rows.some((row) => row.record.body.personal)) {
-          gatewayKey = await importSealingPublicKey((await this.#gatewayConfig()).gatewayKey);
-        }
-        const items = await this.#toItems(rows, gatewayKey);
-        const startedAt = this.#now();
-        const reply = await this.#client.postBatch({ batchId: crypto.randomUUID(), items });
-        const settled = await this.#applyResults(rows, reply);
-        if (settled === 0) throw new SyncError('bad-reply', { reason: 'no item had a result' });
-        this.#adaptBatch(this.#now() - startedAt);
+      // Passes over the queue in chain order; a pass that left rows without a result (the
+      // gateway answered for only part of a batch) is followed by another from the start.
+      while (await this.#drainPass()) {
+        // go round again
       }
       await this.#maybeHeartbeat();
       this.#failures = 0;
@@ -221,8 +217,61 @@ export class SyncEngine {
     return next;
   }
 
-  async #takeBatch(): Promise<OutboxRow[]> {
-    const rows = await queuedRows(this.#options.db, 5000);
+  /**
+   * One pass over the queue, pipelined so the link does not wait for the kiosk's own work: while
+   * a batch is on the wire, the previous batch's results are written and the next batch is read
+   * and sealed. Batches still go one at a time, in chain order. True when rows were left without
+   * a result, so another pass is due.
+   */
+  async #drainPass(): Promise<boolean> {
+    let gatewayKey: CryptoKey | undefined;
+    const prepare = async (afterSeq: number): Promise<PreparedBatch | undefined> => {
+      const rows = await this.#takeBatch(afterSeq);
+      if (rows.length === 0) return undefined;
+      if (
+        !gatewayKey &&
+        rows.some((row) => row.record.kind === 'transaction' && row.record.body.personal)
+      ) {
+        gatewayKey = await importSealingPublicKey((await this.#gatewayConfig()).gatewayKey);
+      }
+      return { rows, items: await this.#toItems(rows, gatewayKey) };
+    };
+    let unsettled = 0;
+    let applying: Promise<void> | undefined;
+    let batch = await prepare(0);
+    try {
+      while (batch) {
+        const { rows, items } = batch;
+        const startedAt = this.#now();
+        const posting = this.#client.postBatch({ batchId: crypto.randomUUID(), items });
+        // Marked handled here; the rejection is still thrown by the await below.
+        posting.catch(() => undefined);
+        if (applying) await applying;
+        const next = prepare(rows[rows.length - 1]?.seq ?? 0);
+        next.catch(() => undefined);
+        const reply = await posting;
+        applying = this.#applyResults(rows, reply).then((settled) => {
+          if (settled === 0) throw new SyncError('bad-reply', { reason: 'no item had a result' });
+          unsettled += rows.length - settled;
+          // Progress: a later failure backs off from the start, not from where the last one left it.
+          this.#failures = 0;
+        });
+        applying.catch(() => undefined);
+        this.#adaptBatch(this.#now() - startedAt);
+        batch = await next;
+      }
+    } finally {
+      // Results that arrived are written even when a later batch failed.
+      await applying?.catch(() => undefined);
+    }
+    await applying;
+    return unsettled > 0;
+  }
+
+  async #takeBatch(afterSeq: number): Promise<OutboxRow[]> {
+    // Enough rows to fill the batch (every record is well over 500 bytes), not the whole queue.
+    const limit = Math.min(5000, Math.ceil(this.#status.batchBytes / 500) + 1);
+    const rows = await queuedRows(this.#options.db, limit, afterSeq);
     const batch: OutboxRow[] = [];
     let bytes = 0;
     for (const row of rows) {
