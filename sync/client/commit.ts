@@ -1,5 +1,12 @@
 import { GENESIS_HASH, chainRecordSchema, recordHash } from '../protocol/records';
-import type { ChainRecord, TransactionBody, UnsignedRecord } from '../protocol/records';
+import type {
+  ChainRecord,
+  RecordBodyOf,
+  RecordKind,
+  TransactionBody,
+  TransactionRecord,
+  UnsignedRecord,
+} from '../protocol/records';
 import { canonicalJson } from '../protocol/canonical-json';
 import { signText } from '../protocol/device-signature';
 import { toBase64Url } from '../protocol/encoding';
@@ -35,7 +42,7 @@ export interface CommittedTransaction {
   txId: string;
   ref: string;
   seq: number;
-  record: ChainRecord;
+  record: TransactionRecord;
 }
 
 /**
@@ -91,28 +98,9 @@ export function commitTransaction(
       fee: input.fee,
       fields: plainFields,
       ...(personal ? { personal } : {}),
+      ...(input.officerId !== undefined ? { officerId: input.officerId } : {}),
     };
-    const unsigned: UnsignedRecord = {
-      v: 1,
-      kioskId: deps.kioskId,
-      seq: head.seq + 1,
-      prevHash: head.hash,
-      createdAt: now().toISOString(),
-      kind: 'transaction',
-      body,
-    };
-    const hash = await recordHash(unsigned);
-    const sig = await signText(deps.keys.privateKey, hash);
-    const parsed = chainRecordSchema.safeParse({ ...unsigned, hash, sig });
-    if (!parsed.success) {
-      throw new SyncError('invalid-record', { reason: parsed.error.issues[0]?.message });
-    }
-    const record = parsed.data;
-    // Make sure the record is encodable before it is stored: a record that cannot be sent
-    // must never be committed.
-    canonicalJson(record);
-
-    const row: OutboxRow = {
+    const { record } = await appendUnlocked(deps, head, 'transaction', body, (record) => ({
       seq: record.seq,
       txId: body.txId,
       ref: body.ref,
@@ -122,20 +110,84 @@ export function commitTransaction(
       queuedAt: now().getTime(),
       attempts: 0,
       ...(personalLocal ? { personalLocal } : {}),
-    };
+    }));
+    return { txId: body.txId, ref: body.ref, seq: record.seq, record: record as TransactionRecord };
+  });
+}
+
+/**
+ * Appends a non-transaction record (officer sign-in/out, void, reprint, config change) to the
+ * chain: same lock, head check, hash and signature as a transaction, one IndexedDB transaction
+ * for the outbox row and the new head. Its outbox row has no reference number or service.
+ */
+export function appendChainRecord<K extends Exclude<RecordKind, 'transaction'>>(
+  deps: CommitDeps,
+  kind: K,
+  body: Omit<RecordBodyOf<K>, 'txId'>,
+): Promise<ChainRecord & { kind: K }> {
+  const now = deps.now ?? (() => new Date());
+  const randomUuid = deps.randomUuid ?? (() => crypto.randomUUID());
+  return withSerialLock(`commit:${deps.kioskId}`, async () => {
+    let head;
     try {
-      await deps.db.transaction('rw', deps.db.outbox, deps.db.meta, async () => {
-        const current = (await readHead(deps.db)) ?? { seq: 0, hash: GENESIS_HASH };
-        if (current.seq !== head.seq || current.hash !== head.hash) {
-          throw new SyncError('commit-conflict');
-        }
-        await deps.db.outbox.add(row);
-        await writeHead(deps.db, { seq: record.seq, hash: record.hash });
-      });
+      head = (await readHead(deps.db)) ?? { seq: 0, hash: GENESIS_HASH };
     } catch (error) {
-      if (error instanceof SyncError) throw error;
       throw new SyncError('commit-failed', { reason: (error as Error).message });
     }
-    return { txId: body.txId, ref: body.ref, seq: record.seq, record };
+    const full = { ...body, txId: randomUuid() } as RecordBodyOf<K>;
+    const { record } = await appendUnlocked(deps, head, kind, full, (record) => ({
+      seq: record.seq,
+      txId: full.txId,
+      state: 'queued',
+      record,
+      queuedAt: now().getTime(),
+      attempts: 0,
+    }));
+    return record as ChainRecord & { kind: K };
   });
+}
+
+/** Builds, signs and stores the next record; the caller holds the commit lock. */
+async function appendUnlocked<K extends RecordKind>(
+  deps: CommitDeps,
+  head: { seq: number; hash: string },
+  kind: K,
+  body: RecordBodyOf<K>,
+  toRow: (record: ChainRecord) => OutboxRow,
+): Promise<{ record: ChainRecord }> {
+  const now = deps.now ?? (() => new Date());
+  const unsigned = {
+    v: 1,
+    kioskId: deps.kioskId,
+    seq: head.seq + 1,
+    prevHash: head.hash,
+    createdAt: now().toISOString(),
+    kind,
+    body,
+  } as UnsignedRecord;
+  const hash = await recordHash(unsigned);
+  const sig = await signText(deps.keys.privateKey, hash);
+  const parsed = chainRecordSchema.safeParse({ ...unsigned, hash, sig });
+  if (!parsed.success) {
+    throw new SyncError('invalid-record', { reason: parsed.error.issues[0]?.message });
+  }
+  const record = parsed.data;
+  // Make sure the record is encodable before it is stored: a record that cannot be sent
+  // must never be committed.
+  canonicalJson(record);
+  const row = toRow(record);
+  try {
+    await deps.db.transaction('rw', deps.db.outbox, deps.db.meta, async () => {
+      const current = (await readHead(deps.db)) ?? { seq: 0, hash: GENESIS_HASH };
+      if (current.seq !== head.seq || current.hash !== head.hash) {
+        throw new SyncError('commit-conflict');
+      }
+      await deps.db.outbox.add(row);
+      await writeHead(deps.db, { seq: record.seq, hash: record.hash });
+    });
+  } catch (error) {
+    if (error instanceof SyncError) throw error;
+    throw new SyncError('commit-failed', { reason: (error as Error).message });
+  }
+  return { record };
 }

@@ -22,9 +22,11 @@ export interface LocalCiphertext {
 /** One chain record and its delivery state: the outbox row. */
 export interface OutboxRow {
   seq: number;
+  /** The record's id (`record.body.txId`), for every record kind. */
   txId: string;
-  ref: string;
-  serviceId: string;
+  /** Reference number and service: transaction rows only (officer records have neither). */
+  ref?: string;
+  serviceId?: string;
   state: DeliveryState;
   record: ChainRecord;
   /** Epoch ms on the kiosk clock when committed. */
@@ -63,8 +65,8 @@ export const outboxRowSchema = z
   .object({
     seq: z.number().int().min(1),
     txId: z.string().uuid(),
-    ref: z.string().min(1),
-    serviceId: z.string().min(1),
+    ref: z.string().min(1).optional(),
+    serviceId: z.string().min(1).optional(),
     state: z.enum(['queued', 'delivered', 'rejected', 'purged']),
     record: chainRecordSchema,
     queuedAt: z.number(),
@@ -76,9 +78,13 @@ export const outboxRowSchema = z
     legacyPlaintext: z.boolean().optional(),
   })
   .strict()
-  .refine((row) => row.seq === row.record.seq && row.txId === row.record.body.txId, {
-    message: 'row keys do not match its record',
-  });
+  .refine(
+    (row) =>
+      row.seq === row.record.seq &&
+      row.txId === row.record.body.txId &&
+      (row.record.kind === 'transaction' ? row.ref === row.record.body.ref : row.ref === undefined),
+    { message: 'row keys do not match its record' },
+  );
 
 export interface SchemaVersion {
   version: number;

@@ -1,7 +1,7 @@
 import { canonicalJson } from '../protocol/canonical-json';
 import { importSealingPublicKey, sealTo } from '../protocol/sealed-box';
 import type { EcPublicJwk } from '../protocol/sealed-box';
-import type { BatchItem, BatchReply, KioskConfigReply } from '../protocol/wire';
+import type { BatchItem, BatchReply, HeartbeatRequest, KioskConfigReply } from '../protocol/wire';
 import type { KioskDatabase, OutboxRow } from './db';
 import { countByState, queuedRows, readMeta, writeMeta } from './db';
 import { decryptLocal } from './data-key';
@@ -48,6 +48,10 @@ export interface SyncEngineOptions {
   heartbeatMs?: number;
   /** Called with each fresh config the gateway sends (a new ETag). */
   onConfig?: (config: KioskConfigReply) => void;
+  /** Extra heartbeat fields the page knows (site, config version, device health). */
+  heartbeatExtras?: () => Promise<Pick<HeartbeatRequest, 'siteId' | 'configVersion' | 'devices'>>;
+  /** Runs once per pass before the queue is drained (bundle-export.ts learns what was imported). */
+  beforeDrain?: (client: GatewayClient) => Promise<unknown>;
 }
 
 interface PreparedBatch {
@@ -169,6 +173,9 @@ export class SyncEngine {
     this.#setStatus({ link: 'online' });
     try {
       await this.#ensureEnrolled();
+      // A kiosk that listens for config (the officer roster) checks it every run; cached by ETag.
+      if (this.#options.onConfig) await this.#gatewayConfig();
+      await this.#options.beforeDrain?.(this.#client);
       // Passes over the queue in chain order; a pass that left rows without a result (the
       // gateway answered for only part of a batch) is followed by another from the start.
       while (await this.#drainPass()) {
@@ -292,7 +299,7 @@ export class SyncEngine {
   async #toItems(rows: OutboxRow[], gatewayKey: CryptoKey | undefined): Promise<BatchItem[]> {
     const items: BatchItem[] = [];
     for (const row of rows) {
-      if (!row.record.body.personal || !row.personalLocal) {
+      if (row.record.kind !== 'transaction' || !row.record.body.personal || !row.personalLocal) {
         items.push({ record: row.record });
         continue;
       }
@@ -365,6 +372,7 @@ export class SyncEngine {
         deadLetters,
         lastDeliveryAt: this.#status.lastDeliveryAt ?? null,
         appVersion: this.#options.appVersion ?? 'unknown',
+        ...(await this.#options.heartbeatExtras?.().catch(() => ({}))),
       });
       this.#lastHeartbeatAt = this.#now();
     } catch {

@@ -3,6 +3,7 @@ import { canonicalJson } from '../protocol/canonical-json';
 import { sha256Hex, toBase64Url } from '../protocol/encoding';
 import { requestSigningText, signatureHeaders } from '../protocol/request-signature';
 import {
+  acksReplySchema,
   batchReplySchema,
   enrolReplySchema,
   healthReplySchema,
@@ -11,6 +12,7 @@ import {
   statusReplySchema,
 } from '../protocol/wire';
 import type {
+  AcksReply,
   BatchReply,
   BatchRequest,
   HeartbeatRequest,
@@ -133,6 +135,16 @@ export class GatewayClient {
       method: 'GET',
       path: `/v1/status?refs=${query}`,
       schema: statusReplySchema,
+      signed: true,
+    });
+  }
+
+  /** The records the gateway holds for this kiosk from `fromSeq` on (see acksReplySchema). */
+  async getAcks(fromSeq: number): Promise<AcksReply> {
+    return this.#request({
+      method: 'GET',
+      path: `${this.#kioskPath()}/acks?fromSeq=${fromSeq}`,
+      schema: acksReplySchema,
       signed: true,
     });
   }

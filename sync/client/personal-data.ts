@@ -44,14 +44,15 @@ export async function purgeDeliveredPersonalData(
     for (const row of due) {
       const current = await db.outbox.get(row.seq);
       if (!current || current.state !== 'delivered') continue;
-      const record = current.legacyPlaintext
-        ? { ...current.record, body: { ...current.record.body, fields: {} } }
-        : current.record;
+      const record =
+        current.legacyPlaintext && current.record.kind === 'transaction'
+          ? { ...current.record, body: { ...current.record.body, fields: {} } }
+          : current.record;
       await db.outbox.put({
         seq: current.seq,
         txId: current.txId,
-        ref: current.ref,
-        serviceId: current.serviceId,
+        ...(current.ref !== undefined ? { ref: current.ref } : {}),
+        ...(current.serviceId !== undefined ? { serviceId: current.serviceId } : {}),
         state: 'purged',
         record,
         queuedAt: current.queuedAt,

@@ -11,6 +11,11 @@ const messages = {
   'no-gateway-key': 'The gateway key for sealing personal data is not known yet.',
   'storage-low': 'This kiosk is running out of storage; new sessions are paused.',
   'personal-data-unreadable': 'The personal data of a transaction could not be decrypted.',
+  'void-refused': 'This transaction cannot be voided.',
+  'reprint-refused': 'This receipt cannot be printed again.',
+  'retry-refused': 'This item cannot be retried.',
+  'officer-sign-in-refused': 'The officer could not be signed in.',
+  'bundle-export-failed': 'The USB bundle could not be made.',
 } as const;
 
 export type SyncErrorCode = keyof typeof messages;

@@ -3,6 +3,7 @@ import { sealedBoxSchema } from './sealed-box';
 import { signatureHeaders } from './request-signature';
 import {
   PROTOCOL_VERSION,
+  acksReplySchema,
   batchReplySchema,
   batchRequestSchema,
   enrolReplySchema,
@@ -69,6 +70,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         SealedBox: schema(sealedBoxSchema),
         KioskConfig: schema(kioskConfigReplySchema),
         StatusReply: schema(statusReplySchema),
+        AcksReply: schema(acksReplySchema),
         HeartbeatRequest: schema(heartbeatRequestSchema),
         HeartbeatReply: schema(heartbeatReplySchema),
         Error: schema(errorReplySchema),
@@ -124,6 +126,27 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           responses: {
             '200': { description: 'The config, with an ETag.', ...json('KioskConfig') },
             '304': { description: 'Unchanged since the ETag sent.' },
+            '401': refused,
+          },
+        },
+      },
+      '/v1/kiosks/{kioskId}/acks': {
+        get: {
+          summary: "Which of this kiosk's records the gateway holds (batch or USB bundle)",
+          parameters: [
+            kioskId,
+            {
+              name: 'fromSeq',
+              in: 'query',
+              required: true,
+              description: 'First sequence number to list (at most 1000 are listed).',
+              schema: { type: 'integer', minimum: 1 },
+            },
+          ],
+          security: signed,
+          responses: {
+            '200': { description: 'Held records in seq order.', ...json('AcksReply') },
+            '400': error('No fromSeq.'),
             '401': refused,
           },
         },

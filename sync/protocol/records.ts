@@ -30,25 +30,112 @@ export const transactionBodySchema = z
       .object({ fieldIds: z.array(z.string().max(100)).min(1).max(200), digest: hex64 })
       .strict()
       .optional(),
+    /** The officer who completed it on the citizen's behalf; only with channel `assisted`. */
+    officerId: z
+      .string()
+      .regex(/^[0-9]{8}$/)
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((body) => body.officerId === undefined || body.channel === 'assisted', {
+    message: 'an officer id is only recorded on assisted transactions',
+    path: ['officerId'],
+  });
 export type TransactionBody = z.infer<typeof transactionBodySchema>;
 
-export const chainRecordSchema = z
+const officerIdSchema = z.string().regex(/^[0-9]{8}$/);
+const recordIdSchema = z.string().uuid();
+const reasonSchema = z.string().trim().min(3).max(500);
+
+/**
+ * Bodies of the officer and operator records that share the chain with transactions. Every body
+ * has `txId`: the record's own unique id (the gateway and the outbox are idempotent by it), so a
+ * void's `txId` is the void's id and `voids` names the transaction it cancels.
+ */
+export const officerSignInBodySchema = z
+  .object({ txId: recordIdSchema, officerId: officerIdSchema, method: z.enum(['card', 'pin']) })
+  .strict();
+export const officerSignOutBodySchema = z
   .object({
-    v: z.literal(1),
-    kioskId: z.string().min(3).max(64),
-    seq: z.number().int().min(1),
-    prevHash: hex64,
-    createdAt: z.string().datetime({ offset: true }),
-    kind: z.literal('transaction'),
-    body: transactionBodySchema,
-    hash: hex64,
-    sig: z.string().regex(/^[A-Za-z0-9_-]{40,200}$/),
+    txId: recordIdSchema,
+    officerId: officerIdSchema,
+    cause: z.enum(['signed-out', 'inactivity', 'locked-out', 'shutdown']),
   })
   .strict();
+export const voidBodySchema = z
+  .object({
+    txId: recordIdSchema,
+    officerId: officerIdSchema,
+    /** The voided transaction; it stays in the chain and is delivered, marked voided. */
+    voids: z.object({ txId: recordIdSchema, seq: z.number().int().min(1) }).strict(),
+    reason: reasonSchema,
+  })
+  .strict();
+export const reprintBodySchema = z
+  .object({
+    txId: recordIdSchema,
+    officerId: officerIdSchema.optional(),
+    reprints: z.object({ txId: recordIdSchema, seq: z.number().int().min(1) }).strict(),
+  })
+  .strict();
+export const configChangeBodySchema = z
+  .object({
+    txId: recordIdSchema,
+    /** What changed: the site config and catalogue, or the officer roster. */
+    part: z.enum(['site', 'catalogue', 'roster']),
+    fromVersion: z.string().max(100).nullable(),
+    toVersion: z.string().min(1).max(100),
+    /** SHA-256 of the canonical JSON now in force. */
+    digest: hex64,
+  })
+  .strict();
+
+const envelope = {
+  v: z.literal(1),
+  kioskId: z.string().min(3).max(64),
+  seq: z.number().int().min(1),
+  prevHash: hex64,
+  createdAt: z.string().datetime({ offset: true }),
+  hash: hex64,
+  sig: z.string().regex(/^[A-Za-z0-9_-]{40,200}$/),
+};
+
+export const transactionRecordSchema = z
+  .object({ ...envelope, kind: z.literal('transaction'), body: transactionBodySchema })
+  .strict();
+export type TransactionRecord = z.infer<typeof transactionRecordSchema>;
+
+/**
+ * Every record in a kiosk's chain, discriminated by `kind`. Transaction records are byte for
+ * byte what they were before the other kinds existed (an optional field absent is not encoded).
+ */
+export const chainRecordSchema = z.discriminatedUnion('kind', [
+  transactionRecordSchema,
+  z
+    .object({ ...envelope, kind: z.literal('officer-sign-in'), body: officerSignInBodySchema })
+    .strict(),
+  z
+    .object({ ...envelope, kind: z.literal('officer-sign-out'), body: officerSignOutBodySchema })
+    .strict(),
+  z.object({ ...envelope, kind: z.literal('void'), body: voidBodySchema }).strict(),
+  z.object({ ...envelope, kind: z.literal('reprint'), body: reprintBodySchema }).strict(),
+  z
+    .object({ ...envelope, kind: z.literal('config-change'), body: configChangeBodySchema })
+    .strict(),
+]);
 export type ChainRecord = z.infer<typeof chainRecordSchema>;
-export type UnsignedRecord = Omit<ChainRecord, 'hash' | 'sig'>;
+export type RecordKind = ChainRecord['kind'];
+export type RecordBodyOf<K extends RecordKind> = Extract<ChainRecord, { kind: K }>['body'];
+/** A record before hashing and signing; distributes over the kinds so `kind` narrows `body`. */
+export type UnsignedRecord = ChainRecord extends infer R
+  ? R extends ChainRecord
+    ? Omit<R, 'hash' | 'sig'>
+    : never
+  : never;
+
+export function isTransactionRecord(record: ChainRecord): record is TransactionRecord {
+  return record.kind === 'transaction';
+}
 
 /** The hash covers the canonical JSON of everything except `hash` and `sig`. */
 export async function recordHash(record: UnsignedRecord | ChainRecord): Promise<string> {

@@ -98,6 +98,17 @@ export const heartbeatRequestSchema = z
     lastDeliveryAt: z.number().int().nullable(),
     appVersion: z.string().max(64),
     counters: z.record(z.string().max(100), z.number().int().min(0)).optional(),
+    /** For the fleet dashboard: the site, the config in force and device health, when known. */
+    siteId: z.string().max(64).optional(),
+    configVersion: z.string().max(100).optional(),
+    devices: z
+      .object({
+        printer: z.string().max(40).optional(),
+        cardReader: z.string().max(40).optional(),
+        simulated: z.array(z.string().max(40)).max(10).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type HeartbeatRequest = z.infer<typeof heartbeatRequestSchema>;
@@ -105,5 +116,29 @@ export type HeartbeatRequest = z.infer<typeof heartbeatRequestSchema>;
 export const heartbeatReplySchema = z
   .object({ ok: z.literal(true), head: chainHeadSchema })
   .strict();
+
+/**
+ * `GET /v1/kiosks/{kioskId}/acks?fromSeq=`: which of this kiosk's records the gateway holds from
+ * `fromSeq` on, however they arrived (batch or USB bundle), so the kiosk can mark them delivered.
+ */
+export const MAX_ACKS = 1000;
+export const acksReplySchema = z
+  .object({
+    head: chainHeadSchema,
+    records: z.array(
+      z
+        .object({
+          seq: z.number().int().min(1),
+          id: z.string(),
+          hash: z.string(),
+          state: z.enum(['chained', 'awaiting']),
+        })
+        .strict(),
+    ),
+    /** True when more records follow the last one listed (ask again from its seq + 1). */
+    more: z.boolean(),
+  })
+  .strict();
+export type AcksReply = z.infer<typeof acksReplySchema>;
 
 export const errorReplySchema = z.object({ error: z.string(), message: z.string() });

@@ -1,13 +1,19 @@
+import type { ChainRecord, RecordKind } from '../protocol/records';
 import type { ChainHead, ItemResult } from '../protocol/wire';
 import type { TamperAlert, VerifiedItem } from './store';
 
 export interface StoredRecordRow {
   kioskId: string;
   seq: number;
+  /** The record's id (every kind has `body.txId`). */
   txId: string;
+  /** Transactions: reference number, service and channel; other kinds: empty and the kind. */
   ref: string;
   serviceId: string;
   channel: string;
+  kind: RecordKind;
+  /** The transaction a void or reprint refers to. */
+  subjectTxId: string | null;
   hash: string;
   prevHash: string;
   createdAt: string;
@@ -97,9 +103,7 @@ export async function placeBatch(
       kioskId,
       seq: record.seq,
       txId: id,
-      ref: record.body.ref,
-      serviceId: record.body.serviceId,
-      channel: record.body.channel,
+      ...recordColumns(record),
       hash: record.hash,
       prevHash: record.prevHash,
       createdAt: record.createdAt,
@@ -130,4 +134,38 @@ export async function placeBatch(
   }
   if (head.seq !== start.seq) await tx.setHead(kioskId, head);
   return { results, head };
+}
+
+/** The columns a store indexes for a record, by kind. */
+export function recordColumns(
+  record: ChainRecord,
+): Pick<StoredRecordRow, 'ref' | 'serviceId' | 'channel' | 'kind' | 'subjectTxId'> {
+  switch (record.kind) {
+    case 'transaction':
+      return {
+        ref: record.body.ref,
+        serviceId: record.body.serviceId,
+        channel: record.body.channel,
+        kind: record.kind,
+        subjectTxId: null,
+      };
+    case 'void':
+      return {
+        ref: '',
+        serviceId: '',
+        channel: '',
+        kind: record.kind,
+        subjectTxId: record.body.voids.txId,
+      };
+    case 'reprint':
+      return {
+        ref: '',
+        serviceId: '',
+        channel: '',
+        kind: record.kind,
+        subjectTxId: record.body.reprints.txId,
+      };
+    default:
+      return { ref: '', serviceId: '', channel: '', kind: record.kind, subjectTxId: null };
+  }
 }

@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS records (
   PRIMARY KEY (kiosk_id, seq)
 );
 CREATE INDEX IF NOT EXISTS records_ref ON records (ref);
+ALTER TABLE records ADD COLUMN IF NOT EXISTS kind TEXT NOT NULL DEFAULT 'transaction';
+ALTER TABLE records ADD COLUMN IF NOT EXISTS subject_tx_id TEXT;
+CREATE INDEX IF NOT EXISTS records_subject ON records (subject_tx_id);
 CREATE TABLE IF NOT EXISTS tamper_alerts (
   id BIGSERIAL PRIMARY KEY,
   kiosk_id TEXT NOT NULL,
@@ -136,8 +139,8 @@ export async function openPostgresStore(
     async insert(r) {
       await client.query(
         `INSERT INTO records (kiosk_id, seq, tx_id, ref, service_id, channel, hash, prev_hash,
-           created_at, received_at, chain_state, record_json, personal_json)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+           created_at, received_at, chain_state, record_json, personal_json, kind, subject_tx_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
         [
           r.kioskId,
           r.seq,
@@ -152,6 +155,8 @@ export async function openPostgresStore(
           r.chainState,
           r.json,
           r.personalJson,
+          r.kind,
+          r.subjectTxId,
         ],
       );
     },
@@ -298,6 +303,12 @@ export async function openPostgresStore(
       );
       return rows[0]?.value;
     },
+    async putSetting(key, value) {
+      await pool.query(
+        'INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
+        [key, value],
+      );
+    },
     async putSettingIfAbsent(key, value) {
       await pool.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
         key,
@@ -340,6 +351,64 @@ export async function openPostgresStore(
         ref: row.ref,
         serviceId: row.service_id,
         receivedAt: row.received_at,
+      }));
+    },
+    async recordsFrom(kioskId, fromSeq, limit) {
+      const { rows } = await pool.query<{
+        seq: number;
+        tx_id: string;
+        hash: string;
+        chain_state: 'chained' | 'awaiting';
+      }>(
+        'SELECT seq, tx_id, hash, chain_state FROM records WHERE kiosk_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3',
+        [kioskId, fromSeq, limit],
+      );
+      return rows.map((row) => ({
+        seq: Number(row.seq),
+        id: row.tx_id,
+        hash: row.hash,
+        state: row.chain_state,
+      }));
+    },
+    async listKiosks() {
+      const { rows } = await pool.query<{
+        kiosk_id: string;
+        public_key: string;
+        enrolled_at: string;
+        head_seq: number;
+        head_hash: string;
+      }>('SELECT * FROM kiosks ORDER BY kiosk_id');
+      return rows.map((row) => ({
+        kioskId: row.kiosk_id,
+        publicKey: JSON.parse(row.public_key) as PublicKeyJwk,
+        enrolledAt: row.enrolled_at,
+        head: { seq: row.head_seq, hash: row.head_hash },
+      }));
+    },
+    async transactionCounts(fromDay) {
+      const { rows } = await pool.query<{
+        day: string;
+        kiosk_id: string;
+        service_id: string;
+        channel: string;
+        n: string;
+        voided: string;
+      }>(
+        `SELECT substr(r.created_at, 1, 10) AS day, r.kiosk_id, r.service_id, r.channel,
+  COUNT(*) AS n, SUM(CASE WHEN v.tx_id IS NULL THEN 0 ELSE 1 END) AS voided
+FROM records r LEFT JOIN records v ON v.kind = 'void' AND v.subject_tx_id = r.tx_id
+WHERE r.kind = 'transaction' AND r.created_at >= $1
+GROUP BY substr(r.created_at, 1, 10), r.kiosk_id, r.service_id, r.channel
+ORDER BY day`,
+        [fromDay],
+      );
+      return rows.map((row) => ({
+        day: row.day,
+        kioskId: row.kiosk_id,
+        serviceId: row.service_id,
+        channel: row.channel,
+        count: Number(row.n),
+        voided: Number(row.voided),
       }));
     },
     async close() {

@@ -86,6 +86,12 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
   if (!columns.some((column) => column.name === 'personal_json')) {
     db.exec('ALTER TABLE records ADD COLUMN personal_json TEXT');
   }
+  // Gateways created before officer records held only transactions.
+  if (!columns.some((column) => column.name === 'kind')) {
+    db.exec("ALTER TABLE records ADD COLUMN kind TEXT NOT NULL DEFAULT 'transaction'");
+    db.exec('ALTER TABLE records ADD COLUMN subject_tx_id TEXT');
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS records_subject ON records (subject_tx_id)');
 
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => T | Promise<T>): Promise<T> => {
@@ -104,9 +110,9 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
   >('SELECT tx_id, hash, prev_hash, chain_state FROM records WHERE kiosk_id = ? AND seq = ?');
   const insertRecord = db.prepare<[StoredRecordRow]>(
     `INSERT INTO records (kiosk_id, seq, tx_id, ref, service_id, channel, hash, prev_hash, created_at,
-       received_at, chain_state, record_json, personal_json)
+       received_at, chain_state, record_json, personal_json, kind, subject_tx_id)
      VALUES (@kioskId, @seq, @txId, @ref, @serviceId, @channel, @hash, @prevHash, @createdAt,
-       @receivedAt, @chainState, @json, @personalJson)`,
+       @receivedAt, @chainState, @json, @personalJson, @kind, @subjectTxId)`,
   );
   const setHead = db.prepare('UPDATE kiosks SET head_seq = ?, head_hash = ? WHERE kiosk_id = ?');
   const markChained = db.prepare(
@@ -267,6 +273,12 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
             .prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?')
             .get(key)?.value,
       ),
+    putSetting: (key, value) =>
+      serial(() => {
+        db.prepare(
+          'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        ).run(key, value);
+      }),
     putSettingIfAbsent: (key, value) =>
       serial(() => {
         db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
@@ -307,6 +319,53 @@ export function openSqliteStore(file: string, now: () => Date = () => new Date()
           .all(...refs)
           .map((row) => ({ ref: row.ref, serviceId: row.service_id, receivedAt: row.received_at }));
       }),
+    recordsFrom: (kioskId, fromSeq, limit) =>
+      serial(() =>
+        db
+          .prepare<
+            [string, number, number],
+            { seq: number; tx_id: string; hash: string; chain_state: 'chained' | 'awaiting' }
+          >(
+            'SELECT seq, tx_id, hash, chain_state FROM records WHERE kiosk_id = ? AND seq >= ? ORDER BY seq LIMIT ?',
+          )
+          .all(kioskId, fromSeq, limit)
+          .map((row) => ({ seq: row.seq, id: row.tx_id, hash: row.hash, state: row.chain_state })),
+      ),
+    listKiosks: () =>
+      serial(() =>
+        db.prepare<[], KioskDbRow>('SELECT * FROM kiosks ORDER BY kiosk_id').all().map(toKiosk),
+      ),
+    transactionCounts: (fromDay) =>
+      serial(() =>
+        db
+          .prepare<
+            [string],
+            {
+              day: string;
+              kiosk_id: string;
+              service_id: string;
+              channel: string;
+              n: number;
+              voided: number;
+            }
+          >(
+            `SELECT substr(r.created_at, 1, 10) AS day, r.kiosk_id, r.service_id, r.channel,
+  COUNT(*) AS n, SUM(CASE WHEN v.tx_id IS NULL THEN 0 ELSE 1 END) AS voided
+FROM records r LEFT JOIN records v ON v.kind = 'void' AND v.subject_tx_id = r.tx_id
+WHERE r.kind = 'transaction' AND r.created_at >= ?
+GROUP BY substr(r.created_at, 1, 10), r.kiosk_id, r.service_id, r.channel
+ORDER BY day`,
+          )
+          .all(fromDay)
+          .map((row) => ({
+            day: row.day,
+            kioskId: row.kiosk_id,
+            serviceId: row.service_id,
+            channel: row.channel,
+            count: row.n,
+            voided: row.voided,
+          })),
+      ),
     close: () =>
       serial(() => {
         db.close();

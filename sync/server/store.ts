@@ -33,6 +33,25 @@ export interface ReceivedRef {
   receivedAt: string;
 }
 
+/** One of a kiosk's records as the gateway holds it (for `GET …/acks`). */
+export interface HeldRecord {
+  seq: number;
+  id: string;
+  hash: string;
+  state: 'chained' | 'awaiting';
+}
+
+/** Transactions on one day (UTC, from the record's createdAt) at one kiosk, service and channel. */
+export interface TransactionCount {
+  day: string;
+  kioskId: string;
+  serviceId: string;
+  channel: string;
+  count: number;
+  /** How many of `count` a void record cancels. */
+  voided: number;
+}
+
 /** Nonces are remembered this long; the signature window is shorter, so a replay is caught. */
 export const NONCE_TTL_MS = 15 * 60_000;
 
@@ -60,6 +79,8 @@ export interface GatewayStore {
   /** Records a request nonce; false when this kiosk already used it (a replay). */
   useNonce(kioskId: string, nonce: string, atMs: number): Promise<boolean>;
   getSetting(key: string): Promise<string | undefined>;
+  /** Stores `value`, replacing what was there (the administrator password hash). */
+  putSetting(key: string, value: string): Promise<void>;
   /** Stores `value` unless the key exists; returns what is stored (first writer wins). */
   putSettingIfAbsent(key: string, value: string): Promise<string>;
   recordHeartbeat(kioskId: string, beat: HeartbeatRequest, receivedAt: string): Promise<void>;
@@ -67,5 +88,10 @@ export interface GatewayStore {
     kioskId: string,
   ): Promise<{ beat: HeartbeatRequest; receivedAt: string } | undefined>;
   findByRefs(refs: string[]): Promise<ReceivedRef[]>;
+  /** A kiosk's records from `fromSeq` on, in seq order, at most `limit`. */
+  recordsFrom(kioskId: string, fromSeq: number, limit: number): Promise<HeldRecord[]>;
+  listKiosks(): Promise<KioskRow[]>;
+  /** Transaction counts per day, kiosk, service and channel, for days from `fromDay` on. */
+  transactionCounts(fromDay: string): Promise<TransactionCount[]>;
   close(): Promise<void>;
 }

@@ -1,5 +1,8 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import type { ECDH, KeyObject } from 'node:crypto';
+import { personalPayloadSchema } from '../protocol/personal-fields';
+import type { BatchItem } from '../protocol/wire';
+import { openSealedSync } from './open-sealed';
 import { canonicalJson } from '../protocol/canonical-json';
 import type { ChainRecord } from '../protocol/records';
 import type { PublicKeyJwk } from '../protocol/device-signature';
@@ -66,4 +69,28 @@ export function checkRecordAsync(
       resolve({ ok: false, reason: 'bad-signature' });
     }
   });
+}
+
+/**
+ * Opens an item's sealed personal fields and checks them against the record's digest; returns
+ * the reason it fails, or undefined. Shared by the batch route and the USB bundle import.
+ */
+export function checkPersonalFields(item: BatchItem, sealingKey: ECDH): string | undefined {
+  const declared = item.record.kind === 'transaction' ? item.record.body.personal : undefined;
+  if (!declared) return item.personal ? 'unexpected-personal' : undefined;
+  if (!item.personal) return 'personal-missing';
+  try {
+    const payload = personalPayloadSchema.parse(
+      JSON.parse(openSealedSync(sealingKey, item.personal, item.record.body.txId)),
+    );
+    const ids = Object.keys(payload.fields).sort();
+    if (canonicalJson(ids) !== canonicalJson([...declared.fieldIds].sort())) {
+      return 'personal-mismatch';
+    }
+    // Synchronous SHA-256 of the same canonical text as personalDigest (the kiosk's side).
+    const digest = createHash('sha256').update(canonicalJson(payload), 'utf8').digest('hex');
+    return digest === declared.digest ? undefined : 'personal-mismatch';
+  } catch {
+    return 'personal-unreadable';
+  }
 }

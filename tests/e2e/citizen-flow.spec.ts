@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, screenshot, test } from './fixtures';
+import { isTransactionRecord } from '../../sync/protocol/records';
 
 /** Reads the outbox row for a reference number straight from the page's IndexedDB. */
 async function outboxRow(page: Page, ref: string) {
@@ -104,7 +105,9 @@ test('a citizen applies in Spanish and the receipt shows delivery to the gateway
   await expect(page.getByRole('status')).toHaveText('Entregada a la oficina del gobierno.');
   await screenshot(page, '07-receipt-delivered-es');
 
-  const records = await kiosk.gateway.store!.listRecords('demo-kiosk-01');
+  const records = (await kiosk.gateway.store!.listRecords('demo-kiosk-01')).filter(
+    isTransactionRecord,
+  );
   expect(records.map((r) => r.body.ref)).toEqual([ref]);
   // Personal answers travel sealed; the rest are in the record as confirmed.
   expect(records[0]?.body.fields).toMatchObject({
@@ -150,6 +153,8 @@ test('a submit while the gateway is down is queued and delivered when it returns
   await expect(page.getByRole('status')).toHaveText('Delivered to the government office.');
   await screenshot(page, '09-receipt-delivered-en');
   expect((await outboxRow(page, ref))?.state).toBe('delivered');
-  const records = await kiosk.gateway.store!.listRecords('demo-kiosk-01');
+  const records = (await kiosk.gateway.store!.listRecords('demo-kiosk-01')).filter(
+    isTransactionRecord,
+  );
   expect(records.map((r) => r.body.ref)).toEqual([ref]);
 });

@@ -46,7 +46,8 @@ async function prefill(k: Kiosk, depth: number): Promise<void> {
   const current = await k.db.outbox.count();
   if (current >= depth) return;
   const template = await k.db.outbox.orderBy('seq').last();
-  if (!template) throw new Error('prefill needs one committed row');
+  if (template?.record.kind !== 'transaction') throw new Error('prefill needs one committed row');
+  const templateRecord = template.record;
   let seq = template.seq;
   const chunk = 2000;
   for (let done = current; done < depth;) {
@@ -59,7 +60,7 @@ async function prefill(k: Kiosk, depth: number): Promise<void> {
         seq,
         txId,
         ref: `BENCH-${seq}`,
-        record: { ...template.record, seq, body: { ...template.record.body, txId } },
+        record: { ...templateRecord, seq, body: { ...templateRecord.body, txId } },
       });
     }
     await k.db.outbox.bulkAdd(rows);

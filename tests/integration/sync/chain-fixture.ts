@@ -6,7 +6,7 @@ import { commitTransaction } from '../../../sync/client/commit';
 import type { TransactionInput } from '../../../sync/client/commit';
 import { exportPublicKey } from '../../../sync/protocol/device-signature';
 import type { PublicKeyJwk } from '../../../sync/protocol/device-signature';
-import type { ChainRecord } from '../../../sync/protocol/records';
+import type { TransactionRecord } from '../../../sync/protocol/records';
 
 export const sampleInput: TransactionInput = {
   serviceId: 'birth-certificate-replacement',
@@ -22,11 +22,11 @@ export const sampleInput: TransactionInput = {
 export async function makeChain(
   kioskId: string,
   n: number,
-): Promise<{ records: ChainRecord[]; publicKey: PublicKeyJwk; keys: CryptoKeyPair }> {
+): Promise<{ records: TransactionRecord[]; publicKey: PublicKeyJwk; keys: CryptoKeyPair }> {
   const db = openKioskDatabase(`fixture-${crypto.randomUUID()}`);
   const keys = await loadOrCreateDeviceKey(db);
   const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
-  const records: ChainRecord[] = [];
+  const records: TransactionRecord[] = [];
   for (let i = 0; i < n; i += 1) {
     records.push((await commitTransaction({ db, kioskId, keys, dataKey }, sampleInput)).record);
   }

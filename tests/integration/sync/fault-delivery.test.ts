@@ -160,7 +160,7 @@ describe('delivery through a faulty link to the gateway process', () => {
   it('dead-letters a rejected transaction with its reason and still delivers the rest', async () => {
     const { db, engine, txIds, kioskId } = await kiosk();
     const second = await db.outbox.get(2);
-    if (!second) throw new Error('fixture');
+    if (second?.record.kind !== 'transaction') throw new Error('fixture');
     await db.outbox.update(2, {
       record: {
         ...second.record,
