@@ -60,7 +60,8 @@ export async function importBundle(
   try {
     json = JSON.parse(text) as unknown;
   } catch {
-    const looksLikeBundle = text.trimStart().startsWith('{') && text.includes('"manifest"');
+    // A bundle is one JSON object ({"items":…,"manifest":…}); a copy cut short still starts so.
+    const looksLikeBundle = /^\s*\{"(items|manifest)"/.test(text);
     return looksLikeBundle
       ? refuse('truncated', 'the file ends early: it was not copied completely')
       : refuse('not-a-bundle', 'this is not a Service Point bundle file');
