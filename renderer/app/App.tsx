@@ -81,6 +81,19 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
     return () => clearTimeout(timer);
   }, [scanNotice]);
 
+  // Checked at each session start, before a citizen types anything: better to turn them away
+  // with a message than to fail their commit at the end.
+  const [storageLow, setStorageLow] = useState(false);
+  const start = useCallback(() => {
+    void runtime
+      .checkStorage()
+      .catch(() => ({ ok: true as const }))
+      .then((check) => {
+        setStorageLow(!check.ok);
+        if (check.ok) dispatch({ type: 'start' });
+      });
+  }, [runtime]);
+
   const { idleMs, warningMs } = idleTimings(runtime);
   const idle = useIdleTimer({ enabled: sessionOpen, idleMs, warningMs, onExpire: end });
 
@@ -121,7 +134,8 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
         <AttractScreen
           tr={tr}
           configRefused={runtime.configRefused}
-          onStart={() => dispatch({ type: 'start' })}
+          storageLow={storageLow}
+          onStart={start}
         />
       );
       break;

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { createServer } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -32,6 +33,12 @@ export interface GatewayOptions {
   logger?: boolean;
   /** Largest accepted request body after decompression. */
   bodyLimitBytes?: number;
+  /**
+   * Longest a client may take to send a whole request (headers and body). Without it a client
+   * trickling its body a byte at a time holds a connection forever (slow-loris). Kiosks time out
+   * after 20 s themselves, so a minute leaves room for a slow link. Default 60 s.
+   */
+  requestTimeoutMs?: number;
   now?: () => Date;
   /** What `GET /v1/kiosks/{id}/config` serves besides the gateway key (site, catalogue, roster). */
   kioskConfig?: (
@@ -75,9 +82,22 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   const { store } = options;
   const now = options.now ?? (() => new Date());
   const sealing = await loadOrCreateSealingKey(store);
+  const requestTimeout = options.requestTimeoutMs ?? 60_000;
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024,
+    requestTimeout,
+    // Node enforces the request timeout only when it sweeps its connections; sweep often enough
+    // that the bound holds to within a quarter of it.
+    serverFactory: (handler) =>
+      createServer(
+        {
+          requestTimeout,
+          headersTimeout: Math.min(requestTimeout, 60_000),
+          connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeout / 4)),
+        },
+        handler,
+      ),
   });
   const routes: string[] = [];
   Object.defineProperty(app, routesKey, { value: routes });
@@ -129,6 +149,16 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    // A full disk (SQLite SQLITE_FULL, PostgreSQL 53100, ENOSPC) is the operator's to fix, not a
+    // bug: say so plainly, and tell the kiosk to come back later. The transaction rolled back.
+    if (error.code === 'SQLITE_FULL' || error.code === '53100' || error.code === 'ENOSPC') {
+      request.log.error({ err: error }, 'storage full');
+      void reply.status(507).header('retry-after', '60').send({
+        error: 'storage-full',
+        message: 'the gateway has no room to store this batch; nothing was stored, retry later',
+      });
+      return;
+    }
     // A full disk (SQLite SQLITE_FULL, PostgreSQL 53100, ENOSPC) is the operator's to fix, not a
     // bug: say so plainly, and tell the kiosk to come back later. The transaction rolled back.
     if (error.code === 'SQLITE_FULL' || error.code === '53100' || error.code === 'ENOSPC') {

@@ -20,6 +20,8 @@ Options:
   --enrol-token <kiosk:tok>  register a one-time enrolment token for a kiosk id (repeatable)
   --log                      log every request as JSON lines (refused requests are logged
                              as warnings with their reason)
+  --request-timeout <s>      longest a client may take to send one request (default 60);
+                             bounds slow-loris clients
   --exit-after-commit <n>    testing only: kill this process (SIGKILL) right after the n-th
                              batch is committed and before its reply is sent
   --help                     show this help
@@ -41,6 +43,7 @@ export async function main(argv: string[]): Promise<void> {
       'enrol-token': { type: 'string', multiple: true, default: [] },
       log: { type: 'boolean', default: false },
       'exit-after-commit': { type: 'string' },
+      'request-timeout': { type: 'string', default: '60' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -59,6 +62,10 @@ export async function main(argv: string[]): Promise<void> {
     if (!Number.isInteger(exitAfter) || exitAfter < 1) {
       throw new Error('--exit-after-commit must be a whole number from 1');
     }
+  }
+  const requestTimeoutSeconds = Number(values['request-timeout']);
+  if (!Number.isFinite(requestTimeoutSeconds) || requestTimeoutSeconds <= 0) {
+    throw new Error('--request-timeout must be a number of seconds above 0');
   }
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
   let store: GatewayStore;
@@ -81,6 +88,7 @@ export async function main(argv: string[]): Promise<void> {
   const app = await buildGateway({
     store,
     logger: values.log,
+    requestTimeoutMs: requestTimeoutSeconds * 1000,
     afterCommit:
       exitAfter === undefined
         ? undefined

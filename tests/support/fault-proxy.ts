@@ -14,6 +14,11 @@ import type { AddressInfo, Socket } from 'node:net';
  * - `lose-reply`: forward, let the gateway commit and answer, then reset the client: the reply is lost.
  * - `kill-after-commit`: like `lose-reply`, but first kill the gateway (`onKill`): a crash after
  *   commit and before the reply reached the kiosk.
+ * - `kill-before-commit`: kill the gateway before the request reaches it, then reset the client.
+ * - `kill-during`: forward, and kill the gateway `ms` later, wherever its ingest has got to.
+ * - `kill-mid-reply`: relay the reply's headers and half its body, kill the gateway, reset.
+ * - `corrupt`: relay the reply with some of its bytes flipped (same length).
+ * - `slow`: relay the reply `chunkBytes` at a time, one chunk every `everyMs`.
  */
 export type Fault =
   | { kind: 'pass' }
@@ -22,9 +27,14 @@ export type Fault =
   | { kind: 'reset-request' }
   | { kind: 'reset-reply' }
   | { kind: 'truncate' }
-  | { kind: 'status'; status: 500 | 503; retryAfter?: string }
+  | { kind: 'status'; status: 429 | 500 | 502 | 503 | 504; retryAfter?: string }
   | { kind: 'lose-reply' }
-  | { kind: 'kill-after-commit' };
+  | { kind: 'kill-after-commit' }
+  | { kind: 'kill-before-commit' }
+  | { kind: 'kill-during'; ms: number }
+  | { kind: 'kill-mid-reply' }
+  | { kind: 'corrupt' }
+  | { kind: 'slow'; chunkBytes: number; everyMs: number };
 
 export interface ProxiedRequest {
   method: string;
@@ -158,6 +168,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         case 'delay':
           await new Promise((resolve) => setTimeout(resolve, fault.ms));
           break;
+        case 'kill-before-commit':
+          await options.onKill?.();
+          reset(req.socket);
+          return;
+        case 'kill-during':
+          setTimeout(() => void options.onKill?.(), fault.ms);
+          break;
         default:
           break;
       }
@@ -184,6 +201,29 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             reset(req.socket),
           );
           return;
+        case 'kill-mid-reply':
+          res.writeHead(reply.status, relayHeaders(reply));
+          res.write(reply.body.subarray(0, Math.floor(reply.body.length / 2)), () => {
+            void (options.onKill?.() ?? Promise.resolve()).then(() => reset(req.socket));
+          });
+          return;
+        case 'corrupt': {
+          const body = Buffer.from(reply.body);
+          for (let i = 0; i < body.length; i += 7) body[i] = (body[i] ?? 0) ^ 0x5a;
+          res.writeHead(reply.status, relayHeaders(reply));
+          res.end(body);
+          return;
+        }
+        case 'slow': {
+          res.writeHead(reply.status, relayHeaders(reply));
+          for (let at = 0; at < reply.body.length; at += fault.chunkBytes) {
+            if (res.destroyed) return;
+            res.write(reply.body.subarray(at, at + fault.chunkBytes));
+            await new Promise((resolve) => setTimeout(resolve, fault.everyMs));
+          }
+          res.end();
+          return;
+        }
         case 'truncate':
           res.writeHead(reply.status, relayHeaders(reply));
           res.write(reply.body.subarray(0, Math.floor(reply.body.length / 2)), () =>
