@@ -26,6 +26,8 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    drain: { type: 'string' },
+    baseline: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -35,6 +37,7 @@ if (values.help) {
     'npm run bench [-- --quick] [-- --no-build]\n' +
       '  --quick     small sizes (a minute or two), for iterating\n' +
       '  --no-build  use the existing dist/renderer instead of building it\n' +
+      '  --drain <n> / --baseline <n>  override the drain sizes (engine / Workbox sample)\n' +
       'Set DATABASE_URL to also measure gateway ingest on PostgreSQL.\n',
   );
   process.exit(0);
@@ -59,6 +62,8 @@ const sizes = quick
       startupRuns: 7,
       ingestBatch: 500,
     };
+if (values.drain) sizes.drain = Number(values.drain);
+if (values.baseline) sizes.baseline = Number(values.baseline);
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -490,7 +495,7 @@ async function main(): Promise<void> {
           dashed: true,
         },
       ],
-      `bandwidth by ${shaper}; each line is the share of its own queue delivered; ${sampled ? `Workbox ran a ${baseline.transactions}-tx sample of the same data (projected full drain ${((perTx(baseline) * engine.transactions) / 60000).toFixed(0)} min)` : 'same data'}`,
+      `bandwidth by ${shaper}; ${sampled ? `Workbox ran a ${baseline.transactions}-tx sample of the same data (projected full drain ${((perTx(baseline) * engine.transactions) / 60000).toFixed(0)} min)` : 'same data'}`,
     );
     writeFileSync(path.join(artifacts, 'bench-drain.svg'), chart);
 

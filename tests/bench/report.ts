@@ -45,8 +45,8 @@ export interface Series {
 }
 
 /**
- * Drain progress over time, each series as the share of its own queue delivered (the baseline
- * may drain a sample), x in seconds. Plain SVG, no dependencies.
+ * Drain progress over time: transactions delivered against seconds since the drain started, all
+ * series on the same axes (a baseline sample simply ends early). Plain SVG, no dependencies.
  */
 export function drainChart(title: string, series: Series[], subtitle: string): string {
   const width = 900;
@@ -59,8 +59,9 @@ export function drainChart(title: string, series: Series[], subtitle: string): s
   const plotH = height - top - bottom;
   const maxMs = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[0])));
   const maxS = niceCeil(maxMs / 1000);
-  const x = (ms: number): number => left + (ms / 1000 / maxS) * plotW;
-  const y = (share: number): number => top + plotH - share * plotH;
+  const maxCount = niceCeil(Math.max(1, ...series.map((s) => s.total)));
+  const x = (ms: number): number => left + (Math.min(ms / 1000, maxS) / maxS) * plotW;
+  const y = (count: number): number => top + plotH - (count / maxCount) * plotH;
   const parts: string[] = [];
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
@@ -69,10 +70,10 @@ export function drainChart(title: string, series: Series[], subtitle: string): s
     `<text x="${left}" y="50" font-size="13" fill="#444">${escapeXml(subtitle)}</text>`,
   );
   for (let i = 0; i <= 10; i += 1) {
-    const share = i / 10;
+    const count = (maxCount / 10) * i;
     parts.push(
-      `<line x1="${left}" x2="${left + plotW}" y1="${y(share)}" y2="${y(share)}" stroke="#e5e5e5"/>`,
-      `<text x="${left - 8}" y="${y(share) + 4}" font-size="12" text-anchor="end">${i * 10}%</text>`,
+      `<line x1="${left}" x2="${left + plotW}" y1="${y(count)}" y2="${y(count)}" stroke="#e5e5e5"/>`,
+      `<text x="${left - 8}" y="${y(count) + 4}" font-size="12" text-anchor="end">${count.toLocaleString('en')}</text>`,
     );
   }
   const ticks = 10;
@@ -87,13 +88,14 @@ export function drainChart(title: string, series: Series[], subtitle: string): s
   parts.push(
     `<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#888"/>`,
     `<text x="${left + plotW / 2}" y="${height - 16}" font-size="13" text-anchor="middle">time since the drain started</text>`,
-    `<text transform="translate(18 ${top + plotH / 2}) rotate(-90)" font-size="13" text-anchor="middle">share of the queue delivered</text>`,
+    `<text transform="translate(18 ${top + plotH / 2}) rotate(-90)" font-size="13" text-anchor="middle">transactions delivered</text>`,
   );
   series.forEach((s, index) => {
     const path = s.points
-      .map(([ms, n], i) => `${i === 0 ? 'M' : 'L'}${x(ms).toFixed(1)},${y(n / s.total).toFixed(1)}`)
+      .map(([ms, n], i) => `${i === 0 ? 'M' : 'L'}${x(ms).toFixed(1)},${y(n).toFixed(1)}`)
       .join(' ');
     parts.push(
+      `<rect x="${left + 12}" y="${top + 10 + index * 20}" width="425" height="20" fill="#ffffff" fill-opacity="0.85" stroke="none"/>`,
       `<path d="${path}" fill="none" stroke="${s.colour}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
       `<line x1="${left + 20}" x2="${left + 50}" y1="${top + 20 + index * 20}" y2="${top + 20 + index * 20}" stroke="${s.colour}" stroke-width="3"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
       `<text x="${left + 58}" y="${top + 24 + index * 20}" font-size="13">${escapeXml(s.name)}</text>`,
