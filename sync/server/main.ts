@@ -1,7 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { buildGateway, hashToken } from './app';
+import { describeImport, importBundle } from './bundle-import';
+import { setAdminPassword } from './dashboard/admin-auth';
+import { registerDashboard } from './dashboard/routes';
+import { addOfficer, deactivateOfficer, readRosterFile } from './roster';
+import { loadOrCreateSealingKey } from './sealing-key';
 import { openPostgresStore } from './postgres-store';
 import { openSqliteStore } from './sqlite-store';
 import type { GatewayStore } from './store';
@@ -24,7 +29,23 @@ Options:
                              bounds slow-loris clients
   --exit-after-commit <n>    testing only: kill this process (SIGKILL) right after the n-th
                              batch is committed and before its reply is sent
+  --roster <file>            officer roster (JSON, see below) served to kiosks in their config
+  --admin-password-file <f>  set the fleet dashboard's administrator password from this file
+                             (first line; kept only as an scrypt hash in the gateway's settings)
   --help                     show this help
+
+Commands:
+  npm run gateway -- import <file> [--data <dir> | --database-url <url>]
+                             import a USB bundle (.spbundle) made by a kiosk; importing the same
+                             bundle twice, or after its records arrived by sync, adds nothing
+  npm run gateway -- officer add --roster <file> --id <8 digits> --name <name> --pin <digits>
+                             [--card <card number>] [--site <kioskId>]...
+                             add an officer (or replace their PIN); the PIN is stored as a
+                             PBKDF2-SHA-256 hash; kiosks receive it at their next config check
+  npm run gateway -- officer remove --roster <file> --id <8 digits>
+                             mark an officer inactive (kiosks refuse their sign-in)
+
+The fleet dashboard is at /admin (see build/docs/roles.md).
 
 Environment:
   DATABASE_URL               PostgreSQL connection string (postgres://user:pass@host/db)
@@ -33,7 +54,7 @@ On start it prints one line: "gateway listening on <url> (<store>)".
 `;
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
     options: {
       port: { type: 'string', default: '8787' },
@@ -45,12 +66,27 @@ export async function main(argv: string[]): Promise<void> {
       'exit-after-commit': { type: 'string' },
       'request-timeout': { type: 'string', default: '60' },
       help: { type: 'boolean', default: false },
+      roster: { type: 'string' },
+      'admin-password-file': { type: 'string' },
+      id: { type: 'string' },
+      name: { type: 'string' },
+      pin: { type: 'string' },
+      card: { type: 'string' },
+      site: { type: 'string', multiple: true, default: [] },
     },
     strict: true,
+    allowPositionals: true,
   });
   if (values.help) {
     process.stdout.write(gatewayHelp);
     return;
+  }
+  if (positionals[0] === 'officer') {
+    await officerCommand(positionals[1], values);
+    return;
+  }
+  if (positionals.length > 0 && positionals[0] !== 'import') {
+    throw new Error(`unknown command "${positionals[0]}" (see --help)`);
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -67,6 +103,9 @@ export async function main(argv: string[]): Promise<void> {
   if (!Number.isFinite(requestTimeoutSeconds) || requestTimeoutSeconds <= 0) {
     throw new Error('--request-timeout must be a number of seconds above 0');
   }
+  const rosterFile = values.roster;
+  // Fail at start, not at a kiosk's first config request, when the roster file is broken.
+  if (rosterFile) readRosterFile(rosterFile);
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
   let store: GatewayStore;
   let where: string;
@@ -79,6 +118,26 @@ export async function main(argv: string[]): Promise<void> {
     store = openSqliteStore(file);
     where = `sqlite: ${file}`;
   }
+  if (positionals[0] === 'import') {
+    const file = positionals[1];
+    if (!file) throw new Error('usage: npm run gateway -- import <file>');
+    try {
+      const result = await importBundle(
+        store,
+        await loadOrCreateSealingKey(store),
+        readFileSync(file, 'utf8'),
+      );
+      console.log(describeImport(result));
+      process.exitCode = result.ok ? 0 : 2;
+    } finally {
+      await store.close();
+    }
+    return;
+  }
+  if (values['admin-password-file']) {
+    const password = readFileSync(values['admin-password-file'], 'utf8').split(/\r?\n/)[0] ?? '';
+    await setAdminPassword(store, password);
+  }
   for (const pair of values['enrol-token']) {
     const split = pair.indexOf(':');
     if (split < 1) throw new Error(`--enrol-token must look like kioskId:token, got "${pair}"`);
@@ -88,6 +147,7 @@ export async function main(argv: string[]): Promise<void> {
   const app = await buildGateway({
     store,
     logger: values.log,
+    kioskConfig: async () => ({ roster: rosterFile ? readRosterFile(rosterFile) : [] }),
     requestTimeoutMs: requestTimeoutSeconds * 1000,
     afterCommit:
       exitAfter === undefined
@@ -99,6 +159,7 @@ export async function main(argv: string[]): Promise<void> {
             return 'reply';
           },
   });
+  await registerDashboard(app, { store });
   const address = await app.listen({ port, host: values.host });
   console.log(`gateway listening on ${address} (${where})`);
   const shutdown = (): void => {
@@ -109,6 +170,41 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+async function officerCommand(
+  verb: string | undefined,
+  values: {
+    roster?: string;
+    id?: string;
+    name?: string;
+    pin?: string;
+    card?: string;
+    site?: string[];
+  },
+): Promise<void> {
+  if (!values.roster) throw new Error('officer commands need --roster <file>');
+  if (!values.id) throw new Error('officer commands need --id <8 digits>');
+  if (verb === 'add') {
+    if (!values.name || !values.pin) throw new Error('officer add needs --name and --pin');
+    const entry = await addOfficer(values.roster, {
+      officerId: values.id,
+      name: values.name,
+      pin: values.pin,
+      ...(values.card ? { cardId: values.card } : {}),
+      sites: values.site ?? [],
+    });
+    console.log(`officer ${entry.officerId} (${entry.name}) saved in ${values.roster}`);
+    return;
+  }
+  if (verb === 'remove') {
+    if (!deactivateOfficer(values.roster, values.id)) {
+      throw new Error(`officer ${values.id} is not in ${values.roster}`);
+    }
+    console.log(`officer ${values.id} marked inactive in ${values.roster}`);
+    return;
+  }
+  throw new Error('usage: npm run gateway -- officer add|remove --roster <file> --id <id> ...');
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

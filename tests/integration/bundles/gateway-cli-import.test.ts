@@ -1,0 +1,104 @@
+import 'fake-indexeddb/auto';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exportBundle } from '../../../sync/client/bundle-export';
+import { commitTransaction } from '../../../sync/client/commit';
+import { openKioskDatabase, writeMeta } from '../../../sync/client/db';
+import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
+import { exportPublicKey } from '../../../sync/protocol/device-signature';
+import { hashToken } from '../../../sync/server/app';
+import { readRosterFile } from '../../../sync/server/roster';
+import { loadOrCreateSealingKey } from '../../../sync/server/sealing-key';
+import { openSqliteStore } from '../../../sync/server/sqlite-store';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'sp-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function gateway(args: string[]): { code: number; out: string } {
+  try {
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'sync/server/main.ts', ...args],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      },
+    );
+    return { code: 0, out };
+  } catch (error) {
+    const e = error as { status: number; stdout: string; stderr: string };
+    return { code: e.status, out: `${e.stdout}${e.stderr}` };
+  }
+}
+
+describe('gateway command line', () => {
+  it('imports a bundle file once; the second import reports duplicates and a damaged file is refused', async () => {
+    const data = path.join(dir, 'gw');
+    mkdirSync(data, { recursive: true });
+    const store = openSqliteStore(path.join(data, 'gateway.sqlite'));
+    const db = openKioskDatabase(`cli-${crypto.randomUUID()}`);
+    const keys = await loadOrCreateDeviceKey(db);
+    await store.addEnrolmentToken('rural-tc-09', hashToken('tok-123456789'));
+    await store.enrol(
+      'rural-tc-09',
+      hashToken('tok-123456789'),
+      await exportPublicKey(keys.publicKey),
+    );
+    await writeMeta(db, 'gateway-config', {
+      gatewayKey: (await loadOrCreateSealingKey(store)).publicJwk,
+    });
+    await store.close();
+    for (let i = 0; i < 2; i += 1) {
+      await commitTransaction(
+        { db, kioskId: 'rural-tc-09', keys },
+        {
+          serviceId: 'social-grant',
+          catalogueVersion: '1',
+          channel: 'self-service',
+          language: 'en',
+          fee: { amountMinor: 0, currency: 'BZD' },
+          fields: {},
+        },
+      );
+    }
+    const bundle = await exportBundle({ db, kioskId: 'rural-tc-09', keys });
+    const file = path.join(dir, bundle.fileName);
+    writeFileSync(file, bundle.text);
+    writeFileSync(`${file}.cut`, bundle.text.slice(0, 300));
+
+    const first = gateway(['import', file, '--data', data]);
+    const second = gateway(['import', file, '--data', data]);
+    const cut = gateway(['import', `${file}.cut`, '--data', data]);
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.out).toContain('2 accepted, 0 duplicate');
+    expect(second.out).toContain('0 accepted, 2 duplicate');
+    expect(cut.code).toBe(2);
+    expect(cut.out).toContain('refused (truncated)');
+  });
+
+  it('adds an officer to a roster file with a PBKDF2 hash, never the PIN', () => {
+    const roster = path.join(dir, 'roster.json');
+    const out = gateway([
+      'officer',
+      'add',
+      '--roster',
+      roster,
+      '--id',
+      '00054321',
+      '--name',
+      'Tumelo K',
+      '--pin',
+      '739201',
+    ]);
+    expect(out.code).toBe(0);
+    const [entry] = readRosterFile(roster);
+    expect(entry).toMatchObject({ officerId: '00054321', name: 'Tumelo K', active: true });
+    expect(entry?.pinHash).toMatch(/^pbkdf2-sha256\$600000\$/);
+    expect(JSON.stringify(readRosterFile(roster))).not.toContain('739201');
+  });
+});
