@@ -16,6 +16,23 @@ import type { TransactionBody } from '../../sync/protocol/records';
  */
 export const paymentMethods = ['none', 'counter', 'mobile-money', 'card-terminal'] as const;
 
+/**
+ * Text a printer must print, never obey: C0/C1 control characters (ESC, GS, DLE... would reach an
+ * ESC/POS printer as commands: cut, cash-drawer pulse, reset) and bidirectional overrides (which
+ * can make a printed amount or reference read backwards) are removed. Found by the proof suite.
+ */
+/* eslint-disable no-control-regex -- matching control characters is the point */
+const unprintable = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const unprintableKeepingNewlines =
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/* eslint-enable no-control-regex */
+const printable = (min: number, max: number, keepNewlines = false) =>
+  z
+    .string()
+    .max(max)
+    .transform((text) => text.replace(keepNewlines ? unprintableKeepingNewlines : unprintable, ''))
+    .pipe(z.string().min(min));
+
 export const receiptContentSchema = z
   .object({
     /** The transaction; together with `copy` it is the print job's idempotency key. */
@@ -23,13 +40,11 @@ export const receiptContentSchema = z
     /** 1 for the original; an officer's reprint asks for copy 2, 3, … */
     copy: z.number().int().min(1).max(99).default(1),
     language: languageCodeSchema,
-    agency: z.string().min(1).max(200),
-    site: z.string().min(1).max(200),
+    agency: printable(1, 200),
+    site: printable(1, 200),
     kioskId: z.string().min(3).max(64),
     channel: z.enum(['self-service', 'assisted']),
-    service: z
-      .object({ id: z.string().min(1).max(100), title: z.string().min(1).max(200) })
-      .strict(),
+    service: z.object({ id: z.string().min(1).max(100), title: printable(1, 200) }).strict(),
     ref: z.string().regex(/^[A-Z0-9-]{6,32}$/),
     issuedAt: z.string().datetime({ offset: true }),
     /** IANA zone the kiosk shows local time in; the receipt prints the same wall-clock time. */
@@ -43,12 +58,12 @@ export const receiptContentSchema = z
     payment: z
       .object({
         method: z.enum(paymentMethods),
-        reference: z.string().min(1).max(64).optional(),
+        reference: printable(1, 64).optional(),
       })
       .strict(),
     delivery: z.enum(['queued', 'delivered']),
     /** The service's receipt text in the session language: what the citizen does next. */
-    nextSteps: z.string().min(1).max(2000),
+    nextSteps: printable(1, 2000, true),
   })
   .strict();
 export type ReceiptContent = z.output<typeof receiptContentSchema>;

@@ -69,6 +69,8 @@ export interface BrowserKiosk {
   killBrowser(): Promise<void>;
   /** Crashes the page's renderer through the DevTools protocol; resolves when it is gone. */
   crashPage(): Promise<void>;
+  /** Sends a DevTools command to the browser target (Storage.* needs it, not the page's). */
+  browserCommand(method: string, params: Record<string, unknown>): Promise<unknown>;
   linkDown(): Promise<void>;
   linkUp(): Promise<void>;
   linkIsUp(): boolean;
@@ -177,6 +179,15 @@ export async function startBrowserKiosk(
       void session.send('Page.crash').catch(() => undefined);
       await Promise.race([crashed, new Promise((r) => setTimeout(r, 5_000))]);
       await page.close().catch(() => undefined);
+    },
+    async browserCommand(method: string, params: Record<string, unknown>) {
+      if (!browser) throw new Error('the browser is not running');
+      const session = await browser.newBrowserCDPSession();
+      try {
+        return await session.send(method as 'Storage.overrideQuotaForOrigin', params as never);
+      } finally {
+        await session.detach().catch(() => undefined);
+      }
     },
     async linkDown() {
       if (!up) return;
