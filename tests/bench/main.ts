@@ -57,7 +57,7 @@ const sizes = quick
       drain: 10_000,
       baseline: 1_000,
       depths: [0, 10_000, 50_000],
-      samples: 500,
+      samples: 1000,
       heap: [10, 1000] as const,
       startupRuns: 7,
       ingestBatch: 500,

@@ -58,7 +58,9 @@ export function drainChart(title: string, series: Series[], subtitle: string): s
   const plotW = width - left - right;
   const plotH = height - top - bottom;
   const maxMs = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[0])));
-  const maxS = niceCeil(maxMs / 1000);
+  // Long drains are labelled in whole minutes, short ones in seconds.
+  const unitS = maxMs > 300_000 ? 60 : 1;
+  const maxS = niceCeil(maxMs / 1000 / unitS) * unitS;
   const maxCount = niceCeil(Math.max(1, ...series.map((s) => s.total)));
   const x = (ms: number): number => left + (Math.min(ms / 1000, maxS) / maxS) * plotW;
   const y = (count: number): number => top + plotH - (count / maxCount) * plotH;
@@ -76,13 +78,14 @@ export function drainChart(title: string, series: Series[], subtitle: string): s
       `<text x="${left - 8}" y="${y(count) + 4}" font-size="12" text-anchor="end">${count.toLocaleString('en')}</text>`,
     );
   }
-  const ticks = 10;
+  const whole = maxS / unitS;
+  const ticks = Number.isInteger(whole) && whole >= 4 && whole <= 12 ? whole : 10;
   for (let i = 0; i <= ticks; i += 1) {
     const seconds = (maxS / ticks) * i;
     const px = left + (i / ticks) * plotW;
     parts.push(
       `<line x1="${px}" x2="${px}" y1="${top}" y2="${top + plotH}" stroke="#f0f0f0"/>`,
-      `<text x="${px}" y="${top + plotH + 18}" font-size="12" text-anchor="middle">${formatSeconds(seconds)}</text>`,
+      `<text x="${px}" y="${top + plotH + 18}" font-size="12" text-anchor="middle">${unitS === 60 ? `${Number((seconds / 60).toFixed(1))} min` : `${Number(seconds.toFixed(1))} s`}</text>`,
     );
   }
   parts.push(
@@ -95,7 +98,7 @@ export function drainChart(title: string, series: Series[], subtitle: string): s
       .map(([ms, n], i) => `${i === 0 ? 'M' : 'L'}${x(ms).toFixed(1)},${y(n).toFixed(1)}`)
       .join(' ');
     parts.push(
-      `<rect x="${left + 12}" y="${top + 10 + index * 20}" width="425" height="20" fill="#ffffff" fill-opacity="0.85" stroke="none"/>`,
+      `<rect x="${left + 12}" y="${top + 10 + index * 20}" width="${Math.min(plotW - 24, 60 + s.name.length * 7)}" height="20" fill="#ffffff" fill-opacity="0.85" stroke="none"/>`,
       `<path d="${path}" fill="none" stroke="${s.colour}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
       `<line x1="${left + 20}" x2="${left + 50}" y1="${top + 20 + index * 20}" y2="${top + 20 + index * 20}" stroke="${s.colour}" stroke-width="3"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
       `<text x="${left + 58}" y="${top + 24 + index * 20}" font-size="13">${escapeXml(s.name)}</text>`,
@@ -106,15 +109,10 @@ export function drainChart(title: string, series: Series[], subtitle: string): s
 }
 
 function niceCeil(value: number): number {
-  const steps = [1, 2, 5, 10];
+  const steps = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
   const magnitude = 10 ** Math.floor(Math.log10(Math.max(value, 1e-9)));
   for (const step of steps) if (step * magnitude >= value) return step * magnitude;
   return 10 * magnitude;
-}
-
-function formatSeconds(seconds: number): string {
-  if (seconds >= 120) return `${(seconds / 60).toFixed(seconds % 60 === 0 ? 0 : 1)} min`;
-  return `${Number(seconds.toFixed(1))} s`;
 }
 
 function escapeXml(text: string): string {
