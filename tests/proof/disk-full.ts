@@ -1,5 +1,6 @@
 /**
- * The gateway's data directory on a full filesystem: a 1 MB tmpfs filled almost to the brim. The
+ * The gateway's data directory on a full filesystem: a tiny tmpfs (1 MB, 4 MB at full scale)
+ * filled almost to the brim. The
  * gateway must answer with a clear error (and stay up), keep an intact database
  * (`PRAGMA integrity_check`), survive a SIGKILL and restart while full, and deliver everything
  * exactly once once space is freed. Needs root for `mount`; without it the suite says so.
@@ -48,7 +49,8 @@ export async function runDiskFull(scale: Scale): Promise<SuiteFigures> {
   const figures = emptyFigures('disk full');
   const rounds = scale === 'full' ? 5 : 1;
   const mountPoint = mkdtempSync(path.join(tmpdir(), 'sp-proof-full-'));
-  if (!mountTmpfs(mountPoint, '1m')) {
+  // 1 MB holds one round; the full scale's five rounds of bulky batches need a little more room.
+  if (!mountTmpfs(mountPoint, scale === 'full' ? '4m' : '1m')) {
     rmSync(mountPoint, { recursive: true, force: true });
     figures.notes.push('SKIPPED: cannot mount a tmpfs here (needs root); no full-disk figures');
     return figures;

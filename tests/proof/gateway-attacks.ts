@@ -511,7 +511,11 @@ export async function runGatewayAttacks(scale: Scale): Promise<SuiteFigures> {
         } catch (error) {
           outcome = { status: -1, detail: (error as Error).message };
         }
-        await new Promise((r) => setTimeout(r, 30));
+        // The log line of a big request can trail its reply a little.
+        for (let wait = 0; wait < 40; wait += 1) {
+          if (logs.slice(before).some((l) => l.msg === 'request completed')) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         const fresh = logs.slice(before);
         const statusRight = outcome.status === attack.expect && outcome.refused !== false;
         const reasonLogged =
