@@ -289,6 +289,16 @@ export const siteConfigSchema = z
     retentionDays: z.number().int().min(0).max(3650),
     /** Receipt printer and card reader; without this section the kiosk uses simulated ones. */
     devices: devicesConfigSchema.optional(),
+    /**
+     * The operator console's PIN as a PBKDF2 hash (`npx tsx build/scripts/hash-pin.ts <pin>`, as
+     * officers' PINs are hashed); without it the console cannot be opened on this kiosk.
+     */
+    operatorPinHash: z
+      .string()
+      .regex(/^pbkdf2-sha256\$\d+\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/, 'must be a pbkdf2-sha256 hash')
+      .optional(),
+    /** Minutes without a touch before a signed-in officer is signed out. */
+    officerInactivityMinutes: z.number().min(0.05).max(240).default(15),
   })
   .strict()
   .refine((site) => site.languages.includes(site.defaultLanguage), {

@@ -1,5 +1,15 @@
 import { z } from 'zod';
 import { cardReadSchema, printJobReplySchema, printerStatusSchema } from './device-payloads';
+import {
+  bundleWriteReplySchema,
+  bundleWriteRequestSchema,
+  logTailReplySchema,
+  logTailRequestSchema,
+  reportDocumentSchema,
+  reportPdfReplySchema,
+  simulatePrinterSchema,
+  simulateSwipeSchema,
+} from './operator-payloads';
 import { receiptContentSchema } from './receipt-content';
 
 /**
@@ -70,6 +80,16 @@ export const channels = {
     request: z.object({ text: z.string().min(1).max(400) }).strict(),
     response: cardReadSchema,
   },
+  /** Renders a report the page has put in words (end of day) to an A4 PDF in the data dir. */
+  'report:pdf': { request: reportDocumentSchema, response: reportPdfReplySchema },
+  /** A swipe on the simulated card reader (refused when the reader is real hardware). */
+  'card-reader:simulate-swipe': { request: simulateSwipeSchema, response: cardReadSchema },
+  /** Paper out / paper back on the simulated printer (refused when the printer is real). */
+  'printer:simulate': { request: simulatePrinterSchema, response: printerStatusSchema },
+  /** Writes a USB bundle, in parts, to a removable drive folder or the kiosk's export folder. */
+  'bundle:write': { request: bundleWriteRequestSchema, response: bundleWriteReplySchema },
+  /** The shell's recent log lines for the operator console; never personal data. */
+  'log:tail': { request: logTailRequestSchema, response: logTailReplySchema },
 } as const;
 
 /** Events the shell pushes to the page. */

@@ -62,6 +62,31 @@ export const receiptContentSchema = z
       })
       .strict(),
     delivery: z.enum(['queued', 'delivered']),
+    /** The officer who completed an assisted transaction (printed under the payment). */
+    officer: z
+      .object({
+        id: z.string().regex(/^[0-9]{8}$/),
+        // A name is printed, so it may not carry printer commands or bidi overrides.
+        name: z
+          .string()
+          .min(1)
+          .max(100)
+          .refine(
+            (name) =>
+              ![...name].some((c) => {
+                const code = c.codePointAt(0) ?? 0;
+                return (
+                  code < 0x20 ||
+                  (code >= 0x7f && code <= 0x9f) ||
+                  (code >= 0x202a && code <= 0x202e) ||
+                  (code >= 0x2066 && code <= 0x2069)
+                );
+              }),
+            'must be printable',
+          ),
+      })
+      .strict()
+      .optional(),
     /** The service's receipt text in the session language: what the citizen does next. */
     nextSteps: printable(1, 2000, true),
   })

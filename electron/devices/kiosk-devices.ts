@@ -25,6 +25,8 @@ export interface KioskDevices {
   /** Parses the receipt (it may come straight off the bridge) and queues it. */
   print(content: ReceiptContentInput): Promise<PrintJobReply>;
   printerStatus(): PrinterStatus;
+  /** Asks the printer now instead of waiting for the next poll (after the operator acts). */
+  refreshPrinterStatus(): Promise<PrinterStatus>;
   onPrinterStatus(listener: (status: PrinterStatus) => void): () => void;
   onCardRead(listener: (read: CardRead) => void): () => void;
   readonly queue: PrintQueue;
@@ -183,6 +185,7 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
     simulated,
     print: (content) => queue.submit(receiptContentSchema.parse(content)),
     printerStatus,
+    refreshPrinterStatus: () => status.poll().then(printerStatus),
     onPrinterStatus(listener) {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);

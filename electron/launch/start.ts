@@ -16,6 +16,7 @@ import { chromiumArgs, findChromium, superviseChromium } from '../browser-shell/
 import { createKioskServices } from '../services/kiosk-services';
 import { createFileKeyCustody } from '../services/key-custody';
 import { loadKioskConfig } from '../services/load-config';
+import { createLogRing } from '../services/log-ring';
 import { findElectronBinary } from './electron-binary';
 import { createKioskDevices } from '../devices/kiosk-devices';
 import { systemDeviceClock } from '../devices/device-runtime';
@@ -95,6 +96,8 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The operator console's recent events (`log:tail`): device and page events, no personal data.
+  const logRing = createLogRing();
   // Printer and card reader from the site's `devices` section; simulated where absent.
   const siteDevices = config.site.devices ?? {};
   const devices = await createKioskDevices({
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
     clock: systemDeviceClock,
     logger: {
       log: (level, event) => {
+        logRing.push(level, `device ${event}`);
         if (level === 'warn' || level === 'error') log(`device ${level}: ${event}`);
       },
     },
@@ -125,6 +129,8 @@ async function main(): Promise<void> {
     simulatedDevices: devices.simulated,
     log: (level, message) => log(`page ${level}: ${message}`),
     keyCustody: createFileKeyCustody(path.join(dataDir, 'data-key')),
+    dataDir,
+    logRing,
   });
   const host = await startBrowserShellHost({
     rendererDir,

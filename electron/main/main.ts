@@ -17,6 +17,7 @@ import {
 import { createBridgeRouter } from '../bridge/router';
 import { contentSecurityPolicy } from '../browser-shell/content-security-policy';
 import { createKioskServices } from '../services/kiosk-services';
+import { createLogRing } from '../services/log-ring';
 import { loadKioskConfig } from '../services/load-config';
 import type { LoadedConfig } from '../services/load-config';
 import { APP_ENTRY_URL, APP_ORIGIN } from './app-origin';
@@ -97,7 +98,15 @@ export function startKiosk(
   }
   const clock = options.clock ?? systemClock;
   const dataDir = path.resolve(env.SERVICE_POINT_DATA_DIR ?? app.getPath('userData'));
-  const logger = options.logger ?? createFileLogger(path.join(dataDir, 'logs', 'shell.log'));
+  const fileLogger = options.logger ?? createFileLogger(path.join(dataDir, 'logs', 'shell.log'));
+  // Every event also goes to a ring the operator console reads (`log:tail`).
+  const logRing = createLogRing();
+  const logger: ShellLogger = {
+    log(level, event, detail) {
+      fileLogger.log(level, event, detail);
+      logRing.push(level, event);
+    },
+  };
   registerAppScheme(protocol);
   Menu.setApplicationMenu(null);
   // Pinch and overscroll gestures zoom or navigate back; a kiosk page does neither.
@@ -252,6 +261,8 @@ export function startKiosk(
         simulatedDevices: devices?.simulated ?? [],
         keyCustody: custody,
         log: (level, message) => logger.log('info', 'page.log', { level, message }),
+        dataDir,
+        logRing,
       });
       const router = createBridgeRouter({
         ...services,

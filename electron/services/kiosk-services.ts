@@ -5,6 +5,11 @@ import type { KeyCustody } from './key-custody';
 import type { KioskDevices } from '../devices/kiosk-devices';
 import { parseCardRead } from '../devices/card-reader/card-parsers';
 import type { LoadedConfig } from './load-config';
+import path from 'node:path';
+import { findReceiptFonts } from '../devices/printer/receipt-fonts';
+import type { ReceiptFonts } from '../devices/printer/receipt-fonts';
+import type { LogRing } from './log-ring';
+import { createBundleWriter, writeReportPdf } from './operator-files';
 
 export interface KioskServicesOptions {
   config: LoadedConfig;
@@ -18,11 +23,31 @@ export interface KioskServicesOptions {
   /** Holds the at-rest data key (file custody in the browser shell, safeStorage in Electron). */
   keyCustody?: KeyCustody;
   /** The printer and card reader (real or simulated) from `createKioskDevices`. */
-  devices?: Pick<KioskDevices, 'print' | 'printerStatus'>;
+  devices?: Pick<KioskDevices, 'print' | 'printerStatus'> &
+    Partial<
+      Pick<KioskDevices, 'refreshPrinterStatus' | 'simulatedCardReader' | 'simulatedPrinter'>
+    >;
+  /** The shell's data dir: reports go to `reports/`, bundles by default to `exports/`. */
+  dataDir?: string;
+  /** Recent events for the operator console (`log:tail`); page log lines are added to it. */
+  logRing?: LogRing;
+  /** Folders under which removable drives are mounted (operator-files.ts has the default). */
+  removableRoots?: readonly string[];
+  /** Fonts for report PDFs; found at first use when absent. */
+  fonts?: ReceiptFonts;
 }
 
 /** The bridge handlers both shells serve: the privileged side of every channel. */
 export function createKioskServices(options: KioskServicesOptions): BridgeHandlers {
+  const needDataDir = (what: string): string => {
+    if (!options.dataDir) throw new BridgeError('unavailable', `this shell cannot write ${what}`);
+    return options.dataDir;
+  };
+  let bundles: ReturnType<typeof createBundleWriter> | undefined;
+  const note = (level: 'info' | 'warn' | 'error', text: string): void => {
+    options.logRing?.push(level, text);
+    options.log?.(level, text);
+  };
   return {
     'kiosk:info': async () => ({
       kioskId: options.config.site.kioskId,
@@ -38,6 +63,7 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
     }),
     'log:write': async ({ level, message }) => {
       options.log?.(level, message);
+      options.logRing?.push(level, `page: ${message}`);
     },
     'keys:data-key': async () => {
       if (!options.keyCustody) {
@@ -62,5 +88,44 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
         officerIssuer: options.config.site.devices?.officerCardIssuer ?? '0001',
         now: new Date(),
       }),
+    'report:pdf': async (report) => {
+      const dir = path.join(needDataDir('reports'), 'reports');
+      const written = await writeReportPdf(report, {
+        dir,
+        fonts: options.fonts ?? findReceiptFonts(),
+      });
+      note('info', `report written: ${path.basename(written.path)}`);
+      return written;
+    },
+    'card-reader:simulate-swipe': async (card) => {
+      const reader = options.devices?.simulatedCardReader;
+      if (!reader) throw new BridgeError('unavailable', 'the card reader is real hardware');
+      return reader.swipe(
+        card.kind === 'officer'
+          ? { kind: 'officer', officerId: card.officerId, expires: card.expires ?? '2099-12' }
+          : { kind: 'reference', ref: card.ref },
+      );
+    },
+    'printer:simulate': async ({ state }) => {
+      const devices = options.devices;
+      if (!devices?.simulatedPrinter) {
+        throw new BridgeError('unavailable', 'the printer is real hardware');
+      }
+      devices.simulatedPrinter.setState(state);
+      note('info', `simulated printer set to ${state}`);
+      return devices.refreshPrinterStatus
+        ? devices.refreshPrinterStatus()
+        : devices.printerStatus();
+    },
+    'bundle:write': async (request) => {
+      bundles ??= createBundleWriter({
+        exportDir: path.join(needDataDir('bundles'), 'exports'),
+        removableRoots: options.removableRoots,
+      });
+      const reply = bundles.write(request);
+      if (reply.state === 'written') note('info', `bundle written: ${path.basename(reply.path)}`);
+      return reply;
+    },
+    'log:tail': async ({ limit }) => ({ lines: options.logRing?.tail(limit ?? 50) ?? [] }),
   };
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { firstProblem } from '../../kiosk-config/field-validation';
 import { askedFields, consentFields, submittedAnswers } from '../../kiosk-config/service-steps';
 import type { EngineStatus } from '../../sync/client/engine';
@@ -13,6 +13,11 @@ import { ReceiptScreen } from '../screens/ReceiptScreen';
 import { ReviewScreen } from '../screens/ReviewScreen';
 import { ServicesScreen } from '../screens/ServicesScreen';
 import { StatusScreen } from '../screens/StatusScreen';
+import { OfficerSignInScreen } from '../screens/officer/OfficerSignInScreen';
+import { OfficerToolsScreen } from '../screens/officer/OfficerToolsScreen';
+import { OperatorConsoleScreen } from '../screens/operator/OperatorConsoleScreen';
+import { OperatorPinScreen } from '../screens/operator/OperatorPinScreen';
+import type { SignedInOfficer } from '../../sync/client/officer-session';
 import type { AppShellUpdates } from '../sw/register';
 import { silenceGuidance, useSpeechGuidance } from './guidance';
 import { useIdleTimer } from './idle-timer';
@@ -25,6 +30,17 @@ function idleTimings(runtime: KioskRuntime): { idleMs: number; warningMs: number
   const timing = site.testTiming ?? site;
   return { idleMs: timing.idleTimeoutSeconds * 1000, warningMs: timing.idleWarningSeconds * 1000 };
 }
+
+/** How long a staff screen (PIN pad, operator console) stays open without a touch. */
+const STAFF_IDLE_MS = 3 * 60_000;
+
+/** Officer and operator screens, shown instead of the citizen flow. */
+type StaffMode =
+  | { name: 'citizen' }
+  | { name: 'officer-sign-in'; card?: string }
+  | { name: 'officer-tools' }
+  | { name: 'operator-pin' }
+  | { name: 'operator' };
 
 export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: AppShellUpdates }) {
   const { site, catalogue } = runtime;
@@ -39,6 +55,58 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
   useEffect(() => runtime.engine.subscribe(setEngine), [runtime.engine]);
 
   const { screen, answers } = session;
+  const [mode, setMode] = useState<StaffMode>({ name: 'citizen' });
+  const [officer, setOfficer] = useState<SignedInOfficer | undefined>(runtime.officers.officer);
+  const [signedOutIdle, setSignedOutIdle] = useState(false);
+  const signingOut = useRef(false);
+  // Who completed the transaction on the receipt screen (the officer at submit time).
+  const [receiptOfficer, setReceiptOfficer] = useState<SignedInOfficer | undefined>();
+  useEffect(() => {
+    let previous = runtime.officers.officer;
+    return runtime.officers.subscribe((next) => {
+      // Signed out without the sign-out button: the inactivity timer did it.
+      if (previous && !next && !signingOut.current) setSignedOutIdle(true);
+      if (next) setSignedOutIdle(false);
+      signingOut.current = false;
+      previous = next;
+      setOfficer(next);
+      if (!next)
+        setMode((current) => (current.name === 'officer-tools' ? { name: 'citizen' } : current));
+    });
+  }, [runtime.officers]);
+  const signOut = useCallback(() => {
+    signingOut.current = true;
+    void runtime.officers.signOut('signed-out').catch(() => undefined);
+    setMode({ name: 'citizen' });
+  }, [runtime.officers]);
+  // A staff screen left alone (PIN pad, operator console) goes back to the start screen, so a
+  // citizen never finds the console open. Officer tools close with the officer's sign-out.
+  useEffect(() => {
+    if (mode.name === 'citizen' || mode.name === 'officer-tools') return undefined;
+    let timer = setTimeout(() => setMode({ name: 'citizen' }), STAFF_IDLE_MS);
+    const touch = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => setMode({ name: 'citizen' }), STAFF_IDLE_MS);
+    };
+    window.addEventListener('pointerdown', touch, true);
+    window.addEventListener('keydown', touch, true);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener('pointerdown', touch, true);
+      window.removeEventListener('keydown', touch, true);
+    };
+  }, [mode.name]);
+  // Any touch or key while an officer is signed in keeps them signed in.
+  useEffect(() => {
+    if (!officer) return undefined;
+    const touch = (): void => runtime.officers.touch();
+    window.addEventListener('pointerdown', touch, true);
+    window.addEventListener('keydown', touch, true);
+    return () => {
+      window.removeEventListener('pointerdown', touch, true);
+      window.removeEventListener('keydown', touch, true);
+    };
+  }, [officer, runtime.officers]);
   const service =
     'serviceId' in screen ? catalogue.services.find((s) => s.id === screen.serviceId) : undefined;
   const fields = service ? askedFields(service, answers) : [];
@@ -58,6 +126,7 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
   const [scanNotice, setScanNotice] = useState(false);
   const statusService = catalogue.services.find((s) => s.kind === 'status-check');
   const screenName = screen.name;
+  const modeName = mode.name;
   useEffect(
     () =>
       runtime.cardReads.subscribe((read) => {
@@ -65,6 +134,14 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
           setScanNotice(true);
           return;
         }
+        // An officer card opens sign-in from the start screen, never in a citizen's session.
+        if (read.kind === 'officer') {
+          if (screenName === 'attract' && modeName === 'citizen') {
+            setMode({ name: 'officer-sign-in', card: read.officerId });
+          }
+          return;
+        }
+        if (modeName !== 'citizen') return;
         if (read.kind !== 'reference' || !statusService) return;
         if (!['attract', 'language', 'services', 'status'].includes(screenName)) return;
         setScanNotice(false);
@@ -73,7 +150,7 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
           dispatch({ type: 'choose-service', serviceId: statusService.id, kind: 'status-check' });
         }
       }),
-    [runtime.cardReads, statusService, screenName],
+    [runtime.cardReads, statusService, screenName, modeName],
   );
   useEffect(() => {
     if (!scanNotice) return undefined;
@@ -136,6 +213,12 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
           configRefused={runtime.configRefused}
           storageLow={storageLow}
           onStart={start}
+          officer={officer}
+          officerMode={site.profile === 'one-stop-centre'}
+          signedOutIdle={signedOutIdle}
+          onOfficerSignIn={() => setMode({ name: 'officer-sign-in' })}
+          onOfficerTools={() => setMode({ name: 'officer-tools' })}
+          onOperator={() => setMode({ name: 'operator-pin' })}
         />
       );
       break;
@@ -232,14 +315,18 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
               dispatch({ type: 'go', screen: { name: 'form', serviceId: service.id, index: bad } });
               return;
             }
+            // Recorded inside the signed record: who completed it on the citizen's behalf.
+            const assisting = runtime.officers.officer;
             const committed = await runtime.submit({
               serviceId: service.id,
               catalogueVersion: catalogue.version,
-              channel: 'self-service',
+              channel: assisting ? 'assisted' : 'self-service',
+              ...(assisting ? { officerId: assisting.officerId } : {}),
               language: session.language,
               fee: service.fee,
               fields: submittedAnswers(service, answers),
             });
+            setReceiptOfficer(assisting);
             dispatch({ type: 'submitted', txId: committed.txId, ref: committed.ref });
           }}
         />
@@ -267,16 +354,60 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
           txId={screen.txId}
           reference={screen.ref}
           payment={session.payment}
+          officer={receiptOfficer}
           onFinish={end}
         />
       );
       break;
   }
 
+  // Staff screens replace the citizen flow; only reachable between citizen sessions.
+  const back = () => setMode({ name: 'citizen' });
+  if (mode.name === 'officer-sign-in') {
+    body = (
+      <OfficerSignInScreen
+        key={mode.card ?? 'typed'}
+        tr={tr}
+        officers={runtime.officers}
+        card={mode.card}
+        onSignedIn={() => setMode({ name: 'officer-tools' })}
+        onCancel={back}
+      />
+    );
+  } else if (mode.name === 'officer-tools' && officer) {
+    body = (
+      <OfficerToolsScreen
+        tr={tr}
+        runtime={runtime}
+        officer={officer}
+        onServe={back}
+        onSignOut={signOut}
+      />
+    );
+  } else if (mode.name === 'operator-pin') {
+    body = (
+      <OperatorPinScreen
+        tr={tr}
+        runtime={runtime}
+        onOpen={() => setMode({ name: 'operator' })}
+        onCancel={back}
+      />
+    );
+  } else if (mode.name === 'operator') {
+    body = <OperatorConsoleScreen tr={tr} runtime={runtime} onClose={back} />;
+  }
+  const assistedBanner =
+    officer && mode.name === 'citizen' && screen.name !== 'attract' ? (
+      <p className="assisted-banner" data-assisted-by={officer.officerId}>
+        {tr.t('officer.assisting', { name: officer.name, id: officer.officerId })}
+      </p>
+    ) : null;
+
   return (
     <div className="kiosk" lang={session.language} data-language={session.language}>
       <div className="kiosk-content" inert={idle.state.phase === 'warning'}>
         {header}
+        {assistedBanner}
         {scanNotice ? (
           <p className="scan-notice" role="status">
             {tr.t('scan.notRecognised')}

@@ -17,6 +17,11 @@ import { importDataKey } from '../../sync/client/data-key';
 import { purgeDeliveredPersonalData } from '../../sync/client/personal-data';
 import { checkStorageHeadroom, requestPersistentStorage } from '../../sync/client/storage-guard';
 import type { StorageCheck } from '../../sync/client/storage-guard';
+import { OfficerSession, cacheRoster } from '../../sync/client/officer-session';
+import type { OfficerDeps } from '../../sync/client/officer-records';
+import { recordConfigInForce } from '../../sync/client/officer-records';
+import { reconcileBundleAcks } from '../../sync/client/bundle-export';
+import type { HeartbeatRequest } from '../../sync/protocol/wire';
 
 /** Everything a running kiosk page needs, wired once at start-up. */
 export interface KioskRuntime {
@@ -36,6 +41,12 @@ export interface KioskRuntime {
   checkStorage(): Promise<StorageCheck>;
   /** Card swipes and code scans from every reader (HID and keyboard-wedge). */
   cardReads: CardReads;
+  /** Assisted mode: who is signed in; sign-in, sign-out and inactivity are chain records. */
+  officers: OfficerSession;
+  /** What officer and operator actions need to append to the chain (void, reprint, bundles). */
+  chain: OfficerDeps;
+  /** A short line for the shell's log (and so the operator console); never personal data. */
+  log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
 /** How long the shell may take to answer at start before the last good config is used. */
@@ -75,6 +86,18 @@ export async function startKioskRuntime(
     );
   purge();
   setInterval(purge, 60 * 60_000);
+  const chain: OfficerDeps = { db, kioskId: info.kioskId, keys, dataKey };
+  const log = (level: 'info' | 'warn' | 'error', message: string): void =>
+    void bridge.invoke('log:write', { level, message }).catch(() => undefined);
+  // The chain says which site config and catalogue every later record was made under.
+  void recordConfigInForce(chain, 'site', '', site.value)
+    .then(() => recordConfigInForce(chain, 'catalogue', catalogue.value.version, catalogue.value))
+    .catch((error: unknown) => log('error', `config record failed: ${(error as Error).message}`));
+  const officers = new OfficerSession({
+    ...chain,
+    inactivityMs: site.value.officerInactivityMinutes * 60_000,
+    siteId: info.kioskId,
+  });
   const engine = new SyncEngine({
     db,
     kioskId: info.kioskId,
@@ -85,12 +108,28 @@ export async function startKioskRuntime(
     appVersion: info.appVersion,
     periodicMs: 15_000,
     backoffCapMs: 60_000,
+    // The officer roster (and PIN hashes) for offline sign-in; a change is a config-change record.
+    onConfig: (config) =>
+      void cacheRoster(chain, config.roster).then(
+        (cached) => {
+          if (!cached.ok) log('error', `roster refused: ${cached.reason}`);
+          else if (cached.changed) log('info', 'officer roster updated');
+        },
+        () => log('error', 'roster could not be stored'),
+      ),
+    // After a USB bundle, learn what the gateway already holds before sending it again.
+    beforeDrain: (client) => reconcileBundleAcks(db, (fromSeq) => client.getAcks(fromSeq)),
+    heartbeatExtras: () =>
+      heartbeatExtras(bridge, info, site.value.siteName, catalogue.value.version),
   });
   engine.start();
   return {
     bridge,
     info,
     cardReads: connectCardReads(bridge),
+    officers,
+    chain,
+    log,
     site: site.value,
     catalogue: catalogue.value,
     db,
@@ -118,6 +157,30 @@ export async function startKioskRuntime(
         timeoutMs: 8_000,
       });
       return client.getStatus(refs);
+    },
+  };
+}
+
+/** Site, config version and device health for the fleet dashboard's kiosk table. */
+async function heartbeatExtras(
+  bridge: KioskBridge,
+  info: KioskInfo,
+  siteId: string,
+  configVersion: string,
+): Promise<Pick<HeartbeatRequest, 'siteId' | 'configVersion' | 'devices'>> {
+  const printer = await bridge
+    .invoke('printer:status')
+    .then((status) => status.state as string)
+    .catch(() => 'unavailable');
+  return {
+    siteId: siteId.slice(0, 64),
+    configVersion: configVersion.slice(0, 100),
+    devices: {
+      printer,
+      // The shell reports reads, not reader health: a simulated reader is always ready; a real
+      // one is known to work only when it reads (the console shows the last read).
+      cardReader: info.simulatedDevices.includes('card-reader') ? 'ready' : 'unknown',
+      simulated: info.simulatedDevices,
     },
   };
 }

@@ -4,6 +4,8 @@ import { parseSiteConfig } from '../../kiosk-config/load';
 import { createBridgeRouter } from '../../electron/bridge/router';
 import { BridgeError } from '../../electron/bridge/kiosk-bridge';
 import type { KioskBridge } from '../../electron/bridge/kiosk-bridge';
+import type { EventName, EventPayload } from '../../electron/bridge/channels';
+import type { LogLine } from '../../electron/bridge/operator-payloads';
 
 /**
  * The simulated shell: the same router and channel schemas, answered in the page from the
@@ -19,6 +21,13 @@ export function createSimulatedBridge(
     .replace(/\+/g, '-')
     .replace(/\//g, '_')
     .replace(/=+$/, '');
+  // In-page stand-ins for the shell's events and its recent log lines.
+  const listeners = new Map<string, Set<(payload: never) => void>>();
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
+    for (const listener of listeners.get(event) ?? [])
+      (listener as (p: EventPayload<E>) => void)(payload);
+  };
+  const recent: LogLine[] = [];
   const router = createBridgeRouter({
     'kiosk:info': async () => ({
       kioskId: site.value.kioskId,
@@ -32,7 +41,39 @@ export function createSimulatedBridge(
       site: { ...site.value, gatewayUrl },
       catalogue: embeddedCatalogue,
     }),
-    'log:write': async () => undefined,
+    'log:write': async ({ level, message }) => {
+      recent.push({ at: new Date().toISOString(), level, text: message.slice(0, 300) });
+      if (recent.length > 200) recent.shift();
+    },
+    'log:tail': async ({ limit }) => ({ lines: recent.slice(-(limit ?? 50)) }),
+    // No file system in a plain page: the report stays on screen, bundles need a shell.
+    'report:pdf': async () => {
+      throw new BridgeError('unavailable', 'the in-page simulated shell cannot write files');
+    },
+    'bundle:write': async () => {
+      throw new BridgeError('unavailable', 'the in-page simulated shell cannot write files');
+    },
+    'printer:simulate': async () => {
+      throw new BridgeError('unavailable', 'the in-page simulated shell has no printer');
+    },
+    // The reader is simulated here too: a swipe reaches the page like a read from the shell.
+    'card-reader:simulate-swipe': async (card) => {
+      const read =
+        card.kind === 'officer'
+          ? {
+              kind: 'officer' as const,
+              officerId: card.officerId,
+              expires: card.expires ?? '2099-12',
+              source: 'simulated' as const,
+            }
+          : {
+              kind: 'reference' as const,
+              ref: card.ref.replace(/^SP:/, ''),
+              source: 'simulated' as const,
+            };
+      emit('card-reader:read', read);
+      return read;
+    },
     // Simulated custody: a key for this page's life only (a reload cannot reprint personal data).
     'keys:data-key': async () => ({ key: simulatedDataKey }),
     // A page in a plain browser has no kiosk mode to leave and no shell that restarts.
@@ -69,8 +110,11 @@ export function createSimulatedBridge(
       if (!reply.ok) throw new BridgeError(reply.error.code, reply.error.message);
       return reply.value as never;
     },
-    on() {
-      return () => undefined;
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (payload: never) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (payload: never) => void);
     },
   } satisfies KioskBridge;
 }

@@ -1,10 +1,21 @@
+import { useEffect, useRef } from 'react';
+import type { SignedInOfficer } from '../../sync/client/officer-session';
 import type { Translator } from '../i18n/translator';
+
+/** How long the hidden corner must be held to open the operator PIN pad. */
+export const OPERATOR_HOLD_MS = 3000;
 
 export function AttractScreen({
   tr,
   configRefused,
   storageLow,
   onStart,
+  officer,
+  officerMode,
+  signedOutIdle,
+  onOfficerSignIn,
+  onOfficerTools,
+  onOperator,
 }: {
   tr: Translator;
   /** New sessions are refused: too little storage left to be sure a commit would succeed. */
@@ -12,19 +23,93 @@ export function AttractScreen({
   /** Shown small, for the operator: the kiosk runs on its last good service list. */
   configRefused?: string;
   onStart: () => void;
+  /** The signed-in officer (assisted mode), if any. */
+  officer?: SignedInOfficer;
+  /** A one-stop-centre counter: assisted mode is the normal mode, sign-in is on this screen. */
+  officerMode?: boolean;
+  /** The last officer was signed out for inactivity. */
+  signedOutIdle?: boolean;
+  onOfficerSignIn?: () => void;
+  onOfficerTools?: () => void;
+  /** The hidden operator gesture: hold the top-left corner, or Ctrl+Alt+O. */
+  onOperator?: () => void;
 }) {
+  const hold = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const release = () => {
+    clearTimeout(hold.current);
+    hold.current = undefined;
+  };
+  useEffect(() => {
+    if (!onOperator) return undefined;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.ctrlKey && event.altKey && event.key.toLowerCase() === 'o') {
+        event.preventDefault();
+        onOperator();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      clearTimeout(hold.current);
+    };
+  }, [onOperator]);
+
+  const counterWithoutOfficer = officerMode && !officer;
   return (
     <main className="screen attract" data-screen="attract">
-      <h1 data-prompt>{tr.t('attract.title')}</h1>
-      <p className="lead">{tr.t('attract.subtitle')}</p>
+      {onOperator ? (
+        // Not a control for citizens: no role, not focusable; operators know to hold it.
+        <div
+          className="operator-corner"
+          data-operator-corner
+          onPointerDown={() => {
+            release();
+            hold.current = setTimeout(onOperator, OPERATOR_HOLD_MS);
+          }}
+          onPointerUp={release}
+          onPointerLeave={release}
+          onPointerCancel={release}
+        />
+      ) : null}
+      {officer ? (
+        <div className="officer-bar" data-officer-bar={officer.officerId}>
+          <p>{tr.t('officer.signedInAs', { name: officer.name, id: officer.officerId })}</p>
+          <button type="button" className="secondary" data-officer-tools onClick={onOfficerTools}>
+            {tr.t('officer.tools.open')}
+          </button>
+        </div>
+      ) : null}
+      {signedOutIdle ? (
+        <p className="operator-notice" role="status" data-signed-out-idle>
+          {tr.t('officer.signedOutIdle')}
+        </p>
+      ) : null}
+      <h1 data-prompt>
+        {counterWithoutOfficer ? tr.t('officer.counter.title') : tr.t('attract.title')}
+      </h1>
+      <p className="lead">
+        {counterWithoutOfficer ? tr.t('officer.counter.lead') : tr.t('attract.subtitle')}
+      </p>
       {storageLow ? (
         <p className="error" role="alert" data-storage-low>
           {tr.t('attract.storageLow')}
         </p>
       ) : null}
-      <button type="button" className="primary huge" onClick={onStart} autoFocus>
-        {tr.t('attract.start')}
-      </button>
+      {counterWithoutOfficer ? (
+        <button
+          type="button"
+          className="primary huge"
+          data-officer-sign-in
+          onClick={onOfficerSignIn}
+          autoFocus
+        >
+          {tr.t('officer.signIn.title')}
+        </button>
+      ) : (
+        <button type="button" className="primary huge" onClick={onStart} autoFocus>
+          {officer ? tr.t('officer.startForCitizen') : tr.t('attract.start')}
+        </button>
+      )}
       {configRefused ? (
         <p className="operator-notice" data-config-refused>
           {tr.t('attract.configNotice', { error: configRefused })}

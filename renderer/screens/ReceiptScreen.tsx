@@ -21,6 +21,8 @@ interface ReceiptScreenProps {
   txId: string;
   reference: string;
   payment: Session['payment'];
+  /** The officer who completed it (assisted mode): shown here and printed on the receipt. */
+  officer?: { officerId: string; name: string };
   onFinish: () => void;
 }
 
@@ -41,10 +43,12 @@ function SmsOptIn({
   tr,
   runtime,
   reference,
+  officer,
 }: {
   tr: Translator;
   runtime: KioskRuntime;
   reference: string;
+  officer?: { officerId: string };
 }) {
   const [stage, setStage] = useState<'offer' | 'phone' | 'saving' | 'saved' | 'failed'>('offer');
   const [phone, setPhone] = useState('');
@@ -63,7 +67,8 @@ function SmsOptIn({
       await runtime.submit({
         serviceId: SMS_SERVICE_ID,
         catalogueVersion: runtime.catalogue.version,
-        channel: 'self-service',
+        channel: officer ? 'assisted' : 'self-service',
+        ...(officer ? { officerId: officer.officerId } : {}),
         language: tr.language,
         fee: alerts.fee,
         fields: { phone: phone.trim(), alerts: 'ready', forReference: reference },
@@ -153,6 +158,7 @@ function PrintButton({
   reference,
   payment,
   delivered,
+  officer,
 }: {
   tr: Translator;
   runtime: KioskRuntime;
@@ -161,6 +167,7 @@ function PrintButton({
   reference: string;
   payment: Session['payment'];
   delivered: boolean;
+  officer?: { officerId: string; name: string };
 }) {
   const [state, setState] = useState<'ready' | 'printing' | 'printed' | 'failed'>('ready');
   const print = async () => {
@@ -173,7 +180,8 @@ function PrintButton({
         agency: runtime.site.agency,
         site: runtime.site.siteName,
         kioskId: runtime.info.kioskId,
-        channel: 'self-service',
+        channel: officer ? 'assisted' : 'self-service',
+        ...(officer ? { officer: { id: officer.officerId, name: officer.name } } : {}),
         service: { id: service.id, title: tr.text(service.title) },
         ref: reference,
         issuedAt: new Date().toISOString(),
@@ -225,6 +233,7 @@ export function ReceiptScreen({
   txId,
   reference,
   payment,
+  officer,
   onFinish,
 }: ReceiptScreenProps) {
   const delivery = useObservable<DeliveryView | undefined>(
@@ -274,6 +283,11 @@ export function ReceiptScreen({
           >
             {tr.t(`receipt.state.${shown}`)}
           </p>
+          {officer ? (
+            <p className="receipt-officer" data-receipt-officer={officer.officerId}>
+              {tr.t('receipt.officer', { name: officer.name, id: officer.officerId })}
+            </p>
+          ) : null}
           <p className="receipt-text">{tr.text(service.receiptText)}</p>
         </div>
         <figure className="receipt-qr">
@@ -281,7 +295,9 @@ export function ReceiptScreen({
           <figcaption>{tr.t('receipt.qr')}</figcaption>
         </figure>
       </div>
-      {service.smsAlerts ? <SmsOptIn tr={tr} runtime={runtime} reference={reference} /> : null}
+      {service.smsAlerts ? (
+        <SmsOptIn tr={tr} runtime={runtime} reference={reference} officer={officer} />
+      ) : null}
       <div className="actions">
         <PrintButton
           tr={tr}
@@ -291,6 +307,7 @@ export function ReceiptScreen({
           reference={reference}
           payment={payment}
           delivered={state === 'delivered'}
+          officer={officer}
         />
         <button type="button" className="primary" onClick={onFinish} autoFocus>
           {tr.t('receipt.finish')}

@@ -15,6 +15,12 @@ import { createKioskServices } from '../../electron/services/kiosk-services';
 import { loadKioskConfig } from '../../electron/services/load-config';
 import { createFileKeyCustody } from '../../electron/services/key-custody';
 import type { SiteConfig } from '../../kiosk-config/schema';
+import type { OfficerRosterEntry } from '../../sync/protocol/officer-roster';
+import { createKioskDevices } from '../../electron/devices/kiosk-devices';
+import type { KioskDevices } from '../../electron/devices/kiosk-devices';
+import { systemDeviceClock } from '../../electron/devices/device-runtime';
+import { devicesConfigSchema } from '../../kiosk-config/devices-schema';
+import { createLogRing } from '../../electron/services/log-ring';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const artifactsDir = path.join(root, 'tests', 'artifacts');
@@ -29,6 +35,8 @@ export class GatewayProcess {
     readonly dataDir: string,
     readonly kioskId: string,
     readonly token: string,
+    /** The officer roster the gateway serves in the kiosk's config. */
+    readonly roster: OfficerRosterEntry[] = [],
   ) {}
 
   get url(): string {
@@ -38,7 +46,11 @@ export class GatewayProcess {
   async start(): Promise<void> {
     this.store = openSqliteStore(path.join(this.dataDir, 'gateway.sqlite'));
     await this.store.addEnrolmentToken(this.kioskId, hashToken(this.token));
-    this.app = await buildGateway({ store: this.store });
+    const roster = this.roster;
+    this.app = await buildGateway({
+      store: this.store,
+      ...(roster.length > 0 ? { kioskConfig: async () => ({ roster }) } : {}),
+    });
     await this.app.listen({ port: this.port, host: '127.0.0.1' });
     const address = this.app.server.address();
     if (address && typeof address === 'object') this.port = address.port;
@@ -56,19 +68,41 @@ export interface KioskStack {
   gateway: GatewayProcess;
   host: BrowserShellHost;
   pageUrl: string;
+  /** The shell's data dir (reports/, exports/, devices/). */
+  dataDir: string;
+  /** Simulated printer and card reader, when the spec asked for them (`simulatedDevices`). */
+  devices?: KioskDevices;
   /** Opens the kiosk page and waits until it has started. */
   open(page: Page): Promise<void>;
 }
 
-export const test = base.extend<{ kiosk: KioskStack; siteOverrides: Partial<SiteConfig> }>({
+export const test = base.extend<{
+  kiosk: KioskStack;
+  siteOverrides: Partial<SiteConfig>;
+  roster: OfficerRosterEntry[];
+  simulatedDevices: boolean;
+}>({
   /** Site config fields a spec changes (`test.use({ siteOverrides: ... })`), e.g. idle timing. */
   siteOverrides: [{}, { option: true }],
-  kiosk: async ({ siteOverrides }, use) => {
+  /** Officers the gateway serves to the kiosk (assisted-mode specs). */
+  roster: [[], { option: true }],
+  /** A simulated printer (PDF printouts) and card reader in the shell, as `npm start` has. */
+  simulatedDevices: [false, { option: true }],
+  kiosk: async ({ siteOverrides, roster, simulatedDevices }, use) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-e2e-'));
     const loaded = loadKioskConfig();
     const config = { ...loaded, site: { ...loaded.site, ...siteOverrides } };
-    const gateway = new GatewayProcess(dataDir, config.site.kioskId, 'e2e-enrolment-token');
+    const gateway = new GatewayProcess(dataDir, config.site.kioskId, 'e2e-enrolment-token', roster);
     await gateway.start();
+    const devices = simulatedDevices
+      ? await createKioskDevices({
+          config: devicesConfigSchema.parse({}),
+          dataDir: path.join(dataDir, 'devices'),
+          clock: systemDeviceClock,
+          logger: { log: () => undefined },
+        })
+      : undefined;
+    devices?.start();
     const services = createKioskServices({
       config,
       shell: 'browser',
@@ -78,23 +112,29 @@ export const test = base.extend<{ kiosk: KioskStack; siteOverrides: Partial<Site
       simulatedDevices: ['printer', 'card-reader'],
       // The browser shell's file custody of the at-rest data key, in this test's data dir.
       keyCustody: createFileKeyCustody(path.join(dataDir, 'data-key')),
+      ...(devices ? { devices, dataDir, logRing: createLogRing() } : {}),
     });
     const host = await startBrowserShellHost({
       rendererDir,
       router: createBridgeRouter(services),
       connectSources: [gateway.url],
     });
+    devices?.onCardRead((read) => host.emit('card-reader:read', read));
+    devices?.onPrinterStatus((status) => host.emit('printer:status', status));
     const pageUrl = `${host.url}#bridge-token=${host.token}`;
     await use({
       gateway,
       host,
       pageUrl,
+      dataDir,
+      ...(devices ? { devices } : {}),
       async open(page) {
         await page.goto(pageUrl);
         await page.waitForFunction(() => document.body.dataset.ready === 'true');
       },
     });
     await host.close();
+    devices?.stop();
     await gateway.stop();
     rmSync(dataDir, { recursive: true, force: true });
   },

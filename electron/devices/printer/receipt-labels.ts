@@ -18,6 +18,7 @@ export interface ReceiptLabels {
   scanToCheck: string;
   kiosk: string;
   assisted: string;
+  officer: string;
   reprint: (copy: number) => string;
 }
 
@@ -45,6 +46,7 @@ const en: ReceiptLabels = {
   scanToCheck: 'Keep this receipt. Scan the code to check your request.',
   kiosk: 'Kiosk',
   assisted: 'Completed with an officer',
+  officer: 'Officer',
   reprint: (copy) => `REPRINT - copy ${copy}`,
 };
 
@@ -72,6 +74,7 @@ const es: ReceiptLabels = {
   scanToCheck: 'Guarde este recibo. Escanee el código para consultar su solicitud.',
   kiosk: 'Quiosco',
   assisted: 'Realizado con un funcionario',
+  officer: 'Funcionario',
   reprint: (copy) => `REIMPRESIÓN - copia ${copy}`,
 };
 

@@ -78,6 +78,13 @@ export function layoutReceipt(content: ReceiptContent): ReceiptLayout {
       value: content.payment.reference,
     });
   }
+  if (content.officer) {
+    blocks.push({
+      kind: 'field',
+      label: labels.officer,
+      value: `${content.officer.name} (${content.officer.id})`,
+    });
+  }
   blocks.push(
     { kind: 'field', label: labels.status, value: labels.delivery[content.delivery] },
     { kind: 'rule' },

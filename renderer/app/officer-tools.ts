@@ -1,0 +1,276 @@
+import { liveQuery } from 'dexie';
+import { buildReceiptContent } from '../../electron/bridge/receipt-content';
+import type { PaymentMethod, ReceiptContent } from '../../electron/bridge/receipt-content';
+import type { ReportDocument } from '../../electron/bridge/operator-payloads';
+import { BUNDLE_PART_CHARS } from '../../electron/bridge/operator-payloads';
+import type { PrintJobReply } from '../../electron/bridge/device-payloads';
+import { exportBundle } from '../../sync/client/bundle-export';
+import type { DeadLetterRow } from '../../sync/client/db';
+import { listQueueItems } from '../../sync/client/officer-queue';
+import type { QueueItem } from '../../sync/client/officer-queue';
+import { buildEndOfDayReport, localDay } from '../../sync/client/officer-report';
+import type { EndOfDayReport } from '../../sync/client/officer-report';
+import { recordReprint } from '../../sync/client/officer-records';
+import { readCachedRoster } from '../../sync/client/officer-session';
+import type { Translator } from '../i18n/translator';
+import type { KioskRuntime } from './kiosk-runtime';
+
+/** Everything the kiosk committed today (local day), oldest first, with voids applied. */
+export function listToday(
+  runtime: Pick<KioskRuntime, 'db'>,
+  now = new Date(),
+): Promise<QueueItem[]> {
+  return listQueueItems(runtime.db, { sinceMs: localDay(now).startMs });
+}
+
+/** Rows that could not be read back (kept with their reason until an officer corrects them). */
+export function listDeadLetters(runtime: Pick<KioskRuntime, 'db'>): Promise<DeadLetterRow[]> {
+  return runtime.db.deadLetters.toArray();
+}
+
+/** The officer's name from the cached roster (for receipts), or the id when not listed. */
+export async function officerName(
+  runtime: Pick<KioskRuntime, 'db'>,
+  officerId: string,
+): Promise<string> {
+  const roster = await readCachedRoster(runtime.db);
+  return roster.find((entry) => entry.officerId === officerId)?.name ?? officerId;
+}
+
+const paymentMethods: readonly string[] = ['counter', 'mobile-money', 'card-terminal'];
+
+/**
+ * Prints a receipt again: the reprint is recorded in the chain first (so a printout cannot
+ * exist without a record), then sent to the printer as the next copy number.
+ */
+export async function reprintReceipt(
+  runtime: Pick<KioskRuntime, 'db' | 'chain' | 'bridge' | 'site' | 'catalogue'>,
+  input: { txId: string; officerId?: string; timeZone?: string },
+): Promise<{ reply: PrintJobReply; copy: number }> {
+  const earlier = await runtime.db.outbox
+    .filter((row) => row.record.kind === 'reprint' && row.record.body.reprints.txId === input.txId)
+    .count();
+  const { row } = await recordReprint(runtime.chain, input);
+  if (row.record.kind !== 'transaction') throw new Error('not a transaction');
+  const tx = row.record.body;
+  const service = runtime.catalogue.services.find((s) => s.id === tx.serviceId);
+  const method = tx.fields.paymentMethod ?? '';
+  const content: ReceiptContent = buildReceiptContent({
+    site: runtime.site,
+    service: service ?? {
+      id: tx.serviceId,
+      title: { en: tx.serviceId },
+      receiptText: { en: tx.serviceId },
+    },
+    transaction: tx,
+    issuedAt: row.record.createdAt,
+    timeZone: input.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    ...(paymentMethods.includes(method)
+      ? {
+          payment: {
+            method: method as PaymentMethod,
+            ...(tx.fields.paymentReference ? { reference: tx.fields.paymentReference } : {}),
+          },
+        }
+      : {}),
+    delivery: row.state === 'delivered' || row.state === 'purged' ? 'delivered' : 'queued',
+    copy: earlier + 2,
+  });
+  const officer = tx.officerId
+    ? { id: tx.officerId, name: await officerName(runtime, tx.officerId) }
+    : undefined;
+  const reply = await runtime.bridge.invoke('printer:print', {
+    ...content,
+    ...(officer ? { officer } : {}),
+  });
+  return { reply, copy: earlier + 2 };
+}
+
+/**
+ * Which transaction ids the gateway holds for this kiosk (`GET …/acks`, paged), to reconcile
+ * the report; undefined when the gateway cannot be reached (the report says so).
+ */
+export async function gatewayHeldIds(
+  runtime: Pick<KioskRuntime, 'engine'>,
+): Promise<Set<string> | undefined> {
+  try {
+    const held = new Set<string>();
+    let fromSeq = 1;
+    for (let page = 0; page < 1000; page += 1) {
+      const acks = await runtime.engine.client.getAcks(fromSeq);
+      for (const record of acks.records) held.add(record.id);
+      const last = acks.records[acks.records.length - 1];
+      if (!acks.more || !last) break;
+      fromSeq = last.seq + 1;
+    }
+    return held;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function endOfDayReport(
+  runtime: Pick<KioskRuntime, 'db' | 'engine' | 'info'>,
+  options: { officerId?: string; now?: Date } = {},
+): Promise<{ report: EndOfDayReport; reconciled: boolean }> {
+  const now = options.now ?? new Date();
+  const [items, held] = await Promise.all([listToday(runtime, now), gatewayHeldIds(runtime)]);
+  const report = buildEndOfDayReport({
+    kioskId: runtime.info.kioskId,
+    day: localDay(now).day,
+    items,
+    ...(options.officerId ? { officerId: options.officerId } : {}),
+    ...(held ? { gatewayHeld: held } : {}),
+    now,
+  });
+  return { report, reconciled: held !== undefined };
+}
+
+function moneyTotals(tr: Translator, totals: Record<string, number>): string {
+  const entries = Object.entries(totals);
+  if (entries.length === 0) return tr.money({ amountMinor: 0, currency: 'BZD' });
+  return entries.map(([currency, amountMinor]) => tr.money({ amountMinor, currency })).join(', ');
+}
+
+/** The report in the officer's words, for the screen and for `report:pdf`. */
+export function reportDocument(
+  tr: Translator,
+  runtime: Pick<KioskRuntime, 'site' | 'catalogue'>,
+  input: { report: EndOfDayReport; reconciled: boolean; officerName?: string },
+): ReportDocument {
+  const { report } = input;
+  const serviceTitle = (id: string): string => {
+    const service = runtime.catalogue.services.find((s) => s.id === id);
+    return service ? tr.text(service.title) : id;
+  };
+  const line = (label: (key: string) => string) => (l: EndOfDayReport['byService'][number]) => [
+    label(l.key),
+    String(l.count),
+    moneyTotals(tr, l.totals),
+  ];
+  const columns = [
+    tr.t('report.column.item'),
+    tr.t('report.column.count'),
+    tr.t('report.column.total'),
+  ];
+  const known = (prefix: 'report.payment' | 'report.channel', key: string): string => {
+    const id = `${prefix}.${key}`;
+    const table: Record<string, string> = {
+      'report.payment.counter': tr.t('report.payment.counter'),
+      'report.payment.mobile-money': tr.t('report.payment.mobile-money'),
+      'report.payment.card-terminal': tr.t('report.payment.card-terminal'),
+      'report.payment.none': tr.t('report.payment.none'),
+      'report.channel.self-service': tr.t('report.channel.self-service'),
+      'report.channel.assisted': tr.t('report.channel.assisted'),
+    };
+    return table[id] ?? key;
+  };
+  return {
+    fileStem: `end-of-day-${report.kioskId}-${report.day}${report.officerId ? `-${report.officerId}` : ''}`,
+    language: tr.language,
+    title: tr.t('report.title'),
+    subtitle: [
+      `${runtime.site.siteName} · ${report.kioskId}`,
+      tr.t('report.day', { day: report.day }),
+      ...(report.officerId
+        ? [
+            tr.t('report.forOfficer', {
+              name: input.officerName ?? report.officerId,
+              id: report.officerId,
+            }),
+          ]
+        : [tr.t('report.wholeKiosk')]),
+      tr.t('report.generated', { at: report.generatedAt.replace('T', ' ').slice(0, 16) + ' UTC' }),
+    ],
+    sections: [
+      {
+        heading: tr.t('report.summary'),
+        columns: [tr.t('report.column.item'), tr.t('report.column.count')],
+        rows: [
+          [tr.t('report.transactions'), String(report.transactions)],
+          [tr.t('report.voided'), String(report.voided)],
+          [tr.t('report.total'), moneyTotals(tr, report.totals)],
+        ],
+      },
+      {
+        heading: tr.t('report.byService'),
+        columns,
+        rows: report.byService.map(line(serviceTitle)),
+        empty: tr.t('report.none'),
+      },
+      {
+        heading: tr.t('report.byPayment'),
+        columns,
+        rows: report.byPaymentMethod.map(line((key) => known('report.payment', key))),
+        empty: tr.t('report.none'),
+      },
+      {
+        heading: tr.t('report.byChannel'),
+        columns,
+        rows: report.byChannel.map(line((key) => known('report.channel', key))),
+        empty: tr.t('report.none'),
+      },
+      {
+        heading: input.reconciled
+          ? tr.t('report.reconciliation')
+          : tr.t('report.reconciliationOffline'),
+        columns: [tr.t('report.column.item'), tr.t('report.column.count')],
+        rows: [
+          [tr.t('report.delivered'), String(report.reconciliation.delivered)],
+          [tr.t('report.awaiting'), String(report.reconciliation.awaiting)],
+          [tr.t('report.rejected'), String(report.reconciliation.rejected)],
+          ...(input.reconciled ? [[tr.t('report.unconfirmed'), String(report.unconfirmed)]] : []),
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * Exports every queued record as a USB bundle and writes it through the shell in parts.
+ * The rows stay queued; they are marked delivered when the gateway says it holds them.
+ */
+export async function exportBundleToDrive(
+  runtime: Pick<KioskRuntime, 'chain' | 'bridge' | 'info'>,
+  target?: string,
+): Promise<{ path: string; bytes: number; count: number; fromSeq: number; toSeq: number }> {
+  const bundle = await exportBundle(runtime.chain);
+  const writeId = crypto.randomUUID();
+  const parts = Math.max(1, Math.ceil(bundle.text.length / BUNDLE_PART_CHARS));
+  for (let index = 0; index < parts; index += 1) {
+    const reply = await runtime.bridge.invoke('bundle:write', {
+      writeId,
+      fileName: bundle.fileName,
+      ...(target ? { target } : {}),
+      index,
+      text: bundle.text.slice(index * BUNDLE_PART_CHARS, (index + 1) * BUNDLE_PART_CHARS),
+      last: index === parts - 1,
+    });
+    if (reply.state === 'written') {
+      return {
+        path: reply.path,
+        bytes: reply.bytes,
+        count: bundle.manifest.count,
+        fromSeq: bundle.manifest.fromSeq,
+        toSeq: bundle.manifest.toSeq,
+      };
+    }
+  }
+  throw new Error('the shell did not confirm the bundle was written');
+}
+
+export interface OfficerView {
+  items: QueueItem[];
+  waiting: QueueItem[];
+  deadLetters: DeadLetterRow[];
+}
+
+/** Today's items and the dead letters, live: the tools screen updates as the engine delivers. */
+export function observeOfficerView(runtime: Pick<KioskRuntime, 'db'>) {
+  return liveQuery<OfficerView>(async () => ({
+    items: await listToday(runtime),
+    // Queued or rejected from before today still belong in the queue view.
+    waiting: await listQueueItems(runtime.db, { states: ['queued', 'rejected'] }),
+    deadLetters: await listDeadLetters(runtime),
+  }));
+}

@@ -1,0 +1,66 @@
+import { OnScreenKeyboard } from '../../components/OnScreenKeyboard';
+import type { Translator } from '../../i18n/translator';
+
+/**
+ * A labelled digits-only field with the on-screen numeric keypad: officer numbers and PINs.
+ * A PIN is masked; nothing typed is kept once the screen closes.
+ */
+export function PinPad({
+  tr,
+  id,
+  label,
+  value,
+  secret,
+  maxLength,
+  error,
+  onChange,
+  onEnter,
+}: {
+  tr: Translator;
+  id: string;
+  label: string;
+  value: string;
+  secret?: boolean;
+  maxLength: number;
+  error?: string;
+  onChange: (value: string) => void;
+  onEnter: () => void;
+}) {
+  const digits = (text: string): string => text.replace(/\D/g, '').slice(0, maxLength);
+  return (
+    <div className="pin-pad">
+      <label htmlFor={id} className="question">
+        {label}
+      </label>
+      <input
+        id={id}
+        className="answer"
+        type={secret ? 'password' : 'text'}
+        inputMode="numeric"
+        autoComplete="off"
+        autoFocus
+        value={value}
+        maxLength={maxLength}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onChange={(event) => onChange(digits(event.target.value))}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') onEnter();
+        }}
+      />
+      {error ? (
+        <p id={`${id}-error`} className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <OnScreenKeyboard
+        tr={tr}
+        kind="numeric"
+        language={tr.language}
+        value={value}
+        onChange={(next) => onChange(digits(next))}
+        onEnter={onEnter}
+      />
+    </div>
+  );
+}
