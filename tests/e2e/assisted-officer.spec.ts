@@ -1,0 +1,168 @@
+import { execFileSync } from 'node:child_process';
+import { isTransactionRecord } from '../../sync/protocol/records';
+import { expect, screenshot, test } from './fixtures';
+import {
+  enterPin,
+  expectAxeClean,
+  officer,
+  payBill,
+  roster,
+  waitForRoster,
+} from './staff-fixtures';
+
+test.use({ roster, simulatedDevices: true });
+
+test('an officer signs in with a card and PIN, serves a citizen, reprints, voids offline, reports and signs out', async ({
+  page,
+  kiosk,
+}) => {
+  test.setTimeout(120_000);
+  await kiosk.open(page);
+  await waitForRoster(page);
+
+  // The officer swipes their card on the start screen: sign-in opens with the number filled.
+  kiosk.devices!.simulatedCardReader!.swipe({
+    kind: 'officer',
+    officerId: officer.officerId,
+    expires: '2099-12',
+  });
+  await expect(page.locator('[data-screen=officer-sign-in]')).toBeVisible();
+  await expect(page.locator(`[data-card-officer="${officer.officerId}"]`)).toBeVisible();
+  await expectAxeClean(page);
+  await screenshot(page, 'assisted-01-sign-in-pin');
+  await enterPin(page, officer.pin);
+  await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator(`[data-officer="${officer.officerId}"]`)).toContainText('Maya Cal');
+
+  // Serving a citizen: the transaction is assisted and carries the officer's number.
+  await page.getByRole('button', { name: 'Serve citizens' }).click();
+  await expect(page.locator(`[data-officer-bar="${officer.officerId}"]`)).toBeVisible();
+  const ref = await payBill(page, '10010010');
+  await expect(page.locator(`[data-receipt-officer="${officer.officerId}"]`)).toHaveText(
+    'Completed with officer Maya Cal (00012345)',
+  );
+  await expect(page.locator('[data-delivery]')).toHaveAttribute('data-delivery', 'delivered', {
+    timeout: 15_000,
+  });
+  await screenshot(page, 'assisted-02-receipt');
+  await page.locator('[data-print]').click();
+  await expect(page.locator('[data-print-state=printed]')).toBeVisible({ timeout: 15_000 });
+  const records = (await kiosk.gateway.store!.listRecords('demo-kiosk-01')).filter(
+    isTransactionRecord,
+  );
+  expect(records.map((r) => [r.body.ref, r.body.channel, r.body.officerId])).toEqual([
+    [ref, 'assisted', officer.officerId],
+  ]);
+  const printed = kiosk.devices!.simulatedPrinter!.printouts();
+  const receiptText = execFileSync('pdftotext', ['-layout', printed[0]!.pdf, '-'], {
+    encoding: 'utf8',
+  });
+  expect(receiptText).toMatch(/Officer\s+Maya Cal \(00012345\)/);
+  await page.getByRole('button', { name: 'Finish' }).click();
+
+  // Reprint from the tools: copy 2, recorded in the chain.
+  await page.locator('[data-officer-tools]').click();
+  await page.locator(`[data-reprint="${ref}"]`).click();
+  await expect(page.locator('[data-officer-notice]')).toHaveText(
+    `Receipt ${ref} printed again (copy 2).`,
+  );
+  await expect.poll(() => kiosk.devices!.simulatedPrinter!.printouts().length).toBe(2);
+  const reprintText = execFileSync(
+    'pdftotext',
+    ['-layout', kiosk.devices!.simulatedPrinter!.printouts()[1]!.pdf, '-'],
+    { encoding: 'utf8' },
+  );
+  expect(reprintText).toContain('REPRINT - copy 2');
+
+  // The link goes down; a second assisted transaction waits in the queue and is voided.
+  await kiosk.gateway.stop();
+  await page.getByRole('button', { name: 'Serve citizens' }).click();
+  const queuedRef = await payBill(page, '20020020');
+  await page.getByRole('button', { name: 'Finish' }).click();
+  await page.locator('[data-officer-tools]').click();
+  const row = page.locator(`tr[data-ref="${queuedRef}"]`);
+  await expect(row).toHaveAttribute('data-state', 'queued');
+  await expect(page.locator(`[data-void="${ref}"]`)).toHaveCount(0); // delivered: no void
+  await page.locator(`[data-void="${queuedRef}"]`).click();
+  await page.locator('[data-confirm-void]').click();
+  await expect(page.getByRole('alert')).toHaveText('Give a reason (at least 3 letters).');
+  await page.locator('#void-reason').fill('Citizen paid twice');
+  await expectAxeClean(page);
+  await page.locator('[data-confirm-void]').click();
+  await expect(row).toHaveAttribute('data-state', 'voided');
+  await screenshot(page, 'assisted-03-today-voided');
+  await expectAxeClean(page);
+
+  // Back online: the original and its void both reach the gateway.
+  await kiosk.gateway.start();
+  await page.locator('[data-sync-now]').click();
+  await expect
+    .poll(
+      async () =>
+        (await kiosk.gateway.store!.listRecords('demo-kiosk-01'))
+          .filter((r) => r.kind === 'void')
+          .map((r) => (r.kind === 'void' ? r.body.reason : '')),
+      { timeout: 20_000 },
+    )
+    .toEqual(['Citizen paid twice']);
+  const kinds = (await kiosk.gateway.store!.listRecords('demo-kiosk-01')).map((r) => r.kind);
+  expect(kinds).toEqual(
+    expect.arrayContaining(['officer-sign-in', 'transaction', 'reprint', 'void', 'config-change']),
+  );
+
+  // End-of-day report on screen, reconciled against the gateway, and as a PDF.
+  await page.getByRole('tab', { name: 'End of day' }).click();
+  const report = page.locator('[data-report]');
+  await expect(report).toContainText('Reconciled with the office');
+  await expect(report.locator('table').first()).toContainText('Transactions1');
+  await expect(report.locator('table').first()).toContainText('Voided (not counted)1');
+  await expectAxeClean(page);
+  await screenshot(page, 'assisted-04-end-of-day');
+  await page.locator('[data-report-pdf]').click();
+  const saved = page.locator('[data-pdf-path]');
+  await expect(saved).toBeVisible();
+  const pdfPath = (await saved.getAttribute('data-pdf-path')) ?? '';
+  expect(pdfPath.startsWith(kiosk.dataDir)).toBe(true);
+  const pdfText = execFileSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' });
+  expect(pdfText).toContain('End-of-day report');
+  expect(pdfText).toMatch(/Transactions\s+1/);
+  expect(pdfText).toMatch(/Voided \(not counted\)\s+1/);
+  expect(pdfText).toMatch(/Pay a tax or bill\s+1/);
+
+  // Sign out: back to the start screen, and the sign-out is in the chain.
+  await page.locator('[data-sign-out]').click();
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+  await expect(page.locator('[data-officer-bar]')).toHaveCount(0);
+  await page.waitForTimeout(100);
+});
+
+test('five wrong PINs lock the officer number, and the right PIN is then refused too', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  await waitForRoster(page);
+  // With no card, sign-in is by officer number: a swipe-free path for a lost card.
+  kiosk.devices!.simulatedCardReader!.swipe({
+    kind: 'officer',
+    officerId: officer.officerId,
+    expires: '2099-12',
+  });
+  await expect(page.locator('[data-screen=officer-sign-in]')).toBeVisible();
+  for (let attempt = 1; attempt <= 4; attempt += 1) {
+    await enterPin(page, '000000');
+    await expect(page.getByRole('alert')).toContainText(`${5 - attempt} tries left`, {
+      timeout: 15_000,
+    });
+  }
+  await enterPin(page, '000000');
+  await expect(page.getByRole('alert')).toHaveText(
+    'Too many wrong PINs. Sign-in is locked for 15 minutes.',
+    { timeout: 15_000 },
+  );
+  await enterPin(page, officer.pin);
+  await expect(page.getByRole('alert')).toContainText('locked', { timeout: 15_000 });
+  await expect(page.locator('[data-screen=officer-sign-in]')).toBeVisible();
+  await screenshot(page, 'assisted-05-locked');
+  await expectAxeClean(page);
+});
