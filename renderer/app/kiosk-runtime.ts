@@ -113,7 +113,11 @@ export async function startKioskRuntime(
       void cacheRoster(chain, config.roster).then(
         (cached) => {
           if (!cached.ok) log('error', `roster refused: ${cached.reason}`);
-          else if (cached.changed) log('info', 'officer roster updated');
+          else if (cached.changed) {
+            log('info', 'officer roster updated');
+            // The config-change record goes out with this run, not at the next timer.
+            void engine.trigger();
+          }
         },
         () => log('error', 'roster could not be stored'),
       ),

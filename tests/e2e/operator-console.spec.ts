@@ -1,0 +1,125 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, screenshot, test } from './fixtures';
+import { expectAxeClean, payBill, pinHash, waitForRoster } from './staff-fixtures';
+
+const operatorPin = '24681357';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+test.use({ simulatedDevices: true, siteOverrides: { operatorPinHash: pinHash(operatorPin) } });
+
+test('the operator console opens with the operator PIN and shows health, queue and simulated devices', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  await expect(page.locator('[data-link=online]')).toBeVisible({ timeout: 15_000 });
+  // The hidden keyboard shortcut on the start screen opens the PIN pad.
+  await page.keyboard.press('Control+Alt+o');
+  await expect(page.locator('[data-screen=operator-pin]')).toBeVisible();
+  await page.locator('#operator-pin').fill('11112222');
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveText('Wrong PIN. 4 tries left before the lock.', {
+    timeout: 15_000,
+  });
+  await expectAxeClean(page);
+  await page.locator('#operator-pin').fill(operatorPin);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  const console_ = page.locator('[data-screen=operator-console]');
+  await expect(console_).toBeVisible({ timeout: 15_000 });
+
+  await expect(page.locator('[data-printer-state]')).toHaveAttribute(
+    'data-printer-state',
+    'online',
+  );
+  // The start-up records (config in force) are delivered; the console refreshes every 5 s.
+  await expect(page.locator('[data-queue-depth]')).toHaveAttribute('data-queue-depth', '0', {
+    timeout: 15_000,
+  });
+  await expect(page.locator('[data-link]').last()).toHaveAttribute('data-link', 'online');
+  await expect(page.locator('[data-config-version]')).not.toBeEmpty();
+  await expect(page.locator('[data-exit-disabled]')).toContainText(
+    'turned off in the browser shell',
+  );
+
+  // Simulated devices: paper out and back, and a swipe that reaches the page.
+  await page.locator('[data-sim=paper-out]').click();
+  await expect(page.locator('[data-printer-state]')).toHaveAttribute(
+    'data-printer-state',
+    'paper-out',
+  );
+  await page.locator('[data-sim=officer-card]').click();
+  await expect(page.locator('[data-last-read]')).toHaveText('officer card 00012345');
+  await expect(page.locator('[data-log-lines]')).toContainText(
+    'simulated printer set to paper-out',
+  );
+  await expectAxeClean(page);
+  await screenshot(page, 'operator-01-console');
+  await page.locator('[data-sim=paper-back]').click();
+  await expect(page.locator('[data-printer-state]')).toHaveAttribute(
+    'data-printer-state',
+    'online',
+  );
+  await page.getByRole('button', { name: 'Close the console' }).click();
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+});
+
+test('a USB bundle exported from the console is imported by the gateway CLI once, and the kiosk then marks it delivered', async ({
+  page,
+  kiosk,
+}) => {
+  test.setTimeout(120_000);
+  await kiosk.open(page);
+  // The kiosk must have reached the gateway once, to know its key (the config reply has it).
+  await waitForRoster(page);
+  await kiosk.gateway.stop();
+  const ref = await payBill(page, '30030030');
+  await page.getByRole('button', { name: 'Finish' }).click();
+
+  await page.keyboard.press('Control+Alt+o');
+  await page.locator('#operator-pin').fill(operatorPin);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page.locator('[data-queue-depth]')).not.toHaveAttribute('data-queue-depth', '0', {
+    timeout: 15_000,
+  });
+  const queued = Number(await page.locator('[data-queue-depth]').getAttribute('data-queue-depth'));
+  await page.locator('[data-export-bundle]').click();
+  await expect(page.locator('[data-operator-notice]')).toContainText(`${queued} records`);
+  await screenshot(page, 'operator-02-bundle-written');
+  const exportDir = path.join(kiosk.dataDir, 'exports');
+  const [bundle] = readdirSync(exportDir).filter((name) => name.endsWith('.spbundle'));
+  expect(bundle).toBeTruthy();
+
+  // The administrator's import, with the real CLI against the gateway's database, twice.
+  const importOnce = () =>
+    execFileSync(
+      'npx',
+      [
+        'tsx',
+        'sync/server/main.ts',
+        'import',
+        path.join(exportDir, bundle!),
+        '--data',
+        kiosk.gateway.dataDir,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+  const first = importOnce();
+  expect(first).toContain(`${queued} accepted, 0 duplicate, 0 rejected`);
+  const second = importOnce();
+  expect(second).toContain(`0 accepted, ${queued} duplicate, 0 rejected`);
+
+  // The gateway returns; the kiosk learns what the bundle delivered and sends nothing twice.
+  await kiosk.gateway.start();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await expect(page.locator('[data-queue-depth]')).toHaveAttribute('data-queue-depth', '0', {
+    timeout: 30_000,
+  });
+  const records = await kiosk.gateway.store!.listRecords('demo-kiosk-01');
+  const refs = records.flatMap((r) => (r.kind === 'transaction' ? [r.body.ref] : []));
+  expect(refs.filter((r) => r === ref)).toHaveLength(1);
+  expect(new Set(records.map((r) => r.seq)).size).toBe(records.length);
+  console.log(`import-twice: first "${first.trim()}"; second "${second.trim()}"`);
+});
