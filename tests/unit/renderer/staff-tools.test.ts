@@ -1,0 +1,100 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { openKioskDatabase } from '../../../sync/client/db';
+import { hashOfficerPin } from '../../../sync/client/officer-pin';
+import { buildEndOfDayReport } from '../../../sync/client/officer-report';
+import { checkOperatorPin } from '../../../renderer/app/operator-access';
+import { reportDocument } from '../../../renderer/app/officer-tools';
+import { createTranslator } from '../../../renderer/i18n/translator';
+import { embeddedCatalogue, embeddedSite } from '../../../kiosk-config';
+import { parseSiteConfig } from '../../../kiosk-config/load';
+import { catalogueSchema } from '../../../kiosk-config/schema';
+import { reportDocumentSchema } from '../../../electron/bridge/operator-payloads';
+
+const ITER = 1000;
+
+describe('operator console PIN', () => {
+  it('opens with the right PIN, locks after five wrong ones across a reload, and reopens after the lock', async () => {
+    const name = `operator-${crypto.randomUUID()}`;
+    let db = openKioskDatabase(name);
+    const hash = await hashOfficerPin('24681357', { iterations: ITER });
+    const opts = { now: 1_000_000, lockoutMs: 60_000, minIterations: ITER };
+    expect(await checkOperatorPin(db, hash, '24681357', opts)).toEqual({ result: 'ok' });
+    for (let i = 1; i <= 4; i += 1) {
+      expect(await checkOperatorPin(db, hash, '11111111', opts)).toEqual({
+        result: 'wrong-pin',
+        attemptsLeft: 5 - i,
+      });
+    }
+    db.close();
+    db = openKioskDatabase(name); // a reload does not reset the count
+    expect(await checkOperatorPin(db, hash, '11111111', opts)).toEqual({
+      result: 'locked',
+      retryAfterSeconds: 60,
+    });
+    expect(await checkOperatorPin(db, hash, '24681357', { ...opts, now: 1_030_000 })).toEqual({
+      result: 'locked',
+      retryAfterSeconds: 30,
+    });
+    expect(await checkOperatorPin(db, hash, '24681357', { ...opts, now: 1_061_000 })).toEqual({
+      result: 'ok',
+    });
+  });
+
+  it('stays closed when the site has no operator PIN', async () => {
+    const db = openKioskDatabase(`operator-${crypto.randomUUID()}`);
+    expect(await checkOperatorPin(db, undefined, '24681357')).toEqual({ result: 'disabled' });
+  });
+});
+
+describe('end-of-day report document', () => {
+  it('puts the report in the officer language and passes the report:pdf schema', () => {
+    const site = parseSiteConfig(embeddedSite);
+    if (!site.ok) throw new Error(site.error);
+    const catalogue = catalogueSchema.parse(embeddedCatalogue);
+    const report = buildEndOfDayReport({
+      kioskId: 'demo-kiosk-01',
+      day: '2026-03-04',
+      officerId: '00012345',
+      gatewayHeld: new Set(['a']),
+      items: [
+        {
+          seq: 1,
+          txId: 'a',
+          kind: 'transaction',
+          serviceId: 'drivers-licence-renewal',
+          channel: 'assisted',
+          officerId: '00012345',
+          fee: { amountMinor: 5000, currency: 'BZD' },
+          paymentMethod: 'counter',
+          state: 'delivered',
+          attempts: 1,
+          queuedAt: 0,
+        },
+      ],
+    });
+    const document = reportDocument(
+      createTranslator('es'),
+      { site: site.value, catalogue },
+      {
+        report,
+        reconciled: true,
+        officerName: 'Maya Cal',
+      },
+    );
+    expect(reportDocumentSchema.safeParse(document).success).toBe(true);
+    expect(document.fileStem).toBe('end-of-day-demo-kiosk-01-2026-03-04-00012345');
+    expect(document.title).toBe('Informe de cierre del día');
+    expect(document.subtitle).toContain('Ventanilla de Maya Cal (00012345)');
+    const byService = document.sections.find((s) => s.heading === 'Por servicio');
+    expect(byService?.rows[0]?.[0]).toMatch(/licencia/i);
+    expect(byService?.rows[0]?.[1]).toBe('1');
+    const reconciliation = document.sections.find(
+      (s) => s.heading === 'Conciliación con la oficina',
+    );
+    expect(reconciliation?.rows).toContainEqual([
+      'Marcadas como entregadas pero no listadas por la oficina (debe ser 0)',
+      '0',
+    ]);
+  });
+});
