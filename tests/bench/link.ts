@@ -42,8 +42,10 @@ export function createShapedNamespace(settings: LinkSettings): Namespace | undef
   const octet = process.pid % 250;
   const hostAddr = `10.231.${octet}.1`;
   const nsAddr = `10.231.${octet}.2`;
-  // Burst of a few full packets; the queue may hold half a second of traffic before dropping.
-  const tbf = ['tbf', 'rate', `${settings.rateKbit}kbit`, 'burst', '4kb', 'latency', '500ms'];
+  // A bucket of one full packet: a serial line sends nothing faster than its rate, so even a
+  // small request after an idle spell takes its bytes/rate (a deeper bucket would let a 3 KB
+  // request through free). The queue may hold half a second of traffic before dropping.
+  const tbf = ['tbf', 'rate', `${settings.rateKbit}kbit`, 'burst', '1600', 'latency', '500ms'];
   const teardown = (): void => {
     try {
       run(['ip', 'netns', 'del', name]);
