@@ -166,3 +166,60 @@ test('five wrong PINs lock the officer number, and the right PIN is then refused
   await screenshot(page, 'assisted-05-locked');
   await expectAxeClean(page);
 });
+
+test.describe('at a one-stop-centre counter', () => {
+  test.use({ siteOverrides: { profile: 'one-stop-centre', officerInactivityMinutes: 0.05 } });
+
+  test('the counter asks for an officer, who signs in by number and is signed out after inactivity', async ({
+    page,
+    kiosk,
+  }) => {
+    await kiosk.open(page);
+    await waitForRoster(page);
+    await expect(page.getByRole('heading', { name: 'Counter closed' })).toBeVisible();
+    await expectAxeClean(page);
+    await screenshot(page, 'assisted-06-counter-closed');
+    await page.locator('[data-officer-sign-in]').click();
+    await page.locator('#officer-id').fill('0001234');
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await expect(page.getByRole('alert')).toHaveText('An officer number is 8 digits.');
+    await page.locator('#officer-id').fill(officer.officerId);
+    await page.getByRole('button', { name: 'Next', exact: true }).click();
+    await enterPin(page, officer.pin);
+    await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 15_000 });
+    // 3 seconds without a touch (the test site's setting): signed out, and told so.
+    await expect(page.locator('[data-signed-out-idle]')).toHaveText(
+      'The officer was signed out after a period without activity.',
+      { timeout: 15_000 },
+    );
+    await expect(page.getByRole('heading', { name: 'Counter closed' })).toBeVisible();
+    await expect
+      .poll(async () => {
+        const rows = await page.evaluate(async () => {
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const request = indexedDB.open('service-point:demo-kiosk-01');
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+          });
+          const all = await new Promise<Array<{ record: { kind: string; body: unknown } }>>(
+            (resolve, reject) => {
+              const request = db.transaction('outbox').objectStore('outbox').getAll();
+              request.onsuccess = () => resolve(request.result as never);
+              request.onerror = () => reject(request.error);
+            },
+          );
+          db.close();
+          return all.filter((row) => row.record.kind.startsWith('officer-'));
+        });
+        return rows.map((row) => [
+          row.record.kind,
+          (row.record.body as { method?: string; cause?: string }).method ??
+            (row.record.body as { cause?: string }).cause,
+        ]);
+      })
+      .toEqual([
+        ['officer-sign-in', 'pin'],
+        ['officer-sign-out', 'inactivity'],
+      ]);
+  });
+});
