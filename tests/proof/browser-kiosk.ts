@@ -41,6 +41,8 @@ export const chromiumArgs = [
 
 export interface OutboxSnapshot {
   rows: Array<{
+    /** The chain record's kind: `transaction`, or an officer, void or config record. */
+    kind: string;
     seq: number;
     txId: string;
     ref: string;
@@ -251,9 +253,10 @@ export async function readOutbox(page: Page, kioskId: string): Promise<OutboxSna
     txId: string;
     ref: string;
     state: string;
-    record: { hash: string; prevHash: string };
+    record: { hash: string; prevHash: string; kind?: string };
   };
   const rows = ((dump.outbox ?? []) as Row[]).map((r) => ({
+    kind: r.record.kind ?? 'transaction',
     seq: r.seq,
     txId: r.txId,
     ref: r.ref,
