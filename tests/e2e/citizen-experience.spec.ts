@@ -137,7 +137,9 @@ test('the whole flow works with a keyboard alone, from attract to receipt', asyn
     if (await page.locator('[data-service=social-grant]:focus').count()) break;
   }
   await press('Enter');
-  await page.keyboard.type('123456789');
+  // At a person's pace: a burst of keys with no gaps is what a scanner types, and the kiosk keeps
+  // scans out of form fields.
+  await page.keyboard.type('123456789', { delay: 70 });
   await press('Enter');
   // A choice: arrow keys move between options, Enter goes on.
   await expect(page.locator('input[type=radio]:focus')).toHaveCount(1);
@@ -146,7 +148,7 @@ test('the whole flow works with a keyboard alone, from attract to receipt', asyn
   await press('Enter');
   await page.keyboard.type('3');
   await press('Enter');
-  await page.keyboard.type('+501 610 2233');
+  await page.keyboard.type('+501 610 2233', { delay: 70 });
   await press('Enter');
   await expect(page.locator('[data-screen=review]')).toBeVisible();
   await expect(page.locator('[data-answer=children]')).toHaveText('3');
