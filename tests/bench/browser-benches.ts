@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,10 +82,35 @@ export interface StartupResult {
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const rendererDir = path.join(root, 'dist', 'renderer');
+const builtRenderer = path.join(root, 'dist', 'renderer');
+
+/**
+ * Builds the renderer (unless `build` is false) and copies the build to a private directory:
+ * other test runs on this machine rebuild `dist/renderer` at any moment, emptying it first.
+ */
+export function privateRendererCopy(build: boolean): string {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    if (build) {
+      execFileSync(
+        'npx',
+        ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'],
+        { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
+      );
+    }
+    const copy = mkdtempSync(path.join(tmpdir(), 'sp-bench-renderer-'));
+    try {
+      cpSync(builtRenderer, copy, { recursive: true });
+      if (existsSync(path.join(copy, 'index.html'))) return copy;
+    } catch {
+      // the build was being replaced while we copied it: build again
+    }
+    rmSync(copy, { recursive: true, force: true });
+  }
+  throw new Error('could not get a complete renderer build (dist/renderer kept changing)');
+}
 
 /** The JS the first screen needs: index.html's module scripts and module preloads, gzip'd. */
-export function initialJsSize(): { bytes: number; files: string[] } {
+export function initialJsSize(rendererDir: string): { bytes: number; files: string[] } {
   const html = readFileSync(path.join(rendererDir, 'index.html'), 'utf8');
   const files = new Set<string>();
   for (const match of html.matchAll(/<script[^>]*\bsrc="([^"]+\.js)"/g)) files.add(match[1] ?? '');
@@ -103,7 +129,11 @@ export function initialJsSize(): { bytes: number; files: string[] } {
  * context (no HTTP cache, no service worker) navigating to the kiosk page, timed from navigation
  * start to the first interactive screen (`document.body.dataset.ready === 'true'`).
  */
-export async function measureStartup(browser: Browser, runs: number): Promise<StartupResult> {
+export async function measureStartup(
+  browser: Browser,
+  runs: number,
+  rendererDir: string,
+): Promise<StartupResult> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-bench-startup-'));
   const config = loadKioskConfig();
   const gateway = await startBenchGateway({
@@ -156,7 +186,7 @@ export async function measureStartup(browser: Browser, runs: number): Promise<St
     rmSync(dataDir, { recursive: true, force: true });
   }
   const sorted = [...times].sort((x, y) => x - y);
-  const size = initialJsSize();
+  const size = initialJsSize(rendererDir);
   return {
     runs: times,
     medianMs: sorted[Math.floor(sorted.length / 2)] ?? NaN,

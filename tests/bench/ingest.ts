@@ -12,6 +12,8 @@ import type { CommittedKiosk } from './dataset';
 
 export interface IngestResult {
   store: 'sqlite' | 'postgres';
+  /** Kiosks posting at the same time, each its own chain, one batch after another. */
+  kiosks: number;
   transactions: number;
   /** After the untimed warm-up batches. */
   timedTransactions: number;
@@ -20,26 +22,25 @@ export interface IngestResult {
   perSecond: number;
 }
 
-/**
- * Gateway ingest: the kiosk's records (sealed to this gateway, gzip'd, in batches) are posted
- * straight to the gateway process on 127.0.0.1 one batch after another; the figure is verified
- * and stored transactions per second (hash, device signature, sealed personal fields opened and
- * checked against the digest, chain placement, commit).
- */
-export async function measureIngest(input: {
-  store: 'sqlite' | 'postgres';
-  gatewayUrl: string;
+interface Stream {
   kiosk: CommittedKiosk;
-  token: string;
-  batchSize: number;
-}): Promise<IngestResult> {
-  const { kiosk } = input;
+  path: string;
+  bodies: Array<{ gz: Buffer; digest: string; items: number }>;
+}
+
+/** Enrols the kiosk and builds its batches: records with personal fields sealed to this gateway. */
+async function prepareStream(
+  gatewayUrl: string,
+  kiosk: CommittedKiosk,
+  token: string,
+  batchSize: number,
+): Promise<Stream> {
   const client = new GatewayClient({
-    baseUrl: input.gatewayUrl,
+    baseUrl: gatewayUrl,
     kioskId: kiosk.kioskId,
     signingKey: kiosk.keys.privateKey,
   });
-  await client.enrol(input.token, kiosk.keys.publicKey);
+  await client.enrol(token, kiosk.keys.publicKey);
   const config = await client.getConfig();
   if (!config) throw new Error('no gateway config');
   const gatewayKey = await importSealingPublicKey(config.config.gatewayKey);
@@ -59,25 +60,20 @@ export async function measureIngest(input: {
         : { record: row.record },
     );
   }
-  const path = `/v1/kiosks/${kiosk.kioskId}/batches`;
-  const bodies: Array<{ gz: Buffer; digest: string }> = [];
-  for (let i = 0; i < items.length; i += input.batchSize) {
-    const text = canonicalJson({
-      batchId: crypto.randomUUID(),
-      items: items.slice(i, i + input.batchSize),
-    });
-    bodies.push({ gz: gzipSync(text), digest: await sha256Hex(text) });
+  const bodies: Stream['bodies'] = [];
+  for (let i = 0; i < items.length; i += batchSize) {
+    const batch = items.slice(i, i + batchSize);
+    const text = canonicalJson({ batchId: crypto.randomUUID(), items: batch });
+    bodies.push({ gz: gzipSync(text), digest: await sha256Hex(text), items: batch.length });
   }
-  // The first batches warm the gateway up (JIT, statement caches) and are not timed.
-  const warmup = Math.max(1, Math.floor(bodies.length / 10));
-  let started = performance.now();
+  return { kiosk, path: `/v1/kiosks/${kiosk.kioskId}/batches`, bodies };
+}
+
+/** Posts batches [from, to) of a stream one after another; returns how many were accepted. */
+async function post(gatewayUrl: string, stream: Stream, from: number, to: number): Promise<number> {
+  const { kiosk, path } = stream;
   let accepted = 0;
-  let timedItems = 0;
-  for (const [index, body] of bodies.entries()) {
-    if (index === warmup) {
-      started = performance.now();
-      timedItems = 0;
-    }
+  for (const body of stream.bodies.slice(from, to)) {
     const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
     const timestamp = Date.now();
     const signature = await signText(
@@ -91,7 +87,7 @@ export async function measureIngest(input: {
         digest: body.digest,
       }),
     );
-    const response = await fetch(`${input.gatewayUrl}${path}`, {
+    const response = await fetch(`${gatewayUrl}${path}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -106,18 +102,47 @@ export async function measureIngest(input: {
     });
     const reply = batchReplySchema.parse(await response.json());
     accepted += reply.results.filter((r) => r.status === 'accepted').length;
-    timedItems += reply.results.length;
   }
+  return accepted;
+}
+
+/**
+ * Gateway ingest: each kiosk's records (sealed to this gateway, gzip'd, in batches) are posted
+ * straight to the gateway process on 127.0.0.1, one batch after another per kiosk, the kiosks at
+ * the same time. The figure is verified and stored transactions per second (hash, device
+ * signature, sealed personal fields opened and checked against the digest, chain placement,
+ * commit). The first tenth of each kiosk's batches warms the gateway up and is not timed.
+ */
+export async function measureIngest(input: {
+  store: 'sqlite' | 'postgres';
+  gatewayUrl: string;
+  kiosks: Array<{ kiosk: CommittedKiosk; token: string }>;
+  batchSize: number;
+}): Promise<IngestResult> {
+  const streams: Stream[] = [];
+  for (const { kiosk, token } of input.kiosks) {
+    streams.push(await prepareStream(input.gatewayUrl, kiosk, token, input.batchSize));
+  }
+  const warmup = (stream: Stream): number => Math.max(1, Math.floor(stream.bodies.length / 10));
+  let accepted = (
+    await Promise.all(streams.map((stream) => post(input.gatewayUrl, stream, 0, warmup(stream))))
+  ).reduce((a, b) => a + b, 0);
+  const started = performance.now();
+  const timed = await Promise.all(
+    streams.map((stream) => post(input.gatewayUrl, stream, warmup(stream), stream.bodies.length)),
+  );
   const ms = performance.now() - started;
-  if (accepted !== items.length) {
-    throw new Error(`ingest: ${accepted} of ${items.length} accepted`);
-  }
+  const timedTransactions = timed.reduce((a, b) => a + b, 0);
+  accepted += timedTransactions;
+  const total = streams.reduce((n, s) => n + s.bodies.reduce((m, b) => m + b.items, 0), 0);
+  if (accepted !== total) throw new Error(`ingest: ${accepted} of ${total} accepted`);
   return {
     store: input.store,
-    transactions: items.length,
-    timedTransactions: timedItems,
+    kiosks: streams.length,
+    transactions: total,
+    timedTransactions,
     batchSize: input.batchSize,
     ms,
-    perSecond: (timedItems / ms) * 1000,
+    perSecond: (timedTransactions / ms) * 1000,
   };
 }
