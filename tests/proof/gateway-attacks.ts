@@ -6,7 +6,7 @@
  * and leave a line in the gateway's log; SQL-looking strings must be stored verbatim.
  */
 import 'fake-indexeddb/auto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -108,10 +108,20 @@ export async function runGatewayAttacks(scale: Scale): Promise<SuiteFigures> {
   const a = { kioskId: 'proof-attack-a', token: 'attack-token-a' };
   const b = { kioskId: 'proof-attack-b', token: 'attack-token-b' };
   const requestTimeoutS = 2;
+  // The fleet dashboard is served once an administrator password is set.
+  const passwordFile = path.join(dataDir, 'admin-password');
+  writeFileSync(passwordFile, 'proof-admin-password-0b7d\n');
   const gateway = await startGatewayProcess({
     dataDir,
     tokens: [a, b],
-    args: ['--log', '--request-timeout', String(requestTimeoutS)],
+    args: [
+      '--log',
+      '--request-timeout',
+      String(requestTimeoutS),
+      ...(existsSync(path.join(repoRoot, 'sync', 'server', 'dashboard'))
+        ? ['--admin-password-file', passwordFile]
+        : []),
+    ],
   });
   const logs: LogLine[] = [];
   let partial = '';
@@ -468,6 +478,10 @@ export async function runGatewayAttacks(scale: Scale): Promise<SuiteFigures> {
     // The fleet dashboard (issue 7): every one of its routes that the gateway serves must refuse
     // a request without a session. Routes that answer 404 are not mounted (yet) and are skipped.
     const dashboardRoutes = [
+      '/admin',
+      '/admin/dashboard',
+      '/admin/export.csv',
+      '/admin/bundles',
       '/dashboard',
       '/dashboard/',
       '/dashboard/api/kiosks',
@@ -513,7 +527,15 @@ export async function runGatewayAttacks(scale: Scale): Promise<SuiteFigures> {
         }
         // The log line of a big request can trail its reply a little.
         for (let wait = 0; wait < 40; wait += 1) {
-          if (logs.slice(before).some((l) => l.msg === 'request completed')) break;
+          const lines = logs.slice(before);
+          if (
+            lines.some(
+              (l) => l.msg === 'request completed' && l.res?.statusCode === attack.expect,
+            ) &&
+            (attack.reason === undefined || lines.some((l) => l.reason === attack.reason))
+          ) {
+            break;
+          }
           await new Promise((r) => setTimeout(r, 50));
         }
         const fresh = logs.slice(before);
