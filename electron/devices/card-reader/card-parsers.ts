@@ -1,5 +1,6 @@
 import { isValidReferenceNumber } from '../../../sync/client/reference-number';
 import type { CardRead } from '../../bridge/device-payloads';
+import { luhnValid as luhnCheckDigitValid } from '../../../kiosk-config/field-validation';
 
 /**
  * Parsers for what a card reader or scanner delivers as text. They return the few fields the
@@ -39,19 +40,9 @@ export function rejectRead(code: CardRejectCode, source: CardSource): CardRead {
   return { kind: 'rejected', code, message: messages[code], source };
 }
 
-/** ISO/IEC 7812 check digit (Luhn). */
+/** ISO/IEC 7812 check digit (Luhn) on a card number of 2 to 19 digits. */
 export function luhnValid(digits: string): boolean {
-  if (!/^[0-9]{2,19}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i += 1) {
-    let digit = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
+  return /^[0-9]{2,19}$/.test(digits) && luhnCheckDigitValid(digits);
 }
 
 export interface Track2 {
