@@ -9,13 +9,13 @@ import { z } from 'zod';
 import { canonicalJson } from '../protocol/canonical-json';
 import type { PublicKeyJwk } from '../protocol/device-signature';
 import openapi from '../protocol/openapi.json' with { type: 'json' };
-import { personalPayloadSchema } from '../protocol/personal-fields';
 import {
   SIGNATURE_WINDOW_MS,
   requestSigningText,
   signatureHeaders,
 } from '../protocol/request-signature';
 import {
+  MAX_ACKS,
   MAX_STATUS_REFS,
   PROTOCOL_VERSION,
   batchRequestSchema,
@@ -23,10 +23,9 @@ import {
   heartbeatRequestSchema,
 } from '../protocol/wire';
 import type { BatchItem, ItemResult, KioskConfigReply } from '../protocol/wire';
-import { openSealedSync } from './open-sealed';
 import { loadOrCreateSealingKey } from './sealing-key';
 import type { GatewayStore, KioskRow, VerifiedItem } from './store';
-import { checkRecordAsync } from './verify-record';
+import { checkPersonalFields, checkRecordAsync } from './verify-record';
 
 export interface GatewayOptions {
   store: GatewayStore;
@@ -159,16 +158,6 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
       });
       return;
     }
-    // A full disk (SQLite SQLITE_FULL, PostgreSQL 53100, ENOSPC) is the operator's to fix, not a
-    // bug: say so plainly, and tell the kiosk to come back later. The transaction rolled back.
-    if (error.code === 'SQLITE_FULL' || error.code === '53100' || error.code === 'ENOSPC') {
-      request.log.error({ err: error }, 'storage full');
-      void reply.status(507).header('retry-after', '60').send({
-        error: 'storage-full',
-        message: 'the gateway has no room to store this batch; nothing was stored, retry later',
-      });
-      return;
-    }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.status(status).send({ error: error.code ?? 'error', message: error.message });
@@ -265,26 +254,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     return { kioskId, head: kiosk?.head ?? { seq: 0, hash: '' } };
   });
 
-  /** Opens an item's sealed personal fields and checks them against the record's digest. */
-  const checkPersonal = (item: BatchItem): string | undefined => {
-    const declared = item.record.kind === 'transaction' ? item.record.body.personal : undefined;
-    if (!declared) return item.personal ? 'unexpected-personal' : undefined;
-    if (!item.personal) return 'personal-missing';
-    try {
-      const payload = personalPayloadSchema.parse(
-        JSON.parse(openSealedSync(sealing.privateEcdh, item.personal, item.record.body.txId)),
-      );
-      const ids = Object.keys(payload.fields).sort();
-      if (canonicalJson(ids) !== canonicalJson([...declared.fieldIds].sort())) {
-        return 'personal-mismatch';
-      }
-      // Synchronous SHA-256 of the same canonical text as personalDigest (the kiosk's side).
-      const digest = createHash('sha256').update(canonicalJson(payload), 'utf8').digest('hex');
-      return digest === declared.digest ? undefined : 'personal-mismatch';
-    } catch {
-      return 'personal-unreadable';
-    }
-  };
+  const checkPersonal = (item: BatchItem): string | undefined =>
+    checkPersonalFields(item, sealing.privateEcdh);
 
   app.post('/v1/kiosks/:kioskId/batches', async (request, reply) => {
     const params = kioskParams.safeParse(request.params);
@@ -362,6 +333,22 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     void reply.header('etag', etag).header('cache-control', 'no-cache');
     if (request.headers['if-none-match'] === etag) return reply.status(304).send();
     return body;
+  });
+
+  app.get('/v1/kiosks/:kioskId/acks', async (request, reply) => {
+    const params = kioskParams.safeParse(request.params);
+    if (!params.success) return badRequest(reply, 'invalid kiosk id');
+    const { kioskId } = params.data;
+    const kiosk = await authenticate(request, reply, kioskId);
+    if (!kiosk) return reply;
+    const query = z.object({ fromSeq: z.coerce.number().int().min(1) }).safeParse(request.query);
+    if (!query.success) return badRequest(reply, 'fromSeq must be a whole number from 1');
+    const held = await store.recordsFrom(kioskId, query.data.fromSeq, MAX_ACKS + 1);
+    return {
+      head: (await store.getKiosk(kioskId))?.head ?? kiosk.head,
+      records: held.slice(0, MAX_ACKS),
+      more: held.length > MAX_ACKS,
+    };
   });
 
   app.get('/v1/status', async (request, reply) => {
