@@ -400,13 +400,13 @@ async function main(): Promise<void> {
       const ingestGateway = await startBenchGateway({
         dataDir: path.join(dataDir, `ingest-${target.store}`),
         host: '127.0.0.1',
-        tokens: ids.map((kioskId, i) => ({ kioskId, token: `bench-ingest-${i}` })),
+        tokens: ids.map((kioskId, i) => ({ kioskId, token: `bench-ingest-${suffix}-${i}` })),
         ...(target.databaseUrl ? { databaseUrl: target.databaseUrl } : {}),
       });
       try {
         const data: CommittedKiosk[] = [];
         for (const id of ids) data.push(await commitDataset(id, perKiosk));
-        const entry = (i: number) => ({ kiosk: data[i]!, token: `bench-ingest-${i}` });
+        const entry = (i: number) => ({ kiosk: data[i]!, token: `bench-ingest-${suffix}-${i}` });
         log(`gateway ingest on ${target.store}: one kiosk, then two at once, ${perKiosk} tx each`);
         for (const kiosks of [[entry(0)], [entry(1), entry(2)]]) {
           ingests.push(
