@@ -88,12 +88,27 @@ export async function startBrowserShellHost(
 
   const serveFile = (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    let file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      // Malformed percent-encoding: a bad request, never an exception that ends the host.
+      response.writeHead(400).end();
+      return;
+    }
+    let file = path.resolve(root, `.${pathname}`);
     if (!file.startsWith(root + path.sep) && file !== root) {
       response.writeHead(403).end();
       return;
     }
-    if (!existsSync(file) || statSync(file).isDirectory()) {
+    const isFile = (candidate: string): boolean => {
+      try {
+        return statSync(candidate).isFile();
+      } catch {
+        return false;
+      }
+    };
+    if (!isFile(file)) {
       // Single-page app: unknown paths get the shell; missing assets get 404.
       if (path.extname(file)) {
         response.writeHead(404).end();
@@ -117,8 +132,16 @@ export async function startBrowserShellHost(
       // kiosk screen (Chromium in --kiosk mode would otherwise show permission bubbles).
       headers['permissions-policy'] = permissionsPolicy;
     }
-    response.writeHead(200, headers);
-    createReadStream(file).pipe(response);
+    // The file may vanish between the check and the read (a rebuild): answer 404, stay up.
+    const stream = createReadStream(file);
+    stream.once('open', () => {
+      response.writeHead(200, headers);
+      stream.pipe(response);
+    });
+    stream.once('error', () => {
+      if (response.headersSent) response.destroy();
+      else response.writeHead(404).end();
+    });
   };
 
   const server = createServer((request, response) => {

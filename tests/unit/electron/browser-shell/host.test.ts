@@ -154,4 +154,12 @@ describe('the browser shell host', () => {
     const response = await fetch(`${origin}/..%2f..%2f..%2fetc%2fpasswd`);
     expect(await response.text()).not.toContain('root:');
   });
+
+  it('answers malformed paths and vanished files with an error and keeps serving', async () => {
+    expect((await fetch(`${origin}/%E0%A4%A`)).status).toBe(400);
+    writeFileSync(path.join(dir, 'gone.js'), 'x');
+    rmSync(path.join(dir, 'gone.js'));
+    expect((await fetch(`${origin}/gone.js`)).status).toBe(404);
+    expect((await fetch(host.url)).status).toBe(200);
+  });
 });
