@@ -1,6 +1,6 @@
 #!/bin/sh
 # deb post-install: the group the udev rules grant device access to, and the rules themselves.
-# The kiosk user is added to the group by the administrator (see build/docs/kiosk-shell.md).
+# The kiosk user is added to the group by the administrator (see the README, Kiosk shell).
 set -e
 getent group servicepoint >/dev/null 2>&1 || groupadd --system servicepoint
 RULES_SRC="/opt/Service Point/resources/linux/70-service-point-devices.rules"

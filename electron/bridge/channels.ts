@@ -62,7 +62,7 @@ export const channels = {
     response: z.object({ site: z.unknown(), catalogue: z.unknown() }).strict(),
   },
   'log:write': { request: logEntrySchema, response: z.undefined() },
-  /** The at-rest data key (32 bytes, base64url) from the shell's key custody; see sync.md. */
+  /** The at-rest data key (32 bytes, base64url) from the shell's key custody; see the README, Sync. */
   'keys:data-key': {
     request: noArgs,
     response: z.object({ key: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }).strict(),

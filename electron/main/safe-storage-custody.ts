@@ -96,7 +96,7 @@ export class SafeStorageCustody implements KeyCustody {
     ) {
       throw new ShellError(
         'custody-unavailable',
-        'no keyring in the kiosk session (basic_text); see build/docs/kiosk-shell.md',
+        'no keyring in the kiosk session (basic_text); see the README, Kiosk shell',
       );
     }
   }

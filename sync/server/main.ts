@@ -45,7 +45,7 @@ Commands:
   npm run gateway -- officer remove --roster <file> --id <8 digits>
                              mark an officer inactive (kiosks refuse their sign-in)
 
-The fleet dashboard is at /admin (see build/docs/roles.md).
+The fleet dashboard is at /admin (see the README, Roles).
 
 Environment:
   DATABASE_URL               PostgreSQL connection string (postgres://user:pass@host/db)

@@ -5,7 +5,7 @@ import { expect, test } from './fixtures';
  * The escape table, for the browser shell: the attempts that apply to a page in Chromium, run
  * against the real host and the real renderer. Each is asserted blocked. What Chromium's kiosk
  * mode and its managed policy must block instead (new windows, downloads, devtools, leaving by
- * keyboard) is listed in build/docs/kiosk-shell.md: Playwright drives Chromium with its popup
+ * keyboard) is listed in the README (Kiosk shell): Playwright drives Chromium with its popup
  * blocker off and evaluates with a user gesture, so those cannot be proven from here.
  */
 
