@@ -27,6 +27,9 @@ function gateway(args: string[]): { code: number; out: string } {
       {
         cwd: repoRoot,
         encoding: 'utf8',
+        // This test's gateway is the SQLite file under --data; a DATABASE_URL in the environment
+        // (CI runs the store suite on PostgreSQL too) would point the CLI elsewhere.
+        env: { ...process.env, DATABASE_URL: '' },
       },
     );
     return { code: 0, out };
