@@ -104,7 +104,8 @@ test('a USB bundle exported from the console is imported by the gateway CLI once
         '--data',
         kiosk.gateway.dataDir,
       ],
-      { cwd: root, encoding: 'utf8' },
+      // The gateway here is the SQLite file in its data dir, even where CI sets DATABASE_URL.
+      { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } },
     );
   const first = importOnce();
   expect(first).toContain(`${queued} accepted, 0 duplicate, 0 rejected`);
