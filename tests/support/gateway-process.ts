@@ -24,26 +24,23 @@ export interface GatewayProcessOptions {
   port?: number;
 }
 
-function spawnGateway(
-  options: GatewayProcessOptions,
-  port: number,
-  extraArgs: string[],
+/**
+ * Spawns `sync/server/main.ts` with these CLI arguments and resolves once it prints the address
+ * it listens on. `prefix` runs it through another command (the bench's `ip netns exec <ns>`).
+ * DATABASE_URL is dropped unless given, so a test's gateway is the SQLite file it names.
+ */
+export function launchGatewayChild(
+  cliArgs: string[],
+  options: { prefix?: string[]; databaseUrl?: string; timeoutMs?: number } = {},
 ): Promise<{ child: ChildProcess; url: string }> {
-  const args = [
-    '--import',
-    'tsx',
-    'sync/server/main.ts',
-    '--port',
-    String(port),
-    '--data',
-    options.dataDir,
-    ...(options.tokens ?? []).flatMap((t) => ['--enrol-token', `${t.kioskId}:${t.token}`]),
-    ...(options.args ?? []),
-    ...extraArgs,
-  ];
+  const nodeArgs = ['--import', 'tsx', 'sync/server/main.ts', ...cliArgs];
   const env = { ...process.env };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, args, {
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  const [command, ...args] = options.prefix
+    ? [...options.prefix, process.execPath, ...nodeArgs]
+    : [process.execPath, ...nodeArgs];
+  const child = spawn(command ?? process.execPath, args, {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,7 +48,10 @@ function spawnGateway(
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${err}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`gateway did not start: ${err}`)),
+      options.timeoutMs ?? 20_000,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /gateway listening on (http:\/\/[^\s]+)/.exec(out);
@@ -68,6 +68,22 @@ function spawnGateway(
       reject(new Error(`gateway exited (${String(code)}) before listening: ${err}`));
     });
   });
+}
+
+function spawnGateway(
+  options: GatewayProcessOptions,
+  port: number,
+  extraArgs: string[],
+): Promise<{ child: ChildProcess; url: string }> {
+  return launchGatewayChild([
+    '--port',
+    String(port),
+    '--data',
+    options.dataDir,
+    ...(options.tokens ?? []).flatMap((t) => ['--enrol-token', `${t.kioskId}:${t.token}`]),
+    ...(options.args ?? []),
+    ...extraArgs,
+  ]);
 }
 
 /** The gateway as a real child process (`node --import tsx sync/server/main.ts`). */
