@@ -30,7 +30,6 @@ export function table(figures: Figure[]): string {
 export function formatValue(value: number): string {
   // A figure that could not be measured here (its note says why) prints as such, not as NaN.
   if (!Number.isFinite(value)) return 'not measured';
-  if (!Number.isFinite(value)) return String(value);
   if (Math.abs(value) >= 1000) return value.toFixed(0);
   if (Math.abs(value) >= 100) return value.toFixed(1);
   if (Math.abs(value) >= 1) return value.toFixed(2);
