@@ -24,6 +24,22 @@ export interface ChromiumLaunch {
   /** true: full-screen `--kiosk --app`; false: a normal app window (operator debugging). */
   kiosk: boolean;
   runningAsRoot?: boolean;
+  /**
+   * The screen's size. Kiosk machines often run X with no window manager, where `--kiosk`
+   * cannot make the window full screen; placing and sizing it explicitly covers the screen.
+   */
+  screen?: { width: number; height: number };
+}
+
+/** The screen size from `xrandr --current` output (`Screen 0: … current 1920 x 1080, …`). */
+export function parseScreenSize(
+  xrandrOutput: string,
+): { width: number; height: number } | undefined {
+  const match = /current (\d+) x (\d+)/.exec(xrandrOutput);
+  if (!match) return undefined;
+  const width = Number(match[1]);
+  const height = Number(match[2]);
+  return width > 0 && height > 0 ? { width, height } : undefined;
 }
 
 /** Flags for a locked-down kiosk window that makes no calls home. */
@@ -45,6 +61,12 @@ export function chromiumArgs(launch: ChromiumLaunch): string[] {
     '--autoplay-policy=no-user-gesture-required',
   ];
   if (launch.kiosk) args.unshift('--kiosk');
+  if (launch.kiosk && launch.screen) {
+    args.push(
+      '--window-position=0,0',
+      `--window-size=${launch.screen.width},${launch.screen.height}`,
+    );
+  }
   // Chromium refuses to start as root without this; kiosk machines run it as a normal user.
   if (launch.runningAsRoot) args.push('--no-sandbox');
   return args;

@@ -3,7 +3,7 @@
  * (SQLite under the data directory), builds and serves the renderer, and opens the kiosk in
  * Electron when its binary is present, else in the browser shell (system Chromium or Chrome).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +12,12 @@ import { buildGateway, hashToken } from '../../sync/server/app';
 import { openSqliteStore } from '../../sync/server/sqlite-store';
 import { createBridgeRouter } from '../bridge/router';
 import { startBrowserShellHost } from '../browser-shell/host';
-import { chromiumArgs, findChromium, superviseChromium } from '../browser-shell/chromium';
+import {
+  chromiumArgs,
+  findChromium,
+  parseScreenSize,
+  superviseChromium,
+} from '../browser-shell/chromium';
 import { createKioskServices } from '../services/kiosk-services';
 import { createFileKeyCustody } from '../services/key-custody';
 import { loadKioskConfig } from '../services/load-config';
@@ -30,6 +35,18 @@ function readOrCreateToken(file: string): string {
   const token = randomBytes(24).toString('base64url');
   writeFileSync(file, token, { mode: 0o600 });
   return token;
+}
+
+/** The X screen's size, when `xrandr` can tell (no window manager needed). */
+function screenSize(): { width: number; height: number } | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    return parseScreenSize(
+      execFileSync('xrandr', ['--current'], { encoding: 'utf8', timeout: 5000 }),
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 async function buildRenderer(): Promise<string> {
@@ -163,6 +180,7 @@ async function main(): Promise<void> {
       userDataDir: path.join(dataDir, 'chromium-profile'),
       kiosk: process.env.SERVICE_POINT_WINDOWED !== '1',
       runningAsRoot: process.getuid?.() === 0,
+      screen: screenSize(),
     });
     const browser = superviseChromium(chromium, args, { log });
     stopping.unshift(() => browser.stop());

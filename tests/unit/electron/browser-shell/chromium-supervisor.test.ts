@@ -2,7 +2,11 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chromiumArgs, superviseChromium } from '../../../../electron/browser-shell/chromium';
+import {
+  chromiumArgs,
+  parseScreenSize,
+  superviseChromium,
+} from '../../../../electron/browser-shell/chromium';
 import type { ChromiumSupervisor } from '../../../../electron/browser-shell/chromium';
 
 /**
@@ -83,5 +87,29 @@ describe('the Chromium supervisor', () => {
       expect(args).toContain(flag);
     }
     expect(args).not.toContain('--no-sandbox');
+  });
+
+  it('covers the whole screen in kiosk mode even with no window manager to make it full screen', () => {
+    const screen = parseScreenSize(
+      'Screen 0: minimum 8 x 8, current 1080 x 1920, maximum 32767 x 32767',
+    );
+    expect(screen).toEqual({ width: 1080, height: 1920 });
+    const args = chromiumArgs({
+      url: 'http://127.0.0.1:4780/',
+      userDataDir: '/tmp/p',
+      kiosk: true,
+      screen,
+    });
+    expect(args).toEqual(
+      expect.arrayContaining(['--kiosk', '--window-position=0,0', '--window-size=1080,1920']),
+    );
+    expect(parseScreenSize("Can't open display")).toBeUndefined();
+    const windowed = chromiumArgs({
+      url: 'http://127.0.0.1:4780/',
+      userDataDir: '/tmp/p',
+      kiosk: false,
+      screen,
+    });
+    expect(windowed.some((arg) => arg.startsWith('--window-size'))).toBe(false);
   });
 });
