@@ -1,4 +1,5 @@
 import { StrictMode } from 'react';
+import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { startKioskRuntime } from './app/kiosk-runtime';
@@ -28,15 +29,21 @@ const updates = registerAppShell();
 
 startKioskRuntime(connectKioskBridge()).then(
   (runtime) => {
-    root.render(
-      <StrictMode>
-        <App runtime={runtime} updates={updates} />
-      </StrictMode>,
+    // Rendered synchronously, so "ready" means the first screen is on the page and focused
+    // (createRoot's render alone commits later, and a test or a scanner could act too early).
+    flushSync(() =>
+      root.render(
+        <StrictMode>
+          <App runtime={runtime} updates={updates} />
+        </StrictMode>,
+      ),
     );
     document.body.dataset.ready = 'true';
   },
   (error: unknown) => {
-    root.render(<OutOfService detail={error instanceof Error ? error.message : String(error)} />);
+    flushSync(() =>
+      root.render(<OutOfService detail={error instanceof Error ? error.message : String(error)} />),
+    );
     document.body.dataset.ready = 'error';
   },
 );
