@@ -47,7 +47,8 @@ const noNodeOrElectron = {
         '**/electron/launch/**',
         '**/sync/server/**',
       ],
-      message: 'Browser code may only use electron/bridge (the contract) and sync/protocol.',
+      message:
+        'Browser code may only use sync/bridge (the contract), sync/protocol and sync/client.',
     },
   ],
 };
@@ -76,7 +77,7 @@ export default tseslint.config(
       'renderer/**',
       'sync/client/**',
       'sync/protocol/**',
-      'electron/bridge/**',
+      'sync/bridge/**',
       'kiosk-config/**',
     ],
     ignores: ['renderer/vite.config.ts'],
@@ -98,10 +99,6 @@ export default tseslint.config(
         },
       ],
     },
-  },
-  {
-    files: ['electron/bridge/**'],
-    rules: { 'no-restricted-imports': ['error', noNodeOrElectron] },
   },
   {
     files: ['renderer/**/*.tsx', 'renderer/**/*.ts'],

@@ -7,7 +7,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
-import type { BridgeRouter } from '../bridge/router';
+import type { BridgeRouter } from '../../sync/bridge/router';
 import { contentSecurityPolicy } from './content-security-policy';
 
 const mimeTypes: Record<string, string> = {

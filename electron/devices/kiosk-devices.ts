@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import type { CardRead, PrintJobReply, PrinterStatus } from '../bridge/device-payloads';
-import { receiptContentSchema } from '../bridge/receipt-content';
-import type { ReceiptContentInput } from '../bridge/receipt-content';
+import type { CardRead, PrintJobReply, PrinterStatus } from '../../sync/bridge/device-payloads';
+import { receiptContentSchema } from '../../sync/bridge/receipt-content';
+import type { ReceiptContentInput } from '../../sync/bridge/receipt-content';
 import type { DevicesConfig } from '../../kiosk-config/devices-schema';
 import { createHidCardReader } from './card-reader/hid-card-reader';
 import type { HidApi, HidCardReader } from './card-reader/hid-card-reader';

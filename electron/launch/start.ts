@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { buildGateway, hashToken } from '../../sync/server/app';
 import { openSqliteStore } from '../../sync/server/sqlite-store';
-import { createBridgeRouter } from '../bridge/router';
+import { createBridgeRouter } from '../../sync/bridge/router';
 import { startBrowserShellHost } from '../browser-shell/host';
 import {
   chromiumArgs,

@@ -1,6 +1,6 @@
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
-import type { BridgeRouter } from '../bridge/router';
-import type { BridgeReply } from '../bridge/kiosk-bridge';
+import type { BridgeRouter } from '../../sync/bridge/router';
+import type { BridgeReply } from '../../sync/bridge/kiosk-bridge';
 import { isAppUrl } from './app-origin';
 import type { ShellLogger } from './logger';
 

@@ -14,7 +14,7 @@ import {
   safeStorage,
   session,
 } from 'electron';
-import { createBridgeRouter } from '../bridge/router';
+import { createBridgeRouter } from '../../sync/bridge/router';
 import { contentSecurityPolicy } from '../browser-shell/content-security-policy';
 import { createKioskServices } from '../services/kiosk-services';
 import { createLogRing } from '../services/log-ring';

@@ -1,5 +1,5 @@
-import { operatorExitRequestSchema } from '../bridge/channels';
-import type { OperatorExitResult } from '../bridge/channels';
+import { operatorExitRequestSchema } from '../../sync/bridge/channels';
+import type { OperatorExitResult } from '../../sync/bridge/channels';
 import type { Clock } from './clock';
 import type { ShellLogger } from './logger';
 import { parsePinHash, verifyOperatorPin } from './operator-pin';

@@ -4,9 +4,9 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { BridgeError } from '../bridge/kiosk-bridge';
-import type { BridgeReply, KioskBridge } from '../bridge/kiosk-bridge';
-import { isEventName } from '../bridge/channels';
+import { BridgeError } from '../../sync/bridge/kiosk-bridge';
+import type { BridgeReply, KioskBridge } from '../../sync/bridge/kiosk-bridge';
+import { isEventName } from '../../sync/bridge/channels';
 
 const BRIDGE_INVOKE = 'bridge:invoke';
 const BRIDGE_EVENT = 'bridge:event';

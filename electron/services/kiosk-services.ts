@@ -1,6 +1,6 @@
-import type { KioskInfo } from '../bridge/channels';
-import type { BridgeHandlers } from '../bridge/router';
-import { BridgeError } from '../bridge/kiosk-bridge';
+import type { KioskInfo } from '../../sync/bridge/channels';
+import type { BridgeHandlers } from '../../sync/bridge/router';
+import { BridgeError } from '../../sync/bridge/kiosk-bridge';
 import type { KeyCustody } from './key-custody';
 import type { KioskDevices } from '../devices/kiosk-devices';
 import { parseCardRead } from '../devices/card-reader/card-parsers';

@@ -1,4 +1,4 @@
-import type { LogLine } from '../bridge/operator-payloads';
+import type { LogLine } from '../../sync/bridge/operator-payloads';
 
 /** Recent shell events in memory, for the operator console (`log:tail`). */
 export interface LogRing {

@@ -12,8 +12,8 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
-import type { ReportDocument } from '../bridge/operator-payloads';
-import { BridgeError } from '../bridge/kiosk-bridge';
+import type { ReportDocument } from '../../sync/bridge/operator-payloads';
+import { BridgeError } from '../../sync/bridge/kiosk-bridge';
 import type { ReceiptFonts } from '../devices/printer/receipt-fonts';
 
 /**

@@ -1,5 +1,5 @@
-import type { KioskBridge } from '../../electron/bridge/kiosk-bridge';
-import type { CardRead } from '../../electron/bridge/device-payloads';
+import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
+import type { CardRead } from '../../sync/bridge/device-payloads';
 import { installWedgeListener } from '../platform/wedge-listener';
 
 /** Every card swipe and code scan the kiosk sees, whatever the reader, parsed by the shell. */

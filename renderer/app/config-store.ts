@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { kioskInfoSchema } from '../../electron/bridge/channels';
-import type { KioskInfo } from '../../electron/bridge/channels';
+import { kioskInfoSchema } from '../../sync/bridge/channels';
+import type { KioskInfo } from '../../sync/bridge/channels';
 import { parseCatalogue, parseSiteConfig } from '../../kiosk-config/load';
 import type { Catalogue, SiteConfig } from '../../kiosk-config/schema';
 

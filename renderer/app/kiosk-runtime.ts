@@ -1,8 +1,8 @@
 import { connectCardReads } from './card-reads';
 import type { CardReads } from './card-reads';
 import type { Catalogue, SiteConfig } from '../../kiosk-config/schema';
-import type { KioskInfo } from '../../electron/bridge/channels';
-import type { KioskBridge } from '../../electron/bridge/kiosk-bridge';
+import type { KioskInfo } from '../../sync/bridge/channels';
+import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
 import { openKioskDatabase } from '../../sync/client/db';
 import type { KioskDatabase } from '../../sync/client/db';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';

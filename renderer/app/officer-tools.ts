@@ -1,9 +1,9 @@
 import { liveQuery } from 'dexie';
-import { buildReceiptContent } from '../../electron/bridge/receipt-content';
-import type { PaymentMethod, ReceiptContent } from '../../electron/bridge/receipt-content';
-import type { ReportDocument } from '../../electron/bridge/operator-payloads';
-import { BUNDLE_PART_CHARS } from '../../electron/bridge/operator-payloads';
-import type { PrintJobReply } from '../../electron/bridge/device-payloads';
+import { buildReceiptContent } from '../../sync/bridge/receipt-content';
+import type { PaymentMethod, ReceiptContent } from '../../sync/bridge/receipt-content';
+import type { ReportDocument } from '../../sync/bridge/operator-payloads';
+import { BUNDLE_PART_CHARS } from '../../sync/bridge/operator-payloads';
+import type { PrintJobReply } from '../../sync/bridge/device-payloads';
 import { exportBundle } from '../../sync/client/bundle-export';
 import type { DeadLetterRow } from '../../sync/client/db';
 import { listQueueItems } from '../../sync/client/officer-queue';

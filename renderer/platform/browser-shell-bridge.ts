@@ -1,6 +1,6 @@
-import { BridgeError } from '../../electron/bridge/kiosk-bridge';
-import type { BridgeReply, KioskBridge } from '../../electron/bridge/kiosk-bridge';
-import { isEventName } from '../../electron/bridge/channels';
+import { BridgeError } from '../../sync/bridge/kiosk-bridge';
+import type { BridgeReply, KioskBridge } from '../../sync/bridge/kiosk-bridge';
+import { isEventName } from '../../sync/bridge/channels';
 
 const TOKEN_KEY = 'service-point:bridge-token';
 

@@ -1,4 +1,4 @@
-import type { KioskBridge } from '../../electron/bridge/kiosk-bridge';
+import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
 import { createBrowserShellBridge, takeBridgeToken } from './browser-shell-bridge';
 import { createSimulatedBridge } from './simulated-bridge';
 

@@ -1,11 +1,11 @@
 import { isValidReferenceNumber } from '../../sync/client/reference-number';
 import { embeddedCatalogue, embeddedSite } from '../../kiosk-config';
 import { parseSiteConfig } from '../../kiosk-config/load';
-import { createBridgeRouter } from '../../electron/bridge/router';
-import { BridgeError } from '../../electron/bridge/kiosk-bridge';
-import type { KioskBridge } from '../../electron/bridge/kiosk-bridge';
-import type { EventName, EventPayload } from '../../electron/bridge/channels';
-import type { LogLine } from '../../electron/bridge/operator-payloads';
+import { createBridgeRouter } from '../../sync/bridge/router';
+import { BridgeError } from '../../sync/bridge/kiosk-bridge';
+import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
+import type { EventName, EventPayload } from '../../sync/bridge/channels';
+import type { LogLine } from '../../sync/bridge/operator-payloads';
 
 /**
  * The simulated shell: the same router and channel schemas, answered in the page from the

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright';
-import { createBridgeRouter } from '../../electron/bridge/router';
+import { createBridgeRouter } from '../../sync/bridge/router';
 import { startBrowserShellHost } from '../../electron/browser-shell/host';
 import { createFileKeyCustody } from '../../electron/services/key-custody';
 import { createKioskServices } from '../../electron/services/kiosk-services';

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildGateway, hashToken } from '../../sync/server/app';
 import { openSqliteStore } from '../../sync/server/sqlite-store';
 import type { GatewayStore } from '../../sync/server/store';
-import { createBridgeRouter } from '../../electron/bridge/router';
+import { createBridgeRouter } from '../../sync/bridge/router';
 import { startBrowserShellHost } from '../../electron/browser-shell/host';
 import type { BrowserShellHost } from '../../electron/browser-shell/host';
 import { createKioskServices } from '../../electron/services/kiosk-services';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import type { Browser, BrowserContext, Page } from 'playwright';
-import { createBridgeRouter } from '../../electron/bridge/router';
+import { createBridgeRouter } from '../../sync/bridge/router';
 import { startBrowserShellHost } from '../../electron/browser-shell/host';
 import type { BrowserShellHost } from '../../electron/browser-shell/host';
 import { createFileKeyCustody } from '../../electron/services/key-custody';

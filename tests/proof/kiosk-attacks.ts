@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildReceiptContent } from '../../electron/bridge/receipt-content';
+import { buildReceiptContent } from '../../sync/bridge/receipt-content';
 import { encodeReceiptEscPos } from '../../electron/devices/printer/escpos-receipt';
 import { renderReceiptPdf } from '../../electron/devices/printer/pdf-receipt';
 import { findReceiptFonts } from '../../electron/devices/printer/receipt-fonts';

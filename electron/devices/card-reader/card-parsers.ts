@@ -1,5 +1,5 @@
 import { isValidReferenceNumber } from '../../../sync/client/reference-number';
-import type { CardRead } from '../../bridge/device-payloads';
+import type { CardRead } from '../../../sync/bridge/device-payloads';
 import { luhnValid as luhnCheckDigitValid } from '../../../kiosk-config/field-validation';
 
 /**

@@ -1,4 +1,4 @@
-import type { CardRead } from '../../bridge/device-payloads';
+import type { CardRead } from '../../../sync/bridge/device-payloads';
 import type { DeviceClock, DeviceLogger } from '../device-runtime';
 import { parseCardRead, rejectRead } from './card-parsers';
 import { decodeKeyboardReport } from './hid-keyboard-report';

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { PrintJobReply, PrinterState } from '../../bridge/device-payloads';
-import { receiptContentSchema } from '../../bridge/receipt-content';
-import type { ReceiptContent } from '../../bridge/receipt-content';
+import type { PrintJobReply, PrinterState } from '../../../sync/bridge/device-payloads';
+import { receiptContentSchema } from '../../../sync/bridge/receipt-content';
+import type { ReceiptContent } from '../../../sync/bridge/receipt-content';
 import { DeviceError } from '../device-runtime';
 import type { DeviceClock, DeviceLogger } from '../device-runtime';
 import { canPrint } from './status-service';

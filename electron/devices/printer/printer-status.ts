@@ -1,4 +1,4 @@
-import type { PrinterState } from '../../bridge/device-payloads';
+import type { PrinterState } from '../../../sync/bridge/device-payloads';
 
 /**
  * Real-time status (`DLE EOT n`, n = 1..4). The printer answers each request with one byte even

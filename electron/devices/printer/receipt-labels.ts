@@ -1,5 +1,5 @@
 import type { LanguageCode } from '../../../kiosk-config/schema';
-import type { PaymentMethod } from '../../bridge/receipt-content';
+import type { PaymentMethod } from '../../../sync/bridge/receipt-content';
 
 /** The fixed words on a receipt. Service text (title, next steps) comes from the catalogue. */
 export interface ReceiptLabels {

@@ -1,4 +1,4 @@
-import type { ReceiptContent } from '../../bridge/receipt-content';
+import type { ReceiptContent } from '../../../sync/bridge/receipt-content';
 import { receiptLabels } from './receipt-labels';
 
 /**

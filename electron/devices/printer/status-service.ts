@@ -1,4 +1,4 @@
-import type { PrinterState } from '../../bridge/device-payloads';
+import type { PrinterState } from '../../../sync/bridge/device-payloads';
 import { DeviceError } from '../device-runtime';
 import type { DeviceClock, DeviceLogger } from '../device-runtime';
 import { parsePrinterStatus, statusRequests } from './printer-status';

@@ -1,4 +1,4 @@
-import type { CardRead } from '../../bridge/device-payloads';
+import type { CardRead } from '../../../sync/bridge/device-payloads';
 import type { DeviceClock, DeviceLogger } from '../device-runtime';
 import { luhnValid, parseCardRead } from '../card-reader/card-parsers';
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PrinterState } from '../../bridge/device-payloads';
+import type { PrinterState } from '../../../sync/bridge/device-payloads';
 import type { DeviceLogger } from '../device-runtime';
 import type { ReceiptSink } from '../printer/print-queue';
 import type { PrinterTransport } from '../printer/transports/transport';

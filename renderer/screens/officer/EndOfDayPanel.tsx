@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ReportDocument } from '../../../electron/bridge/operator-payloads';
+import type { ReportDocument } from '../../../sync/bridge/operator-payloads';
 import type { SignedInOfficer } from '../../../sync/client/officer-session';
 import type { KioskRuntime } from '../../app/kiosk-runtime';
 import { endOfDayReport, reportDocument } from '../../app/officer-tools';

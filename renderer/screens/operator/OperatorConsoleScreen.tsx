@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { PrinterStatus } from '../../../electron/bridge/device-payloads';
-import type { LogLine } from '../../../electron/bridge/operator-payloads';
+import type { PrinterStatus } from '../../../sync/bridge/device-payloads';
+import type { LogLine } from '../../../sync/bridge/operator-payloads';
 import { countByState, queuedRows } from '../../../sync/client/db';
 import type { EngineStatus } from '../../../sync/client/engine';
 import type { KioskRuntime } from '../../app/kiosk-runtime';

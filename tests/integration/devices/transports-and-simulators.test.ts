@@ -8,7 +8,7 @@ import { createCupsTransport } from '../../../electron/devices/printer/transport
 import { createDeviceFileTransport } from '../../../electron/devices/printer/transports/device-file-transport';
 import { createSerialTransport } from '../../../electron/devices/printer/transports/serial-transport';
 import { createPrinterStatusService } from '../../../electron/devices/printer/status-service';
-import { createBridgeRouter } from '../../../electron/bridge/router';
+import { createBridgeRouter } from '../../../sync/bridge/router';
 import { createKioskServices } from '../../../electron/services/kiosk-services';
 import { loadKioskConfig } from '../../../electron/services/load-config';
 import { decodeEscPos, printedText } from '../../support/escpos-decoder';

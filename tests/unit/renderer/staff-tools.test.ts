@@ -9,7 +9,7 @@ import { createTranslator } from '../../../renderer/i18n/translator';
 import { embeddedCatalogue, embeddedSite } from '../../../kiosk-config';
 import { parseSiteConfig } from '../../../kiosk-config/load';
 import { catalogueSchema } from '../../../kiosk-config/schema';
-import { reportDocumentSchema } from '../../../electron/bridge/operator-payloads';
+import { reportDocumentSchema } from '../../../sync/bridge/operator-payloads';
 
 const ITER = 1000;
 

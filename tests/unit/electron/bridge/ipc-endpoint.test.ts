@@ -2,9 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { BrowserWindow, ipcMain } from 'electron';
 import { recorder, resetElectronFake } from '../../../support/electron-fake';
 import type { FakeBrowserWindow } from '../../../support/electron-fake';
-import { createBridgeRouter } from '../../../../electron/bridge/router';
-import type { BridgeHandlers } from '../../../../electron/bridge/router';
-import type { BridgeReply } from '../../../../electron/bridge/kiosk-bridge';
+import { createBridgeRouter } from '../../../../sync/bridge/router';
+import type { BridgeHandlers } from '../../../../sync/bridge/router';
+import type { BridgeReply } from '../../../../sync/bridge/kiosk-bridge';
 import { BRIDGE_INVOKE, installBridgeEndpoint } from '../../../../electron/main/bridge-endpoint';
 import { createMemoryLogger } from '../../../../electron/main/logger';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createBridgeRouter } from '../../../../electron/bridge/router';
-import type { BridgeHandlers } from '../../../../electron/bridge/router';
+import { createBridgeRouter } from '../../../../sync/bridge/router';
+import type { BridgeHandlers } from '../../../../sync/bridge/router';
 import { startBrowserShellHost } from '../../../../electron/browser-shell/host';
 import type { BrowserShellHost } from '../../../../electron/browser-shell/host';
 

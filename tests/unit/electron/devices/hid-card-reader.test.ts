@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { CardRead } from '../../../../electron/bridge/device-payloads';
+import type { CardRead } from '../../../../sync/bridge/device-payloads';
 import { createHidCardReader } from '../../../../electron/devices/card-reader/hid-card-reader';
 import type {
   HidApi,

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PrinterState } from '../../../../electron/bridge/device-payloads';
-import type { ReceiptContent } from '../../../../electron/bridge/receipt-content';
+import type { PrinterState } from '../../../../sync/bridge/device-payloads';
+import type { ReceiptContent } from '../../../../sync/bridge/receipt-content';
 import { createPrintQueue } from '../../../../electron/devices/printer/print-queue';
 import type { PrintQueueOptions } from '../../../../electron/devices/printer/print-queue';
 import { createManualClock, createRecordingLogger, sampleReceipt } from './support/device-test-kit';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { app } from 'electron';
 import { defaultSession, recorder, resetElectronFake } from '../../../support/electron-fake';
 import type { FakeBrowserWindow } from '../../../support/electron-fake';
-import type { BridgeReply } from '../../../../electron/bridge/kiosk-bridge';
+import type { BridgeReply } from '../../../../sync/bridge/kiosk-bridge';
 import { createMemoryLogger } from '../../../../electron/main/logger';
 import { OPERATOR_EXIT_CODE, startKiosk } from '../../../../electron/main/main';
 import { hashOperatorPin } from '../../../../electron/main/operator-pin';

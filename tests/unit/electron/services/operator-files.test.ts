@@ -20,7 +20,7 @@ import {
 import { createLogRing, redactLogText } from '../../../../electron/services/log-ring';
 import { findReceiptFonts } from '../../../../electron/devices/printer/receipt-fonts';
 import { createKioskServices } from '../../../../electron/services/kiosk-services';
-import { createBridgeRouter } from '../../../../electron/bridge/router';
+import { createBridgeRouter } from '../../../../sync/bridge/router';
 import { loadKioskConfig } from '../../../../electron/services/load-config';
 
 let dir: string;

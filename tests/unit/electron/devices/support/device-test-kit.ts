@@ -1,5 +1,5 @@
-import { buildReceiptContent } from '../../../../../electron/bridge/receipt-content';
-import type { ReceiptContent, ReceiptSource } from '../../../../../electron/bridge/receipt-content';
+import { buildReceiptContent } from '../../../../../sync/bridge/receipt-content';
+import type { ReceiptContent, ReceiptSource } from '../../../../../sync/bridge/receipt-content';
 import type {
   DeviceClock,
   DeviceLogger,

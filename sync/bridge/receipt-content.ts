@@ -6,7 +6,7 @@ import type {
   ServiceDefinition,
   SiteConfig,
 } from '../../kiosk-config/schema';
-import type { TransactionBody } from '../../sync/protocol/records';
+import type { TransactionBody } from '../protocol/records';
 
 /**
  * The receipt content model: everything a printed or PDF receipt says, as data. The renderer
