@@ -97,8 +97,17 @@ export function Header({
             </button>
           ))}
         </div>
-        <p className={`link link-${link === 'online' ? 'online' : 'offline'}`} data-link={link}>
-          {link === 'online' ? tr.t('link.online') : tr.t('link.offline')}
+        {/* The other message, unseen and unread (data-reserve, drawn hidden by the stylesheet),
+            holds its room: when the link comes or goes the bar keeps its size, so nothing below
+            it moves under a finger. */}
+        <p
+          className={`link link-${link === 'online' ? 'online' : 'offline'}`}
+          data-link={link}
+          data-reserve={link === 'online' ? tr.t('link.offline') : tr.t('link.online')}
+        >
+          <span className="link-text">
+            {link === 'online' ? tr.t('link.online') : tr.t('link.offline')}
+          </span>
         </p>
       </div>
     </header>

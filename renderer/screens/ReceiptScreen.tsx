@@ -295,9 +295,6 @@ export function ReceiptScreen({
           <figcaption>{tr.t('receipt.qr')}</figcaption>
         </figure>
       </div>
-      {service.smsAlerts ? (
-        <SmsOptIn tr={tr} runtime={runtime} reference={reference} officer={officer} />
-      ) : null}
       <div className="actions">
         <PrintButton
           tr={tr}
@@ -313,6 +310,10 @@ export function ReceiptScreen({
           {tr.t('receipt.finish')}
         </button>
       </div>
+      {/* After the primary actions, so opening it never pushes Print and Finish off the screen. */}
+      {service.smsAlerts ? (
+        <SmsOptIn tr={tr} runtime={runtime} reference={reference} officer={officer} />
+      ) : null}
     </main>
   );
 }
