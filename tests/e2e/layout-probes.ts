@@ -220,3 +220,78 @@ export async function probePrimaryActions(page: Page): Promise<ActionsProbe> {
     return { scrollY: window.scrollY, hidden };
   });
 }
+
+export interface FocusRing {
+  control: string;
+  /** The ring's colour, the colour behind it, and their contrast ratio (WCAG 2.x formula). */
+  ring: string;
+  behind: string;
+  ratio: number;
+  widthPx: number;
+}
+
+/**
+ * The focus ring of the focused element, measured: its outline colour (on the element, or on the
+ * option card that draws it for a radio or box) against the first opaque background behind it,
+ * translucent layers blended in. The ring must be ≥ 3:1 against that background (WCAG 1.4.11).
+ */
+export async function probeFocusRing(page: Page): Promise<FocusRing | undefined> {
+  return page.evaluate(() => {
+    const focused = document.activeElement;
+    if (!focused || focused === document.body) return undefined;
+    const parse = (value: string): [number, number, number, number] => {
+      const m = value.match(/rgba?\(([^)]+)\)/);
+      if (!m) return [0, 0, 0, 0];
+      const parts = m[1]!
+        .split(/[ ,/]+/)
+        .filter(Boolean)
+        .map(Number);
+      return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0, parts[3] ?? 1];
+    };
+    const over = (
+      top: [number, number, number, number],
+      below: [number, number, number],
+    ): [number, number, number] => [
+      top[0] * top[3] + below[0] * (1 - top[3]),
+      top[1] * top[3] + below[1] * (1 - top[3]),
+      top[2] * top[3] + below[2] * (1 - top[3]),
+    ];
+    const behind = (el: Element | null): [number, number, number] => {
+      const layers: Array<[number, number, number, number]> = [];
+      for (let node = el; node; node = node.parentElement) {
+        const colour = parse(getComputedStyle(node).backgroundColor);
+        if (colour[3] > 0) layers.push(colour);
+        if (colour[3] >= 1) break;
+      }
+      let result: [number, number, number] = [255, 255, 255];
+      for (const layer of layers.reverse()) result = over(layer, result);
+      return result;
+    };
+    const luminance = ([r, g, b]: [number, number, number]): number => {
+      const f = (c: number) => {
+        const s = c / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const target =
+      focused instanceof HTMLInputElement && focused.closest('label.choice')
+        ? focused.closest('label.choice')!
+        : focused;
+    const style = getComputedStyle(target);
+    const width = style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth);
+    const ring = over(parse(style.outlineColor), behind(target.parentElement));
+    const back = behind(target.parentElement);
+    const [hi, lo] = [luminance(ring), luminance(back)].sort((a, b) => b - a) as [number, number];
+    const hex = (c: [number, number, number]) =>
+      `#${c.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
+    const text = (target.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 30);
+    return {
+      control: `${target.tagName.toLowerCase()}.${String(target.className).split(' ').join('.')} "${text || target.getAttribute('aria-label') || target.id}"`,
+      ring: hex(ring),
+      behind: hex(back),
+      ratio: Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100,
+      widthPx: width,
+    };
+  });
+}

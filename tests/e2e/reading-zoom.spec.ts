@@ -5,6 +5,7 @@ import { artifactsDir, expect, test } from './fixtures';
 import { probeControls, probePrimaryActions, rootFontPx, settle } from './layout-probes';
 import type { ControlProblem } from './layout-probes';
 import { officer, pinHash, roster, waitForRoster } from './staff-fixtures';
+import { walkEveryCitizenScreen } from './citizen-walk';
 
 /**
  * Reading, touch and zoom: on every screen, in every language, at normal size, with Large text
@@ -28,7 +29,6 @@ const orientations = {
 type Orientation = keyof typeof orientations;
 
 const shotsDir = path.join(artifactsDir, 'screens', 'zoom');
-const next = (page: Page) => page.locator('[data-screen=form] form button[type=submit]').click();
 
 interface Finding {
   orientation: Orientation;
@@ -165,68 +165,9 @@ async function measureEverywhere(
   await page.locator(`.language-switch button[lang=${back}]`).click();
 }
 
-/** The citizen's whole flow (passport renewal: every kind of question and keypad). */
+/** The citizen's whole flow, measured at every stop. */
 async function walkCitizen(page: Page, audit: Audit): Promise<void> {
-  const stop = (name: string) => measureEverywhere(page, audit, name);
-  await stop('attract');
-  await page.locator('[data-screen=attract] button.primary').click();
-  await expect(page.locator('[data-screen=language]')).toBeVisible();
-  await stop('language');
-  await page.locator('[data-screen=language] button[lang=en]').click();
-  await stop('services');
-  await page.locator('[data-category=civil-registry]').click();
-  await stop('services-category');
-  await page.locator('[data-service=passport]').click();
-  await page.locator('input[type=radio][value=renewal]').check();
-  await stop('form-choice');
-  await next(page);
-  await stop('form-code-keyboard');
-  await page.getByRole('textbox').fill('P1234567');
-  await next(page);
-  await stop('form-letter-keyboard');
-  // The capital letters layer of the same keyboard.
-  await page.locator('.hg-button[data-skbtn="{shift}"]').click();
-  await stop('form-letter-keyboard-shift');
-  await page.getByRole('textbox').fill('Maria Chen');
-  await next(page);
-  await page.getByRole('textbox').fill('1984-02-29');
-  await expect(page.locator('.date-words')).not.toBeEmpty();
-  await stop('form-date-pad');
-  await next(page);
-  await page.getByRole('textbox').fill('123456783');
-  await next(page);
-  await expect(page.getByRole('alert')).toBeVisible();
-  await stop('form-number-pad-error');
-  await page.getByRole('textbox').fill('123456782');
-  await next(page);
-  await stop('form-documents');
-  for (const box of await page.getByRole('checkbox').all()) await box.check();
-  await next(page);
-  await page.locator('input[type=radio][value=card-terminal]').check();
-  await stop('form-payment');
-  await next(page);
-  await page.getByRole('textbox').fill('CT-55012');
-  await next(page);
-  await stop('review');
-  await page.locator('[data-screen=review] button.primary').click();
-  await stop('consent');
-  await page.getByRole('checkbox').check();
-  await page.locator('[data-screen=consent] button.primary').click();
-  await expect(page.getByTestId('reference')).toBeVisible();
-  await stop('receipt');
-  await page.locator('[data-print]').click();
-  await expect(page.locator('[data-print-state]')).toBeVisible({ timeout: 15_000 });
-  await stop('receipt-printed');
-  await page.locator('.sms button').click();
-  await stop('receipt-sms-phone-pad');
-  await page.locator('[data-start-over]').click();
-  await page.locator('[data-screen=attract] button.primary').click();
-  await page.locator('[data-screen=language] button[lang=en]').click();
-  await page.locator('[data-service=application-status]').click();
-  await page.getByRole('textbox').fill('ABCD-EFGH-J');
-  await page.locator('[data-screen=status] button[type=submit]').click();
-  await expect(page.locator('[data-status-result]')).toBeVisible();
-  await stop('status');
+  await walkEveryCitizenScreen(page, (name) => measureEverywhere(page, audit, name));
 }
 
 for (const orientation of Object.keys(orientations) as Orientation[]) {
