@@ -9,6 +9,7 @@ import {
 } from '../../kiosk-config/field-validation';
 import type { FieldProblem } from '../../kiosk-config/field-validation';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
+import { MessageSlot } from '../components/MessageSlot';
 import { keyboardKindFor } from '../components/keyboard-layouts';
 import type { Translator } from '../i18n/translator';
 
@@ -184,10 +185,12 @@ export function FormScreen({
           aria-describedby={describedBy}
           onChange={(event) => answer(event.target.value)}
         />
-        {words ? (
-          <p className="date-words" aria-live="polite">
-            {words}
-          </p>
+        {field.type === 'date' ? (
+          <MessageSlot lines={1} kind="words">
+            <p className="date-words" aria-live="polite">
+              {words ?? ''}
+            </p>
+          </MessageSlot>
         ) : null}
       </>
     );
@@ -205,11 +208,13 @@ export function FormScreen({
             {tr.text(field.hint)}
           </p>
         ) : null}
-        {problem ? (
-          <p id={errorId} className="error" role="alert">
-            {tr.t(problem.key, problem.values)}
-          </p>
-        ) : null}
+        <MessageSlot lines={2}>
+          {problem ? (
+            <p id={errorId} className="error" role="alert">
+              {tr.t(problem.key, problem.values)}
+            </p>
+          ) : null}
+        </MessageSlot>
         <div className="actions">
           <button type="button" className="secondary" onClick={onBack}>
             {tr.t('form.back')}
