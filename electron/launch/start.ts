@@ -9,7 +9,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { buildGateway, hashToken } from '../../sync/server/app';
-import { openSqliteStore } from '../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../sync/server/db/gateway-store';
 import { createBridgeRouter } from '../../sync/bridge/router';
 import { startBrowserShellHost } from '../browser-shell/host';
 import {
@@ -74,7 +74,9 @@ async function main(): Promise<void> {
   const enrolmentToken = readOrCreateToken(path.join(dataDir, 'enrolment-token'));
 
   // The embedded reference gateway.
-  const store = openSqliteStore(path.join(dataDir, 'gateway', 'gateway.sqlite'));
+  const store = await openGatewayStore({
+    sqliteFile: path.join(dataDir, 'gateway', 'gateway.sqlite'),
+  });
   await store.addEnrolmentToken(kioskId, hashToken(enrolmentToken));
   const gateway = await buildGateway({ store });
   const wantedPort = Number(new URL(config.site.gatewayUrl).port || 8787);
