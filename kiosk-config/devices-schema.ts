@@ -53,13 +53,73 @@ export const printerTransportSchema = z.discriminatedUnion('kind', [
 ]);
 export type PrinterTransportConfig = z.infer<typeof printerTransportSchema>;
 
+/**
+ * Receipt printer models the kiosk can drive: the ids of the printer capability table shipped
+ * with the ESC/POS encoder (`@point-of-sale/receipt-printer-encoder`). Only the ids live here, so
+ * browser code can validate a config without loading the encoder; a unit test keeps this list
+ * equal to the encoder's own. Columns, fonts and code pages come from that table.
+ */
+export const printerModelIds = [
+  'bixolon-srp350',
+  'bixolon-srp350iii',
+  'citizen-ct-s310ii',
+  'epson-tm-m30ii',
+  'epson-tm-m30iii',
+  'epson-tm-p20ii',
+  'epson-tm-t20ii',
+  'epson-tm-t20iii',
+  'epson-tm-t20iv',
+  'epson-tm-t70',
+  'epson-tm-t70ii',
+  'epson-tm-t88ii',
+  'epson-tm-t88iii',
+  'epson-tm-t88iv',
+  'epson-tm-t88v',
+  'epson-tm-t88vi',
+  'epson-tm-t88vii',
+  'fujitsu-fp1000',
+  'hp-a779',
+  'meow',
+  'metapace-t1',
+  'mpt-ii',
+  'pos-5890',
+  'pos-8360',
+  'star-mc-print2',
+  'star-mpop',
+  'star-sm-l200',
+  'star-tsp100iii',
+  'star-tsp100iv',
+  'star-tsp650',
+  'star-tsp650ii',
+  'sunmi-p2se',
+  'sunmi-p3h',
+  'sunmi-p3kh',
+  'sunmi-p3mix',
+  'sunmi',
+  'xprinter-xp-n160ii',
+  'xprinter-xp-t80q',
+  'youku-58t',
+] as const;
+export const printerModelIdSchema = z.enum(printerModelIds, {
+  error: (issue) =>
+    `unknown printer model ${JSON.stringify(issue.input)}; use one of: ${printerModelIds.join(', ')}`,
+});
+
 export const printerConfigSchema = z
   .object({
     transport: printerTransportSchema,
-    /** Characters per line: 48 for an 80 mm roll in font A, 32 for 58 mm. */
-    columns: z.number().int().min(24).max(64).default(48),
-    /** A model id known to the ESC/POS encoder; it picks the printer's code page numbering. */
-    model: z.string().min(1).max(64).default('epson-tm-t88vi'),
+    /**
+     * The printer model; it decides the command language (ESC/POS, StarPRNT, Star Line), the
+     * characters per line (font A), the code pages and how status is asked.
+     */
+    model: printerModelIdSchema.default('epson-tm-t88vi'),
+    /**
+     * Only for a printer set up differently from its model's default (another font or paper):
+     * characters per line. It wins over the model's value and is logged as a warning.
+     */
+    columns: z
+      .union([z.literal(32), z.literal(35), z.literal(42), z.literal(44), z.literal(48)])
+      .optional(),
     statusPollSeconds: z.number().int().min(1).max(300).default(5),
   })
   .strict();

@@ -8,6 +8,7 @@ import type { HidApi, HidCardReader } from './card-reader/hid-card-reader';
 import type { DeviceClock, DeviceLogger } from './device-runtime';
 import { createEscPosSink } from './printer/escpos-printer';
 import { createPrintQueue } from './printer/print-queue';
+import { resolvePrinterLayout } from './printer/printer-models';
 import type { PrintQueue, ReceiptSink } from './printer/print-queue';
 import { findReceiptFonts } from './printer/receipt-fonts';
 import { canPrint, createPrinterStatusService } from './printer/status-service';
@@ -99,10 +100,15 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
       options.lpCommand ? { lpCommand: options.lpCommand } : {},
     );
     if (!transport) throw new Error('unreachable: a non-simulated printer has a transport');
-    sink = createEscPosSink(transport, {
-      columns: config.printer.columns,
-      model: config.printer.model,
-    });
+    const layout = resolvePrinterLayout(config.printer.model, config.printer.columns);
+    if (layout.override) {
+      logger.log('warn', 'printer.columns-override', {
+        model: layout.model.id,
+        configured: layout.override.configured,
+        modelColumns: layout.override.model,
+      });
+    }
+    sink = createEscPosSink(transport, { model: layout.model.id, columns: layout.columns });
   }
   const status: PrinterStatusService = createPrinterStatusService({
     transport,

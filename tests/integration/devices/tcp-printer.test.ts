@@ -61,7 +61,7 @@ describe('raw TCP 9100 printer on 127.0.0.1', () => {
     cleanups.push(() => printer.server.close());
     const transport = createTcpTransport({ host: '127.0.0.1', port: printer.port });
     const content = sampleReceipt({ language: 'es' });
-    await createEscPosSink(transport, { columns: 48, model: 'epson-tm-t88vi' }).print({
+    await createEscPosSink(transport, { model: 'epson-tm-t88vi' }).print({
       jobId: 'job-1',
       content,
     });
@@ -103,7 +103,7 @@ describe('raw TCP 9100 printer on 127.0.0.1', () => {
     });
     const queue = createPrintQueue({
       dataDir,
-      sink: createEscPosSink(transport, { columns: 48, model: 'epson-tm-t88vi' }),
+      sink: createEscPosSink(transport, { model: 'epson-tm-t88vi' }),
       pollStatus: () => status.poll(),
       clock: systemDeviceClock,
       logger: createRecordingLogger(),
