@@ -8,7 +8,8 @@ import type { HidApi, HidCardReader } from './card-reader/hid-card-reader';
 import type { DeviceClock, DeviceLogger } from './device-runtime';
 import { createEscPosSink } from './printer/escpos-printer';
 import { createPrintQueue } from './printer/print-queue';
-import { resolvePrinterLayout } from './printer/printer-models';
+import { printerCapabilities, resolvePrinterLayout } from './printer/printer-models';
+import { protocolFor } from './printer/printer-protocol';
 import type { PrintQueue, ReceiptSink } from './printer/print-queue';
 import { findReceiptFonts } from './printer/receipt-fonts';
 import { canPrint, createPrinterStatusService } from './printer/status-service';
@@ -112,6 +113,10 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
   }
   const status: PrinterStatusService = createPrinterStatusService({
     transport,
+    // Each family is asked its own way: Epson DLE EOT, Star automatic status (ESC ACK SOH).
+    protocol: protocolFor(
+      simulatedPrinter ? 'esc-pos' : printerCapabilities(config.printer.model).family,
+    ),
     clock,
     logger,
     intervalMs: config.printer.statusPollSeconds * 1000,

@@ -79,7 +79,7 @@ describe('printer transports', () => {
     expect(printedText(decodeEscPos(readFileSync(path.join(dir, 'lp-job'))))).toContain(
       '7K3M-Q9XD-N',
     );
-    expect(transport.exchange).toBeUndefined();
+    expect(transport.converse).toBeUndefined();
   });
 
   it('passes on lp failures with their message', async () => {
