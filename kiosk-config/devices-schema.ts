@@ -126,7 +126,20 @@ export const printerConfigSchema = z
 export type PrinterConfig = z.infer<typeof printerConfigSchema>;
 
 export const cardReaderConfigSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('hid'), vendorId: usbIdSchema, productId: usbIdSchema }).strict(),
+  z
+    .object({
+      kind: z.literal('hid'),
+      vendorId: usbIdSchema,
+      productId: usbIdSchema,
+      /**
+       * How the reader reports a swipe: `keyboard` (keyboard mode: key reports), `magtek`
+       * (MagTek HID mode, and ID TECH readers set to MagTek format: one 337-byte report per
+       * swipe), `idtech` (ID TECH HID mode: one formatted report per swipe). `auto` (default)
+       * tells them apart by the report's length.
+       */
+      format: z.enum(['auto', 'keyboard', 'magtek', 'idtech']).default('auto'),
+    })
+    .strict(),
   /** Reader or scanner typing into the page; detected in the renderer by timing and sentinels. */
   z.object({ kind: z.literal('keyboard-wedge') }).strict(),
   z.object({ kind: z.literal('simulated') }).strict(),

@@ -162,6 +162,7 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
         hid,
         vendorId: reader.vendorId,
         productId: reader.productId,
+        format: reader.format,
         officerIssuer: config.officerCardIssuer,
         clock,
         logger,
