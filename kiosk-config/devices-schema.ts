@@ -147,6 +147,32 @@ export const cardReaderConfigSchema = z.discriminatedUnion('kind', [
 ]);
 export type CardReaderConfig = z.infer<typeof cardReaderConfigSchema>;
 
+/**
+ * How the page tells a keyboard-wedge reader or scanner from a person typing (all times in ms).
+ * The defaults suit readers and scanners at up to 30 ms per character with one short pause.
+ */
+export const wedgeConfigSchema = z
+  .object({
+    /** A device's characters come at most this far apart; longer gaps count as pauses. */
+    maxCharGapMs: z.number().int().min(5).max(200).default(45),
+    /** How many pauses one read may contain (a scanner that hiccups once mid-code). */
+    maxPauses: z.number().int().min(0).max(5).default(1),
+    /** A longer pause ends a read: no reader pauses this long in the middle of one. */
+    maxPauseMs: z.number().int().min(20).max(1000).default(150),
+    /** Fewer characters are never a read (a quick short word is typing). */
+    minLength: z.number().int().min(2).max(40).default(6),
+    /** Longer bursts are typing: nothing the kiosk reads is this long. */
+    maxLength: z.number().int().min(40).max(1000).default(200),
+    /** Enter or Tab keys this soon after a read are its suffix (CR LF) and are swallowed. */
+    suffixMs: z.number().int().min(0).max(1000).default(150),
+  })
+  .strict()
+  .refine((wedge) => wedge.maxPauseMs > wedge.maxCharGapMs, {
+    message: 'maxPauseMs must be longer than maxCharGapMs',
+    path: ['maxPauseMs'],
+  });
+export type WedgeConfig = z.output<typeof wedgeConfigSchema>;
+
 export const devicesConfigSchema = z
   .object({
     printer: printerConfigSchema.prefault({ transport: { kind: 'simulated' } }),
@@ -159,6 +185,8 @@ export const devicesConfigSchema = z
       .string()
       .regex(/^[0-9]{4}$/, 'must be 4 digits')
       .default('0001'),
+    /** Thresholds for keyboard-wedge readers and scanners (see the README for scanner settings). */
+    wedge: wedgeConfigSchema.prefault({}),
     /** Use simulated devices when the configured hardware is not found at start. */
     simulateWhenMissing: z.boolean().default(true),
   })
