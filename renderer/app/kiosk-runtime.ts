@@ -130,7 +130,8 @@ export async function startKioskRuntime(
   return {
     bridge,
     info,
-    cardReads: connectCardReads(bridge),
+    // The site's wedge thresholds (devices.wedge), else the defaults.
+    cardReads: connectCardReads(bridge, window, site.value.devices?.wedge),
     officers,
     chain,
     log,

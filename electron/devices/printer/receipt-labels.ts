@@ -20,6 +20,8 @@ export interface ReceiptLabels {
   assisted: string;
   officer: string;
   reprint: (copy: number) => string;
+  /** On a second print of a receipt the printer did not confirm. */
+  duplicate: string;
 }
 
 const en: ReceiptLabels = {
@@ -48,6 +50,7 @@ const en: ReceiptLabels = {
   assisted: 'Completed with an officer',
   officer: 'Officer',
   reprint: (copy) => `REPRINT - copy ${copy}`,
+  duplicate: 'COPY - the first print may have failed',
 };
 
 const es: ReceiptLabels = {
@@ -76,6 +79,7 @@ const es: ReceiptLabels = {
   assisted: 'Realizado con un funcionario',
   officer: 'Funcionario',
   reprint: (copy) => `REIMPRESIÓN - copia ${copy}`,
+  duplicate: 'COPIA - la primera impresión pudo fallar',
 };
 
 // Kriol and Setswana receipts use English labels until reviewed translations exist; the service
