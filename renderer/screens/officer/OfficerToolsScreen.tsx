@@ -17,10 +17,6 @@ function itemState(item: QueueItem): string {
   return item.voided ? 'voided' : item.state;
 }
 
-function time(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-}
-
 /** The void form: a reason is required (at least 3 characters), typed on the touch keyboard. */
 function VoidForm({
   tr,
@@ -237,7 +233,7 @@ export function OfficerToolsScreen({
               <tbody>
                 {[...transactions].reverse().map((item) => (
                   <tr key={item.seq} data-ref={item.ref} data-state={itemState(item)}>
-                    <td>{time(item.queuedAt)}</td>
+                    <td>{tr.time(item.queuedAt)}</td>
                     <td>
                       <strong>{item.ref}</strong>
                     </td>
