@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { countries, countryCodes } from './countries';
 import { devicesConfigSchema } from './devices-schema';
+import {
+  httpsRequiredMessage,
+  isAllowedKioskUrl,
+  isLoopbackUrl,
+} from '../sync/protocol/gateway-url';
 
 /** Languages the kiosk can speak. Codes are BCP 47: Belize Kriol is `bzj`, Setswana is `tn`. */
 export const languageCodes = ['en', 'es', 'bzj', 'tn'] as const;
@@ -304,7 +309,25 @@ export const siteConfigSchema = z
     country: countryCodeSchema,
     languages: z.array(languageCodeSchema).min(1),
     defaultLanguage: languageCodeSchema,
-    gatewayUrl: z.url(),
+    /** The gateway's base URL: `https`, or `http` on 127.0.0.1 only (gateway-url.ts). */
+    gatewayUrl: z.url().refine(isAllowedKioskUrl, httpsRequiredMessage),
+    /**
+     * Demo and set-up only: `npm start` runs the reference gateway itself at `gatewayUrl` (which
+     * must then be on 127.0.0.1), with the officer roster in `roster` (a file next to the site
+     * file). Without this section the kiosk starts no gateway and talks to `gatewayUrl`.
+     */
+    embeddedGateway: z
+      .object({ roster: z.string().min(1).optional() })
+      .strict()
+      .optional(),
+    /**
+     * The enrolment file a gateway's administrator issued for this kiosk (`npm run gateway --
+     * enrol`): its one-time token and the gateway it is for. A path, absolute or next to the
+     * site file; see electron/launch/provisioning.ts.
+     */
+    enrolmentFile: z.string().min(1).optional(),
+    /** The update feed (electron-updater generic feed): `https` like the gateway. */
+    updatesUrl: z.url().refine(isAllowedKioskUrl, httpsRequiredMessage).optional(),
     /** Seconds without input before the idle warning; the session then ends. */
     idleTimeoutSeconds: z.number().int().min(30).max(3600),
     /**
@@ -338,5 +361,9 @@ export const siteConfigSchema = z
   .refine((site) => site.languages.includes(site.defaultLanguage), {
     path: ['defaultLanguage'],
     message: 'must be one of the site languages',
+  })
+  .refine((site) => !site.embeddedGateway || isLoopbackUrl(site.gatewayUrl), {
+    path: ['gatewayUrl'],
+    message: 'must be on 127.0.0.1 when the site has an embeddedGateway',
   });
 export type SiteConfig = z.infer<typeof siteConfigSchema>;

@@ -8,6 +8,8 @@ import type { HidApi, HidCardReader } from './card-reader/hid-card-reader';
 import type { DeviceClock, DeviceLogger } from './device-runtime';
 import { createEscPosSink } from './printer/escpos-printer';
 import { createPrintQueue } from './printer/print-queue';
+import { printerCapabilities, resolvePrinterLayout } from './printer/printer-models';
+import { protocolFor } from './printer/printer-protocol';
 import type { PrintQueue, ReceiptSink } from './printer/print-queue';
 import { findReceiptFonts } from './printer/receipt-fonts';
 import { canPrint, createPrinterStatusService } from './printer/status-service';
@@ -99,13 +101,22 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
       options.lpCommand ? { lpCommand: options.lpCommand } : {},
     );
     if (!transport) throw new Error('unreachable: a non-simulated printer has a transport');
-    sink = createEscPosSink(transport, {
-      columns: config.printer.columns,
-      model: config.printer.model,
-    });
+    const layout = resolvePrinterLayout(config.printer.model, config.printer.columns);
+    if (layout.override) {
+      logger.log('warn', 'printer.columns-override', {
+        model: layout.model.id,
+        configured: layout.override.configured,
+        modelColumns: layout.override.model,
+      });
+    }
+    sink = createEscPosSink(transport, { model: layout.model.id, columns: layout.columns });
   }
   const status: PrinterStatusService = createPrinterStatusService({
     transport,
+    // Each family is asked its own way: Epson DLE EOT, Star automatic status (ESC ACK SOH).
+    protocol: protocolFor(
+      simulatedPrinter ? 'esc-pos' : printerCapabilities(config.printer.model).family,
+    ),
     clock,
     logger,
     intervalMs: config.printer.statusPollSeconds * 1000,
@@ -151,6 +162,7 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
         hid,
         vendorId: reader.vendorId,
         productId: reader.productId,
+        format: reader.format,
         officerIssuer: config.officerCardIssuer,
         clock,
         logger,

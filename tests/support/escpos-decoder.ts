@@ -35,6 +35,8 @@ export interface DecodedReceipt {
   cuts: Array<'full' | 'partial'>;
   codePages: number[];
   initialized: boolean;
+  /** `GS r n` requests in the job (n), in order. */
+  statusRequests: number[];
 }
 
 // Upper half of IBM code page 437, as printed by Epson's "PC437 (USA: Standard Europe)".
@@ -71,6 +73,7 @@ export function decodeEscPos(bytes: Uint8Array): DecodedReceipt {
     cuts: [],
     codePages: [],
     initialized: false,
+    statusRequests: [],
   };
   const style = { bold: false, invert: false, underline: false, width: 1, height: 1 };
   let align = 'left' as DecodedLine['align'];
@@ -158,6 +161,10 @@ export function decodeEscPos(bytes: Uint8Array): DecodedReceipt {
         if (m === 0 || m === 48) result.cuts.push('full');
         else if (m === 1 || m === 49) result.cuts.push('partial');
         else throw new Error(`ESC/POS: unexpected cut mode ${m}`);
+        i += 3;
+      } else if (command === 0x72) {
+        // GS r n: transmit status, the kiosk's "job processed" confirmation after a job.
+        result.statusRequests.push(at(i + 2));
         i += 3;
       } else if (command === 0x28 && at(i + 2) === 0x6b) {
         const length = at(i + 3) + at(i + 4) * 256;

@@ -42,7 +42,16 @@ export function formatReceiptFee(content: ReceiptContent): string {
   return plainSpaces(formatMoney(content.fee));
 }
 
-export function layoutReceipt(content: ReceiptContent): ReceiptLayout {
+export interface LayoutOptions {
+  /**
+   * A second print of a job whose first print may or may not have come out (the printer did not
+   * confirm it): the paper says it is a copy, so two receipts in a citizen's hand are not taken
+   * for two transactions.
+   */
+  duplicate?: boolean | undefined;
+}
+
+export function layoutReceipt(content: ReceiptContent, options: LayoutOptions = {}): ReceiptLayout {
   const labels = receiptLabels(content.language);
   const blocks: ReceiptBlock[] = [
     { kind: 'heading', text: content.agency },
@@ -51,6 +60,7 @@ export function layoutReceipt(content: ReceiptContent): ReceiptLayout {
     { kind: 'title', text: labels.title },
   ];
   if (content.copy > 1) blocks.push({ kind: 'notice', text: labels.reprint(content.copy) });
+  if (options.duplicate) blocks.push({ kind: 'notice', text: labels.duplicate });
   blocks.push(
     { kind: 'field', label: labels.service, value: content.service.title },
     { kind: 'reference', label: labels.reference, value: content.ref },

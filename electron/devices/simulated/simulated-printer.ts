@@ -81,15 +81,28 @@ export function createSimulatedPrinter(options: SimulatedPrinterOptions): Simula
     statusTransport: {
       description: 'simulated printer',
       write: () => Promise.reject(new Error('the simulated printer takes receipts, not bytes')),
-      exchange: (requests) =>
-        Promise.resolve(requests.map((request) => statusByte(state, request[2] ?? 0))),
+      converse: (talk) => {
+        // Answers each `DLE EOT n` with the byte a real printer in this state sends.
+        const pending: number[] = [];
+        return talk({
+          lost: () => false,
+          send: (bytes) => {
+            if (bytes[0] === 0x10 && bytes[1] === 0x04) {
+              const reply = statusByte(state, bytes[2] ?? 0);
+              if (reply !== null) pending.push(reply);
+            }
+            return Promise.resolve();
+          },
+          receive: () => Promise.resolve(Uint8Array.from(pending.splice(0))),
+        });
+      },
     },
-    async print({ jobId, content }) {
+    async print({ jobId, content, duplicate }) {
       if (state !== 'online' && state !== 'paper-low') {
         throw new Error(`simulated printer is ${state}`);
       }
       mkdirSync(outDir, { recursive: true });
-      const layout = layoutReceipt(content);
+      const layout = layoutReceipt(content, { duplicate });
       layout.blocks.unshift({ kind: 'notice', text: 'SIMULATED PRINTER' });
       const base = path.join(outDir, `receipt-${jobId.replace(/[^A-Za-z0-9-]/g, '_')}`);
       const pdf = `${base}.pdf`;

@@ -140,7 +140,7 @@ export function OfficerToolsScreen({
 
   const syncNow = async () => {
     say(tr.t('officer.sync.running'));
-    await runtime.engine.trigger();
+    await runtime.engine.syncNow();
     const status = runtime.engine.status;
     say(
       status.link === 'online' && !status.lastError
