@@ -128,7 +128,7 @@ test('axe finds no violation on any screen of a Belize site in any of its langua
   page,
   kiosk,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await kiosk.open(page);
   await axeEveryScreen(page, ['en', 'es', 'bzj'], ids.belize);
   await page.locator('[data-screen=attract] button.primary').click();
@@ -145,7 +145,7 @@ test('axe finds no violation on any screen of a Belize site in any of its langua
 test.describe('a Botswana site', () => {
   test.use({ siteFile: 'demo-botswana.json' });
   test('axe finds no violation on any screen in English or Setswana', async ({ page, kiosk }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(240_000);
     await kiosk.open(page);
     await axeEveryScreen(page, ['en', 'tn'], ids.botswana);
     writeAxeLog();
