@@ -101,7 +101,10 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
       }
       try {
         const reply = await devices.resolveUncertain(jobId, decision);
-        note('info', `uncertain receipt ${decision === 'was-printed' ? 'marked printed' : 'printed again'}`);
+        note(
+          'info',
+          `uncertain receipt ${decision === 'was-printed' ? 'marked printed' : 'printed again'}`,
+        );
         return reply;
       } catch (error) {
         if (error instanceof DeviceError && error.code === 'unknown-job') {

@@ -45,7 +45,10 @@ export type PrintJobReply = z.infer<typeof printJobReplySchema>;
 export const uncertainPrintJobSchema = z
   .object({
     jobId: z.string().min(1).max(200),
-    ref: z.string().regex(/^[A-Z0-9-]{6,32}$/).optional(),
+    ref: z
+      .string()
+      .regex(/^[A-Z0-9-]{6,32}$/)
+      .optional(),
     copy: z.number().int().min(1).max(99).optional(),
     /** `job-interrupted`, `job-unconfirmed` or `interrupted-while-printing`. */
     reason: z.string().max(200).optional(),
