@@ -20,7 +20,7 @@ import { commitTransaction } from '../../sync/client/commit';
 import type { TransactionInput } from '../../sync/client/commit';
 import { SyncEngine } from '../../sync/client/engine';
 import { GENESIS_HASH } from '../../sync/protocol/records';
-import { openSqliteStore } from '../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../sync/server/db/gateway-store';
 import type { GatewayStore } from '../../sync/server/store';
 import { startFaultProxy } from '../support/fault-proxy';
 import type { Fault } from '../support/fault-proxy';
@@ -192,7 +192,7 @@ async function processGateway(): Promise<GatewayUnderTest> {
     },
     async finish() {
       await proc.stop();
-      const store = openSqliteStore(path.join(dataDir, 'gateway.sqlite'));
+      const store = await openGatewayStore({ sqliteFile: path.join(dataDir, 'gateway.sqlite') });
       return {
         store,
         cleanup: async () => {

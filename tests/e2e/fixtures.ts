@@ -6,7 +6,7 @@ import { test as base } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, hashToken } from '../../sync/server/app';
-import { openSqliteStore } from '../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../sync/server/db/gateway-store';
 import type { GatewayStore } from '../../sync/server/store';
 import { createBridgeRouter } from '../../sync/bridge/router';
 import { startBrowserShellHost } from '../../electron/browser-shell/host';
@@ -44,7 +44,9 @@ export class GatewayProcess {
   }
 
   async start(): Promise<void> {
-    this.store = openSqliteStore(path.join(this.dataDir, 'gateway.sqlite'));
+    this.store = await openGatewayStore({
+      sqliteFile: path.join(this.dataDir, 'gateway.sqlite'),
+    });
     await this.store.addEnrolmentToken(this.kioskId, hashToken(this.token));
     const roster = this.roster;
     this.app = await buildGateway({

@@ -45,6 +45,12 @@ const CP437_HIGH =
 
 if ([...CP437_HIGH].length !== 128) throw new Error('CP437 table must have 128 entries');
 
+// Upper half of IBM code page 850 (Epson page 2, "PC850: Multilingual"): the encoder picks it
+// for capitals such as Ó (REIMPRESIÓN) that CP437 lacks.
+const CP850_HIGH =
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0';
+if ([...CP850_HIGH].length !== 128) throw new Error('CP850 table must have 128 entries');
+
 // Windows-1252 differs from Latin-1 only in 0x80-0x9F. Node 20's TextDecoder treats it as
 // Latin-1 there, so the table is spelled out (? marks the five unassigned bytes).
 const CP1252_80_9F = '€?‚ƒ„…†‡ˆ‰Š‹Œ?Ž??‘’“”•–—˜™š›œ?žŸ';
@@ -53,6 +59,7 @@ if ([...CP1252_80_9F].length !== 32) throw new Error('CP1252 table must have 32 
 /** Epson `ESC t n` page numbers the receipts use, mapped to a decoder. */
 const codePageDecoders: Record<number, (byte: number) => string> = {
   0: (byte) => (byte < 0x80 ? String.fromCharCode(byte) : ([...CP437_HIGH][byte - 0x80] ?? '?')),
+  2: (byte) => (byte < 0x80 ? String.fromCharCode(byte) : ([...CP850_HIGH][byte - 0x80] ?? '?')),
   16: (byte) =>
     byte >= 0x80 && byte < 0xa0
       ? ([...CP1252_80_9F][byte - 0x80] ?? '?')

@@ -1,3 +1,4 @@
+import { formatDateTime, formatMoney } from '../../../kiosk-config/formatting';
 import type { ReceiptContent } from '../../../sync/bridge/receipt-content';
 import { receiptLabels } from './receipt-labels';
 
@@ -30,29 +31,15 @@ function plainSpaces(text: string): string {
   return text.replace(/[\u00a0\u202f\u2007\u2009]/g, ' ');
 }
 
-function intlLocale(language: string): string {
-  return Intl.DateTimeFormat.supportedLocalesOf([language]).length > 0 ? language : 'en';
-}
-
+/** Date and time of issue on the site's wall clock, in the receipt's language (formatting.ts). */
 export function formatReceiptDate(content: ReceiptContent): string {
-  const format = new Intl.DateTimeFormat(intlLocale(content.language), {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: content.timeZone,
-  });
-  return plainSpaces(format.format(new Date(content.issuedAt)));
+  return plainSpaces(formatDateTime(content.issuedAt, content.language, content.timeZone));
 }
 
+/** The fee as the screen shows it (`P 50.00`, `BZ$50.00`), or the words for no fee. */
 export function formatReceiptFee(content: ReceiptContent): string {
-  const labels = receiptLabels(content.language);
-  if (content.fee.amountMinor === 0) return labels.noFee;
-  const format = new Intl.NumberFormat(intlLocale(content.language), {
-    style: 'currency',
-    currency: content.fee.currency,
-    currencyDisplay: 'code',
-  });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return plainSpaces(format.format(content.fee.amountMinor / 10 ** digits));
+  if (content.fee.amountMinor === 0) return receiptLabels(content.language).noFee;
+  return plainSpaces(formatMoney(content.fee));
 }
 
 export interface LayoutOptions {
@@ -102,7 +89,7 @@ export function layoutReceipt(content: ReceiptContent, options: LayoutOptions = 
     { kind: 'qr', value: content.ref, caption: labels.scanToCheck },
     { kind: 'rule' },
   );
-  const footer = `${labels.kiosk} ${content.kioskId}`;
+  const footer = labels.kiosk(content.kioskId);
   blocks.push({
     kind: 'footer',
     text: content.channel === 'assisted' ? `${footer} - ${labels.assisted}` : footer,

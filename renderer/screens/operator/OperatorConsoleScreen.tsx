@@ -159,7 +159,7 @@ export function OperatorConsoleScreen({
               className="secondary"
               onClick={() =>
                 void act(async () => {
-                  await runtime.engine.trigger();
+                  await runtime.engine.syncNow();
                   return runtime.engine.status.link === 'online'
                     ? tr.t('officer.sync.done')
                     : tr.t('officer.sync.offline');
@@ -337,10 +337,12 @@ export function OperatorConsoleScreen({
               <label htmlFor="exit-pin">{tr.t('operator.exit.pin')}</label>
               <input
                 id="exit-pin"
-                className="answer"
-                type="password"
+                className="answer secret-digits"
+                type="text"
                 inputMode="numeric"
                 autoComplete="off"
+                spellCheck={false}
+                data-secret
                 value={exitPin}
                 onChange={(event) => setExitPin(event.target.value.replace(/\D/g, '').slice(0, 12))}
               />

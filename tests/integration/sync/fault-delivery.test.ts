@@ -9,7 +9,7 @@ import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { importDataKey } from '../../../sync/client/data-key';
 import { commitTransaction } from '../../../sync/client/commit';
 import { SyncEngine } from '../../../sync/client/engine';
-import { openSqliteStore } from '../../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../../sync/server/db/gateway-store';
 import { startFaultProxy } from '../../support/fault-proxy';
 import type { Fault, FaultProxy } from '../../support/fault-proxy';
 import { startGatewayProcess } from '../../support/gateway-process';
@@ -85,7 +85,7 @@ describe('delivery through a faulty link to the gateway process', () => {
 
   async function atGateway(kioskId: string): Promise<string[]> {
     // A second reader on the gateway's WAL database: sees every committed batch.
-    const store = openSqliteStore(path.join(dataDir, 'gateway.sqlite'));
+    const store = await openGatewayStore({ sqliteFile: path.join(dataDir, 'gateway.sqlite') });
     try {
       return (await store.listRecords(kioskId)).map((r) => r.body.txId);
     } finally {

@@ -204,7 +204,7 @@ describe('the gateway protocol', () => {
     if (!box) throw new Error('no sealed personal data at the gateway');
     const sealing = await loadOrCreateSealingKey(gateway.store);
     const payload = personalPayloadSchema.parse(
-      JSON.parse(await openSealed(sealing.privateKey, box, tx.txId)),
+      JSON.parse(await openSealed(sealing.privateJwk, box, tx.txId)),
     );
     expect(payload.fields).toEqual({ fullName: 'Ana Pérez', dateOfBirth: '1990-04-01' });
     expect((await gateway.store.lastHeartbeat(otherKiosk))?.beat.queueDepth).toBe(0);

@@ -41,8 +41,9 @@ describe('ESC/POS receipt', () => {
     ]) {
       expect(text).toContain(expected);
     }
-    expect(formatReceiptDate(content)).toBe('14 de noviembre de 2026 a las 10:30');
-    expect(formatReceiptFee(content)).toBe('10,00 BZD');
+    // The screen's words and money: "BZ$10.00" in every language, never "10,00 BZD".
+    expect(formatReceiptDate(content)).toBe('14 de noviembre de 2026, 10:30');
+    expect(formatReceiptFee(content)).toBe('BZ$10.00');
   });
 
   it('prints Spanish ñ, á, ¿ through code page 437 without any substitution', () => {
