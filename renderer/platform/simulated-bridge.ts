@@ -95,6 +95,10 @@ export function createSimulatedBridge(
             source: 'keyboard-wedge',
           };
     },
+    'printer:uncertain-jobs': async () => ({ jobs: [] }),
+    'printer:resolve': async () => {
+      throw new BridgeError('unavailable', 'the in-page simulated shell has no printer');
+    },
     'printer:status': async () => ({
       state: 'unknown',
       detail: 'in-page-simulation',
