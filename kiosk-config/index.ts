@@ -1,7 +1,7 @@
 // The embedded default configuration, bundled into the renderer and read by the shells.
-import demoSite from './sites/demo.json';
-import belize from './catalogue/belize.json';
-import botswana from './catalogue/botswana.json';
+import demoSite from './sites/demo.json' with { type: 'json' };
+import belize from './catalogue/belize.json' with { type: 'json' };
+import botswana from './catalogue/botswana.json' with { type: 'json' };
 import type { CountryCode } from './countries';
 export { translations } from './messages';
 export type { MessageKey } from './messages';

@@ -1,9 +1,9 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { LanguageCode, LocalizedText } from './schema';
-import en from './translations/en.json';
-import es from './translations/es.json';
-import bzj from './translations/bzj.json';
-import tn from './translations/tn.json';
+import en from './translations/en.json' with { type: 'json' };
+import es from './translations/es.json' with { type: 'json' };
+import bzj from './translations/bzj.json' with { type: 'json' };
+import tn from './translations/tn.json' with { type: 'json' };
 
 /** UI messages (ICU MessageFormat) per language; English is the reference key set. */
 export const translations = { en, es, bzj, tn } as const;

@@ -99,7 +99,8 @@ export function FormScreen({
 
   const describedBy =
     [field.hint ? hintId : '', problem ? errorId : ''].filter(Boolean).join(' ') || undefined;
-  const readBack = field.type === 'date' ? dateReadBack(tr, value) : undefined;
+  // Once Next has shown the error, the read-back stays empty so it is not said twice.
+  const readBack = field.type === 'date' && !problem ? dateReadBack(tr, value) : undefined;
 
   let control;
   if (field.type === 'choice') {
