@@ -77,8 +77,21 @@ export async function placeBatch(
       }
       continue;
     }
+    if (record.seq <= head.seq) {
+      await alert(
+        record.seq,
+        'seq-conflict',
+        `a different record already holds seq ${record.seq} in the chain`,
+      );
+      results.push({ id, seq: record.seq, status: 'rejected', reason: 'seq-conflict' });
+      continue;
+    }
     if (await tx.bySeq(kioskId, record.seq)) {
-      await alert(record.seq, 'seq-conflict', `a different record already holds seq ${record.seq}`);
+      await alert(
+        record.seq,
+        'seq-conflict',
+        `a different record is already held at seq ${record.seq}`,
+      );
       results.push({ id, seq: record.seq, status: 'rejected', reason: 'seq-conflict' });
       continue;
     }
@@ -94,10 +107,6 @@ export async function placeBatch(
         continue;
       }
       chainState = 'chained';
-    } else if (record.seq <= head.seq) {
-      await alert(record.seq, 'seq-conflict', `seq ${record.seq} is behind the chain head`);
-      results.push({ id, seq: record.seq, status: 'rejected', reason: 'seq-conflict' });
-      continue;
     }
     await tx.insert({
       kioskId,

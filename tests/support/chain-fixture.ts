@@ -115,13 +115,18 @@ export async function signRecord(
 
 /**
  * A signed transaction record after `head`, with `personal` (its values and salt) declared by
- * digest, and the payload for sealing to the gateway.
+ * digest; `fieldIds` overrides the personal field ids it declares (sorted ids by default).
  */
 export async function signTransaction(
   keys: CryptoKeyPair,
   kioskId: string,
   head: { seq: number; hash: string },
-  options: { personal?: PersonalPayload; createdAt?: string; ref?: string } = {},
+  options: {
+    personal?: PersonalPayload;
+    fieldIds?: string[];
+    createdAt?: string;
+    ref?: string;
+  } = {},
 ): Promise<TransactionRecord> {
   const { personal } = options;
   const record = await signRecord(keys, {
@@ -143,7 +148,7 @@ export async function signTransaction(
       ...(personal
         ? {
             personal: {
-              fieldIds: Object.keys(personal.fields).sort(),
+              fieldIds: options.fieldIds ?? Object.keys(personal.fields).sort(),
               digest: await personalDigest(personal),
             },
           }

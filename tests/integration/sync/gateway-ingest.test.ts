@@ -124,8 +124,8 @@ describe('chain placement at the gateway', () => {
       [3, 'rejected', 'seq-conflict'],
     ]);
     expect(await store.listTamperAlerts(kioskId)).toEqual([
-      alert(1, 'seq-conflict', 'a different record already holds seq 1'),
-      alert(3, 'seq-conflict', 'a different record already holds seq 3'),
+      alert(1, 'seq-conflict', 'a different record already holds seq 1 in the chain'),
+      alert(3, 'seq-conflict', 'a different record is already held at seq 3'),
     ]);
     expect(await store.countRecords(kioskId)).toEqual({ chained: 1, awaiting: 1 });
   });
@@ -404,5 +404,38 @@ describe('ingest of a batch', () => {
     expect(
       await checkPersonalFields({ record, personal: await seal(canonicalJson(personal)) }, sealing),
     ).toBeUndefined();
+  });
+
+  it('compares personal fields as sets and their values as canonical JSON, in whatever order they come', async () => {
+    const personal = payload('Ana Pérez');
+    const head = { seq: 0, hash: GENESIS_HASH };
+    const unsorted = await signTransaction(keys, kioskId, head, {
+      personal,
+      fieldIds: ['fullName', 'dateOfBirth'],
+    });
+    expect(
+      await checkPersonalFields(await sealedItem(unsorted, personal), sealing),
+    ).toBeUndefined();
+    // The same payload sent with its keys in another order (not canonical JSON).
+    const reordered = `{"fields":{"fullName":"Ana Pérez","dateOfBirth":"1990-04-01"},"salt":"${personal.salt}"}`;
+    const record = await signTransaction(keys, kioskId, head, { personal });
+    const box = await sealTo(publicJwkOf(sealing.privateJwk), reordered, record.body.txId);
+    expect(await checkPersonalFields({ record, personal: box }, sealing)).toBeUndefined();
+  });
+
+  it('refuses personal fields the signed record does not declare, even when the digest matches', async () => {
+    const personal = payload('Ana Pérez');
+    const undeclared = await signTransaction(
+      keys,
+      kioskId,
+      { seq: 0, hash: GENESIS_HASH },
+      {
+        personal,
+        fieldIds: ['fullName'],
+      },
+    );
+    expect(await checkPersonalFields(await sealedItem(undeclared, personal), sealing)).toBe(
+      'personal-mismatch',
+    );
   });
 });
