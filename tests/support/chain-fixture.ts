@@ -10,9 +10,12 @@ import { importDataKey } from '../../sync/client/data-key';
 import { openKioskDatabase } from '../../sync/client/db';
 import type { KioskDatabase } from '../../sync/client/db';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
-import { exportPublicKey } from '../../sync/protocol/device-signature';
+import { exportPublicKey, signText } from '../../sync/protocol/device-signature';
 import type { PublicKeyJwk } from '../../sync/protocol/device-signature';
-import type { TransactionRecord } from '../../sync/protocol/records';
+import { personalDigest } from '../../sync/protocol/personal-fields';
+import type { PersonalPayload } from '../../sync/protocol/personal-fields';
+import { chainRecordSchema, recordHash } from '../../sync/protocol/records';
+import type { ChainRecord, TransactionRecord, UnsignedRecord } from '../../sync/protocol/records';
 
 /** The kiosk id of tests that need only one. */
 export const kioskId = 'test-kiosk-01';
@@ -95,4 +98,62 @@ export async function makeChain(
   const publicKey = await kiosk.publicKey();
   await kiosk.close();
   return { records, publicKey, keys: kiosk.keys };
+}
+
+/**
+ * A record signed by `keys`, built with the protocol alone (hash and device signature), as any
+ * kiosk implementation would send it: gateway tests use it for forks, odd kinds and personal
+ * payloads they choose.
+ */
+export async function signRecord(
+  keys: CryptoKeyPair,
+  unsigned: UnsignedRecord,
+): Promise<ChainRecord> {
+  const hash = await recordHash(unsigned);
+  return chainRecordSchema.parse({ ...unsigned, hash, sig: await signText(keys.privateKey, hash) });
+}
+
+/**
+ * A signed transaction record after `head`, with `personal` (its values and salt) declared by
+ * digest; `fieldIds` overrides the personal field ids it declares (sorted ids by default).
+ */
+export async function signTransaction(
+  keys: CryptoKeyPair,
+  kioskId: string,
+  head: { seq: number; hash: string },
+  options: {
+    personal?: PersonalPayload;
+    fieldIds?: string[];
+    createdAt?: string;
+    ref?: string;
+  } = {},
+): Promise<TransactionRecord> {
+  const { personal } = options;
+  const record = await signRecord(keys, {
+    v: 1,
+    kioskId,
+    seq: head.seq + 1,
+    prevHash: head.hash,
+    createdAt: options.createdAt ?? '2026-11-23T08:00:00.000Z',
+    kind: 'transaction',
+    body: {
+      txId: crypto.randomUUID(),
+      ref: options.ref ?? `BZ${String(head.seq + 1).padStart(4, '0')}-TEST`,
+      serviceId: birthCertificate.serviceId,
+      catalogueVersion: birthCertificate.catalogueVersion,
+      channel: 'self-service',
+      language: 'en',
+      fee: birthCertificate.fee,
+      fields: { district: 'cayo' },
+      ...(personal
+        ? {
+            personal: {
+              fieldIds: options.fieldIds ?? Object.keys(personal.fields).sort(),
+              digest: await personalDigest(personal),
+            },
+          }
+        : {}),
+    },
+  });
+  return record as TransactionRecord;
 }
