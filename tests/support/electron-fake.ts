@@ -59,7 +59,10 @@ export class FakeSession extends EventEmitter {
   }
 }
 
+let nextWebContentsId = 1;
+
 export class FakeWebContents extends EventEmitter {
+  readonly id = nextWebContentsId++;
   readonly session: FakeSession;
   windowOpenHandler: Handler | undefined;
   loadedUrls: string[] = [];
