@@ -30,11 +30,14 @@ export function createBrowserShellBridge(token: string): KioskBridge {
   let nextId = 1;
   let socket: WebSocket | undefined;
   let opened: Promise<WebSocket> | undefined;
+  // The connection being opened or open, so a page that leaves can close it either way.
+  let current: WebSocket | undefined;
 
   const connect = (): Promise<WebSocket> => {
     if (opened) return opened;
     opened = new Promise<WebSocket>((resolve, reject) => {
       const ws = new WebSocket(`ws://${location.host}/bridge?token=${encodeURIComponent(token)}`);
+      current = ws;
       ws.addEventListener('open', () => {
         socket = ws;
         resolve(ws);
@@ -79,6 +82,20 @@ export function createBrowserShellBridge(token: string): KioskBridge {
     });
     return opened;
   };
+
+  // One connection is one page load for the shell (it hands the data key once per connection).
+  // A page that leaves (reload, navigation, or into the back/forward cache, where its socket
+  // could otherwise stay open) closes its connection at once; a page brought back from that cache
+  // reconnects. Only the browser's own events count: a script's synthetic `pagehide` must not
+  // end the page's connection and free the data key for itself.
+  window.addEventListener('pagehide', (event) => {
+    if (event.isTrusted) current?.close();
+  });
+  window.addEventListener('pageshow', (event) => {
+    if (event.isTrusted && event.persisted && listeners.size > 0) {
+      void connect().catch(() => undefined);
+    }
+  });
 
   return {
     async invoke<C extends ChannelName>(channel: C, ...request: RequestArgs<C>) {
