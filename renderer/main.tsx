@@ -5,11 +5,15 @@ import { App } from './app/App';
 import { startKioskRuntime } from './app/kiosk-runtime';
 import { outOfServiceLanguages } from './app/config-store';
 import { connectShellBridge } from './platform/kiosk-bridge';
+import { installKeyGuard } from './platform/key-guard';
 import { createSimulatedBridge } from './platform/simulated-bridge';
 import { OutOfServiceScreen } from './screens/OutOfServiceScreen';
 import { registerAppShell } from './sw/register';
 import type { KioskBridge } from '../sync/bridge/kiosk-bridge';
 import './styles.css';
+
+// Before anything else: from the first frame, no key or gesture opens a browser feature.
+installKeyGuard(window);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('#root is missing');

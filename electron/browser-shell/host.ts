@@ -64,6 +64,8 @@ export interface BrowserShellHostOptions {
   /** Origins the page may call besides itself (the gateway), for the CSP. */
   connectSources?: string[];
   token?: string;
+  /** Told when a page has connected with the token (the launch page can then be deleted). */
+  onPageConnected?: () => void;
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -176,6 +178,7 @@ export async function startBrowserShellHost(
       // One connection is one page load: the page opens one socket and a reload closes it.
       connections += 1;
       const caller = { page: `connection ${connections}`, alive: () => ws.readyState === ws.OPEN };
+      options.onPageConnected?.();
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data) => {
         let raw: unknown;

@@ -17,7 +17,7 @@ export function OutOfServiceScreen({
   detail: string;
 }) {
   const [first, ...others] = (languages.length > 0 ? languages : ['en' as const]).map(
-    createTranslator,
+    (language) => createTranslator(language),
   );
   return (
     <main className="screen out-of-service" data-screen="out-of-service" data-reason={reason}>
