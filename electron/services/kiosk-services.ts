@@ -1,6 +1,7 @@
 import type { KioskInfo } from '../../sync/bridge/channels';
 import type { BridgeHandlers } from '../../sync/bridge/router';
 import { BridgeError } from '../../sync/bridge/kiosk-bridge';
+import { createDataKeyRelease } from './key-custody';
 import type { KeyCustody } from './key-custody';
 import type { KioskDevices } from '../devices/kiosk-devices';
 import { parseCardRead } from '../devices/card-reader/card-parsers';
@@ -52,6 +53,7 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
     return options.dataDir;
   };
   let bundles: ReturnType<typeof createBundleWriter> | undefined;
+  const dataKeys = options.keyCustody && createDataKeyRelease(options.keyCustody);
   const note = (level: 'info' | 'warn' | 'error', text: string): void => {
     options.logRing?.push(level, text);
     options.log?.(level, text);
@@ -73,11 +75,20 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
       options.log?.(level, message);
       options.logRing?.push(level, `page: ${message}`);
     },
-    'keys:data-key': async () => {
-      if (!options.keyCustody) {
+    // Once per page load: see createDataKeyRelease (a refusal is logged, it may be an attack).
+    'keys:data-key': async (_request, caller) => {
+      if (!dataKeys) {
         throw new BridgeError('unavailable', 'this shell has no key custody for the data key');
       }
-      return { key: Buffer.from(await options.keyCustody.getDataKey()).toString('base64url') };
+      const released = await dataKeys.release(caller);
+      if (!released.ok) {
+        note('warn', `data key refused to ${caller.page}: ${released.reason}`);
+        throw new BridgeError(
+          'forbidden',
+          `the data key was already handed out (${released.reason})`,
+        );
+      }
+      return { key: Buffer.from(released.key).toString('base64url') };
     },
     // The Electron shell replaces these two with its operator-exit and maintenance services; the
     // browser shell cannot leave Chromium's kiosk mode from the page, so it says so.
