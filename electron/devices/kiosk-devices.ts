@@ -1,5 +1,10 @@
 import { existsSync } from 'node:fs';
-import type { CardRead, PrintJobReply, PrinterStatus } from '../../sync/bridge/device-payloads';
+import type {
+  CardRead,
+  PrintJobReply,
+  PrinterStatus,
+  UncertainPrintJob,
+} from '../../sync/bridge/device-payloads';
 import { receiptContentSchema } from '../../sync/bridge/receipt-content';
 import type { ReceiptContentInput } from '../../sync/bridge/receipt-content';
 import type { DevicesConfig } from '../../kiosk-config/devices-schema';
@@ -27,6 +32,10 @@ export interface KioskDevices {
   /** Parses the receipt (it may come straight off the bridge) and queues it. */
   print(content: ReceiptContentInput): Promise<PrintJobReply>;
   printerStatus(): PrinterStatus;
+  /** Receipts whose print the printer did not confirm. */
+  uncertainJobs(): UncertainPrintJob[];
+  /** An officer's or operator's decision on one of them. */
+  resolveUncertain(jobId: string, decision: 'was-printed' | 'print-again'): Promise<PrintJobReply>;
   /** Asks the printer now instead of waiting for the next poll (after the operator acts). */
   refreshPrinterStatus(): Promise<PrinterStatus>;
   onPrinterStatus(listener: (status: PrinterStatus) => void): () => void;
@@ -197,6 +206,23 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
     simulated,
     print: (content) => queue.submit(receiptContentSchema.parse(content)),
     printerStatus,
+    uncertainJobs: () =>
+      queue
+        .jobs()
+        .filter((job) => job.state === 'uncertain')
+        .map((job) => ({
+          jobId: job.jobId,
+          ...(job.content ? { ref: job.content.ref, copy: job.content.copy } : {}),
+          ...(job.reason ? { reason: job.reason } : {}),
+          since: new Date(job.updatedAt).toISOString(),
+        })),
+    async resolveUncertain(jobId, decision) {
+      const reply = await queue.resolveUncertain(jobId, decision);
+      logger.log('info', 'printer.uncertain-resolved', { jobId, decision, state: reply.state });
+      const snapshot = printerStatus();
+      for (const listener of statusListeners) listener(snapshot);
+      return reply;
+    },
     refreshPrinterStatus: () => status.poll().then(printerStatus),
     onPrinterStatus(listener) {
       statusListeners.add(listener);

@@ -81,7 +81,9 @@ export function printerCapabilities(id: PrinterModelId): PrinterCapabilities {
       return false;
     }
   });
-  const name = ReceiptPrinterEncoder.printerModels.find((model) => model.id === id)?.name ?? id;
+  const name = (
+    ReceiptPrinterEncoder.printerModels.find((model) => model.id === id)?.name ?? id
+  ).trim();
   const capabilities: PrinterCapabilities = {
     id,
     name,

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PrinterState } from '../../../sync/bridge/device-payloads';
+import { DeviceError } from '../device-runtime';
 import type { DeviceLogger } from '../device-runtime';
 import type { ReceiptSink } from '../printer/print-queue';
 import type { PrinterTransport } from '../printer/transports/transport';
@@ -20,6 +21,11 @@ export interface SimulatedPrinter extends ReceiptSink {
   readonly simulated: true;
   /** What the simulated printer reports, so paper-out handling can be demonstrated. */
   setState(state: Exclude<PrinterState, 'unknown'>): void;
+  /**
+   * Makes the next job fail the way a real printer's connection does when it breaks mid-job
+   * (`job-interrupted`), so the uncertain-receipt decision can be tried without hardware.
+   */
+  breakNextJob(): void;
   /**
    * Answers real-time status requests (`DLE EOT n`) with the bytes a real printer in the chosen
    * state sends, so the simulated printer goes through the same status service and parser.
@@ -73,10 +79,14 @@ export function createSimulatedPrinter(options: SimulatedPrinterOptions): Simula
   const listeners = new Set<(printout: SimulatedPrintout) => void>();
   const done: SimulatedPrintout[] = [];
   let state: Exclude<PrinterState, 'unknown'> = 'online';
+  let breakNext = false;
   return {
     simulated: true,
     setState(next) {
       state = next;
+    },
+    breakNextJob() {
+      breakNext = true;
     },
     statusTransport: {
       description: 'simulated printer',
@@ -100,6 +110,10 @@ export function createSimulatedPrinter(options: SimulatedPrinterOptions): Simula
     async print({ jobId, content, duplicate }) {
       if (state !== 'online' && state !== 'paper-low') {
         throw new Error(`simulated printer is ${state}`);
+      }
+      if (breakNext) {
+        breakNext = false;
+        throw new DeviceError('job-interrupted', 'simulated printer: connection broke mid-job');
       }
       mkdirSync(outDir, { recursive: true });
       const layout = layoutReceipt(content, { duplicate });

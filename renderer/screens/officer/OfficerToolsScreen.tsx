@@ -10,6 +10,7 @@ import { useObservable } from '../../app/use-observable';
 import { OnScreenKeyboard } from '../../components/OnScreenKeyboard';
 import type { Translator } from '../../i18n/translator';
 import { EndOfDayPanel } from './EndOfDayPanel';
+import { UncertainPrints } from '../../components/UncertainPrints';
 
 type Tab = 'today' | 'queue' | 'report';
 
@@ -178,6 +179,7 @@ export function OfficerToolsScreen({
           {notice.text}
         </p>
       ) : null}
+      <UncertainPrints tr={tr} bridge={runtime.bridge} />
       <div className="tabs" role="tablist" aria-label={tr.t('officer.tools.title')}>
         {tabs.map(([id, label]) => (
           <button

@@ -7,7 +7,7 @@ import type { StoreLocation } from '../../../sync/server/db/gateway-store';
 import type { ChainRecord } from '../../../sync/protocol/records';
 import type { GatewayStore } from '../../../sync/server/store';
 import { NONCE_TTL_MS } from '../../../sync/server/store';
-import { makeChain } from './chain-fixture';
+import { makeChain } from '../../support/chain-fixture';
 
 interface Backend {
   name: string;
@@ -195,7 +195,7 @@ describe.each(backends)('the gateway store on $name', (backend) => {
         day,
         kioskId,
         serviceId: 'birth-certificate-replacement',
-        channel: 'assisted',
+        channel: 'self-service',
         count: 2,
         voided: 1,
       },
