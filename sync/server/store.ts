@@ -2,6 +2,7 @@ import type { ChainRecord } from '../protocol/records';
 import type { SealedBox } from '../protocol/sealed-box';
 import type { ChainHead, HeartbeatRequest, ItemResult } from '../protocol/wire';
 import type { PublicKeyJwk } from '../protocol/device-signature';
+import type { JobQueue } from './jobs/job-queue';
 
 export interface KioskRow {
   kioskId: string;
@@ -63,6 +64,8 @@ export const NONCE_TTL_MS = 15 * 60_000;
  */
 export interface GatewayStore {
   readonly kind: 'sqlite' | 'postgres';
+  /** The durable job queue in this database (jobs/job-queue.ts). */
+  readonly jobs: JobQueue;
   addEnrolmentToken(kioskId: string, tokenHash: string): Promise<void>;
   enrol(kioskId: string, tokenHash: string, publicKey: PublicKeyJwk): Promise<EnrolOutcome>;
   getKiosk(kioskId: string): Promise<KioskRow | undefined>;

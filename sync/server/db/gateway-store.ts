@@ -10,6 +10,7 @@ import { placeBatch } from '../place-batch';
 import type { GatewayStore, KioskRow } from '../store';
 import { NONCE_TTL_MS } from '../store';
 import { openDatabase } from './connect';
+import { jobQueueStore } from './job-queue-store';
 import type { StoreLocation } from './connect';
 import type { GatewayTables } from './schema';
 
@@ -124,6 +125,7 @@ export async function openGatewayStore(
 
   return {
     kind: dialect,
+    jobs: jobQueueStore(db, dialect, now),
     async addEnrolmentToken(kioskId, tokenHash) {
       await db
         .insertInto('enrolment_tokens')

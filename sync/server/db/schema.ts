@@ -73,6 +73,24 @@ export interface GatewayTables {
     beat_json: string;
     received_at: string;
   };
+  /** The durable job queue (0002-job-queue; sync/server/jobs/job-queue.ts). */
+  jobs: {
+    id: Generated<number>;
+    queue: string;
+    job_key: string | null;
+    payload_json: string;
+    state: 'queued' | 'active' | 'done' | 'dead';
+    attempts: number;
+    max_attempts: number;
+    /** Epoch ms. */
+    run_at: number;
+    locked_by: string | null;
+    /** Epoch ms. */
+    locked_until: number | null;
+    last_error: string | null;
+    created_at: string;
+    finished_at: string | null;
+  };
 }
 
 /** The SQL dialects the gateway speaks. */

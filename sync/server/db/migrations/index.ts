@@ -2,6 +2,7 @@ import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationResult } from 'kysely';
 import type { SqlDialect } from '../schema';
 import { baseline } from './0001-baseline';
+import { jobQueue } from './0002-job-queue';
 
 /**
  * One step of the gateway database's schema, written with Kysely's schema builder so the same
@@ -20,6 +21,7 @@ export interface GatewayMigration {
  */
 export const gatewayMigrations: Readonly<Record<string, GatewayMigration>> = {
   '0001-baseline': baseline,
+  '0002-job-queue': jobQueue,
 };
 
 /**
