@@ -85,7 +85,28 @@ export function jobQueueStore(
     },
     async claim(queue, worker, limit, leaseMs) {
       const at = now().getTime();
+      // The picked ids are a MATERIALIZED common table expression: with `id IN (SELECT … LIMIT
+      // n FOR UPDATE SKIP LOCKED)` PostgreSQL may run the subquery again per row and lease more
+      // than n jobs.
       const rows = await db
+        .with(
+          (cte) => cte('picked').materialized(),
+          (qc) =>
+            qc
+              .selectFrom('jobs')
+              .select('id')
+              .where('queue', '=', queue)
+              .where((w) =>
+                w.or([
+                  w.and([w('state', '=', 'queued'), w('run_at', '<=', at)]),
+                  w.and([w('state', '=', 'active'), w('locked_until', '<', at)]),
+                ]),
+              )
+              .orderBy('run_at')
+              .orderBy('id')
+              .limit(limit)
+              .$if(dialect === 'postgres', (select) => select.forUpdate().skipLocked()),
+        )
         .updateTable('jobs')
         .set((eb) => ({
           state: 'active',
@@ -93,22 +114,7 @@ export function jobQueueStore(
           locked_until: at + leaseMs,
           attempts: eb('attempts', '+', 1),
         }))
-        .where('id', 'in', (eb) =>
-          eb
-            .selectFrom('jobs')
-            .select('id')
-            .where('queue', '=', queue)
-            .where((w) =>
-              w.or([
-                w.and([w('state', '=', 'queued'), w('run_at', '<=', at)]),
-                w.and([w('state', '=', 'active'), w('locked_until', '<', at)]),
-              ]),
-            )
-            .orderBy('run_at')
-            .orderBy('id')
-            .limit(limit)
-            .$if(dialect === 'postgres', (select) => select.forUpdate().skipLocked()),
-        )
+        .where('id', 'in', (eb) => eb.selectFrom('picked').select('picked.id'))
         .returningAll()
         .execute();
       return rows

@@ -18,17 +18,24 @@ export const sampleInput: TransactionInput = {
   personalFieldIds: ['fullName', 'dateOfBirth'],
 };
 
-/** A kiosk's first `n` chain records, really committed and signed. */
+/**
+ * A kiosk's first `n` chain records, really committed and signed; `vary(i)` changes the i-th
+ * transaction's input (another service, say).
+ */
 export async function makeChain(
   kioskId: string,
   n: number,
+  vary: (index: number) => Partial<TransactionInput> = () => ({}),
 ): Promise<{ records: TransactionRecord[]; publicKey: PublicKeyJwk; keys: CryptoKeyPair }> {
   const db = openKioskDatabase(`fixture-${crypto.randomUUID()}`);
   const keys = await loadOrCreateDeviceKey(db);
   const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
   const records: TransactionRecord[] = [];
   for (let i = 0; i < n; i += 1) {
-    records.push((await commitTransaction({ db, kioskId, keys, dataKey }, sampleInput)).record);
+    records.push(
+      (await commitTransaction({ db, kioskId, keys, dataKey }, { ...sampleInput, ...vary(i) }))
+        .record,
+    );
   }
   db.close();
   return { records, publicKey: await exportPublicKey(keys.publicKey), keys };

@@ -3,6 +3,7 @@ import type { Kysely, Migration, MigrationResult } from 'kysely';
 import type { SqlDialect } from '../schema';
 import { baseline } from './0001-baseline';
 import { jobQueue } from './0002-job-queue';
+import { agenciesAndStatus } from './0003-agencies-and-status';
 
 /**
  * One step of the gateway database's schema, written with Kysely's schema builder so the same
@@ -22,6 +23,7 @@ export interface GatewayMigration {
 export const gatewayMigrations: Readonly<Record<string, GatewayMigration>> = {
   '0001-baseline': baseline,
   '0002-job-queue': jobQueue,
+  '0003-agencies-and-status': agenciesAndStatus,
 };
 
 /**
