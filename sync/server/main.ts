@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { buildGateway, hashToken } from './app';
+import { agencyAdminCommand, agencyHelp, agencyToolCommand } from './agency/cli';
 import { describeImport, importBundle } from './bundle-import';
 import { setAdminPassword } from './dashboard/admin-auth';
 import { registerDashboard } from './dashboard/routes';
@@ -31,6 +32,8 @@ Options:
   --roster <file>            officer roster (JSON, see below) served to kiosks in their config
   --admin-password-file <f>  set the fleet dashboard's administrator password from this file
                              (first line; kept only as an scrypt hash in the gateway's settings)
+  --webhook-retry-base <s>   first retry of a failed agency webhook after about this many
+                             seconds (default 5; doubles per attempt, at most 6 hours)
   --help                     show this help
 
 Commands:
@@ -43,8 +46,9 @@ Commands:
                              PBKDF2-SHA-256 hash; kiosks receive it at their next config check
   npm run gateway -- officer remove --roster <file> --id <8 digits>
                              mark an officer inactive (kiosks refuse their sign-in)
-
-The fleet dashboard is at /admin (see the README, Roles).
+${agencyHelp}
+The fleet dashboard is at /admin (see the README, Roles). The agency interface is under
+/agency/v1 (described at /agency/v1/openapi.json; see the README, Agencies).
 
 Environment:
   DATABASE_URL               PostgreSQL connection string (postgres://user:pass@host/db)
@@ -72,6 +76,12 @@ export async function main(argv: string[]): Promise<void> {
       pin: { type: 'string' },
       card: { type: 'string' },
       site: { type: 'string', multiple: true, default: [] },
+      service: { type: 'string', multiple: true, default: [] },
+      'public-key': { type: 'string' },
+      webhook: { type: 'string' },
+      key: { type: 'string' },
+      out: { type: 'string' },
+      'webhook-retry-base': { type: 'string', default: '5' },
     },
     strict: true,
     allowPositionals: true,
@@ -84,7 +94,13 @@ export async function main(argv: string[]): Promise<void> {
     await officerCommand(positionals[1], values);
     return;
   }
-  if (positionals.length > 0 && positionals[0] !== 'import') {
+  if (
+    positionals[0] === 'agency' &&
+    (await agencyToolCommand(positionals[1], values, () => readStdin(), console.log))
+  ) {
+    return;
+  }
+  if (positionals.length > 0 && !['import', 'agency'].includes(positionals[0] ?? '')) {
     throw new Error(`unknown command "${positionals[0]}" (see --help)`);
   }
   const port = Number(values.port);
@@ -133,6 +149,18 @@ export async function main(argv: string[]): Promise<void> {
     }
     return;
   }
+  if (positionals[0] === 'agency') {
+    try {
+      await agencyAdminCommand(store, positionals[1], values, console.log);
+    } finally {
+      await store.close();
+    }
+    return;
+  }
+  const webhookRetryBase = Number(values['webhook-retry-base']);
+  if (!Number.isFinite(webhookRetryBase) || webhookRetryBase <= 0) {
+    throw new Error('--webhook-retry-base must be a number of seconds above 0');
+  }
   if (values['admin-password-file']) {
     const password = readFileSync(values['admin-password-file'], 'utf8').split(/\r?\n/)[0] ?? '';
     await setAdminPassword(store, password);
@@ -148,6 +176,7 @@ export async function main(argv: string[]): Promise<void> {
     logger: values.log,
     kioskConfig: async () => ({ roster: rosterFile ? readRosterFile(rosterFile) : [] }),
     requestTimeoutMs: requestTimeoutSeconds * 1000,
+    jobs: { webhookRetry: { baseMs: webhookRetryBase * 1000 } },
     afterCommit:
       exitAfter === undefined
         ? undefined
@@ -204,6 +233,16 @@ async function officerCommand(
     return;
   }
   throw new Error('usage: npm run gateway -- officer add|remove --roster <file> --id <id> ...');
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => (text += chunk));
+    process.stdin.on('end', () => resolve(text));
+    process.stdin.on('error', reject);
+  });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
