@@ -9,7 +9,12 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'tests/vitest.config.ts', related: true },
   coverageAnalysis: 'perTest',
-  mutate: ['sync/client/commit.ts', 'sync/client/engine.ts', 'sync/server/place-batch.ts'],
+  mutate: [
+    'sync/client/commit.ts',
+    'sync/client/engine.ts',
+    'sync/server/ingest.ts',
+    'sync/server/place-batch.ts',
+  ],
   ignoreStatic: true,
   concurrency: 2,
   timeoutMS: 60000,

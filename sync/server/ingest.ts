@@ -81,10 +81,9 @@ export async function ingestBatch(
   items: BatchItem[],
 ): Promise<{ results: ItemResult[]; head: ChainHead }> {
   const { store, sealing } = deps;
-  const primitives = deps.primitives ?? nodeCrypto;
   const at = deps.now().toISOString();
   const reasons = await Promise.all(
-    items.map((item) => verifyItem(kiosk, item, sealing, primitives)),
+    items.map((item) => verifyItem(kiosk, item, sealing, deps.primitives)),
   );
   const verified: VerifiedItem[] = [];
   const refused: ItemResult[] = [];
@@ -105,9 +104,6 @@ export async function ingestBatch(
     }
     verified.push(item.personal ? { record, personal: item.personal } : { record });
   }
-  const applied =
-    verified.length > 0
-      ? await store.applyBatch(kiosk.kioskId, verified)
-      : { results: [], head: kiosk.head };
+  const applied = await store.applyBatch(kiosk.kioskId, verified);
   return { results: [...applied.results, ...refused], head: applied.head };
 }

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { enrolmentFileSchema } from '../protocol/enrolment-file';
 import { buildGateway, hashToken } from './app';
 import { agencyAdminCommand, agencyHelp, agencyToolCommand } from './agency/cli';
 import { describeImport, importBundle } from './bundle-import';
@@ -22,7 +24,8 @@ Options:
                              (default ./.kiosk-data/gateway; not used with PostgreSQL)
   --database-url <url>       use PostgreSQL at this URL instead of SQLite
                              (default: the DATABASE_URL environment variable, if set)
-  --enrol-token <kiosk:tok>  register a one-time enrolment token for a kiosk id (repeatable)
+  --enrol-token <kiosk:tok>  register a one-time enrolment token for a kiosk id (repeatable;
+                             it shows in \`ps\`: prefer the enrol command below)
   --log                      log every request as JSON lines (refused requests are logged
                              as warnings with their reason)
   --request-timeout <s>      longest a client may take to send one request (default 60);
@@ -40,6 +43,11 @@ Commands:
   npm run gateway -- import <file> [--data <dir> | --database-url <url>]
                              import a USB bundle (.spbundle) made by a kiosk; importing the same
                              bundle twice, or after its records arrived by sync, adds nothing
+  npm run gateway -- enrol --kiosk <kioskId> --url <gateway URL> --out <file>
+                             [--data <dir> | --database-url <url>]
+                             register a new one-time enrolment token for a kiosk and write the
+                             enrolment file (mode 0600) that the kiosk's site profile names in
+                             "enrolmentFile"; --url is the address kiosks reach this gateway at
   npm run gateway -- officer add --roster <file> --id <8 digits> --name <name> --pin <digits>
                              [--card <card number>] [--site <kioskId>]...
                              add an officer (or replace their PIN); the PIN is stored as a
@@ -76,11 +84,13 @@ export async function main(argv: string[]): Promise<void> {
       pin: { type: 'string' },
       card: { type: 'string' },
       site: { type: 'string', multiple: true, default: [] },
+      kiosk: { type: 'string' },
+      url: { type: 'string' },
+      out: { type: 'string' },
       service: { type: 'string', multiple: true, default: [] },
       'public-key': { type: 'string' },
       webhook: { type: 'string' },
       key: { type: 'string' },
-      out: { type: 'string' },
       'webhook-retry-base': { type: 'string', default: '5' },
     },
     strict: true,
@@ -100,7 +110,7 @@ export async function main(argv: string[]): Promise<void> {
   ) {
     return;
   }
-  if (positionals.length > 0 && !['import', 'agency'].includes(positionals[0] ?? '')) {
+  if (positionals.length > 0 && !['import', 'enrol', 'agency'].includes(positionals[0] ?? '')) {
     throw new Error(`unknown command "${positionals[0]}" (see --help)`);
   }
   const port = Number(values.port);
@@ -132,6 +142,14 @@ export async function main(argv: string[]): Promise<void> {
     const file = path.join(values.data, 'gateway.sqlite');
     store = await openGatewayStore({ sqliteFile: file });
     where = `sqlite: ${file}`;
+  }
+  if (positionals[0] === 'enrol') {
+    try {
+      await enrolCommand(store, values);
+    } finally {
+      await store.close();
+    }
+    return;
   }
   if (positionals[0] === 'import') {
     const file = positionals[1];
@@ -198,6 +216,33 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/** Issues an enrolment file: a new one-time token registered for the kiosk, and where to use it. */
+async function enrolCommand(
+  store: GatewayStore,
+  values: { kiosk?: string; url?: string; out?: string },
+): Promise<void> {
+  if (!values.kiosk || !values.url || !values.out) {
+    throw new Error(
+      'usage: npm run gateway -- enrol --kiosk <kioskId> --url <gateway URL> --out <file>',
+    );
+  }
+  const file = enrolmentFileSchema.safeParse({
+    kioskId: values.kiosk,
+    gatewayUrl: values.url,
+    token: randomBytes(24).toString('base64url'),
+  });
+  if (!file.success) {
+    const issue = file.error.issues[0];
+    throw new Error(`enrol: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  await store.addEnrolmentToken(file.data.kioskId, hashToken(file.data.token));
+  writeFileSync(values.out, `${JSON.stringify(file.data, null, 2)}\n`, { mode: 0o600 });
+  console.log(
+    `enrolment file for ${file.data.kioskId} at ${file.data.gatewayUrl} written to ${values.out} ` +
+      '(one use; keep it private, copy it to the kiosk and name it in its site profile)',
+  );
 }
 
 async function officerCommand(

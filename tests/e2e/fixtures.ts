@@ -12,7 +12,7 @@ import { createBridgeRouter } from '../../sync/bridge/router';
 import { startBrowserShellHost } from '../../electron/browser-shell/host';
 import type { BrowserShellHost } from '../../electron/browser-shell/host';
 import { createKioskServices } from '../../electron/services/kiosk-services';
-import { loadKioskConfig } from '../../electron/services/load-config';
+import { loadKioskConfig, siteProfilePath } from '../../electron/services/load-config';
 import { createFileKeyCustody } from '../../electron/services/key-custody';
 import type { SiteConfig } from '../../kiosk-config/schema';
 import type { OfficerRosterEntry } from '../../sync/protocol/officer-roster';
@@ -80,19 +80,22 @@ export interface KioskStack {
 
 export const test = base.extend<{
   kiosk: KioskStack;
+  /** The site profile in kiosk-config/sites/ (`demo-botswana.json` for a Gaborone kiosk). */
+  siteFile: string;
   siteOverrides: Partial<SiteConfig>;
   roster: OfficerRosterEntry[];
   simulatedDevices: boolean;
 }>({
+  siteFile: ['demo.json', { option: true }],
   /** Site config fields a spec changes (`test.use({ siteOverrides: ... })`), e.g. idle timing. */
   siteOverrides: [{}, { option: true }],
   /** Officers the gateway serves to the kiosk (assisted-mode specs). */
   roster: [[], { option: true }],
   /** A simulated printer (PDF printouts) and card reader in the shell, as `npm start` has. */
   simulatedDevices: [false, { option: true }],
-  kiosk: async ({ siteOverrides, roster, simulatedDevices }, use) => {
+  kiosk: async ({ siteFile, siteOverrides, roster, simulatedDevices }, use) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-e2e-'));
-    const loaded = loadKioskConfig();
+    const loaded = loadKioskConfig({ siteFile: siteProfilePath(siteFile) });
     const config = { ...loaded, site: { ...loaded.site, ...siteOverrides } };
     const gateway = new GatewayProcess(dataDir, config.site.kioskId, 'e2e-enrolment-token', roster);
     await gateway.start();

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startInProcessGateway } from '../../support/gateway-harness';
-import { proofInput, startNodeKiosk } from '../../proof/node-kiosk';
+import { startNodeKiosk } from '../../proof/node-kiosk';
+import { birthCertificate } from '../../support/chain-fixture';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'sp-agency-cli-'));
@@ -86,7 +87,7 @@ describe('agency administration on the command line', () => {
       gatewayUrl: gw.url,
     });
     try {
-      await kiosk.commit({ ...proofInput, serviceId: 'passport' });
+      await kiosk.commit({ ...birthCertificate, serviceId: 'passport' });
       await kiosk.drain();
       const claim = await fetch(`${gw.url}/agency/v1/feed/claims`, {
         method: 'POST',
@@ -98,7 +99,7 @@ describe('agency administration on the command line', () => {
       expect(opened.code).toBe(0);
       expect(JSON.parse(opened.out.trim())).toMatchObject({
         position: 1,
-        personal: { fullName: 'Ana Pérez', dateOfBirth: '1990-04-01' },
+        personal: { fullName: 'Ana Pérez Quetzal', dateOfBirth: '1990-04-01' },
         check: 'digest matches the signed record',
       });
       await gw.stop();

@@ -19,7 +19,8 @@ import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
 import { startWebhookReceiver } from '../../support/webhook-receiver';
 import type { WebhookReceiver } from '../../support/webhook-receiver';
-import { proofInput, startNodeKiosk } from '../../proof/node-kiosk';
+import { startNodeKiosk } from '../../proof/node-kiosk';
+import { birthCertificate } from '../../support/chain-fixture';
 import type { NodeKiosk } from '../../proof/node-kiosk';
 
 const PASSPORT = 'passport';
@@ -101,9 +102,9 @@ describe('the agency interface', () => {
       ['p2', PASSPORT, 'Maya Cal'],
     ] as const) {
       const done = await kiosk.commit({
-        ...proofInput,
+        ...birthCertificate,
         serviceId,
-        fields: { ...proofInput.fields, fullName },
+        fields: { ...birthCertificate.fields, fullName },
       });
       refs[name] = done.ref;
     }
@@ -323,7 +324,7 @@ describe('the agency interface', () => {
 
   it('gives up a webhook the endpoint answers 410 Gone, leaving the entry in the pull feed', async () => {
     receiver.answer(() => 410);
-    const done = await kiosk.commit({ ...proofInput, serviceId: LICENCE });
+    const done = await kiosk.commit({ ...birthCertificate, serviceId: LICENCE });
     await kiosk.drain();
     await waitFor('the job to be given up', async () => {
       const dead = await gateway.store.jobs.list(WEBHOOK_QUEUE, { state: 'dead' });

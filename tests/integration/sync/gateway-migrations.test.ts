@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { gatewayMigrations } from '../../../sync/server/db/migrations/index';
 import { openGatewayStore } from '../../../sync/server/db/gateway-store';
 import { launchGatewayChild } from '../../support/gateway-process';
-import { makeChain } from './chain-fixture';
+import { makeChain } from '../../support/chain-fixture';
 
 const dirs: string[] = [];
 const tempDir = (): string => {

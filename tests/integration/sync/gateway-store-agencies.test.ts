@@ -7,7 +7,7 @@ import type { StatusChangeInput } from '../../../sync/server/agency/agencies';
 import { WEBHOOK_QUEUE } from '../../../sync/server/db/agency-store';
 import { openGatewayStore } from '../../../sync/server/db/gateway-store';
 import type { GatewayStore } from '../../../sync/server/store';
-import { makeChain } from './chain-fixture';
+import { birthCertificate, makeChain } from '../../support/chain-fixture';
 import { storeBackends } from './store-backends';
 
 const backends = storeBackends('gateway-store-agencies');
@@ -54,7 +54,8 @@ describe.each(backends)('agencies, feeds and application status on $name', (back
   async function kioskWith(n: number, services: string[]) {
     const kioskId = unique('kiosk');
     const chain = await makeChain(kioskId, n, (i) => ({
-      serviceId: services[i % services.length],
+      ...birthCertificate,
+      serviceId: services[i % services.length] ?? '',
     }));
     await store.addEnrolmentToken(kioskId, `hash-${kioskId}`);
     await store.enrol(kioskId, `hash-${kioskId}`, chain.publicKey);

@@ -3,7 +3,7 @@ import { openGatewayStore } from '../../../sync/server/db/gateway-store';
 import type { ChainRecord } from '../../../sync/protocol/records';
 import type { GatewayStore } from '../../../sync/server/store';
 import { NONCE_TTL_MS } from '../../../sync/server/store';
-import { makeChain } from './chain-fixture';
+import { makeChain } from '../../support/chain-fixture';
 import { storeBackends } from './store-backends';
 
 const backends = storeBackends('gateway-store');
@@ -171,7 +171,7 @@ describe.each(backends)('the gateway store on $name', (backend) => {
         day,
         kioskId,
         serviceId: 'birth-certificate-replacement',
-        channel: 'assisted',
+        channel: 'self-service',
         count: 2,
         voided: 1,
       },

@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { publicJwkOf, webCrypto } from '../../../sync/protocol/crypto-primitives';
 import type { CryptoPrimitives } from '../../../sync/protocol/crypto-primitives';
@@ -17,7 +18,7 @@ import {
 import { checkRecord } from '../../../sync/protocol/record-check';
 import { generateSealingKey, openSealed, sealTo } from '../../../sync/protocol/sealed-box';
 import { nodeCrypto } from '../../../sync/server/node-crypto';
-import { makeChain } from '../../integration/sync/chain-fixture';
+import { makeChain } from '../../support/chain-fixture';
 
 const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'hex'));
 const backends: Array<{ name: string; primitives: CryptoPrimitives }> = [

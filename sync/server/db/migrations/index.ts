@@ -1,14 +1,15 @@
 import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationResult } from 'kysely';
 import type { SqlDialect } from '../schema';
-import { baseline } from './0001-baseline';
-import { jobQueue } from './0002-job-queue';
-import { agenciesAndStatus } from './0003-agencies-and-status';
+import * as baseline from './0001-baseline';
+import * as jobQueue from './0002-job-queue';
+import * as agenciesAndStatus from './0003-agencies-and-status';
 
 /**
  * One step of the gateway database's schema, written with Kysely's schema builder so the same
- * code makes SQLite and PostgreSQL tables. `dialect` is there for the few places the two differ
- * (an auto-numbered key: `integer … autoincrement` in SQLite, `bigserial` in PostgreSQL).
+ * code makes SQLite and PostgreSQL tables: a module `NNNN-what-it-does.ts` that exports
+ * `up(db, dialect)`. `dialect` is there for the few places the two differ (an auto-numbered key:
+ * `integer … autoincrement` in SQLite, `bigserial` in PostgreSQL).
  */
 export interface GatewayMigration {
   up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
@@ -17,7 +18,7 @@ export interface GatewayMigration {
 /**
  * Every migration, in the order they run: the key is the migration's name, kept in the
  * `kysely_migration` table once it has run. To change the schema, add a file
- * `NNNN-what-it-does.ts` exporting a GatewayMigration and append it here with the next number;
+ * `NNNN-what-it-does.ts` exporting `up` and append it here with the next number;
  * never edit or reorder one that has shipped. Update the matching table types in ../schema.ts.
  */
 export const gatewayMigrations: Readonly<Record<string, GatewayMigration>> = {
