@@ -7,7 +7,13 @@ import { openKioskDatabase } from '../../sync/client/db';
 import type { KioskDatabase } from '../../sync/client/db';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
 import { commitTransaction } from '../../sync/client/commit';
-import type { CommittedTransaction, TransactionInput } from '../../sync/client/commit';
+import type {
+  CommitOptions,
+  CommittedTransaction,
+  TransactionInput,
+} from '../../sync/client/commit';
+import { clearOpenReceipt, readOpenReceipt } from '../../sync/client/open-receipt';
+import type { OpenReceipt } from '../../sync/client/open-receipt';
 import { SyncEngine } from '../../sync/client/engine';
 import { GatewayClient } from '../../sync/client/gateway-client';
 import type { StatusReply } from '../../sync/protocol/wire';
@@ -32,7 +38,11 @@ export interface KioskRuntime {
   db: KioskDatabase;
   engine: SyncEngine;
   /** Durably commits, then wakes the sync engine. Rejects with a coded SyncError on failure. */
-  submit(input: TransactionInput): Promise<CommittedTransaction>;
+  submit(input: TransactionInput, options?: CommitOptions): Promise<CommittedTransaction>;
+  /** A receipt a crash left unfinished: shown before anything else (open-receipt.ts). */
+  openReceipt?: OpenReceipt;
+  /** The session ended: its receipt is no longer open. */
+  closeReceipt(): void;
   /** Set when the shell's config was refused and the last good one is in use (names the field). */
   configRefused?: string;
   /** Asks the gateway what it knows of these reference numbers (signed request). */
@@ -74,11 +84,21 @@ export async function startKioskRuntime(
   const db = openKioskDatabase(info.kioskId);
   await db.open();
   const keys = await loadOrCreateDeviceKey(db);
+  const openReceipt = await readOpenReceipt(db).catch(() => undefined);
   // Without the shell (a page that lost its host) there is no data key: answers marked personal
   // then cannot be committed, and the review screen says so instead of saving them in the clear.
+  // The shell hands the key once per page load, so this is the page's only chance to ask.
   const dataKey = await withTimeout(bridge.invoke('keys:data-key'), SHELL_TIMEOUT_MS, 'keys')
     .then((reply) => importDataKey(reply.key))
-    .catch(() => undefined);
+    .catch((error: unknown) => {
+      void bridge
+        .invoke('log:write', {
+          level: 'error',
+          message: `no data key: ${(error as Error).message}`,
+        })
+        .catch(() => undefined);
+      return undefined;
+    });
   void requestPersistentStorage();
   const purge = (): void =>
     void purgeDeliveredPersonalData(db, { retentionDays: site.value.retentionDays }).catch(
@@ -130,7 +150,8 @@ export async function startKioskRuntime(
   return {
     bridge,
     info,
-    cardReads: connectCardReads(bridge),
+    // The site's wedge thresholds (devices.wedge), else the defaults.
+    cardReads: connectCardReads(bridge, window, site.value.devices?.wedge),
     officers,
     chain,
     log,
@@ -138,7 +159,11 @@ export async function startKioskRuntime(
     catalogue: catalogue.value,
     db,
     engine,
-    async submit(input) {
+    ...(openReceipt ? { openReceipt } : {}),
+    closeReceipt() {
+      void clearOpenReceipt(db).catch(() => undefined);
+    },
+    async submit(input, options) {
       const service = catalogue.value.services.find((s) => s.id === input.serviceId);
       const personalFieldIds =
         input.personalFieldIds ??
@@ -147,6 +172,7 @@ export async function startKioskRuntime(
       const committed = await commitTransaction(
         { db, kioskId: info.kioskId, keys, dataKey },
         { ...input, personalFieldIds },
+        options,
       );
       void engine.trigger();
       return committed;

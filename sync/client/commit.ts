@@ -15,6 +15,7 @@ import type { PersonalPayload } from '../protocol/personal-fields';
 import type { KioskDatabase, OutboxRow } from './db';
 import { readHead, writeHead } from './db';
 import { encryptLocal } from './data-key';
+import { openReceiptMarker } from './open-receipt';
 import { newReferenceNumber } from './reference-number';
 import { withSerialLock } from './serial-lock';
 import { SyncError } from './sync-error';
@@ -38,6 +39,14 @@ export type TransactionInput = Omit<TransactionBody, 'txId' | 'ref' | 'personal'
   personalFieldIds?: readonly string[];
 };
 
+export interface CommitOptions {
+  /**
+   * This is the session's own transaction, whose receipt the citizen is about to see: mark its
+   * receipt open in the same IndexedDB transaction (open-receipt.ts), so a crash cannot lose it.
+   */
+  openReceipt?: boolean;
+}
+
 export interface CommittedTransaction {
   txId: string;
   ref: string;
@@ -54,6 +63,7 @@ export interface CommittedTransaction {
 export function commitTransaction(
   deps: CommitDeps,
   input: TransactionInput,
+  options: CommitOptions = {},
 ): Promise<CommittedTransaction> {
   const now = deps.now ?? (() => new Date());
   const randomBytes = deps.randomBytes ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes));
@@ -100,17 +110,24 @@ export function commitTransaction(
       ...(personal ? { personal } : {}),
       ...(input.officerId !== undefined ? { officerId: input.officerId } : {}),
     };
-    const { record } = await appendUnlocked(deps, head, 'transaction', body, (record) => ({
-      seq: record.seq,
-      txId: body.txId,
-      ref: body.ref,
-      serviceId: body.serviceId,
-      state: 'queued',
-      record,
-      queuedAt: now().getTime(),
-      attempts: 0,
-      ...(personalLocal ? { personalLocal } : {}),
-    }));
+    const { record } = await appendUnlocked(
+      deps,
+      head,
+      'transaction',
+      body,
+      (record) => ({
+        seq: record.seq,
+        txId: body.txId,
+        ref: body.ref,
+        serviceId: body.serviceId,
+        state: 'queued',
+        record,
+        queuedAt: now().getTime(),
+        attempts: 0,
+        ...(personalLocal ? { personalLocal } : {}),
+      }),
+      options.openReceipt ? [openReceiptMarker(body.txId, now().getTime())] : [],
+    );
     return { txId: body.txId, ref: body.ref, seq: record.seq, record: record as TransactionRecord };
   });
 }
@@ -154,6 +171,8 @@ async function appendUnlocked<K extends RecordKind>(
   kind: K,
   body: RecordBodyOf<K>,
   toRow: (record: ChainRecord) => OutboxRow,
+  /** Meta rows written in the same IndexedDB transaction (the open-receipt marker). */
+  alsoMeta: Array<{ key: string; value: unknown }> = [],
 ): Promise<{ record: ChainRecord }> {
   const now = deps.now ?? (() => new Date());
   const unsigned = {
@@ -184,6 +203,7 @@ async function appendUnlocked<K extends RecordKind>(
       }
       await deps.db.outbox.add(row);
       await writeHead(deps.db, { seq: record.seq, hash: record.hash });
+      for (const meta of alsoMeta) await deps.db.meta.put(meta);
     });
   } catch (error) {
     if (error instanceof SyncError) throw error;

@@ -1,6 +1,6 @@
 import { canonicalJson } from '../protocol/canonical-json';
-import { importSealingPublicKey, sealTo } from '../protocol/sealed-box';
-import type { EcPublicJwk } from '../protocol/sealed-box';
+import type { EcPublicJwk } from '../protocol/crypto-primitives';
+import { sealTo } from '../protocol/sealed-box';
 import type { BatchItem, BatchReply, HeartbeatRequest, KioskConfigReply } from '../protocol/wire';
 import type { KioskDatabase, OutboxRow } from './db';
 import { countByState, queuedRows, readMeta, writeMeta } from './db';
@@ -20,6 +20,8 @@ export interface EngineStatus {
   lastError?: string;
   nextAttemptAt?: number;
   batchBytes: number;
+  /** When the gateway's config (officer roster, gateway key) was last confirmed current. */
+  configAt?: number;
 }
 
 export interface SyncEngineOptions {
@@ -43,7 +45,11 @@ export interface SyncEngineOptions {
   batchBytes?: { initial: number; min: number; max: number };
   /** A batch should take about this long on the link; faster grows the size, slower shrinks it. */
   targetBatchMs?: number;
-  /** How often the config (and so the gateway key) is re-validated with its ETag. */
+  /**
+   * How often the config (officer roster, gateway key) is re-validated with its ETag during
+   * syncs; default 45 s, so a roster change is on the kiosk within a minute. `syncNow()` checks
+   * it at once.
+   */
   configRefreshMs?: number;
   heartbeatMs?: number;
   /** Called with each fresh config the gateway sends (a new ETag). */
@@ -83,6 +89,7 @@ export class SyncEngine {
   #status: EngineStatus;
   #inFlight: Promise<void> | undefined;
   #again = false;
+  #configDue = false;
   #failures = 0;
   #lastHeartbeatAt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -154,6 +161,15 @@ export class SyncEngine {
     return this.#inFlight;
   }
 
+  /**
+   * An operator's or officer's "Sync now": checks the gateway's config (a changed officer roster)
+   * whatever its age, then delivers. Resolves when that run has finished.
+   */
+  syncNow(): Promise<void> {
+    this.#configDue = true;
+    return this.trigger();
+  }
+
   async #runLoop(): Promise<void> {
     do {
       this.#again = false;
@@ -209,8 +225,11 @@ export class SyncEngine {
   async #gatewayConfig(): Promise<CachedConfig> {
     const { db } = this.#options;
     const cached = await readMeta<CachedConfig>(db, CONFIG_KEY);
-    const refreshMs = this.#options.configRefreshMs ?? 10 * 60_000;
-    if (cached && this.#now() - cached.checkedAt < refreshMs) return cached;
+    const refreshMs = this.#options.configRefreshMs ?? 45_000;
+    if (cached && !this.#configDue && this.#now() - cached.checkedAt < refreshMs) {
+      if (this.#status.configAt === undefined) this.#setStatus({ configAt: cached.checkedAt });
+      return cached;
+    }
     const fresh = await this.#client.getConfig(cached?.etag);
     let next: CachedConfig;
     if (!fresh) {
@@ -221,6 +240,8 @@ export class SyncEngine {
       this.#options.onConfig?.(fresh.config);
     }
     await writeMeta(db, CONFIG_KEY, next);
+    this.#configDue = false;
+    this.#setStatus({ configAt: next.checkedAt });
     return next;
   }
 
@@ -231,7 +252,7 @@ export class SyncEngine {
    * a result, so another pass is due.
    */
   async #drainPass(): Promise<boolean> {
-    let gatewayKey: CryptoKey | undefined;
+    let gatewayKey: EcPublicJwk | undefined;
     const prepare = async (afterSeq: number): Promise<PreparedBatch | undefined> => {
       const rows = await this.#takeBatch(afterSeq);
       if (rows.length === 0) return undefined;
@@ -239,7 +260,7 @@ export class SyncEngine {
         !gatewayKey &&
         rows.some((row) => row.record.kind === 'transaction' && row.record.body.personal)
       ) {
-        gatewayKey = await importSealingPublicKey((await this.#gatewayConfig()).gatewayKey);
+        gatewayKey = (await this.#gatewayConfig()).gatewayKey;
       }
       return { rows, items: await this.#toItems(rows, gatewayKey) };
     };
@@ -296,7 +317,7 @@ export class SyncEngine {
    * it has ever reached the gateway). A row whose local copy cannot be opened is sent without
    * it: the gateway rejects that one item with a reason, and the rest of the queue moves on.
    */
-  async #toItems(rows: OutboxRow[], gatewayKey: CryptoKey | undefined): Promise<BatchItem[]> {
+  async #toItems(rows: OutboxRow[], gatewayKey: EcPublicJwk | undefined): Promise<BatchItem[]> {
     const items: BatchItem[] = [];
     for (const row of rows) {
       if (row.record.kind !== 'transaction' || !row.record.body.personal || !row.personalLocal) {

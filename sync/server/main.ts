@@ -1,14 +1,16 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { enrolmentFileSchema } from '../protocol/enrolment-file';
 import { buildGateway, hashToken } from './app';
+import { agencyAdminCommand, agencyHelp, agencyToolCommand } from './agency/cli';
 import { describeImport, importBundle } from './bundle-import';
 import { setAdminPassword } from './dashboard/admin-auth';
 import { registerDashboard } from './dashboard/routes';
 import { addOfficer, deactivateOfficer, readRosterFile } from './roster';
 import { loadOrCreateSealingKey } from './sealing-key';
-import { openPostgresStore } from './postgres-store';
-import { openSqliteStore } from './sqlite-store';
+import { openGatewayStore } from './db/gateway-store';
 import type { GatewayStore } from './store';
 
 const gatewayHelp = `Service Point reference gateway (sync protocol v1)
@@ -22,7 +24,8 @@ Options:
                              (default ./.kiosk-data/gateway; not used with PostgreSQL)
   --database-url <url>       use PostgreSQL at this URL instead of SQLite
                              (default: the DATABASE_URL environment variable, if set)
-  --enrol-token <kiosk:tok>  register a one-time enrolment token for a kiosk id (repeatable)
+  --enrol-token <kiosk:tok>  register a one-time enrolment token for a kiosk id (repeatable;
+                             it shows in \`ps\`: prefer the enrol command below)
   --log                      log every request as JSON lines (refused requests are logged
                              as warnings with their reason)
   --request-timeout <s>      longest a client may take to send one request (default 60);
@@ -32,20 +35,28 @@ Options:
   --roster <file>            officer roster (JSON, see below) served to kiosks in their config
   --admin-password-file <f>  set the fleet dashboard's administrator password from this file
                              (first line; kept only as an scrypt hash in the gateway's settings)
+  --webhook-retry-base <s>   first retry of a failed agency webhook after about this many
+                             seconds (default 5; doubles per attempt, at most 6 hours)
   --help                     show this help
 
 Commands:
   npm run gateway -- import <file> [--data <dir> | --database-url <url>]
                              import a USB bundle (.spbundle) made by a kiosk; importing the same
                              bundle twice, or after its records arrived by sync, adds nothing
+  npm run gateway -- enrol --kiosk <kioskId> --url <gateway URL> --out <file>
+                             [--data <dir> | --database-url <url>]
+                             register a new one-time enrolment token for a kiosk and write the
+                             enrolment file (mode 0600) that the kiosk's site profile names in
+                             "enrolmentFile"; --url is the address kiosks reach this gateway at
   npm run gateway -- officer add --roster <file> --id <8 digits> --name <name> --pin <digits>
                              [--card <card number>] [--site <kioskId>]...
                              add an officer (or replace their PIN); the PIN is stored as a
                              PBKDF2-SHA-256 hash; kiosks receive it at their next config check
   npm run gateway -- officer remove --roster <file> --id <8 digits>
                              mark an officer inactive (kiosks refuse their sign-in)
-
-The fleet dashboard is at /admin (see the README, Roles).
+${agencyHelp}
+The fleet dashboard is at /admin (see the README, Roles). The agency interface is under
+/agency/v1 (described at /agency/v1/openapi.json; see the README, Agencies).
 
 Environment:
   DATABASE_URL               PostgreSQL connection string (postgres://user:pass@host/db)
@@ -73,6 +84,14 @@ export async function main(argv: string[]): Promise<void> {
       pin: { type: 'string' },
       card: { type: 'string' },
       site: { type: 'string', multiple: true, default: [] },
+      kiosk: { type: 'string' },
+      url: { type: 'string' },
+      out: { type: 'string' },
+      service: { type: 'string', multiple: true, default: [] },
+      'public-key': { type: 'string' },
+      webhook: { type: 'string' },
+      key: { type: 'string' },
+      'webhook-retry-base': { type: 'string', default: '5' },
     },
     strict: true,
     allowPositionals: true,
@@ -85,7 +104,13 @@ export async function main(argv: string[]): Promise<void> {
     await officerCommand(positionals[1], values);
     return;
   }
-  if (positionals.length > 0 && positionals[0] !== 'import') {
+  if (
+    positionals[0] === 'agency' &&
+    (await agencyToolCommand(positionals[1], values, () => readStdin(), console.log))
+  ) {
+    return;
+  }
+  if (positionals.length > 0 && !['import', 'enrol', 'agency'].includes(positionals[0] ?? '')) {
     throw new Error(`unknown command "${positionals[0]}" (see --help)`);
   }
   const port = Number(values.port);
@@ -110,13 +135,21 @@ export async function main(argv: string[]): Promise<void> {
   let store: GatewayStore;
   let where: string;
   if (databaseUrl) {
-    store = await openPostgresStore(databaseUrl);
+    store = await openGatewayStore({ databaseUrl });
     where = `postgres: ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`;
   } else {
     mkdirSync(values.data, { recursive: true });
     const file = path.join(values.data, 'gateway.sqlite');
-    store = openSqliteStore(file);
+    store = await openGatewayStore({ sqliteFile: file });
     where = `sqlite: ${file}`;
+  }
+  if (positionals[0] === 'enrol') {
+    try {
+      await enrolCommand(store, values);
+    } finally {
+      await store.close();
+    }
+    return;
   }
   if (positionals[0] === 'import') {
     const file = positionals[1];
@@ -134,6 +167,18 @@ export async function main(argv: string[]): Promise<void> {
     }
     return;
   }
+  if (positionals[0] === 'agency') {
+    try {
+      await agencyAdminCommand(store, positionals[1], values, console.log);
+    } finally {
+      await store.close();
+    }
+    return;
+  }
+  const webhookRetryBase = Number(values['webhook-retry-base']);
+  if (!Number.isFinite(webhookRetryBase) || webhookRetryBase <= 0) {
+    throw new Error('--webhook-retry-base must be a number of seconds above 0');
+  }
   if (values['admin-password-file']) {
     const password = readFileSync(values['admin-password-file'], 'utf8').split(/\r?\n/)[0] ?? '';
     await setAdminPassword(store, password);
@@ -149,6 +194,7 @@ export async function main(argv: string[]): Promise<void> {
     logger: values.log,
     kioskConfig: async () => ({ roster: rosterFile ? readRosterFile(rosterFile) : [] }),
     requestTimeoutMs: requestTimeoutSeconds * 1000,
+    jobs: { webhookRetry: { baseMs: webhookRetryBase * 1000 } },
     afterCommit:
       exitAfter === undefined
         ? undefined
@@ -170,6 +216,33 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/** Issues an enrolment file: a new one-time token registered for the kiosk, and where to use it. */
+async function enrolCommand(
+  store: GatewayStore,
+  values: { kiosk?: string; url?: string; out?: string },
+): Promise<void> {
+  if (!values.kiosk || !values.url || !values.out) {
+    throw new Error(
+      'usage: npm run gateway -- enrol --kiosk <kioskId> --url <gateway URL> --out <file>',
+    );
+  }
+  const file = enrolmentFileSchema.safeParse({
+    kioskId: values.kiosk,
+    gatewayUrl: values.url,
+    token: randomBytes(24).toString('base64url'),
+  });
+  if (!file.success) {
+    const issue = file.error.issues[0];
+    throw new Error(`enrol: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  await store.addEnrolmentToken(file.data.kioskId, hashToken(file.data.token));
+  writeFileSync(values.out, `${JSON.stringify(file.data, null, 2)}\n`, { mode: 0o600 });
+  console.log(
+    `enrolment file for ${file.data.kioskId} at ${file.data.gatewayUrl} written to ${values.out} ` +
+      '(one use; keep it private, copy it to the kiosk and name it in its site profile)',
+  );
 }
 
 async function officerCommand(
@@ -205,6 +278,16 @@ async function officerCommand(
     return;
   }
   throw new Error('usage: npm run gateway -- officer add|remove --roster <file> --id <id> ...');
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => (text += chunk));
+    process.stdin.on('end', () => resolve(text));
+    process.stdin.on('error', reject);
+  });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -6,13 +6,13 @@ import { test as base } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, hashToken } from '../../sync/server/app';
-import { openSqliteStore } from '../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../sync/server/db/gateway-store';
 import type { GatewayStore } from '../../sync/server/store';
 import { createBridgeRouter } from '../../sync/bridge/router';
 import { startBrowserShellHost } from '../../electron/browser-shell/host';
 import type { BrowserShellHost } from '../../electron/browser-shell/host';
 import { createKioskServices } from '../../electron/services/kiosk-services';
-import { loadKioskConfig } from '../../electron/services/load-config';
+import { loadKioskConfig, siteProfilePath } from '../../electron/services/load-config';
 import { createFileKeyCustody } from '../../electron/services/key-custody';
 import type { SiteConfig } from '../../kiosk-config/schema';
 import type { OfficerRosterEntry } from '../../sync/protocol/officer-roster';
@@ -45,7 +45,9 @@ export class GatewayProcess {
   }
 
   async start(): Promise<void> {
-    this.store = openSqliteStore(path.join(this.dataDir, 'gateway.sqlite'));
+    this.store = await openGatewayStore({
+      sqliteFile: path.join(this.dataDir, 'gateway.sqlite'),
+    });
     await this.store.addEnrolmentToken(this.kioskId, hashToken(this.token));
     const roster = this.roster;
     this.app = await buildGateway({
@@ -81,11 +83,14 @@ export interface KioskStack {
 
 export const test = base.extend<{
   kiosk: KioskStack;
+  /** The site profile in kiosk-config/sites/ (`demo-botswana.json` for a Gaborone kiosk). */
+  siteFile: string;
   siteOverrides: Partial<SiteConfig>;
   roster: OfficerRosterEntry[];
   simulatedDevices: boolean;
   offlineSpeech: boolean;
 }>({
+  siteFile: ['demo.json', { option: true }],
   /** Site config fields a spec changes (`test.use({ siteOverrides: ... })`), e.g. idle timing. */
   siteOverrides: [{}, { option: true }],
   /** Officers the gateway serves to the kiosk (assisted-mode specs). */
@@ -94,9 +99,9 @@ export const test = base.extend<{
   simulatedDevices: [false, { option: true }],
   /** The shell's offline speech engine (espeak-ng); `false` is a machine without one. */
   offlineSpeech: [true, { option: true }],
-  kiosk: async ({ siteOverrides, roster, simulatedDevices, offlineSpeech }, use) => {
+  kiosk: async ({ siteFile, siteOverrides, roster, simulatedDevices, offlineSpeech }, use) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-e2e-'));
-    const loaded = loadKioskConfig();
+    const loaded = loadKioskConfig({ siteFile: siteProfilePath(siteFile) });
     const config = { ...loaded, site: { ...loaded.site, ...siteOverrides } };
     const gateway = new GatewayProcess(dataDir, config.site.kioskId, 'e2e-enrolment-token', roster);
     await gateway.start();
@@ -128,9 +133,9 @@ export const test = base.extend<{
     const host = await startBrowserShellHost({
       rendererDir,
       router: {
-        handle(channel, request) {
+        handle(channel, request, caller) {
           bridgeCalls.push({ channel: String(channel), request });
-          return router.handle(channel, request);
+          return router.handle(channel, request, caller);
         },
       },
       connectSources: [gateway.url],

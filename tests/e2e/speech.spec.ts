@@ -207,7 +207,7 @@ test.describe('a kiosk with no offline speech engine', () => {
     await page.locator('[data-toggle=audio]').click();
     const notice = page.locator('[data-speech-unavailable=tn]');
     await expect(notice).toHaveText(
-      'Khiosese e ga e kgone go buisa ka lentswe ka Setswana. Mafoko a sala mo sekirining.',
+      'Khiosiko e ga e kgone go buisa ka lentswe ka Setswana. Mafoko a sala mo sekirining.',
     );
     await expect(notice).toHaveAttribute('role', 'status');
     await screenshot(page, 'speech-unavailable-tn');

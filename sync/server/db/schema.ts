@@ -1,0 +1,181 @@
+import type { Generated, Kysely } from 'kysely';
+
+/**
+ * The gateway database's tables as the code reads and writes them: one description for SQLite
+ * and PostgreSQL. The tables themselves are made by the migrations (./migrations); a migration
+ * that adds or changes a column changes the matching interface here in the same commit.
+ *
+ * Conventions, so both dialects hold the same values:
+ * - times are ISO 8601 text (UTC, `Date.toISOString()`), except `seen_at` (epoch milliseconds);
+ * - whole numbers are BIGINT (SQLite: INTEGER affinity) and come back as JS numbers (the
+ *   PostgreSQL pool parses int8 as a number, see connect.ts);
+ * - JSON is stored as text (`*_json`) and parsed with a zod schema where it is read back.
+ */
+export interface GatewayTables {
+  /** One row per enrolled kiosk: its device key and its chain head. */
+  kiosks: {
+    kiosk_id: string;
+    /** The device public key, a P-256 JWK as JSON text. */
+    public_key: string;
+    enrolled_at: string;
+    head_seq: number;
+    head_hash: string;
+  };
+  /** One-time enrolment tokens, by SHA-256 of the token. */
+  enrolment_tokens: {
+    token_hash: string;
+    kiosk_id: string;
+    used_at: string | null;
+  };
+  /** Every chain record received, once per transaction id (`tx_id` is unique). */
+  records: {
+    kiosk_id: string;
+    seq: number;
+    tx_id: string;
+    /** Transactions: receipt reference, service and channel; other kinds: empty strings. */
+    ref: string;
+    service_id: string;
+    channel: string;
+    kind: string;
+    /** The transaction a void or reprint refers to. */
+    subject_tx_id: string | null;
+    hash: string;
+    prev_hash: string;
+    created_at: string;
+    received_at: string;
+    chain_state: 'chained' | 'awaiting';
+    record_json: string;
+    /** The sealed personal fields, still sealed (a SealedBox as JSON text). */
+    personal_json: string | null;
+  };
+  tamper_alerts: {
+    id: Generated<number>;
+    kiosk_id: string;
+    seq: number | null;
+    kind: string;
+    detail: string;
+    at: string;
+  };
+  /** Request nonces seen in the last NONCE_TTL_MS, per kiosk (replay protection). */
+  request_nonces: {
+    kiosk_id: string;
+    nonce: string;
+    seen_at: number;
+  };
+  /** Gateway-wide settings: the sealing key, the administrator password hash. */
+  settings: {
+    key: string;
+    value: string;
+  };
+  /** The latest heartbeat of each kiosk. */
+  heartbeats: {
+    kiosk_id: string;
+    beat_json: string;
+    received_at: string;
+  };
+  /** The durable job queue (0002-job-queue; sync/server/jobs/job-queue.ts). */
+  jobs: {
+    id: Generated<number>;
+    queue: string;
+    job_key: string | null;
+    payload_json: string;
+    state: 'queued' | 'active' | 'done' | 'dead';
+    attempts: number;
+    max_attempts: number;
+    /** Epoch ms. */
+    run_at: number;
+    locked_by: string | null;
+    /** Epoch ms. */
+    locked_until: number | null;
+    last_error: string | null;
+    created_at: string;
+    finished_at: string | null;
+  };
+  /** Agencies (0003-agencies-and-status; sync/server/agency). */
+  agencies: {
+    agency_id: string;
+    name: string;
+    /** Hex SHA-256 of the secret part of the agency's API key. */
+    key_hash: string;
+    /** The agency's P-256 public key (JWK as JSON text): personal fields are sealed to it. */
+    public_key: string;
+    webhook_url: string | null;
+    /** The Standard Webhooks signing secret (`whsec_…`), when webhooks are on. */
+    webhook_secret: string | null;
+    /** The last feed position given out (positions are gapless per agency). */
+    feed_head: number;
+    created_at: string;
+    disabled_at: string | null;
+  };
+  /** Which agency owns a service (one owner per service). */
+  agency_services: {
+    service_id: string;
+    agency_id: string;
+  };
+  /** Each agency's feed of delivered (and voided) applications. */
+  agency_feed: {
+    agency_id: string;
+    position: number;
+    /** The CloudEvent id (also the webhook-id). */
+    event_id: string;
+    kind: 'delivered' | 'voided';
+    /** The application's transaction id. */
+    tx_id: string;
+    /** The record this entry reports: the application itself, or the void that cancels it. */
+    record_tx_id: string;
+    ref: string;
+    service_id: string;
+    added_at: string;
+    lease_owner: string | null;
+    /** Epoch ms. */
+    lease_until: number | null;
+    deliveries: number;
+    acked_at: string | null;
+    /** The consumer that acknowledged it, or `webhook` when a push was answered 2xx. */
+    acked_by: string | null;
+  };
+  /** The current status of each application an agency has posted a status for. */
+  application_status: {
+    tx_id: string;
+    ref: string;
+    agency_id: string;
+    state: string;
+    detail_json: string;
+    /** When the current state began (the agency's `occurredAt`). */
+    since: string;
+    /** How many status events there are (0: only received). */
+    version: number;
+    /** When the first decision (approved or refused) was made. */
+    decided_at: string | null;
+  };
+  /** Every status change, append-only. */
+  status_events: {
+    agency_id: string;
+    event_id: string;
+    tx_id: string;
+    ref: string;
+    version: number;
+    from_state: string;
+    state: string;
+    detail_json: string;
+    occurred_at: string;
+    recorded_at: string;
+    /** SHA-256 of the canonical JSON of the change as posted (same event id, other content: refused). */
+    request_digest: string;
+  };
+  /** Every call to the agency interface, authenticated or not. */
+  agency_calls: {
+    id: Generated<number>;
+    agency_id: string | null;
+    at: string;
+    method: string;
+    path: string;
+    status: number;
+    outcome: string;
+  };
+}
+
+/** The SQL dialects the gateway speaks. */
+export type SqlDialect = 'sqlite' | 'postgres';
+
+export type GatewayDb = Kysely<GatewayTables>;
