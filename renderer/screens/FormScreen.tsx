@@ -200,7 +200,7 @@ export function FormScreen({
         />
         {field.type === 'date' ? (
           // Always there (empty while typing), so nothing moves when the read-back appears.
-          <MessageSlot lines={1} kind="words">
+          <MessageSlot lines={2} kind="words">
             <p
               className={readBack && !readBack.valid ? 'date-words date-invalid' : 'date-words'}
               aria-live="polite"

@@ -3,6 +3,35 @@ import { expect } from './fixtures';
 
 const next = (page: Page) => page.locator('[data-screen=form] form button[type=submit]').click();
 
+/** A demo site to walk: its profile file, the languages to measure, ID numbers its catalogue takes. */
+export interface DemoSite {
+  name: 'belize' | 'botswana';
+  siteFile: string;
+  kioskId: string;
+  languages: ReadonlyArray<'en' | 'es' | 'bzj' | 'tn'>;
+  /** An ID number its catalogue refuses and one it takes. */
+  ids: { refused: string; accepted: string };
+}
+
+export const demoSites: readonly DemoSite[] = [
+  {
+    name: 'belize',
+    siteFile: 'demo.json',
+    kioskId: 'demo-kiosk-01',
+    languages: ['en', 'es', 'bzj'],
+    // The Social Security number: 6 to 9 digits.
+    ids: { refused: '12345', accepted: '123456782' },
+  },
+  {
+    name: 'botswana',
+    siteFile: 'demo-botswana.json',
+    kioskId: 'demo-kiosk-bw-01',
+    languages: ['en', 'tn'],
+    // Omang: 9 digits, the fifth 1 or 2.
+    ids: { refused: '123456789', accepted: '123416789' },
+  },
+];
+
 /**
  * Walks every citizen screen once, in English: attract, language, services, each kind of question
  * and keypad of a passport renewal (choice, code, letters and capitals, date, number with an
@@ -12,6 +41,7 @@ const next = (page: Page) => page.locator('[data-screen=form] form button[type=s
 export async function walkEveryCitizenScreen(
   page: Page,
   stop: (name: string) => Promise<void>,
+  ids: DemoSite['ids'],
 ): Promise<void> {
   await stop('attract');
   await page.locator('[data-screen=attract] button.primary').click();
@@ -38,11 +68,11 @@ export async function walkEveryCitizenScreen(
   await expect(page.locator('.date-words')).not.toBeEmpty();
   await stop('form-date-pad');
   await next(page);
-  await page.getByRole('textbox').fill('123456783');
+  await page.getByRole('textbox').fill(ids.refused);
   await next(page);
   await expect(page.getByRole('alert')).toBeVisible();
   await stop('form-number-pad-error');
-  await page.getByRole('textbox').fill('123456782');
+  await page.getByRole('textbox').fill(ids.accepted);
   await next(page);
   await stop('form-documents');
   for (const box of await page.getByRole('checkbox').all()) await box.check();

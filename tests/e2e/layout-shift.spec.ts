@@ -102,7 +102,8 @@ const orientations = {
 } as const;
 
 test.describe('no layout shift under the finger', () => {
-  test.use({ roster, simulatedDevices: true });
+  // A Botswana site, in Setswana: the longest words of the four languages.
+  test.use({ roster, simulatedDevices: true, siteFile: 'demo-botswana.json' });
 
   for (const [orientation, viewport] of Object.entries(orientations)) {
     test(`a message, a read-back, a print result or a status never moves what is on screen (${orientation})`, async ({
@@ -171,7 +172,7 @@ test.describe('no layout shift under the finger', () => {
       await page.locator('[data-start-over]').click();
 
       // An officer's wrong PIN: the keypad under the finger stays put.
-      await waitForRoster(page);
+      await waitForRoster(page, 'demo-kiosk-bw-01');
       kiosk.devices!.simulatedCardReader!.swipe({
         kind: 'officer',
         officerId: officer.officerId,

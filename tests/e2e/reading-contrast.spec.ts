@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import { artifactsDir, expect, test } from './fixtures';
 import { probeFocusRing } from './layout-probes';
 import type { FocusRing } from './layout-probes';
-import { walkEveryCitizenScreen } from './citizen-walk';
+import { demoSites, walkEveryCitizenScreen } from './citizen-walk';
 
 /**
  * Contrast a citizen can see: every text at least 7:1 (WCAG 1.4.6, AAA; 4.5:1 for large text),
@@ -13,8 +13,6 @@ import { walkEveryCitizenScreen } from './citizen-walk';
  * contrast; and every focus ring at least 3:1 against what it is drawn on (WCAG 1.4.11), measured
  * by tabbing through each screen.
  */
-
-const languages = ['en', 'es', 'bzj', 'tn'] as const;
 
 interface TextFinding {
   screen: string;
@@ -62,49 +60,54 @@ async function focusRings(page: Page, limit = 40): Promise<FocusRing[]> {
   return rings;
 }
 
-test('every text is at least 7:1 and every focus ring at least 3:1, on every citizen screen', async ({
+test('every text is at least 7:1 and every focus ring at least 3:1, on every citizen screen of a Belize site', async ({
   page,
   kiosk,
 }) => {
   test.setTimeout(300_000);
   const text: TextFinding[] = [];
   const rings: Array<FocusRing & { screen: string; mode: string }> = [];
+  const belize = demoSites.find((site) => site.name === 'belize')!;
   await kiosk.open(page);
-  await walkEveryCitizenScreen(page, async (screen) => {
-    const header = (await page.locator('.language-switch').count()) > 0;
-    for (const mode of ['normal', 'high-contrast'] as const) {
-      if (mode === 'high-contrast') {
-        await page.evaluate(() => document.documentElement.classList.add('high-contrast'));
+  await walkEveryCitizenScreen(
+    page,
+    async (screen) => {
+      const header = (await page.locator('.language-switch').count()) > 0;
+      for (const mode of ['normal', 'high-contrast'] as const) {
+        if (mode === 'high-contrast') {
+          await page.evaluate(() => document.documentElement.classList.add('high-contrast'));
+        }
+        // Colours do not change with the language, but the words (and so what is drawn) do:
+        // every language normally, English in high contrast.
+        const measured = !header
+          ? (['all'] as const)
+          : mode === 'normal'
+            ? belize.languages
+            : (['en'] as const);
+        for (const language of measured) {
+          if (language !== 'all')
+            await page.locator(`.language-switch button[lang=${language}]`).click();
+          text.push({ screen, language, mode, ...(await textContrast(page)) });
+        }
+        if (header) await page.locator('.language-switch button[lang=en]').click();
+        for (const ring of await focusRings(page)) rings.push({ ...ring, screen, mode });
+        if (mode === 'high-contrast') {
+          await page.evaluate(() => document.documentElement.classList.remove('high-contrast'));
+        }
       }
-      // Colours do not change with the language, but the words (and so what is drawn) do: every
-      // language normally, English in high contrast.
-      const measured = !header
-        ? (['all'] as const)
-        : mode === 'normal'
-          ? languages
-          : (['en'] as const);
-      for (const language of measured) {
-        if (language !== 'all')
-          await page.locator(`.language-switch button[lang=${language}]`).click();
-        text.push({ screen, language, mode, ...(await textContrast(page)) });
-      }
-      if (header) await page.locator('.language-switch button[lang=en]').click();
-      for (const ring of await focusRings(page)) rings.push({ ...ring, screen, mode });
-      if (mode === 'high-contrast') {
-        await page.evaluate(() => document.documentElement.classList.remove('high-contrast'));
-      }
-    }
-  });
+    },
+    belize.ids,
+  );
   mkdirSync(artifactsDir, { recursive: true });
   writeFileSync(
-    path.join(artifactsDir, 'reading-contrast.json'),
+    path.join(artifactsDir, 'reading-contrast-belize.json'),
     JSON.stringify({ text, rings }, null, 2),
   );
   const lowestText = Math.min(...text.map((t) => t.lowest));
   const lowestRing = Math.min(...rings.map((r) => r.ratio));
   console.log(`lowest text contrast ${lowestText}:1; lowest focus ring ${lowestRing}:1`);
 
-  expect(text.length).toBeGreaterThan(60);
+  expect(text.length).toBeGreaterThan(50);
   expect(rings.length).toBeGreaterThan(100);
   expect(
     text.flatMap((t) => t.violations.map((v) => `${t.screen} ${t.language} ${t.mode}: ${v}`)),
@@ -117,4 +120,31 @@ test('every text is at least 7:1 and every focus ring at least 3:1, on every cit
           `${r.screen} ${r.mode}: ${r.control} ring ${r.ring} on ${r.behind} = ${r.ratio}:1, ${r.widthPx} px`,
       ),
   ).toEqual([]);
+});
+
+test.describe('at a Botswana site', () => {
+  const botswana = demoSites.find((site) => site.name === 'botswana')!;
+  test.use({ siteFile: botswana.siteFile });
+
+  test('every Setswana text is at least 7:1 on every citizen screen', async ({ page, kiosk }) => {
+    test.setTimeout(180_000);
+    const text: TextFinding[] = [];
+    await kiosk.open(page);
+    await walkEveryCitizenScreen(
+      page,
+      async (screen) => {
+        const header = (await page.locator('.language-switch').count()) > 0;
+        if (header) await page.locator('.language-switch button[lang=tn]').click();
+        text.push({ screen, language: 'tn', mode: 'normal', ...(await textContrast(page)) });
+        if (header) await page.locator('.language-switch button[lang=en]').click();
+      },
+      botswana.ids,
+    );
+    writeFileSync(
+      path.join(artifactsDir, 'reading-contrast-botswana.json'),
+      JSON.stringify({ text }, null, 2),
+    );
+    expect(text.length).toBeGreaterThan(15);
+    expect(text.flatMap((t) => t.violations.map((v) => `${t.screen} tn: ${v}`))).toEqual([]);
+  });
 });

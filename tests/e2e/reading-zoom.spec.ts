@@ -5,7 +5,8 @@ import { artifactsDir, expect, test } from './fixtures';
 import { probeControls, probePrimaryActions, rootFontPx, settle } from './layout-probes';
 import type { ControlProblem } from './layout-probes';
 import { officer, pinHash, roster, waitForRoster } from './staff-fixtures';
-import { walkEveryCitizenScreen } from './citizen-walk';
+import { demoSites, walkEveryCitizenScreen } from './citizen-walk';
+import type { DemoSite } from './citizen-walk';
 
 /**
  * Reading, touch and zoom: on every screen, in every language, at normal size, with Large text
@@ -18,8 +19,8 @@ import { walkEveryCitizenScreen } from './citizen-walk';
  * exactly what a zoomed page sees.
  */
 
-const languages = ['en', 'es', 'bzj', 'tn'] as const;
-type Language = (typeof languages)[number];
+/** Every language is measured, each at the site of its country (Belize: en, es, bzj; Botswana: en, tn). */
+type Language = DemoSite['languages'][number];
 const sizes = ['normal', 'large-text', 'zoom-200'] as const;
 type Size = (typeof sizes)[number];
 const orientations = {
@@ -42,7 +43,10 @@ interface Finding {
 class Audit {
   readonly findings: Finding[] = [];
   readonly measured: Array<{ stop: string; language: string; size: Size; controls: number }> = [];
-  constructor(readonly orientation: Orientation) {}
+  constructor(
+    readonly orientation: Orientation,
+    readonly site: DemoSite,
+  ) {}
 
   add(stop: string, language: Language | 'all', size: Size, problems: string[]): void {
     for (const problem of problems) {
@@ -52,7 +56,7 @@ class Audit {
 
   lines(): string[] {
     return this.findings.map(
-      (f) => `${f.orientation} ${f.stop} ${f.language} ${f.size}: ${f.problem}`,
+      (f) => `${this.site.name} ${f.orientation} ${f.stop} ${f.language} ${f.size}: ${f.problem}`,
     );
   }
 
@@ -150,6 +154,7 @@ async function measureEverywhere(
   stop: string,
   back: Language = 'en',
 ): Promise<void> {
+  const languages = audit.site.languages;
   const header = page.locator('.language-switch');
   if ((await header.count()) === 0) {
     for (const size of sizes) await measureSize(page, audit, stop, 'all', size);
@@ -165,92 +170,96 @@ async function measureEverywhere(
   await page.locator(`.language-switch button[lang=${back}]`).click();
 }
 
-/** The citizen's whole flow, measured at every stop. */
-async function walkCitizen(page: Page, audit: Audit): Promise<void> {
-  await walkEveryCitizenScreen(page, (name) => measureEverywhere(page, audit, name));
-}
-
-for (const orientation of Object.keys(orientations) as Orientation[]) {
-  test.describe(`${orientation} citizen screens`, () => {
-    test.use({ viewport: orientations[orientation] });
-
-    test(`no label leaves its control on any citizen screen, in any language, at normal size, Large text or 200% zoom (${orientation})`, async ({
-      page,
-      kiosk,
-    }) => {
-      test.setTimeout(300_000);
-      const audit = new Audit(orientation);
-      await kiosk.open(page);
-      await walkCitizen(page, audit);
-      audit.write(`reading-zoom-citizen-${orientation}`);
-      expect(audit.measured.length).toBeGreaterThan(150);
-      expect(audit.lines()).toEqual([]);
-    });
-  });
-}
-
-test.describe('staff screens and the idle warning', () => {
-  const operatorPin = '24681357';
-  test.use({
-    roster,
-    simulatedDevices: true,
-    siteOverrides: {
-      operatorPinHash: pinHash(operatorPin),
-      // The warning stays until answered, so it can be measured in every language and size.
-      testTiming: { idleTimeoutSeconds: 1.5, idleWarningSeconds: 600 },
-    },
-  });
-
+for (const site of demoSites) {
   for (const orientation of Object.keys(orientations) as Orientation[]) {
-    test(`the idle warning, PIN pads, officer tools and operator console keep every label inside its control (${orientation})`, async ({
-      page,
-      kiosk,
-    }) => {
-      test.setTimeout(300_000);
-      await page.setViewportSize(orientations[orientation]);
-      const audit = new Audit(orientation);
-      await kiosk.open(page);
-      await waitForRoster(page);
+    test.describe(`${orientation} citizen screens at the ${site.name} demo site`, () => {
+      test.use({ viewport: orientations[orientation], siteFile: site.siteFile });
 
-      // The idle warning, in each language: the dialog makes the page inert, so the language is
-      // chosen before it comes.
-      await page.locator('[data-screen=attract] button.primary').click();
-      await page.locator('[data-screen=language] button[lang=en]').click();
-      for (const language of languages) {
-        await page.locator(`.language-switch button[lang=${language}]`).click();
-        const warning = page.getByRole('alertdialog');
-        await expect(warning).toBeVisible({ timeout: 10_000 });
-        for (const size of sizes) await measureSize(page, audit, 'idle-warning', language, size);
-        await warning.locator('button.primary').click();
-      }
-      await page.locator('[data-start-over]').click();
-
-      // Officer sign-in with the PIN pad (opened by a card swipe on the start screen).
-      kiosk.devices!.simulatedCardReader!.swipe({
-        kind: 'officer',
-        officerId: officer.officerId,
-        expires: '2099-12',
+      test(`no label leaves its control on any citizen screen, in ${site.languages.join(', ')}, at normal size, Large text or 200% zoom (${site.name}, ${orientation})`, async ({
+        page,
+        kiosk,
+      }) => {
+        test.setTimeout(300_000);
+        const audit = new Audit(orientation, site);
+        await kiosk.open(page);
+        await walkEveryCitizenScreen(
+          page,
+          (name) => measureEverywhere(page, audit, name),
+          site.ids,
+        );
+        audit.write(`reading-zoom-citizen-${site.name}-${orientation}`);
+        expect(audit.measured.length).toBeGreaterThan(site.languages.length * 50);
+        expect(audit.lines()).toEqual([]);
       });
-      await expect(page.locator('[data-screen=officer-sign-in]')).toBeVisible();
-      await measureEverywhere(page, audit, 'officer-pin-pad');
-      await page.locator('#officer-pin').fill(officer.pin);
-      await page.locator('[data-screen=officer-sign-in] button[type=submit]').click();
-      await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 20_000 });
-      await measureEverywhere(page, audit, 'officer-tools');
-      await page.locator('[data-sign-out]').click();
-
-      await expect(page.locator('[data-screen=attract]')).toBeVisible();
-      await page.keyboard.press('Control+Alt+o');
-      await expect(page.locator('[data-screen=operator-pin]')).toBeVisible();
-      await measureEverywhere(page, audit, 'operator-pin-pad');
-      await page.locator('#operator-pin').fill(operatorPin);
-      await page.locator('[data-screen=operator-pin] button[type=submit]').click();
-      await expect(page.locator('[data-screen=operator-console]')).toBeVisible({
-        timeout: 20_000,
-      });
-      await measureEverywhere(page, audit, 'operator-console');
-      audit.write(`reading-zoom-staff-${orientation}`);
-      expect(audit.lines()).toEqual([]);
     });
   }
-});
+}
+
+for (const site of demoSites) {
+  test.describe(`staff screens and the idle warning at the ${site.name} demo site`, () => {
+    const operatorPin = '24681357';
+    test.use({
+      siteFile: site.siteFile,
+      roster,
+      simulatedDevices: true,
+      siteOverrides: {
+        operatorPinHash: pinHash(operatorPin),
+        // The warning stays until answered, so it can be measured in every language and size.
+        testTiming: { idleTimeoutSeconds: 1.5, idleWarningSeconds: 600 },
+      },
+    });
+
+    for (const orientation of Object.keys(orientations) as Orientation[]) {
+      test(`the idle warning, PIN pads, officer tools and operator console keep every label inside its control (${site.name}, ${orientation})`, async ({
+        page,
+        kiosk,
+      }) => {
+        test.setTimeout(300_000);
+        await page.setViewportSize(orientations[orientation]);
+        const audit = new Audit(orientation, site);
+        await kiosk.open(page);
+        await waitForRoster(page, site.kioskId);
+
+        // The idle warning, in each language: the dialog makes the page inert, so the language is
+        // chosen before it comes.
+        await page.locator('[data-screen=attract] button.primary').click();
+        await page.locator('[data-screen=language] button[lang=en]').click();
+        for (const language of site.languages) {
+          await page.locator(`.language-switch button[lang=${language}]`).click();
+          const warning = page.getByRole('alertdialog');
+          await expect(warning).toBeVisible({ timeout: 10_000 });
+          for (const size of sizes) await measureSize(page, audit, 'idle-warning', language, size);
+          await warning.locator('button.primary').click();
+        }
+        await page.locator('[data-start-over]').click();
+
+        // Officer sign-in with the PIN pad (opened by a card swipe on the start screen).
+        kiosk.devices!.simulatedCardReader!.swipe({
+          kind: 'officer',
+          officerId: officer.officerId,
+          expires: '2099-12',
+        });
+        await expect(page.locator('[data-screen=officer-sign-in]')).toBeVisible();
+        await measureEverywhere(page, audit, 'officer-pin-pad');
+        await page.locator('#officer-pin').fill(officer.pin);
+        await page.locator('[data-screen=officer-sign-in] button[type=submit]').click();
+        await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 20_000 });
+        await measureEverywhere(page, audit, 'officer-tools');
+        await page.locator('[data-sign-out]').click();
+
+        await expect(page.locator('[data-screen=attract]')).toBeVisible();
+        await page.keyboard.press('Control+Alt+o');
+        await expect(page.locator('[data-screen=operator-pin]')).toBeVisible();
+        await measureEverywhere(page, audit, 'operator-pin-pad');
+        await page.locator('#operator-pin').fill(operatorPin);
+        await page.locator('[data-screen=operator-pin] button[type=submit]').click();
+        await expect(page.locator('[data-screen=operator-console]')).toBeVisible({
+          timeout: 20_000,
+        });
+        await measureEverywhere(page, audit, 'operator-console');
+        audit.write(`reading-zoom-staff-${site.name}-${orientation}`);
+        expect(audit.lines()).toEqual([]);
+      });
+    }
+  });
+}
