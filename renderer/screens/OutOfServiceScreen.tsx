@@ -16,8 +16,8 @@ export function OutOfServiceScreen({
   reason: 'no-shell' | 'start-failed';
   detail: string;
 }) {
-  const [first, ...others] = (languages.length > 0 ? languages : ['en' as const]).map(
-    (language) => createTranslator(language),
+  const [first, ...others] = (languages.length > 0 ? languages : ['en' as const]).map((language) =>
+    createTranslator(language),
   );
   return (
     <main className="screen out-of-service" data-screen="out-of-service" data-reason={reason}>

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ServiceDefinition } from '../../kiosk-config/schema';
 import type { KioskRuntime } from '../app/kiosk-runtime';
+import { MessageSlot } from '../components/MessageSlot';
+import { SteadyLabel } from '../components/SteadyLabel';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { referenceFromScan } from '../components/QrCode';
 import { normalizeReferenceNumber } from '../../sync/client/reference-number';
@@ -148,41 +150,48 @@ export function StatusScreen({
         <p id="status-hint" className="hint">
           {tr.t('status.hint')}
         </p>
-        {invalid ? (
-          <p id="status-error" className="error" role="alert">
-            {tr.t('status.error.reference')}
-          </p>
-        ) : null}
-        {lines.length > 0 ? (
-          <div
-            className={`status-result status-${resultKind}`}
-            role="status"
-            data-status-result={resultKind}
-            data-status-state={result?.kind === 'decision' ? result.status.state : undefined}
-            data-status-cached={result?.kind === 'decision' && result.cached ? 'true' : undefined}
-          >
-            {lines.map((line, index) => (
-              <p
-                key={index}
-                className={
-                  index === 0
-                    ? 'status-headline'
-                    : result?.kind === 'decision' && result.cached && index === lines.length - 1
-                      ? 'status-cached'
-                      : 'status-detail'
-                }
-              >
-                {line}
-              </p>
-            ))}
-          </div>
-        ) : null}
+        <MessageSlot lines={1}>
+          {invalid ? (
+            <p id="status-error" className="error" role="alert">
+              {tr.t('status.error.reference')}
+            </p>
+          ) : null}
+        </MessageSlot>
+        <MessageSlot lines={4} kind="words">
+          {lines.length > 0 ? (
+            <div
+              className={`status-result status-${resultKind}`}
+              role="status"
+              data-status-result={resultKind}
+              data-status-state={result?.kind === 'decision' ? result.status.state : undefined}
+              data-status-cached={result?.kind === 'decision' && result.cached ? 'true' : undefined}
+            >
+              {lines.map((line, index) => (
+                <p
+                  key={index}
+                  className={
+                    index === 0
+                      ? 'status-headline'
+                      : result?.kind === 'decision' && result.cached && index === lines.length - 1
+                        ? 'status-cached'
+                        : 'status-detail'
+                  }
+                >
+                  {line}
+                </p>
+              ))}
+            </div>
+          ) : null}
+        </MessageSlot>
         <div className="actions">
           <button type="button" className="secondary" onClick={onBack}>
             {tr.t('form.back')}
           </button>
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? tr.t('status.checking') : tr.t('status.check')}
+            <SteadyLabel
+              text={busy ? tr.t('status.checking') : tr.t('status.check')}
+              reserve={busy ? tr.t('status.check') : tr.t('status.checking')}
+            />
           </button>
         </div>
       </form>
