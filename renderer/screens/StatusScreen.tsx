@@ -7,13 +7,43 @@ import { SteadyLabel } from '../components/SteadyLabel';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { referenceFromScan } from '../components/QrCode';
 import { normalizeReferenceNumber } from '../../sync/client/reference-number';
+import type { SeenStatus } from '../../sync/client/status-cache';
+import { agencyTextIn } from '../../sync/protocol/application-status';
 import type { Translator } from '../i18n/translator';
 
 type Result =
-  | { kind: 'received'; date: Date }
+  /** What the office said (now, or when this kiosk last checked: `cached`). */
+  | { kind: 'decision'; status: SeenStatus; cached: boolean }
   | { kind: 'unknown' }
   | { kind: 'local'; state: 'queued' | 'delivered' | 'rejected' }
   | { kind: 'offline' };
+
+const detailKeys = ['reason', 'needed', 'collectAt', 'nextStep'] as const;
+
+/**
+ * The office's answer as sentences in the citizen's language: the state and its date, then
+ * the agency's reason, what it needs, where to collect and the next step (in the citizen's
+ * language when the agency wrote one, else English), and, when the answer is from this kiosk's
+ * memory, when it was heard.
+ */
+export function decisionLines(tr: Translator, status: SeenStatus, cached: boolean): string[] {
+  const lines: string[] = [];
+  if (status.state === 'received' || status.state === 'unknown') {
+    lines.push(tr.t('status.received', { date: tr.day(status.receivedAt ?? status.checkedAt) }));
+  } else {
+    lines.push(
+      tr.t(`status.state.${status.state}`, { date: tr.day(status.since ?? status.checkedAt) }),
+    );
+  }
+  for (const key of detailKeys) {
+    const text = status[key];
+    if (text !== undefined) {
+      lines.push(tr.t(`status.detail.${key}`, { text: agencyTextIn(text, tr.language) }));
+    }
+  }
+  if (cached) lines.push(tr.t('status.cached', { date: tr.dateTime(status.checkedAt) }));
+  return lines;
+}
 
 /**
  * "Check application status": by typed reference or by the receipt's QR code (a scanner types
@@ -57,14 +87,14 @@ export function StatusScreen({
       .first()
       .catch(() => undefined);
     try {
-      const reply = await runtime.lookupStatus([ref]);
-      const found = reply.statuses.find((status) => status.ref === ref);
-      if (found?.state === 'received') {
-        setResult({ kind: 'received', date: new Date(found.receivedAt ?? Date.now()) });
+      const lookup = await runtime.lookupStatus([ref]);
+      const found = lookup.statuses.find((status) => status.ref === ref);
+      if (found && found.state !== 'unknown') {
+        setResult({ kind: 'decision', status: found, cached: !lookup.online });
       } else if (local && local.state !== 'purged') {
         setResult({ kind: 'local', state: local.state });
       } else {
-        setResult({ kind: 'unknown' });
+        setResult({ kind: lookup.online ? 'unknown' : 'offline' });
       }
     } catch {
       setResult(
@@ -85,11 +115,14 @@ export function StatusScreen({
     if (scanned) void checkRef.current?.(undefined, scanned.ref);
   }, [scanned]);
 
-  let message: string | undefined;
-  if (result?.kind === 'received') message = tr.t('status.received', { date: tr.day(result.date) });
-  if (result?.kind === 'unknown') message = tr.t('status.unknown');
-  if (result?.kind === 'offline') message = tr.t('status.offline');
-  if (result?.kind === 'local') message = tr.t(`receipt.state.${result.state}`);
+  let lines: string[] = [];
+  if (result?.kind === 'decision') lines = decisionLines(tr, result.status, result.cached);
+  if (result?.kind === 'unknown') lines = [tr.t('status.unknown')];
+  if (result?.kind === 'offline') lines = [tr.t('status.offline')];
+  if (result?.kind === 'local') lines = [tr.t(`receipt.state.${result.state}`)];
+  // `received` for what only reached the office, so a kiosk's tests and logs read as before.
+  const resultKind =
+    result?.kind === 'decision' && result.status.state === 'received' ? 'received' : result?.kind;
 
   return (
     <main className="screen" data-screen="status">
@@ -124,15 +157,30 @@ export function StatusScreen({
             </p>
           ) : null}
         </MessageSlot>
-        <MessageSlot lines={3} kind="words">
-          {message ? (
-            <p
-              className={`status-result status-${result?.kind}`}
+        <MessageSlot lines={4} kind="words">
+          {lines.length > 0 ? (
+            <div
+              className={`status-result status-${resultKind}`}
               role="status"
-              data-status-result={result?.kind}
+              data-status-result={resultKind}
+              data-status-state={result?.kind === 'decision' ? result.status.state : undefined}
+              data-status-cached={result?.kind === 'decision' && result.cached ? 'true' : undefined}
             >
-              {message}
-            </p>
+              {lines.map((line, index) => (
+                <p
+                  key={index}
+                  className={
+                    index === 0
+                      ? 'status-headline'
+                      : result?.kind === 'decision' && result.cached && index === lines.length - 1
+                        ? 'status-cached'
+                        : 'status-detail'
+                  }
+                >
+                  {line}
+                </p>
+              ))}
+            </div>
           ) : null}
         </MessageSlot>
         <div className="actions">

@@ -8,6 +8,7 @@ import { agencyAdminCommand, agencyHelp, agencyToolCommand } from './agency/cli'
 import { describeImport, importBundle } from './bundle-import';
 import { setAdminPassword } from './dashboard/admin-auth';
 import { registerDashboard } from './dashboard/routes';
+import { shippedCatalogues } from './dashboard/dashboard-data';
 import { addOfficer, deactivateOfficer, readRosterFile } from './roster';
 import { loadOrCreateSealingKey } from './sealing-key';
 import { openGatewayStore } from './db/gateway-store';
@@ -35,6 +36,9 @@ Options:
   --roster <file>            officer roster (JSON, see below) served to kiosks in their config
   --admin-password-file <f>  set the fleet dashboard's administrator password from this file
                              (first line; kept only as an scrypt hash in the gateway's settings)
+  --country <BZ|BW>          the country this gateway serves: its catalogue names the services
+                             and their decision targets on the dashboard (default: both,
+                             Belize's first where a service is in both)
   --webhook-retry-base <s>   first retry of a failed agency webhook after about this many
                              seconds (default 5; doubles per attempt, at most 6 hours)
   --help                     show this help
@@ -92,6 +96,7 @@ export async function main(argv: string[]): Promise<void> {
       webhook: { type: 'string' },
       key: { type: 'string' },
       'webhook-retry-base': { type: 'string', default: '5' },
+      country: { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -205,7 +210,12 @@ export async function main(argv: string[]): Promise<void> {
             return 'reply';
           },
   });
-  await registerDashboard(app, { store });
+  let catalogues = shippedCatalogues();
+  if (values.country !== undefined) {
+    catalogues = catalogues.filter((catalogue) => catalogue.country === values.country);
+    if (catalogues.length === 0) throw new Error('--country must be BZ or BW');
+  }
+  await registerDashboard(app, { store, catalogues });
   const address = await app.listen({ port, host: values.host });
   console.log(`gateway listening on ${address} (${where})`);
   const shutdown = (): void => {

@@ -5,7 +5,9 @@ import { loadOrCreateSealingKey } from '../sealing-key';
 import type { GatewayStore } from '../store';
 import { SESSION_COOKIE, createAdminAuth } from './admin-auth';
 import type { AdminAuth, AdminSession } from './admin-auth';
-import { countsCsv, loadFleetView } from './dashboard-data';
+import { countsCsv, loadFleetView, shippedCatalogues } from './dashboard-data';
+import { servicesOf } from './decision-figures';
+import type { Catalogue } from '../../../kiosk-config/schema';
 import { bundlesPage, dashboardCss, dashboardPage, loginPage, uploadJs } from './dashboard-pages';
 
 /** No inline script or style, no framing, forms only back to the gateway. */
@@ -22,6 +24,8 @@ export const DASHBOARD_CSP = [
 
 export interface DashboardOptions {
   store: GatewayStore;
+  /** Service names and decision targets (default: every catalogue shipped, Belize's first). */
+  catalogues?: Catalogue[];
   now?: () => Date;
   auth?: AdminAuth;
 }
@@ -47,6 +51,7 @@ export async function registerDashboard(
   const now = options.now ?? (() => new Date());
   const auth = options.auth ?? createAdminAuth({ store: options.store });
   const sealing = await loadOrCreateSealingKey(options.store);
+  const services = servicesOf(options.catalogues ?? shippedCatalogues());
 
   await app.register(async (scope) => {
     scope.addContentTypeParser(
@@ -168,7 +173,10 @@ export async function registerDashboard(
     scope.get('/admin/dashboard', async (request, reply) => {
       const session = requireSession(request, reply);
       if (!session) return reply;
-      return html(reply, dashboardPage(await loadFleetView(options.store, now()), session.csrf));
+      return html(
+        reply,
+        dashboardPage(await loadFleetView(options.store, now(), services), session.csrf),
+      );
     });
     scope.get('/admin/export.csv', async (request, reply) => {
       if (!requireSession(request, reply)) return reply;
@@ -179,7 +187,7 @@ export async function registerDashboard(
           'content-disposition',
           `attachment; filename="service-point-transactions-${day}.csv"`,
         )
-        .send(countsCsv(await loadFleetView(options.store, now())));
+        .send(countsCsv(await loadFleetView(options.store, now(), services)));
     });
     scope.get('/admin/bundles', async (request, reply) => {
       const session = requireSession(request, reply);
