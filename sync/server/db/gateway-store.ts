@@ -15,6 +15,11 @@ import type { GatewayTables } from './schema';
 
 export type { StoreLocation } from './connect';
 
+/** `items` in runs of at most `size` (none for an empty list). */
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
 const toKiosk = (row: GatewayTables['kiosks']): KioskRow => ({
   kioskId: row.kiosk_id,
   publicKey: JSON.parse(row.public_key) as PublicKeyJwk,
@@ -54,54 +59,66 @@ export async function openGatewayStore(
         .executeTakeFirst();
       return row ? { seq: row.head_seq, hash: row.head_hash } : undefined;
     },
-    async byTxId(txId) {
-      const row = await trx
+    async findIds(txIds) {
+      const found = [];
+      for (const ids of chunks(txIds, 500)) {
+        const rows = await trx
+          .selectFrom('records')
+          .select(['tx_id', 'kiosk_id', 'seq', 'hash'])
+          .where('tx_id', 'in', ids)
+          .execute();
+        for (const row of rows) {
+          found.push({ txId: row.tx_id, kioskId: row.kiosk_id, seq: row.seq, hash: row.hash });
+        }
+      }
+      return found;
+    },
+    async heldAfter(kioskId, afterSeq) {
+      const rows = await trx
         .selectFrom('records')
-        .select(['kiosk_id', 'seq', 'hash'])
-        .where('tx_id', '=', txId)
-        .executeTakeFirst();
-      return row ? { kioskId: row.kiosk_id, seq: row.seq, hash: row.hash } : undefined;
-    },
-    async bySeq(kioskId, seq) {
-      const row = await trx
-        .selectFrom('records')
-        .select(['tx_id', 'hash', 'prev_hash', 'chain_state'])
+        .select(['seq', 'hash', 'prev_hash'])
         .where('kiosk_id', '=', kioskId)
-        .where('seq', '=', seq)
-        .executeTakeFirst();
-      return row
-        ? { txId: row.tx_id, hash: row.hash, prevHash: row.prev_hash, chainState: row.chain_state }
-        : undefined;
-    },
-    async insert(row) {
-      await trx
-        .insertInto('records')
-        .values({
-          kiosk_id: row.kioskId,
-          seq: row.seq,
-          tx_id: row.txId,
-          ref: row.ref,
-          service_id: row.serviceId,
-          channel: row.channel,
-          kind: row.kind,
-          subject_tx_id: row.subjectTxId,
-          hash: row.hash,
-          prev_hash: row.prevHash,
-          created_at: row.createdAt,
-          received_at: row.receivedAt,
-          chain_state: row.chainState,
-          record_json: row.json,
-          personal_json: row.personalJson,
-        })
+        .where('seq', '>', afterSeq)
+        .where('chain_state', '=', 'awaiting')
         .execute();
+      return rows.map((row) => ({ seq: row.seq, hash: row.hash, prevHash: row.prev_hash }));
     },
-    async markChained(kioskId, seq) {
-      await trx
-        .updateTable('records')
-        .set({ chain_state: 'chained' })
-        .where('kiosk_id', '=', kioskId)
-        .where('seq', '=', seq)
-        .execute();
+    async insert(rows) {
+      // 15 columns a row: 200 rows stay well under both dialects' bound-parameter limits.
+      for (const part of chunks(rows, 200)) {
+        await trx
+          .insertInto('records')
+          .values(
+            part.map((row) => ({
+              kiosk_id: row.kioskId,
+              seq: row.seq,
+              tx_id: row.txId,
+              ref: row.ref,
+              service_id: row.serviceId,
+              channel: row.channel,
+              kind: row.kind,
+              subject_tx_id: row.subjectTxId,
+              hash: row.hash,
+              prev_hash: row.prevHash,
+              created_at: row.createdAt,
+              received_at: row.receivedAt,
+              chain_state: row.chainState,
+              record_json: row.json,
+              personal_json: row.personalJson,
+            })),
+          )
+          .execute();
+      }
+    },
+    async markChained(kioskId, seqs) {
+      for (const part of chunks(seqs, 500)) {
+        await trx
+          .updateTable('records')
+          .set({ chain_state: 'chained' })
+          .where('kiosk_id', '=', kioskId)
+          .where('seq', 'in', part)
+          .execute();
+      }
     },
     async setHead(kioskId, head) {
       await trx
