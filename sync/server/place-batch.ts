@@ -40,8 +40,9 @@ export interface ChainTx {
     kioskId: string,
     afterSeq: number,
   ): Promise<Array<{ seq: number; hash: string; prevHash: string }>>;
+  /** Inserts the rows (none: nothing to do). */
   insert(rows: readonly StoredRecordRow[]): Promise<void>;
-  /** Marks stored held records as chained. */
+  /** Marks stored held records as chained (none: nothing to do). */
   markChained(kioskId: string, seqs: readonly number[]): Promise<void>;
   setHead(kioskId: string, head: ChainHead): Promise<void>;
   alert(alert: TamperAlert): Promise<void>;
@@ -140,8 +141,8 @@ export async function placeBatch(
     }
     if (unwritten.length >= INSERT_ROWS) await write();
   }
-  if (unwritten.length > 0) await write();
-  if (linked.length > 0) await tx.markChained(kioskId, linked);
+  await write();
+  await tx.markChained(kioskId, linked);
   if (view.head.seq !== start.seq) await tx.setHead(kioskId, view.head);
   return { results, head: view.head };
 }
