@@ -161,8 +161,8 @@ export const wedgeConfigSchema = z
     maxPauseMs: z.number().int().min(20).max(1000).default(150),
     /** Fewer characters are never a read (a quick short word is typing). */
     minLength: z.number().int().min(2).max(40).default(6),
-    /** Longer bursts are typing: nothing the kiosk reads is this long. */
-    maxLength: z.number().int().min(40).max(1000).default(200),
+    /** Longer bursts are typing: nothing the kiosk reads is this long (three tracks: ~230). */
+    maxLength: z.number().int().min(40).max(400).default(400),
     /** Enter or Tab keys this soon after a read are its suffix (CR LF) and are swallowed. */
     suffixMs: z.number().int().min(0).max(1000).default(150),
   })

@@ -9,6 +9,7 @@ import {
   BrowserWindow,
   ipcMain,
   Menu,
+  net,
   powerSaveBlocker,
   protocol,
   safeStorage,
@@ -82,6 +83,34 @@ export interface KioskShell {
   custody: SafeStorageCustody;
   updates: Promise<UpdateService | undefined>;
   devices: KioskDevices | undefined;
+}
+
+/** Longest update signature file read (an Ed25519 signature in base64 is 88 characters). */
+const SIGNATURE_FILE_MAX_BYTES = 1024;
+
+/**
+ * Fetches an update's detached signature over https through Chromium's network stack (the same
+ * proxy settings as the update download), refusing redirects and anything larger than a signature.
+ */
+async function fetchSignatureText(url: string): Promise<string> {
+  if (new URL(url).protocol !== 'https:')
+    throw new Error('update signatures are fetched over https only');
+  const response = await net.fetch(url, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const chunk = await reader?.read();
+    if (!chunk || chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > SIGNATURE_FILE_MAX_BYTES) {
+      await reader?.cancel();
+      throw new Error('the signature file is too large');
+    }
+    chunks.push(chunk.value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const defaultUpdaterLoader = async (): Promise<Updater> =>
@@ -192,7 +221,8 @@ export function startKiosk(
           (updater) => {
             const service = new UpdateService({
               updater,
-              feedUrl: shell.updates?.url,
+              feed: shell.updates,
+              fetchText: fetchSignatureText,
               clock,
               logger,
             });

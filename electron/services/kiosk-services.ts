@@ -1,6 +1,7 @@
 import type { KioskInfo } from '../../sync/bridge/channels';
 import type { BridgeHandlers } from '../../sync/bridge/router';
 import { BridgeError } from '../../sync/bridge/kiosk-bridge';
+import { createDataKeyRelease } from './key-custody';
 import type { KeyCustody } from './key-custody';
 import type { KioskDevices } from '../devices/kiosk-devices';
 import { parseCardRead } from '../devices/card-reader/card-parsers';
@@ -11,6 +12,8 @@ import { findReceiptFonts } from '../devices/printer/receipt-fonts';
 import type { ReceiptFonts } from '../devices/printer/receipt-fonts';
 import type { LogRing } from './log-ring';
 import { createBundleWriter, writeReportPdf } from './operator-files';
+import { SpeechError, createEspeakEngine } from './speech-engine';
+import type { SpeechEngine } from './speech-engine';
 
 export interface KioskServicesOptions {
   config: LoadedConfig;
@@ -43,6 +46,8 @@ export interface KioskServicesOptions {
   removableRoots?: readonly string[];
   /** Fonts for report PDFs; found at first use when absent. */
   fonts?: ReceiptFonts;
+  /** Offline speech for languages the browser cannot speak (default: espeak-ng on the PATH). */
+  speech?: SpeechEngine;
 }
 
 /** The bridge handlers both shells serve: the privileged side of every channel. */
@@ -52,6 +57,8 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
     return options.dataDir;
   };
   let bundles: ReturnType<typeof createBundleWriter> | undefined;
+  const speech = options.speech ?? createEspeakEngine();
+  const dataKeys = options.keyCustody && createDataKeyRelease(options.keyCustody);
   const note = (level: 'info' | 'warn' | 'error', text: string): void => {
     options.logRing?.push(level, text);
     options.log?.(level, text);
@@ -73,11 +80,20 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
       options.log?.(level, message);
       options.logRing?.push(level, `page: ${message}`);
     },
-    'keys:data-key': async () => {
-      if (!options.keyCustody) {
+    // Once per page load: see createDataKeyRelease (a refusal is logged, it may be an attack).
+    'keys:data-key': async (_request, caller) => {
+      if (!dataKeys) {
         throw new BridgeError('unavailable', 'this shell has no key custody for the data key');
       }
-      return { key: Buffer.from(await options.keyCustody.getDataKey()).toString('base64url') };
+      const released = await dataKeys.release(caller);
+      if (!released.ok) {
+        note('warn', `data key refused to ${caller.page}: ${released.reason}`);
+        throw new BridgeError(
+          'forbidden',
+          `the data key was already handed out (${released.reason})`,
+        );
+      }
+      return { key: Buffer.from(released.key).toString('base64url') };
     },
     // The Electron shell replaces these two with its operator-exit and maintenance services; the
     // browser shell cannot leave Chromium's kiosk mode from the page, so it says so.
@@ -157,5 +173,18 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
       return reply;
     },
     'log:tail': async ({ limit }) => ({ lines: options.logRing?.tail(limit ?? 50) ?? [] }),
+    'speech:voices': async () => ({ voices: await speech.voices() }),
+    // The text may hold what a citizen typed: it is spoken, never logged, not even on failure.
+    'speech:speak': async (request) => {
+      try {
+        const clip = await speech.synthesize(request);
+        return { voice: clip.voice, wav: clip.wav.toString('base64'), durationMs: clip.durationMs };
+      } catch (error) {
+        if (!(error instanceof SpeechError)) throw error;
+        if (error.code === 'no-voice') throw new BridgeError('unavailable', error.message);
+        note('warn', `speech in ${request.language} failed: ${error.code}`);
+        throw new BridgeError('failed', `speech ${error.code}`);
+      }
+    },
   };
 }

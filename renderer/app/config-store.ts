@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { kioskInfoSchema } from '../../sync/bridge/channels';
 import type { KioskInfo } from '../../sync/bridge/channels';
 import { checkSiteCatalogue, parseCatalogue, parseSiteConfig } from '../../kiosk-config/load';
-import type { Catalogue, SiteConfig } from '../../kiosk-config/schema';
+import { languageCodes } from '../../kiosk-config/schema';
+import type { Catalogue, LanguageCode, SiteConfig } from '../../kiosk-config/schema';
 
 /** The storage the last good config is kept in (localStorage in the page, a Map in tests). */
 export interface KeyValueStore {
@@ -57,6 +58,14 @@ function readLastGood(
   if (!site.ok || !catalogue.ok || checkSiteCatalogue(site.value, catalogue.value))
     return undefined;
   return { info: parsed.data.info, site: site.value, catalogue: catalogue.value };
+}
+
+/**
+ * The languages to say "out of service" in when the kiosk cannot start: this kiosk's own (from
+ * the last good site config), or, on a kiosk that never started, every language the app speaks.
+ */
+export function outOfServiceLanguages(store: KeyValueStore): LanguageCode[] {
+  return readLastGood(store)?.site.languages ?? [...languageCodes];
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   simulateSwipeSchema,
 } from './operator-payloads';
 import { receiptContentSchema } from './receipt-content';
+import { speakReplySchema, speakRequestSchema, speechVoicesReplySchema } from './speech-payloads';
 
 /**
  * The one map from bridge channel (`domain:verb`) to its request and response schemas. Both
@@ -100,6 +101,10 @@ export const channels = {
   'bundle:write': { request: bundleWriteRequestSchema, response: bundleWriteReplySchema },
   /** The shell's recent log lines for the operator console; never personal data. */
   'log:tail': { request: logTailRequestSchema, response: logTailReplySchema },
+  /** The languages the shell can speak offline (espeak-ng), one voice each; may be none. */
+  'speech:voices': { request: noArgs, response: speechVoicesReplySchema },
+  /** Speaks one prompt offline into a WAV clip for the page to play; the text is never logged. */
+  'speech:speak': { request: speakRequestSchema, response: speakReplySchema },
 } as const;
 
 /** Events the shell pushes to the page. */
@@ -111,10 +116,32 @@ export const events = {
 } as const;
 
 export type ChannelName = keyof typeof channels;
+/** What the page sends on a channel (the schema's input: defaults may be left out). */
 export type RequestOf<C extends ChannelName> = z.input<(typeof channels)[C]['request']>;
+/** What a shell's handler receives once the router has parsed the request (defaults applied). */
+export type ParsedRequestOf<C extends ChannelName> = z.output<(typeof channels)[C]['request']>;
+/** What the page gets back: the response schema's output. */
 export type ResponseOf<C extends ChannelName> = z.output<(typeof channels)[C]['response']>;
+/** `invoke`'s arguments after the channel: none for a channel that takes no request. */
+export type RequestArgs<C extends ChannelName> =
+  RequestOf<C> extends undefined ? [] : [request: RequestOf<C>];
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/**
+ * The same map seen channel by channel: TypeScript checks here that every entry of `channels`
+ * parses to its own request and response types, and a lookup with a generic channel then keeps
+ * its type (a plain index into `channels` would widen to the union of every schema).
+ */
+export const channelSchemas: {
+  readonly [C in ChannelName]: {
+    readonly request: z.ZodType<ParsedRequestOf<C>, RequestOf<C>>;
+    readonly response: z.ZodType<ResponseOf<C>>;
+  };
+} = channels;
+
+/** Events seen event by event, for the same reason as `channelSchemas`. */
+export const eventSchemas: { readonly [E in EventName]: z.ZodType<EventPayload<E>> } = events;
 
 export function isChannelName(value: unknown): value is ChannelName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(channels, value);

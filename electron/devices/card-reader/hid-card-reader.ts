@@ -49,6 +49,12 @@ export interface HidCardReader {
 }
 
 /**
+ * Longer than three full tracks with their sentinels and LRCs (79 + 40 + 107 characters): not a
+ * card, and not worth holding in memory.
+ */
+const maxSwipeLength = 400;
+
+/**
  * A HID card reader or scanner, read through hidraw: in keyboard mode its key reports are turned
  * back into characters here (US usages, whatever the desktop's layout); in HID mode (MagTek,
  * ID TECH) each swipe is one report whose tracks are read directly. Unplugging is noticed from the device's error event or its absence from the
@@ -139,8 +145,7 @@ export function createHidCardReader(options: HidCardReaderOptions): HidCardReade
         }, readTimeoutMs);
       }
       if (event.kind === 'invalid') garbled = true;
-      // Longer than both tracks together: not a card, and not worth holding in memory.
-      else if (buffer.length < 200) buffer += event.char;
+      else if (buffer.length < maxSwipeLength) buffer += event.char;
       else garbled = true;
     }
   };

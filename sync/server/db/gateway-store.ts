@@ -10,6 +10,9 @@ import { placeBatch } from '../place-batch';
 import type { GatewayStore, KioskRow } from '../store';
 import { NONCE_TTL_MS } from '../store';
 import { openDatabase } from './connect';
+import { jobQueueStore } from './job-queue-store';
+import { agencyStore, appendToFeeds } from './agency-store';
+import type { ChainedRecord } from './agency-store';
 import type { StoreLocation } from './connect';
 import type { GatewayTables } from './schema';
 
@@ -49,7 +52,15 @@ export async function openGatewayStore(
   const { db, dialect } = await openDatabase(location);
   const lockRows = dialect === 'postgres';
 
-  const chainTx = (trx: Transaction<GatewayTables>): ChainTx => ({
+  /**
+   * `chained` collects the records this transaction chains, for the feeds: placement writes the
+   * batch's rows before it marks held ones chained, so they come with their seq, to be put back
+   * in chain order.
+   */
+  const chainTx = (
+    trx: Transaction<GatewayTables>,
+    chained: Array<ChainedRecord & { seq: number }>,
+  ): ChainTx => ({
     async head(kioskId) {
       const row = await trx
         .selectFrom('kiosks')
@@ -108,16 +119,30 @@ export async function openGatewayStore(
             })),
           )
           .execute();
+        for (const row of part) {
+          if (row.chainState === 'chained') {
+            chained.push({
+              seq: row.seq,
+              tx_id: row.txId,
+              kind: row.kind,
+              ref: row.ref,
+              service_id: row.serviceId,
+              subject_tx_id: row.subjectTxId,
+            });
+          }
+        }
       }
     },
     async markChained(kioskId, seqs) {
       for (const part of chunks(seqs, 500)) {
-        await trx
+        const marked = await trx
           .updateTable('records')
           .set({ chain_state: 'chained' })
           .where('kiosk_id', '=', kioskId)
           .where('seq', 'in', part)
+          .returning(['seq', 'tx_id', 'kind', 'ref', 'service_id', 'subject_tx_id'])
           .execute();
+        chained.push(...marked);
       }
     },
     async setHead(kioskId, head) {
@@ -141,6 +166,8 @@ export async function openGatewayStore(
 
   return {
     kind: dialect,
+    jobs: jobQueueStore(db, dialect, now),
+    agencies: agencyStore(db, dialect, now),
     async addEnrolmentToken(kioskId, tokenHash) {
       await db
         .insertInto('enrolment_tokens')
@@ -192,9 +219,19 @@ export async function openGatewayStore(
       return row ? toKiosk(row) : undefined;
     },
     applyBatch(kioskId, items) {
-      return db
-        .transaction()
-        .execute((trx) => placeBatch(chainTx(trx), kioskId, items, now().toISOString()));
+      return db.transaction().execute(async (trx) => {
+        const chained: Array<ChainedRecord & { seq: number }> = [];
+        const at = now();
+        const placed = await placeBatch(chainTx(trx, chained), kioskId, items, at.toISOString());
+        chained.sort((a, b) => a.seq - b.seq);
+        await appendToFeeds(
+          trx,
+          dialect,
+          chained.map(({ seq: _seq, ...record }) => record),
+          at,
+        );
+        return placed;
+      });
     },
     async addTamperAlert(a) {
       await db

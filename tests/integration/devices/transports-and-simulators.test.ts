@@ -20,6 +20,9 @@ import {
 import { encodeReceiptEscPos } from '../../../electron/devices/printer/escpos-receipt';
 import { layoutReceipt } from '../../../electron/devices/printer/receipt-layout';
 
+/** The page a test speaks for (the shell's end of the bridge names every caller). */
+const page = { page: 'test page', alive: () => true };
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'sp-devices-'));
@@ -166,20 +169,20 @@ describe('simulated devices and the bridge', () => {
         devices,
       }),
     );
-    const printed = await router.handle('printer:print', sampleReceipt());
+    const printed = await router.handle('printer:print', sampleReceipt(), page);
     expect(printed).toEqual({
       ok: true,
       value: { jobId: '3f0c8a1e-6a7b-4c2d-9e8f-0a1b2c3d4e5f#1', state: 'printed' },
     });
-    const again = await router.handle('printer:print', sampleReceipt());
+    const again = await router.handle('printer:print', sampleReceipt(), page);
     expect(again).toMatchObject({ ok: true, value: { state: 'printed' } });
     expect(devices.simulatedPrinter?.printouts()).toHaveLength(1);
-    expect(await router.handle('printer:status', undefined)).toMatchObject({
+    expect(await router.handle('printer:status', undefined, page)).toMatchObject({
       ok: true,
       value: { state: 'online', simulated: true, heldJobs: 0 },
     });
     expect(
-      await router.handle('printer:print', { ...sampleReceipt(), ref: 'bad ref' }),
+      await router.handle('printer:print', { ...sampleReceipt(), ref: 'bad ref' }, page),
     ).toMatchObject({
       ok: false,
       error: { code: 'bad-request' },
