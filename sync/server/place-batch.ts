@@ -23,18 +23,46 @@ export interface StoredRecordRow {
   personalJson: string | null;
 }
 
-/** The reads and writes `placeBatch` needs, run inside one database transaction by a store. */
+/**
+ * The reads and writes `placeBatch` needs, run inside one database transaction by a store. Each
+ * is one statement (or one per few hundred rows), so placing a batch costs a handful of round
+ * trips whatever its size.
+ */
 export interface ChainTx {
+  /** The kiosk's chain head; a store that shares its database also locks the kiosk here. */
   head(kioskId: string): Promise<ChainHead | undefined>;
-  byTxId(txId: string): Promise<{ kioskId: string; seq: number; hash: string } | undefined>;
-  bySeq(
+  /** The stored records that have any of these ids, whichever kiosk sent them. */
+  findIds(
+    txIds: readonly string[],
+  ): Promise<Array<{ txId: string; kioskId: string; seq: number; hash: string }>>;
+  /** The kiosk's records held as awaiting, with a seq above `afterSeq`. */
+  heldAfter(
     kioskId: string,
-    seq: number,
-  ): Promise<{ txId: string; hash: string; prevHash: string; chainState: string } | undefined>;
-  insert(row: StoredRecordRow): Promise<void>;
-  markChained(kioskId: string, seq: number): Promise<void>;
+    afterSeq: number,
+  ): Promise<Array<{ seq: number; hash: string; prevHash: string }>>;
+  /** Inserts the rows (none: nothing to do). */
+  insert(rows: readonly StoredRecordRow[]): Promise<void>;
+  /** Marks stored held records as chained (none: nothing to do). */
+  markChained(kioskId: string, seqs: readonly number[]): Promise<void>;
   setHead(kioskId: string, head: ChainHead): Promise<void>;
   alert(alert: TamperAlert): Promise<void>;
+}
+
+/** Rows written at a time, so a bundle of many thousand records is not held twice in memory. */
+const INSERT_ROWS = 500;
+
+/** A record held as awaiting (stored, or placed earlier in this batch). */
+interface Held {
+  hash: string;
+  prevHash: string;
+}
+
+/** What the batch knows while it places records: the head, the ids and the held records. */
+interface ChainView {
+  kioskId: string;
+  head: ChainHead;
+  known: Map<string, { kioskId: string; seq: number; hash: string }>;
+  held: Map<number, Held>;
 }
 
 /** What becomes of one record: placed (chained or held), a duplicate, or rejected with why. */
@@ -48,7 +76,8 @@ type Placement =
  * transaction id: a record already held (same kiosk, seq and hash) is `duplicate`; the same id
  * with other content, or a seq that another record holds, is rejected and raises a tamper alert.
  * A record beyond the head is held as `awaiting` until the gap closes; a record at head+1 whose
- * prevHash does not match is a chain mismatch.
+ * prevHash does not match is a chain mismatch. It reads the batch's ids and the kiosk's held
+ * records once, decides in memory, and writes the new rows in bulk.
  */
 export async function placeBatch(
   tx: ChainTx,
@@ -58,14 +87,27 @@ export async function placeBatch(
 ): Promise<{ results: ItemResult[]; head: ChainHead }> {
   const start = await tx.head(kioskId);
   if (!start) throw new Error(`unknown kiosk ${kioskId}`);
-  let head = start;
+  const sorted = [...items].sort((a, b) => a.record.seq - b.record.seq);
+  const found = await tx.findIds(sorted.map((item) => item.record.body.txId));
+  const stored = await tx.heldAfter(kioskId, start.seq);
+  const view: ChainView = {
+    kioskId,
+    head: start,
+    known: new Map(found.map(({ txId, ...rest }) => [txId, rest])),
+    held: new Map(stored.map(({ seq, hash, prevHash }) => [seq, { hash, prevHash }])),
+  };
   const results: ItemResult[] = [];
+  const linked: number[] = [];
+  let unwritten: StoredRecordRow[] = [];
+  const write = async (): Promise<void> => {
+    await tx.insert(unwritten);
+    unwritten = [];
+  };
   const alert = (seq: number, kind: string, detail: string): Promise<void> =>
     tx.alert({ kioskId, seq, kind, detail, at: receivedAt });
-  const sorted = [...items].sort((a, b) => a.record.seq - b.record.seq);
   for (const { record, personal } of sorted) {
     const id = record.body.txId;
-    const placement = await place(tx, kioskId, head, record);
+    const placement = place(view, record);
     if (placement.status === 'duplicate') {
       results.push({ id, seq: record.seq, status: 'duplicate' });
       continue;
@@ -75,7 +117,7 @@ export async function placeBatch(
       results.push({ id, seq: record.seq, status: 'rejected', reason: placement.reason });
       continue;
     }
-    await tx.insert({
+    const row: StoredRecordRow = {
       kioskId,
       seq: record.seq,
       txId: id,
@@ -87,33 +129,39 @@ export async function placeBatch(
       chainState: placement.chainState,
       json: JSON.stringify(record),
       personalJson: personal ? JSON.stringify(personal) : null,
-    });
+    };
+    unwritten.push(row);
+    view.known.set(id, { kioskId, seq: record.seq, hash: record.hash });
     results.push({ id, seq: record.seq, status: 'accepted' });
-    if (placement.chainState === 'chained') {
-      head = await linkHeld(tx, kioskId, { seq: record.seq, hash: record.hash }, alert);
+    if (placement.chainState === 'awaiting') {
+      view.held.set(record.seq, { hash: record.hash, prevHash: record.prevHash });
+    } else {
+      view.head = { seq: record.seq, hash: record.hash };
+      await linkHeld(view, linked, alert);
     }
+    if (unwritten.length >= INSERT_ROWS) await write();
   }
-  if (head.seq !== start.seq) await tx.setHead(kioskId, head);
-  return { results, head };
+  await write();
+  await tx.markChained(kioskId, linked);
+  if (view.head.seq !== start.seq) await tx.setHead(kioskId, view.head);
+  return { results, head: view.head };
 }
 
-/** Decides where one record goes, given the kiosk's head; writes nothing. */
-async function place(
-  tx: ChainTx,
-  kioskId: string,
-  head: ChainHead,
-  record: ChainRecord,
-): Promise<Placement> {
+/** Decides where one record goes, given what the batch knows; changes nothing. */
+function place(view: ChainView, record: ChainRecord): Placement {
   const reject = (reason: string, detail: string): Placement => ({
     status: 'rejected',
     reason,
     detail,
   });
+  const { head } = view;
   const id = record.body.txId;
-  const existing = await tx.byTxId(id);
+  const existing = view.known.get(id);
   if (existing) {
     const same =
-      existing.hash === record.hash && existing.kioskId === kioskId && existing.seq === record.seq;
+      existing.hash === record.hash &&
+      existing.kioskId === view.kioskId &&
+      existing.seq === record.seq;
     return same
       ? { status: 'duplicate' }
       : reject('conflicting-duplicate', `transaction ${id} was sent again with different content`);
@@ -124,7 +172,7 @@ async function place(
       `a different record already holds seq ${record.seq} in the chain`,
     );
   }
-  if (await tx.bySeq(kioskId, record.seq)) {
+  if (view.held.has(record.seq)) {
     return reject('seq-conflict', `a different record is already held at seq ${record.seq}`);
   }
   if (record.seq > head.seq + 1) return { status: 'accepted', chainState: 'awaiting' };
@@ -135,30 +183,27 @@ async function place(
 }
 
 /**
- * A record was just chained at `head`: links the records held after it, in order, while each
- * continues the chain; a held record that does not (a forked segment) raises a chain-mismatch
- * alert and stays held. Returns the new head.
+ * A record was just chained at the view's head: links the records held after it, in order,
+ * while each continues the chain (listing them in `linked`, to be marked chained once the batch's
+ * rows are written); a held record that does not (a forked segment) raises a chain-mismatch
+ * alert and stays held.
  */
 async function linkHeld(
-  tx: ChainTx,
-  kioskId: string,
-  head: ChainHead,
+  view: ChainView,
+  linked: number[],
   alert: (seq: number, kind: string, detail: string) => Promise<void>,
-): Promise<ChainHead> {
-  let linked = head;
+): Promise<void> {
   for (;;) {
-    const next = await tx.bySeq(kioskId, linked.seq + 1);
-    if (!next || next.chainState !== 'awaiting') return linked;
-    if (next.prevHash !== linked.hash) {
-      await alert(
-        linked.seq + 1,
-        'chain-mismatch',
-        'a held record does not link to its predecessor',
-      );
-      return linked;
+    const seq = view.head.seq + 1;
+    const next = view.held.get(seq);
+    if (!next) return;
+    if (next.prevHash !== view.head.hash) {
+      await alert(seq, 'chain-mismatch', 'a held record does not link to its predecessor');
+      return;
     }
-    await tx.markChained(kioskId, linked.seq + 1);
-    linked = { seq: linked.seq + 1, hash: next.hash };
+    view.held.delete(seq);
+    linked.push(seq);
+    view.head = { seq, hash: next.hash };
   }
 }
 

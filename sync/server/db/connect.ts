@@ -1,9 +1,12 @@
 import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver } from 'kysely';
-import type { DatabaseConnection, Dialect } from 'kysely';
+import type { DatabaseConnection, Dialect, SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { hasPendingMigrations, migrateToLatest } from './migrations/index';
 import type { GatewayDb, GatewayTables, SqlDialect } from './schema';
+
+/** Prepared SQLite statements kept for reuse (the store has a few dozen distinct queries). */
+const MAX_CACHED_STATEMENTS = 500;
 
 /** Where the gateway keeps its data: a SQLite file, or a PostgreSQL database by URL. */
 export type StoreLocation = { sqliteFile: string } | { databaseUrl: string };
@@ -19,7 +22,8 @@ export interface OpenDatabase {
  * SQLite (better-sqlite3): WAL with `synchronous=FULL`, so a committed batch survives a power
  * cut; one connection, which Kysely lends to one query or transaction at a time; transactions
  * begin IMMEDIATE (they take the write lock at once, so two processes on one file queue instead
- * of failing when a read turns into a write).
+ * of failing when a read turns into a write); each distinct SQL text is prepared once (Kysely
+ * asks for a statement per query, and preparing cost more than running them).
  *
  * PostgreSQL (pg): a pool of 10; BIGINT (int8) comes back as a JS number, as SQLite's INTEGER
  * does (sequence numbers and counts stay far below 2^53).
@@ -75,7 +79,20 @@ export async function openDatabase(location: StoreLocation): Promise<OpenDatabas
  * than "no transaction is active".
  */
 function immediateSqliteDialect(sqlite: Database.Database): Dialect {
-  const base = new SqliteDialect({ database: sqlite });
+  const statements = new Map<string, Database.Statement>();
+  const database: SqliteDatabase = {
+    close: () => sqlite.close(),
+    prepare(text) {
+      let statement = statements.get(text);
+      if (!statement) {
+        if (statements.size >= MAX_CACHED_STATEMENTS) statements.clear();
+        statement = sqlite.prepare(text);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+  const base = new SqliteDialect({ database });
   class ImmediateSqliteDriver extends SqliteDriver {
     override async beginTransaction(connection: DatabaseConnection): Promise<void> {
       await connection.executeQuery(CompiledQuery.raw('begin immediate'));
@@ -87,7 +104,7 @@ function immediateSqliteDialect(sqlite: Database.Database): Dialect {
   }
   return {
     createAdapter: () => base.createAdapter(),
-    createDriver: () => new ImmediateSqliteDriver({ database: sqlite }),
+    createDriver: () => new ImmediateSqliteDriver({ database }),
     createIntrospector: (db) => base.createIntrospector(db),
     createQueryCompiler: () => base.createQueryCompiler(),
   };

@@ -18,6 +18,11 @@ import type { GatewayTables } from './schema';
 
 export type { StoreLocation } from './connect';
 
+/** `items` in runs of at most `size` (none for an empty list). */
+function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
 const toKiosk = (row: GatewayTables['kiosks']): KioskRow => ({
   kioskId: row.kiosk_id,
   publicKey: JSON.parse(row.public_key) as PublicKeyJwk,
@@ -47,8 +52,15 @@ export async function openGatewayStore(
   const { db, dialect } = await openDatabase(location);
   const lockRows = dialect === 'postgres';
 
-  /** `chained` collects the ids of records this transaction chains, in order, for the feeds. */
-  const chainTx = (trx: Transaction<GatewayTables>, chained: ChainedRecord[]): ChainTx => ({
+  /**
+   * `chained` collects the records this transaction chains, for the feeds: placement writes the
+   * batch's rows before it marks held ones chained, so they come with their seq, to be put back
+   * in chain order.
+   */
+  const chainTx = (
+    trx: Transaction<GatewayTables>,
+    chained: Array<ChainedRecord & { seq: number }>,
+  ): ChainTx => ({
     async head(kioskId) {
       const row = await trx
         .selectFrom('kiosks')
@@ -58,65 +70,80 @@ export async function openGatewayStore(
         .executeTakeFirst();
       return row ? { seq: row.head_seq, hash: row.head_hash } : undefined;
     },
-    async byTxId(txId) {
-      const row = await trx
-        .selectFrom('records')
-        .select(['kiosk_id', 'seq', 'hash'])
-        .where('tx_id', '=', txId)
-        .executeTakeFirst();
-      return row ? { kioskId: row.kiosk_id, seq: row.seq, hash: row.hash } : undefined;
+    async findIds(txIds) {
+      const found = [];
+      for (const ids of chunks(txIds, 500)) {
+        const rows = await trx
+          .selectFrom('records')
+          .select(['tx_id', 'kiosk_id', 'seq', 'hash'])
+          .where('tx_id', 'in', ids)
+          .execute();
+        for (const row of rows) {
+          found.push({ txId: row.tx_id, kioskId: row.kiosk_id, seq: row.seq, hash: row.hash });
+        }
+      }
+      return found;
     },
-    async bySeq(kioskId, seq) {
-      const row = await trx
+    async heldAfter(kioskId, afterSeq) {
+      const rows = await trx
         .selectFrom('records')
-        .select(['tx_id', 'hash', 'prev_hash', 'chain_state'])
+        .select(['seq', 'hash', 'prev_hash'])
         .where('kiosk_id', '=', kioskId)
-        .where('seq', '=', seq)
-        .executeTakeFirst();
-      return row
-        ? { txId: row.tx_id, hash: row.hash, prevHash: row.prev_hash, chainState: row.chain_state }
-        : undefined;
-    },
-    async insert(row) {
-      await trx
-        .insertInto('records')
-        .values({
-          kiosk_id: row.kioskId,
-          seq: row.seq,
-          tx_id: row.txId,
-          ref: row.ref,
-          service_id: row.serviceId,
-          channel: row.channel,
-          kind: row.kind,
-          subject_tx_id: row.subjectTxId,
-          hash: row.hash,
-          prev_hash: row.prevHash,
-          created_at: row.createdAt,
-          received_at: row.receivedAt,
-          chain_state: row.chainState,
-          record_json: row.json,
-          personal_json: row.personalJson,
-        })
+        .where('seq', '>', afterSeq)
+        .where('chain_state', '=', 'awaiting')
         .execute();
-      if (row.chainState === 'chained') {
-        chained.push({
-          tx_id: row.txId,
-          kind: row.kind,
-          ref: row.ref,
-          service_id: row.serviceId,
-          subject_tx_id: row.subjectTxId,
-        });
+      return rows.map((row) => ({ seq: row.seq, hash: row.hash, prevHash: row.prev_hash }));
+    },
+    async insert(rows) {
+      // 15 columns a row: 200 rows stay well under both dialects' bound-parameter limits.
+      for (const part of chunks(rows, 200)) {
+        await trx
+          .insertInto('records')
+          .values(
+            part.map((row) => ({
+              kiosk_id: row.kioskId,
+              seq: row.seq,
+              tx_id: row.txId,
+              ref: row.ref,
+              service_id: row.serviceId,
+              channel: row.channel,
+              kind: row.kind,
+              subject_tx_id: row.subjectTxId,
+              hash: row.hash,
+              prev_hash: row.prevHash,
+              created_at: row.createdAt,
+              received_at: row.receivedAt,
+              chain_state: row.chainState,
+              record_json: row.json,
+              personal_json: row.personalJson,
+            })),
+          )
+          .execute();
+        for (const row of part) {
+          if (row.chainState === 'chained') {
+            chained.push({
+              seq: row.seq,
+              tx_id: row.txId,
+              kind: row.kind,
+              ref: row.ref,
+              service_id: row.serviceId,
+              subject_tx_id: row.subjectTxId,
+            });
+          }
+        }
       }
     },
-    async markChained(kioskId, seq) {
-      const marked = await trx
-        .updateTable('records')
-        .set({ chain_state: 'chained' })
-        .where('kiosk_id', '=', kioskId)
-        .where('seq', '=', seq)
-        .returning(['tx_id', 'kind', 'ref', 'service_id', 'subject_tx_id'])
-        .executeTakeFirst();
-      if (marked) chained.push(marked);
+    async markChained(kioskId, seqs) {
+      for (const part of chunks(seqs, 500)) {
+        const marked = await trx
+          .updateTable('records')
+          .set({ chain_state: 'chained' })
+          .where('kiosk_id', '=', kioskId)
+          .where('seq', 'in', part)
+          .returning(['seq', 'tx_id', 'kind', 'ref', 'service_id', 'subject_tx_id'])
+          .execute();
+        chained.push(...marked);
+      }
     },
     async setHead(kioskId, head) {
       await trx
@@ -193,10 +220,16 @@ export async function openGatewayStore(
     },
     applyBatch(kioskId, items) {
       return db.transaction().execute(async (trx) => {
-        const chained: ChainedRecord[] = [];
+        const chained: Array<ChainedRecord & { seq: number }> = [];
         const at = now();
         const placed = await placeBatch(chainTx(trx, chained), kioskId, items, at.toISOString());
-        await appendToFeeds(trx, dialect, chained, at);
+        chained.sort((a, b) => a.seq - b.seq);
+        await appendToFeeds(
+          trx,
+          dialect,
+          chained.map(({ seq: _seq, ...record }) => record),
+          at,
+        );
         return placed;
       });
     },

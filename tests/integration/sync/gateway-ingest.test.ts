@@ -113,6 +113,23 @@ describe('chain placement at the gateway', () => {
     expect((await store.getKiosk(other))?.head.seq).toBe(0);
   });
 
+  it('answers a record sent twice in one batch as a duplicate, and a second record at a held seq as a conflict', async () => {
+    const [r1, r2, r3] = await chain(3);
+    const [, , f3] = await chain(3);
+    if (!r1 || !r2 || !r3 || !f3) throw new Error('fixture');
+    const reply = await store.applyBatch(kioskId, items([r1, r1, r3, f3]));
+    expect(reply.results.map((r) => [r.seq, r.status, r.reason])).toEqual([
+      [1, 'accepted', undefined],
+      [1, 'duplicate', undefined],
+      [3, 'accepted', undefined],
+      [3, 'rejected', 'seq-conflict'],
+    ]);
+    expect(await store.listTamperAlerts(kioskId)).toEqual([
+      alert(3, 'seq-conflict', 'a different record is already held at seq 3'),
+    ]);
+    expect((await store.applyBatch(kioskId, items([r2]))).head).toEqual({ seq: 3, hash: r3.hash });
+  });
+
   it('rejects a new record at a seq another record holds, chained or held', async () => {
     const [r1, , r3] = await chain(3);
     const [f1, , f3] = await chain(3);

@@ -142,6 +142,20 @@ describe.each(backends)('agencies, feeds and application status on $name', (back
     expect(feed[3]?.ref).toBe(r1.body.ref);
   });
 
+  it('feeds in chain order when one batch closes a gap and goes on past the held records', async () => {
+    const service = unique('grant');
+    const { agencyId } = await agencyOwning([service]);
+    const { kioskId, records } = await kioskWith(5, [service]);
+    const [r1, r2, r3, r4, r5] = records;
+    if (!r1 || !r2 || !r3 || !r4 || !r5) throw new Error('fixture');
+    await store.applyBatch(kioskId, [{ record: r1 }, { record: r3 }, { record: r4 }]);
+    await store.applyBatch(kioskId, [{ record: r5 }, { record: r2 }]);
+    const feed = await store.agencies.readFeed(agencyId, 0, 10);
+    expect(feed.map((e) => [e.position, e.txId])).toEqual(
+      [r1, r2, r3, r4, r5].map((r, i) => [i + 1, r.body.txId]),
+    );
+  });
+
   it('leases entries to one consumer at a time, redelivers after the lease and moves the cursor on acks', async () => {
     const service = unique('birth');
     const { agencyId } = await agencyOwning([service]);

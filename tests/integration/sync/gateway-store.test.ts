@@ -19,6 +19,8 @@ const heartbeat = {
   appVersion: '0.1.0',
 };
 
+const asItems = (records: ChainRecord[]) => records.map((record) => ({ record }));
+
 describe.each(backends)('the gateway store on $name', (backend) => {
   let store: GatewayStore;
   const kiosk = (): string => `store-${crypto.randomUUID().slice(0, 8)}`;
@@ -99,6 +101,35 @@ describe.each(backends)('the gateway store on $name', (backend) => {
     expect(reply.results[0]).toMatchObject({ status: 'rejected', reason: 'chain-mismatch' });
     expect((await store.listTamperAlerts(kioskId)).map((a) => a.kind)).toEqual(['chain-mismatch']);
     expect((await store.getKiosk(kioskId))?.head.seq).toBe(1);
+  });
+
+  it('places a batch of thousands of records, held after a gap, and links them all when it closes', async () => {
+    // Unsigned stand-ins are enough here: the store places records, ingest has verified them.
+    const { kioskId, records: signed } = await enrolled(1);
+    const [r1] = signed;
+    if (!r1) throw new Error('fixture');
+    const records: ChainRecord[] = [r1];
+    for (let seq = 2; seq <= 1_202; seq += 1) {
+      const prev = records[records.length - 1];
+      records.push({
+        ...r1,
+        seq,
+        prevHash: prev?.hash ?? '',
+        hash: seq.toString(16).padStart(64, '0'),
+        body: { ...r1.body, txId: crypto.randomUUID(), ref: `BZ${seq}-BULK` },
+      });
+    }
+    const [, r2, ...rest] = records;
+    if (!r2) throw new Error('fixture');
+    const held = await store.applyBatch(kioskId, asItems([r1, ...rest]));
+    expect(held.results.filter((r) => r.status === 'accepted')).toHaveLength(1_201);
+    expect(await store.countRecords(kioskId)).toEqual({ chained: 1, awaiting: 1_200 });
+    const again = await store.applyBatch(kioskId, asItems(rest));
+    expect(new Set(again.results.map((r) => r.status))).toEqual(new Set(['duplicate']));
+    const filled = await store.applyBatch(kioskId, asItems([r2]));
+    expect(filled.head).toEqual({ seq: 1_202, hash: records[1_201]?.hash });
+    expect(await store.countRecords(kioskId)).toEqual({ chained: 1_202, awaiting: 0 });
+    expect(await store.listTamperAlerts(kioskId)).toEqual([]);
   });
 
   it('accepts a request nonce once per kiosk', async () => {
