@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { createBridgeRouter } from '../../sync/bridge/router';
 import { readRosterFile } from '../../sync/server/roster';
 import { startBrowserShellHost } from '../browser-shell/host';
-import { chromiumArgs, findChromium, superviseChromium } from '../browser-shell/chromium';
+import {
+  chromiumArgs,
+  findChromium,
+  stopLeftoverChromium,
+  superviseChromium,
+} from '../browser-shell/chromium';
 import { seedKioskProfile } from '../browser-shell/chromium-profile';
 import { createLaunchPage } from '../browser-shell/launch-page';
 import {
@@ -281,6 +286,8 @@ async function runShell(input: {
     runningAsRoot: isRoot,
     ...(screen ? { screen: screen.geometry } : {}),
   });
+  const leftover = await stopLeftoverChromium(userDataDir);
+  if (leftover) log(`stopped a browser left running on the kiosk's profile (pid ${leftover})`);
   const browser = superviseChromium(chromium, args, {
     log,
     // Every start: the kiosk's own preferences (password manager, autofill, translate off …) and

@@ -79,6 +79,9 @@ export function installWedgeListener(
 
   const onKeyDown = (event: KeyboardEvent): void => {
     if (event.isComposing || event.ctrlKey || event.altKey || event.metaKey) return;
+    // A reader types '?' and '%' (the track sentinels) with Shift, as a keyboard does: the Shift
+    // press is part of the burst, not an editing key that would end it.
+    if (event.key === 'Shift') return;
     const inField = isTextEntry(document.activeElement);
     if (event.key.length !== 1 && event.key !== 'Enter') {
       // Editing keys (Backspace, Tab, arrows) go through natively, after any held typing.
