@@ -187,12 +187,14 @@ export function startKiosk(
     });
     watchdog.initialize();
 
-    const updates = shell.updates
+    // The shell's own feed, else the site profile's (both https outside this machine).
+    const updatesUrl = shell.updates?.url ?? config?.site.updatesUrl;
+    const updates = updatesUrl
       ? (options.loadUpdater ?? defaultUpdaterLoader)().then(
           (updater) => {
             const service = new UpdateService({
               updater,
-              feedUrl: shell.updates?.url,
+              feedUrl: updatesUrl,
               clock,
               logger,
             });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { httpsRequiredMessage, isAllowedKioskUrl } from '../../sync/protocol/gateway-url';
 
 /**
  * Settings of the Electron shell itself (not of the site or its services): the operator PIN,
@@ -29,7 +30,7 @@ export const shellConfigSchema = z
     updates: z
       .object({
         /** Generic electron-updater feed (the gateway can serve it); absent: no updates. */
-        url: z.url({ protocol: /^https?$/ }),
+        url: z.url({ protocol: /^https?$/ }).refine(isAllowedKioskUrl, httpsRequiredMessage),
       })
       .strict()
       .optional(),

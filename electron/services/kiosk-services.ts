@@ -83,11 +83,18 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
       if (!options.devices) throw new BridgeError('unavailable', 'this shell has no printer');
       return options.devices.printerStatus();
     },
-    'card-reader:wedge-read': async ({ text }) =>
-      parseCardRead(text, 'keyboard-wedge', {
+    'card-reader:wedge-read': async ({ text }) => {
+      const read = parseCardRead(text, 'keyboard-wedge', {
         officerIssuer: options.config.site.devices?.officerCardIssuer ?? '0001',
         now: new Date(),
-      }),
+      });
+      // What was read, never the number on it.
+      note(
+        'info',
+        `card read: ${read.kind === 'rejected' ? `rejected (${read.code})` : read.kind} (keyboard-wedge)`,
+      );
+      return read;
+    },
     'report:pdf': async (report) => {
       const dir = path.join(needDataDir('reports'), 'reports');
       const written = await writeReportPdf(report, {

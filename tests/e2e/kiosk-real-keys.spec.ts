@@ -318,9 +318,22 @@ test.describe('the kiosk as npm start runs it, on a bare X server with real key 
 
   test('an officer swipes a card, types the PIN, and no "Save password?" bubble appears', async () => {
     const from = kiosk.lines.length;
-    // The demo officer's card, as a keyboard-wedge reader types its track 2.
-    typeFast(display, ';990001000123455=2912000?\n');
-    await sleep(1_500);
+    // The demo officer's card, as a keyboard-wedge reader types its track 2. On a loaded machine
+    // the X server can deliver a burst unevenly; a reader's swipe is then simply tried again, as
+    // an officer would.
+    for (let attempt = 1; ; attempt += 1) {
+      const before = kiosk.lines.length;
+      typeFast(display, ';990001000123455=2912000?\n');
+      const read = await kiosk
+        .waitForLine(/card read: (\S+)/, 10_000, before)
+        .catch(() => undefined);
+      if (read?.[1] === 'officer') break;
+      if (attempt === 3)
+        throw new Error(`the officer card was not read: ${read?.[0] ?? 'nothing'}`);
+      pressKeys(display, 'Escape');
+      await sleep(1_000);
+    }
+    await sleep(1_000);
     xdotool(display, 'type', '--delay', '150', '482913');
     pressKeys(display, 'Return');
     await kiosk.waitForLine(/page info: officer signed in \(card\)/, 20_000, from);
@@ -334,12 +347,49 @@ test.describe('the kiosk as npm start runs it, on a bare X server with real key 
   });
 
   test('no shortcut or pointer button leaves, changes or covers the kiosk', async () => {
-    test.setTimeout(600_000);
-    // A citizen's session is open (the language screen): a reload or a navigation would end it.
-    pressKeys(display, 'Return');
-    const baseline = path.join(shots, 'field-10-baseline.png');
-    await settledScreenshot(display, baseline);
-    xdotool(display, 'mousemove', String(display.width / 2), String(display.height - 40));
+    test.setTimeout(900_000);
+    /** A citizen's session open (the language screen): a reload or a navigation would end it. */
+    const openSession = async (name: string): Promise<string> => {
+      pressKeys(display, 'Return');
+      const file = path.join(shots, name);
+      await settledScreenshot(display, file);
+      xdotool(display, 'mousemove', String(display.width / 2), String(display.height - 40));
+      return file;
+    };
+    /**
+     * After a shortcut got through, starts from a clean kiosk so the next row is judged on its
+     * own: the browser is killed, the launcher starts it again at once.
+     */
+    const recover = async (): Promise<string> => {
+      try {
+        process.kill(browserPid, 'SIGKILL');
+      } catch {
+        // already gone (the shortcut closed it)
+      }
+      let window: XWindow | undefined;
+      await expect
+        .poll(
+          () => {
+            const windows = visibleTopLevelWindows(display);
+            const [only] = windows;
+            window =
+              windows.length === 1 && only?.pid !== undefined && only.pid !== browserPid
+                ? only
+                : undefined;
+            return Boolean(window);
+          },
+          { timeout: 60_000 },
+        )
+        .toBe(true);
+      if (!window?.pid) throw new Error('no kiosk window after a restart');
+      kioskWindow = window;
+      browserPid = window.pid;
+      await sleep(4_000);
+      await settledScreenshot(display, path.join(shots, 'field-recovered.png'));
+      return openSession('field-recovered-baseline.png');
+    };
+
+    let baseline = await openSession('field-10-baseline.png');
     const escaped: string[] = [];
     const rows = [...keyRows, ...pointerRows];
     for (const [index, row] of rows.entries()) {
@@ -364,6 +414,7 @@ test.describe('the kiosk as npm start runs it, on a bare X server with real key 
         escaped.push(
           `${row.keys} (${row.what}; guards ${row.guards.join('+')}): ${problems.join(', ')} [${path.basename(file)}]`,
         );
+        baseline = await recover();
       }
     }
     // Anything that appeared late shows up here.

@@ -99,8 +99,14 @@ export function visibleTopLevelWindows(display: XDisplay): XWindow[] {
     // xdotool exits 1 when nothing matches.
     return [];
   }
-  return ids.map((id) => {
-    const info = x(display, 'xwininfo', ['-id', String(id)]);
+  return ids.flatMap((id): XWindow[] => {
+    let info: string;
+    try {
+      info = x(display, 'xwininfo', ['-id', String(id)]);
+    } catch {
+      // It closed between the listing and this look: it is not on screen.
+      return [];
+    }
     const num = (label: string): number =>
       Number(new RegExp(`${label}:\\s+(-?\\d+)`).exec(info)?.[1] ?? NaN);
     let pid: number | undefined;
@@ -109,15 +115,17 @@ export function visibleTopLevelWindows(display: XDisplay): XWindow[] {
     } catch {
       pid = undefined;
     }
-    return {
-      id,
-      name: /xwininfo: Window id: 0x[0-9a-f]+ (.*)/.exec(info)?.[1] ?? '',
-      ...(pid ? { pid } : {}),
-      x: num('Absolute upper-left X'),
-      y: num('Absolute upper-left Y'),
-      width: num('Width'),
-      height: num('Height'),
-    };
+    return [
+      {
+        id,
+        name: /xwininfo: Window id: 0x[0-9a-f]+ (.*)/.exec(info)?.[1] ?? '',
+        ...(pid ? { pid } : {}),
+        x: num('Absolute upper-left X'),
+        y: num('Absolute upper-left Y'),
+        width: num('Width'),
+        height: num('Height'),
+      },
+    ];
   });
 }
 
