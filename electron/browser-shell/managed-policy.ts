@@ -26,7 +26,17 @@ export function kioskManagedPolicy(input: {
     // Nothing but pages on this machine may load in a window: no settings, history, downloads or
     // other chrome:// pages, no other site, no file:// but the launch page. The whole loopback
     // host is allowed (not only the kiosk's port) so local test pages keep working.
-    URLBlocklist: ['*'],
+    // `*` does not reach the browser's own pages (measured: with `*` alone Ctrl+H still opened
+    // chrome://history): they are listed by scheme.
+    URLBlocklist: [
+      '*',
+      'chrome://*',
+      'chrome-untrusted://*',
+      'chrome-extension://*',
+      'devtools://*',
+      'view-source:*',
+      'file://*',
+    ],
     URLAllowlist: [
       ...new Set([
         `${new URL(input.pageOrigin).protocol}//${new URL(input.pageOrigin).hostname}`,

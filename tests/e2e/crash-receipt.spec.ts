@@ -158,7 +158,11 @@ test('a citizen whose browser died right after the commit gets that receipt back
     expect(count).toBe(1);
   } finally {
     await running.browser.close().catch(() => undefined);
-    running.process.kill('SIGKILL');
-    rmSync(profile, { recursive: true, force: true });
+    if (running.process.exitCode === null && running.process.signalCode === null) {
+      const exited = new Promise((resolve) => running.process.once('exit', resolve));
+      running.process.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 });

@@ -27,7 +27,7 @@ export interface XWindow {
   height: number;
 }
 
-const tools = ['Xvfb', 'xdotool', 'xwininfo', 'import', 'compare'] as const;
+const tools = ['Xvfb', 'xdpyinfo', 'xdotool', 'xwininfo', 'import', 'compare'] as const;
 
 /** The X tools a field test needs that are missing (Debian: xvfb, xdotool, x11-utils, imagemagick). */
 export function missingXTools(): string[] {
@@ -41,38 +41,54 @@ export function missingXTools(): string[] {
   });
 }
 
-/** Starts Xvfb on a free display number (it picks one and tells us on a pipe). */
+/**
+ * Starts Xvfb on a free display number. The number is chosen here and claimed the way X servers
+ * claim one (Xvfb writes `/tmp/.X<n>-lock`), so `xvfb-run -a` and other tests on the same
+ * machine never take it over. (`-displayfd` would pick one without a lock file, and a second
+ * server could then replace its socket.)
+ */
 export async function startXvfb(size: { width: number; height: number }): Promise<XDisplay> {
-  const child: ChildProcess = spawn(
-    'Xvfb',
-    ['-displayfd', '3', '-screen', '0', `${size.width}x${size.height}x24`, '-nolisten', 'tcp'],
-    { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] },
-  );
-  const display = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error('Xvfb did not start in 20 s')), 20_000);
-    child.stdio[3]?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /(\d+)\n/.exec(text);
-      if (match) {
-        clearTimeout(timer);
-        resolve(`:${match[1]}`);
-      }
+  const first = 100 + Math.floor(Math.random() * 400);
+  for (let n = first; n < first + 50; n += 1) {
+    if (existsSync(`/tmp/.X${n}-lock`) || existsSync(`/tmp/.X11-unix/X${n}`)) continue;
+    const child: ChildProcess = spawn(
+      'Xvfb',
+      [`:${n}`, '-screen', '0', `${size.width}x${size.height}x24`, '-nolisten', 'tcp', '-noreset'],
+      { stdio: 'ignore' },
+    );
+    const display = `:${n}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: display };
+    delete env.WAYLAND_DISPLAY;
+    const started = await new Promise<boolean>((resolve) => {
+      const deadline = Date.now() + 20_000;
+      child.once('exit', () => resolve(false));
+      const poll = (): void => {
+        try {
+          execFileSync('xdpyinfo', [], { env, stdio: 'ignore', timeout: 5_000 });
+          resolve(true);
+        } catch {
+          if (child.exitCode !== null || Date.now() > deadline) resolve(false);
+          else setTimeout(poll, 100);
+        }
+      };
+      poll();
     });
-    child.once('exit', (code) => reject(new Error(`Xvfb exited (${String(code)})`)));
-  });
-  const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: display };
-  delete env.WAYLAND_DISPLAY;
-  return {
-    display,
-    env,
-    ...size,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
+    if (!started) {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      continue;
+    }
+    return {
+      display,
+      env,
+      ...size,
+      async stop() {
+        if (child.exitCode !== null) return;
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      },
+    };
+  }
+  throw new Error('no free X display number for Xvfb');
 }
 
 function x(display: XDisplay, command: string, args: string[]): string {

@@ -77,7 +77,7 @@ describe("the browser shell's lockdown layers", () => {
       launchUrl: 'file:///var/lib/kiosk/launch/launch.html',
     });
     expect(policy).toMatchObject({
-      URLBlocklist: ['*'],
+      URLBlocklist: expect.arrayContaining(['*', 'chrome://*', 'file://*', 'view-source:*']),
       URLAllowlist: [
         'http://127.0.0.1',
         'https://gateway.gov.example',
