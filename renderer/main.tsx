@@ -3,10 +3,13 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { startKioskRuntime } from './app/kiosk-runtime';
-import { createTranslator } from './i18n/translator';
-import { connectKioskBridge } from './platform/kiosk-bridge';
+import { outOfServiceLanguages } from './app/config-store';
+import { connectShellBridge } from './platform/kiosk-bridge';
 import { installKeyGuard } from './platform/key-guard';
+import { createSimulatedBridge } from './platform/simulated-bridge';
+import { OutOfServiceScreen } from './screens/OutOfServiceScreen';
 import { registerAppShell } from './sw/register';
+import type { KioskBridge } from '../sync/bridge/kiosk-bridge';
 import './styles.css';
 
 // Before anything else: from the first frame, no key or gesture opens a browser feature.
@@ -16,38 +19,52 @@ const container = document.getElementById('root');
 if (!container) throw new Error('#root is missing');
 const root = createRoot(container);
 
-function OutOfService({ detail }: { detail: string }) {
-  const tr = createTranslator('en');
-  const es = createTranslator('es');
-  return (
-    <main className="screen out-of-service" data-screen="out-of-service">
-      <h1>{tr.t('error.config')}</h1>
-      <p lang="es">{es.t('error.config')}</p>
-      <p className="detail">{detail}</p>
-    </main>
-  );
-}
-
 // Under the vite dev server there is no sw.js; registration then fails quietly.
 const updates = registerAppShell();
 
-startKioskRuntime(connectKioskBridge()).then(
-  (runtime) => {
-    // Rendered synchronously, so "ready" means the first screen is on the page and focused
-    // (createRoot's render alone commits later, and a test or a scanner could act too early).
-    flushSync(() =>
-      root.render(
-        <StrictMode>
-          <App runtime={runtime} updates={updates} />
-        </StrictMode>,
-      ),
-    );
-    document.body.dataset.ready = 'true';
-  },
-  (error: unknown) => {
-    flushSync(() =>
-      root.render(<OutOfService detail={error instanceof Error ? error.message : String(error)} />),
-    );
-    document.body.dataset.ready = 'error';
-  },
-);
+const outOfService = (reason: 'no-shell' | 'start-failed', detail: string): void => {
+  flushSync(() =>
+    root.render(
+      <OutOfServiceScreen
+        languages={outOfServiceLanguages(localStorage)}
+        reason={reason}
+        detail={detail}
+      />,
+    ),
+  );
+  document.body.dataset.ready = 'error';
+};
+
+// Fail closed: a production page without its shell must not take personal data under a key that
+// is gone after a reload. Only the demo build stands a simulated shell in (see build-flags.d.ts).
+const bridge =
+  connectShellBridge() ?? (__SERVICE_POINT_DEMO__ ? createSimulatedBridge() : undefined);
+
+if (!bridge) {
+  outOfService(
+    'no-shell',
+    'No kiosk shell: this page was opened without the Electron preload or the browser shell’s ' +
+      'token. Start the kiosk with the installed app or npm start.',
+  );
+} else {
+  start(bridge);
+}
+
+function start(bridge: KioskBridge): void {
+  startKioskRuntime(bridge).then(
+    (runtime) => {
+      // Rendered synchronously, so "ready" means the first screen is on the page and focused
+      // (createRoot's render alone commits later, and a test or a scanner could act too early).
+      flushSync(() =>
+        root.render(
+          <StrictMode>
+            <App runtime={runtime} updates={updates} />
+          </StrictMode>,
+        ),
+      );
+      document.body.dataset.ready = 'true';
+    },
+    (error: unknown) =>
+      outOfService('start-failed', error instanceof Error ? error.message : String(error)),
+  );
+}

@@ -8,7 +8,7 @@ import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const outDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+const defaultOutDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -23,9 +23,14 @@ function listFiles(dir: string): string[] {
  * changed file is fetched again and an unchanged one never is.
  */
 function serviceWorker(): Plugin {
+  // The build's own output folder (`--outDir` may move it, as the demo build's test does).
+  let outDir = defaultOutDir;
   return {
     name: 'service-point-service-worker',
     apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
+    },
     async closeBundle() {
       const manifest = listFiles(outDir)
         .filter((file) => !file.endsWith(`${path.sep}sw.js`))
@@ -50,10 +55,13 @@ function serviceWorker(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root: here,
   base: './',
   plugins: [react(), serviceWorker()],
+  // The demo build (`--mode demo`, npm run demo) may run on the simulated bridge; every other
+  // build fails closed without a shell. See build-flags.d.ts.
+  define: { __SERVICE_POINT_DEMO__: JSON.stringify(mode === 'demo') },
   resolve: {
     // simple-keyboard's `main` is a UMD bundle whose default export Rollup cannot see; its ES
     // module build is the same code.
@@ -67,9 +75,9 @@ export default defineConfig({
     ],
   },
   build: {
-    outDir,
+    outDir: defaultOutDir,
     emptyOutDir: true,
     target: 'chrome120',
     sourcemap: false,
   },
-});
+}));

@@ -101,6 +101,41 @@ export default tseslint.config(
     },
   },
   {
+    // The bridge's implementations are typed by the one channel map; `as never` would switch that
+    // check off (it satisfies any type), so it may not appear where the bridge is implemented.
+    files: [
+      'sync/bridge/**',
+      'electron/preload/**',
+      'renderer/platform/**',
+      'electron/services/**',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "TSAsExpression[typeAnnotation.type='TSNeverKeyword']",
+          message: 'No `as never` in the bridge: parse the value against its channel schema.',
+        },
+      ],
+    },
+  },
+  {
+    // One owner of the gateway's tables: only sync/server/db speaks SQL (see its gateway-store.ts).
+    files: ['sync/server/**'],
+    ignores: ['sync/server/db/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['kysely', 'better-sqlite3', 'pg'].map((name) => ({
+            name,
+            message: 'Only sync/server/db talks to the database; use the GatewayStore.',
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.tsx', 'renderer/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },

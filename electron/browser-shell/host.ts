@@ -154,6 +154,7 @@ export async function startBrowserShellHost(
     serveFile(request, response);
   });
   const sockets = new Set<WebSocket>();
+  let connections = 0;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
   server.on('upgrade', (request, socket, head) => {
@@ -174,6 +175,9 @@ export async function startBrowserShellHost(
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws);
+      // One connection is one page load: the page opens one socket and a reload closes it.
+      connections += 1;
+      const caller = { page: `connection ${connections}`, alive: () => ws.readyState === ws.OPEN };
       options.onPageConnected?.();
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data) => {
@@ -192,7 +196,7 @@ export async function startBrowserShellHost(
           return;
         }
         const call = parsed.data;
-        void options.router.handle(call.channel, call.request).then((reply) => {
+        void options.router.handle(call.channel, call.request, caller).then((reply) => {
           ws.send(JSON.stringify({ id: call.id, reply }));
         });
       });

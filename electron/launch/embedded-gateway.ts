@@ -6,7 +6,7 @@ import { buildGateway, hashToken } from '../../sync/server/app';
 import { ADMIN_PASSWORD_SETTING, setAdminPassword } from '../../sync/server/dashboard/admin-auth';
 import { registerDashboard } from '../../sync/server/dashboard/routes';
 import { readRosterFile } from '../../sync/server/roster';
-import { openSqliteStore } from '../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../sync/server/db/gateway-store';
 import { listenError } from './launch-error';
 
 export interface EmbeddedGateway {
@@ -62,7 +62,7 @@ export async function startEmbeddedGateway(options: {
   readRosterFile(rosterFile);
   const enrolmentToken = readOrCreateToken(path.join(options.dataDir, 'enrolment-token'));
 
-  const store = openSqliteStore(path.join(dir, 'gateway.sqlite'));
+  const store = await openGatewayStore({ sqliteFile: path.join(dir, 'gateway.sqlite') });
   let app: FastifyInstance | undefined;
   try {
     await store.addEnrolmentToken(options.kioskId, hashToken(enrolmentToken));

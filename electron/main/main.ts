@@ -9,6 +9,7 @@ import {
   BrowserWindow,
   ipcMain,
   Menu,
+  net,
   powerSaveBlocker,
   protocol,
   safeStorage,
@@ -23,8 +24,8 @@ import type { LoadedConfig } from '../services/load-config';
 import { APP_ENTRY_URL, APP_ORIGIN } from './app-origin';
 import { registerAppProtocol, registerAppScheme } from './app-protocol';
 import { installBridgeEndpoint } from './bridge-endpoint';
-import { systemClock } from './clock';
-import type { Clock } from './clock';
+import { systemClock } from '../services/clock';
+import type { Clock } from '../services/clock';
 import { createFileLogger } from './logger';
 import type { ShellLogger } from './logger';
 import { LockdownService } from './lockdown';
@@ -82,6 +83,34 @@ export interface KioskShell {
   custody: SafeStorageCustody;
   updates: Promise<UpdateService | undefined>;
   devices: KioskDevices | undefined;
+}
+
+/** Longest update signature file read (an Ed25519 signature in base64 is 88 characters). */
+const SIGNATURE_FILE_MAX_BYTES = 1024;
+
+/**
+ * Fetches an update's detached signature over https through Chromium's network stack (the same
+ * proxy settings as the update download), refusing redirects and anything larger than a signature.
+ */
+async function fetchSignatureText(url: string): Promise<string> {
+  if (new URL(url).protocol !== 'https:')
+    throw new Error('update signatures are fetched over https only');
+  const response = await net.fetch(url, { redirect: 'error', signal: AbortSignal.timeout(30_000) });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const chunk = await reader?.read();
+    if (!chunk || chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > SIGNATURE_FILE_MAX_BYTES) {
+      await reader?.cancel();
+      throw new Error('the signature file is too large');
+    }
+    chunks.push(chunk.value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const defaultUpdaterLoader = async (): Promise<Updater> =>
@@ -187,14 +216,13 @@ export function startKiosk(
     });
     watchdog.initialize();
 
-    // The shell's own feed, else the site profile's (both https outside this machine).
-    const updatesUrl = shell.updates?.url ?? config?.site.updatesUrl;
-    const updates = updatesUrl
+    const updates = shell.updates
       ? (options.loadUpdater ?? defaultUpdaterLoader)().then(
           (updater) => {
             const service = new UpdateService({
               updater,
-              feedUrl: updatesUrl,
+              feed: shell.updates,
+              fetchText: fetchSignatureText,
               clock,
               logger,
             });

@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '../services/clock';
 import type { ShellLogger } from './logger';
 import { InitializeOnce } from './shell-error';
 

@@ -1,6 +1,6 @@
 import { operatorExitRequestSchema } from '../../sync/bridge/channels';
 import type { OperatorExitResult } from '../../sync/bridge/channels';
-import type { Clock } from './clock';
+import type { Clock } from '../services/clock';
 import type { ShellLogger } from './logger';
 import { parsePinHash, verifyOperatorPin } from './operator-pin';
 import { InitializeOnce } from './shell-error';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { httpsRequiredMessage, isAllowedKioskUrl } from '../../sync/protocol/gateway-url';
+import { parseUpdatePublicKey } from './update-signature';
 
 /**
  * Settings of the Electron shell itself (not of the site or its services): the operator PIN,
@@ -30,7 +30,30 @@ export const shellConfigSchema = z
     updates: z
       .object({
         /** Generic electron-updater feed (the gateway can serve it); absent: no updates. */
-        url: z.url({ protocol: /^https?$/ }).refine(isAllowedKioskUrl, httpsRequiredMessage),
+        url: z.url({
+          protocol: /^https$/,
+          error: 'must be an https URL (a plain http feed could be changed on the way)',
+        }),
+        /**
+         * The fleet's Ed25519 update-signing public key (base64 SPKI, from
+         * `npx tsx build/scripts/update-signing.ts keygen`). Only installers signed with its
+         * private key are installed; see update-signature.ts.
+         */
+        publicKey: z
+          .string({
+            error: 'required with updates.url: the fleet’s update-signing public key',
+          })
+          .refine(
+            (text) => {
+              try {
+                parseUpdatePublicKey(text);
+                return true;
+              } catch {
+                return false;
+              }
+            },
+            { error: 'must be an Ed25519 public key (base64 SPKI, 60 characters)' },
+          ),
       })
       .strict()
       .optional(),

@@ -1,6 +1,7 @@
-import type { Clock } from './clock';
+import type { Clock } from '../services/clock';
 import type { ShellLogger } from './logger';
 import { InitializeOnce } from './shell-error';
+import { parseUpdatePublicKey, verifyDownloadedUpdate } from './update-signature';
 
 /**
  * The part of electron-updater's `autoUpdater` this service uses; main passes the real one, tests
@@ -10,28 +11,36 @@ export interface Updater {
   autoDownload: boolean;
   autoInstallOnAppQuit: boolean;
   allowDowngrade: boolean;
+  disableWebInstaller: boolean;
   setFeedURL(options: { provider: 'generic'; url: string }): void;
   checkForUpdates(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
-  on(event: 'update-downloaded', listener: (info: { version: string }) => void): unknown;
+  on(
+    event: 'update-downloaded',
+    listener: (info: { version: string; downloadedFile: string }) => void,
+  ): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'update-available', listener: (info: { version: string }) => void): unknown;
 }
 
 export interface UpdateServiceDeps {
   updater: Updater;
-  /** The generic feed (from shell.json); undefined turns updates off. */
-  feedUrl: string | undefined;
+  /** The https feed and the fleet's signing key (shell.json `updates`); undefined: no updates. */
+  feed: { url: string; publicKey: string } | undefined;
+  /** Fetches a small text file over https: the installer's detached signature. */
+  fetchText(url: string): Promise<string>;
   clock: Clock;
   logger: ShellLogger;
   checkEveryMs?: number;
 }
 
 /**
- * Fleet updates: checks the feed now and then, downloads in the background (electron-updater
- * verifies the download's SHA-512 against the feed's metadata, and on Windows the publisher's
- * signature), and installs only when the maintenance service asks, at the quiet hour between
- * sessions. Any failure leaves the running version in place.
+ * Fleet updates: checks the feed now and then and downloads in the background. electron-updater
+ * checks the download against the SHA-512 in the feed (and, on Windows, the code-signing
+ * publisher baked into the app at build time); this service then checks the installer's detached
+ * Ed25519 signature against the public key in shell.json, which does not come from the feed
+ * (update-signature.ts). Only a verified update is installed, and only when the maintenance
+ * service asks, at the quiet hour between sessions. Any failure leaves the running version.
  */
 export class UpdateService {
   private readonly once = new InitializeOnce('updates');
@@ -46,22 +55,54 @@ export class UpdateService {
 
   initialize(): void {
     this.once.claim();
-    const { updater, feedUrl, logger } = this.deps;
-    if (!feedUrl) {
-      logger.log('info', 'update.disabled', { reason: 'no updates.url in shell.json' });
+    const { updater, feed, logger } = this.deps;
+    if (!feed) {
+      logger.log('info', 'update.disabled', { reason: 'no updates in shell.json' });
       return;
     }
+    // The shell config's schema already refused http and bad keys; this is the last line.
+    if (new URL(feed.url).protocol !== 'https:') {
+      logger.log('error', 'update.disabled', { reason: 'the update feed must be https' });
+      return;
+    }
+    const publicKey = parseUpdatePublicKey(feed.publicKey);
     updater.autoDownload = true;
     // Installing on quit would install after an operator exit or a crash, mid-day: never.
     updater.autoInstallOnAppQuit = false;
     updater.allowDowngrade = false;
-    updater.setFeedURL({ provider: 'generic', url: feedUrl });
+    // A web installer fetches its payload at install time, after every check here: never.
+    updater.disableWebInstaller = true;
+    updater.setFeedURL({ provider: 'generic', url: feed.url });
     updater.on('update-available', (info) =>
       logger.log('info', 'update.available', { version: info.version }),
     );
     updater.on('update-downloaded', (info) => {
-      this.ready = info.version;
-      logger.log('info', 'update.downloaded', { version: info.version });
+      void verifyDownloadedUpdate({
+        file: info.downloadedFile,
+        version: info.version,
+        feedUrl: feed.url,
+        publicKey,
+        fetchText: this.deps.fetchText,
+      }).then(
+        (verdict) => {
+          if (verdict.ok) {
+            this.ready = info.version;
+            logger.log('info', 'update.downloaded', { version: info.version, signature: 'valid' });
+          } else {
+            logger.log('error', 'update.signature-refused', {
+              version: info.version,
+              reason: verdict.reason,
+              ...(verdict.detail ? { detail: verdict.detail } : {}),
+            });
+          }
+        },
+        (error: unknown) =>
+          logger.log('error', 'update.signature-refused', {
+            version: info.version,
+            reason: 'unreadable',
+            detail: (error as Error).message.slice(0, 200),
+          }),
+      );
     });
     updater.on('error', (error) =>
       logger.log('error', 'update.failed', { message: error.message.slice(0, 300) }),

@@ -1,5 +1,5 @@
 import type { WebContents } from 'electron';
-import type { Clock } from './clock';
+import type { Clock } from '../services/clock';
 import type { ShellLogger } from './logger';
 import type { ShellConfig } from './shell-config';
 import { InitializeOnce } from './shell-error';

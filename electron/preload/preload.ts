@@ -5,22 +5,25 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import { BridgeError } from '../../sync/bridge/kiosk-bridge';
-import type { BridgeReply, KioskBridge } from '../../sync/bridge/kiosk-bridge';
+import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
 import { isEventName } from '../../sync/bridge/channels';
+import type { ChannelName, EventName, EventPayload, RequestArgs } from '../../sync/bridge/channels';
+import { parseEventPayload, unwrapReply } from '../../sync/bridge/bridge-client';
 
 const BRIDGE_INVOKE = 'bridge:invoke';
 const BRIDGE_EVENT = 'bridge:event';
 
 export const kioskBridge = {
-  async invoke(channel: string, ...request: unknown[]) {
-    const reply = (await ipcRenderer.invoke(BRIDGE_INVOKE, channel, request[0])) as BridgeReply;
-    if (!reply.ok) throw new BridgeError(reply.error.code, reply.error.message);
-    return reply.value as never;
+  async invoke<C extends ChannelName>(channel: C, ...request: RequestArgs<C>) {
+    // The reply crosses a process boundary: parsed against the channel's response schema.
+    return unwrapReply(channel, await ipcRenderer.invoke(BRIDGE_INVOKE, channel, request[0]));
   },
-  on(event: string, listener: (payload: never) => void) {
-    if (!isEventName(event)) throw new BridgeError('unknown-channel', `no event ${event}`);
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
+    if (!isEventName(event)) throw new BridgeError('unknown-channel', `no event ${String(event)}`);
     const wrapped = (_e: IpcRendererEvent, name: unknown, payload: unknown): void => {
-      if (name === event) listener(payload as never);
+      if (name !== event) return;
+      const parsed = parseEventPayload(event, payload);
+      if (parsed !== undefined) listener(parsed);
     };
     ipcRenderer.on(BRIDGE_EVENT, wrapped);
     return () => {

@@ -54,3 +54,46 @@ export function createFileKeyCustody(file: string): KeyCustody {
     },
   };
 }
+
+/** Who asks for the data key: one page load, as the shell's end of the bridge sees it. */
+export interface KeyRequester {
+  readonly page: string;
+  alive(): boolean;
+}
+
+export type DataKeyRelease =
+  | { ok: true; key: Uint8Array }
+  | { ok: false; reason: 'already-handed' | 'held-by-another-page' | 'page-gone' };
+
+/**
+ * Hands the data key to one page load, once. The kiosk page asks at start-up and keeps the key as
+ * a non-extractable CryptoKey; any later request, from a script in the same page or from another
+ * page while that one lives, is refused, so a script that runs after start-up cannot read the raw
+ * key through the bridge. When the holder is gone (a reload, a crash, a closed connection), the
+ * next page load may ask again. Why not encryption behind the bridge instead: a page-callable
+ * decrypt channel would give any page script every personal value for as long as the page lives.
+ */
+export function createDataKeyRelease(custody: KeyCustody): {
+  release(requester: KeyRequester): Promise<DataKeyRelease>;
+} {
+  let holder: KeyRequester | undefined;
+  return {
+    async release(requester) {
+      if (!requester.alive()) return { ok: false, reason: 'page-gone' };
+      if (holder?.alive()) {
+        return {
+          ok: false,
+          reason: holder.page === requester.page ? 'already-handed' : 'held-by-another-page',
+        };
+      }
+      // Claimed before the await, so two requests at once cannot both pass the check.
+      holder = requester;
+      try {
+        return { ok: true, key: await custody.getDataKey() };
+      } catch (error) {
+        holder = undefined;
+        throw error;
+      }
+    },
+  };
+}

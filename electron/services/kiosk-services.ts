@@ -1,9 +1,11 @@
 import type { KioskInfo } from '../../sync/bridge/channels';
 import type { BridgeHandlers } from '../../sync/bridge/router';
 import { BridgeError } from '../../sync/bridge/kiosk-bridge';
+import { createDataKeyRelease } from './key-custody';
 import type { KeyCustody } from './key-custody';
 import type { KioskDevices } from '../devices/kiosk-devices';
 import { parseCardRead } from '../devices/card-reader/card-parsers';
+import { DeviceError } from '../devices/device-runtime';
 import type { LoadedConfig } from './load-config';
 import path from 'node:path';
 import { findReceiptFonts } from '../devices/printer/receipt-fonts';
@@ -25,7 +27,14 @@ export interface KioskServicesOptions {
   /** The printer and card reader (real or simulated) from `createKioskDevices`. */
   devices?: Pick<KioskDevices, 'print' | 'printerStatus'> &
     Partial<
-      Pick<KioskDevices, 'refreshPrinterStatus' | 'simulatedCardReader' | 'simulatedPrinter'>
+      Pick<
+        KioskDevices,
+        | 'refreshPrinterStatus'
+        | 'simulatedCardReader'
+        | 'simulatedPrinter'
+        | 'uncertainJobs'
+        | 'resolveUncertain'
+      >
     >;
   /** The shell's data dir: reports go to `reports/`, bundles by default to `exports/`. */
   dataDir?: string;
@@ -44,6 +53,7 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
     return options.dataDir;
   };
   let bundles: ReturnType<typeof createBundleWriter> | undefined;
+  const dataKeys = options.keyCustody && createDataKeyRelease(options.keyCustody);
   const note = (level: 'info' | 'warn' | 'error', text: string): void => {
     options.logRing?.push(level, text);
     options.log?.(level, text);
@@ -65,11 +75,20 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
       options.log?.(level, message);
       options.logRing?.push(level, `page: ${message}`);
     },
-    'keys:data-key': async () => {
-      if (!options.keyCustody) {
+    // Once per page load: see createDataKeyRelease (a refusal is logged, it may be an attack).
+    'keys:data-key': async (_request, caller) => {
+      if (!dataKeys) {
         throw new BridgeError('unavailable', 'this shell has no key custody for the data key');
       }
-      return { key: Buffer.from(await options.keyCustody.getDataKey()).toString('base64url') };
+      const released = await dataKeys.release(caller);
+      if (!released.ok) {
+        note('warn', `data key refused to ${caller.page}: ${released.reason}`);
+        throw new BridgeError(
+          'forbidden',
+          `the data key was already handed out (${released.reason})`,
+        );
+      }
+      return { key: Buffer.from(released.key).toString('base64url') };
     },
     // The Electron shell replaces these two with its operator-exit and maintenance services; the
     // browser shell cannot leave Chromium's kiosk mode from the page, so it says so.
@@ -82,6 +101,28 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
     'printer:status': async () => {
       if (!options.devices) throw new BridgeError('unavailable', 'this shell has no printer');
       return options.devices.printerStatus();
+    },
+    'printer:uncertain-jobs': async () => ({
+      jobs: options.devices?.uncertainJobs?.() ?? [],
+    }),
+    'printer:resolve': async ({ jobId, decision }) => {
+      const devices = options.devices;
+      if (!devices?.resolveUncertain) {
+        throw new BridgeError('unavailable', 'this shell has no printer');
+      }
+      try {
+        const reply = await devices.resolveUncertain(jobId, decision);
+        note(
+          'info',
+          `uncertain receipt ${decision === 'was-printed' ? 'marked printed' : 'printed again'}`,
+        );
+        return reply;
+      } catch (error) {
+        if (error instanceof DeviceError && error.code === 'unknown-job') {
+          throw new BridgeError('bad-request', 'that receipt is no longer waiting for a decision');
+        }
+        throw error;
+      }
     },
     'card-reader:wedge-read': async ({ text }) => {
       const read = parseCardRead(text, 'keyboard-wedge', {

@@ -4,6 +4,7 @@ import { askedFields, consentFields, submittedAnswers } from '../../kiosk-config
 import type { EngineStatus } from '../../sync/client/engine';
 import { Header } from '../components/Header';
 import { IdleWarning } from '../components/IdleWarning';
+import { countries } from '../../kiosk-config/countries';
 import { createTranslator } from '../i18n/translator';
 import { AttractScreen } from '../screens/AttractScreen';
 import { ConsentScreen } from '../screens/ConsentScreen';
@@ -58,7 +59,12 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
       ? resumedReceiptSession(d, { ...open, language: language.data })
       : initialSession(d);
   });
-  const tr = useMemo(() => createTranslator(session.language), [session.language]);
+  // Times are shown on the site's wall clock (its country's zone), not the machine's.
+  const timeZone = countries[site.country].timeZone;
+  const tr = useMemo(
+    () => createTranslator(session.language, timeZone),
+    [session.language, timeZone],
+  );
   const [engine, setEngine] = useState<EngineStatus>(runtime.engine.status);
   useEffect(() => runtime.engine.subscribe(setEngine), [runtime.engine]);
 

@@ -87,9 +87,18 @@ export async function startKioskRuntime(
   const openReceipt = await readOpenReceipt(db).catch(() => undefined);
   // Without the shell (a page that lost its host) there is no data key: answers marked personal
   // then cannot be committed, and the review screen says so instead of saving them in the clear.
+  // The shell hands the key once per page load, so this is the page's only chance to ask.
   const dataKey = await withTimeout(bridge.invoke('keys:data-key'), SHELL_TIMEOUT_MS, 'keys')
     .then((reply) => importDataKey(reply.key))
-    .catch(() => undefined);
+    .catch((error: unknown) => {
+      void bridge
+        .invoke('log:write', {
+          level: 'error',
+          message: `no data key: ${(error as Error).message}`,
+        })
+        .catch(() => undefined);
+      return undefined;
+    });
   void requestPersistentStorage();
   const purge = (): void =>
     void purgeDeliveredPersonalData(db, { retentionDays: site.value.retentionDays }).catch(
@@ -148,7 +157,8 @@ export async function startKioskRuntime(
   return {
     bridge,
     info,
-    cardReads: connectCardReads(bridge),
+    // The site's wedge thresholds (devices.wedge), else the defaults.
+    cardReads: connectCardReads(bridge, window, site.value.devices?.wedge),
     officers,
     chain,
     log,

@@ -1,6 +1,5 @@
 import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
 import { createBrowserShellBridge, takeBridgeToken } from './browser-shell-bridge';
-import { createSimulatedBridge } from './simulated-bridge';
 
 declare global {
   interface Window {
@@ -9,10 +8,14 @@ declare global {
   }
 }
 
-/** Picks the bridge for the shell the page runs in: Electron, browser shell, or simulated. */
-export function connectKioskBridge(): KioskBridge {
+/**
+ * The bridge of the shell the page runs in: Electron's preload or the browser shell's token
+ * (from the address, or kept from before a reload). Undefined when there is neither: a
+ * production page then shows the out-of-service screen (see main.tsx); only the demo build
+ * falls back to the simulated bridge.
+ */
+export function connectShellBridge(): KioskBridge | undefined {
   if (window.kiosk) return window.kiosk;
   const token = takeBridgeToken();
-  if (token) return createBrowserShellBridge(token);
-  return createSimulatedBridge();
+  return token ? createBrowserShellBridge(token) : undefined;
 }

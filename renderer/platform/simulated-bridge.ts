@@ -1,15 +1,17 @@
 import { isValidReferenceNumber } from '../../sync/client/reference-number';
-import { embeddedCatalogue, embeddedSite } from '../../kiosk-config';
+import { embeddedCatalogues, embeddedSite } from '../../kiosk-config';
 import { parseSiteConfig } from '../../kiosk-config/load';
 import { createBridgeRouter } from '../../sync/bridge/router';
 import { BridgeError } from '../../sync/bridge/kiosk-bridge';
 import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
-import type { EventName, EventPayload } from '../../sync/bridge/channels';
+import type { ChannelName, EventName, EventPayload, RequestArgs } from '../../sync/bridge/channels';
+import { parseEventPayload, unwrapReply } from '../../sync/bridge/bridge-client';
 import type { LogLine } from '../../sync/bridge/operator-payloads';
 
 /**
  * The simulated shell: the same router and channel schemas, answered in the page from the
- * embedded config. Used for demos in a plain browser and for renderer unit tests.
+ * embedded config. Only the demo build (`npm run demo`) and tests use it: its data key lives as
+ * long as the page, so anything personal committed under it cannot be sent after a reload.
  */
 export function createSimulatedBridge(
   overrides: { gatewayUrl?: string; enrolmentToken?: string } = {},
@@ -22,10 +24,9 @@ export function createSimulatedBridge(
     .replace(/\//g, '_')
     .replace(/=+$/, '');
   // In-page stand-ins for the shell's events and its recent log lines.
-  const listeners = new Map<string, Set<(payload: never) => void>>();
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
-    for (const listener of listeners.get(event) ?? [])
-      (listener as (p: EventPayload<E>) => void)(payload);
+    for (const listener of listeners.get(event) ?? []) listener(payload);
   };
   const recent: LogLine[] = [];
   const router = createBridgeRouter({
@@ -39,7 +40,7 @@ export function createSimulatedBridge(
     }),
     'config:get': async () => ({
       site: { ...site.value, gatewayUrl },
-      catalogue: embeddedCatalogue,
+      catalogue: embeddedCatalogues[site.value.country],
     }),
     'log:write': async ({ level, message }) => {
       recent.push({ at: new Date().toISOString(), level, text: message.slice(0, 300) });
@@ -95,6 +96,10 @@ export function createSimulatedBridge(
             source: 'keyboard-wedge',
           };
     },
+    'printer:uncertain-jobs': async () => ({ jobs: [] }),
+    'printer:resolve': async () => {
+      throw new BridgeError('unavailable', 'the in-page simulated shell has no printer');
+    },
     'printer:status': async () => ({
       state: 'unknown',
       detail: 'in-page-simulation',
@@ -104,17 +109,23 @@ export function createSimulatedBridge(
       uncertainJobs: 0,
     }),
   });
+  // The whole page is one caller: it lives as long as this object does.
+  const page = { page: 'in-page', alive: () => true };
   return {
-    async invoke(channel, ...request) {
-      const reply = await router.handle(channel, request[0]);
-      if (!reply.ok) throw new BridgeError(reply.error.code, reply.error.message);
-      return reply.value as never;
+    async invoke<C extends ChannelName>(channel: C, ...request: RequestArgs<C>) {
+      return unwrapReply(channel, await router.handle(channel, request[0], page));
     },
-    on(event, listener) {
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
+      const wrapped = (payload: unknown): void => {
+        const parsed = parseEventPayload(event, payload);
+        if (parsed !== undefined) listener(parsed);
+      };
       const set = listeners.get(event) ?? new Set();
-      set.add(listener as (payload: never) => void);
+      set.add(wrapped);
       listeners.set(event, set);
-      return () => set.delete(listener as (payload: never) => void);
+      return () => {
+        set.delete(wrapped);
+      };
     },
   } satisfies KioskBridge;
 }

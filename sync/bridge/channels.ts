@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { cardReadSchema, printJobReplySchema, printerStatusSchema } from './device-payloads';
+import {
+  cardReadSchema,
+  printJobReplySchema,
+  printerStatusSchema,
+  resolvePrintJobSchema,
+  uncertainPrintJobsSchema,
+} from './device-payloads';
 import {
   bundleWriteReplySchema,
   bundleWriteRequestSchema,
@@ -72,6 +78,10 @@ export const channels = {
   /** Prints a receipt (idempotent by transaction and copy); held, not lost, if the printer is not ready. */
   'printer:print': { request: receiptContentSchema, response: printJobReplySchema },
   'printer:status': { request: noArgs, response: printerStatusSchema },
+  /** Receipts the printer did not confirm printing, for an officer or operator to decide. */
+  'printer:uncertain-jobs': { request: noArgs, response: uncertainPrintJobsSchema },
+  /** That decision: it printed, or print it again (the paper then says it is a copy). */
+  'printer:resolve': { request: resolvePrintJobSchema, response: printJobReplySchema },
   /**
    * What a keyboard-wedge reader or scanner typed, caught by the page before it reached a field;
    * the shell parses it with the same parsers as a HID read. Never logged.
@@ -101,10 +111,32 @@ export const events = {
 } as const;
 
 export type ChannelName = keyof typeof channels;
+/** What the page sends on a channel (the schema's input: defaults may be left out). */
 export type RequestOf<C extends ChannelName> = z.input<(typeof channels)[C]['request']>;
+/** What a shell's handler receives once the router has parsed the request (defaults applied). */
+export type ParsedRequestOf<C extends ChannelName> = z.output<(typeof channels)[C]['request']>;
+/** What the page gets back: the response schema's output. */
 export type ResponseOf<C extends ChannelName> = z.output<(typeof channels)[C]['response']>;
+/** `invoke`'s arguments after the channel: none for a channel that takes no request. */
+export type RequestArgs<C extends ChannelName> =
+  RequestOf<C> extends undefined ? [] : [request: RequestOf<C>];
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/**
+ * The same map seen channel by channel: TypeScript checks here that every entry of `channels`
+ * parses to its own request and response types, and a lookup with a generic channel then keeps
+ * its type (a plain index into `channels` would widen to the union of every schema).
+ */
+export const channelSchemas: {
+  readonly [C in ChannelName]: {
+    readonly request: z.ZodType<ParsedRequestOf<C>, RequestOf<C>>;
+    readonly response: z.ZodType<ResponseOf<C>>;
+  };
+} = channels;
+
+/** Events seen event by event, for the same reason as `channelSchemas`. */
+export const eventSchemas: { readonly [E in EventName]: z.ZodType<EventPayload<E>> } = events;
 
 export function isChannelName(value: unknown): value is ChannelName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(channels, value);

@@ -8,7 +8,8 @@ import {
   bundleFileSchema,
 } from '../protocol/bundle-format';
 import type { BundleFile, BundleManifest } from '../protocol/bundle-format';
-import { ecPublicJwkSchema, importSealingPublicKey, sealTo } from '../protocol/sealed-box';
+import { ecPublicJwkSchema } from '../protocol/crypto-primitives';
+import { sealTo } from '../protocol/sealed-box';
 import type { AcksReply, BatchItem } from '../protocol/wire';
 import type { KioskDatabase } from './db';
 import { queuedRows, readMeta, writeMeta } from './db';
@@ -48,7 +49,7 @@ export async function exportBundle(deps: BundleExportDeps): Promise<ExportedBund
       reason: 'the gateway key is not known yet: this kiosk must reach the gateway once first',
     });
   }
-  const gatewayKey = await importSealingPublicKey(jwk.data);
+  const gatewayKey = jwk.data;
   const rows = await queuedRows(deps.db, 100_000);
   if (rows.length === 0) {
     throw new SyncError('bundle-export-failed', { reason: 'nothing is waiting to be delivered' });

@@ -1,6 +1,6 @@
 import { canonicalJson } from '../protocol/canonical-json';
-import { importSealingPublicKey, sealTo } from '../protocol/sealed-box';
-import type { EcPublicJwk } from '../protocol/sealed-box';
+import type { EcPublicJwk } from '../protocol/crypto-primitives';
+import { sealTo } from '../protocol/sealed-box';
 import type { BatchItem, BatchReply, HeartbeatRequest, KioskConfigReply } from '../protocol/wire';
 import type { KioskDatabase, OutboxRow } from './db';
 import { countByState, queuedRows, readMeta, writeMeta } from './db';
@@ -252,7 +252,7 @@ export class SyncEngine {
    * a result, so another pass is due.
    */
   async #drainPass(): Promise<boolean> {
-    let gatewayKey: CryptoKey | undefined;
+    let gatewayKey: EcPublicJwk | undefined;
     const prepare = async (afterSeq: number): Promise<PreparedBatch | undefined> => {
       const rows = await this.#takeBatch(afterSeq);
       if (rows.length === 0) return undefined;
@@ -260,7 +260,7 @@ export class SyncEngine {
         !gatewayKey &&
         rows.some((row) => row.record.kind === 'transaction' && row.record.body.personal)
       ) {
-        gatewayKey = await importSealingPublicKey((await this.#gatewayConfig()).gatewayKey);
+        gatewayKey = (await this.#gatewayConfig()).gatewayKey;
       }
       return { rows, items: await this.#toItems(rows, gatewayKey) };
     };
@@ -317,7 +317,7 @@ export class SyncEngine {
    * it has ever reached the gateway). A row whose local copy cannot be opened is sent without
    * it: the gateway rejects that one item with a reason, and the rest of the queue moves on.
    */
-  async #toItems(rows: OutboxRow[], gatewayKey: CryptoKey | undefined): Promise<BatchItem[]> {
+  async #toItems(rows: OutboxRow[], gatewayKey: EcPublicJwk | undefined): Promise<BatchItem[]> {
     const items: BatchItem[] = [];
     for (const row of rows) {
       if (row.record.kind !== 'transaction' || !row.record.body.personal || !row.personalLocal) {

@@ -9,8 +9,7 @@ import { setAdminPassword } from './dashboard/admin-auth';
 import { registerDashboard } from './dashboard/routes';
 import { addOfficer, deactivateOfficer, readRosterFile } from './roster';
 import { loadOrCreateSealingKey } from './sealing-key';
-import { openPostgresStore } from './postgres-store';
-import { openSqliteStore } from './sqlite-store';
+import { openGatewayStore } from './db/gateway-store';
 import type { GatewayStore } from './store';
 
 const gatewayHelp = `Service Point reference gateway (sync protocol v1)
@@ -121,12 +120,12 @@ export async function main(argv: string[]): Promise<void> {
   let store: GatewayStore;
   let where: string;
   if (databaseUrl) {
-    store = await openPostgresStore(databaseUrl);
+    store = await openGatewayStore({ databaseUrl });
     where = `postgres: ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`;
   } else {
     mkdirSync(values.data, { recursive: true });
     const file = path.join(values.data, 'gateway.sqlite');
-    store = openSqliteStore(file);
+    store = await openGatewayStore({ sqliteFile: file });
     where = `sqlite: ${file}`;
   }
   if (positionals[0] === 'enrol') {

@@ -37,6 +37,12 @@ export interface ChainTx {
   alert(alert: TamperAlert): Promise<void>;
 }
 
+/** What becomes of one record: placed (chained or held), a duplicate, or rejected with why. */
+type Placement =
+  | { status: 'accepted'; chainState: 'chained' | 'awaiting' }
+  | { status: 'duplicate' }
+  | { status: 'rejected'; reason: string; detail: string };
+
 /**
  * Places verified records in a kiosk's chain; one algorithm for every store. Idempotent by
  * transaction id: a record already held (same kiosk, seq and hash) is `duplicate`; the same id
@@ -59,44 +65,14 @@ export async function placeBatch(
   const sorted = [...items].sort((a, b) => a.record.seq - b.record.seq);
   for (const { record, personal } of sorted) {
     const id = record.body.txId;
-    const existing = await tx.byTxId(id);
-    if (existing) {
-      if (
-        existing.hash === record.hash &&
-        existing.kioskId === kioskId &&
-        existing.seq === record.seq
-      ) {
-        results.push({ id, seq: record.seq, status: 'duplicate' });
-      } else {
-        await alert(
-          record.seq,
-          'conflicting-duplicate',
-          `transaction ${id} was sent again with different content`,
-        );
-        results.push({ id, seq: record.seq, status: 'rejected', reason: 'conflicting-duplicate' });
-      }
+    const placement = await place(tx, kioskId, head, record);
+    if (placement.status === 'rejected') {
+      await alert(record.seq, placement.reason, placement.detail);
+      results.push({ id, seq: record.seq, status: 'rejected', reason: placement.reason });
       continue;
     }
-    if (await tx.bySeq(kioskId, record.seq)) {
-      await alert(record.seq, 'seq-conflict', `a different record already holds seq ${record.seq}`);
-      results.push({ id, seq: record.seq, status: 'rejected', reason: 'seq-conflict' });
-      continue;
-    }
-    let chainState: 'chained' | 'awaiting' = 'awaiting';
-    if (record.seq === head.seq + 1) {
-      if (record.prevHash !== head.hash) {
-        await alert(
-          record.seq,
-          'chain-mismatch',
-          `prevHash does not match the hash of seq ${head.seq}`,
-        );
-        results.push({ id, seq: record.seq, status: 'rejected', reason: 'chain-mismatch' });
-        continue;
-      }
-      chainState = 'chained';
-    } else if (record.seq <= head.seq) {
-      await alert(record.seq, 'seq-conflict', `seq ${record.seq} is behind the chain head`);
-      results.push({ id, seq: record.seq, status: 'rejected', reason: 'seq-conflict' });
+    if (placement.status === 'duplicate') {
+      results.push({ id, seq: record.seq, status: 'duplicate' });
       continue;
     }
     await tx.insert({
@@ -108,32 +84,82 @@ export async function placeBatch(
       prevHash: record.prevHash,
       createdAt: record.createdAt,
       receivedAt,
-      chainState,
+      chainState: placement.chainState,
       json: JSON.stringify(record),
       personalJson: personal ? JSON.stringify(personal) : null,
     });
     results.push({ id, seq: record.seq, status: 'accepted' });
-    if (chainState === 'chained') {
-      head = { seq: record.seq, hash: record.hash };
-      // A gap just closed: link the records that were held as awaiting.
-      for (;;) {
-        const next = await tx.bySeq(kioskId, head.seq + 1);
-        if (!next || next.chainState !== 'awaiting') break;
-        if (next.prevHash !== head.hash) {
-          await alert(
-            head.seq + 1,
-            'chain-mismatch',
-            'a held record does not link to its predecessor',
-          );
-          break;
-        }
-        await tx.markChained(kioskId, head.seq + 1);
-        head = { seq: head.seq + 1, hash: next.hash };
-      }
+    if (placement.chainState === 'chained') {
+      head = await linkHeld(tx, kioskId, { seq: record.seq, hash: record.hash }, alert);
     }
   }
   if (head.seq !== start.seq) await tx.setHead(kioskId, head);
   return { results, head };
+}
+
+/** Decides where one record goes, given the kiosk's head; writes nothing. */
+async function place(
+  tx: ChainTx,
+  kioskId: string,
+  head: ChainHead,
+  record: ChainRecord,
+): Promise<Placement> {
+  const reject = (reason: string, detail: string): Placement => ({
+    status: 'rejected',
+    reason,
+    detail,
+  });
+  const id = record.body.txId;
+  const existing = await tx.byTxId(id);
+  if (existing) {
+    const same =
+      existing.hash === record.hash && existing.kioskId === kioskId && existing.seq === record.seq;
+    return same
+      ? { status: 'duplicate' }
+      : reject('conflicting-duplicate', `transaction ${id} was sent again with different content`);
+  }
+  if (record.seq <= head.seq) {
+    return reject(
+      'seq-conflict',
+      `a different record already holds seq ${record.seq} in the chain`,
+    );
+  }
+  if (await tx.bySeq(kioskId, record.seq)) {
+    return reject('seq-conflict', `a different record is already held at seq ${record.seq}`);
+  }
+  if (record.seq > head.seq + 1) return { status: 'accepted', chainState: 'awaiting' };
+  if (record.prevHash !== head.hash) {
+    return reject('chain-mismatch', `prevHash does not match the hash of seq ${head.seq}`);
+  }
+  return { status: 'accepted', chainState: 'chained' };
+}
+
+/**
+ * A record was just chained at `head`: links the records held after it, in order, while each
+ * continues the chain; a held record that does not (a forked segment) raises a chain-mismatch
+ * alert and stays held. Returns the new head.
+ */
+async function linkHeld(
+  tx: ChainTx,
+  kioskId: string,
+  head: ChainHead,
+  alert: (seq: number, kind: string, detail: string) => Promise<void>,
+): Promise<ChainHead> {
+  let linked = head;
+  for (;;) {
+    const next = await tx.bySeq(kioskId, linked.seq + 1);
+    if (!next || next.chainState !== 'awaiting') return linked;
+    if (next.prevHash !== linked.hash) {
+      await alert(
+        linked.seq + 1,
+        'chain-mismatch',
+        'a held record does not link to its predecessor',
+      );
+      return linked;
+    }
+    await tx.markChained(kioskId, linked.seq + 1);
+    linked = { seq: linked.seq + 1, hash: next.hash };
+  }
 }
 
 /** The columns a store indexes for a record, by kind. */

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Page } from 'playwright';
 import { canonicalJson } from '../../sync/protocol/canonical-json';
-import { importSealingPublicKey, sealTo } from '../../sync/protocol/sealed-box';
+import { sealTo } from '../../sync/protocol/sealed-box';
 import type { BatchItem } from '../../sync/protocol/wire';
 import { decryptLocal } from '../../sync/client/data-key';
 import { countByState, queuedRows } from '../../sync/client/db';
@@ -129,7 +129,7 @@ export async function singleItemBodies(input: {
   await client.enrol(input.token, kiosk.keys.publicKey);
   const config = await client.getConfig();
   if (!config) throw new Error('no gateway config');
-  const gatewayKey = await importSealingPublicKey(config.config.gatewayKey);
+  const gatewayKey = config.config.gatewayKey;
   const rows = await queuedRows(kiosk.db, input.count);
   const bodies: string[] = [];
   for (const row of rows) {

@@ -3,7 +3,7 @@ import { canonicalJson } from '../../sync/protocol/canonical-json';
 import { signText } from '../../sync/protocol/device-signature';
 import { sha256Hex, toBase64Url } from '../../sync/protocol/encoding';
 import { requestSigningText, signatureHeaders } from '../../sync/protocol/request-signature';
-import { importSealingPublicKey, sealTo } from '../../sync/protocol/sealed-box';
+import { sealTo } from '../../sync/protocol/sealed-box';
 import { batchReplySchema } from '../../sync/protocol/wire';
 import type { BatchItem } from '../../sync/protocol/wire';
 import { decryptLocal } from '../../sync/client/data-key';
@@ -43,7 +43,7 @@ async function prepareStream(
   await client.enrol(token, kiosk.keys.publicKey);
   const config = await client.getConfig();
   if (!config) throw new Error('no gateway config');
-  const gatewayKey = await importSealingPublicKey(config.config.gatewayKey);
+  const gatewayKey = config.config.gatewayKey;
   const rows = await kiosk.db.outbox.orderBy('seq').toArray();
   const items: BatchItem[] = [];
   for (const row of rows) {

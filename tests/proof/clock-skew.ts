@@ -13,7 +13,13 @@ import { readPersonalFields, purgeDeliveredPersonalData } from '../../sync/clien
 import { startGatewayProcess } from '../support/gateway-process';
 import { emptyFigures } from './figures';
 import type { Scale, SuiteFigures } from './figures';
-import { checkDelivery, readGatewayRecords, seededRandom, startNodeKiosk } from './node-kiosk';
+import {
+  checkDelivery,
+  proofInput,
+  readGatewayRecords,
+  seededRandom,
+  startNodeKiosk,
+} from './node-kiosk';
 
 const DAY_MS = 24 * 60 * 60_000;
 const RETENTION_DAYS = 7;
@@ -68,7 +74,7 @@ export async function runClockSkew(scale: Scale, seed = 8): Promise<SuiteFigures
         }
         if (row.state === 'queued' && later.state === 'queued' && row.personalLocal) {
           const fields = await readPersonalFields(kiosk.db, kiosk.dataKey, row.txId);
-          if (fields?.fullName !== 'Ana Pérez') {
+          if (fields?.fullName !== proofInput.fields.fullName) {
             figures.problems.push(`queued row ${row.seq} lost its personal data`);
           }
         }

@@ -59,7 +59,10 @@ export class FakeSession extends EventEmitter {
   }
 }
 
+let nextWebContentsId = 1;
+
 export class FakeWebContents extends EventEmitter {
+  readonly id = nextWebContentsId++;
   readonly session: FakeSession;
   windowOpenHandler: Handler | undefined;
   loadedUrls: string[] = [];
@@ -294,6 +297,12 @@ export const shell = {
 
 export const session = { defaultSession };
 
+/** Electron's `net`: tests set `net.fetch` to answer; by default every request fails. */
+export const net = {
+  fetch: (url: string, _init?: RequestInit): Promise<Response> =>
+    Promise.reject(new Error(`no network in tests: ${url}`)),
+};
+
 export const contextBridge = {
   exposeInMainWorld(key: string, api: unknown): void {
     if (recorder.exposed.has(key))
@@ -365,5 +374,6 @@ export default {
   Menu,
   shell,
   session,
+  net,
   contextBridge,
 };

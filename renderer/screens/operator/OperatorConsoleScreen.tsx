@@ -5,6 +5,7 @@ import { countByState, queuedRows } from '../../../sync/client/db';
 import type { EngineStatus } from '../../../sync/client/engine';
 import type { KioskRuntime } from '../../app/kiosk-runtime';
 import { exportBundleToDrive } from '../../app/officer-tools';
+import { UncertainPrints } from '../../components/UncertainPrints';
 import type { Translator } from '../../i18n/translator';
 
 interface QueueFigures {
@@ -120,6 +121,9 @@ export function OperatorConsoleScreen({
               {printer && printer !== 'unavailable' && printer.heldJobs > 0
                 ? ` · ${tr.t('operator.heldJobs', { n: printer.heldJobs })}`
                 : ''}
+              {printer && printer !== 'unavailable' && printer.uncertainJobs > 0
+                ? ` · ${tr.t('prints.uncertain.title')}: ${printer.uncertainJobs}`
+                : ''}
               {simulated.includes('printer') ? ` · ${tr.t('operator.simulated')}` : ''}
             </dd>
             <dt>{tr.t('operator.cardReader')}</dt>
@@ -166,6 +170,7 @@ export function OperatorConsoleScreen({
             </button>
           </div>
         </section>
+        <UncertainPrints tr={tr} bridge={runtime.bridge} />
         {simulated.length > 0 ? (
           <section aria-labelledby="sim-title" data-simulated-controls>
             <h2 id="sim-title">{tr.t('operator.simulatedDevices')}</h2>

@@ -20,6 +20,9 @@ import {
 import { encodeReceiptEscPos } from '../../../electron/devices/printer/escpos-receipt';
 import { layoutReceipt } from '../../../electron/devices/printer/receipt-layout';
 
+/** The page a test speaks for (the shell's end of the bridge names every caller). */
+const page = { page: 'test page', alive: () => true };
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'sp-devices-'));
@@ -79,7 +82,7 @@ describe('printer transports', () => {
     expect(printedText(decodeEscPos(readFileSync(path.join(dir, 'lp-job'))))).toContain(
       '7K3M-Q9XD-N',
     );
-    expect(transport.exchange).toBeUndefined();
+    expect(transport.converse).toBeUndefined();
   });
 
   it('passes on lp failures with their message', async () => {
@@ -166,20 +169,20 @@ describe('simulated devices and the bridge', () => {
         devices,
       }),
     );
-    const printed = await router.handle('printer:print', sampleReceipt());
+    const printed = await router.handle('printer:print', sampleReceipt(), page);
     expect(printed).toEqual({
       ok: true,
       value: { jobId: '3f0c8a1e-6a7b-4c2d-9e8f-0a1b2c3d4e5f#1', state: 'printed' },
     });
-    const again = await router.handle('printer:print', sampleReceipt());
+    const again = await router.handle('printer:print', sampleReceipt(), page);
     expect(again).toMatchObject({ ok: true, value: { state: 'printed' } });
     expect(devices.simulatedPrinter?.printouts()).toHaveLength(1);
-    expect(await router.handle('printer:status', undefined)).toMatchObject({
+    expect(await router.handle('printer:status', undefined, page)).toMatchObject({
       ok: true,
       value: { state: 'online', simulated: true, heldJobs: 0 },
     });
     expect(
-      await router.handle('printer:print', { ...sampleReceipt(), ref: 'bad ref' }),
+      await router.handle('printer:print', { ...sampleReceipt(), ref: 'bad ref' }, page),
     ).toMatchObject({
       ok: false,
       error: { code: 'bad-request' },
@@ -213,5 +216,28 @@ describe('simulated devices and the bridge', () => {
         'card-reader.missing-using-simulated',
       ]),
     );
+  });
+
+  it('logs a warning when a site overrides the printer model’s columns', async () => {
+    const logger = createRecordingLogger();
+    const devices = await createKioskDevices({
+      config: devicesConfigSchema.parse({
+        printer: {
+          transport: { kind: 'tcp', host: '127.0.0.1', port: 9 },
+          model: 'epson-tm-t88vi',
+          columns: 48,
+        },
+        cardReader: { kind: 'none' },
+      }),
+      dataDir: dir,
+      clock: createManualClock(),
+      logger,
+    });
+    devices.stop();
+    expect(logger.entries).toContainEqual({
+      level: 'warn',
+      event: 'printer.columns-override',
+      detail: { model: 'epson-tm-t88vi', configured: 48, modelColumns: 42 },
+    });
   });
 });

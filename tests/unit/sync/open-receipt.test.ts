@@ -6,7 +6,7 @@ import { importDataKey } from '../../../sync/client/data-key';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { cacheRoster } from '../../../sync/client/officer-session';
 import { clearOpenReceipt, readOpenReceipt } from '../../../sync/client/open-receipt';
-import { birthCertificate, kioskId, personalValues } from './fixtures';
+import { birthCertificate, kioskId, personalValues } from '../../support/chain-fixture';
 
 async function kiosk() {
   const db = openKioskDatabase(`receipt-${crypto.randomUUID()}`);

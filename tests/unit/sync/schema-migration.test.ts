@@ -11,7 +11,7 @@ import {
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { importDataKey } from '../../../sync/client/data-key';
 import { commitTransaction } from '../../../sync/client/commit';
-import { birthCertificate, kioskId } from './fixtures';
+import { birthCertificate, kioskId } from '../../support/chain-fixture';
 
 /** Writes rows as schema v1 did, using only the v1 layout. */
 async function seedVersion1(name: string): Promise<number> {

@@ -84,6 +84,10 @@ describe('the IPC end of the bridge', () => {
     ],
     ['another web contents', (t) => ({ ...t, sender: {} })],
     ['a frame that is gone', (t) => ({ ...t, senderFrame: null })],
+    [
+      'the old page while a new one replaces it (detached frame)',
+      (t) => ({ ...t, senderFrame: { url: 'app://kiosk/', parent: null, detached: true } }),
+    ],
     ['a file: page', (t) => ({ ...t, senderFrame: { url: 'file:///tmp/x.html', parent: null } })],
     [
       'app:// with another host',

@@ -6,7 +6,6 @@ import { resolveProvisioning } from '../../../../electron/launch/provisioning';
 import { LaunchError } from '../../../../electron/launch/launch-error';
 import { loadKioskConfig } from '../../../../electron/services/load-config';
 import { parseSiteConfig } from '../../../../kiosk-config/load';
-import { parseShellConfig } from '../../../../electron/main/shell-config';
 import type { SiteConfig } from '../../../../kiosk-config/schema';
 
 const demo = loadKioskConfig().site;
@@ -108,14 +107,9 @@ describe('which gateway a kiosk uses (npm start)', () => {
     expect(unnamed.kind === 'remote' && unnamed.warnings[0]).toMatch(/names no enrolmentFile/);
   });
 
-  it('requires https for a gateway or an update feed on another machine', () => {
+  it('requires https for a gateway on another machine', () => {
     const plain = parseSiteConfig({ ...remote(), gatewayUrl: 'http://gateway.gov.example/' });
     expect(plain.ok ? '' : plain.error).toMatch(/gatewayUrl: must be https/);
-    const updates = parseSiteConfig({ ...remote(), updatesUrl: 'http://updates.gov.example/' });
-    expect(updates.ok ? '' : updates.error).toMatch(/updatesUrl: must be https/);
-    expect(parseSiteConfig({ ...remote(), updatesUrl: 'https://updates.gov.example/' }).ok).toBe(
-      true,
-    );
     // On this machine plain http is fine: the demo and a gateway started by hand for set-up.
     expect(parseSiteConfig({ ...remote(), gatewayUrl: 'http://127.0.0.1:8790' }).ok).toBe(true);
     expect(() =>
@@ -125,8 +119,6 @@ describe('which gateway a kiosk uses (npm start)', () => {
         env: { SERVICE_POINT_GATEWAY_URL: 'http://10.0.0.5:8787' },
       }),
     ).toThrow(/must be https/);
-    const shell = parseShellConfig(JSON.stringify({ updates: { url: 'http://updates.example/' } }));
-    expect(shell.ok ? '' : shell.error).toMatch(/updates\.url: must be https/);
     const embeddedElsewhere = parseSiteConfig({ ...demo, gatewayUrl: 'https://gw.example/' });
     expect(embeddedElsewhere.ok ? '' : embeddedElsewhere.error).toMatch(
       /gatewayUrl: must be on 127\.0\.0\.1 when the site has an embeddedGateway/,

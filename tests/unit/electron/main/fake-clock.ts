@@ -1,4 +1,4 @@
-import type { Clock } from '../../../../electron/main/clock';
+import type { Clock } from '../../../../electron/services/clock';
 
 /** A clock the test moves by hand: timers fire only inside `advance`, in time order. */
 export class FakeClock implements Clock {

@@ -147,6 +147,25 @@ describe('the Electron main process', () => {
     expect(first).toMatchObject({ ok: true, value: { key: expect.stringMatching(/^[\w-]{43}$/) } });
     const sealed = readFileSync(path.join(dataDir, 'keys', 'data-key.sealed'), 'utf8');
     expect(sealed.startsWith('fake-sealed:')).toBe(true);
+  });
+
+  it('hands the data key once per page load: a second ask is refused until the page reloads', async () => {
+    const { window, invoke } = await start();
+    const first = await invoke('keys:data-key');
+    expect(first.ok).toBe(true);
+    // A script that runs after start-up, in the same page, gets nothing.
+    expect(await invoke('keys:data-key')).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringContaining('already-handed') },
+    });
+    expect(logger.entries.some((e) => e.event === 'bridge.refused')).toBe(true);
+    // A reload is a new page: it asks once more and gets the same key (nothing is orphaned).
+    window.webContents.emit('did-navigate', {}, 'app://kiosk/', -1, '');
+    expect(await invoke('keys:data-key')).toEqual(first);
+    expect((await invoke('keys:data-key')).ok).toBe(false);
+    // So is the page the watchdog loads after a renderer crash.
+    window.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
+    window.webContents.emit('did-navigate', {}, 'app://kiosk/', -1, '');
     expect(await invoke('keys:data-key')).toEqual(first);
   });
 

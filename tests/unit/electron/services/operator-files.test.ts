@@ -23,6 +23,9 @@ import { createKioskServices } from '../../../../electron/services/kiosk-service
 import { createBridgeRouter } from '../../../../sync/bridge/router';
 import { loadKioskConfig } from '../../../../electron/services/load-config';
 
+/** The page a test speaks for (the shell's end of the bridge names every caller). */
+const page = { page: 'test page', alive: () => true };
+
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'sp-operator-files-'));
@@ -135,15 +138,23 @@ describe('recent log lines', () => {
         dataDir: dir,
       }),
     );
-    await router.handle('log:write', { level: 'warn', message: 'config refused: site.devices' });
-    const reply = await router.handle('log:tail', { limit: 5 });
+    await router.handle(
+      'log:write',
+      { level: 'warn', message: 'config refused: site.devices' },
+      page,
+    );
+    const reply = await router.handle('log:tail', { limit: 5 }, page);
     expect(reply).toMatchObject({
       ok: true,
       value: { lines: [{ level: 'warn', text: 'page: config refused: site.devices' }] },
     });
     // A simulated swipe needs a simulated reader; this shell has none.
     expect(
-      await router.handle('card-reader:simulate-swipe', { kind: 'officer', officerId: '00012345' }),
+      await router.handle(
+        'card-reader:simulate-swipe',
+        { kind: 'officer', officerId: '00012345' },
+        page,
+      ),
     ).toMatchObject({
       ok: false,
       error: { code: 'unavailable' },
