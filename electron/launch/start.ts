@@ -69,7 +69,18 @@ async function main(): Promise<void> {
   const stopAll = async (): Promise<void> => {
     for (const stop of stopping.splice(0)) await Promise.resolve(stop()).catch(() => undefined);
   };
-  log(`site: ${config.site.siteName} (${kioskId}, ${path.relative(process.cwd(), siteFile)})`);
+  // From the first thing started on: Ctrl+C or the service manager stops everything, and the
+  // managed policy this launcher installed goes with it.
+  const shutdown = (): void => {
+    log('stopping');
+    void stopAll().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  const shownSiteFile = path.relative(process.cwd(), siteFile);
+  log(
+    `site: ${config.site.siteName} (${kioskId}, ${shownSiteFile.startsWith('..') ? siteFile : shownSiteFile})`,
+  );
 
   let gatewayUrl: string;
   let enrolmentToken: string | undefined;
@@ -116,13 +127,6 @@ async function main(): Promise<void> {
   })) {
     log(line);
   }
-
-  const shutdown = (): void => {
-    log('stopping');
-    void stopAll().then(() => process.exit(0));
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 }
 
 async function runShell(input: {
