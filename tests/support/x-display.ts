@@ -165,14 +165,26 @@ export function screenshot(display: XDisplay, file: string): void {
   x(display, 'import', ['-window', 'root', file]);
 }
 
-/** How many pixels differ by more than 5 % between two screenshots (ImageMagick `compare -metric AE`). */
-export function differingPixels(a: string, b: string): number {
+/**
+ * How many pixels differ by more than 5 % between two screenshots (ImageMagick `compare -metric
+ * AE`), over the whole screen or one region of it.
+ */
+export function differingPixels(
+  a: string,
+  b: string,
+  region?: { x: number; y: number; width: number; height: number },
+): number {
   if (!existsSync(a) || !existsSync(b)) throw new Error('screenshot missing');
+  const crop = region ? `[${region.width}x${region.height}+${region.x}+${region.y}]` : '';
   try {
-    const out = execFileSync('compare', ['-metric', 'AE', '-fuzz', '5%', a, b, 'null:'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const out = execFileSync(
+      'compare',
+      ['-metric', 'AE', '-fuzz', '5%', `${a}${crop}`, `${b}${crop}`, 'null:'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     return Number(out.trim() || 0);
   } catch (error) {
     // compare exits 1 when the images differ; the count is on stderr.
