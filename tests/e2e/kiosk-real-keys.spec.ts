@@ -27,10 +27,13 @@ import type { XDisplay, XWindow } from '../support/x-display';
  * what it showed before (a dialog drawn inside the window, print preview, a find bar, zoom, a
  * reload or a navigation all change its pixels).
  *
- * `guards` says what stops each one (README, Kiosk shell): `page` the page's key guard
- * (renderer/platform/key-guard.ts), `prefs` the kiosk profile's preferences, `policy` the managed
- * policy, `kiosk` Chromium's own kiosk/app mode. Removing a row's guards makes that row fail:
- * the README lists what each row showed with its guard removed.
+ * `guards` says what stops each one, as measured by running this table once with layers taken
+ * out (README, Kiosk shell, "What stops each shortcut"): `page` the page's key guard
+ * (renderer/platform/key-guard.ts), `prefs` the kiosk profile's preferences, `policy` the
+ * managed policy, each of which alone held its rows; `kiosk` rows showed nothing even with the
+ * page guard, the preferences and the policy all taken out (Chromium's --kiosk --app window has
+ * no address bar, tabs or menus), and the page cancels them anyway. A `page` row got through
+ * with the page guard taken out; a `page, prefs, policy` row only with all three taken out.
  */
 
 type Guard = 'page' | 'prefs' | 'policy' | 'kiosk';
@@ -51,27 +54,27 @@ const keyRows: Row[] = [
   { keys: 'ctrl+shift+w', what: 'close all windows', guards: ['page'] },
   { keys: 'ctrl+F4', what: 'close the window', guards: ['page'] },
   { keys: 'alt+F4', what: 'close the window', guards: ['page'] },
-  { keys: 'ctrl+q', what: 'quit', guards: ['page'] },
-  { keys: 'ctrl+shift+q', what: 'quit', guards: ['page'] },
+  { keys: 'ctrl+q', what: 'quit', guards: ['page', 'kiosk'] },
+  { keys: 'ctrl+shift+q', what: 'quit', guards: ['page', 'kiosk'] },
   {
     keys: 'ctrl+p',
     what: 'print preview (Save as PDF, file chooser)',
     guards: ['page', 'prefs', 'policy'],
   },
   { keys: 'ctrl+shift+p', what: 'system print dialog', guards: ['page', 'prefs', 'policy'] },
-  { keys: 'ctrl+s', what: 'save page (file chooser)', guards: ['page', 'policy'] },
-  { keys: 'ctrl+o', what: 'open file (file chooser)', guards: ['page', 'policy'] },
-  { keys: 'ctrl+h', what: 'history', guards: ['page', 'policy'] },
-  { keys: 'ctrl+j', what: 'downloads', guards: ['page', 'policy'] },
-  { keys: 'ctrl+shift+Delete', what: 'clear browsing data (settings)', guards: ['page', 'policy'] },
-  { keys: 'ctrl+shift+o', what: 'bookmark manager', guards: ['page', 'policy'] },
-  { keys: 'ctrl+d', what: 'bookmark this page', guards: ['page', 'policy'] },
-  { keys: 'ctrl+shift+b', what: 'bookmarks bar', guards: ['page', 'policy'] },
-  { keys: 'ctrl+u', what: 'view source', guards: ['page', 'kiosk', 'prefs'] },
-  { keys: 'F12', what: 'DevTools', guards: ['page', 'kiosk', 'prefs'] },
-  { keys: 'ctrl+shift+i', what: 'DevTools', guards: ['page', 'kiosk', 'prefs'] },
-  { keys: 'ctrl+shift+j', what: 'DevTools console', guards: ['page', 'kiosk', 'prefs'] },
-  { keys: 'ctrl+shift+c', what: 'inspect element', guards: ['page', 'kiosk', 'prefs'] },
+  { keys: 'ctrl+s', what: 'save page (file chooser)', guards: ['page', 'prefs', 'policy'] },
+  { keys: 'ctrl+o', what: 'open file (file chooser)', guards: ['page', 'kiosk'] },
+  { keys: 'ctrl+h', what: 'history', guards: ['page'] },
+  { keys: 'ctrl+j', what: 'downloads', guards: ['page'] },
+  { keys: 'ctrl+shift+Delete', what: 'clear browsing data (settings)', guards: ['page'] },
+  { keys: 'ctrl+shift+o', what: 'bookmark manager', guards: ['page'] },
+  { keys: 'ctrl+d', what: 'bookmark this page', guards: ['page', 'kiosk'] },
+  { keys: 'ctrl+shift+b', what: 'bookmarks bar', guards: ['page', 'kiosk'] },
+  { keys: 'ctrl+u', what: 'view source', guards: ['page'] },
+  { keys: 'F12', what: 'DevTools', guards: ['page'] },
+  { keys: 'ctrl+shift+i', what: 'DevTools', guards: ['page'] },
+  { keys: 'ctrl+shift+j', what: 'DevTools console', guards: ['page'] },
+  { keys: 'ctrl+shift+c', what: 'inspect element', guards: ['page'] },
   { keys: 'ctrl+plus', what: 'zoom in', guards: ['page'] },
   { keys: 'ctrl+equal', what: 'zoom in', guards: ['page'] },
   { keys: 'ctrl+KP_Add', what: 'zoom in (keypad)', guards: ['page'] },
@@ -87,9 +90,9 @@ const keyRows: Row[] = [
   { keys: 'ctrl+shift+r', what: 'hard reload', guards: ['page'] },
   { keys: 'ctrl+F5', what: 'hard reload', guards: ['page'] },
   { keys: 'shift+F5', what: 'hard reload', guards: ['page'] },
-  { keys: 'alt+Left', what: 'history back', guards: ['page'] },
-  { keys: 'alt+Right', what: 'history forward', guards: ['page'] },
-  { keys: 'alt+Home', what: 'home page', guards: ['page', 'policy'] },
+  { keys: 'alt+Left', what: 'history back', guards: ['page', 'kiosk'] },
+  { keys: 'alt+Right', what: 'history forward', guards: ['page', 'kiosk'] },
+  { keys: 'alt+Home', what: 'home page', guards: ['page', 'kiosk'] },
   { keys: 'F11', what: 'leave full screen', guards: ['page', 'kiosk'] },
   { keys: 'ctrl+l', what: 'address bar', guards: ['page', 'kiosk'] },
   { keys: 'alt+d', what: 'address bar', guards: ['page', 'kiosk'] },
@@ -97,13 +100,13 @@ const keyRows: Row[] = [
   { keys: 'ctrl+k', what: 'search', guards: ['page', 'kiosk'] },
   { keys: 'ctrl+e', what: 'search', guards: ['page', 'kiosk'] },
   { keys: 'shift+Escape', what: 'task manager', guards: ['page'] },
-  { keys: 'F1', what: 'help (opens a web page in a window)', guards: ['page', 'policy'] },
+  { keys: 'F1', what: 'help (opens a web page in a window)', guards: ['page'] },
   { keys: 'F7', what: 'caret browsing dialog', guards: ['page'] },
   { keys: 'F10', what: 'app menu', guards: ['page', 'kiosk'] },
   { keys: 'alt+f', what: 'app menu', guards: ['page', 'kiosk'] },
   { keys: 'alt+e', what: 'app menu', guards: ['page', 'kiosk'] },
-  { keys: 'shift+F10', what: 'context menu', guards: ['page'] },
-  { keys: 'Menu', what: 'context menu key', guards: ['page'] },
+  { keys: 'shift+F10', what: 'context menu', guards: ['page', 'kiosk'] },
+  { keys: 'Menu', what: 'context menu key', guards: ['page', 'kiosk'] },
   { keys: 'alt+space', what: 'window menu', guards: ['page', 'kiosk'] },
   { keys: 'ctrl+shift+m', what: 'profile menu', guards: ['page', 'kiosk'] },
   { keys: 'ctrl+shift+a', what: 'tab search', guards: ['page', 'kiosk'] },
@@ -114,10 +117,10 @@ const keyRows: Row[] = [
   { keys: 'ctrl+1', what: 'first tab', guards: ['page', 'kiosk'] },
   { keys: 'ctrl+9', what: 'last tab', guards: ['page', 'kiosk'] },
   { keys: 'ctrl+m', what: 'minimise (some builds)', guards: ['page', 'kiosk'] },
-  { keys: 'XF86Back', what: 'browser back key', guards: ['page'] },
-  { keys: 'XF86Forward', what: 'browser forward key', guards: ['page'] },
+  { keys: 'XF86Back', what: 'browser back key', guards: ['page', 'kiosk'] },
+  { keys: 'XF86Forward', what: 'browser forward key', guards: ['page', 'kiosk'] },
   { keys: 'XF86Reload', what: 'browser reload key', guards: ['page'] },
-  { keys: 'XF86HomePage', what: 'browser home key', guards: ['page', 'policy'] },
+  { keys: 'XF86HomePage', what: 'browser home key', guards: ['page', 'kiosk'] },
   { keys: 'XF86Search', what: 'browser search key', guards: ['page', 'kiosk'] },
   { keys: 'XF86Favorites', what: 'bookmarks key', guards: ['page', 'kiosk'] },
   { keys: 'XF86Mail', what: 'mail key', guards: ['page', 'kiosk'] },
@@ -128,7 +131,7 @@ const pointerRows: Row[] = [
   {
     keys: 'right-click',
     what: 'context menu (Back, Print, Save as, Inspect)',
-    guards: ['page'],
+    guards: ['page', 'kiosk'],
     pointer: (d) =>
       xdotool(d, 'mousemove', String(d.width / 2), String(d.height - 40), 'click', '3'),
   },
@@ -144,13 +147,13 @@ const pointerRows: Row[] = [
   {
     keys: 'mouse-back',
     what: 'mouse back button (history back)',
-    guards: ['page'],
+    guards: ['page', 'kiosk'],
     pointer: (d) => xdotool(d, 'click', '8'),
   },
   {
     keys: 'mouse-forward',
     what: 'mouse forward button',
-    guards: ['page'],
+    guards: ['page', 'kiosk'],
     pointer: (d) => xdotool(d, 'click', '9'),
   },
 ];
