@@ -1,8 +1,9 @@
 /**
- * `npm run demo:receipt`: renders a demo receipt from the embedded site config and catalogue as
- * an 80 mm PDF, an A4 PDF, and the ESC/POS bytes the default Epson TM-T88VI (80 mm, 42 columns)
- * and a 58 mm POS-5890 (32 columns) would get (decoded back and drawn at the printer's real
- * width), with PNGs of each, into tests/artifacts/.
+ * `npm run demo:receipt`: renders demo receipts from the demo sites and their countries'
+ * catalogues (Spanish in Belize, Setswana in Gaborone) as 80 mm PDFs, an A4 PDF (English), and
+ * the ESC/POS bytes the default Epson TM-T88VI (80 mm, 42 columns) and a 58 mm POS-5890
+ * (32 columns) would get (decoded back and drawn at the printer's real width), with PNGs of
+ * each, into tests/artifacts/.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,9 @@ import { encodeReceiptEscPos } from '../../electron/devices/printer/escpos-recei
 import { renderReceiptPdf } from '../../electron/devices/printer/pdf-receipt';
 import { findReceiptFonts } from '../../electron/devices/printer/receipt-fonts';
 import { layoutReceipt } from '../../electron/devices/printer/receipt-layout';
-import { loadKioskConfig } from '../../electron/services/load-config';
+import { loadKioskConfig, siteProfilePath } from '../../electron/services/load-config';
+import { countries } from '../../kiosk-config/countries';
+import type { LanguageCode } from '../../kiosk-config/schema';
 import { decodeEscPos } from '../../tests/support/escpos-decoder';
 import { renderDecodedEscPos } from '../../tests/support/escpos-render';
 import { parseEscPosThirdParty } from '../../tests/support/third-party-escpos';
@@ -29,8 +32,8 @@ function png(pdf: string, dpi: number): string {
   return `${base}.png`;
 }
 
-function demoReceipt(language: 'en' | 'es'): ReceiptContent {
-  const { site, catalogue } = loadKioskConfig();
+function demoReceipt(language: LanguageCode, siteFile = 'demo.json'): ReceiptContent {
+  const { site, catalogue } = loadKioskConfig({ siteFile: siteProfilePath(siteFile) });
   const service = catalogue.services[0];
   if (!service) throw new Error('the demo catalogue has no services');
   return buildReceiptContent({
@@ -44,7 +47,7 @@ function demoReceipt(language: 'en' | 'es'): ReceiptContent {
       language,
     },
     issuedAt: '2026-11-14T16:30:00.000Z',
-    timeZone: 'America/Belize',
+    timeZone: countries[site.country].timeZone,
     payment: { method: 'mobile-money', reference: 'MM-88231' },
     delivery: 'queued',
   });
@@ -116,6 +119,29 @@ async function main(): Promise<void> {
     );
     written.push(bin, png(escposPdf, dpi));
   }
+
+  // Setswana at the Gaborone demo site: Pula, Setswana months, Gaborone time.
+  const setswana = demoReceipt('tn', 'demo-botswana.json');
+  const rollTn = path.join(outDir, 'receipt-80mm-tn.pdf');
+  writeFileSync(
+    rollTn,
+    await renderReceiptPdf(layoutReceipt(setswana), {
+      paper: 'roll-80mm',
+      fonts,
+      createdAt: new Date(setswana.issuedAt),
+    }),
+  );
+  written.push(rollTn, png(rollTn, 150));
+  const bytesTn = encodeReceiptEscPos(layoutReceipt(setswana));
+  const escposTn = path.join(outDir, 'receipt-escpos-tn.pdf');
+  writeFileSync(
+    escposTn,
+    await renderDecodedEscPos(decodeEscPos(bytesTn), {
+      mono: fonts.mono,
+      monoBold: fonts.mono.replace(/DejaVuSansMono\.ttf$/, 'DejaVuSansMono-Bold.ttf'),
+    }),
+  );
+  written.push(png(escposTn, 180));
 
   for (const file of written) console.log(path.relative(process.cwd(), file));
 }

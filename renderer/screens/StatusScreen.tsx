@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ServiceDefinition } from '../../kiosk-config/schema';
 import type { KioskRuntime } from '../app/kiosk-runtime';
+import { MessageSlot } from '../components/MessageSlot';
+import { SteadyLabel } from '../components/SteadyLabel';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { referenceFromScan } from '../components/QrCode';
 import { normalizeReferenceNumber } from '../../sync/client/reference-number';
@@ -115,26 +117,33 @@ export function StatusScreen({
         <p id="status-hint" className="hint">
           {tr.t('status.hint')}
         </p>
-        {invalid ? (
-          <p id="status-error" className="error" role="alert">
-            {tr.t('status.error.reference')}
-          </p>
-        ) : null}
-        {message ? (
-          <p
-            className={`status-result status-${result?.kind}`}
-            role="status"
-            data-status-result={result?.kind}
-          >
-            {message}
-          </p>
-        ) : null}
+        <MessageSlot lines={1}>
+          {invalid ? (
+            <p id="status-error" className="error" role="alert">
+              {tr.t('status.error.reference')}
+            </p>
+          ) : null}
+        </MessageSlot>
+        <MessageSlot lines={3} kind="words">
+          {message ? (
+            <p
+              className={`status-result status-${result?.kind}`}
+              role="status"
+              data-status-result={result?.kind}
+            >
+              {message}
+            </p>
+          ) : null}
+        </MessageSlot>
         <div className="actions">
           <button type="button" className="secondary" onClick={onBack}>
             {tr.t('form.back')}
           </button>
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? tr.t('status.checking') : tr.t('status.check')}
+            <SteadyLabel
+              text={busy ? tr.t('status.checking') : tr.t('status.check')}
+              reserve={busy ? tr.t('status.check') : tr.t('status.checking')}
+            />
           </button>
         </div>
       </form>

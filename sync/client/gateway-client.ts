@@ -3,8 +3,10 @@ import { canonicalJson } from '../protocol/canonical-json';
 import { sha256Hex, toBase64Url } from '../protocol/encoding';
 import { requestSigningText, signatureHeaders } from '../protocol/request-signature';
 import {
+  STATUS_INCLUDE_DECISION,
   acksReplySchema,
   batchReplySchema,
+  decisionStatusReplySchema,
   enrolReplySchema,
   healthReplySchema,
   heartbeatReplySchema,
@@ -15,6 +17,7 @@ import type {
   AcksReply,
   BatchReply,
   BatchRequest,
+  DecisionStatusReply,
   HeartbeatRequest,
   KioskConfigReply,
   StatusReply,
@@ -135,6 +138,20 @@ export class GatewayClient {
       method: 'GET',
       path: `/v1/status?refs=${query}`,
       schema: statusReplySchema,
+      signed: true,
+    });
+  }
+
+  /**
+   * What the agencies have decided for these references (`include=decision`): the state, when
+   * it began, and the agency's reason, what is needed or where to collect.
+   */
+  async getDecisionStatus(refs: string[]): Promise<DecisionStatusReply> {
+    const query = refs.map(encodeURIComponent).join(',');
+    return this.#request({
+      method: 'GET',
+      path: `/v1/status?refs=${query}&include=${STATUS_INCLUDE_DECISION}`,
+      schema: decisionStatusReplySchema,
       signed: true,
     });
   }

@@ -13,6 +13,8 @@ import {
   heartbeatReplySchema,
   heartbeatRequestSchema,
   kioskConfigReplySchema,
+  STATUS_INCLUDE_DECISION,
+  decisionStatusReplySchema,
   statusReplySchema,
 } from './wire';
 
@@ -70,6 +72,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         SealedBox: schema(sealedBoxSchema),
         KioskConfig: schema(kioskConfigReplySchema),
         StatusReply: schema(statusReplySchema),
+        DecisionStatusReply: schema(decisionStatusReplySchema),
         AcksReply: schema(acksReplySchema),
         HeartbeatRequest: schema(heartbeatRequestSchema),
         HeartbeatReply: schema(heartbeatReplySchema),
@@ -167,6 +170,11 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       '/v1/status': {
         get: {
           summary: 'Application status by receipt reference',
+          description:
+            'Without `include`, the v1 reply: `received` or `unknown` (kiosks in the field parse ' +
+            `it strictly, so it never changes). With include=${STATUS_INCLUDE_DECISION}: the ` +
+            "state the owning agency reported, when it began, and the agency's reason, what is " +
+            'needed, where to collect and the next step.',
           parameters: [
             {
               name: 'refs',
@@ -175,10 +183,29 @@ export function buildOpenApiDocument(): Record<string, unknown> {
               description: 'Comma-separated receipt references (at most 50).',
               schema: { type: 'string' },
             },
+            {
+              name: 'include',
+              in: 'query',
+              required: false,
+              description: 'Ask for the decision (DecisionStatusReply).',
+              schema: { type: 'string', enum: [STATUS_INCLUDE_DECISION] },
+            },
           ],
           security: signed,
           responses: {
-            '200': { description: 'One status per reference.', ...json('StatusReply') },
+            '200': {
+              description: 'One status per reference.',
+              content: {
+                'application/json': {
+                  schema: {
+                    oneOf: [
+                      { $ref: '#/components/schemas/StatusReply' },
+                      { $ref: '#/components/schemas/DecisionStatusReply' },
+                    ],
+                  },
+                },
+              },
+            },
             '400': error('No refs, or too many.'),
             '401': refused,
           },

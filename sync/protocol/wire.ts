@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { chainRecordSchema } from './records';
 import { ecPublicJwkSchema } from './crypto-primitives';
 import { sealedBoxSchema } from './sealed-box';
+import {
+  agencyTextSchema,
+  applicationStateSchema as decisionStateSchema,
+} from './application-status';
 
 /** Wire types of sync protocol v1. Both ends parse what they receive with these schemas. */
 export const PROTOCOL_VERSION = 1;
@@ -71,6 +75,11 @@ export const kioskConfigReplySchema = z
   .strict();
 export type KioskConfigReply = z.infer<typeof kioskConfigReplySchema>;
 
+/**
+ * `GET /v1/status?refs=…`: the reply every kiosk understands (protocol v1 as first shipped):
+ * `received` when the gateway holds the application, else `unknown`. Frozen: kiosks in the
+ * field parse it strictly, so it never gains a state or a field.
+ */
 export const applicationStateSchema = z.enum(['received', 'unknown']);
 export const statusReplySchema = z
   .object({
@@ -87,6 +96,36 @@ export const statusReplySchema = z
   })
   .strict();
 export type StatusReply = z.infer<typeof statusReplySchema>;
+
+/** The `include` value that asks `GET /v1/status` for the agency's decision. */
+export const STATUS_INCLUDE_DECISION = 'decision';
+
+/**
+ * `GET /v1/status?refs=…&include=decision`: what the agency has decided, for kiosks that ask.
+ * `since` is when the current state began; `reason` (refused), `needed` (more information
+ * needed), `collectAt` (ready for collection) and `nextStep` are the agency's words, one string
+ * or one per language. A gateway that predates decisions answers the v1 shape, which this
+ * schema also accepts.
+ */
+export const decisionStatusSchema = z
+  .object({
+    ref: z.string(),
+    state: z.union([decisionStateSchema, z.literal('unknown')]),
+    serviceId: z.string().optional(),
+    receivedAt: z.string().optional(),
+    submittedAt: z.string().optional(),
+    since: z.string().optional(),
+    reason: agencyTextSchema.optional(),
+    needed: agencyTextSchema.optional(),
+    collectAt: agencyTextSchema.optional(),
+    nextStep: agencyTextSchema.optional(),
+  })
+  .strict();
+export type DecisionStatus = z.infer<typeof decisionStatusSchema>;
+export const decisionStatusReplySchema = z
+  .object({ statuses: z.array(decisionStatusSchema) })
+  .strict();
+export type DecisionStatusReply = z.infer<typeof decisionStatusReplySchema>;
 export const MAX_STATUS_REFS = 50;
 
 export const heartbeatRequestSchema = z

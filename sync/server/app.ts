@@ -17,12 +17,18 @@ import {
   MAX_ACKS,
   MAX_STATUS_REFS,
   PROTOCOL_VERSION,
+  STATUS_INCLUDE_DECISION,
   batchRequestSchema,
   enrolRequestSchema,
   heartbeatRequestSchema,
 } from '../protocol/wire';
-import type { KioskConfigReply } from '../protocol/wire';
+import type { DecisionStatus, KioskConfigReply } from '../protocol/wire';
+import { registerAgencyApi } from './agency/routes';
+import { WEBHOOK_QUEUE, webhookDelivery } from './agency/webhooks';
 import { ingestBatch } from './ingest';
+import { JOB_RETENTION_DAYS } from './jobs/job-queue';
+import { JobRunner } from './jobs/job-runner';
+import type { JobRunnerOptions, QueueOptions } from './jobs/job-runner';
 import { nodeCrypto } from './node-crypto';
 import { loadOrCreateSealingKey } from './sealing-key';
 import type { GatewayStore, KioskRow } from './store';
@@ -50,6 +56,19 @@ export interface GatewayOptions {
   afterCommit?: (kioskId: string) => 'reply' | 'drop' | Promise<'reply' | 'drop'>;
   /** Told of every refused signed request (it is also logged). */
   onRefused?: (event: { kioskId: string | undefined; reason: string; url: string }) => void;
+  /**
+   * The durable job queue's runner in this process (webhook deliveries; the SMS sender registers
+   * its queue on `gatewayJobs(app)` before the gateway listens). Runs from `listen` to `close`.
+   */
+  jobs?: {
+    /** Do not run jobs in this process (another process runs them). Default: run. */
+    run?: boolean;
+    pollMs?: number;
+    /** Back-off of webhook retries (default from 5 s, doubling, at most 6 h). */
+    webhookRetry?: QueueOptions['retry'];
+    webhookTimeoutMs?: number;
+    onOutcome?: JobRunnerOptions['onOutcome'];
+  };
 }
 
 const kioskIdSchema = z.string().regex(/^[A-Za-z0-9-]{3,64}$/);
@@ -59,11 +78,17 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** The routes of protocol v1, as `METHOD path` in OpenAPI's path syntax. */
+/** The routes of protocol v1 and the agency interface, as `METHOD path` in OpenAPI's syntax. */
 export function protocolRoutes(app: FastifyInstance): string[] {
   return (app as unknown as { [routesKey]: string[] })[routesKey];
 }
 const routesKey = Symbol('protocol-routes');
+
+/** This gateway process's job runner (register a queue's handler before `listen`). */
+export function gatewayJobs(app: FastifyInstance): JobRunner {
+  return (app as unknown as { [jobsKey]: JobRunner })[jobsKey];
+}
+const jobsKey = Symbol('gateway-jobs');
 
 /** The reference gateway: sync protocol v1 over HTTP/JSON. */
 export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
@@ -89,6 +114,44 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   });
   const routes: string[] = [];
   Object.defineProperty(app, routesKey, { value: routes });
+  const runner = new JobRunner({
+    jobs: store.jobs,
+    now,
+    ...(options.jobs?.pollMs !== undefined ? { pollMs: options.jobs.pollMs } : {}),
+    onOutcome: (event) => {
+      if (event.outcome === 'done') app.log.info({ job: event }, 'job done');
+      else app.log.warn({ job: event }, `job ${event.outcome}`);
+      options.jobs?.onOutcome?.(event);
+    },
+  });
+  runner.handle(
+    WEBHOOK_QUEUE,
+    webhookDelivery({
+      store,
+      sealing,
+      now,
+      ...(options.jobs?.webhookTimeoutMs ? { timeoutMs: options.jobs.webhookTimeoutMs } : {}),
+    }),
+    { concurrency: 4, leaseMs: 60_000, retry: options.jobs?.webhookRetry },
+  );
+  Object.defineProperty(app, jobsKey, { value: runner });
+  if (options.jobs?.run !== false) {
+    let purge: NodeJS.Timeout | undefined;
+    app.addHook('onReady', async () => {
+      runner.start();
+      const forget = (): void =>
+        void store.jobs
+          .purgeFinished(new Date(now().getTime() - JOB_RETENTION_DAYS * 86_400_000))
+          .catch(() => undefined);
+      forget();
+      purge = setInterval(forget, 3600_000);
+      purge.unref();
+    });
+    app.addHook('onClose', async () => {
+      if (purge) clearInterval(purge);
+      await runner.stop();
+    });
+  }
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
@@ -254,6 +317,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
       );
     }
     const applied = await ingestBatch({ store, sealing, now }, kiosk, batch.data.items);
+    // The batch may have queued webhooks: send them now rather than at the next poll.
+    runner.poke();
     if ((await options.afterCommit?.(kioskId)) === 'drop') {
       request.raw.socket.destroy();
       return reply.hijack();
@@ -299,10 +364,34 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
 
   app.get('/v1/status', async (request, reply) => {
     if (!(await authenticate(request, reply))) return reply;
-    const query = z.object({ refs: z.string().min(1).max(2000) }).safeParse(request.query);
+    const query = z
+      .object({
+        refs: z.string().min(1).max(2000),
+        include: z.literal(STATUS_INCLUDE_DECISION).optional(),
+      })
+      .safeParse(request.query);
     if (!query.success) return badRequest(reply, 'refs is required');
     const refs = [...new Set(query.data.refs.split(',').filter(Boolean))];
     if (refs.length > MAX_STATUS_REFS) return badRequest(reply, `at most ${MAX_STATUS_REFS} refs`);
+    if (query.data.include === STATUS_INCLUDE_DECISION) {
+      const found = new Map((await store.agencies.statusByRefs(refs)).map((s) => [s.ref, s]));
+      return {
+        statuses: refs.map((ref): DecisionStatus => {
+          const status = found.get(ref);
+          if (!status) return { ref, state: 'unknown' };
+          return {
+            ref,
+            state: status.state,
+            serviceId: status.serviceId,
+            receivedAt: status.receivedAt,
+            submittedAt: status.submittedAt,
+            since: status.since,
+            ...status.detail,
+          };
+        }),
+      };
+    }
+    // The v1 reply, unchanged for kiosks that do not ask for decisions.
     const found = new Map((await store.findByRefs(refs)).map((row) => [row.ref, row]));
     return {
       statuses: refs.map((ref) => {
@@ -330,6 +419,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     await store.recordHeartbeat(kioskId, beat.data, now().toISOString());
     return { ok: true as const, head: (await store.getKiosk(kioskId))?.head ?? kiosk.head };
   });
+
+  await registerAgencyApi(app, { store, sealing, now });
 
   return app;
 }

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { enrolmentFileSchema } from '../protocol/enrolment-file';
 import { buildGateway, hashToken } from './app';
+import { agencyAdminCommand, agencyHelp, agencyToolCommand } from './agency/cli';
 import { describeImport, importBundle } from './bundle-import';
 import { setAdminPassword } from './dashboard/admin-auth';
 import { registerDashboard } from './dashboard/routes';
@@ -34,6 +35,8 @@ Options:
   --roster <file>            officer roster (JSON, see below) served to kiosks in their config
   --admin-password-file <f>  set the fleet dashboard's administrator password from this file
                              (first line; kept only as an scrypt hash in the gateway's settings)
+  --webhook-retry-base <s>   first retry of a failed agency webhook after about this many
+                             seconds (default 5; doubles per attempt, at most 6 hours)
   --help                     show this help
 
 Commands:
@@ -51,8 +54,9 @@ Commands:
                              PBKDF2-SHA-256 hash; kiosks receive it at their next config check
   npm run gateway -- officer remove --roster <file> --id <8 digits>
                              mark an officer inactive (kiosks refuse their sign-in)
-
-The fleet dashboard is at /admin (see the README, Roles).
+${agencyHelp}
+The fleet dashboard is at /admin (see the README, Roles). The agency interface is under
+/agency/v1 (described at /agency/v1/openapi.json; see the README, Agencies).
 
 Environment:
   DATABASE_URL               PostgreSQL connection string (postgres://user:pass@host/db)
@@ -83,6 +87,11 @@ export async function main(argv: string[]): Promise<void> {
       kiosk: { type: 'string' },
       url: { type: 'string' },
       out: { type: 'string' },
+      service: { type: 'string', multiple: true, default: [] },
+      'public-key': { type: 'string' },
+      webhook: { type: 'string' },
+      key: { type: 'string' },
+      'webhook-retry-base': { type: 'string', default: '5' },
     },
     strict: true,
     allowPositionals: true,
@@ -95,7 +104,13 @@ export async function main(argv: string[]): Promise<void> {
     await officerCommand(positionals[1], values);
     return;
   }
-  if (positionals.length > 0 && positionals[0] !== 'import' && positionals[0] !== 'enrol') {
+  if (
+    positionals[0] === 'agency' &&
+    (await agencyToolCommand(positionals[1], values, () => readStdin(), console.log))
+  ) {
+    return;
+  }
+  if (positionals.length > 0 && !['import', 'enrol', 'agency'].includes(positionals[0] ?? '')) {
     throw new Error(`unknown command "${positionals[0]}" (see --help)`);
   }
   const port = Number(values.port);
@@ -152,6 +167,18 @@ export async function main(argv: string[]): Promise<void> {
     }
     return;
   }
+  if (positionals[0] === 'agency') {
+    try {
+      await agencyAdminCommand(store, positionals[1], values, console.log);
+    } finally {
+      await store.close();
+    }
+    return;
+  }
+  const webhookRetryBase = Number(values['webhook-retry-base']);
+  if (!Number.isFinite(webhookRetryBase) || webhookRetryBase <= 0) {
+    throw new Error('--webhook-retry-base must be a number of seconds above 0');
+  }
   if (values['admin-password-file']) {
     const password = readFileSync(values['admin-password-file'], 'utf8').split(/\r?\n/)[0] ?? '';
     await setAdminPassword(store, password);
@@ -167,6 +194,7 @@ export async function main(argv: string[]): Promise<void> {
     logger: values.log,
     kioskConfig: async () => ({ roster: rosterFile ? readRosterFile(rosterFile) : [] }),
     requestTimeoutMs: requestTimeoutSeconds * 1000,
+    jobs: { webhookRetry: { baseMs: webhookRetryBase * 1000 } },
     afterCommit:
       exitAfter === undefined
         ? undefined
@@ -250,6 +278,16 @@ async function officerCommand(
     return;
   }
   throw new Error('usage: npm run gateway -- officer add|remove --roster <file> --id <id> ...');
+}
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => (text += chunk));
+    process.stdin.on('end', () => resolve(text));
+    process.stdin.on('error', reject);
+  });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

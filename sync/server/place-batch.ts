@@ -66,13 +66,13 @@ export async function placeBatch(
   for (const { record, personal } of sorted) {
     const id = record.body.txId;
     const placement = await place(tx, kioskId, head, record);
-    if (placement.status === 'rejected') {
-      await alert(record.seq, placement.reason, placement.detail);
-      results.push({ id, seq: record.seq, status: 'rejected', reason: placement.reason });
-      continue;
-    }
     if (placement.status === 'duplicate') {
       results.push({ id, seq: record.seq, status: 'duplicate' });
+      continue;
+    }
+    if (placement.status !== 'accepted') {
+      await alert(record.seq, placement.reason, placement.detail);
+      results.push({ id, seq: record.seq, status: 'rejected', reason: placement.reason });
       continue;
     }
     await tx.insert({

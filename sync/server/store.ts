@@ -2,6 +2,8 @@ import type { ChainRecord } from '../protocol/records';
 import type { SealedBox } from '../protocol/sealed-box';
 import type { ChainHead, HeartbeatRequest, ItemResult } from '../protocol/wire';
 import type { PublicKeyJwk } from '../protocol/device-signature';
+import type { JobQueue } from './jobs/job-queue';
+import type { AgencyStore } from './agency/agencies';
 
 export interface KioskRow {
   kioskId: string;
@@ -59,10 +61,15 @@ export const NONCE_TTL_MS = 15 * 60_000;
  * Persistence of the reference gateway (SQLite or PostgreSQL). Each method is atomic:
  * `applyBatch` places a whole batch in one database transaction that commits before the reply is
  * sent, so a crash leaves all of it or none, and a retry of a committed batch finds every item
- * by its transaction id (`duplicate`).
+ * by its transaction id (`duplicate`). The same transaction adds each newly chained application
+ * to the feed of the agency that owns its service, with its webhook job.
  */
 export interface GatewayStore {
   readonly kind: 'sqlite' | 'postgres';
+  /** The durable job queue in this database (jobs/job-queue.ts). */
+  readonly jobs: JobQueue;
+  /** Agencies, their feeds, application status and its history (agency/agencies.ts). */
+  readonly agencies: AgencyStore;
   addEnrolmentToken(kioskId: string, tokenHash: string): Promise<void>;
   enrol(kioskId: string, tokenHash: string, publicKey: PublicKeyJwk): Promise<EnrolOutcome>;
   getKiosk(kioskId: string): Promise<KioskRow | undefined>;

@@ -128,7 +128,7 @@ test('axe finds no violation on any screen of a Belize site in any of its langua
   page,
   kiosk,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await kiosk.open(page);
   await axeEveryScreen(page, ['en', 'es', 'bzj'], ids.belize);
   await page.locator('[data-screen=attract] button.primary').click();
@@ -145,7 +145,7 @@ test('axe finds no violation on any screen of a Belize site in any of its langua
 test.describe('a Botswana site', () => {
   test.use({ siteFile: 'demo-botswana.json' });
   test('axe finds no violation on any screen in English or Setswana', async ({ page, kiosk }) => {
-    test.setTimeout(120_000);
+    test.setTimeout(240_000);
     await kiosk.open(page);
     await axeEveryScreen(page, ['en', 'tn'], ids.botswana);
     writeAxeLog();
@@ -199,43 +199,6 @@ test('the whole flow works with a keyboard alone, from attract to receipt', asyn
   await expect(page.getByTestId('reference')).toBeVisible();
   await press('Enter');
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
-});
-
-test('audio guidance reads each step aloud with exactly the words on screen', async ({
-  page,
-  kiosk,
-}) => {
-  await page.addInitScript(() => {
-    const spoken: Array<{ text: string; lang: string }> = [];
-    Object.assign(window, { __spoken: spoken });
-    Object.defineProperty(window, 'speechSynthesis', {
-      value: {
-        speak: (utterance: SpeechSynthesisUtterance) =>
-          spoken.push({ text: utterance.text, lang: utterance.lang }),
-        cancel: () => undefined,
-        getVoices: () => [],
-      },
-    });
-  });
-  const spoken = () =>
-    page.evaluate(
-      () => (window as unknown as { __spoken: Array<{ text: string; lang: string }> }).__spoken,
-    );
-  await kiosk.open(page);
-  await page.locator('[data-screen=attract] button.primary').click();
-  await page.locator('[data-screen=language] button[lang=es]').click();
-  await page.locator('[data-toggle=audio]').click();
-  await expect.poll(async () => (await spoken()).at(-1)?.text).toBe('¿Qué necesita hoy?');
-  await page.locator('[data-service=vehicle-licence]').click();
-  const prompt = (await page.locator('[data-prompt]').innerText()).trim();
-  expect(prompt).toBe('Número de placa');
-  await expect.poll(async () => (await spoken()).at(-1)).toEqual({ text: prompt, lang: 'es' });
-  await page.locator('[data-toggle=audio]').click();
-  const count = (await spoken()).length;
-  await page.getByRole('textbox').fill('CAY 1234');
-  await next(page);
-  await expect(page.locator('[data-field=vehicleType]')).toBeVisible();
-  expect((await spoken()).length).toBe(count);
 });
 
 test.describe('idle privacy', () => {

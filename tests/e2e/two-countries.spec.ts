@@ -199,7 +199,7 @@ for (const walk of walks) {
           monoBold: fonts.mono.replace(/DejaVuSansMono\.ttf$/, 'DejaVuSansMono-Bold.ttf'),
         }),
       );
-      png(escposPdf, 203);
+      png(escposPdf, 180);
       // The PDF receipt the (simulated) printer made of the same job.
       const printout = kiosk.devices!.simulatedPrinter!.printouts()[0]!;
       const receiptPdf = pdfText(printout.pdf);

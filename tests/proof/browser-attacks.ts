@@ -93,7 +93,7 @@ export async function runBrowserAttacks(scale: Scale): Promise<SuiteFigures> {
     await next.click();
     await page.getByText('Cayo').click();
     await next.click();
-    await page.getByLabel('Your ID card').check();
+    await page.getByLabel('Your Social Security card').check();
     await next.click();
     await page.getByText('Pay at the counter').click();
     await next.click();

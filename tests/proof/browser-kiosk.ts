@@ -304,7 +304,7 @@ export async function citizenSession(
   await next.click();
   await page.getByText('Cayo').click();
   await next.click();
-  await page.getByLabel('Your ID card').check();
+  await page.getByLabel('Your Social Security card').check();
   await next.click();
   await page.getByText('Pay at the counter').click();
   await next.click();

@@ -86,15 +86,20 @@ export async function openTestKiosk(
   };
 }
 
-/** A kiosk's first `n` chain records, really committed and signed. */
+/**
+ * A kiosk's first `n` chain records, really committed and signed; `input` may be a function of
+ * the record's index (another service for some, say).
+ */
 export async function makeChain(
   id: string,
   n: number,
-  input: TransactionInput = birthCertificate,
+  input: TransactionInput | ((index: number) => TransactionInput) = birthCertificate,
 ): Promise<{ records: TransactionRecord[]; publicKey: PublicKeyJwk; keys: CryptoKeyPair }> {
   const kiosk = await openTestKiosk(id);
   const records: TransactionRecord[] = [];
-  for (let i = 0; i < n; i += 1) records.push((await kiosk.commit(input)).record);
+  for (let i = 0; i < n; i += 1) {
+    records.push((await kiosk.commit(typeof input === 'function' ? input(i) : input)).record);
+  }
   const publicKey = await kiosk.publicKey();
   await kiosk.close();
   return { records, publicKey, keys: kiosk.keys };

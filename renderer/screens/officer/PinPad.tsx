@@ -1,3 +1,4 @@
+import { MessageSlot } from '../../components/MessageSlot';
 import { OnScreenKeyboard } from '../../components/OnScreenKeyboard';
 import type { Translator } from '../../i18n/translator';
 
@@ -59,11 +60,13 @@ export function PinPad({
           onEnter();
         }}
       />
-      {error ? (
-        <p id={`${id}-error`} className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <MessageSlot lines={2}>
+        {error ? (
+          <p id={`${id}-error`} className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </MessageSlot>
       <OnScreenKeyboard
         tr={tr}
         kind="numeric"

@@ -1,4 +1,5 @@
 import type { FleetView, KioskHealth } from './dashboard-data';
+import { formatNumber } from '../../../kiosk-config/formatting';
 
 /** Server-rendered pages of the fleet dashboard. Everything from data is escaped. */
 export function esc(value: unknown): string {
@@ -62,7 +63,7 @@ function kioskRow(k: KioskHealth, now: Date): string {
 <th scope="row">${esc(k.kioskId)}<br><small>${esc(k.siteId)}</small></th>
 <td>${since(k.lastHeartbeatAt, now)}</td>
 <td>${status(k.link, false)}</td>
-<td class="num">${k.queueDepth ?? '—'}</td>
+<td class="num">${k.queueDepth === null ? '—' : formatNumber(k.queueDepth)}</td>
 <td>${age(k.oldestQueuedAgeMs)}</td>
 <td>${since(k.lastDeliveryAt, now)}</td>
 <td>${status(k.printer, k.simulated.includes('printer'))}</td>
@@ -106,7 +107,7 @@ function dailyChart(view: FleetView, now: Date, days = 30): string {
     i += 1;
   }
   return `<svg viewBox="0 0 ${width} ${height + 20}" role="img" aria-label="Transactions per day, last ${days} days, by channel">
-<text x="0" y="12" font-size="11">max ${max}/day</text>${bars}</svg>`;
+<text x="0" y="12" font-size="11">max ${formatNumber(max)}/day</text>${bars}</svg>`;
 }
 
 /** Horizontal bars of completed transactions per key, split by channel. */
@@ -139,7 +140,7 @@ function barsBy(
 <text x="0" y="${y + 15}" font-size="12">${esc(key.length > 32 ? `${key.slice(0, 31)}…` : key)}</text>
 <rect x="${labelWidth}" y="${y + 3}" width="${self}" height="${rowHeight - 6}" fill="${COLORS['self-service']}"/>
 <rect x="${labelWidth + self}" y="${y + 3}" width="${assisted}" height="${rowHeight - 6}" fill="${COLORS.assisted}"/>
-<text x="${labelWidth + self + assisted + 6}" y="${y + 15}" font-size="12">${e['self-service'] + e.assisted}</text></g>`;
+<text x="${labelWidth + self + assisted + 6}" y="${y + 15}" font-size="12">${formatNumber(e['self-service'] + e.assisted)}</text></g>`;
     })
     .join('');
   return `<svg viewBox="0 0 ${width} ${Math.max(1, rows.length) * rowHeight}" role="img" aria-label="${esc(label)}">${body}</svg>`;
@@ -158,7 +159,7 @@ export function dashboardPage(view: FleetView, csrf: string): string {
 <section class="tiles" aria-label="Summary">
 <div><b>${view.kiosks.length}</b> kiosks at <b>${sites}</b> centres</div>
 <div><b>${online}</b> online now</div>
-<div><b>${thisYear?.total ?? 0}</b> transactions via access points this year</div>
+<div><b>${formatNumber(thisYear?.total ?? 0)}</b> transactions via access points this year</div>
 <div class="${alerts > 0 ? 'bad' : ''}"><b>${alerts}</b> tamper alerts</div>
 </section>
 <h2>Kiosks</h2>
@@ -166,7 +167,7 @@ export function dashboardPage(view: FleetView, csrf: string): string {
 <tbody>${view.kiosks.map((k) => kioskRow(k, now)).join('') || '<tr><td colspan="11">No kiosk has enrolled yet.</td></tr>'}</tbody></table></div>
 <h2>Transactions completed via access points, per year</h2>
 <table class="years"><thead><tr><th>Year</th><th>Self-service</th><th>Assisted</th><th>Total</th></tr></thead><tbody>
-${view.years.map((y) => `<tr><th scope="row">${esc(y.year)}</th><td class="num">${y.selfService}</td><td class="num">${y.assisted}</td><td class="num"><b>${y.total}</b></td></tr>`).join('') || '<tr><td colspan="4">No transactions yet.</td></tr>'}
+${view.years.map((y) => `<tr><th scope="row">${esc(y.year)}</th><td class="num">${formatNumber(y.selfService)}</td><td class="num">${formatNumber(y.assisted)}</td><td class="num"><b>${formatNumber(y.total)}</b></td></tr>`).join('') || '<tr><td colspan="4">No transactions yet.</td></tr>'}
 </tbody></table>
 <h2>Transactions per day (last 30 days)</h2>${legend}${dailyChart(view, now)}
 <h2>By site</h2>${barsBy(view, 'Transactions by site', (row) => view.siteOf[row.kioskId] ?? row.kioskId)}

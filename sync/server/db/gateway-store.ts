@@ -10,6 +10,9 @@ import { placeBatch } from '../place-batch';
 import type { GatewayStore, KioskRow } from '../store';
 import { NONCE_TTL_MS } from '../store';
 import { openDatabase } from './connect';
+import { jobQueueStore } from './job-queue-store';
+import { agencyStore, appendToFeeds } from './agency-store';
+import type { ChainedRecord } from './agency-store';
 import type { StoreLocation } from './connect';
 import type { GatewayTables } from './schema';
 
@@ -44,7 +47,8 @@ export async function openGatewayStore(
   const { db, dialect } = await openDatabase(location);
   const lockRows = dialect === 'postgres';
 
-  const chainTx = (trx: Transaction<GatewayTables>): ChainTx => ({
+  /** `chained` collects the ids of records this transaction chains, in order, for the feeds. */
+  const chainTx = (trx: Transaction<GatewayTables>, chained: ChainedRecord[]): ChainTx => ({
     async head(kioskId) {
       const row = await trx
         .selectFrom('kiosks')
@@ -94,14 +98,25 @@ export async function openGatewayStore(
           personal_json: row.personalJson,
         })
         .execute();
+      if (row.chainState === 'chained') {
+        chained.push({
+          tx_id: row.txId,
+          kind: row.kind,
+          ref: row.ref,
+          service_id: row.serviceId,
+          subject_tx_id: row.subjectTxId,
+        });
+      }
     },
     async markChained(kioskId, seq) {
-      await trx
+      const marked = await trx
         .updateTable('records')
         .set({ chain_state: 'chained' })
         .where('kiosk_id', '=', kioskId)
         .where('seq', '=', seq)
-        .execute();
+        .returning(['tx_id', 'kind', 'ref', 'service_id', 'subject_tx_id'])
+        .executeTakeFirst();
+      if (marked) chained.push(marked);
     },
     async setHead(kioskId, head) {
       await trx
@@ -124,6 +139,8 @@ export async function openGatewayStore(
 
   return {
     kind: dialect,
+    jobs: jobQueueStore(db, dialect, now),
+    agencies: agencyStore(db, dialect, now),
     async addEnrolmentToken(kioskId, tokenHash) {
       await db
         .insertInto('enrolment_tokens')
@@ -175,9 +192,13 @@ export async function openGatewayStore(
       return row ? toKiosk(row) : undefined;
     },
     applyBatch(kioskId, items) {
-      return db
-        .transaction()
-        .execute((trx) => placeBatch(chainTx(trx), kioskId, items, now().toISOString()));
+      return db.transaction().execute(async (trx) => {
+        const chained: ChainedRecord[] = [];
+        const at = now();
+        const placed = await placeBatch(chainTx(trx, chained), kioskId, items, at.toISOString());
+        await appendToFeeds(trx, dialect, chained, at);
+        return placed;
+      });
     },
     async addTamperAlert(a) {
       await db

@@ -73,6 +73,106 @@ export interface GatewayTables {
     beat_json: string;
     received_at: string;
   };
+  /** The durable job queue (0002-job-queue; sync/server/jobs/job-queue.ts). */
+  jobs: {
+    id: Generated<number>;
+    queue: string;
+    job_key: string | null;
+    payload_json: string;
+    state: 'queued' | 'active' | 'done' | 'dead';
+    attempts: number;
+    max_attempts: number;
+    /** Epoch ms. */
+    run_at: number;
+    locked_by: string | null;
+    /** Epoch ms. */
+    locked_until: number | null;
+    last_error: string | null;
+    created_at: string;
+    finished_at: string | null;
+  };
+  /** Agencies (0003-agencies-and-status; sync/server/agency). */
+  agencies: {
+    agency_id: string;
+    name: string;
+    /** Hex SHA-256 of the secret part of the agency's API key. */
+    key_hash: string;
+    /** The agency's P-256 public key (JWK as JSON text): personal fields are sealed to it. */
+    public_key: string;
+    webhook_url: string | null;
+    /** The Standard Webhooks signing secret (`whsec_…`), when webhooks are on. */
+    webhook_secret: string | null;
+    /** The last feed position given out (positions are gapless per agency). */
+    feed_head: number;
+    created_at: string;
+    disabled_at: string | null;
+  };
+  /** Which agency owns a service (one owner per service). */
+  agency_services: {
+    service_id: string;
+    agency_id: string;
+  };
+  /** Each agency's feed of delivered (and voided) applications. */
+  agency_feed: {
+    agency_id: string;
+    position: number;
+    /** The CloudEvent id (also the webhook-id). */
+    event_id: string;
+    kind: 'delivered' | 'voided';
+    /** The application's transaction id. */
+    tx_id: string;
+    /** The record this entry reports: the application itself, or the void that cancels it. */
+    record_tx_id: string;
+    ref: string;
+    service_id: string;
+    added_at: string;
+    lease_owner: string | null;
+    /** Epoch ms. */
+    lease_until: number | null;
+    deliveries: number;
+    acked_at: string | null;
+    /** The consumer that acknowledged it, or `webhook` when a push was answered 2xx. */
+    acked_by: string | null;
+  };
+  /** The current status of each application an agency has posted a status for. */
+  application_status: {
+    tx_id: string;
+    ref: string;
+    agency_id: string;
+    state: string;
+    detail_json: string;
+    /** When the current state began (the agency's `occurredAt`). */
+    since: string;
+    /** How many status events there are (0: only received). */
+    version: number;
+    /** When the first decision (approved or refused) was made. */
+    decided_at: string | null;
+  };
+  /** Every status change, append-only. */
+  status_events: {
+    agency_id: string;
+    event_id: string;
+    tx_id: string;
+    ref: string;
+    version: number;
+    from_state: string;
+    state: string;
+    detail_json: string;
+    occurred_at: string;
+    recorded_at: string;
+    /** SHA-256 of the canonical JSON of the change as posted (same event id, other content: refused). */
+    request_digest: string;
+  };
+  /** Every call to the agency interface, authenticated or not. */
+  agency_calls: {
+    id: Generated<number>;
+    agency_id: string | null;
+    at: string;
+    method: string;
+    path: string;
+    status: number;
+    outcome: string;
+  };
 }
 
 /** The SQL dialects the gateway speaks. */

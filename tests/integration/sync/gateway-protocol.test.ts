@@ -220,7 +220,7 @@ describe('the gateway protocol', () => {
     ]);
   });
 
-  it('serves the OpenAPI description kept in the repository, and it covers every route', async () => {
+  it('serves the OpenAPI descriptions kept in the repository (kiosk protocol, agency interface), and they cover every route', async () => {
     const served = (await (await fetch(`${gateway.url}/v1/openapi.json`)).json()) as {
       paths: Record<string, Record<string, unknown>>;
     };
@@ -230,8 +230,19 @@ describe('the gateway protocol', () => {
     expect(served).toEqual(file);
     const { buildOpenApiDocument } = await import('../../../sync/protocol/openapi-document');
     expect(file).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
-    const documented = Object.entries(served.paths).flatMap(([path, methods]) =>
-      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    const agency = (await (await fetch(`${gateway.url}/agency/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(agency).toEqual(
+      JSON.parse(readFileSync(`${repoRoot}sync/protocol/openapi-agency.json`, 'utf8')) as unknown,
+    );
+    const { buildAgencyOpenApiDocument } =
+      await import('../../../sync/protocol/openapi-agency-document');
+    expect(agency).toEqual(JSON.parse(JSON.stringify(buildAgencyOpenApiDocument())));
+    const documented = [served, agency].flatMap((document) =>
+      Object.entries(document.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+      ),
     );
     expect(documented.sort()).toEqual([...protocolRoutes(gateway.app)].sort());
   });

@@ -1,37 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGatewayStore } from '../../../sync/server/db/gateway-store';
-import type { StoreLocation } from '../../../sync/server/db/gateway-store';
 import type { ChainRecord } from '../../../sync/protocol/records';
 import type { GatewayStore } from '../../../sync/server/store';
 import { NONCE_TTL_MS } from '../../../sync/server/store';
 import { makeChain } from '../../support/chain-fixture';
+import { storeBackends } from './store-backends';
 
-interface Backend {
-  name: string;
-  location: StoreLocation;
-  cleanup: () => void;
-}
-
-const sqliteDir = mkdtempSync(path.join(tmpdir(), 'sp-store-'));
-const backends: Backend[] = [
-  {
-    name: 'SQLite',
-    location: { sqliteFile: path.join(sqliteDir, 'gateway.sqlite') },
-    cleanup: () => rmSync(sqliteDir, { recursive: true, force: true }),
-  },
-];
+const backends = storeBackends('gateway-store');
 const databaseUrl = process.env.DATABASE_URL;
-if (databaseUrl) {
-  backends.push({ name: 'PostgreSQL', location: { databaseUrl }, cleanup: () => undefined });
-} else {
-  console.log(
-    'gateway-store: PostgreSQL tests skipped: DATABASE_URL is not set ' +
-      '(eval "$(bash build/scripts/start-postgres.sh)" to run them)',
-  );
-}
 
 const heartbeat = {
   sentAt: '2026-11-23T06:00:00.000Z',

@@ -2,6 +2,8 @@ import { Migrator } from 'kysely';
 import type { Kysely, Migration, MigrationResult } from 'kysely';
 import type { SqlDialect } from '../schema';
 import * as baseline from './0001-baseline';
+import * as jobQueue from './0002-job-queue';
+import * as agenciesAndStatus from './0003-agencies-and-status';
 
 /**
  * One step of the gateway database's schema, written with Kysely's schema builder so the same
@@ -21,6 +23,8 @@ export interface GatewayMigration {
  */
 export const gatewayMigrations: Readonly<Record<string, GatewayMigration>> = {
   '0001-baseline': baseline,
+  '0002-job-queue': jobQueue,
+  '0003-agencies-and-status': agenciesAndStatus,
 };
 
 /**
