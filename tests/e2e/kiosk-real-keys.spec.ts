@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { canIsolatePolicy, runNpm } from '../support/npm-start';
+import { policyFileName, removeManagedPolicy } from '../../electron/browser-shell/managed-policy';
 import type { NpmProcess } from '../support/npm-start';
 import {
   differingPixels,
@@ -264,6 +265,11 @@ test.describe('the kiosk as npm start runs it, on a bare X server with real key 
 
   test.afterAll(async () => {
     await kiosk?.stop();
+    // Without a private mount namespace the launcher installed the policy machine-wide and
+    // removes it when it stops; should it have been killed before, the test removes it.
+    if (kiosk && !kiosk.privatePolicy && process.getuid?.() === 0) {
+      removeManagedPolicy(path.join('/etc/chromium/policies/managed', policyFileName));
+    }
     await display?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
