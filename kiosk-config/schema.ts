@@ -332,8 +332,6 @@ export const siteConfigSchema = z
      * site file; see electron/launch/provisioning.ts.
      */
     enrolmentFile: z.string().min(1).optional(),
-    /** The update feed (electron-updater generic feed): `https` like the gateway. */
-    updatesUrl: z.url().refine(isAllowedKioskUrl, httpsRequiredMessage).optional(),
     /** Seconds without input before the idle warning; the session then ends. */
     idleTimeoutSeconds: z.number().int().min(30).max(3600),
     /**

@@ -16,12 +16,19 @@ chromium_found() {
 [ "$(uname -s)" = "Linux" ] || exit 0
 chromium_found || missing+=(chromium)
 has_lib libusb-1.0.so.0 || missing+=(libusb-1.0-0)
+# The screen's size, so the kiosk window covers it where no window manager makes it full screen
+# (xrandr; xdpyinfo and xwininfo from x11-utils also do).
+have xrandr || have xdpyinfo || have xwininfo || missing+=(x11-xserver-utils)
 # Offline speech for Read aloud (Setswana, Spanish, Kriol through the Caribbean English voice).
 have espeak-ng || missing+=(espeak-ng)
 if [ "$mode" = "test" ]; then
   have pdftotext || missing+=(poppler-utils)
   have xvfb-run || missing+=(xvfb xauth)
   fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+  # The field test: real X key and pointer events, the X window list, screenshots.
+  have xdotool || missing+=(xdotool)
+  have xwininfo || missing+=(x11-utils)
+  { have import && have compare; } || missing+=(imagemagick)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import type { ScreenGeometry } from '../launch/screen-geometry';
 
 const candidates = [
@@ -146,4 +146,40 @@ export function superviseChromium(
       return child?.pid;
     },
   };
+}
+
+/**
+ * A Chromium still running on the kiosk's profile from an earlier launcher that died (a crash,
+ * SIGKILL): left alone, the new start would only hand its window to that browser and exit, and
+ * the kiosk would have two windows. Chromium's `SingletonLock` (a symlink `<host>-<pid>`) names
+ * it; it is stopped only if its command line is really on this profile. Returns its pid if one
+ * was stopped.
+ */
+export async function stopLeftoverChromium(userDataDir: string): Promise<number | undefined> {
+  let pid: number;
+  try {
+    pid = Number(/-(\d+)$/.exec(readlinkSync(`${userDataDir}/SingletonLock`))?.[1]);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return undefined;
+  let commandLine: string;
+  try {
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (!commandLine.split('\0').includes(`--user-data-dir=${userDataDir}`)) return undefined;
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 50 && alive(); i += 1) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) process.kill(pid, 'SIGKILL');
+  return pid;
 }

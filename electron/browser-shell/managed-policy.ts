@@ -6,24 +6,45 @@ import path from 'node:path';
  * preference can forbid, enforced by the browser for every profile on the machine. Names and
  * values are Chromium's enterprise policies (https://chromeenterprise.google/policies/).
  *
- * Deliberately absent: `RemoteDebuggingAllowed` (false would also refuse the parent's
- * `--remote-debugging-pipe`, which test tools drive Chromium through) and `ForceEphemeralProfiles`
- * (the queue of committed transactions lives in the profile's IndexedDB).
+ * Deliberately absent, because the policy is machine-wide and test tools drive Chromium through
+ * the DevTools protocol (`--remote-debugging-pipe`): `DeveloperToolsAvailability: 2` (measured:
+ * Playwright cannot open a page under it) and `RemoteDebuggingAllowed: false`. DevTools stay shut
+ * on the kiosk without them: the page cancels every DevTools key, Chromium's kiosk mode refuses
+ * DevTools, and the kiosk's own profile sets `devtools.availability` (chromium-profile.ts).
+ * Also absent: `ForceEphemeralProfiles` (the queue of committed transactions lives in the
+ * profile's IndexedDB).
  */
 export function kioskManagedPolicy(input: {
   /** The kiosk page's origin, e.g. `http://127.0.0.1:4780`. */
   pageOrigin: string;
-  /** The gateway's origin (the fleet dashboard must not open on the kiosk: only /v1 is fetched). */
+  /** The gateway's origin (the page fetches it; allowed in case a policy also covers fetches). */
   gatewayOrigin: string;
   /** The private launch page (`file://…`) that hands the page its bridge token. */
   launchUrl: string;
 }): Record<string, unknown> {
   return {
-    // Nothing but the kiosk's own page may load in a window: no settings, history, downloads or
-    // other chrome:// pages, no other site, no file:// but the launch page.
-    URLBlocklist: ['*'],
-    URLAllowlist: [input.pageOrigin, input.launchUrl, 'about:blank'],
-    DeveloperToolsAvailability: 2,
+    // Nothing but pages on this machine may load in a window: no settings, history, downloads or
+    // other chrome:// pages, no other site, no file:// but the launch page. The whole loopback
+    // host is allowed (not only the kiosk's port) so local test pages keep working.
+    // `*` does not reach the browser's own pages (measured: with `*` alone Ctrl+H still opened
+    // chrome://history): they are listed by scheme.
+    URLBlocklist: [
+      '*',
+      'chrome://*',
+      'chrome-untrusted://*',
+      'chrome-extension://*',
+      'devtools://*',
+      'view-source:*',
+      'file://*',
+    ],
+    URLAllowlist: [
+      ...new Set([
+        `${new URL(input.pageOrigin).protocol}//${new URL(input.pageOrigin).hostname}`,
+        input.gatewayOrigin,
+        input.launchUrl,
+        'about:blank',
+      ]),
+    ],
     IncognitoModeAvailability: 1,
     BrowserGuestModeEnabled: false,
     BrowserAddPersonEnabled: false,

@@ -84,7 +84,8 @@ export async function signInGuide(input: SignInGuideInput): Promise<string[]> {
         ? `  administrator: ${admin}, password ${input.newAdminPassword}  (shown only this once: note it; SERVICE_POINT_NEW_ADMIN_PASSWORD=1 npm start makes a new one)`
         : `  administrator: ${admin}, with the password printed at the first start (SERVICE_POINT_NEW_ADMIN_PASSWORD=1 npm start makes a new one)`,
     );
-    const roster = path.relative(process.cwd(), input.roster.file) || input.roster.file;
+    const relative = path.relative(process.cwd(), input.roster.file);
+    const roster = !relative || relative.startsWith('..') ? input.roster.file : relative;
     lines.push(
       `  add an officer: npm run gateway -- officer add --roster ${roster} --id <8 digits> --name "<name>" --pin <digits>`,
       '                 (the kiosk has it within a minute of its next sync, or at once with Sync now)',

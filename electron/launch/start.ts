@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { createBridgeRouter } from '../../sync/bridge/router';
 import { readRosterFile } from '../../sync/server/roster';
 import { startBrowserShellHost } from '../browser-shell/host';
-import { chromiumArgs, findChromium, superviseChromium } from '../browser-shell/chromium';
+import {
+  chromiumArgs,
+  findChromium,
+  stopLeftoverChromium,
+  superviseChromium,
+} from '../browser-shell/chromium';
 import { seedKioskProfile } from '../browser-shell/chromium-profile';
 import { createLaunchPage } from '../browser-shell/launch-page';
 import {
@@ -64,7 +69,18 @@ async function main(): Promise<void> {
   const stopAll = async (): Promise<void> => {
     for (const stop of stopping.splice(0)) await Promise.resolve(stop()).catch(() => undefined);
   };
-  log(`site: ${config.site.siteName} (${kioskId}, ${path.relative(process.cwd(), siteFile)})`);
+  // From the first thing started on: Ctrl+C or the service manager stops everything, and the
+  // managed policy this launcher installed goes with it.
+  const shutdown = (): void => {
+    log('stopping');
+    void stopAll().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  const shownSiteFile = path.relative(process.cwd(), siteFile);
+  log(
+    `site: ${config.site.siteName} (${kioskId}, ${shownSiteFile.startsWith('..') ? siteFile : shownSiteFile})`,
+  );
 
   let gatewayUrl: string;
   let enrolmentToken: string | undefined;
@@ -111,13 +127,6 @@ async function main(): Promise<void> {
   })) {
     log(line);
   }
-
-  const shutdown = (): void => {
-    log('stopping');
-    void stopAll().then(() => process.exit(0));
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 }
 
 async function runShell(input: {
@@ -281,6 +290,8 @@ async function runShell(input: {
     runningAsRoot: isRoot,
     ...(screen ? { screen: screen.geometry } : {}),
   });
+  const leftover = await stopLeftoverChromium(userDataDir);
+  if (leftover) log(`stopped a browser left running on the kiosk's profile (pid ${leftover})`);
   const browser = superviseChromium(chromium, args, {
     log,
     // Every start: the kiosk's own preferences (password manager, autofill, translate off …) and

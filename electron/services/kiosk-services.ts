@@ -129,11 +129,18 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
         throw error;
       }
     },
-    'card-reader:wedge-read': async ({ text }) =>
-      parseCardRead(text, 'keyboard-wedge', {
+    'card-reader:wedge-read': async ({ text }) => {
+      const read = parseCardRead(text, 'keyboard-wedge', {
         officerIssuer: options.config.site.devices?.officerCardIssuer ?? '0001',
         now: new Date(),
-      }),
+      });
+      // What was read, never the number on it.
+      note(
+        'info',
+        `card read: ${read.kind === 'rejected' ? `rejected (${read.code})` : read.kind} (keyboard-wedge)`,
+      );
+      return read;
+    },
     'report:pdf': async (report) => {
       const dir = path.join(needDataDir('reports'), 'reports');
       const written = await writeReportPdf(report, {

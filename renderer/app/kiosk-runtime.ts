@@ -128,6 +128,13 @@ export async function startKioskRuntime(
     inactivityMs: site.value.officerInactivityMinutes * 60_000,
     siteId: info.kioskId,
   });
+  // For the operator console's recent events (and field tests): who, never the PIN.
+  let signedIn = officers.officer !== undefined;
+  officers.subscribe((officer) => {
+    if (Boolean(officer) === signedIn) return;
+    signedIn = Boolean(officer);
+    log('info', officer ? `officer signed in (${officer.method})` : 'officer signed out');
+  });
   const engine = new SyncEngine({
     db,
     kioskId: info.kioskId,

@@ -5,8 +5,9 @@ import { blockedInputReason } from '../../sync/bridge/key-policy';
  * Chromium's shortcuts: in an `--app` window Chromium gives the page the first say on every key
  * (Ctrl+N, Ctrl+W, Alt+F4, Ctrl+P, F12 …) and does nothing when the page cancels it. It also
  * cancels what a touch or a mouse can do to leave or change the page: the context menu (a long
- * press), Ctrl+wheel zoom, dropping a file or link (which would open it), and modified or middle
- * clicks on links (new tab, new window). Returns a function that removes the guard.
+ * press), Ctrl+wheel zoom, dropping a file or link (which would open it), modified or middle
+ * clicks on links (new tab, new window) and the mouse's back and forward buttons. Returns a
+ * function that removes the guard.
  */
 export function installKeyGuard(
   target: Pick<Window, 'addEventListener' | 'removeEventListener'>,
@@ -30,6 +31,10 @@ export function installKeyGuard(
   const onWheel = (event: WheelEvent): void => {
     if (event.ctrlKey || event.metaKey) event.preventDefault();
   };
+  // The mouse's back and forward buttons (3, 4) navigate the history unless the page cancels them.
+  const onHistoryButton = (event: MouseEvent): void => {
+    if (event.button === 3 || event.button === 4) event.preventDefault();
+  };
   const onClick = (event: MouseEvent): void => {
     const link = (event.target as Element | null)?.closest?.('a[href]');
     if (!link) return;
@@ -47,6 +52,8 @@ export function installKeyGuard(
     ['dragstart', cancel, { capture: true }],
     ['click', onClick as EventListener, { capture: true }],
     ['auxclick', onClick as EventListener, { capture: true }],
+    ['mousedown', onHistoryButton as EventListener, { capture: true }],
+    ['mouseup', onHistoryButton as EventListener, { capture: true }],
   ];
   for (const [type, listener, options] of listeners) {
     target.addEventListener(type, listener, options);

@@ -35,6 +35,13 @@ export function AttractScreen({
   onOperator?: () => void;
 }) {
   const hold = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // The latest callback: the screen re-renders during a hold (the link state changes every few
+  // seconds), and a hold must survive that; only leaving the screen or lifting the finger ends it.
+  const openOperator = useRef(onOperator);
+  useEffect(() => {
+    openOperator.current = onOperator;
+  });
+  useEffect(() => () => clearTimeout(hold.current), []);
   const release = () => {
     clearTimeout(hold.current);
     hold.current = undefined;
@@ -48,10 +55,7 @@ export function AttractScreen({
       }
     };
     window.addEventListener('keydown', onKey);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      clearTimeout(hold.current);
-    };
+    return () => window.removeEventListener('keydown', onKey);
   }, [onOperator]);
 
   const counterWithoutOfficer = officerMode && !officer;
@@ -64,7 +68,7 @@ export function AttractScreen({
           data-operator-corner
           onPointerDown={() => {
             release();
-            hold.current = setTimeout(onOperator, OPERATOR_HOLD_MS);
+            hold.current = setTimeout(() => openOperator.current?.(), OPERATOR_HOLD_MS);
           }}
           onPointerUp={release}
           onPointerLeave={release}

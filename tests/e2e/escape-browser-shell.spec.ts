@@ -3,10 +3,10 @@ import { expect, test } from './fixtures';
 
 /**
  * The escape table, for the browser shell: the attempts that apply to a page in Chromium, run
- * against the real host and the real renderer. Each is asserted blocked. What Chromium's kiosk
- * mode and its managed policy must block instead (new windows, downloads, devtools, leaving by
- * keyboard) is listed in the README (Kiosk shell): Playwright drives Chromium with its popup
- * blocker off and evaluates with a user gesture, so those cannot be proven from here.
+ * against the real host and the real renderer. Each is asserted blocked. Chromium's own
+ * shortcuts (new windows, DevTools, print, closing the window…) never receive Playwright's
+ * synthetic keys: kiosk-real-keys.spec.ts sends them as real X events to the kiosk `npm start`
+ * runs, and asks the X server what they did.
  */
 
 /** Runs `attempt` in the page and reports what the page saw. */

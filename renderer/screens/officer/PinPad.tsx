@@ -51,7 +51,13 @@ export function PinPad({
         aria-describedby={error ? `${id}-error` : undefined}
         onChange={(event) => onChange(digits(event.target.value))}
         onKeyDown={(event) => {
-          if (event.key === 'Enter') onEnter();
+          // Enter submits once. Real key events showed two sign-ins (the first signed out by the
+          // second): the form's own Enter submission came on top of this handler, and the card
+          // reader listener (wedge-listener.ts), which holds typed keys for a moment, submits the
+          // form itself when it releases an Enter it held (it then marks the event handled).
+          if (event.key !== 'Enter' || event.nativeEvent.defaultPrevented) return;
+          event.preventDefault();
+          onEnter();
         }}
       />
       <MessageSlot lines={2}>

@@ -126,22 +126,3 @@ describe('the Linux kiosk session files', () => {
     expect(desktop).toContain(`-eq ${OPERATOR_EXIT_CODE} ]`);
   });
 });
-
-describe('the managed Chromium policy for the browser shell', () => {
-  const policy = JSON.parse(
-    readFileSync(path.join(root, 'build/linux/chromium-kiosk-policy.json'), 'utf8'),
-  ) as Record<string, unknown>;
-
-  it('blocks what a page cannot block for itself: other sites, downloads, devtools, popups', () => {
-    expect(policy).toMatchObject({
-      URLBlocklist: ['*'],
-      DownloadRestrictions: 3,
-      DeveloperToolsAvailability: 2,
-      DefaultPopupsSetting: 2,
-      PrintingEnabled: false,
-      AllowFileSelectionDialogs: false,
-    });
-    // The host's fixed port (npm start) is the one site allowed.
-    expect(policy.URLAllowlist).toContain('http://127.0.0.1:4780');
-  });
-});

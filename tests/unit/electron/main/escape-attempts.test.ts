@@ -111,6 +111,11 @@ const shortcuts: Attempt[] = [
   { name: 'BrowserRefresh media key', blocked: key('BrowserRefresh') },
   { name: 'ContextMenu key', blocked: key('ContextMenu') },
   { name: 'F7 (caret browsing)', blocked: key('F7') },
+  { name: 'Shift+Escape (task manager)', blocked: key('Escape', { shift: true }) },
+  {
+    name: 'Ctrl+Shift+Delete (clear browsing data)',
+    blocked: key('Delete', { control: true, shift: true }),
+  },
 ];
 
 const navigations: Attempt[] = [
@@ -343,6 +348,9 @@ describe('the escape table', () => {
     expect(key('c', { control: true })(contents)).toBe(false);
     expect(key('v', { control: true })(contents)).toBe(false);
     expect(key('Z', { control: true, shift: true })(contents)).toBe(false);
+    // The operator console's keyboard gesture reaches the page (only it opens the PIN pad).
+    expect(key('o', { control: true, alt: true })(contents)).toBe(false);
+    expect(key('Escape')(contents)).toBe(false);
     expect(navigate('will-navigate', 'app://kiosk/services')(contents)).toBe(false);
     expect(
       navigate('will-frame-navigate', 'app://kiosk/__shell/out-of-service.html')(contents),
