@@ -4,6 +4,7 @@ import type { ChainHead, HeartbeatRequest, ItemResult } from '../protocol/wire';
 import type { PublicKeyJwk } from '../protocol/device-signature';
 import type { JobQueue } from './jobs/job-queue';
 import type { AgencyStore } from './agency/agencies';
+import type { SmsStore } from './sms/sms-store';
 
 export interface KioskRow {
   kioskId: string;
@@ -70,6 +71,8 @@ export interface GatewayStore {
   readonly jobs: JobQueue;
   /** Agencies, their feeds, application status and its history (agency/agencies.ts). */
   readonly agencies: AgencyStore;
+  /** SMS subscriptions, messages and receipts (sms/sms-store.ts). */
+  readonly sms: SmsStore;
   addEnrolmentToken(kioskId: string, tokenHash: string): Promise<void>;
   enrol(kioskId: string, tokenHash: string, publicKey: PublicKeyJwk): Promise<EnrolOutcome>;
   getKiosk(kioskId: string): Promise<KioskRow | undefined>;

@@ -12,6 +12,7 @@ import { NONCE_TTL_MS } from '../store';
 import { openDatabase } from './connect';
 import { jobQueueStore } from './job-queue-store';
 import { agencyStore, appendToFeeds } from './agency-store';
+import { addSubscriptionsIn, smsStore } from './sms-store';
 import type { ChainedRecord } from './agency-store';
 import type { StoreLocation } from './connect';
 import type { GatewayTables } from './schema';
@@ -141,6 +142,7 @@ export async function openGatewayStore(
     kind: dialect,
     jobs: jobQueueStore(db, dialect, now),
     agencies: agencyStore(db, dialect, now),
+    sms: smsStore(db, dialect, now),
     async addEnrolmentToken(kioskId, tokenHash) {
       await db
         .insertInto('enrolment_tokens')
@@ -197,6 +199,7 @@ export async function openGatewayStore(
         const at = now();
         const placed = await placeBatch(chainTx(trx, chained), kioskId, items, at.toISOString());
         await appendToFeeds(trx, dialect, chained, at);
+        await addSubscriptionsIn(trx, chained, at);
         return placed;
       });
     },
