@@ -1,4 +1,5 @@
 import type { GatewayStore, TamperAlert, TransactionCount } from '../store';
+import type { SmsFigures } from '../sms/sms-store';
 
 /** A kiosk is shown as online when its last heartbeat is younger than this. */
 export const ONLINE_WITHIN_MS = 15 * 60_000;
@@ -29,6 +30,8 @@ export interface FleetView {
   years: Array<{ year: string; selfService: number; assisted: number; total: number }>;
   /** Site per kiosk id, from heartbeats (the kiosk id when a kiosk has not said). */
   siteOf: Record<string, string>;
+  /** SMS subscribers and messages by service. */
+  sms: SmsFigures;
 }
 
 export async function loadFleetView(store: GatewayStore, now: Date): Promise<FleetView> {
@@ -78,6 +81,7 @@ export async function loadFleetView(store: GatewayStore, now: Date): Promise<Fle
       .sort(([a], [b]) => b.localeCompare(a))
       .map(([year, e]) => ({ year, ...e, total: e.selfService + e.assisted })),
     siteOf: Object.fromEntries(kiosks.map((k) => [k.kioskId, k.siteId])),
+    sms: await store.sms.figures(),
   };
 }
 

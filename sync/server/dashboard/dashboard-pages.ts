@@ -1,5 +1,6 @@
 import type { FleetView, KioskHealth } from './dashboard-data';
 import { formatNumber } from '../../../kiosk-config/formatting';
+import { smsSection } from './sms-section';
 
 /** Server-rendered pages of the fleet dashboard. Everything from data is escaped. */
 export function esc(value: unknown): string {
@@ -172,6 +173,7 @@ ${view.years.map((y) => `<tr><th scope="row">${esc(y.year)}</th><td class="num">
 <h2>Transactions per day (last 30 days)</h2>${legend}${dailyChart(view, now)}
 <h2>By site</h2>${barsBy(view, 'Transactions by site', (row) => view.siteOf[row.kioskId] ?? row.kioskId)}
 <h2>By service</h2>${barsBy(view, 'Transactions by service', (row) => row.serviceId)}
+${smsSection(view.sms)}
 <p class="muted">Generated ${esc(view.generatedAt)}. Voided transactions are not counted.</p>
 </main>`,
     csrf,
