@@ -35,13 +35,28 @@ export interface ChainTx {
   markChained(kioskId: string, seq: number): Promise<void>;
   setHead(kioskId: string, head: ChainHead): Promise<void>;
   alert(alert: TamperAlert): Promise<void>;
+  /**
+   * Keeps a record refused as `seq-conflict` against a record held (`awaiting`) at its seq, so
+   * an administrator can compare the two and choose (dashboard/chain-repair.ts).
+   */
+  conflict?(row: {
+    kioskId: string;
+    seq: number;
+    txId: string;
+    hash: string;
+    prevHash: string;
+    heldTxId: string;
+    json: string;
+    personalJson: string | null;
+    receivedAt: string;
+  }): Promise<void>;
 }
 
 /** What becomes of one record: placed (chained or held), a duplicate, or rejected with why. */
 type Placement =
   | { status: 'accepted'; chainState: 'chained' | 'awaiting' }
   | { status: 'duplicate' }
-  | { status: 'rejected'; reason: string; detail: string };
+  | { status: 'rejected'; reason: string; detail: string; heldTxId?: string };
 
 /**
  * Places verified records in a kiosk's chain; one algorithm for every store. Idempotent by
@@ -72,6 +87,19 @@ export async function placeBatch(
     }
     if (placement.status !== 'accepted') {
       await alert(record.seq, placement.reason, placement.detail);
+      if (placement.heldTxId && tx.conflict) {
+        await tx.conflict({
+          kioskId,
+          seq: record.seq,
+          txId: id,
+          hash: record.hash,
+          prevHash: record.prevHash,
+          heldTxId: placement.heldTxId,
+          json: JSON.stringify(record),
+          personalJson: personal ? JSON.stringify(personal) : null,
+          receivedAt,
+        });
+      }
       results.push({ id, seq: record.seq, status: 'rejected', reason: placement.reason });
       continue;
     }
@@ -124,8 +152,14 @@ async function place(
       `a different record already holds seq ${record.seq} in the chain`,
     );
   }
-  if (await tx.bySeq(kioskId, record.seq)) {
-    return reject('seq-conflict', `a different record is already held at seq ${record.seq}`);
+  const held = await tx.bySeq(kioskId, record.seq);
+  if (held) {
+    return {
+      status: 'rejected',
+      reason: 'seq-conflict',
+      detail: `a different record is already held at seq ${record.seq}`,
+      ...(held.chainState === 'awaiting' ? { heldTxId: held.txId } : {}),
+    };
   }
   if (record.seq > head.seq + 1) return { status: 'accepted', chainState: 'awaiting' };
   if (record.prevHash !== head.hash) {

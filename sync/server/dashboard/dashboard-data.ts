@@ -1,5 +1,6 @@
 import type { GatewayStore, TamperAlert, TransactionCount } from '../store';
 import type { SmsFigures } from '../sms/sms-store';
+import type { ChainWedge } from '../chain-repair';
 
 /** A kiosk is shown as online when its last heartbeat is younger than this. */
 export const ONLINE_WITHIN_MS = 15 * 60_000;
@@ -32,6 +33,8 @@ export interface FleetView {
   siteOf: Record<string, string>;
   /** SMS subscribers and messages by service. */
   sms: SmsFigures;
+  /** Kiosk chains stopped by a held record that does not link (shown until repaired). */
+  wedges: ChainWedge[];
 }
 
 export async function loadFleetView(store: GatewayStore, now: Date): Promise<FleetView> {
@@ -82,6 +85,7 @@ export async function loadFleetView(store: GatewayStore, now: Date): Promise<Fle
       .map(([year, e]) => ({ year, ...e, total: e.selfService + e.assisted })),
     siteOf: Object.fromEntries(kiosks.map((k) => [k.kioskId, k.siteId])),
     sms: await store.sms.figures(),
+    wedges: await store.chains.wedges(),
   };
 }
 

@@ -7,12 +7,14 @@ import type { PublicKeyJwk } from '../../protocol/device-signature';
 import { heartbeatRequestSchema } from '../../protocol/wire';
 import type { ChainTx } from '../place-batch';
 import { placeBatch } from '../place-batch';
-import type { GatewayStore, KioskRow } from '../store';
+import type { GatewayStore, KioskRow, VerifiedItem } from '../store';
+import type { ChainHead, ItemResult } from '../../protocol/wire';
 import { NONCE_TTL_MS } from '../store';
 import { openDatabase } from './connect';
 import { jobQueueStore } from './job-queue-store';
 import { agencyStore, appendToFeeds } from './agency-store';
 import { addSubscriptionsIn, smsStore } from './sms-store';
+import { chainRepairStore } from './chain-repair-store';
 import type { ChainedRecord } from './agency-store';
 import type { StoreLocation } from './connect';
 import type { GatewayTables } from './schema';
@@ -132,7 +134,40 @@ export async function openGatewayStore(
         .values({ kiosk_id: a.kioskId, seq: a.seq, kind: a.kind, detail: a.detail, at: a.at })
         .execute();
     },
+    async conflict(row) {
+      await trx
+        .insertInto('chain_conflicts')
+        .values({
+          kiosk_id: row.kioskId,
+          seq: row.seq,
+          tx_id: row.txId,
+          hash: row.hash,
+          prev_hash: row.prevHash,
+          held_tx_id: row.heldTxId,
+          record_json: row.json,
+          personal_json: row.personalJson,
+          received_at: row.receivedAt,
+          resolved_at: null,
+          repair_id: null,
+        })
+        .onConflict((conflict) => conflict.columns(['kiosk_id', 'seq', 'tx_id']).doNothing())
+        .execute();
+    },
   });
+
+  /** Places verified records in one transaction, with what follows from chaining them. */
+  const placeIn = async (
+    trx: Transaction<GatewayTables>,
+    kioskId: string,
+    items: VerifiedItem[],
+  ): Promise<{ results: ItemResult[]; head: ChainHead }> => {
+    const chained: ChainedRecord[] = [];
+    const at = now();
+    const placed = await placeBatch(chainTx(trx, chained), kioskId, items, at.toISOString());
+    await appendToFeeds(trx, dialect, chained, at);
+    await addSubscriptionsIn(trx, chained, at);
+    return placed;
+  };
 
   const readSetting = async (key: string): Promise<string | undefined> =>
     (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())
@@ -143,6 +178,7 @@ export async function openGatewayStore(
     jobs: jobQueueStore(db, dialect, now),
     agencies: agencyStore(db, dialect, now),
     sms: smsStore(db, dialect, now),
+    chains: chainRepairStore(db, dialect, now, placeIn),
     async addEnrolmentToken(kioskId, tokenHash) {
       await db
         .insertInto('enrolment_tokens')
@@ -194,14 +230,7 @@ export async function openGatewayStore(
       return row ? toKiosk(row) : undefined;
     },
     applyBatch(kioskId, items) {
-      return db.transaction().execute(async (trx) => {
-        const chained: ChainedRecord[] = [];
-        const at = now();
-        const placed = await placeBatch(chainTx(trx, chained), kioskId, items, at.toISOString());
-        await appendToFeeds(trx, dialect, chained, at);
-        await addSubscriptionsIn(trx, chained, at);
-        return placed;
-      });
+      return db.transaction().execute((trx) => placeIn(trx, kioskId, items));
     },
     async addTamperAlert(a) {
       await db
