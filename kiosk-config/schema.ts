@@ -221,6 +221,12 @@ export const serviceSchema = z
     smsAlerts: z.boolean().default(true),
     /** SMS reminders for what the service issues (a licence that expires). */
     reminders: z.array(reminderSchema).max(5).optional(),
+    /**
+     * The service standard: the agency decides (approves or refuses) within this many working
+     * days (Monday to Friday, counted from the day after submission in the country's time zone;
+     * public holidays are not left out). The fleet dashboard reports the share decided within it.
+     */
+    decisionTargetWorkingDays: z.number().int().min(1).max(260).optional(),
   })
   .strict()
   .superRefine((service, ctx) => {

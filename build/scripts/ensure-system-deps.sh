@@ -16,6 +16,8 @@ chromium_found() {
 [ "$(uname -s)" = "Linux" ] || exit 0
 chromium_found || missing+=(chromium)
 has_lib libusb-1.0.so.0 || missing+=(libusb-1.0-0)
+# Offline speech for Read aloud (Setswana, Spanish, Kriol through the Caribbean English voice).
+have espeak-ng || missing+=(espeak-ng)
 if [ "$mode" = "test" ]; then
   have pdftotext || missing+=(poppler-utils)
   have xvfb-run || missing+=(xvfb xauth)

@@ -12,6 +12,8 @@ import { findReceiptFonts } from '../devices/printer/receipt-fonts';
 import type { ReceiptFonts } from '../devices/printer/receipt-fonts';
 import type { LogRing } from './log-ring';
 import { createBundleWriter, writeReportPdf } from './operator-files';
+import { SpeechError, createEspeakEngine } from './speech-engine';
+import type { SpeechEngine } from './speech-engine';
 
 export interface KioskServicesOptions {
   config: LoadedConfig;
@@ -44,6 +46,8 @@ export interface KioskServicesOptions {
   removableRoots?: readonly string[];
   /** Fonts for report PDFs; found at first use when absent. */
   fonts?: ReceiptFonts;
+  /** Offline speech for languages the browser cannot speak (default: espeak-ng on the PATH). */
+  speech?: SpeechEngine;
 }
 
 /** The bridge handlers both shells serve: the privileged side of every channel. */
@@ -53,6 +57,7 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
     return options.dataDir;
   };
   let bundles: ReturnType<typeof createBundleWriter> | undefined;
+  const speech = options.speech ?? createEspeakEngine();
   const dataKeys = options.keyCustody && createDataKeyRelease(options.keyCustody);
   const note = (level: 'info' | 'warn' | 'error', text: string): void => {
     options.logRing?.push(level, text);
@@ -168,5 +173,18 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
       return reply;
     },
     'log:tail': async ({ limit }) => ({ lines: options.logRing?.tail(limit ?? 50) ?? [] }),
+    'speech:voices': async () => ({ voices: await speech.voices() }),
+    // The text may hold what a citizen typed: it is spoken, never logged, not even on failure.
+    'speech:speak': async (request) => {
+      try {
+        const clip = await speech.synthesize(request);
+        return { voice: clip.voice, wav: clip.wav.toString('base64'), durationMs: clip.durationMs };
+      } catch (error) {
+        if (!(error instanceof SpeechError)) throw error;
+        if (error.code === 'no-voice') throw new BridgeError('unavailable', error.message);
+        note('warn', `speech in ${request.language} failed: ${error.code}`);
+        throw new BridgeError('failed', `speech ${error.code}`);
+      }
+    },
   };
 }

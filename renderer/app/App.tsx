@@ -4,6 +4,7 @@ import { askedFields, consentFields, submittedAnswers } from '../../kiosk-config
 import type { EngineStatus } from '../../sync/client/engine';
 import { Header } from '../components/Header';
 import { IdleWarning } from '../components/IdleWarning';
+import { SpeechNotice } from '../components/SpeechNotice';
 import { countries } from '../../kiosk-config/countries';
 import { createTranslator } from '../i18n/translator';
 import { AttractScreen } from '../screens/AttractScreen';
@@ -20,7 +21,8 @@ import { OperatorConsoleScreen } from '../screens/operator/OperatorConsoleScreen
 import { OperatorPinScreen } from '../screens/operator/OperatorPinScreen';
 import type { SignedInOfficer } from '../../sync/client/officer-session';
 import type { AppShellUpdates } from '../sw/register';
-import { silenceGuidance, useSpeechGuidance } from './guidance';
+import { useSpeechGuidance } from './guidance';
+import { createSpeaker } from './speech';
 import { useIdleTimer } from './idle-timer';
 import type { KioskRuntime } from './kiosk-runtime';
 import { initialSession, resumedReceiptSession, sessionReducer } from './session';
@@ -129,13 +131,15 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
   const agreements = service ? consentFields(service, answers) : [];
   const sessionOpen = screen.name !== 'attract';
 
+  // Read aloud: the browser's voice where it has one, the shell's offline engine where not.
+  const speaker = useMemo(() => createSpeaker(runtime.bridge), [runtime.bridge]);
   const end = useCallback(() => {
-    silenceGuidance();
+    speaker.cancel();
     // Nothing of the session may stay in the address or the history either.
     if (location.hash) history.replaceState(null, '', location.pathname + location.search);
     runtime.closeReceipt();
     dispatch({ type: 'end' });
-  }, [runtime]);
+  }, [runtime, speaker]);
 
   // A receipt's code scanned on the start, service or status screen opens its status; a card
   // that is not recognised gets one calm sentence. Nothing interrupts a form in progress.
@@ -207,7 +211,7 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
   }, [session.access.highContrast, session.access.largeText, session.language]);
 
   const stepKey = `${screen.name}:${'index' in screen ? screen.index : ''}:${'serviceId' in screen ? screen.serviceId : ''}:${idle.state.phase}`;
-  useSpeechGuidance(session.access.audio, session.language, stepKey);
+  useSpeechGuidance(speaker, session.access.audio, session.language, stepKey);
 
   const header =
     screen.name === 'language' ? null : (
@@ -430,6 +434,12 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
       <div className="kiosk-content" inert={idle.state.phase === 'warning'}>
         {header}
         {assistedBanner}
+        <SpeechNotice
+          tr={tr}
+          speaker={speaker}
+          enabled={session.access.audio}
+          language={session.language}
+        />
         {scanNotice ? (
           <p className="scan-notice" role="status">
             {tr.t('scan.notRecognised')}

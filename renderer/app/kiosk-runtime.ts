@@ -16,7 +16,8 @@ import { clearOpenReceipt, readOpenReceipt } from '../../sync/client/open-receip
 import type { OpenReceipt } from '../../sync/client/open-receipt';
 import { SyncEngine } from '../../sync/client/engine';
 import { GatewayClient } from '../../sync/client/gateway-client';
-import type { StatusReply } from '../../sync/protocol/wire';
+import { forgetStatusesBefore, lookUpStatuses } from '../../sync/client/status-cache';
+import type { StatusLookup } from '../../sync/client/status-cache';
 import { loadConfiguration, withTimeout } from './config-store';
 import type { KeyValueStore } from './config-store';
 import { importDataKey } from '../../sync/client/data-key';
@@ -46,7 +47,11 @@ export interface KioskRuntime {
   /** Set when the shell's config was refused and the last good one is in use (names the field). */
   configRefused?: string;
   /** Asks the gateway what it knows of these reference numbers (signed request). */
-  lookupStatus(refs: string[]): Promise<StatusReply>;
+  /**
+   * What the agencies decided for these reference numbers (signed request); when the gateway
+   * cannot be reached, what this kiosk last heard (`online: false`), never an error.
+   */
+  lookupStatus(refs: string[]): Promise<StatusLookup>;
   /** Whether a new session may start: `{ ok: false, code: 'storage-low' }` when quota is low. */
   checkStorage(): Promise<StorageCheck>;
   /** Card swipes and code scans from every reader (HID and keyboard-wedge). */
@@ -100,10 +105,15 @@ export async function startKioskRuntime(
       return undefined;
     });
   void requestPersistentStorage();
-  const purge = (): void =>
+  const purge = (): void => {
+    // Last-seen decisions are kept as long as the personal data they would be shown beside.
+    void forgetStatusesBefore(db, Date.now() - site.value.retentionDays * 86_400_000).catch(
+      () => undefined,
+    );
     void purgeDeliveredPersonalData(db, { retentionDays: site.value.retentionDays }).catch(
       () => undefined,
     );
+  };
   purge();
   setInterval(purge, 60 * 60_000);
   const chain: OfficerDeps = { db, kioskId: info.kioskId, keys, dataKey };
@@ -186,7 +196,7 @@ export async function startKioskRuntime(
         signingKey: keys.privateKey,
         timeoutMs: 8_000,
       });
-      return client.getStatus(refs);
+      return lookUpStatuses(db, refs, (chunk) => client.getDecisionStatus(chunk));
     },
   };
 }

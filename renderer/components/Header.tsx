@@ -37,6 +37,10 @@ function ToggleIcon({ name }: { name: keyof AccessPreferences }) {
   );
 }
 
+/** The longest of some texts (by characters: near enough for one line of one font). */
+const longest = (texts: string[]): string =>
+  texts.reduce((best, text) => (text.length > best.length ? text : best), '');
+
 const toggles: Array<{
   preference: keyof AccessPreferences;
   key: 'a11y.contrast' | 'a11y.largeText' | 'a11y.audio';
@@ -100,16 +104,26 @@ export function Header({
             </button>
           ))}
         </div>
+        {/* The longest of its messages, unseen and unread (data-reserve, drawn hidden by the
+            stylesheet), holds its room: when the link comes or goes the bar keeps its size, so
+            nothing below it moves under a finger. */}
         <p
           className={`link link-${link === 'online' && !gettingRoster ? 'online' : 'offline'}`}
           data-link={link}
           data-getting-roster={gettingRoster && link === 'online' ? true : undefined}
+          data-reserve={longest([
+            tr.t('link.offline'),
+            tr.t('link.gettingRoster'),
+            tr.t('link.online'),
+          ])}
         >
-          {link !== 'online'
-            ? tr.t('link.offline')
-            : gettingRoster
-              ? tr.t('link.gettingRoster')
-              : tr.t('link.online')}
+          <span className="link-text">
+            {link !== 'online'
+              ? tr.t('link.offline')
+              : gettingRoster
+                ? tr.t('link.gettingRoster')
+                : tr.t('link.online')}
+          </span>
         </p>
       </div>
     </header>

@@ -51,11 +51,13 @@ export function keyboardLayout(kind: KeyboardKind, language: LanguageCode): Keyb
       };
     case 'text': {
       const extra = extraLetters[language];
+      // The word keys (capitals, space, delete, next) share the last row, so no letter row is
+      // wider than ten keys: at 200% zoom on a portrait screen every key stays on screen.
       const lower = [
         '1 2 3 4 5 6 7 8 9 0',
         'q w e r t y u i o p',
         'a s d f g h j k l',
-        "{shift} z x c v b n m ' - {bksp}",
+        "z x c v b n m ' -",
       ];
       const upper = lower.map((row) =>
         row
@@ -65,9 +67,10 @@ export function keyboardLayout(kind: KeyboardKind, language: LanguageCode): Keyb
       );
       const extraRow = extra ? [extra] : [];
       const extraUpper = extra ? [extra.toUpperCase()] : [];
+      const words = '{shift} {space} {bksp} {enter}';
       return {
-        default: [...lower, ...extraRow, '{space} {enter}'],
-        shift: [...upper, ...extraUpper, '{space} {enter}'],
+        default: [...lower, ...extraRow, words],
+        shift: [...upper, ...extraUpper, words],
       };
     }
   }

@@ -96,6 +96,12 @@ export function createSimulatedBridge(
             source: 'keyboard-wedge',
           };
     },
+    // A plain page has no offline speech engine: the page uses the browser's voices, or says a
+    // language cannot be spoken here.
+    'speech:voices': async () => ({ voices: [] }),
+    'speech:speak': async () => {
+      throw new BridgeError('unavailable', 'the in-page simulated shell has no speech engine');
+    },
     'printer:uncertain-jobs': async () => ({ jobs: [] }),
     'printer:resolve': async () => {
       throw new BridgeError('unavailable', 'the in-page simulated shell has no printer');

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { FieldDefinition } from '../../kiosk-config/schema';
 import { CONSENT_GIVEN, checkField } from '../../kiosk-config/field-validation';
 import type { Translator } from '../i18n/translator';
+import { MessageSlot } from '../components/MessageSlot';
+import { SteadyLabel } from '../components/SteadyLabel';
 
 interface ConsentScreenProps {
   tr: Translator;
@@ -62,16 +64,18 @@ export function ConsentScreen({
           </label>
         );
       })}
-      {state === 'missing' ? (
-        <p id="consent-error" className="error" role="alert">
-          {tr.t('form.error.consent')}
-        </p>
-      ) : null}
-      {state === 'failed' ? (
-        <p className="error" role="alert">
-          {tr.t('error.commitFailed')}
-        </p>
-      ) : null}
+      <MessageSlot lines={2}>
+        {state === 'missing' ? (
+          <p id="consent-error" className="error" role="alert">
+            {tr.t('form.error.consent')}
+          </p>
+        ) : null}
+        {state === 'failed' ? (
+          <p className="error" role="alert">
+            {tr.t('error.commitFailed')}
+          </p>
+        ) : null}
+      </MessageSlot>
       <div className="actions">
         <button type="button" className="secondary" onClick={onBack}>
           {tr.t('form.back')}
@@ -83,7 +87,10 @@ export function ConsentScreen({
           autoFocus={fields.length === 0}
           onClick={() => void submit()}
         >
-          {state === 'saving' ? tr.t('consent.submitting') : tr.t('consent.submit')}
+          <SteadyLabel
+            text={state === 'saving' ? tr.t('consent.submitting') : tr.t('consent.submit')}
+            reserve={state === 'saving' ? tr.t('consent.submit') : tr.t('consent.submitting')}
+          />
         </button>
       </div>
     </main>

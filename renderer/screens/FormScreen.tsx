@@ -12,6 +12,7 @@ import {
 import { parseDateInput } from '../../kiosk-config/formatting';
 import type { FieldProblem } from '../../kiosk-config/field-validation';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
+import { MessageSlot } from '../components/MessageSlot';
 import { keyboardKindFor } from '../components/keyboard-layouts';
 import type { Translator } from '../i18n/translator';
 
@@ -199,13 +200,15 @@ export function FormScreen({
         />
         {field.type === 'date' ? (
           // Always there (empty while typing), so nothing moves when the read-back appears.
-          <p
-            className={readBack && !readBack.valid ? 'date-words date-invalid' : 'date-words'}
-            aria-live="polite"
-            data-date-read-back={readBack ? (readBack.valid ? 'valid' : 'invalid') : 'empty'}
-          >
-            {readBack?.text ?? ''}
-          </p>
+          <MessageSlot lines={1} kind="words">
+            <p
+              className={readBack && !readBack.valid ? 'date-words date-invalid' : 'date-words'}
+              aria-live="polite"
+              data-date-read-back={readBack ? (readBack.valid ? 'valid' : 'invalid') : 'empty'}
+            >
+              {readBack?.text ?? ''}
+            </p>
+          </MessageSlot>
         ) : null}
       </>
     );
@@ -223,11 +226,13 @@ export function FormScreen({
             {tr.text(field.hint)}
           </p>
         ) : null}
-        {problem ? (
-          <p id={errorId} className="error" role="alert">
-            {tr.problem(problem)}
-          </p>
-        ) : null}
+        <MessageSlot lines={2}>
+          {problem ? (
+            <p id={errorId} className="error" role="alert">
+              {tr.problem(problem)}
+            </p>
+          ) : null}
+        </MessageSlot>
         <div className="actions">
           <button type="button" className="secondary" onClick={onBack}>
             {tr.t('form.back')}

@@ -11,6 +11,8 @@ import type { EngineStatus } from '../../sync/client/engine';
 import type { KioskRuntime } from '../app/kiosk-runtime';
 import type { Session } from '../app/session';
 import { useObservable } from '../app/use-observable';
+import { MessageSlot } from '../components/MessageSlot';
+import { SteadyLabel } from '../components/SteadyLabel';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { QrCode } from '../components/QrCode';
 import type { Translator } from '../i18n/translator';
@@ -122,18 +124,20 @@ function SmsOptIn({
           setInvalid(false);
         }}
       />
-      {invalid ? (
-        <p id="sms-error" className="error" role="alert">
-          {tr.t('receipt.sms.error.mobile', {
-            example: MOBILE_EXAMPLE[runtime.catalogue.country],
-          })}
-        </p>
-      ) : null}
-      {stage === 'failed' ? (
-        <p className="error" role="alert">
-          {tr.t('error.commitFailed')}
-        </p>
-      ) : null}
+      <MessageSlot lines={2}>
+        {invalid ? (
+          <p id="sms-error" className="error" role="alert">
+            {tr.t('receipt.sms.error.mobile', {
+              example: MOBILE_EXAMPLE[runtime.catalogue.country],
+            })}
+          </p>
+        ) : null}
+        {stage === 'failed' ? (
+          <p className="error" role="alert">
+            {tr.t('error.commitFailed')}
+          </p>
+        ) : null}
+      </MessageSlot>
       <button type="submit" className="primary" disabled={stage === 'saving'}>
         {tr.t('receipt.sms.send')}
       </button>
@@ -219,17 +223,22 @@ function PrintButton({
         disabled={state === 'printing'}
         onClick={() => void print()}
       >
-        {state === 'printing' ? tr.t('receipt.printing') : tr.t('receipt.print')}
+        <SteadyLabel
+          text={state === 'printing' ? tr.t('receipt.printing') : tr.t('receipt.print')}
+          reserve={state === 'printing' ? tr.t('receipt.print') : tr.t('receipt.printing')}
+        />
       </button>
-      {state === 'printed' || state === 'failed' ? (
-        <p
-          className={state === 'failed' ? 'error' : 'print-done'}
-          role="alert"
-          data-print-state={state}
-        >
-          {state === 'failed' ? tr.t('receipt.printFailed') : tr.t('receipt.printed')}
-        </p>
-      ) : null}
+      <MessageSlot lines={4}>
+        {state === 'printed' || state === 'failed' ? (
+          <p
+            className={state === 'failed' ? 'error' : 'print-done'}
+            role="alert"
+            data-print-state={state}
+          >
+            {state === 'failed' ? tr.t('receipt.printFailed') : tr.t('receipt.printed')}
+          </p>
+        ) : null}
+      </MessageSlot>
     </>
   );
 }
@@ -304,9 +313,6 @@ export function ReceiptScreen({
           <figcaption>{tr.t('receipt.qr')}</figcaption>
         </figure>
       </div>
-      {service.smsAlerts ? (
-        <SmsOptIn tr={tr} runtime={runtime} reference={reference} officer={officer} />
-      ) : null}
       <div className="actions">
         <PrintButton
           tr={tr}
@@ -322,6 +328,10 @@ export function ReceiptScreen({
           {tr.t('receipt.finish')}
         </button>
       </div>
+      {/* After the primary actions, so opening it never pushes Print and Finish off the screen. */}
+      {service.smsAlerts ? (
+        <SmsOptIn tr={tr} runtime={runtime} reference={reference} officer={officer} />
+      ) : null}
     </main>
   );
 }

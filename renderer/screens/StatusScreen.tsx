@@ -2,16 +2,48 @@ import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ServiceDefinition } from '../../kiosk-config/schema';
 import type { KioskRuntime } from '../app/kiosk-runtime';
+import { MessageSlot } from '../components/MessageSlot';
+import { SteadyLabel } from '../components/SteadyLabel';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { referenceFromScan } from '../components/QrCode';
 import { normalizeReferenceNumber } from '../../sync/client/reference-number';
+import type { SeenStatus } from '../../sync/client/status-cache';
+import { agencyTextIn } from '../../sync/protocol/application-status';
 import type { Translator } from '../i18n/translator';
 
 type Result =
-  | { kind: 'received'; date: Date }
+  /** What the office said (now, or when this kiosk last checked: `cached`). */
+  | { kind: 'decision'; status: SeenStatus; cached: boolean }
   | { kind: 'unknown' }
   | { kind: 'local'; state: 'queued' | 'delivered' | 'rejected' }
   | { kind: 'offline' };
+
+const detailKeys = ['reason', 'needed', 'collectAt', 'nextStep'] as const;
+
+/**
+ * The office's answer as sentences in the citizen's language: the state and its date, then
+ * the agency's reason, what it needs, where to collect and the next step (in the citizen's
+ * language when the agency wrote one, else English), and, when the answer is from this kiosk's
+ * memory, when it was heard.
+ */
+export function decisionLines(tr: Translator, status: SeenStatus, cached: boolean): string[] {
+  const lines: string[] = [];
+  if (status.state === 'received' || status.state === 'unknown') {
+    lines.push(tr.t('status.received', { date: tr.day(status.receivedAt ?? status.checkedAt) }));
+  } else {
+    lines.push(
+      tr.t(`status.state.${status.state}`, { date: tr.day(status.since ?? status.checkedAt) }),
+    );
+  }
+  for (const key of detailKeys) {
+    const text = status[key];
+    if (text !== undefined) {
+      lines.push(tr.t(`status.detail.${key}`, { text: agencyTextIn(text, tr.language) }));
+    }
+  }
+  if (cached) lines.push(tr.t('status.cached', { date: tr.dateTime(status.checkedAt) }));
+  return lines;
+}
 
 /**
  * "Check application status": by typed reference or by the receipt's QR code (a scanner types
@@ -55,14 +87,14 @@ export function StatusScreen({
       .first()
       .catch(() => undefined);
     try {
-      const reply = await runtime.lookupStatus([ref]);
-      const found = reply.statuses.find((status) => status.ref === ref);
-      if (found?.state === 'received') {
-        setResult({ kind: 'received', date: new Date(found.receivedAt ?? Date.now()) });
+      const lookup = await runtime.lookupStatus([ref]);
+      const found = lookup.statuses.find((status) => status.ref === ref);
+      if (found && found.state !== 'unknown') {
+        setResult({ kind: 'decision', status: found, cached: !lookup.online });
       } else if (local && local.state !== 'purged') {
         setResult({ kind: 'local', state: local.state });
       } else {
-        setResult({ kind: 'unknown' });
+        setResult({ kind: lookup.online ? 'unknown' : 'offline' });
       }
     } catch {
       setResult(
@@ -83,11 +115,14 @@ export function StatusScreen({
     if (scanned) void checkRef.current?.(undefined, scanned.ref);
   }, [scanned]);
 
-  let message: string | undefined;
-  if (result?.kind === 'received') message = tr.t('status.received', { date: tr.day(result.date) });
-  if (result?.kind === 'unknown') message = tr.t('status.unknown');
-  if (result?.kind === 'offline') message = tr.t('status.offline');
-  if (result?.kind === 'local') message = tr.t(`receipt.state.${result.state}`);
+  let lines: string[] = [];
+  if (result?.kind === 'decision') lines = decisionLines(tr, result.status, result.cached);
+  if (result?.kind === 'unknown') lines = [tr.t('status.unknown')];
+  if (result?.kind === 'offline') lines = [tr.t('status.offline')];
+  if (result?.kind === 'local') lines = [tr.t(`receipt.state.${result.state}`)];
+  // `received` for what only reached the office, so a kiosk's tests and logs read as before.
+  const resultKind =
+    result?.kind === 'decision' && result.status.state === 'received' ? 'received' : result?.kind;
 
   return (
     <main className="screen" data-screen="status">
@@ -115,26 +150,48 @@ export function StatusScreen({
         <p id="status-hint" className="hint">
           {tr.t('status.hint')}
         </p>
-        {invalid ? (
-          <p id="status-error" className="error" role="alert">
-            {tr.t('status.error.reference')}
-          </p>
-        ) : null}
-        {message ? (
-          <p
-            className={`status-result status-${result?.kind}`}
-            role="status"
-            data-status-result={result?.kind}
-          >
-            {message}
-          </p>
-        ) : null}
+        <MessageSlot lines={1}>
+          {invalid ? (
+            <p id="status-error" className="error" role="alert">
+              {tr.t('status.error.reference')}
+            </p>
+          ) : null}
+        </MessageSlot>
+        <MessageSlot lines={4} kind="words">
+          {lines.length > 0 ? (
+            <div
+              className={`status-result status-${resultKind}`}
+              role="status"
+              data-status-result={resultKind}
+              data-status-state={result?.kind === 'decision' ? result.status.state : undefined}
+              data-status-cached={result?.kind === 'decision' && result.cached ? 'true' : undefined}
+            >
+              {lines.map((line, index) => (
+                <p
+                  key={index}
+                  className={
+                    index === 0
+                      ? 'status-headline'
+                      : result?.kind === 'decision' && result.cached && index === lines.length - 1
+                        ? 'status-cached'
+                        : 'status-detail'
+                  }
+                >
+                  {line}
+                </p>
+              ))}
+            </div>
+          ) : null}
+        </MessageSlot>
         <div className="actions">
           <button type="button" className="secondary" onClick={onBack}>
             {tr.t('form.back')}
           </button>
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? tr.t('status.checking') : tr.t('status.check')}
+            <SteadyLabel
+              text={busy ? tr.t('status.checking') : tr.t('status.check')}
+              reserve={busy ? tr.t('status.check') : tr.t('status.checking')}
+            />
           </button>
         </div>
       </form>

@@ -17,6 +17,7 @@ import {
   simulateSwipeSchema,
 } from './operator-payloads';
 import { receiptContentSchema } from './receipt-content';
+import { speakReplySchema, speakRequestSchema, speechVoicesReplySchema } from './speech-payloads';
 
 /**
  * The one map from bridge channel (`domain:verb`) to its request and response schemas. Both
@@ -100,6 +101,10 @@ export const channels = {
   'bundle:write': { request: bundleWriteRequestSchema, response: bundleWriteReplySchema },
   /** The shell's recent log lines for the operator console; never personal data. */
   'log:tail': { request: logTailRequestSchema, response: logTailReplySchema },
+  /** The languages the shell can speak offline (espeak-ng), one voice each; may be none. */
+  'speech:voices': { request: noArgs, response: speechVoicesReplySchema },
+  /** Speaks one prompt offline into a WAV clip for the page to play; the text is never logged. */
+  'speech:speak': { request: speakRequestSchema, response: speakReplySchema },
 } as const;
 
 /** Events the shell pushes to the page. */

@@ -8,6 +8,7 @@ import { agencyAdminCommand, agencyHelp, agencyToolCommand } from './agency/cli'
 import { describeImport, importBundle } from './bundle-import';
 import { setAdminPassword } from './dashboard/admin-auth';
 import { registerDashboard } from './dashboard/routes';
+import { shippedCatalogues } from './dashboard/dashboard-data';
 import { addOfficer, deactivateOfficer, readRosterFile } from './roster';
 import { loadOrCreateSealingKey } from './sealing-key';
 import { openGatewayStore } from './db/gateway-store';
@@ -39,6 +40,9 @@ Options:
   --roster <file>            officer roster (JSON, see below) served to kiosks in their config
   --admin-password-file <f>  set the fleet dashboard's administrator password from this file
                              (first line; kept only as an scrypt hash in the gateway's settings)
+  --country <BZ|BW>          the country this gateway serves: its catalogue names the services
+                             and their decision targets on the dashboard (default: both,
+                             Belize's first where a service is in both)
   --webhook-retry-base <s>   first retry of a failed agency webhook after about this many
                              seconds (default 5; doubles per attempt, at most 6 hours)
 ${smsHelp}  --help                     show this help
@@ -103,6 +107,7 @@ export async function main(argv: string[]): Promise<void> {
       'sms-source': { type: 'string' },
       'sms-rate': { type: 'string' },
       'sms-off': { type: 'boolean', default: false },
+      country: { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -216,6 +221,11 @@ export async function main(argv: string[]): Promise<void> {
             return 'reply';
           },
   });
+  let catalogues = shippedCatalogues();
+  if (values.country !== undefined) {
+    catalogues = catalogues.filter((catalogue) => catalogue.country === values.country);
+    if (catalogues.length === 0) throw new Error('--country must be BZ or BW');
+  }
   // SMS alerts (README, Sync → SMS alerts): an SMSC over SMPP, or the demo's local one.
   const sms = smscConfigFrom(values);
   let demoSmsc: LocalSmsc | undefined;
@@ -234,9 +244,9 @@ export async function main(argv: string[]): Promise<void> {
       smsc = sms.config;
       console.log(`SMS alerts: ${smsc.url} as ${smsc.systemId}, ${smsc.ratePerSecond}/s`);
     }
-    await registerSmsAlerts(app, { store, smsc });
+    await registerSmsAlerts(app, { store, smsc, catalogues });
   }
-  await registerDashboard(app, { store });
+  await registerDashboard(app, { store, catalogues });
   const address = await app.listen({ port, host: values.host });
   console.log(`gateway listening on ${address} (${where})`);
   const shutdown = (): void => {

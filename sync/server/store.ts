@@ -104,6 +104,15 @@ export interface GatewayStore {
   /** A kiosk's records from `fromSeq` on, in seq order, at most `limit`. */
   recordsFrom(kioskId: string, fromSeq: number, limit: number): Promise<HeldRecord[]>;
   listKiosks(): Promise<KioskRow[]>;
+  /**
+   * The transactions of one service that no void cancels, oldest first, with their non-personal
+   * fields (the SMS opt-ins for the dashboard's subscriber figures).
+   */
+  transactionsOf(
+    serviceId: string,
+  ): Promise<
+    Array<{ kioskId: string; ref: string; createdAt: string; fields: Record<string, string> }>
+  >;
   /** Transaction counts per day, kiosk, service and channel, for days from `fromDay` on. */
   transactionCounts(fromDay: string): Promise<TransactionCount[]>;
   close(): Promise<void>;

@@ -201,43 +201,6 @@ test('the whole flow works with a keyboard alone, from attract to receipt', asyn
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
 });
 
-test('audio guidance reads each step aloud with exactly the words on screen', async ({
-  page,
-  kiosk,
-}) => {
-  await page.addInitScript(() => {
-    const spoken: Array<{ text: string; lang: string }> = [];
-    Object.assign(window, { __spoken: spoken });
-    Object.defineProperty(window, 'speechSynthesis', {
-      value: {
-        speak: (utterance: SpeechSynthesisUtterance) =>
-          spoken.push({ text: utterance.text, lang: utterance.lang }),
-        cancel: () => undefined,
-        getVoices: () => [],
-      },
-    });
-  });
-  const spoken = () =>
-    page.evaluate(
-      () => (window as unknown as { __spoken: Array<{ text: string; lang: string }> }).__spoken,
-    );
-  await kiosk.open(page);
-  await page.locator('[data-screen=attract] button.primary').click();
-  await page.locator('[data-screen=language] button[lang=es]').click();
-  await page.locator('[data-toggle=audio]').click();
-  await expect.poll(async () => (await spoken()).at(-1)?.text).toBe('¿Qué necesita hoy?');
-  await page.locator('[data-service=vehicle-licence]').click();
-  const prompt = (await page.locator('[data-prompt]').innerText()).trim();
-  expect(prompt).toBe('Número de placa');
-  await expect.poll(async () => (await spoken()).at(-1)).toEqual({ text: prompt, lang: 'es' });
-  await page.locator('[data-toggle=audio]').click();
-  const count = (await spoken()).length;
-  await page.getByRole('textbox').fill('CAY 1234');
-  await next(page);
-  await expect(page.locator('[data-field=vehicleType]')).toBeVisible();
-  expect((await spoken()).length).toBe(count);
-});
-
 test.describe('idle privacy', () => {
   test.use({ siteOverrides: { testTiming: { idleTimeoutSeconds: 1.5, idleWarningSeconds: 2 } } });
 

@@ -21,6 +21,7 @@ import type { KioskDevices } from '../../electron/devices/kiosk-devices';
 import { systemDeviceClock } from '../../electron/devices/device-runtime';
 import { devicesConfigSchema } from '../../kiosk-config/devices-schema';
 import { createLogRing } from '../../electron/services/log-ring';
+import { createEspeakEngine } from '../../electron/services/speech-engine';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const artifactsDir = path.join(root, 'tests', 'artifacts');
@@ -74,6 +75,8 @@ export interface KioskStack {
   dataDir: string;
   /** Simulated printer and card reader, when the spec asked for them (`simulatedDevices`). */
   devices?: KioskDevices;
+  /** Every call the page made over the bridge, in order (channel and request, as received). */
+  bridgeCalls: Array<{ channel: string; request: unknown }>;
   /** Opens the kiosk page and waits until it has started. */
   open(page: Page): Promise<void>;
 }
@@ -85,6 +88,7 @@ export const test = base.extend<{
   siteOverrides: Partial<SiteConfig>;
   roster: OfficerRosterEntry[];
   simulatedDevices: boolean;
+  offlineSpeech: boolean;
 }>({
   siteFile: ['demo.json', { option: true }],
   /** Site config fields a spec changes (`test.use({ siteOverrides: ... })`), e.g. idle timing. */
@@ -93,7 +97,9 @@ export const test = base.extend<{
   roster: [[], { option: true }],
   /** A simulated printer (PDF printouts) and card reader in the shell, as `npm start` has. */
   simulatedDevices: [false, { option: true }],
-  kiosk: async ({ siteFile, siteOverrides, roster, simulatedDevices }, use) => {
+  /** The shell's offline speech engine (espeak-ng); `false` is a machine without one. */
+  offlineSpeech: [true, { option: true }],
+  kiosk: async ({ siteFile, siteOverrides, roster, simulatedDevices, offlineSpeech }, use) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-e2e-'));
     const loaded = loadKioskConfig({ siteFile: siteProfilePath(siteFile) });
     const config = { ...loaded, site: { ...loaded.site, ...siteOverrides } };
@@ -118,10 +124,20 @@ export const test = base.extend<{
       // The browser shell's file custody of the at-rest data key, in this test's data dir.
       keyCustody: createFileKeyCustody(path.join(dataDir, 'data-key')),
       ...(devices ? { devices, dataDir, logRing: createLogRing() } : {}),
+      ...(offlineSpeech
+        ? {}
+        : { speech: createEspeakEngine({ command: '/nonexistent/espeak-ng' }) }),
     });
+    const router = createBridgeRouter(services);
+    const bridgeCalls: KioskStack['bridgeCalls'] = [];
     const host = await startBrowserShellHost({
       rendererDir,
-      router: createBridgeRouter(services),
+      router: {
+        handle(channel, request, caller) {
+          bridgeCalls.push({ channel: String(channel), request });
+          return router.handle(channel, request, caller);
+        },
+      },
       connectSources: [gateway.url],
     });
     devices?.onCardRead((read) => host.emit('card-reader:read', read));
@@ -132,6 +148,7 @@ export const test = base.extend<{
       host,
       pageUrl,
       dataDir,
+      bridgeCalls,
       ...(devices ? { devices } : {}),
       async open(page) {
         await page.goto(pageUrl);

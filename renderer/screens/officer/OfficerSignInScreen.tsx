@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { OfficerSession, SignInResult } from '../../../sync/client/officer-session';
 import type { Translator } from '../../i18n/translator';
 import { PinPad } from './PinPad';
+import { SteadyLabel } from '../../components/SteadyLabel';
 
 /**
  * Officer sign-in: officer card (the number comes from the card) or officer number typed on the
@@ -76,6 +77,7 @@ export function OfficerSignInScreen({
     }
   };
 
+  const idle = step === 'id' ? tr.t('officer.signIn.next') : tr.t('officer.signIn.submit');
   return (
     <main className="screen officer-sign-in" data-screen="officer-sign-in">
       <h1 data-prompt>{tr.t('officer.signIn.title')}</h1>
@@ -127,11 +129,10 @@ export function OfficerSignInScreen({
             {tr.t('officer.cancel')}
           </button>
           <button type="submit" className="primary" disabled={checking}>
-            {checking
-              ? tr.t('officer.signIn.checking')
-              : step === 'id'
-                ? tr.t('officer.signIn.next')
-                : tr.t('officer.signIn.submit')}
+            <SteadyLabel
+              text={checking ? tr.t('officer.signIn.checking') : idle}
+              reserve={checking ? idle : tr.t('officer.signIn.checking')}
+            />
           </button>
         </div>
       </form>

@@ -11,6 +11,7 @@ import { OnScreenKeyboard } from '../../components/OnScreenKeyboard';
 import type { Translator } from '../../i18n/translator';
 import { EndOfDayPanel } from './EndOfDayPanel';
 import { UncertainPrints } from '../../components/UncertainPrints';
+import { DecisionCell, useTodayDecisions } from './TodayDecisions';
 
 type Tab = 'today' | 'queue' | 'report';
 
@@ -120,6 +121,13 @@ export function OfficerToolsScreen({
   const view = useObservable<OfficerView>(() => observeOfficerView(runtime), [runtime]);
   const services = new Map(runtime.catalogue.services.map((s) => [s.id, tr.text(s.title)]));
   const transactions = (view?.items ?? []).filter((item) => item.kind === 'transaction');
+  // Only what reached the office can have a decision.
+  const decisions = useTodayDecisions(
+    runtime,
+    transactions
+      .filter((item) => item.ref && (item.state === 'delivered' || item.state === 'purged'))
+      .map((item) => item.ref ?? ''),
+  );
   const say = (text: string, error = false) => setNotice({ text, error });
 
   const reprint = async (item: QueueItem) => {
@@ -221,59 +229,89 @@ export function OfficerToolsScreen({
           transactions.length === 0 ? (
             <p>{tr.t('officer.today.empty')}</p>
           ) : (
-            <table className="officer-table">
-              <thead>
-                <tr>
-                  <th scope="col">{tr.t('officer.column.time')}</th>
-                  <th scope="col">{tr.t('officer.column.reference')}</th>
-                  <th scope="col">{tr.t('officer.column.service')}</th>
-                  <th scope="col">{tr.t('officer.column.channel')}</th>
-                  <th scope="col">{tr.t('officer.column.state')}</th>
-                  <th scope="col">{tr.t('officer.column.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...transactions].reverse().map((item) => (
-                  <tr key={item.seq} data-ref={item.ref} data-state={itemState(item)}>
-                    <td>{tr.time(item.queuedAt)}</td>
-                    <td>
-                      <strong>{item.ref}</strong>
-                    </td>
-                    <td>{services.get(item.serviceId ?? '') ?? item.serviceId}</td>
-                    <td>
-                      {item.channel === 'assisted'
-                        ? tr.t('report.channel.assisted')
-                        : tr.t('report.channel.self-service')}
-                      {item.officerId ? ` · ${item.officerId}` : ''}
-                    </td>
-                    <td>
-                      {tr.t(`officer.state.${itemState(item) as 'queued'}`)}
-                      {item.voided ? ` · ${item.voided.reason}` : ''}
-                    </td>
-                    <td className="row-actions">
-                      <button
-                        type="button"
-                        className="secondary"
-                        data-reprint={item.ref}
-                        onClick={() => void reprint(item)}
-                      >
-                        {tr.t('officer.reprint')}
-                      </button>
-                      {item.state === 'queued' && !item.voided ? (
+            <>
+              <div className="decision-bar">
+                <button
+                  type="button"
+                  className="secondary"
+                  data-check-decisions
+                  disabled={decisions.busy}
+                  onClick={() => void decisions.check()}
+                >
+                  {decisions.busy
+                    ? tr.t('officer.decision.checking')
+                    : tr.t('officer.decision.check')}
+                </button>
+                {decisions.online === false ? (
+                  <span className="error" data-decisions-offline>
+                    {tr.t('officer.decision.offline')}
+                  </span>
+                ) : decisions.online && decisions.checkedAt ? (
+                  <span data-decisions-checked>
+                    {tr.t('officer.decision.done', { time: tr.time(decisions.checkedAt) })}
+                  </span>
+                ) : null}
+              </div>
+              <table className="officer-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{tr.t('officer.column.time')}</th>
+                    <th scope="col">{tr.t('officer.column.reference')}</th>
+                    <th scope="col">{tr.t('officer.column.service')}</th>
+                    <th scope="col">{tr.t('officer.column.channel')}</th>
+                    <th scope="col">{tr.t('officer.column.state')}</th>
+                    <th scope="col">{tr.t('officer.column.decision')}</th>
+                    <th scope="col">{tr.t('officer.column.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {[...transactions].reverse().map((item) => (
+                    <tr key={item.seq} data-ref={item.ref} data-state={itemState(item)}>
+                      <td>{tr.time(item.queuedAt)}</td>
+                      <td>
+                        <strong>{item.ref}</strong>
+                      </td>
+                      <td>{services.get(item.serviceId ?? '') ?? item.serviceId}</td>
+                      <td>
+                        {item.channel === 'assisted'
+                          ? tr.t('report.channel.assisted')
+                          : tr.t('report.channel.self-service')}
+                        {item.officerId ? ` · ${item.officerId}` : ''}
+                      </td>
+                      <td>
+                        {tr.t(`officer.state.${itemState(item) as 'queued'}`)}
+                        {item.voided ? ` · ${item.voided.reason}` : ''}
+                      </td>
+                      <DecisionCell
+                        tr={tr}
+                        status={decisions.byRef.get(item.ref ?? '')}
+                        cached={decisions.online === false}
+                      />
+                      <td className="row-actions">
                         <button
                           type="button"
                           className="secondary"
-                          data-void={item.ref}
-                          onClick={() => setVoiding(item)}
+                          data-reprint={item.ref}
+                          onClick={() => void reprint(item)}
                         >
-                          {tr.t('officer.void')}
+                          {tr.t('officer.reprint')}
                         </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                        {item.state === 'queued' && !item.voided ? (
+                          <button
+                            type="button"
+                            className="secondary"
+                            data-void={item.ref}
+                            onClick={() => setVoiding(item)}
+                          >
+                            {tr.t('officer.void')}
+                          </button>
+                        ) : null}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
           )
         ) : null}
         {tab === 'queue' ? (

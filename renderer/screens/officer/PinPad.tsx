@@ -1,3 +1,4 @@
+import { MessageSlot } from '../../components/MessageSlot';
 import { OnScreenKeyboard } from '../../components/OnScreenKeyboard';
 import type { Translator } from '../../i18n/translator';
 
@@ -53,11 +54,13 @@ export function PinPad({
           if (event.key === 'Enter') onEnter();
         }}
       />
-      {error ? (
-        <p id={`${id}-error`} className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <MessageSlot lines={2}>
+        {error ? (
+          <p id={`${id}-error`} className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </MessageSlot>
       <OnScreenKeyboard
         tr={tr}
         kind="numeric"

@@ -106,6 +106,12 @@ export function OperatorConsoleScreen({
   return (
     <main className="screen operator-console" data-screen="operator-console">
       <h1 data-prompt>{tr.t('operator.title')}</h1>
+      {/* At the top: the focused Close button never scrolls the console open at its end. */}
+      <div className="actions console-actions">
+        <button type="button" className="primary" onClick={onClose} autoFocus>
+          {tr.t('operator.close')}
+        </button>
+      </div>
       {notice ? (
         <p className={notice.error ? 'error' : 'print-done'} role="status" data-operator-notice>
           {notice.text}
@@ -354,11 +360,6 @@ export function OperatorConsoleScreen({
             <p data-exit-disabled>{tr.t('operator.exit.browserShell')}</p>
           )}
         </section>
-      </div>
-      <div className="actions">
-        <button type="button" className="primary" onClick={onClose} autoFocus>
-          {tr.t('operator.close')}
-        </button>
       </div>
     </main>
   );

@@ -161,6 +161,8 @@ export interface DecisionRow {
   submittedAt: string;
   /** When it was first approved or refused; null while undecided. */
   decidedAt: string | null;
+  /** Whether an agency owns its service (only those are decided through this gateway). */
+  tracked: boolean;
 }
 
 /**

@@ -1,6 +1,40 @@
+import { parseCatalogue } from '../../../kiosk-config/load';
+import { embeddedCatalogues } from '../../../kiosk-config/index';
+import type { Catalogue } from '../../../kiosk-config/schema';
+import type { FeedCursor } from '../agency/agencies';
+import { WEBHOOK_QUEUE } from '../db/agency-store';
 import type { GatewayStore, TamperAlert, TransactionCount } from '../store';
 import type { SmsFigures } from '../sms/sms-store';
 import type { ChainWedge } from '../chain-repair';
+import { decisionFigures, servicesOf, smsSubscriptions } from './decision-figures';
+import type { DecisionFigures, ServiceInfo, SmsSubscriptionRow } from './decision-figures';
+
+/** The service that records SMS opt-ins (the receipt's "send me an SMS"). */
+export const SMS_OPT_IN_SERVICE = 'sms-alerts';
+/** Processing figures cover applications submitted in this many days before now. */
+export const FIGURES_DAYS = 365;
+
+/** The catalogues shipped with Service Point (both countries), for names and targets. */
+export function shippedCatalogues(): Catalogue[] {
+  return (['BZ', 'BW'] as const).map((code) => {
+    const parsed = parseCatalogue(embeddedCatalogues[code], `catalogue ${code}`);
+    if (!parsed.ok) throw new Error(parsed.error);
+    return parsed.value;
+  });
+}
+
+/** An agency as the dashboard lists it. */
+export interface AgencyOverview {
+  agencyId: string;
+  name: string;
+  services: string[];
+  webhookUrl: string | null;
+  disabled: boolean;
+  cursor: FeedCursor;
+  lastCallAt: string | null;
+  /** Webhook deliveries given up (kept for the administrator to look into). */
+  deadWebhooks: number;
+}
 
 /** A kiosk is shown as online when its last heartbeat is younger than this. */
 export const ONLINE_WITHIN_MS = 15 * 60_000;
@@ -31,13 +65,22 @@ export interface FleetView {
   years: Array<{ year: string; selfService: number; assisted: number; total: number }>;
   /** Site per kiosk id, from heartbeats (the kiosk id when a kiosk has not said). */
   siteOf: Record<string, string>;
-  /** SMS subscribers and messages by service. */
-  sms: SmsFigures;
+  /** Submission to decision, by service and by site (the last FIGURES_DAYS days). */
+  decisions: DecisionFigures;
+  /** SMS opt-ins by the service of the receipt they were made for. */
+  sms: SmsSubscriptionRow[];
+  agencies: AgencyOverview[];
+  /** SMS alerts: active subscribers (checked numbers) and messages by state, per service. */
+  smsAlerts: SmsFigures;
   /** Kiosk chains stopped by a held record that does not link (shown until repaired). */
   wedges: ChainWedge[];
 }
 
-export async function loadFleetView(store: GatewayStore, now: Date): Promise<FleetView> {
+export async function loadFleetView(
+  store: GatewayStore,
+  now: Date,
+  services: ReadonlyMap<string, ServiceInfo> = servicesOf(shippedCatalogues()),
+): Promise<FleetView> {
   const kiosks: KioskHealth[] = [];
   for (const kiosk of await store.listKiosks()) {
     const [beat, alerts, counts] = await Promise.all([
@@ -76,6 +119,36 @@ export async function loadFleetView(store: GatewayStore, now: Date): Promise<Fle
     else entry.selfService += completed;
     byYear.set(year, entry);
   }
+  const siteOf = Object.fromEntries(kiosks.map((k) => [k.kioskId, k.siteId]));
+  const fromDay = new Date(now.getTime() - FIGURES_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const optIns = await store.transactionsOf(SMS_OPT_IN_SERVICE);
+  const optInRefs = [
+    ...new Set(optIns.flatMap((o) => (o.fields.forReference ? [o.fields.forReference] : []))),
+  ];
+  const serviceOfRef = new Map<string, string>();
+  for (let i = 0; i < optInRefs.length; i += 500) {
+    for (const row of await store.findByRefs(optInRefs.slice(i, i + 500))) {
+      serviceOfRef.set(row.ref, row.serviceId);
+    }
+  }
+  const deadHooks = await store.jobs.list(WEBHOOK_QUEUE, { state: 'dead', limit: 10_000 });
+  const agencies: AgencyOverview[] = [];
+  for (const agency of await store.agencies.list()) {
+    const [cursor, [lastCall]] = await Promise.all([
+      store.agencies.feedCursor(agency.agencyId),
+      store.agencies.listCalls({ agencyId: agency.agencyId, limit: 1 }),
+    ]);
+    agencies.push({
+      agencyId: agency.agencyId,
+      name: agency.name,
+      services: agency.services,
+      webhookUrl: agency.webhookUrl,
+      disabled: agency.disabledAt !== null,
+      cursor,
+      lastCallAt: lastCall?.at ?? null,
+      deadWebhooks: deadHooks.filter((job) => job.key?.startsWith(`${agency.agencyId}:`)).length,
+    });
+  }
   return {
     generatedAt: now.toISOString(),
     kiosks,
@@ -83,8 +156,11 @@ export async function loadFleetView(store: GatewayStore, now: Date): Promise<Fle
     years: [...byYear.entries()]
       .sort(([a], [b]) => b.localeCompare(a))
       .map(([year, e]) => ({ year, ...e, total: e.selfService + e.assisted })),
-    siteOf: Object.fromEntries(kiosks.map((k) => [k.kioskId, k.siteId])),
-    sms: await store.sms.figures(),
+    siteOf,
+    decisions: decisionFigures(await store.agencies.decisionRows(fromDay), services, siteOf, now),
+    sms: smsSubscriptions(optIns, serviceOfRef, services),
+    agencies,
+    smsAlerts: await store.sms.figures(),
     wedges: await store.chains.wedges(),
   };
 }

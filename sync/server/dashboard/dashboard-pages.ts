@@ -1,7 +1,8 @@
 import type { FleetView, KioskHealth } from './dashboard-data';
 import { formatNumber } from '../../../kiosk-config/formatting';
-import { smsSection } from './sms-section';
+import { smsAlertsSection } from './sms-section';
 import { wedgeAlert } from './chain-repair-pages';
+import type { ProcessingRow } from './decision-figures';
 
 /** Server-rendered pages of the fleet dashboard. Everything from data is escaped. */
 export function esc(value: unknown): string {
@@ -148,12 +149,75 @@ function barsBy(
   return `<svg viewBox="0 0 ${width} ${Math.max(1, rows.length) * rowHeight}" role="img" aria-label="${esc(label)}">${body}</svg>`;
 }
 
+const days = (value: number | null): string => (value === null ? '—' : formatNumber(value, 1));
+
+/** One table of processing figures (by service or by site). */
+function processingTable(rows: ProcessingRow[], first: string, id: string): string {
+  const body = rows
+    .map(
+      (r) => `<tr data-${id}="${esc(r.key)}"><th scope="row">${esc(r.label)}</th>
+<td class="num">${r.targetWorkingDays ?? '—'}</td><td class="num">${r.submitted}</td><td class="num">${r.decided}</td>
+<td class="num">${days(r.medianDays)}</td><td class="num">${days(r.p90Days)}</td>
+<td class="num">${r.onTime}</td><td class="num">${r.late}</td><td class="num">${r.pending}</td>
+<td class="num"><b>${r.sharePct === null ? '—' : `${r.sharePct.toFixed(1)}%`}</b></td></tr>`,
+    )
+    .join('');
+  return `<div class="scroll"><table class="figures"><thead><tr><th>${first}</th><th>Target (working days)</th><th>Submitted</th><th>Decided</th><th>Median days to decision</th><th>90% decided within (days)</th><th>Decided within target</th><th>Late</th><th>Pending</th><th>Share within target</th></tr></thead>
+<tbody>${body || '<tr><td colspan="10">No application of a service with an agency yet.</td></tr>'}</tbody></table></div>`;
+}
+
+function decisionsSection(view: FleetView): string {
+  const { byService, bySite } = view.decisions;
+  return `<h2>From submission to decision</h2>
+<p class="muted">Days from the citizen's submission at the kiosk to the agency's first decision (approved or refused), for the services an agency owns, over the last 365 days. Within target: decided within the service's target in working days (Monday to Friday); late: decided after it, or still undecided past it; pending: undecided, still within it. Targets come from the service catalogue.</p>
+<h3>By service</h3>${processingTable(byService, 'Service', 'figure-service')}
+<h3>By site</h3>${processingTable(bySite, 'Site', 'figure-site')}`;
+}
+
+function smsSection(view: FleetView): string {
+  const total = view.sms.reduce((sum, row) => sum + row.subscriptions, 0);
+  return `<h2>SMS subscribers by service</h2>
+<p class="muted">SMS alert sign-ups made at the kiosks (voided ones left out), by the service of the receipt they were made for: <b>${total}</b> in all.</p>
+<table class="sms"><thead><tr><th>Service</th><th>Subscriptions</th></tr></thead><tbody>
+${view.sms.map((row) => `<tr data-sms-service="${esc(row.serviceId ?? 'all')}"><th scope="row">${esc(row.label)}</th><td class="num">${row.subscriptions}</td></tr>`).join('') || '<tr><td colspan="2">No SMS sign-ups yet.</td></tr>'}
+</tbody></table>`;
+}
+
+function agenciesSection(view: FleetView, now: Date): string {
+  return `<h2>Agencies</h2>
+<p class="muted">Registered with <code>npm run gateway -- agency add</code> (see the README). Feed: entries acknowledged / given out.</p>
+<div class="scroll"><table class="agencies"><thead><tr><th>Agency</th><th>Services</th><th>Delivery</th><th>Feed</th><th>Last call</th><th>Failed webhooks</th></tr></thead><tbody>
+${
+  view.agencies
+    .map(
+      (
+        a,
+      ) => `<tr data-agency="${esc(a.agencyId)}"><th scope="row">${esc(a.name)}<br><small>${esc(a.agencyId)}${a.disabled ? ' · <span class="pill bad">disabled</span>' : ''}</small></th>
+<td>${esc(a.services.join(', ') || '—')}</td>
+<td>${a.webhookUrl ? `webhook <small>${esc(a.webhookUrl)}</small>` : 'pull'}</td>
+<td class="num">${a.cursor.ackedThrough} / ${a.cursor.head}${a.cursor.unacked > 0 ? `<br><small>${a.cursor.unacked} waiting</small>` : ''}</td>
+<td>${since(a.lastCallAt, now)}</td>
+<td class="num">${a.deadWebhooks === 0 ? '0' : `<span class="pill bad">${a.deadWebhooks}</span>`}</td></tr>`,
+    )
+    .join('') || '<tr><td colspan="6">No agency registered.</td></tr>'
+}
+</tbody></table></div>`;
+}
+
 export function dashboardPage(view: FleetView, csrf: string): string {
   const now = new Date(view.generatedAt);
   const alerts = view.kiosks.reduce((n, k) => n + k.alerts.length, 0);
   const online = view.kiosks.filter((k) => k.link === 'online').length;
   const sites = new Set(view.kiosks.map((k) => k.siteId)).size;
   const thisYear = view.years.find((y) => y.year === view.generatedAt.slice(0, 4));
+  const counted = view.decisions.byService.reduce(
+    (sum, r) => ({ onTime: sum.onTime + r.onTime, late: sum.late + r.late }),
+    { onTime: 0, late: 0 },
+  );
+  const withinTarget =
+    counted.onTime + counted.late === 0
+      ? '—'
+      : `${((counted.onTime / (counted.onTime + counted.late)) * 100).toFixed(1)}%`;
   const legend = `<p class="legend"><span class="swatch self"></span> self-service <span class="swatch assisted"></span> assisted</p>`;
   return page(
     'Fleet',
@@ -164,6 +228,7 @@ ${wedgeAlert(view.wedges)}
 <div><b>${online}</b> online now</div>
 <div><b>${formatNumber(thisYear?.total ?? 0)}</b> transactions via access points this year</div>
 <div class="${alerts > 0 ? 'bad' : ''}"><b>${alerts}</b> tamper alerts</div>
+<div><b>${withinTarget}</b> decided within target</div>
 </section>
 <h2>Kiosks</h2>
 <div class="scroll"><table class="kiosks"><thead><tr><th>Kiosk / site</th><th>Last heartbeat</th><th>Link</th><th>Queue</th><th>Oldest queued</th><th>Last delivery</th><th>Printer</th><th>Card reader</th><th>Versions</th><th>Chain head</th><th>Tamper alerts</th></tr></thead>
@@ -175,7 +240,10 @@ ${view.years.map((y) => `<tr><th scope="row">${esc(y.year)}</th><td class="num">
 <h2>Transactions per day (last 30 days)</h2>${legend}${dailyChart(view, now)}
 <h2>By site</h2>${barsBy(view, 'Transactions by site', (row) => view.siteOf[row.kioskId] ?? row.kioskId)}
 <h2>By service</h2>${barsBy(view, 'Transactions by service', (row) => row.serviceId)}
-${smsSection(view.sms)}
+${decisionsSection(view)}
+${smsSection(view)}
+${smsAlertsSection(view.smsAlerts)}
+${agenciesSection(view, now)}
 <p class="muted">Generated ${esc(view.generatedAt)}. Voided transactions are not counted.</p>
 </main>`,
     csrf,
@@ -204,7 +272,7 @@ body{font:15px/1.4 system-ui,sans-serif;margin:0;color:#1d2430;background:#f5f7f
 .bar nav{display:flex;gap:1rem;align-items:center}.bar a{color:#fff}.bar a[aria-current]{font-weight:bold;text-decoration:none}
 .bar form{margin:0}.bar button{background:none;border:1px solid #fff;color:#fff;border-radius:4px;padding:.2rem .6rem;cursor:pointer}
 main{padding:1rem 1.5rem;max-width:1400px}
-h2{margin-top:1.8rem;font-size:1.15rem}
+h2{margin-top:1.8rem;font-size:1.15rem}h3{font-size:1rem;margin:1rem 0 .4rem}
 .tiles{display:flex;gap:1rem;flex-wrap:wrap}.tiles div{background:#fff;border:1px solid #d4dbe4;border-radius:6px;padding:.7rem 1rem}
 .tiles b{font-size:1.4rem}.tiles .bad{border-color:#b3261e;color:#b3261e}
 .scroll{overflow-x:auto}

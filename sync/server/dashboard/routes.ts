@@ -5,7 +5,9 @@ import { loadOrCreateSealingKey } from '../sealing-key';
 import type { GatewayStore } from '../store';
 import { SESSION_COOKIE, createAdminAuth } from './admin-auth';
 import type { AdminAuth, AdminSession } from './admin-auth';
-import { countsCsv, loadFleetView } from './dashboard-data';
+import { countsCsv, loadFleetView, shippedCatalogues } from './dashboard-data';
+import { servicesOf } from './decision-figures';
+import type { Catalogue } from '../../../kiosk-config/schema';
 import { bundlesPage, dashboardCss, dashboardPage, loginPage, uploadJs } from './dashboard-pages';
 import { chainRepairCss, chainsPage } from './chain-repair-pages';
 
@@ -23,6 +25,8 @@ export const DASHBOARD_CSP = [
 
 export interface DashboardOptions {
   store: GatewayStore;
+  /** Service names and decision targets (default: every catalogue shipped, Belize's first). */
+  catalogues?: Catalogue[];
   now?: () => Date;
   auth?: AdminAuth;
 }
@@ -48,6 +52,7 @@ export async function registerDashboard(
   const now = options.now ?? (() => new Date());
   const auth = options.auth ?? createAdminAuth({ store: options.store });
   const sealing = await loadOrCreateSealingKey(options.store);
+  const services = servicesOf(options.catalogues ?? shippedCatalogues());
 
   await app.register(async (scope) => {
     scope.addContentTypeParser(
@@ -169,7 +174,10 @@ export async function registerDashboard(
     scope.get('/admin/dashboard', async (request, reply) => {
       const session = requireSession(request, reply);
       if (!session) return reply;
-      return html(reply, dashboardPage(await loadFleetView(options.store, now()), session.csrf));
+      return html(
+        reply,
+        dashboardPage(await loadFleetView(options.store, now(), services), session.csrf),
+      );
     });
     scope.get('/admin/export.csv', async (request, reply) => {
       if (!requireSession(request, reply)) return reply;
@@ -180,7 +188,7 @@ export async function registerDashboard(
           'content-disposition',
           `attachment; filename="service-point-transactions-${day}.csv"`,
         )
-        .send(countsCsv(await loadFleetView(options.store, now())));
+        .send(countsCsv(await loadFleetView(options.store, now(), services)));
     });
     // Wedged chains: see both records, choose, say why (sync/server/chain-repair.ts).
     scope.get('/admin/chains', async (request, reply) => {

@@ -16,7 +16,7 @@ const COLUMNS: Array<[SmsMessageState, string]> = [
  * The dashboard's SMS alerts: subscribers (distinct phone numbers with an active subscription)
  * and messages by state, per service, in GOV.UK Notify's status words.
  */
-export function smsSection(figures: SmsFigures): string {
+export function smsAlertsSection(figures: SmsFigures): string {
   const rows = figures.services
     .map((service) => {
       const cells = COLUMNS.map(

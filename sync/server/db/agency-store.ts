@@ -795,7 +795,8 @@ export function agencyStore(
           join.on('v.kind', '=', 'void').onRef('v.subject_tx_id', '=', 'r.tx_id'),
         )
         .leftJoin('application_status as s', 's.tx_id', 'r.tx_id')
-        .select(['r.service_id', 'r.kiosk_id', 'r.created_at', 's.decided_at'])
+        .leftJoin('agency_services as o', 'o.service_id', 'r.service_id')
+        .select(['r.service_id', 'r.kiosk_id', 'r.created_at', 's.decided_at', 'o.agency_id'])
         .where('r.kind', '=', 'transaction')
         .where('r.created_at', '>=', fromDay)
         .where('v.tx_id', 'is', null)
@@ -806,6 +807,7 @@ export function agencyStore(
         kioskId: row.kiosk_id,
         submittedAt: row.created_at,
         decidedAt: row.decided_at ?? null,
+        tracked: row.agency_id !== null,
       }));
     },
   };

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
-import { GENESIS_HASH } from '../../protocol/records';
+import { GENESIS_HASH, chainRecordSchema } from '../../protocol/records';
 import type { ChainRecord } from '../../protocol/records';
 import { sealedBoxSchema } from '../../protocol/sealed-box';
 import type { PublicKeyJwk } from '../../protocol/device-signature';
@@ -371,6 +371,31 @@ export async function openGatewayStore(
     async listKiosks() {
       const rows = await db.selectFrom('kiosks').selectAll().orderBy('kiosk_id').execute();
       return rows.map(toKiosk);
+    },
+    async transactionsOf(serviceId) {
+      const rows = await db
+        .selectFrom('records as r')
+        .leftJoin('records as v', (join) =>
+          join.on('v.kind', '=', 'void').onRef('v.subject_tx_id', '=', 'r.tx_id'),
+        )
+        .select(['r.kiosk_id', 'r.ref', 'r.created_at', 'r.record_json'])
+        .where('r.kind', '=', 'transaction')
+        .where('r.service_id', '=', serviceId)
+        .where('v.tx_id', 'is', null)
+        .orderBy('r.created_at')
+        .execute();
+      return rows.flatMap((row) => {
+        const record = chainRecordSchema.safeParse(JSON.parse(row.record_json) as unknown);
+        if (!record.success || record.data.kind !== 'transaction') return [];
+        return [
+          {
+            kioskId: row.kiosk_id,
+            ref: row.ref,
+            createdAt: row.created_at,
+            fields: record.data.body.fields,
+          },
+        ];
+      });
     },
     async transactionCounts(fromDay) {
       // The UTC day is the first ten characters of the ISO 8601 createdAt.

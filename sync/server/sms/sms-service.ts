@@ -2,18 +2,16 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { PDU } from 'smpp';
 import { z } from 'zod';
-import belize from '../../../kiosk-config/catalogue/belize.json' with { type: 'json' };
-import botswana from '../../../kiosk-config/catalogue/botswana.json' with { type: 'json' };
 import { countries } from '../../../kiosk-config/countries';
 import type { CountryCode } from '../../../kiosk-config/countries';
 import { formatDate, wallClock } from '../../../kiosk-config/formatting';
-import { parseCatalogue } from '../../../kiosk-config/load';
 import { parseMobileNumber } from '../../../kiosk-config/phone-numbers';
 import type { Catalogue, LanguageCode, ReminderDefinition } from '../../../kiosk-config/schema';
 import { agencyTextIn, statusDetailSchema } from '../../protocol/application-status';
 import { personalPayloadSchema } from '../../protocol/personal-fields';
 import { openSealed, sealTo, sealedBoxSchema } from '../../protocol/sealed-box';
 import { gatewayJobs } from '../app';
+import { shippedCatalogues } from '../dashboard/dashboard-data';
 import type { ClaimedJob } from '../jobs/job-queue';
 import { JobError } from '../jobs/job-runner';
 import type { JobRunner, QueueOptions } from '../jobs/job-runner';
@@ -50,15 +48,6 @@ export interface SmsAlerts {
   link: SmppLink;
   /** HMAC-SHA256 of an E.164 number under the gateway's phone key (what the tables hold). */
   phoneHash(e164: string): string;
-}
-
-/** The catalogues shipped in kiosk-config/catalogue, parsed. */
-export function shippedCatalogues(): Catalogue[] {
-  return [botswana, belize].map((json, index) => {
-    const parsed = parseCatalogue(json, index === 0 ? 'botswana.json' : 'belize.json');
-    if (!parsed.ok) throw new Error(parsed.error);
-    return parsed.value;
-  });
 }
 
 const subscriptionJob = z.object({ subscriptionId: z.string() });

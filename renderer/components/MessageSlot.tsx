@@ -1,0 +1,23 @@
+import type { ReactNode } from 'react';
+
+/**
+ * The place of a message that comes and goes (an error, a date read back, a print result, a
+ * status answer). The place is on screen before the message and stays after it, sized for
+ * `lines` lines of it, so a message appearing or clearing never moves the buttons below it
+ * under a finger. The message itself (with its role=alert or role=status) is the child, so it
+ * is announced as it appears, exactly as before.
+ */
+export function MessageSlot({
+  lines,
+  kind = 'error',
+  children,
+}: {
+  lines: 1 | 2 | 3 | 4;
+  /** The text size it is sized for: an error line, or a read-back / status line. */
+  kind?: 'error' | 'words';
+  children?: ReactNode;
+}) {
+  return (
+    <div className={`message-slot message-slot-${kind} message-slot-${lines}`}>{children}</div>
+  );
+}

@@ -1,0 +1,241 @@
+import type { Page } from '@playwright/test';
+import { countries } from '../../kiosk-config/countries';
+import type { CountryCode } from '../../kiosk-config/countries';
+import { formatDayOf } from '../../kiosk-config/formatting';
+import { createMessages } from '../../kiosk-config/messages';
+import type { LanguageCode } from '../../kiosk-config/schema';
+import { feedClaimReplySchema } from '../../sync/protocol/agency-wire';
+import { publicJwkOf } from '../../sync/protocol/crypto-primitives';
+import { generateSealingKey } from '../../sync/protocol/sealed-box';
+import { makeApiKey } from '../../sync/server/agency/credentials';
+import { expect, screenshot, test } from './fixtures';
+import type { KioskStack } from './fixtures';
+import { enterPin, expectAxeClean, officer, roster, waitForRoster } from './staff-fixtures';
+
+/**
+ * From submission to decision, as the citizen sees it: a citizen applies at the kiosk, the
+ * agency that owns the service takes the application from its pull feed and posts what becomes
+ * of it; at each step the citizen's status check, in their language, says the state, its date
+ * and the agency's words (what is needed, where to collect). With the link down, the kiosk says
+ * what it last heard, and when. In Spanish in Belize and in Setswana in Botswana; the officer's
+ * tools show the same for the day's receipts.
+ */
+interface Walk {
+  country: CountryCode;
+  siteFile: string;
+  kioskId: string;
+  language: LanguageCode;
+  district: string;
+  needed: string;
+  collectAt: string;
+}
+
+const walks: Walk[] = [
+  {
+    country: 'BZ',
+    siteFile: 'demo.json',
+    kioskId: 'demo-kiosk-01',
+    language: 'es',
+    district: 'cayo',
+    needed: 'Una copia de su acta de nacimiento anterior',
+    collectAt: 'Registro Civil, Belmopan, ventanilla 3',
+  },
+  {
+    country: 'BW',
+    siteFile: 'demo-botswana.json',
+    kioskId: 'demo-kiosk-bw-01',
+    language: 'tn',
+    district: 'south-east',
+    needed: 'Khopi ya setlankana sa gago sa tsalo sa kgale',
+    collectAt: 'Ofisi ya Ditsalo le Dintsho, Gaborone',
+  },
+];
+
+/** A birth-certificate application in `walk.language`; returns its reference. */
+async function apply(page: Page, walk: Walk): Promise<string> {
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator(`[data-screen=language] button[lang=${walk.language}]`).click();
+  await page.locator('[data-service=birth-certificate-replacement]').click();
+  await page.getByRole('textbox').fill('Kagiso Molefe');
+  await page.locator('[data-screen=form] form button[type=submit]').click();
+  await page.locator('input[data-type=date]').focus();
+  await page.keyboard.type('19900401', { delay: 80 });
+  await page.locator('[data-screen=form] form button[type=submit]').click();
+  await page.locator(`input[type=radio][value=${walk.district}]`).check();
+  await page.locator('[data-screen=form] form button[type=submit]').click();
+  for (const box of await page.getByRole('checkbox').all()) await box.check();
+  await page.locator('[data-screen=form] form button[type=submit]').click();
+  await page.locator('input[type=radio][value=counter]').check();
+  await page.locator('[data-screen=form] form button[type=submit]').click();
+  const reference = page.locator('[data-screen=form] input[type=text]');
+  if (await reference.count()) {
+    await reference.fill('C-1001');
+    await page.locator('[data-screen=form] form button[type=submit]').click();
+  }
+  await page.locator('[data-screen=review] button.primary').click();
+  await page.getByRole('checkbox').check();
+  await page.locator('[data-screen=consent] button.primary').click();
+  const ref = (await page.getByTestId('reference').textContent()) ?? '';
+  expect(ref).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$/);
+  await expect(page.locator('[data-delivery]')).toHaveAttribute('data-delivery', 'delivered', {
+    timeout: 20_000,
+  });
+  await page.locator('[data-start-over]').click();
+  return ref;
+}
+
+/** The status check, by typed reference, in the walk's language. */
+async function checkStatus(page: Page, walk: Walk, ref: string): Promise<void> {
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator(`[data-screen=language] button[lang=${walk.language}]`).click();
+  await page.locator('[data-category=help]').click();
+  await page.locator('[data-service=application-status]').click();
+  await page.getByRole('textbox').fill(ref.replace(/-/g, '').toLowerCase());
+  await page.locator('[data-screen=status] button[type=submit]').click();
+}
+
+/** An agency's case system, speaking the agency interface over HTTP. */
+async function registerAgency(kiosk: KioskStack) {
+  const privateJwk = await generateSealingKey();
+  const apiKey = makeApiKey('civil-registry');
+  await kiosk.gateway.store!.agencies.register({
+    agencyId: 'civil-registry',
+    name: 'Civil Registry',
+    services: ['birth-certificate-replacement'],
+    keyHash: apiKey.hash,
+    publicKey: publicJwkOf(privateJwk),
+  });
+  const call = async (path: string, body: unknown) => {
+    const reply = await fetch(`${kiosk.gateway.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(reply.status, await reply.clone().text()).toBeLessThan(300);
+    return (await reply.json()) as unknown;
+  };
+  return { call };
+}
+
+for (const walk of walks) {
+  test.describe(`${countries[walk.country].name}: a decision in ${walk.language}`, () => {
+    test.use({ siteFile: walk.siteFile, roster, simulatedDevices: true });
+
+    test('the citizen follows an application from submission to collection, online and offline', async ({
+      page,
+      kiosk,
+    }) => {
+      test.setTimeout(240_000);
+      const { t } = createMessages(walk.language);
+      const timeZone = countries[walk.country].timeZone;
+      const day = (iso: string) => formatDayOf(iso, walk.language, timeZone);
+      await kiosk.open(page);
+      await waitForRoster(page, walk.kioskId);
+      const agency = await registerAgency(kiosk);
+      const ref = await apply(page, walk);
+
+      // The agency takes the application from its feed and acknowledges it.
+      const claim = feedClaimReplySchema.parse(
+        await agency.call('/agency/v1/feed/claims', { consumer: 'registry-1' }),
+      );
+      expect(claim.items.map((item) => item.event.subject)).toEqual([ref]);
+      expect(claim.items[0]?.event.data).toMatchObject({ language: walk.language });
+      await agency.call('/agency/v1/feed/acks', { positions: [claim.items[0]?.position] });
+
+      const post = (eventId: string, body: Record<string, unknown>) =>
+        agency.call(`/agency/v1/applications/${ref}/status`, { eventId, ...body });
+      const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+
+      // 1. More information needed: the state, its date and what is needed, in the language.
+      await post('reg-1', { state: 'in-review', occurredAt: at(50) });
+      const asked = at(40);
+      await post('reg-2', {
+        state: 'more-information-needed',
+        occurredAt: asked,
+        needed: { en: 'A copy of your old birth certificate', [walk.language]: walk.needed },
+      });
+      await checkStatus(page, walk, ref);
+      const result = page.locator('[data-status-result]');
+      await expect(result).toHaveAttribute('data-status-state', 'more-information-needed');
+      await expect(result.locator('.status-headline')).toHaveText(
+        t('status.state.more-information-needed', { date: day(asked) }),
+      );
+      await expect(result.locator('.status-detail')).toHaveText(
+        t('status.detail.needed', { text: walk.needed }),
+      );
+      await screenshot(page, `decision-${walk.language}-1-more-information`);
+      await page.locator('[data-start-over]').click();
+
+      // 2. Approved.
+      await post('reg-3', { state: 'in-review', occurredAt: at(30) });
+      const approved = at(20);
+      await post('reg-4', { state: 'approved', occurredAt: approved });
+      await checkStatus(page, walk, ref);
+      await expect(result).toHaveAttribute('data-status-state', 'approved');
+      await expect(result.locator('.status-headline')).toHaveText(
+        t('status.state.approved', { date: day(approved) }),
+      );
+      await screenshot(page, `decision-${walk.language}-2-approved`);
+      await page.locator('[data-start-over]').click();
+
+      // 3. Ready for collection, and where.
+      const ready = at(10);
+      await post('reg-5', {
+        state: 'ready-for-collection',
+        occurredAt: ready,
+        collectAt: { en: 'Civil Registry counter 3', [walk.language]: walk.collectAt },
+      });
+      await checkStatus(page, walk, ref);
+      await expect(result).toHaveAttribute('data-status-state', 'ready-for-collection');
+      await expect(result.locator('.status-headline')).toHaveText(
+        t('status.state.ready-for-collection', { date: day(ready) }),
+      );
+      await expect(result.locator('.status-detail')).toHaveText(
+        t('status.detail.collectAt', { text: walk.collectAt }),
+      );
+      await expect(result).not.toHaveAttribute('data-status-cached', 'true');
+      await expectAxeClean(page);
+      await screenshot(page, `decision-${walk.language}-3-ready`);
+      await page.locator('[data-start-over]').click();
+
+      // 4. The link is down: the kiosk says calmly what it last heard, and when.
+      await kiosk.gateway.stop();
+      await checkStatus(page, walk, ref);
+      await expect(result).toHaveAttribute('data-status-cached', 'true', { timeout: 20_000 });
+      await expect(result).toHaveAttribute('data-status-state', 'ready-for-collection');
+      const [before = '', after = ''] = t('status.cached', { date: '\u0000' }).split('\u0000');
+      const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      await expect(result.locator('.status-cached')).toHaveText(
+        new RegExp(`^${escape(before)}.+${escape(after)}$`),
+      );
+      await screenshot(page, `decision-${walk.language}-4-offline`);
+      await page.locator('[data-start-over]').click();
+      await kiosk.gateway.start();
+
+      // 5. The officer's tools: the same decision beside the day's receipt.
+      kiosk.devices!.simulatedCardReader!.swipe({
+        kind: 'officer',
+        officerId: officer.officerId,
+        expires: '2099-12',
+      });
+      await enterPin(page, officer.pin);
+      await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 15_000 });
+      const row = page.locator(`tr[data-ref="${ref}"]`);
+      await expect(row.locator('[data-decision]')).toHaveAttribute(
+        'data-decision',
+        'ready-for-collection',
+        { timeout: 20_000 },
+      );
+      // The officer's screen is in the session's language (the site's first, after start-over).
+      const staff = (await page.evaluate(() => document.documentElement.lang)) as LanguageCode;
+      await expect(row.locator('[data-decision]')).toContainText(
+        createMessages(staff).t('officer.decision.state.ready-for-collection'),
+      );
+      await expect(row.locator('[data-decision]')).toContainText(
+        staff === walk.language ? walk.collectAt : 'Civil Registry counter 3',
+      );
+      await expectAxeClean(page);
+      await screenshot(page, `decision-${walk.language}-5-officer`);
+    });
+  });
+}

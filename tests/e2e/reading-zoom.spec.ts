@@ -1,0 +1,256 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { artifactsDir, expect, test } from './fixtures';
+import { probeControls, probePrimaryActions, rootFontPx, settle } from './layout-probes';
+import type { ControlProblem } from './layout-probes';
+import { officer, pinHash, roster, waitForRoster } from './staff-fixtures';
+import { walkEveryCitizenScreen } from './citizen-walk';
+
+/**
+ * Reading, touch and zoom: on every screen, in every language, at normal size, with Large text
+ * and at 200% browser zoom, in portrait and landscape, no label leaves its control, no word is
+ * split, nothing is cut off at the side, every target can be touched, and (at normal size and
+ * with Large text) the screen opens unscrolled with its primary actions in view.
+ *
+ * 200% zoom is emulated the way the browser does it: the layout viewport in CSS pixels is halved
+ * (a 1080×1920 screen at 200% lays out 540×960 CSS px), so media queries and wrapping see
+ * exactly what a zoomed page sees.
+ */
+
+const languages = ['en', 'es', 'bzj', 'tn'] as const;
+type Language = (typeof languages)[number];
+const sizes = ['normal', 'large-text', 'zoom-200'] as const;
+type Size = (typeof sizes)[number];
+const orientations = {
+  landscape: { width: 1920, height: 1080 },
+  portrait: { width: 1080, height: 1920 },
+} as const;
+type Orientation = keyof typeof orientations;
+
+const shotsDir = path.join(artifactsDir, 'screens', 'zoom');
+
+interface Finding {
+  orientation: Orientation;
+  stop: string;
+  language: Language | 'all';
+  size: Size;
+  problem: string;
+}
+
+/** Collects every problem of a run, so one failure lists them all. */
+class Audit {
+  readonly findings: Finding[] = [];
+  readonly measured: Array<{ stop: string; language: string; size: Size; controls: number }> = [];
+  constructor(readonly orientation: Orientation) {}
+
+  add(stop: string, language: Language | 'all', size: Size, problems: string[]): void {
+    for (const problem of problems) {
+      this.findings.push({ orientation: this.orientation, stop, language, size, problem });
+    }
+  }
+
+  lines(): string[] {
+    return this.findings.map(
+      (f) => `${f.orientation} ${f.stop} ${f.language} ${f.size}: ${f.problem}`,
+    );
+  }
+
+  write(name: string): void {
+    mkdirSync(artifactsDir, { recursive: true });
+    writeFileSync(
+      path.join(artifactsDir, `${name}.json`),
+      JSON.stringify({ findings: this.findings, measured: this.measured }, null, 2),
+    );
+  }
+}
+
+const describeProblem = (p: ControlProblem): string => `${p.kind} ${p.control}: ${p.detail}`;
+
+async function setLargeText(page: Page, on: boolean): Promise<void> {
+  const toggle = page.locator('[data-toggle=largeText]');
+  // Under a modal dialog the page is inert; the language screen has no top bar. There, the
+  // class is set directly: it is exactly what the toggle sets.
+  const usable =
+    (await toggle.count()) > 0 && (await toggle.evaluate((el) => !el.closest('[inert]')));
+  if (usable) {
+    const pressed = (await toggle.getAttribute('aria-pressed')) === 'true';
+    if (pressed !== on) await toggle.click();
+    await expect(page.locator('html')).toHaveClass(on ? /large-text/ : /^(?!.*large-text).*$/);
+  } else {
+    await page.evaluate((value) => {
+      document.documentElement.classList.toggle('large-text', value);
+    }, on);
+  }
+  await settle(page);
+}
+
+/** Measures the current screen at one size; returns its problems. */
+async function measureSize(
+  page: Page,
+  audit: Audit,
+  stop: string,
+  language: Language | 'all',
+  size: Size,
+): Promise<void> {
+  const { width, height } = orientations[audit.orientation];
+  const problems: string[] = [];
+  if (size === 'large-text') {
+    const normal = await rootFontPx(page);
+    await setLargeText(page, true);
+    const large = await rootFontPx(page);
+    if (large < 2 * normal)
+      problems.push(`Large text is only ${Math.round((large / normal) * 100)}%`);
+  }
+  if (size === 'zoom-200') {
+    await page.setViewportSize({ width: width / 2, height: height / 2 });
+    await settle(page);
+  }
+  const keyboard = (await page.locator('.keyboard-host').count()) > 0;
+  const probe = await probeControls(page, {
+    // At 200% zoom every key of an on-screen keyboard must still be seen and pressed.
+    ...(size === 'zoom-200' && keyboard ? { pressable: '.keyboard-host .hg-button' } : {}),
+  });
+  problems.push(...probe.problems.map(describeProblem));
+  if (probe.sideScroll) problems.push('the page scrolls sideways');
+  if (keyboard) {
+    const fits = await page.evaluate(() => {
+      const host = document.querySelector('.keyboard-host');
+      return host ? host.getBoundingClientRect().height <= innerHeight : true;
+    });
+    if (!fits) problems.push('the on-screen keyboard is taller than the screen');
+  }
+  if (size !== 'zoom-200') {
+    const actions = await probePrimaryActions(page);
+    if (actions.scrollY > 0) problems.push(`the screen opened scrolled by ${actions.scrollY} px`);
+    for (const hidden of actions.hidden) problems.push(`primary action out of view: ${hidden}`);
+  }
+  audit.measured.push({ stop, language, size, controls: probe.controls });
+  audit.add(stop, language, size, problems);
+  if (language === 'tn' || language === 'all') {
+    mkdirSync(shotsDir, { recursive: true });
+    await page.screenshot({
+      path: path.join(shotsDir, `${audit.orientation}-${stop}-${language}-${size}.png`),
+    });
+  }
+  if (size === 'large-text') await setLargeText(page, false);
+  if (size === 'zoom-200') {
+    await page.setViewportSize({ width, height });
+    await settle(page);
+  }
+}
+
+/**
+ * Measures the current screen in every language (switched from the top bar, which keeps the
+ * answers) and at every size, then returns to `back` (the language the walk continues in).
+ */
+async function measureEverywhere(
+  page: Page,
+  audit: Audit,
+  stop: string,
+  back: Language = 'en',
+): Promise<void> {
+  const header = page.locator('.language-switch');
+  if ((await header.count()) === 0) {
+    for (const size of sizes) await measureSize(page, audit, stop, 'all', size);
+    return;
+  }
+  for (const language of languages) {
+    await page.locator(`.language-switch button[lang=${language}]`).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', language);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await settle(page);
+    for (const size of sizes) await measureSize(page, audit, stop, language, size);
+  }
+  await page.locator(`.language-switch button[lang=${back}]`).click();
+}
+
+/** The citizen's whole flow, measured at every stop. */
+async function walkCitizen(page: Page, audit: Audit): Promise<void> {
+  await walkEveryCitizenScreen(page, (name) => measureEverywhere(page, audit, name));
+}
+
+for (const orientation of Object.keys(orientations) as Orientation[]) {
+  test.describe(`${orientation} citizen screens`, () => {
+    test.use({ viewport: orientations[orientation] });
+
+    test(`no label leaves its control on any citizen screen, in any language, at normal size, Large text or 200% zoom (${orientation})`, async ({
+      page,
+      kiosk,
+    }) => {
+      test.setTimeout(300_000);
+      const audit = new Audit(orientation);
+      await kiosk.open(page);
+      await walkCitizen(page, audit);
+      audit.write(`reading-zoom-citizen-${orientation}`);
+      expect(audit.measured.length).toBeGreaterThan(150);
+      expect(audit.lines()).toEqual([]);
+    });
+  });
+}
+
+test.describe('staff screens and the idle warning', () => {
+  const operatorPin = '24681357';
+  test.use({
+    roster,
+    simulatedDevices: true,
+    siteOverrides: {
+      operatorPinHash: pinHash(operatorPin),
+      // The warning stays until answered, so it can be measured in every language and size.
+      testTiming: { idleTimeoutSeconds: 1.5, idleWarningSeconds: 600 },
+    },
+  });
+
+  for (const orientation of Object.keys(orientations) as Orientation[]) {
+    test(`the idle warning, PIN pads, officer tools and operator console keep every label inside its control (${orientation})`, async ({
+      page,
+      kiosk,
+    }) => {
+      test.setTimeout(300_000);
+      await page.setViewportSize(orientations[orientation]);
+      const audit = new Audit(orientation);
+      await kiosk.open(page);
+      await waitForRoster(page);
+
+      // The idle warning, in each language: the dialog makes the page inert, so the language is
+      // chosen before it comes.
+      await page.locator('[data-screen=attract] button.primary').click();
+      await page.locator('[data-screen=language] button[lang=en]').click();
+      for (const language of languages) {
+        await page.locator(`.language-switch button[lang=${language}]`).click();
+        const warning = page.getByRole('alertdialog');
+        await expect(warning).toBeVisible({ timeout: 10_000 });
+        for (const size of sizes) await measureSize(page, audit, 'idle-warning', language, size);
+        await warning.locator('button.primary').click();
+      }
+      await page.locator('[data-start-over]').click();
+
+      // Officer sign-in with the PIN pad (opened by a card swipe on the start screen).
+      kiosk.devices!.simulatedCardReader!.swipe({
+        kind: 'officer',
+        officerId: officer.officerId,
+        expires: '2099-12',
+      });
+      await expect(page.locator('[data-screen=officer-sign-in]')).toBeVisible();
+      await measureEverywhere(page, audit, 'officer-pin-pad');
+      await page.locator('#officer-pin').fill(officer.pin);
+      await page.locator('[data-screen=officer-sign-in] button[type=submit]').click();
+      await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 20_000 });
+      await measureEverywhere(page, audit, 'officer-tools');
+      await page.locator('[data-sign-out]').click();
+
+      await expect(page.locator('[data-screen=attract]')).toBeVisible();
+      await page.keyboard.press('Control+Alt+o');
+      await expect(page.locator('[data-screen=operator-pin]')).toBeVisible();
+      await measureEverywhere(page, audit, 'operator-pin-pad');
+      await page.locator('#operator-pin').fill(operatorPin);
+      await page.locator('[data-screen=operator-pin] button[type=submit]').click();
+      await expect(page.locator('[data-screen=operator-console]')).toBeVisible({
+        timeout: 20_000,
+      });
+      await measureEverywhere(page, audit, 'operator-console');
+      audit.write(`reading-zoom-staff-${orientation}`);
+      expect(audit.lines()).toEqual([]);
+    });
+  }
+});
