@@ -231,6 +231,28 @@ describe('SMS alerts over SMPP', () => {
     expect(smsc.received.length).toBe(before);
   });
 
+  it('writes Spanish in UCS-2, a long alert in one message_payload, to a Belize mobile', async () => {
+    const ref = await apply({ ...licence('es'), fee: { amountMinor: 0, currency: 'BZD' } });
+    await apply(optIn('es', ref, '610-1234', 'BZ'));
+    const to = '5016101234';
+    await smsc.waitFor((m) => m.to === to, 1);
+    await post(ref, 'more-information-needed', {
+      needed: { en: 'Your old licence', es: 'Su licencia anterior y una foto tamaño pasaporte' },
+    });
+    const [, asked] = await smsc.waitFor((m) => m.to === to, 2);
+    expect(asked?.text).toBe(
+      `Service Point: la solicitud ${ref} necesita más información: Su licencia anterior y una foto tamaño pasaporte`,
+    );
+    // á and ó are not in GSM 03.38: UCS-2, and past 70 characters, so one message_payload.
+    expect(asked?.dataCoding).toBe(8);
+    const message = await waitFor('recorded', async () =>
+      (await gateway.store.sms.listMessages()).find(
+        (m) => m.params.ref === ref && m.kind === 'status',
+      ),
+    );
+    expect(message.segments).toBe(2);
+  });
+
   it('retries what the SMSC throttled, and records a number that cannot receive as a permanent failure', async () => {
     const ref = await apply(licence('en'));
     smsc.fault({ kind: 'status', status: 0x58 });
@@ -280,16 +302,16 @@ describe('SMS alerts over SMPP', () => {
   });
 
   it('counts subscribers and messages by service for the dashboard', async () => {
-    // 4 + 1 + 2 delivered (in-doubt messages stay sending, with no receipt to settle them).
+    // 4 + 1 + 2 + 2 (Belize) delivered; in-doubt messages stay sending, no receipt settles them.
     const figures = await waitFor('receipts', async () => {
       const now = await gateway.store.sms.figures();
       const delivered = now.services.find((s) => s.serviceId === LICENCE)?.messages.delivered;
-      return delivered === 7 ? now : undefined;
+      return delivered === 9 ? now : undefined;
     });
     const licences = figures.services.find((s) => s.serviceId === LICENCE);
-    // Three numbers are subscribed: one replied STOP, one was not a mobile number. (A number
+    // Four numbers are subscribed: one replied STOP, one was not a mobile number. (A number
     // whose message could not be delivered stays subscribed, as with GOV.UK Notify.)
-    expect(licences?.subscribers).toBe(3);
+    expect(licences?.subscribers).toBe(4);
     expect(figures.stopped).toBe(1);
     // Sending: the in-doubt approval and the reminder the dead worker left in the window.
     expect(licences?.messages.sending).toBe(2);
