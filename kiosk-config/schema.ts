@@ -180,6 +180,27 @@ export type ServiceIconName = z.infer<typeof serviceIconSchema>;
  */
 export const serviceKindSchema = z.enum(['application', 'status-check']);
 
+/**
+ * A reminder the gateway sends by SMS to citizens who opted in, for something a service issues
+ * that runs out: "your driving licence expires on 14 March 2031". The period starts when the
+ * application reaches `after` (the licence is issued), lasts `validFor` (a fixed number of
+ * months, or the years the citizen chose in one of the service's fields) and the SMS goes
+ * `daysBefore` days before it ends. `what` names the thing in each language ("your … expires").
+ */
+export const reminderSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case kebab-case'),
+    after: z.enum(['approved', 'ready-for-collection', 'collected']),
+    validFor: z.union([
+      z.object({ months: z.number().int().min(1).max(600) }).strict(),
+      z.object({ yearsField: z.string().min(1) }).strict(),
+    ]),
+    daysBefore: z.number().int().min(1).max(365),
+    what: localizedTextSchema,
+  })
+  .strict();
+export type ReminderDefinition = z.infer<typeof reminderSchema>;
+
 /** Field ids the kiosk adds itself (the payment step); a catalogue may not use them. */
 export const reservedFieldIds = ['paymentMethod', 'paymentReference'] as const;
 
@@ -198,6 +219,8 @@ export const serviceSchema = z
     receiptText: localizedTextSchema,
     /** Offer "send me an SMS when it is ready" on the receipt. */
     smsAlerts: z.boolean().default(true),
+    /** SMS reminders for what the service issues (a licence that expires). */
+    reminders: z.array(reminderSchema).max(5).optional(),
     /**
      * The service standard: the agency decides (approves or refuses) within this many working
      * days (Monday to Friday, counted from the day after submission in the country's time zone;
@@ -207,6 +230,18 @@ export const serviceSchema = z
   })
   .strict()
   .superRefine((service, ctx) => {
+    service.reminders?.forEach((reminder, index) => {
+      if ('yearsField' in reminder.validFor) {
+        const named = reminder.validFor.yearsField;
+        if (!service.fields.some((field) => field.id === named)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reminders', index, 'validFor', 'yearsField'],
+            message: `must name a field of this service, not "${named}"`,
+          });
+        }
+      }
+    });
     if (service.kind === 'application' && service.fields.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['fields'], message: 'an application needs a field' });
     }

@@ -7,6 +7,9 @@ import { ADMIN_PASSWORD_SETTING, setAdminPassword } from '../../sync/server/dash
 import { registerDashboard } from '../../sync/server/dashboard/routes';
 import { readRosterFile } from '../../sync/server/roster';
 import { openGatewayStore } from '../../sync/server/db/gateway-store';
+import { registerSmsAlerts } from '../../sync/server/sms/sms-service';
+import { startDemoSmsc } from '../../sync/server/sms/sms-settings';
+import type { LocalSmsc } from '../../sync/server/sms/local-smsc';
 import { listenError } from './launch-error';
 
 export interface EmbeddedGateway {
@@ -17,6 +20,8 @@ export interface EmbeddedGateway {
   rosterFile: string;
   /** The kiosk's one-time enrolment token (kept in the kiosk's data folder). */
   enrolmentToken: string;
+  /** Where the demo's local SMS centre writes each SMS alert it gets (one JSON line each). */
+  smsOutbox: string;
   /** Set only on the start that made it: the dashboard password, to print once. */
   newAdminPassword?: string;
   close(): Promise<void>;
@@ -64,6 +69,7 @@ export async function startEmbeddedGateway(options: {
 
   const store = await openGatewayStore({ sqliteFile: path.join(dir, 'gateway.sqlite') });
   let app: FastifyInstance | undefined;
+  let smsc: LocalSmsc | undefined;
   try {
     await store.addEnrolmentToken(options.kioskId, hashToken(enrolmentToken));
     let newAdminPassword: string | undefined;
@@ -77,6 +83,10 @@ export async function startEmbeddedGateway(options: {
       // next config check without a restart.
       kioskConfig: async () => ({ roster: readRosterFile(rosterFile) }),
     });
+    // SMS alerts go to a local SMS centre in this process: no phone gets them (sync/server/sms).
+    const demoSms = await startDemoSmsc(dir, { sourceAddr: 'ServicePt', ratePerSecond: 10 });
+    smsc = demoSms.smsc;
+    await registerSmsAlerts(app, { store, smsc: demoSms.config });
     await registerDashboard(app, { store });
     try {
       await app.listen({ port: options.port, host: options.host });
@@ -90,6 +100,7 @@ export async function startEmbeddedGateway(options: {
       );
     }
     const running = app;
+    const runningSmsc = smsc;
     const address = running.server.address();
     const port = address && typeof address === 'object' ? address.port : options.port;
     return {
@@ -97,14 +108,17 @@ export async function startEmbeddedGateway(options: {
       dir,
       rosterFile,
       enrolmentToken,
+      smsOutbox: demoSms.logFile,
       ...(newAdminPassword ? { newAdminPassword } : {}),
       async close() {
         await running.close();
+        await runningSmsc.close();
         await store.close();
       },
     };
   } catch (error) {
     await app?.close().catch(() => undefined);
+    await smsc?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

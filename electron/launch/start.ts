@@ -98,6 +98,9 @@ async function main(): Promise<void> {
     gatewayUrl = embedded.url;
     enrolmentToken = embedded.enrolmentToken;
     log(`gateway: ${gatewayUrl} (embedded reference gateway, SQLite in ${embedded.dir})`);
+    log(
+      `SMS alerts: local SMS centre (demo, no phone gets them); messages in ${embedded.smsOutbox}`,
+    );
   } else {
     gatewayUrl = provisioning.gatewayUrl;
     enrolmentToken = provisioning.enrolmentToken;

@@ -2,7 +2,8 @@ import { ServiceIcon } from '../components/ServiceIcon';
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ServiceDefinition } from '../../kiosk-config/schema';
-import { checkField } from '../../kiosk-config/field-validation';
+import { parseMobileNumber } from '../../kiosk-config/phone-numbers';
+import type { CountryCode } from '../../kiosk-config/countries';
 import { countries } from '../../kiosk-config/countries';
 import { observeDelivery } from '../../sync/client/status';
 import type { DeliveryView } from '../../sync/client/status';
@@ -29,17 +30,15 @@ interface ReceiptScreenProps {
 }
 
 const SMS_SERVICE_ID = 'sms-alerts';
-const smsPhoneField = {
-  id: 'phone',
-  type: 'phone',
-  required: true,
-  personal: true,
-  label: { en: 'Mobile phone number' },
-} as const;
+/** A mobile number of each country, as the error message shows it. */
+const MOBILE_EXAMPLE: Record<CountryCode, string> = { BW: '71 234 567', BZ: '610 1234' };
 
 /**
  * The SMS opt-in: a small transaction of its own (the `sms-alerts` service) that names the
- * receipt's reference, committed and delivered like any other.
+ * receipt's reference, the kiosk's country and the alerts wanted, committed and delivered like
+ * any other. The gateway makes it a subscription to this application's status changes, in the
+ * language on screen (sync/server/sms). The number is checked against the country's numbering
+ * plan here (a mobile that can get SMS) and sent in E.164, sealed like every personal field.
  */
 function SmsOptIn({
   tr,
@@ -60,7 +59,8 @@ function SmsOptIn({
 
   const save = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (checkField(smsPhoneField, phone)) {
+    const mobile = parseMobileNumber(phone, runtime.catalogue.country);
+    if (!mobile.ok) {
       setInvalid(true);
       return;
     }
@@ -73,7 +73,12 @@ function SmsOptIn({
         ...(officer ? { officerId: officer.officerId } : {}),
         language: tr.language,
         fee: alerts.fee,
-        fields: { phone: phone.trim(), alerts: 'ready', forReference: reference },
+        fields: {
+          phone: mobile.number.e164,
+          alerts: 'all',
+          forReference: reference,
+          country: runtime.catalogue.country,
+        },
         personalFieldIds: ['phone'],
       });
       setStage('saved');
@@ -122,7 +127,9 @@ function SmsOptIn({
       <MessageSlot lines={2}>
         {invalid ? (
           <p id="sms-error" className="error" role="alert">
-            {tr.t('form.error.phone')}
+            {tr.t('receipt.sms.error.mobile', {
+              example: MOBILE_EXAMPLE[runtime.catalogue.country],
+            })}
           </p>
         ) : null}
         {stage === 'failed' ? (

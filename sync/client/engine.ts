@@ -7,6 +7,7 @@ import { countByState, queuedRows, readMeta, writeMeta } from './db';
 import { decryptLocal } from './data-key';
 import type { FetchLike } from './gateway-client';
 import { GatewayClient } from './gateway-client';
+import { reconcileRefused } from './refused-reconcile';
 import { withSerialLock } from './serial-lock';
 import { SyncError } from './sync-error';
 
@@ -52,6 +53,8 @@ export interface SyncEngineOptions {
    */
   configRefreshMs?: number;
   heartbeatMs?: number;
+  /** How often to look for refused records since put in the chain by a repair (default 60 s). */
+  refusedCheckMs?: number;
   /** Called with each fresh config the gateway sends (a new ETag). */
   onConfig?: (config: KioskConfigReply) => void;
   /** Extra heartbeat fields the page knows (site, config version, device health). */
@@ -92,6 +95,7 @@ export class SyncEngine {
   #configDue = false;
   #failures = 0;
   #lastHeartbeatAt = 0;
+  #lastRefusedCheckAt = Number.NEGATIVE_INFINITY;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #periodicTimer: ReturnType<typeof setInterval> | undefined;
   #onOnline = (): void => void this.trigger();
@@ -197,6 +201,7 @@ export class SyncEngine {
       while (await this.#drainPass()) {
         // go round again
       }
+      await this.#maybeReconcileRefused();
       await this.#maybeHeartbeat();
       this.#failures = 0;
       this.#setStatus({ state: 'idle', lastError: undefined, nextAttemptAt: undefined });
@@ -372,6 +377,18 @@ export class SyncEngine {
     });
     if (settled > 0) this.#setStatus({ lastDeliveryAt: now });
     return settled;
+  }
+
+  /** At most once a minute: refused records an administrator has since put in the chain. */
+  async #maybeReconcileRefused(): Promise<void> {
+    if (this.#now() - this.#lastRefusedCheckAt < (this.#options.refusedCheckMs ?? 60_000)) return;
+    this.#lastRefusedCheckAt = this.#now();
+    const marked = await reconcileRefused(
+      this.#options.db,
+      (fromSeq) => this.#client.getAcks(fromSeq),
+      this.#now(),
+    );
+    if (marked > 0) this.#setStatus({ lastDeliveryAt: this.#now() });
   }
 
   async #maybeHeartbeat(): Promise<void> {

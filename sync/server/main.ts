@@ -13,6 +13,10 @@ import { addOfficer, deactivateOfficer, readRosterFile } from './roster';
 import { loadOrCreateSealingKey } from './sealing-key';
 import { openGatewayStore } from './db/gateway-store';
 import type { GatewayStore } from './store';
+import { registerSmsAlerts } from './sms/sms-service';
+import { smsHelp, smscConfigFrom, startDemoSmsc } from './sms/sms-settings';
+import type { LocalSmsc } from './sms/local-smsc';
+import type { SmscConfig } from './sms/smpp-link';
 
 const gatewayHelp = `Service Point reference gateway (sync protocol v1)
 
@@ -41,7 +45,7 @@ Options:
                              Belize's first where a service is in both)
   --webhook-retry-base <s>   first retry of a failed agency webhook after about this many
                              seconds (default 5; doubles per attempt, at most 6 hours)
-  --help                     show this help
+${smsHelp}  --help                     show this help
 
 Commands:
   npm run gateway -- import <file> [--data <dir> | --database-url <url>]
@@ -96,6 +100,13 @@ export async function main(argv: string[]): Promise<void> {
       webhook: { type: 'string' },
       key: { type: 'string' },
       'webhook-retry-base': { type: 'string', default: '5' },
+      smsc: { type: 'string' },
+      'smsc-system-id': { type: 'string' },
+      'smsc-password-file': { type: 'string' },
+      'smsc-ca': { type: 'string' },
+      'sms-source': { type: 'string' },
+      'sms-rate': { type: 'string' },
+      'sms-off': { type: 'boolean', default: false },
       country: { type: 'string' },
     },
     strict: true,
@@ -215,12 +226,33 @@ export async function main(argv: string[]): Promise<void> {
     catalogues = catalogues.filter((catalogue) => catalogue.country === values.country);
     if (catalogues.length === 0) throw new Error('--country must be BZ or BW');
   }
+  // SMS alerts (README, Sync → SMS alerts): an SMSC over SMPP, or the demo's local one.
+  const sms = smscConfigFrom(values);
+  let demoSmsc: LocalSmsc | undefined;
+  if (sms) {
+    let smsc: SmscConfig;
+    if (sms.mode === 'demo') {
+      mkdirSync(values.data, { recursive: true });
+      const demo = await startDemoSmsc(values.data, sms.settings);
+      demoSmsc = demo.smsc;
+      smsc = demo.config;
+      console.log(
+        `SMS alerts: local SMS centre (demo, no phone gets them) at ${smsc.url}; ` +
+          `messages in ${demo.logFile} (--smsc for a real one, --sms-off for none)`,
+      );
+    } else {
+      smsc = sms.config;
+      console.log(`SMS alerts: ${smsc.url} as ${smsc.systemId}, ${smsc.ratePerSecond}/s`);
+    }
+    await registerSmsAlerts(app, { store, smsc, catalogues });
+  }
   await registerDashboard(app, { store, catalogues });
   const address = await app.listen({ port, host: values.host });
   console.log(`gateway listening on ${address} (${where})`);
   const shutdown = (): void => {
     void app
       .close()
+      .then(() => demoSmsc?.close())
       .then(() => store.close())
       .then(() => process.exit(0));
   };

@@ -39,13 +39,28 @@ export interface ChainTx {
   heldAfter(
     kioskId: string,
     afterSeq: number,
-  ): Promise<Array<{ seq: number; hash: string; prevHash: string }>>;
+  ): Promise<Array<{ seq: number; txId: string; hash: string; prevHash: string }>>;
   /** Inserts the rows (none: nothing to do). */
   insert(rows: readonly StoredRecordRow[]): Promise<void>;
   /** Marks stored held records as chained (none: nothing to do). */
   markChained(kioskId: string, seqs: readonly number[]): Promise<void>;
   setHead(kioskId: string, head: ChainHead): Promise<void>;
   alert(alert: TamperAlert): Promise<void>;
+  /**
+   * Keeps a record refused as `seq-conflict` against a record held (`awaiting`) at its seq, so
+   * an administrator can compare the two and choose (dashboard/chain-repair.ts).
+   */
+  conflict?(row: {
+    kioskId: string;
+    seq: number;
+    txId: string;
+    hash: string;
+    prevHash: string;
+    heldTxId: string;
+    json: string;
+    personalJson: string | null;
+    receivedAt: string;
+  }): Promise<void>;
 }
 
 /** Rows written at a time, so a bundle of many thousand records is not held twice in memory. */
@@ -53,6 +68,7 @@ const INSERT_ROWS = 500;
 
 /** A record held as awaiting (stored, or placed earlier in this batch). */
 interface Held {
+  txId: string;
   hash: string;
   prevHash: string;
 }
@@ -69,7 +85,7 @@ interface ChainView {
 type Placement =
   | { status: 'accepted'; chainState: 'chained' | 'awaiting' }
   | { status: 'duplicate' }
-  | { status: 'rejected'; reason: string; detail: string };
+  | { status: 'rejected'; reason: string; detail: string; heldTxId?: string };
 
 /**
  * Places verified records in a kiosk's chain; one algorithm for every store. Idempotent by
@@ -94,7 +110,7 @@ export async function placeBatch(
     kioskId,
     head: start,
     known: new Map(found.map(({ txId, ...rest }) => [txId, rest])),
-    held: new Map(stored.map(({ seq, hash, prevHash }) => [seq, { hash, prevHash }])),
+    held: new Map(stored.map(({ seq, ...held }) => [seq, held])),
   };
   const results: ItemResult[] = [];
   const linked: number[] = [];
@@ -114,6 +130,19 @@ export async function placeBatch(
     }
     if (placement.status !== 'accepted') {
       await alert(record.seq, placement.reason, placement.detail);
+      if (placement.heldTxId && tx.conflict) {
+        await tx.conflict({
+          kioskId,
+          seq: record.seq,
+          txId: id,
+          hash: record.hash,
+          prevHash: record.prevHash,
+          heldTxId: placement.heldTxId,
+          json: JSON.stringify(record),
+          personalJson: personal ? JSON.stringify(personal) : null,
+          receivedAt,
+        });
+      }
       results.push({ id, seq: record.seq, status: 'rejected', reason: placement.reason });
       continue;
     }
@@ -134,7 +163,7 @@ export async function placeBatch(
     view.known.set(id, { kioskId, seq: record.seq, hash: record.hash });
     results.push({ id, seq: record.seq, status: 'accepted' });
     if (placement.chainState === 'awaiting') {
-      view.held.set(record.seq, { hash: record.hash, prevHash: record.prevHash });
+      view.held.set(record.seq, { txId: id, hash: record.hash, prevHash: record.prevHash });
     } else {
       view.head = { seq: record.seq, hash: record.hash };
       await linkHeld(view, linked, alert);
@@ -172,8 +201,14 @@ function place(view: ChainView, record: ChainRecord): Placement {
       `a different record already holds seq ${record.seq} in the chain`,
     );
   }
-  if (view.held.has(record.seq)) {
-    return reject('seq-conflict', `a different record is already held at seq ${record.seq}`);
+  const held = view.held.get(record.seq);
+  if (held) {
+    return {
+      status: 'rejected',
+      reason: 'seq-conflict',
+      detail: `a different record is already held at seq ${record.seq}`,
+      heldTxId: held.txId,
+    };
   }
   if (record.seq > head.seq + 1) return { status: 'accepted', chainState: 'awaiting' };
   if (record.prevHash !== head.hash) {

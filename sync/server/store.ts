@@ -4,6 +4,8 @@ import type { ChainHead, HeartbeatRequest, ItemResult } from '../protocol/wire';
 import type { PublicKeyJwk } from '../protocol/device-signature';
 import type { JobQueue } from './jobs/job-queue';
 import type { AgencyStore } from './agency/agencies';
+import type { SmsStore } from './sms/sms-store';
+import type { ChainRepairStore } from './chain-repair';
 
 export interface KioskRow {
   kioskId: string;
@@ -70,6 +72,10 @@ export interface GatewayStore {
   readonly jobs: JobQueue;
   /** Agencies, their feeds, application status and its history (agency/agencies.ts). */
   readonly agencies: AgencyStore;
+  /** SMS subscriptions, messages and receipts (sms/sms-store.ts). */
+  readonly sms: SmsStore;
+  /** Wedged chains and their repairs (chain-repair.ts). */
+  readonly chains: ChainRepairStore;
   addEnrolmentToken(kioskId: string, tokenHash: string): Promise<void>;
   enrol(kioskId: string, tokenHash: string, publicKey: PublicKeyJwk): Promise<EnrolOutcome>;
   getKiosk(kioskId: string): Promise<KioskRow | undefined>;

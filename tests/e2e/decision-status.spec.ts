@@ -18,7 +18,9 @@ import { enterPin, expectAxeClean, officer, roster, waitForRoster } from './staf
  * of it; at each step the citizen's status check, in their language, says the state, its date
  * and the agency's words (what is needed, where to collect). With the link down, the kiosk says
  * what it last heard, and when. In Spanish in Belize and in Setswana in Botswana; the officer's
- * tools show the same for the day's receipts.
+ * tools show the same for the day's receipts. The citizen asks for SMS alerts on the receipt; at
+ * each step that matters the local SMS centre (an SMPP server, the smpp package's server side)
+ * receives the alert in the citizen's language, once, and its delivery receipt is recorded.
  */
 interface Walk {
   country: CountryCode;
@@ -28,6 +30,9 @@ interface Walk {
   district: string;
   needed: string;
   collectAt: string;
+  /** The mobile number typed on the receipt, and as E.164 digits the SMSC receives. */
+  phone: string;
+  msisdn: string;
 }
 
 const walks: Walk[] = [
@@ -39,6 +44,8 @@ const walks: Walk[] = [
     district: 'cayo',
     needed: 'Una copia de su acta de nacimiento anterior',
     collectAt: 'Registro Civil, Belmopan, ventanilla 3',
+    phone: '610 1234',
+    msisdn: '5016101234',
   },
   {
     country: 'BW',
@@ -48,6 +55,8 @@ const walks: Walk[] = [
     district: 'south-east',
     needed: 'Khopi ya setlankana sa gago sa tsalo sa kgale',
     collectAt: 'Ofisi ya Ditsalo le Dintsho, Gaborone',
+    phone: '71 234 567',
+    msisdn: '26771234567',
   },
 ];
 
@@ -80,6 +89,12 @@ async function apply(page: Page, walk: Walk): Promise<string> {
   await expect(page.locator('[data-delivery]')).toHaveAttribute('data-delivery', 'delivered', {
     timeout: 20_000,
   });
+  // "Get an SMS": the citizen's mobile number, typed on the receipt's keypad.
+  await page.locator('.sms button').click();
+  await page.locator('#sms-phone').fill(walk.phone);
+  await page.locator('form.sms button[type=submit]').click();
+  await expect(page.locator('.sms-saved')).toBeVisible();
+  await screenshot(page, `decision-${walk.language}-0-sms-opt-in`);
   await page.locator('[data-start-over]').click();
   return ref;
 }
@@ -119,7 +134,7 @@ async function registerAgency(kiosk: KioskStack) {
 
 for (const walk of walks) {
   test.describe(`${countries[walk.country].name}: a decision in ${walk.language}`, () => {
-    test.use({ siteFile: walk.siteFile, roster, simulatedDevices: true });
+    test.use({ siteFile: walk.siteFile, roster, simulatedDevices: true, smsCentre: true });
 
     test('the citizen follows an application from submission to collection, online and offline', async ({
       page,
@@ -133,6 +148,15 @@ for (const walk of walks) {
       await waitForRoster(page, walk.kioskId);
       const agency = await registerAgency(kiosk);
       const ref = await apply(page, walk);
+      const smsc = kiosk.gateway.smsc!;
+      /** Waits for the citizen's n-th SMS and checks its words (in the citizen's language). */
+      const sms = async (n: number, text: string) => {
+        const got = await smsc.waitFor((m) => m.to === walk.msisdn, n, 20_000);
+        expect(got).toHaveLength(n);
+        expect(got[n - 1]?.text).toBe(text);
+        expect(got[n - 1]?.from).toBe('ServicePt');
+      };
+      await sms(1, t('sms.subscribed', { ref }));
 
       // The agency takes the application from its feed and acknowledges it.
       const claim = feedClaimReplySchema.parse(
@@ -154,6 +178,7 @@ for (const walk of walks) {
         occurredAt: asked,
         needed: { en: 'A copy of your old birth certificate', [walk.language]: walk.needed },
       });
+      await sms(2, t('sms.status.more-information-needed', { ref, needed: walk.needed }));
       await checkStatus(page, walk, ref);
       const result = page.locator('[data-status-result]');
       await expect(result).toHaveAttribute('data-status-state', 'more-information-needed');
@@ -170,6 +195,8 @@ for (const walk of walks) {
       await post('reg-3', { state: 'in-review', occurredAt: at(30) });
       const approved = at(20);
       await post('reg-4', { state: 'approved', occurredAt: approved });
+      // In review is not news: the next SMS is the approval.
+      await sms(3, t('sms.status.approved', { ref }));
       await checkStatus(page, walk, ref);
       await expect(result).toHaveAttribute('data-status-state', 'approved');
       await expect(result.locator('.status-headline')).toHaveText(
@@ -185,6 +212,7 @@ for (const walk of walks) {
         occurredAt: ready,
         collectAt: { en: 'Civil Registry counter 3', [walk.language]: walk.collectAt },
       });
+      await sms(4, t('sms.status.ready-for-collection', { ref, collectAt: walk.collectAt }));
       await checkStatus(page, walk, ref);
       await expect(result).toHaveAttribute('data-status-state', 'ready-for-collection');
       await expect(result.locator('.status-headline')).toHaveText(
@@ -197,6 +225,19 @@ for (const walk of walks) {
       await expectAxeClean(page);
       await screenshot(page, `decision-${walk.language}-3-ready`);
       await page.locator('[data-start-over]').click();
+
+      // Each alert went once, and its delivery receipt (deliver_sm) is recorded.
+      await expect
+        .poll(async () =>
+          (await kiosk.gateway.store!.sms.listMessages()).map((m) => [m.kind, m.state]).sort(),
+        )
+        .toEqual([
+          ['status', 'delivered'],
+          ['status', 'delivered'],
+          ['status', 'delivered'],
+          ['subscribed', 'delivered'],
+        ]);
+      expect(smsc.received.filter((m) => m.to === walk.msisdn)).toHaveLength(4);
 
       // 4. The link is down: the kiosk says calmly what it last heard, and when.
       await kiosk.gateway.stop();

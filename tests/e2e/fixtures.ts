@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildGateway, hashToken } from '../../sync/server/app';
 import { openGatewayStore } from '../../sync/server/db/gateway-store';
 import type { GatewayStore } from '../../sync/server/store';
+import { LocalSmsc } from '../../sync/server/sms/local-smsc';
+import { registerSmsAlerts } from '../../sync/server/sms/sms-service';
 import { createBridgeRouter } from '../../sync/bridge/router';
 import { startBrowserShellHost } from '../../electron/browser-shell/host';
 import type { BrowserShellHost } from '../../electron/browser-shell/host';
@@ -32,6 +34,8 @@ export class GatewayProcess {
   store: GatewayStore | undefined;
   app: FastifyInstance | undefined;
   port = 0;
+  /** A local SMS centre (the smpp package's server side) the gateway sends SMS alerts to. */
+  smsc: LocalSmsc | undefined;
   constructor(
     readonly dataDir: string,
     readonly kioskId: string,
@@ -53,7 +57,21 @@ export class GatewayProcess {
     this.app = await buildGateway({
       store: this.store,
       ...(roster.length > 0 ? { kioskConfig: async () => ({ roster }) } : {}),
+      ...(this.smsc ? { jobs: { pollMs: 100 } } : {}),
     });
+    if (this.smsc) {
+      await registerSmsAlerts(this.app, {
+        store: this.store,
+        smsc: {
+          url: this.smsc.url,
+          systemId: 'gateway',
+          password: 'e2e',
+          sourceAddr: 'ServicePt',
+          ratePerSecond: 20,
+        },
+        log: () => undefined,
+      });
+    }
     await this.app.listen({ port: this.port, host: '127.0.0.1' });
     const address = this.app.server.address();
     if (address && typeof address === 'object') this.port = address.port;
@@ -89,6 +107,7 @@ export const test = base.extend<{
   roster: OfficerRosterEntry[];
   simulatedDevices: boolean;
   offlineSpeech: boolean;
+  smsCentre: boolean;
 }>({
   siteFile: ['demo.json', { option: true }],
   /** Site config fields a spec changes (`test.use({ siteOverrides: ... })`), e.g. idle timing. */
@@ -99,11 +118,20 @@ export const test = base.extend<{
   simulatedDevices: [false, { option: true }],
   /** The shell's offline speech engine (espeak-ng); `false` is a machine without one. */
   offlineSpeech: [true, { option: true }],
-  kiosk: async ({ siteFile, siteOverrides, roster, simulatedDevices, offlineSpeech }, use) => {
+  /** SMS alerts from the gateway to a local SMS centre (`kiosk.gateway.smsc`). */
+  smsCentre: [false, { option: true }],
+  kiosk: async (
+    { siteFile, siteOverrides, roster, simulatedDevices, offlineSpeech, smsCentre },
+    use,
+  ) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-e2e-'));
     const loaded = loadKioskConfig({ siteFile: siteProfilePath(siteFile) });
     const config = { ...loaded, site: { ...loaded.site, ...siteOverrides } };
     const gateway = new GatewayProcess(dataDir, config.site.kioskId, 'e2e-enrolment-token', roster);
+    if (smsCentre) {
+      gateway.smsc = new LocalSmsc({ systemId: 'gateway', password: 'e2e', receiptDelayMs: 100 });
+      await gateway.smsc.start();
+    }
     await gateway.start();
     const devices = simulatedDevices
       ? await createKioskDevices({
@@ -158,6 +186,7 @@ export const test = base.extend<{
     await host.close();
     devices?.stop();
     await gateway.stop();
+    await gateway.smsc?.close();
     rmSync(dataDir, { recursive: true, force: true });
   },
 });

@@ -19,7 +19,11 @@ export interface InProcessGateway {
   close(): Promise<void>;
 }
 
-export type HarnessOptions = Omit<GatewayOptions, 'store'> & { dataDir?: string };
+export type HarnessOptions = Omit<GatewayOptions, 'store'> & {
+  dataDir?: string;
+  /** Runs after the gateway is built and before it listens (register SMS alerts, say). */
+  setup?: (app: FastifyInstance, store: GatewayStore) => Promise<void>;
+};
 
 /** A real gateway (Fastify + SQLite in a temp dir) listening on 127.0.0.1 in this process. */
 export async function startInProcessGateway(
@@ -31,6 +35,7 @@ export async function startInProcessGateway(
   let store = await openGatewayStore({ sqliteFile: file });
   for (const { kioskId, token } of tokens) await store.addEnrolmentToken(kioskId, hashToken(token));
   let app = await buildGateway({ ...options, store });
+  await options.setup?.(app, store);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const port = Number(new URL(url).port);
   let running = true;
@@ -53,6 +58,7 @@ export async function startInProcessGateway(
       await harness.stop();
       store = await openGatewayStore({ sqliteFile: file });
       app = await buildGateway({ ...options, store });
+      await options.setup?.(app, store);
       await app.listen({ port, host: '127.0.0.1' });
       running = true;
     },

@@ -4,6 +4,8 @@ import type { Catalogue } from '../../../kiosk-config/schema';
 import type { FeedCursor } from '../agency/agencies';
 import { WEBHOOK_QUEUE } from '../db/agency-store';
 import type { GatewayStore, TamperAlert, TransactionCount } from '../store';
+import type { SmsFigures } from '../sms/sms-store';
+import type { ChainWedge } from '../chain-repair';
 import { decisionFigures, servicesOf, smsSubscriptions } from './decision-figures';
 import type { DecisionFigures, ServiceInfo, SmsSubscriptionRow } from './decision-figures';
 
@@ -68,6 +70,10 @@ export interface FleetView {
   /** SMS opt-ins by the service of the receipt they were made for. */
   sms: SmsSubscriptionRow[];
   agencies: AgencyOverview[];
+  /** SMS alerts: active subscribers (checked numbers) and messages by state, per service. */
+  smsAlerts: SmsFigures;
+  /** Kiosk chains stopped by a held record that does not link (shown until repaired). */
+  wedges: ChainWedge[];
 }
 
 export async function loadFleetView(
@@ -154,6 +160,8 @@ export async function loadFleetView(
     decisions: decisionFigures(await store.agencies.decisionRows(fromDay), services, siteOf, now),
     sms: smsSubscriptions(optIns, serviceOfRef, services),
     agencies,
+    smsAlerts: await store.sms.figures(),
+    wedges: await store.chains.wedges(),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { FleetView, KioskHealth } from './dashboard-data';
 import { formatNumber } from '../../../kiosk-config/formatting';
+import { smsAlertsSection } from './sms-section';
+import { wedgeAlert } from './chain-repair-pages';
 import type { ProcessingRow } from './decision-figures';
 
 /** Server-rendered pages of the fleet dashboard. Everything from data is escaped. */
@@ -12,7 +14,7 @@ export function esc(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
-function page(title: string, body: string, csrf?: string): string {
+export function page(title: string, body: string, csrf?: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 ${csrf ? `<meta name="csrf-token" content="${esc(csrf)}">` : ''}
@@ -20,11 +22,11 @@ ${csrf ? `<meta name="csrf-token" content="${esc(csrf)}">` : ''}
 <body>${body}</body></html>`;
 }
 
-function nav(csrf: string, current: 'fleet' | 'bundles'): string {
+export function nav(csrf: string, current: 'fleet' | 'bundles' | 'chains'): string {
   const link = (href: string, label: string, key: string): string =>
     `<a href="${href}"${key === current ? ' aria-current="page"' : ''}>${label}</a>`;
   return `<header class="bar"><strong>Service Point · fleet</strong><nav>
-${link('/admin/dashboard', 'Fleet', 'fleet')} ${link('/admin/bundles', 'Import a USB bundle', 'bundles')}
+${link('/admin/dashboard', 'Fleet', 'fleet')} ${link('/admin/bundles', 'Import a USB bundle', 'bundles')} ${link('/admin/chains', 'Chain repairs', 'chains')}
 <a href="/admin/export.csv">Download CSV</a>
 <form method="post" action="/admin/logout"><input type="hidden" name="csrf" value="${esc(csrf)}"><button>Sign out</button></form>
 </nav></header>`;
@@ -220,6 +222,7 @@ export function dashboardPage(view: FleetView, csrf: string): string {
   return page(
     'Fleet',
     `${nav(csrf, 'fleet')}<main>
+${wedgeAlert(view.wedges)}
 <section class="tiles" aria-label="Summary">
 <div><b>${view.kiosks.length}</b> kiosks at <b>${sites}</b> centres</div>
 <div><b>${online}</b> online now</div>
@@ -239,6 +242,7 @@ ${view.years.map((y) => `<tr><th scope="row">${esc(y.year)}</th><td class="num">
 <h2>By service</h2>${barsBy(view, 'Transactions by service', (row) => row.serviceId)}
 ${decisionsSection(view)}
 ${smsSection(view)}
+${smsAlertsSection(view.smsAlerts)}
 ${agenciesSection(view, now)}
 <p class="muted">Generated ${esc(view.generatedAt)}. Voided transactions are not counted.</p>
 </main>`,

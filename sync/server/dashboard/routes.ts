@@ -9,6 +9,7 @@ import { countsCsv, loadFleetView, shippedCatalogues } from './dashboard-data';
 import { servicesOf } from './decision-figures';
 import type { Catalogue } from '../../../kiosk-config/schema';
 import { bundlesPage, dashboardCss, dashboardPage, loginPage, uploadJs } from './dashboard-pages';
+import { chainRepairCss, chainsPage } from './chain-repair-pages';
 
 /** No inline script or style, no framing, forms only back to the gateway. */
 export const DASHBOARD_CSP = [
@@ -112,7 +113,7 @@ export async function registerDashboard(
     };
 
     scope.get('/admin/static/dashboard.css', async (_request, reply) =>
-      reply.type('text/css; charset=utf-8').send(dashboardCss),
+      reply.type('text/css; charset=utf-8').send(dashboardCss + chainRepairCss),
     );
     scope.get('/admin/static/upload.js', async (_request, reply) =>
       reply.type('text/javascript; charset=utf-8').send(uploadJs),
@@ -188,6 +189,72 @@ export async function registerDashboard(
           `attachment; filename="service-point-transactions-${day}.csv"`,
         )
         .send(countsCsv(await loadFleetView(options.store, now(), services)));
+    });
+    // Wedged chains: see both records, choose, say why (sync/server/chain-repair.ts).
+    scope.get('/admin/chains', async (request, reply) => {
+      const session = requireSession(request, reply);
+      if (!session) return reply;
+      const query = z.object({ kiosk: z.string().max(64).optional() }).safeParse(request.query);
+      const kiosk = query.success ? query.data.kiosk : undefined;
+      const store = options.store;
+      return html(
+        reply,
+        chainsPage(
+          await store.chains.conflicts(kiosk),
+          await store.chains.repairs(kiosk),
+          session.csrf,
+        ),
+      );
+    });
+    scope.post('/admin/chains/repair', async (request, reply) => {
+      const form = z
+        .object({
+          csrf: z.string(),
+          kioskId: z.string().min(1).max(64),
+          seq: z.coerce.number().int().min(1),
+          choice: z.string().regex(/^(?:held|\d{1,15})$/),
+          decidedBy: z.string().trim().min(1).max(100),
+          reason: z.string().max(1000),
+        })
+        .safeParse(request.body);
+      const session = requireSession(
+        request,
+        reply,
+        form.success ? form.data.csrf : String((request.body as { csrf?: unknown })?.csrf ?? ''),
+      );
+      if (!session) return reply;
+      const store = options.store;
+      const show = async (status: number, message: { ok: boolean; text: string }) =>
+        html(
+          reply,
+          chainsPage(
+            await store.chains.conflicts(),
+            await store.chains.repairs(),
+            session.csrf,
+            message,
+          ),
+          status,
+        );
+      if (!form.success) {
+        return show(400, { ok: false, text: 'Choose a record and give your name and the reason.' });
+      }
+      const { kioskId, seq, choice, decidedBy, reason } = form.data;
+      const outcome = await store.chains.repair(
+        kioskId,
+        seq,
+        choice === 'held' ? { keep: 'held' } : { keep: 'refused', conflictId: Number(choice) },
+        { reason, decidedBy: `${decidedBy} (administrator, from ${request.ip})` },
+      );
+      if (!outcome.ok)
+        return show(outcome.code === 'reason-required' ? 400 : 409, {
+          ok: false,
+          text: outcome.message,
+        });
+      request.log.warn({ kioskId, seq, choice, decidedBy, reason }, 'chain repaired');
+      return show(200, {
+        ok: true,
+        text: `Repaired ${kioskId} at seq ${seq}: the chain head went from seq ${outcome.headBefore} to seq ${outcome.headAfter}.`,
+      });
     });
     scope.get('/admin/bundles', async (request, reply) => {
       const session = requireSession(request, reply);

@@ -22,6 +22,7 @@ import type {
   StatusEvent,
 } from '../agency/agencies';
 import { enqueueJobsIn } from './job-queue-store';
+import { queueStatusAlertsIn } from './sms-store';
 import type { GatewayTables, SqlDialect } from './schema';
 
 type Trx = Transaction<GatewayTables>;
@@ -461,6 +462,12 @@ export function agencyStore(
         request_digest: change.digest,
       };
       await trx.insertInto('status_events').values(event).execute();
+      // The SMS alerts of this change commit with it (sync/server/sms).
+      await queueStatusAlertsIn(
+        trx,
+        { txId: app.tx_id, ref: app.ref, version, state: change.state },
+        now(),
+      );
       const decided = (decisionStates as readonly string[]).includes(change.state);
       await trx
         .updateTable('application_status')

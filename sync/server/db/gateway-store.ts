@@ -7,11 +7,14 @@ import type { PublicKeyJwk } from '../../protocol/device-signature';
 import { heartbeatRequestSchema } from '../../protocol/wire';
 import type { ChainTx } from '../place-batch';
 import { placeBatch } from '../place-batch';
-import type { GatewayStore, KioskRow } from '../store';
+import type { GatewayStore, KioskRow, VerifiedItem } from '../store';
+import type { ChainHead, ItemResult } from '../../protocol/wire';
 import { NONCE_TTL_MS } from '../store';
 import { openDatabase } from './connect';
 import { jobQueueStore } from './job-queue-store';
 import { agencyStore, appendToFeeds } from './agency-store';
+import { addSubscriptionsIn, smsStore } from './sms-store';
+import { chainRepairStore } from './chain-repair-store';
 import type { ChainedRecord } from './agency-store';
 import type { StoreLocation } from './connect';
 import type { GatewayTables } from './schema';
@@ -87,12 +90,17 @@ export async function openGatewayStore(
     async heldAfter(kioskId, afterSeq) {
       const rows = await trx
         .selectFrom('records')
-        .select(['seq', 'hash', 'prev_hash'])
+        .select(['seq', 'tx_id', 'hash', 'prev_hash'])
         .where('kiosk_id', '=', kioskId)
         .where('seq', '>', afterSeq)
         .where('chain_state', '=', 'awaiting')
         .execute();
-      return rows.map((row) => ({ seq: row.seq, hash: row.hash, prevHash: row.prev_hash }));
+      return rows.map((row) => ({
+        seq: row.seq,
+        txId: row.tx_id,
+        hash: row.hash,
+        prevHash: row.prev_hash,
+      }));
     },
     async insert(rows) {
       // 15 columns a row: 200 rows stay well under both dialects' bound-parameter limits.
@@ -158,7 +166,42 @@ export async function openGatewayStore(
         .values({ kiosk_id: a.kioskId, seq: a.seq, kind: a.kind, detail: a.detail, at: a.at })
         .execute();
     },
+    async conflict(row) {
+      await trx
+        .insertInto('chain_conflicts')
+        .values({
+          kiosk_id: row.kioskId,
+          seq: row.seq,
+          tx_id: row.txId,
+          hash: row.hash,
+          prev_hash: row.prevHash,
+          held_tx_id: row.heldTxId,
+          record_json: row.json,
+          personal_json: row.personalJson,
+          received_at: row.receivedAt,
+          resolved_at: null,
+          repair_id: null,
+        })
+        .onConflict((conflict) => conflict.columns(['kiosk_id', 'seq', 'tx_id']).doNothing())
+        .execute();
+    },
   });
+
+  /** Places verified records in one transaction, with what follows from chaining them. */
+  const placeIn = async (
+    trx: Transaction<GatewayTables>,
+    kioskId: string,
+    items: VerifiedItem[],
+  ): Promise<{ results: ItemResult[]; head: ChainHead }> => {
+    const chained: Array<ChainedRecord & { seq: number }> = [];
+    const at = now();
+    const placed = await placeBatch(chainTx(trx, chained), kioskId, items, at.toISOString());
+    chained.sort((a, b) => a.seq - b.seq);
+    const inOrder = chained.map(({ seq: _seq, ...record }) => record);
+    await appendToFeeds(trx, dialect, inOrder, at);
+    await addSubscriptionsIn(trx, inOrder, at);
+    return placed;
+  };
 
   const readSetting = async (key: string): Promise<string | undefined> =>
     (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())
@@ -168,6 +211,8 @@ export async function openGatewayStore(
     kind: dialect,
     jobs: jobQueueStore(db, dialect, now),
     agencies: agencyStore(db, dialect, now),
+    sms: smsStore(db, dialect, now),
+    chains: chainRepairStore(db, dialect, now, placeIn),
     async addEnrolmentToken(kioskId, tokenHash) {
       await db
         .insertInto('enrolment_tokens')
@@ -219,19 +264,7 @@ export async function openGatewayStore(
       return row ? toKiosk(row) : undefined;
     },
     applyBatch(kioskId, items) {
-      return db.transaction().execute(async (trx) => {
-        const chained: Array<ChainedRecord & { seq: number }> = [];
-        const at = now();
-        const placed = await placeBatch(chainTx(trx, chained), kioskId, items, at.toISOString());
-        chained.sort((a, b) => a.seq - b.seq);
-        await appendToFeeds(
-          trx,
-          dialect,
-          chained.map(({ seq: _seq, ...record }) => record),
-          at,
-        );
-        return placed;
-      });
+      return db.transaction().execute((trx) => placeIn(trx, kioskId, items));
     },
     async addTamperAlert(a) {
       await db

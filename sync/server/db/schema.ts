@@ -173,6 +173,101 @@ export interface GatewayTables {
     status: number;
     outcome: string;
   };
+  /** SMS alert subscriptions (0004-sms-alerts; sync/server/sms). */
+  sms_subscriptions: {
+    subscription_id: string;
+    kiosk_id: string;
+    opt_in_ref: string;
+    /** The application reference the alerts are about; null for a general opt-in. */
+    for_ref: string | null;
+    /** The application's service, once known (for the figures). */
+    service_id: string | null;
+    language: string;
+    /** `all` or `ready` (the opt-in form's choice). */
+    alerts: string;
+    country: string | null;
+    phone_state: 'unchecked' | 'valid' | 'invalid';
+    /** Hex HMAC-SHA256 of the E.164 number under the gateway's phone key. */
+    phone_hash: string | null;
+    /** The E.164 number sealed to the gateway's key (a SealedBox as JSON text). */
+    phone_sealed: string | null;
+    created_at: string;
+    ended_at: string | null;
+    end_reason: string | null;
+  };
+  /** Every SMS alert, once per alert key. */
+  sms_messages: {
+    message_id: string;
+    alert_key: string;
+    subscription_id: string;
+    kind: string;
+    template: string;
+    params_json: string;
+    service_id: string | null;
+    language: string;
+    state:
+      | 'queued'
+      | 'submitting'
+      | 'sending'
+      | 'delivered'
+      | 'temporary-failure'
+      | 'permanent-failure'
+      | 'technical-failure'
+      | 'cancelled';
+    /** Not to be sent before this time (reminders). */
+    not_before: string;
+    text: string | null;
+    segments: number | null;
+    submit_token: string | null;
+    smsc_message_id: string | null;
+    submitted_at: string | null;
+    /** The delivery receipt's `stat` (DELIVRD, UNDELIV, …) and `err`. */
+    receipt_stat: string | null;
+    receipt_error: string | null;
+    receipt_at: string | null;
+    detail: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  /** Mobile-originated messages (a reply of STOP). */
+  sms_inbound: {
+    id: Generated<number>;
+    phone_hash: string;
+    keyword: string;
+    received_at: string;
+    action: string;
+  };
+  /** Records refused as seq-conflict against a held record (0005-chain-repairs). */
+  chain_conflicts: {
+    id: Generated<number>;
+    kiosk_id: string;
+    seq: number;
+    tx_id: string;
+    hash: string;
+    prev_hash: string;
+    held_tx_id: string;
+    record_json: string;
+    personal_json: string | null;
+    received_at: string;
+    resolved_at: string | null;
+    repair_id: number | null;
+  };
+  /** Every chain repair decision, append-only. */
+  chain_repairs: {
+    id: Generated<number>;
+    kiosk_id: string;
+    seq: number;
+    kept: 'held' | 'refused';
+    kept_tx_id: string;
+    set_aside_tx_id: string;
+    set_aside_record_json: string;
+    set_aside_personal_json: string | null;
+    reason: string;
+    decided_by: string;
+    decided_at: string;
+    head_before: number;
+    head_after: number;
+  };
 }
 
 /** The SQL dialects the gateway speaks. */

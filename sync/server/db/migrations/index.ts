@@ -4,6 +4,8 @@ import type { SqlDialect } from '../schema';
 import * as baseline from './0001-baseline';
 import * as jobQueue from './0002-job-queue';
 import * as agenciesAndStatus from './0003-agencies-and-status';
+import * as smsAlerts from './0004-sms-alerts';
+import * as chainRepairs from './0005-chain-repairs';
 
 /**
  * One step of the gateway database's schema, written with Kysely's schema builder so the same
@@ -25,6 +27,8 @@ export const gatewayMigrations: Readonly<Record<string, GatewayMigration>> = {
   '0001-baseline': baseline,
   '0002-job-queue': jobQueue,
   '0003-agencies-and-status': agenciesAndStatus,
+  '0004-sms-alerts': smsAlerts,
+  '0005-chain-repairs': chainRepairs,
 };
 
 /**
