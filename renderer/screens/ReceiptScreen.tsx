@@ -72,7 +72,6 @@ function SmsOptIn({
         language: tr.language,
         fee: alerts.fee,
         fields: { phone: phone.trim(), alerts: 'ready', forReference: reference },
-        personalFieldIds: ['phone'],
       });
       setStage('saved');
     } catch {
@@ -237,8 +236,8 @@ export function ReceiptScreen({
   onFinish,
 }: ReceiptScreenProps) {
   const delivery = useObservable<DeliveryView | undefined>(
-    () => observeDelivery(runtime.db, txId),
-    [runtime.db, txId],
+    () => observeDelivery(runtime.store, txId),
+    [runtime.store, txId],
   );
   const [engine, setEngine] = useState<EngineStatus>(runtime.engine.status);
   useEffect(() => runtime.engine.subscribe(setEngine), [runtime.engine]);

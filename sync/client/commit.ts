@@ -1,4 +1,4 @@
-import { GENESIS_HASH, chainRecordSchema, recordHash } from '../protocol/records';
+import { chainRecordSchema, recordHash } from '../protocol/records';
 import type {
   ChainRecord,
   RecordBodyOf,
@@ -12,15 +12,14 @@ import { signText } from '../protocol/device-signature';
 import { toBase64Url } from '../protocol/encoding';
 import { personalDigest } from '../protocol/personal-fields';
 import type { PersonalPayload } from '../protocol/personal-fields';
-import type { KioskDatabase, OutboxRow } from './db';
-import { readHead, writeHead } from './db';
+import type { OutboxRow, OutboxStore } from './store/outbox-store';
 import { encryptLocal } from './data-key';
 import { newReferenceNumber } from './reference-number';
 import { withSerialLock } from './serial-lock';
 import { SyncError } from './sync-error';
 
 export interface CommitDeps {
-  db: KioskDatabase;
+  store: OutboxStore;
   kioskId: string;
   keys: CryptoKeyPair;
   /** The at-rest data key (data-key.ts); required when the input has personal fields. */
@@ -45,17 +44,21 @@ export interface CommittedTransaction {
   record: TransactionRecord;
 }
 
+/** The row fields a commit adds beside the record, its keys and its delivery state. */
+type RowExtras = Pick<OutboxRow, 'ref' | 'serviceId' | 'personalLocal'>;
+
 /**
  * Makes a transaction durable: builds the next chain record (gapless seq, prevHash, hash,
- * device signature) and writes the outbox row and the new chain head in one IndexedDB
- * transaction. Resolves only after that transaction has completed, so a citizen is never told
- * "submitted" for something that is not on disk; any failure rejects with a coded SyncError.
+ * device signature) and has the store write the outbox row and the new chain head in one
+ * IndexedDB transaction. Resolves only after that transaction has completed, so a citizen is
+ * never told "submitted" for something that is not on disk; any failure rejects with a coded
+ * SyncError. Personal fields are split off here, once: the record keeps their salted digest,
+ * the row their values encrypted with the data key.
  */
 export function commitTransaction(
   deps: CommitDeps,
   input: TransactionInput,
 ): Promise<CommittedTransaction> {
-  const now = deps.now ?? (() => new Date());
   const randomBytes = deps.randomBytes ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes));
   const randomUuid = deps.randomUuid ?? (() => crypto.randomUUID());
 
@@ -81,13 +84,6 @@ export function commitTransaction(
       };
       personalLocal = await encryptLocal(deps.dataKey, canonicalJson(payload), txId);
     }
-
-    let head;
-    try {
-      head = (await readHead(deps.db)) ?? { seq: 0, hash: GENESIS_HASH };
-    } catch (error) {
-      throw new SyncError('commit-failed', { reason: (error as Error).message });
-    }
     const body: TransactionBody = {
       txId,
       ref: newReferenceNumber(randomBytes),
@@ -100,18 +96,12 @@ export function commitTransaction(
       ...(personal ? { personal } : {}),
       ...(input.officerId !== undefined ? { officerId: input.officerId } : {}),
     };
-    const { record } = await appendUnlocked(deps, head, 'transaction', body, (record) => ({
-      seq: record.seq,
-      txId: body.txId,
+    const record = await appendLocked(deps, 'transaction', body, {
       ref: body.ref,
       serviceId: body.serviceId,
-      state: 'queued',
-      record,
-      queuedAt: now().getTime(),
-      attempts: 0,
       ...(personalLocal ? { personalLocal } : {}),
-    }));
-    return { txId: body.txId, ref: body.ref, seq: record.seq, record: record as TransactionRecord };
+    });
+    return { txId, ref: body.ref, seq: record.seq, record: record as TransactionRecord };
   });
 }
 
@@ -125,37 +115,22 @@ export function appendChainRecord<K extends Exclude<RecordKind, 'transaction'>>(
   kind: K,
   body: Omit<RecordBodyOf<K>, 'txId'>,
 ): Promise<ChainRecord & { kind: K }> {
-  const now = deps.now ?? (() => new Date());
   const randomUuid = deps.randomUuid ?? (() => crypto.randomUUID());
   return withSerialLock(`commit:${deps.kioskId}`, async () => {
-    let head;
-    try {
-      head = (await readHead(deps.db)) ?? { seq: 0, hash: GENESIS_HASH };
-    } catch (error) {
-      throw new SyncError('commit-failed', { reason: (error as Error).message });
-    }
     const full = { ...body, txId: randomUuid() } as RecordBodyOf<K>;
-    const { record } = await appendUnlocked(deps, head, kind, full, (record) => ({
-      seq: record.seq,
-      txId: full.txId,
-      state: 'queued',
-      record,
-      queuedAt: now().getTime(),
-      attempts: 0,
-    }));
-    return record as ChainRecord & { kind: K };
+    return (await appendLocked(deps, kind, full, {})) as ChainRecord & { kind: K };
   });
 }
 
-/** Builds, signs and stores the next record; the caller holds the commit lock. */
-async function appendUnlocked<K extends RecordKind>(
+/** Builds, signs and stores the record after the head; the caller holds the commit lock. */
+async function appendLocked<K extends RecordKind>(
   deps: CommitDeps,
-  head: { seq: number; hash: string },
   kind: K,
   body: RecordBodyOf<K>,
-  toRow: (record: ChainRecord) => OutboxRow,
-): Promise<{ record: ChainRecord }> {
+  extras: RowExtras,
+): Promise<ChainRecord> {
   const now = deps.now ?? (() => new Date());
+  const head = await coded(() => deps.store.readHead());
   const unsigned = {
     v: 1,
     kioskId: deps.kioskId,
@@ -175,19 +150,25 @@ async function appendUnlocked<K extends RecordKind>(
   // Make sure the record is encodable before it is stored: a record that cannot be sent
   // must never be committed.
   canonicalJson(record);
-  const row = toRow(record);
+  const row: OutboxRow = {
+    seq: record.seq,
+    txId: record.body.txId,
+    ...extras,
+    state: 'queued',
+    record,
+    queuedAt: now().getTime(),
+    attempts: 0,
+  };
+  await coded(() => deps.store.append(row, head));
+  return record;
+}
+
+/** Runs a store step; anything but a coded SyncError becomes `commit-failed` with its reason. */
+async function coded<T>(step: () => Promise<T>): Promise<T> {
   try {
-    await deps.db.transaction('rw', deps.db.outbox, deps.db.meta, async () => {
-      const current = (await readHead(deps.db)) ?? { seq: 0, hash: GENESIS_HASH };
-      if (current.seq !== head.seq || current.hash !== head.hash) {
-        throw new SyncError('commit-conflict');
-      }
-      await deps.db.outbox.add(row);
-      await writeHead(deps.db, { seq: record.seq, hash: record.hash });
-    });
+    return await step();
   } catch (error) {
     if (error instanceof SyncError) throw error;
     throw new SyncError('commit-failed', { reason: (error as Error).message });
   }
-  return { record };
 }

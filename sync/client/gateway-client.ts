@@ -129,13 +129,15 @@ export class GatewayClient {
     return { config: { kioskId, protocol, gatewayKey, site, catalogue, roster }, etag: reply.etag };
   }
 
-  async getStatus(refs: string[]): Promise<StatusReply> {
+  /** Application status by receipt reference (at most 50); a look-up may ask for a shorter wait. */
+  async getStatus(refs: string[], options: { timeoutMs?: number } = {}): Promise<StatusReply> {
     const query = refs.map(encodeURIComponent).join(',');
     return this.#request({
       method: 'GET',
       path: `/v1/status?refs=${query}`,
       schema: statusReplySchema,
       signed: true,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
   }
 

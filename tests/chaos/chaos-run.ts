@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { openKioskDatabase } from '../../sync/client/db';
+import { openTestStore } from '../support/kiosk-store';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
 import { importDataKey } from '../../sync/client/data-key';
 import { commitTransaction } from '../../sync/client/commit';
@@ -226,15 +226,15 @@ export async function runSchedule(
       return fault;
     },
   });
-  const db = openKioskDatabase(`chaos-${crypto.randomUUID()}`);
+  const { store: kioskStore, db } = openTestStore(`chaos-${crypto.randomUUID()}`);
   const problems: string[] = [];
   const committed: string[] = [];
   let engine: SyncEngine | undefined;
   try {
-    const keys = await loadOrCreateDeviceKey(db);
+    const keys = await loadOrCreateDeviceKey(kioskStore);
     const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
     engine = new SyncEngine({
-      db,
+      store: kioskStore,
       kioskId,
       keys,
       dataKey,
@@ -247,7 +247,9 @@ export async function runSchedule(
     });
     for (const step of steps) {
       for (let i = 0; i < step.commits; i += 1) {
-        committed.push((await commitTransaction({ db, kioskId, keys, dataKey }, input)).txId);
+        committed.push(
+          (await commitTransaction({ store: kioskStore, kioskId, keys, dataKey }, input)).txId,
+        );
       }
       pending = [...step.faults];
       // In process mode a gateway-internal crash needs a process started with the flag.
@@ -265,7 +267,7 @@ export async function runSchedule(
     for (let round = 0; round < 10; round += 1) {
       await gateway.ensureUp(false);
       await engine.trigger();
-      if ((await db.outbox.where('state').equals('queued').count()) === 0) break;
+      if ((await kioskStore.countQueued()) === 0) break;
     }
   } finally {
     engine?.stop();
@@ -308,9 +310,8 @@ export async function runSchedule(
     const head = (await store.getKiosk(kioskId))?.head.seq ?? 0;
     if (head !== committed.length)
       problems.push(`gateway head ${head}, committed ${committed.length}`);
-    const pendingLeft =
-      (await db.outbox.where('state').anyOf('queued', 'rejected').count()) +
-      (await db.deadLetters.count());
+    const left = await kioskStore.figures();
+    const pendingLeft = left.queued + left.rejected + left.deadLetters;
     const delivered = committed.length - lost;
     if (lost) problems.push(`${lost} lost`);
     if (duplicated) problems.push(`${duplicated} duplicated`);

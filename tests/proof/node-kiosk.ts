@@ -5,8 +5,9 @@
  */
 import 'fake-indexeddb/auto';
 import Database from 'better-sqlite3';
-import { openKioskDatabase } from '../../sync/client/db';
-import type { KioskDatabase } from '../../sync/client/db';
+import { openTestStore } from '../support/kiosk-store';
+import type { KioskDatabase } from '../../sync/client/store/dexie-schema';
+import type { OutboxStore } from '../../sync/client/store/outbox-store';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
 import { importDataKey } from '../../sync/client/data-key';
 import { commitTransaction } from '../../sync/client/commit';
@@ -28,6 +29,8 @@ export const proofInput: TransactionInput = {
 
 export interface NodeKiosk {
   kioskId: string;
+  store: OutboxStore;
+  /** The raw database under the store, for what a suite does behind its back. */
   db: KioskDatabase;
   keys: CryptoKeyPair;
   dataKey: CryptoKey;
@@ -44,11 +47,11 @@ export interface NodeKiosk {
 export async function startNodeKiosk(
   options: { kioskId: string; token: string; gatewayUrl: string } & Partial<SyncEngineOptions>,
 ): Promise<NodeKiosk> {
-  const db = openKioskDatabase(`${options.kioskId}-${crypto.randomUUID()}`);
-  const keys = await loadOrCreateDeviceKey(db);
+  const { store, db } = openTestStore(`${options.kioskId}-${crypto.randomUUID()}`);
+  const keys = await loadOrCreateDeviceKey(store);
   const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
   const engine = new SyncEngine({
-    db,
+    store,
     keys,
     dataKey,
     enrolmentToken: options.token,
@@ -59,9 +62,10 @@ export async function startNodeKiosk(
     ...options,
   });
   const committed: string[] = [];
-  const queued = (): Promise<number> => db.outbox.where('state').equals('queued').count();
+  const queued = (): Promise<number> => store.countQueued();
   return {
     kioskId: options.kioskId,
+    store,
     db,
     keys,
     dataKey,
@@ -69,7 +73,7 @@ export async function startNodeKiosk(
     committed,
     async commit(input = proofInput, now) {
       const done = await commitTransaction(
-        { db, kioskId: options.kioskId, keys, dataKey, now },
+        { store, kioskId: options.kioskId, keys, dataKey, now },
         input,
       );
       committed.push(done.txId);

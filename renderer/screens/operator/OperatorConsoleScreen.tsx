@@ -1,17 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { PrinterStatus } from '../../../sync/bridge/device-payloads';
 import type { LogLine } from '../../../sync/bridge/operator-payloads';
-import { countByState, queuedRows } from '../../../sync/client/db';
 import type { EngineStatus } from '../../../sync/client/engine';
+import type { QueueFigures } from '../../../sync/client/store/outbox-store';
 import type { KioskRuntime } from '../../app/kiosk-runtime';
 import { exportBundleToDrive } from '../../app/officer-tools';
 import type { Translator } from '../../i18n/translator';
-
-interface QueueFigures {
-  queued: number;
-  rejected: number;
-  oldestQueuedAt?: number;
-}
 
 function age(tr: Translator, since: number | undefined, now: number): string {
   if (since === undefined) return tr.t('operator.none');
@@ -46,11 +40,9 @@ export function OperatorConsoleScreen({
   const simulated = runtime.info.simulatedDevices;
 
   const refresh = useCallback(async () => {
-    const [status, queued, rejected, oldest, tail] = await Promise.all([
+    const [status, queue, tail] = await Promise.all([
       runtime.bridge.invoke('printer:status').catch(() => 'unavailable' as const),
-      countByState(runtime.db, 'queued'),
-      countByState(runtime.db, 'rejected'),
-      queuedRows(runtime.db, 1),
+      runtime.store.figures(),
       runtime.bridge
         .invoke('log:tail', { limit: 30 })
         .then((reply) => reply.lines)
@@ -58,7 +50,7 @@ export function OperatorConsoleScreen({
     ]);
     setNow(Date.now());
     setPrinter(status);
-    setFigures({ queued, rejected, oldestQueuedAt: oldest[0]?.queuedAt });
+    setFigures(queue);
     setLines(tail);
   }, [runtime]);
 
@@ -195,11 +187,9 @@ export function OperatorConsoleScreen({
                     data-sim="receipt-code"
                     onClick={() =>
                       void act(async () => {
-                        const last = await runtime.db.outbox
-                          .orderBy('seq')
+                        const last = (await runtime.store.rows())
                           .reverse()
-                          .filter((row) => row.record.kind === 'transaction')
-                          .first();
+                          .find((row) => row.record.kind === 'transaction');
                         const ref =
                           last?.record.kind === 'transaction'
                             ? last.record.body.ref

@@ -4,8 +4,9 @@ import { exportBundle, reconcileBundleAcks } from '../../../sync/client/bundle-e
 import { commitTransaction } from '../../../sync/client/commit';
 import type { TransactionInput } from '../../../sync/client/commit';
 import { importDataKey } from '../../../sync/client/data-key';
-import { openKioskDatabase, writeMeta } from '../../../sync/client/db';
-import type { KioskDatabase } from '../../../sync/client/db';
+import { openTestStore } from '../../support/kiosk-store';
+import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
+import type { OutboxStore } from '../../../sync/client/store/outbox-store';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { SyncEngine } from '../../../sync/client/engine';
 import { GatewayClient } from '../../../sync/client/gateway-client';
@@ -31,17 +32,18 @@ const input: TransactionInput = {
 describe('USB bundles', () => {
   let gateway: InProcessGateway;
   let db: KioskDatabase;
-  let deps: { db: KioskDatabase; kioskId: string; keys: CryptoKeyPair; dataKey: CryptoKey };
+  let store: OutboxStore;
+  let deps: { store: OutboxStore; kioskId: string; keys: CryptoKeyPair; dataKey: CryptoKey };
   let txIds: string[];
 
   beforeEach(async () => {
     gateway = await startInProcessGateway([{ kioskId, token }]);
-    db = openKioskDatabase(`${kioskId}-${crypto.randomUUID()}`);
-    const keys = await loadOrCreateDeviceKey(db);
-    deps = { db, kioskId, keys, dataKey: await importDataKey(new Uint8Array(32).fill(7)) };
+    ({ store, db } = openTestStore(`${kioskId}-${crypto.randomUUID()}`));
+    const keys = await loadOrCreateDeviceKey(store);
+    deps = { store, kioskId, keys, dataKey: await importDataKey(new Uint8Array(32).fill(7)) };
     // The telecentre reached the gateway once (enrolment and config), then lost its link.
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys,
       gatewayUrl: gateway.url,
@@ -50,7 +52,7 @@ describe('USB bundles', () => {
     await engine.trigger();
     engine.stop();
     const sealing = await loadOrCreateSealingKey(gateway.store);
-    await writeMeta(db, 'gateway-config', { gatewayKey: sealing.publicJwk, checkedAt: 0 });
+    await store.writeSetting('gateway-config', { gatewayKey: sealing.publicJwk, checkedAt: 0 });
     txIds = [];
     for (let i = 0; i < 3; i += 1) txIds.push((await commitTransaction(deps, input)).txId);
     await voidTransaction(deps, {
@@ -87,10 +89,10 @@ describe('USB bundles', () => {
       kioskId,
       signingKey: deps.keys.privateKey,
     });
-    expect(await reconcileBundleAcks(db, (from) => client.getAcks(from))).toBe(4);
+    expect(await reconcileBundleAcks(store, (from) => client.getAcks(from))).toBe(4);
     expect((await db.outbox.toArray()).map((row) => row.state)).toEqual(Array(4).fill('delivered'));
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys: deps.keys,
       gatewayUrl: gateway.url,
@@ -105,7 +107,7 @@ describe('USB bundles', () => {
   it('never duplicates when the kiosk synced first and the bundle is imported after', async () => {
     const bundle = await exportBundle(deps);
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys: deps.keys,
       gatewayUrl: gateway.url,

@@ -1,5 +1,4 @@
 import 'fake-indexeddb/auto';
-import { openKioskDatabase } from '../../../sync/client/db';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { importDataKey } from '../../../sync/client/data-key';
 import { commitTransaction } from '../../../sync/client/commit';
@@ -7,6 +6,7 @@ import type { TransactionInput } from '../../../sync/client/commit';
 import { exportPublicKey } from '../../../sync/protocol/device-signature';
 import type { PublicKeyJwk } from '../../../sync/protocol/device-signature';
 import type { TransactionRecord } from '../../../sync/protocol/records';
+import { openTestStore } from '../../support/kiosk-store';
 
 export const sampleInput: TransactionInput = {
   serviceId: 'birth-certificate-replacement',
@@ -23,13 +23,13 @@ export async function makeChain(
   kioskId: string,
   n: number,
 ): Promise<{ records: TransactionRecord[]; publicKey: PublicKeyJwk; keys: CryptoKeyPair }> {
-  const db = openKioskDatabase(`fixture-${crypto.randomUUID()}`);
-  const keys = await loadOrCreateDeviceKey(db);
+  const { store } = openTestStore(`fixture-${crypto.randomUUID()}`);
+  const keys = await loadOrCreateDeviceKey(store);
   const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
   const records: TransactionRecord[] = [];
   for (let i = 0; i < n; i += 1) {
-    records.push((await commitTransaction({ db, kioskId, keys, dataKey }, sampleInput)).record);
+    records.push((await commitTransaction({ store, kioskId, keys, dataKey }, sampleInput)).record);
   }
-  db.close();
+  store.close();
   return { records, publicKey: await exportPublicKey(keys.publicKey), keys };
 }

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openKioskDatabase } from '../../../sync/client/db';
-import type { KioskDatabase } from '../../../sync/client/db';
+import { openTestStore } from '../../support/kiosk-store';
+import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
+import type { OutboxStore } from '../../../sync/client/store/outbox-store';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { commitTransaction } from '../../../sync/client/commit';
 import type { TransactionInput } from '../../../sync/client/commit';
@@ -26,11 +27,12 @@ const input: TransactionInput = {
 describe('delivery to the real gateway', () => {
   let gateway: InProcessGateway;
   let db: KioskDatabase;
+  let store: OutboxStore;
   let dataKey: CryptoKey;
 
   beforeEach(async () => {
     gateway = await startInProcessGateway([{ kioskId, token }]);
-    db = openKioskDatabase(`${kioskId}-${crypto.randomUUID()}`);
+    ({ store, db } = openTestStore(`${kioskId}-${crypto.randomUUID()}`));
     dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
   });
 
@@ -40,14 +42,14 @@ describe('delivery to the real gateway', () => {
   });
 
   it('delivers committed transactions once and marks them delivered', async () => {
-    const keys = await loadOrCreateDeviceKey(db);
-    const deps = { db, kioskId, keys, dataKey };
+    const keys = await loadOrCreateDeviceKey(store);
+    const deps = { store, kioskId, keys, dataKey };
     const committed = [];
     for (let i = 0; i < 3; i += 1) committed.push(await commitTransaction(deps, input));
     expect(committed.map((c) => c.seq)).toEqual([1, 2, 3]);
 
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys,
       gatewayUrl: gateway.url,
@@ -70,10 +72,10 @@ describe('delivery to the real gateway', () => {
   });
 
   it('keeps transactions queued while the gateway is unreachable', async () => {
-    const keys = await loadOrCreateDeviceKey(db);
-    await commitTransaction({ db, kioskId, keys, dataKey }, input);
+    const keys = await loadOrCreateDeviceKey(store);
+    await commitTransaction({ store, kioskId, keys, dataKey }, input);
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys,
       gatewayUrl: 'http://127.0.0.1:9', // discard port: nothing listens
@@ -88,8 +90,8 @@ describe('delivery to the real gateway', () => {
   });
 
   it('flags a record whose content was altered after signing', async () => {
-    const keys = await loadOrCreateDeviceKey(db);
-    const tx = await commitTransaction({ db, kioskId, keys, dataKey }, input);
+    const keys = await loadOrCreateDeviceKey(store);
+    const tx = await commitTransaction({ store, kioskId, keys, dataKey }, input);
     await db.outbox.update(tx.seq, {
       record: {
         ...tx.record,
@@ -97,7 +99,7 @@ describe('delivery to the real gateway', () => {
       },
     });
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys,
       gatewayUrl: gateway.url,

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openKioskDatabase } from '../../../sync/client/db';
-import type { KioskDatabase } from '../../../sync/client/db';
+import { openTestStore } from '../../support/kiosk-store';
+import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { importDataKey } from '../../../sync/client/data-key';
 import { commitTransaction } from '../../../sync/client/commit';
@@ -62,15 +62,15 @@ describe('delivery through a faulty link to the gateway process', () => {
     const i = kioskIndex;
     kioskIndex += 1;
     const kioskId = `fault-kiosk-${i}`;
-    const db = openKioskDatabase(`${kioskId}-${crypto.randomUUID()}`);
-    const keys = await loadOrCreateDeviceKey(db);
+    const { store, db } = openTestStore(`${kioskId}-${crypto.randomUUID()}`);
+    const keys = await loadOrCreateDeviceKey(store);
     const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
     const txIds = [];
     for (let n = 0; n < 4; n += 1) {
-      txIds.push((await commitTransaction({ db, kioskId, keys, dataKey }, sampleInput)).txId);
+      txIds.push((await commitTransaction({ store, kioskId, keys, dataKey }, sampleInput)).txId);
     }
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys,
       dataKey,

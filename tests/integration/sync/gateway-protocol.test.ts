@@ -14,7 +14,7 @@ import { loadOrCreateSealingKey } from '../../../sync/server/sealing-key';
 import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
 import 'fake-indexeddb/auto';
-import { openKioskDatabase } from '../../../sync/client/db';
+import { openTestStore } from '../../support/kiosk-store';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { importDataKey } from '../../../sync/client/data-key';
 import { commitTransaction } from '../../../sync/client/commit';
@@ -181,14 +181,14 @@ describe('the gateway protocol', () => {
   });
 
   it('receives personal fields it alone can read, matching the digest in the signed record', async () => {
-    const db = openKioskDatabase(`proto-${crypto.randomUUID()}`);
-    const keys = await loadOrCreateDeviceKey(db);
+    const { store, db } = openTestStore(`proto-${crypto.randomUUID()}`);
+    const keys = await loadOrCreateDeviceKey(store);
     const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
     const otherKiosk = `proto-${crypto.randomUUID().slice(0, 8)}`;
     await gateway.store.addEnrolmentToken(otherKiosk, hashToken('tok-other-1'));
-    const tx = await commitTransaction({ db, kioskId: otherKiosk, keys, dataKey }, sampleInput);
+    const tx = await commitTransaction({ store, kioskId: otherKiosk, keys, dataKey }, sampleInput);
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId: otherKiosk,
       keys,
       dataKey,
