@@ -55,6 +55,8 @@ export interface KioskRuntime {
   chain: OfficerDeps;
   /** A short line for the shell's log (and so the operator console); never personal data. */
   log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Tears the page's runtime down: sync, timers, reader listeners, the store. */
+  stop(): void;
 }
 
 /** A transaction as the screens hand it over; the catalogue says which fields are personal. */
@@ -95,7 +97,7 @@ export async function startKioskRuntime(
       () => undefined,
     );
   purge();
-  setInterval(purge, 60 * 60_000);
+  const purgeTimer = setInterval(purge, 60 * 60_000);
   const chain: OfficerDeps = { store, kioskId: info.kioskId, keys, dataKey };
   const log = (level: 'info' | 'warn' | 'error', message: string): void =>
     void bridge.invoke('log:write', { level, message }).catch(() => undefined);
@@ -134,10 +136,11 @@ export async function startKioskRuntime(
       heartbeatExtras(bridge, info, site.value.siteName, catalogue.value.version),
   });
   engine.start();
+  const cardReads = connectCardReads(bridge);
   return {
     bridge,
     info,
-    cardReads: connectCardReads(bridge),
+    cardReads,
     officers,
     chain,
     log,
@@ -160,6 +163,12 @@ export async function startKioskRuntime(
     checkStorage: () => checkStorageHeadroom(),
     configRefused: loaded.refused,
     lookupStatus: (refs) => engine.lookupStatus(refs, { timeoutMs: 8_000 }),
+    stop() {
+      engine.stop();
+      clearInterval(purgeTimer);
+      cardReads.close();
+      store.close();
+    },
   };
 }
 

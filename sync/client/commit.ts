@@ -140,6 +140,13 @@ async function appendLocked<K extends RecordKind>(
     kind,
     body,
   } as UnsignedRecord;
+  // A record that cannot be encoded could never be hashed by the gateway or sent: refuse it
+  // before it is signed, with a coded error.
+  try {
+    canonicalJson(unsigned);
+  } catch (error) {
+    throw new SyncError('invalid-record', { reason: (error as Error).message });
+  }
   const hash = await recordHash(unsigned);
   const sig = await signText(deps.keys.privateKey, hash);
   const parsed = chainRecordSchema.safeParse({ ...unsigned, hash, sig });
@@ -147,9 +154,6 @@ async function appendLocked<K extends RecordKind>(
     throw new SyncError('invalid-record', { reason: parsed.error.issues[0]?.message });
   }
   const record = parsed.data;
-  // Make sure the record is encodable before it is stored: a record that cannot be sent
-  // must never be committed.
-  canonicalJson(record);
   const row: OutboxRow = {
     seq: record.seq,
     txId: record.body.txId,
