@@ -227,7 +227,15 @@ export function reportDocument(
 export async function exportBundleToDrive(
   runtime: Pick<KioskRuntime, 'chain' | 'bridge' | 'info'>,
   target?: string,
-): Promise<{ path: string; bytes: number; count: number; fromSeq: number; toSeq: number }> {
+): Promise<{
+  path: string;
+  bytes: number;
+  count: number;
+  fromSeq: number;
+  toSeq: number;
+  /** Records left out: their personal copy cannot be opened (now rejected on the kiosk). */
+  unreadable: number;
+}> {
   const bundle = await exportBundle(runtime.chain);
   const writeId = crypto.randomUUID();
   const parts = Math.max(1, Math.ceil(bundle.text.length / BUNDLE_PART_CHARS));
@@ -247,6 +255,7 @@ export async function exportBundleToDrive(
         count: bundle.manifest.count,
         fromSeq: bundle.manifest.fromSeq,
         toSeq: bundle.manifest.toSeq,
+        unreadable: bundle.unreadable,
       };
     }
   }

@@ -266,6 +266,12 @@ export function OperatorConsoleScreen({
                 void act(async () => {
                   const written = await exportBundleToDrive(runtime, target.trim() || undefined);
                   runtime.log('info', `bundle exported: seq ${written.fromSeq}-${written.toSeq}`);
+                  if (written.unreadable > 0) {
+                    runtime.log(
+                      'warn',
+                      `bundle: ${written.unreadable} record(s) left out, personal data unreadable on this kiosk (now rejected in the officer queue)`,
+                    );
+                  }
                   return tr.t('operator.bundle.written', {
                     path: written.path,
                     count: written.count,

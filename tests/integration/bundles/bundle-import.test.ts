@@ -104,6 +104,32 @@ describe('USB bundles', () => {
     expect(await gateway.store.listTamperAlerts(kioskId)).toEqual([]);
   });
 
+  it('leaves out a record whose personal copy cannot be opened, rejecting it on the kiosk as sync does', async () => {
+    const unreadable = await commitTransaction(
+      { ...deps, dataKey: await importDataKey(new Uint8Array(32).fill(9)) },
+      input,
+    );
+    const bundle = await exportBundle(deps);
+    expect(bundle.unreadable).toBe(1);
+    expect(bundle.manifest).toMatchObject({ count: 4, fromSeq: 1, toSeq: 4 });
+    expect(await store.find({ txId: unreadable.txId })).toMatchObject({
+      state: 'rejected',
+      rejectReason: 'personal-unreadable',
+    });
+    // The bundle still imports whole; the left-out record never reached the gateway.
+    const result = await importBundle(
+      gateway.store,
+      await loadOrCreateSealingKey(gateway.store),
+      bundle.text,
+    );
+    expect(result).toMatchObject({ ok: true, accepted: 4, rejected: [] });
+    expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 4, awaiting: 0 });
+    // Only the data key that made the copy can open it; with none at all, nothing is exported.
+    await expect(exportBundle({ ...deps, dataKey: undefined })).rejects.toMatchObject({
+      code: 'no-data-key',
+    });
+  });
+
   it('never duplicates when the kiosk synced first and the bundle is imported after', async () => {
     const bundle = await exportBundle(deps);
     const engine = new SyncEngine({
