@@ -53,26 +53,125 @@ export const printerTransportSchema = z.discriminatedUnion('kind', [
 ]);
 export type PrinterTransportConfig = z.infer<typeof printerTransportSchema>;
 
+/**
+ * Receipt printer models the kiosk can drive: the ids of the printer capability table shipped
+ * with the ESC/POS encoder (`@point-of-sale/receipt-printer-encoder`). Only the ids live here, so
+ * browser code can validate a config without loading the encoder; a unit test keeps this list
+ * equal to the encoder's own. Columns, fonts and code pages come from that table.
+ */
+export const printerModelIds = [
+  'bixolon-srp350',
+  'bixolon-srp350iii',
+  'citizen-ct-s310ii',
+  'epson-tm-m30ii',
+  'epson-tm-m30iii',
+  'epson-tm-p20ii',
+  'epson-tm-t20ii',
+  'epson-tm-t20iii',
+  'epson-tm-t20iv',
+  'epson-tm-t70',
+  'epson-tm-t70ii',
+  'epson-tm-t88ii',
+  'epson-tm-t88iii',
+  'epson-tm-t88iv',
+  'epson-tm-t88v',
+  'epson-tm-t88vi',
+  'epson-tm-t88vii',
+  'fujitsu-fp1000',
+  'hp-a779',
+  'meow',
+  'metapace-t1',
+  'mpt-ii',
+  'pos-5890',
+  'pos-8360',
+  'star-mc-print2',
+  'star-mpop',
+  'star-sm-l200',
+  'star-tsp100iii',
+  'star-tsp100iv',
+  'star-tsp650',
+  'star-tsp650ii',
+  'sunmi-p2se',
+  'sunmi-p3h',
+  'sunmi-p3kh',
+  'sunmi-p3mix',
+  'sunmi',
+  'xprinter-xp-n160ii',
+  'xprinter-xp-t80q',
+  'youku-58t',
+] as const;
+export const printerModelIdSchema = z.enum(printerModelIds, {
+  error: (issue) =>
+    `unknown printer model ${JSON.stringify(issue.input)}; use one of: ${printerModelIds.join(', ')}`,
+});
+
 export const printerConfigSchema = z
   .object({
     transport: printerTransportSchema,
-    /** Characters per line: 48 for an 80 mm roll in font A, 32 for 58 mm. */
-    columns: z.number().int().min(24).max(64).default(48),
-    /** A model id known to the ESC/POS encoder; it picks the printer's code page numbering. */
-    model: z.string().min(1).max(64).default('epson-tm-t88vi'),
+    /**
+     * The printer model; it decides the command language (ESC/POS, StarPRNT, Star Line), the
+     * characters per line (font A), the code pages and how status is asked.
+     */
+    model: printerModelIdSchema.default('epson-tm-t88vi'),
+    /**
+     * Only for a printer set up differently from its model's default (another font or paper):
+     * characters per line. It wins over the model's value and is logged as a warning.
+     */
+    columns: z
+      .union([z.literal(32), z.literal(35), z.literal(42), z.literal(44), z.literal(48)])
+      .optional(),
     statusPollSeconds: z.number().int().min(1).max(300).default(5),
   })
   .strict();
 export type PrinterConfig = z.infer<typeof printerConfigSchema>;
 
 export const cardReaderConfigSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('hid'), vendorId: usbIdSchema, productId: usbIdSchema }).strict(),
+  z
+    .object({
+      kind: z.literal('hid'),
+      vendorId: usbIdSchema,
+      productId: usbIdSchema,
+      /**
+       * How the reader reports a swipe: `keyboard` (keyboard mode: key reports), `magtek`
+       * (MagTek HID mode, and ID TECH readers set to MagTek format: one 337-byte report per
+       * swipe), `idtech` (ID TECH HID mode: one formatted report per swipe). `auto` (default)
+       * tells them apart by the report's length.
+       */
+      format: z.enum(['auto', 'keyboard', 'magtek', 'idtech']).default('auto'),
+    })
+    .strict(),
   /** Reader or scanner typing into the page; detected in the renderer by timing and sentinels. */
   z.object({ kind: z.literal('keyboard-wedge') }).strict(),
   z.object({ kind: z.literal('simulated') }).strict(),
   z.object({ kind: z.literal('none') }).strict(),
 ]);
 export type CardReaderConfig = z.infer<typeof cardReaderConfigSchema>;
+
+/**
+ * How the page tells a keyboard-wedge reader or scanner from a person typing (all times in ms).
+ * The defaults suit readers and scanners at up to 30 ms per character with one short pause.
+ */
+export const wedgeConfigSchema = z
+  .object({
+    /** A device's characters come at most this far apart; longer gaps count as pauses. */
+    maxCharGapMs: z.number().int().min(5).max(200).default(45),
+    /** How many pauses one read may contain (a scanner that hiccups once mid-code). */
+    maxPauses: z.number().int().min(0).max(5).default(1),
+    /** A longer pause ends a read: no reader pauses this long in the middle of one. */
+    maxPauseMs: z.number().int().min(20).max(1000).default(150),
+    /** Fewer characters are never a read (a quick short word is typing). */
+    minLength: z.number().int().min(2).max(40).default(6),
+    /** Longer bursts are typing: nothing the kiosk reads is this long. */
+    maxLength: z.number().int().min(40).max(1000).default(200),
+    /** Enter or Tab keys this soon after a read are its suffix (CR LF) and are swallowed. */
+    suffixMs: z.number().int().min(0).max(1000).default(150),
+  })
+  .strict()
+  .refine((wedge) => wedge.maxPauseMs > wedge.maxCharGapMs, {
+    message: 'maxPauseMs must be longer than maxCharGapMs',
+    path: ['maxPauseMs'],
+  });
+export type WedgeConfig = z.output<typeof wedgeConfigSchema>;
 
 export const devicesConfigSchema = z
   .object({
@@ -86,6 +185,8 @@ export const devicesConfigSchema = z
       .string()
       .regex(/^[0-9]{4}$/, 'must be 4 digits')
       .default('0001'),
+    /** Thresholds for keyboard-wedge readers and scanners (see the README for scanner settings). */
+    wedge: wedgeConfigSchema.prefault({}),
     /** Use simulated devices when the configured hardware is not found at start. */
     simulateWhenMissing: z.boolean().default(true),
   })

@@ -1,4 +1,6 @@
-import type { FieldDefinition } from './schema';
+import { parseDateInput } from './formatting';
+import type { DateProblem } from './formatting';
+import type { FieldDefinition, LocalizedText } from './schema';
 
 /** A failed check: a message key from the translations and its ICU arguments. */
 export interface FieldProblem {
@@ -12,6 +14,9 @@ export interface FieldProblem {
     | 'form.error.min'
     | 'form.error.max'
     | 'form.error.date'
+    | 'form.error.dateYearLast'
+    | 'form.error.dateMonth'
+    | 'form.error.dateDay'
     | 'form.error.phone'
     | 'form.error.choice'
     | 'form.error.nationalId'
@@ -19,6 +24,8 @@ export interface FieldProblem {
     | 'form.error.documents'
     | 'form.error.consent';
   values?: Record<string, number | string>;
+  /** The catalogue's own sentence for this problem (an id scheme's digit rule), shown instead. */
+  message?: LocalizedText;
 }
 
 /** Separator for the ticked items of a document checklist, kept as one string answer. */
@@ -29,14 +36,38 @@ export function splitList(value: string | undefined): string[] {
   return (value ?? '').split(LIST_SEPARATOR).filter((item) => item !== '');
 }
 
-function isRealDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-  );
+/**
+ * What to tell a citizen about a refused date. `month` and `days` are for the sentence; the
+ * screen writes the month's name in the citizen's language (ICU `select` on `month`).
+ */
+export function dateProblem(problem: DateProblem): FieldProblem {
+  switch (problem.kind) {
+    case 'format':
+      return { key: 'form.error.date' };
+    case 'year-last':
+      return { key: 'form.error.dateYearLast' };
+    case 'month':
+      return { key: 'form.error.dateMonth', values: { month: problem.month } };
+    case 'day':
+      return {
+        key: 'form.error.dateDay',
+        values: {
+          day: problem.day,
+          month: problem.month,
+          year: problem.year,
+          days: problem.days,
+        },
+      };
+  }
+}
+
+/**
+ * A date answer in the form it is stored and sent (`YYYY-MM-DD`), from what was typed with or
+ * without separators; the text itself when it is not a real date (the check then refuses it).
+ */
+export function canonicalDate(value: string): string {
+  const parsed = parseDateInput(value);
+  return parsed.ok ? parsed.iso : value.trim();
 }
 
 /** Luhn (ISO/IEC 7812): from the right, double every second digit; the sum ends in 0. */
@@ -126,8 +157,10 @@ export function checkField(
         return { key: 'form.error.max', values: { max: field.max } };
       return undefined;
     }
-    case 'date':
-      return isRealDate(value) ? undefined : { key: 'form.error.date' };
+    case 'date': {
+      const parsed = parseDateInput(value);
+      return parsed.ok ? undefined : dateProblem(parsed.problem);
+    }
     case 'phone': {
       const digits = value.replace(/[\s()+-]/g, '');
       return /^\d{7,15}$/.test(digits) ? undefined : { key: 'form.error.phone' };
@@ -141,6 +174,11 @@ export function checkField(
       if (!new RegExp(`^(?:${field.pattern})$`, 'u').test(id))
         return { key: 'form.error.nationalId' };
       const digits = id.replace(/\D/g, '');
+      for (const rule of field.digitRules ?? []) {
+        if (!rule.allowed.includes(digits[rule.position - 1] ?? '')) {
+          return { key: 'form.error.nationalId', message: rule.message };
+        }
+      }
       if (field.checkDigit === 'luhn' && !luhnValid(digits))
         return { key: 'form.error.checkDigit' };
       if (field.checkDigit === 'mod11' && !mod11Valid(digits))

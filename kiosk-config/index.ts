@@ -1,14 +1,13 @@
 // The embedded default configuration, bundled into the renderer and read by the shells.
-import demoSite from './sites/demo.json';
-import services from './catalogue/services.json';
-import en from './translations/en.json';
-import es from './translations/es.json';
-import bzj from './translations/bzj.json';
-import tn from './translations/tn.json';
+import demoSite from './sites/demo.json' with { type: 'json' };
+import belize from './catalogue/belize.json' with { type: 'json' };
+import botswana from './catalogue/botswana.json' with { type: 'json' };
+import type { CountryCode } from './countries';
+export { translations } from './messages';
+export type { MessageKey } from './messages';
 
 export const embeddedSite: unknown = demoSite;
-export const embeddedCatalogue: unknown = services;
-
-/** UI messages (ICU MessageFormat) per language; English is the reference key set. */
-export const translations = { en, es, bzj, tn } as const;
-export type MessageKey = keyof typeof en;
+/** Each country's catalogue, by the code a site profile names in `country`. */
+export const embeddedCatalogues: Record<CountryCode, unknown> = { BW: botswana, BZ: belize };
+/** The embedded demo site's catalogue (demo.json is in Belize). */
+export const embeddedCatalogue: unknown = belize;

@@ -1,5 +1,11 @@
 import { z } from 'zod';
+import { countries, countryCodes } from './countries';
 import { devicesConfigSchema } from './devices-schema';
+import {
+  httpsRequiredMessage,
+  isAllowedKioskUrl,
+  isLoopbackUrl,
+} from '../sync/protocol/gateway-url';
 
 /** Languages the kiosk can speak. Codes are BCP 47: Belize Kriol is `bzj`, Setswana is `tn`. */
 export const languageCodes = ['en', 'es', 'bzj', 'tn'] as const;
@@ -65,6 +71,19 @@ export const paymentMethodNames = ['counter', 'mobile-money', 'card-terminal'] a
 export const paymentMethodSchema = z.enum(paymentMethodNames);
 export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
 
+/** One digit of an id number that may only take some values (1-based position). */
+export const digitRuleSchema = z
+  .object({
+    position: z.number().int().min(1).max(64),
+    allowed: z
+      .array(z.string().regex(/^[0-9]$/, 'must be one digit'))
+      .min(1)
+      .max(9),
+    message: localizedTextSchema,
+  })
+  .strict();
+export type DigitRule = z.infer<typeof digitRuleSchema>;
+
 export const fieldSchema = z.discriminatedUnion('type', [
   z
     .object({
@@ -102,6 +121,11 @@ export const fieldSchema = z.discriminatedUnion('type', [
       /** The whole id must match this (digits only after spaces and dashes are removed). */
       pattern: compilableRegex,
       checkDigit: z.enum(checkDigitAlgorithms),
+      /**
+       * Digits whose value the numbering scheme fixes, each with the sentence a citizen reads when
+       * it is wrong (Botswana's Omang: the fifth digit is 1 for a man, 2 for a woman).
+       */
+      digitRules: z.array(digitRuleSchema).max(9).optional(),
     })
     .strict(),
   z
@@ -224,9 +248,14 @@ export const categorySchema = z
   .strict();
 export type Category = z.infer<typeof categorySchema>;
 
+/** A country by its ISO 3166-1 alpha-2 code; see countries.ts. */
+export const countryCodeSchema = z.enum(countryCodes);
+
 export const catalogueSchema = z
   .object({
     version: z.string().min(1),
+    /** Whose services these are: every fee is in this country's currency. */
+    country: countryCodeSchema,
     /** Shown as tabs above the services, in this order. */
     categories: z.array(categorySchema).min(1),
     services: z.array(serviceSchema).min(1),
@@ -235,7 +264,15 @@ export const catalogueSchema = z
   .superRefine((catalogue, ctx) => {
     const categories = new Set(catalogue.categories.map((category) => category.id));
     const seen = new Set<string>();
+    const currency = countries[catalogue.country].currency;
     catalogue.services.forEach((service, index) => {
+      if (service.fee.currency !== currency) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', index, 'fee', 'currency'],
+          message: `must be ${currency}, the currency of ${countries[catalogue.country].name}`,
+        });
+      }
       if (seen.has(service.id)) {
         ctx.addIssue({
           code: 'custom',
@@ -268,9 +305,29 @@ export const siteConfigSchema = z
     siteName: z.string().min(1),
     agency: z.string().min(1),
     profile: siteProfileSchema,
+    /** The country the site is in: its catalogue, currency and time zone (countries.ts). */
+    country: countryCodeSchema,
     languages: z.array(languageCodeSchema).min(1),
     defaultLanguage: languageCodeSchema,
-    gatewayUrl: z.url(),
+    /** The gateway's base URL: `https`, or `http` on 127.0.0.1 only (gateway-url.ts). */
+    gatewayUrl: z.url().refine(isAllowedKioskUrl, httpsRequiredMessage),
+    /**
+     * Demo and set-up only: `npm start` runs the reference gateway itself at `gatewayUrl` (which
+     * must then be on 127.0.0.1), with the officer roster in `roster` (a file next to the site
+     * file). Without this section the kiosk starts no gateway and talks to `gatewayUrl`.
+     */
+    embeddedGateway: z
+      .object({ roster: z.string().min(1).optional() })
+      .strict()
+      .optional(),
+    /**
+     * The enrolment file a gateway's administrator issued for this kiosk (`npm run gateway --
+     * enrol`): its one-time token and the gateway it is for. A path, absolute or next to the
+     * site file; see electron/launch/provisioning.ts.
+     */
+    enrolmentFile: z.string().min(1).optional(),
+    /** The update feed (electron-updater generic feed): `https` like the gateway. */
+    updatesUrl: z.url().refine(isAllowedKioskUrl, httpsRequiredMessage).optional(),
     /** Seconds without input before the idle warning; the session then ends. */
     idleTimeoutSeconds: z.number().int().min(30).max(3600),
     /**
@@ -304,5 +361,9 @@ export const siteConfigSchema = z
   .refine((site) => site.languages.includes(site.defaultLanguage), {
     path: ['defaultLanguage'],
     message: 'must be one of the site languages',
+  })
+  .refine((site) => !site.embeddedGateway || isLoopbackUrl(site.gatewayUrl), {
+    path: ['gatewayUrl'],
+    message: 'must be on 127.0.0.1 when the site has an embeddedGateway',
   });
 export type SiteConfig = z.infer<typeof siteConfigSchema>;

@@ -1,27 +1,19 @@
-import { isFieldShown } from './field-validation';
-import type { FieldDefinition, LocalizedText, PaymentMethod, ServiceDefinition } from './schema';
+import { canonicalDate, isFieldShown } from './field-validation';
+import { translations } from './messages';
+import type { MessageKey } from './messages';
+import type {
+  FieldDefinition,
+  LanguageCode,
+  LocalizedText,
+  PaymentMethod,
+  ServiceDefinition,
+} from './schema';
 
-/** Labels of the payment step: part of the kiosk, not of any one catalogue. */
-const paymentMethodLabels: Record<PaymentMethod, LocalizedText> = {
-  counter: {
-    en: 'Pay at the counter',
-    es: 'Pagar en la ventanilla',
-    bzj: 'Pay da di kounta',
-    tn: 'Duela kwa khaontareng',
-  },
-  'mobile-money': {
-    en: 'Mobile money (I already paid)',
-    es: 'Dinero móvil (ya pagué)',
-    bzj: 'Foan moni (ai done pay)',
-    tn: 'Madi a mogala (ke setse ke duetse)',
-  },
-  'card-terminal': {
-    en: 'Bank card at the card machine',
-    es: 'Tarjeta en la máquina de tarjetas',
-    bzj: 'Bank kyaad da di kyaad masheen',
-    tn: 'Karata ya banka mo motšhining',
-  },
-};
+/** A kiosk message in every language, as catalogue text (the payment step is the kiosk's). */
+function allLanguages(key: MessageKey): LocalizedText {
+  const text = (language: LanguageCode): string => translations[language][key];
+  return { en: text('en'), es: text('es'), bzj: text('bzj'), tn: text('tn') };
+}
 
 /**
  * The payment step as ordinary fields, so it is asked, checked, reviewed and submitted like any
@@ -38,13 +30,11 @@ export function paymentFields(service: ServiceDefinition): FieldDefinition[] {
       type: 'choice',
       required: true,
       personal: false,
-      label: {
-        en: 'How will you pay?',
-        es: '¿Cómo va a pagar?',
-        bzj: 'Hou yu wahn pay?',
-        tn: 'O tla duela jang?',
-      },
-      options: methods.map((method) => ({ value: method, label: paymentMethodLabels[method] })),
+      label: allLanguages('payment.question'),
+      options: methods.map((method: PaymentMethod) => ({
+        value: method,
+        label: allLanguages(`payment.choice.${method}`),
+      })),
     },
   ];
   if (withReference.length > 0) {
@@ -57,12 +47,7 @@ export function paymentFields(service: ServiceDefinition): FieldDefinition[] {
       maxLength: 32,
       pattern: '^[A-Za-z0-9-]+$',
       showIf: { field: 'paymentMethod', in: withReference },
-      label: {
-        en: 'Payment reference from your phone or the card slip',
-        es: 'Referencia del pago de su teléfono o del comprobante',
-        bzj: 'Payment referens fram yu foan ar di kyaad slip',
-        tn: 'Nomoro ya tuelo go tswa mo mogaleng kgotsa mo resiting ya karata',
-      },
+      label: allLanguages('payment.reference'),
     });
   }
   return fields;
@@ -101,7 +86,8 @@ export function submittedAnswers(
   const fields: Record<string, string> = {};
   for (const field of [...askedFields(service, answers), ...consentFields(service, answers)]) {
     const value = answers[field.id]?.trim();
-    if (value) fields[field.id] = value;
+    // Dates go out as YYYY-MM-DD however they were typed.
+    if (value) fields[field.id] = field.type === 'date' ? canonicalDate(value) : value;
   }
   return fields;
 }

@@ -5,8 +5,12 @@ import { App } from './app/App';
 import { startKioskRuntime } from './app/kiosk-runtime';
 import { createTranslator } from './i18n/translator';
 import { connectKioskBridge } from './platform/kiosk-bridge';
+import { installKeyGuard } from './platform/key-guard';
 import { registerAppShell } from './sw/register';
 import './styles.css';
+
+// Before anything else: from the first frame, no key or gesture opens a browser feature.
+installKeyGuard(window);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('#root is missing');

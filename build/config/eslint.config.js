@@ -161,6 +161,22 @@ export default tseslint.config(
     },
   },
   {
+    // One owner of the gateway's tables: only sync/server/db speaks SQL (see its gateway-store.ts).
+    files: ['sync/server/**'],
+    ignores: ['sync/server/db/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['kysely', 'better-sqlite3', 'pg'].map((name) => ({
+            name,
+            message: 'Only sync/server/db talks to the database; use the GatewayStore.',
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.tsx', 'renderer/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },

@@ -1,7 +1,8 @@
 /**
  * `npm run demo:receipt`: renders a demo receipt from the embedded site config and catalogue as
- * an 80 mm PDF, an A4 PDF, the ESC/POS bytes a thermal printer would get (decoded back and drawn
- * as an image), and PNGs of each, into tests/artifacts/.
+ * an 80 mm PDF, an A4 PDF, and the ESC/POS bytes the default Epson TM-T88VI (80 mm, 42 columns)
+ * and a 58 mm POS-5890 (32 columns) would get (decoded back and drawn at the printer's real
+ * width), with PNGs of each, into tests/artifacts/.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,9 @@ import { layoutReceipt } from '../../electron/devices/printer/receipt-layout';
 import { loadKioskConfig } from '../../electron/services/load-config';
 import { decodeEscPos } from '../../tests/support/escpos-decoder';
 import { renderDecodedEscPos } from '../../tests/support/escpos-render';
+import { parseEscPosThirdParty } from '../../tests/support/third-party-escpos';
+import { printerCapabilities } from '../../electron/devices/printer/printer-models';
+import type { PrinterModelId } from '../../electron/devices/printer/printer-models';
 
 const outDir = fileURLToPath(new URL('../../tests/artifacts/', import.meta.url));
 
@@ -75,18 +79,43 @@ async function main(): Promise<void> {
   );
   written.push(a4, png(a4, 80));
 
-  const bytes = encodeReceiptEscPos(layoutReceipt(spanish));
-  const bin = path.join(outDir, 'receipt-escpos.bin');
-  writeFileSync(bin, bytes);
-  const escposPdf = path.join(outDir, 'receipt-escpos.pdf');
-  writeFileSync(
-    escposPdf,
-    await renderDecodedEscPos(decodeEscPos(bytes), {
-      mono: fonts.mono,
-      monoBold: fonts.mono.replace(/DejaVuSansMono\.ttf$/, 'DejaVuSansMono-Bold.ttf'),
-    }),
-  );
-  written.push(bin, png(escposPdf, 203));
+  // The thermal receipt for the default 80 mm model and for a 58 mm one, each in its model's
+  // own width (42 and 32 columns of font A). Print head resolutions are the models' (TM-T88VI
+  // 180 dpi, POS-5890 203 dpi, as in the encoder's printer table).
+  const models: Array<{ id: PrinterModelId; dpi: number }> = [
+    { id: 'epson-tm-t88vi', dpi: 180 },
+    { id: 'pos-5890', dpi: 203 },
+  ];
+  for (const { id, dpi } of models) {
+    const model = printerCapabilities(id);
+    const bytes = encodeReceiptEscPos(layoutReceipt(spanish), { model: id });
+    const bin = path.join(outDir, `receipt-escpos-${id}.bin`);
+    writeFileSync(bin, bytes);
+    // Read back by a parser nobody here wrote: every command it finds is one the receipt means.
+    const commands = parseEscPosThirdParty(bytes)
+      .filter((node) => node.ascii !== 'STX')
+      .map((node) => `${node.ascii} ${node.fn}`.trim());
+    const counts = new Map<string, number>();
+    for (const command of commands) counts.set(command, (counts.get(command) ?? 0) + 1);
+    console.log(
+      `${model.name}: ${model.columns} columns, ${bytes.length} bytes; npos reads ${[...counts]
+        .map(([command, n]) => `${command} ×${n}`)
+        .join(', ')}`,
+    );
+    const escposPdf = path.join(outDir, `receipt-escpos-${id}.pdf`);
+    writeFileSync(
+      escposPdf,
+      await renderDecodedEscPos(
+        decodeEscPos(bytes),
+        {
+          mono: fonts.mono,
+          monoBold: fonts.mono.replace(/DejaVuSansMono\.ttf$/, 'DejaVuSansMono-Bold.ttf'),
+        },
+        { columns: model.columns, printableDots: model.printableDots, dpi },
+      ),
+    );
+    written.push(bin, png(escposPdf, dpi));
+  }
 
   for (const file of written) console.log(path.relative(process.cwd(), file));
 }

@@ -32,6 +32,8 @@ DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
     CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASS';
   END IF;
+  -- The store suite makes throwaway databases (a gateway database from before migrations).
+  ALTER ROLE $DB_USER CREATEDB;
 END \$\$;
 SQL
 if ! su postgres -c "psql -p $PORT -tAc \"SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'\"" | grep -q 1; then

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { ScreenGeometry } from '../launch/screen-geometry';
 
 const candidates = [
   '/usr/bin/chromium',
@@ -19,30 +20,24 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | und
 }
 
 export interface ChromiumLaunch {
+  /** What the window opens: the private launch page (launch-page.ts), never a URL with a secret. */
   url: string;
   userDataDir: string;
   /** true: full-screen `--kiosk --app`; false: a normal app window (operator debugging). */
   kiosk: boolean;
   runningAsRoot?: boolean;
   /**
-   * The screen's size. Kiosk machines often run X with no window manager, where `--kiosk`
-   * cannot make the window full screen; placing and sizing it explicitly covers the screen.
+   * The screen's size and place. Kiosk machines often run X with no window manager, where
+   * `--kiosk` cannot make the window full screen; placing and sizing it explicitly covers it.
    */
-  screen?: { width: number; height: number };
+  screen?: ScreenGeometry;
 }
 
-/** The screen size from `xrandr --current` output (`Screen 0: … current 1920 x 1080, …`). */
-export function parseScreenSize(
-  xrandrOutput: string,
-): { width: number; height: number } | undefined {
-  const match = /current (\d+) x (\d+)/.exec(xrandrOutput);
-  if (!match) return undefined;
-  const width = Number(match[1]);
-  const height = Number(match[2]);
-  return width > 0 && height > 0 ? { width, height } : undefined;
-}
-
-/** Flags for a locked-down kiosk window that makes no calls home. */
+/**
+ * Flags for a locked-down kiosk window that makes no calls home. `--app` matters beyond looks:
+ * in an app window Chromium reserves no shortcut for itself (Ctrl+N, Ctrl+W, Alt+F4 …), so the
+ * page's key guard (renderer/platform/key-guard.ts) can cancel every one of them.
+ */
 export function chromiumArgs(launch: ChromiumLaunch): string[] {
   const args = [
     `--app=${launch.url}`,
@@ -53,18 +48,23 @@ export function chromiumArgs(launch: ChromiumLaunch): string[] {
     '--disable-component-update',
     '--disable-sync',
     '--disable-translate',
-    '--disable-features=Translate,MediaRouter,DownloadBubble',
+    '--disable-features=Translate,MediaRouter,DownloadBubble,PasswordManagerOnboarding,AutofillServerCommunication',
+    '--password-store=basic',
     '--disable-pinch',
     '--overscroll-history-navigation=0',
     '--disable-session-crashed-bubble',
+    '--hide-crash-restore-bubble',
     '--noerrdialogs',
+    '--disable-infobars',
     '--autoplay-policy=no-user-gesture-required',
   ];
   if (launch.kiosk) args.unshift('--kiosk');
   if (launch.kiosk && launch.screen) {
+    // One pixel more each way: given exactly the screen's size, Chromium on X11 makes the window
+    // one pixel smaller (measured: 1279x799 on a 1280x800 screen), leaving a line of desktop.
     args.push(
-      '--window-position=0,0',
-      `--window-size=${launch.screen.width},${launch.screen.height}`,
+      `--window-position=${launch.screen.x},${launch.screen.y}`,
+      `--window-size=${launch.screen.width + 1},${launch.screen.height + 1}`,
     );
   }
   // Chromium refuses to start as root without this; kiosk machines run it as a normal user.
@@ -75,35 +75,75 @@ export function chromiumArgs(launch: ChromiumLaunch): string[] {
 export interface ChromiumSupervisor {
   stop(): void;
   readonly restarts: number;
+  /** The running browser's process id (the one whose windows are the kiosk's). */
+  readonly pid: number | undefined;
 }
 
-/** Runs the browser and starts it again (after a pause) whenever it exits, until stopped. */
+export interface SupervisorOptions {
+  /** Pause before a restart; 0 (the default) reopens a closed window at once. */
+  restartDelayMs?: number;
+  /** Exits in quick succession that count as a crash loop, and the pause it then gets. */
+  crashLoop?: { exits: number; withinMs: number; pauseMs: number };
+  /** Run before every start (profile preferences, launch page). */
+  beforeStart?: () => void;
+  log?: (message: string) => void;
+  now?: () => number;
+}
+
+/**
+ * Runs the browser and starts it again at once whenever it exits (a closed window, a crash, a
+ * kill), until stopped. A browser that keeps dying (`crashLoop`) is restarted after a pause so a
+ * broken install does not spin the CPU.
+ */
 export function superviseChromium(
   executable: string,
   args: string[],
-  options: { restartDelayMs?: number; log?: (message: string) => void } = {},
+  options: SupervisorOptions = {},
 ): ChromiumSupervisor {
   let child: ChildProcess | undefined;
   let stopped = false;
   let restarts = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const exits: number[] = [];
+  const now = options.now ?? Date.now;
+  const loop = options.crashLoop ?? { exits: 5, withinMs: 30_000, pauseMs: 5_000 };
   const start = (): void => {
-    child = spawn(executable, args, { stdio: 'ignore' });
-    child.on('exit', (code, signal) => {
-      if (stopped) return;
+    timer = undefined;
+    try {
+      options.beforeStart?.();
+    } catch (error) {
+      options.log?.(`browser start preparation failed: ${(error as Error).message}`);
+    }
+    const running = spawn(executable, args, { stdio: 'ignore' });
+    child = running;
+    running.on('exit', (code, signal) => {
+      if (stopped || child !== running) return;
       restarts += 1;
-      options.log?.(`browser exited (code ${String(code)}, signal ${String(signal)}); restarting`);
-      setTimeout(start, options.restartDelayMs ?? 2000);
+      const at = now();
+      exits.push(at);
+      while (exits.length > 0 && (exits[0] ?? at) < at - loop.withinMs) exits.shift();
+      const looping = exits.length >= loop.exits;
+      const delay = looping ? loop.pauseMs : (options.restartDelayMs ?? 0);
+      options.log?.(
+        `browser exited (code ${String(code)}, signal ${String(signal)}); ` +
+          (looping ? `it keeps exiting: restarting in ${delay} ms` : 'restarting it now'),
+      );
+      timer = setTimeout(start, delay);
     });
-    child.on('error', (error) => options.log?.(`browser failed to start: ${error.message}`));
+    running.on('error', (error) => options.log?.(`browser failed to start: ${error.message}`));
   };
   start();
   return {
     stop() {
       stopped = true;
+      clearTimeout(timer);
       child?.kill('SIGTERM');
     },
     get restarts() {
       return restarts;
+    },
+    get pid() {
+      return child?.pid;
     },
   };
 }

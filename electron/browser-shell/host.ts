@@ -64,6 +64,8 @@ export interface BrowserShellHostOptions {
   /** Origins the page may call besides itself (the gateway), for the CSP. */
   connectSources?: string[];
   token?: string;
+  /** Told when a page has connected with the token (the launch page can then be deleted). */
+  onPageConnected?: () => void;
 }
 
 function sameToken(a: string, b: string): boolean {
@@ -172,6 +174,7 @@ export async function startBrowserShellHost(
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws);
+      options.onPageConnected?.();
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data) => {
         let raw: unknown;

@@ -39,13 +39,34 @@ export type DeviceErrorCode =
   | 'bad-status-byte'
   | 'queue-file-corrupt'
   | 'unknown-job'
-  | 'already-created';
+  | 'already-created'
+  /** The printer or cable dropped the connection while it was in use. */
+  | 'link-lost'
+  /** A job's connection broke part-way: some of it may have printed. */
+  | 'job-interrupted'
+  /** All of a job was sent but the printer never confirmed it printed it. */
+  | 'job-unconfirmed';
 
 export class DeviceError extends Error {
   readonly code: DeviceErrorCode;
-  constructor(code: DeviceErrorCode, message: string, options?: { cause?: unknown }) {
+  /** For `link-lost` / `job-interrupted`: how many bytes the connection took before it broke. */
+  readonly bytesSent?: number;
+  constructor(
+    code: DeviceErrorCode,
+    message: string,
+    options?: { cause?: unknown; bytesSent?: number },
+  ) {
     super(message, options);
     this.name = 'DeviceError';
     this.code = code;
+    if (options?.bytesSent !== undefined) this.bytesSent = options.bytesSent;
   }
+}
+
+/** A job whose outcome only a person can decide: it may or may not have printed. */
+export function isUncertainOutcome(error: unknown): boolean {
+  return (
+    error instanceof DeviceError &&
+    (error.code === 'job-interrupted' || error.code === 'job-unconfirmed')
+  );
 }

@@ -1,5 +1,10 @@
 import { existsSync } from 'node:fs';
-import type { CardRead, PrintJobReply, PrinterStatus } from '../../sync/bridge/device-payloads';
+import type {
+  CardRead,
+  PrintJobReply,
+  PrinterStatus,
+  UncertainPrintJob,
+} from '../../sync/bridge/device-payloads';
 import { receiptContentSchema } from '../../sync/bridge/receipt-content';
 import type { ReceiptContentInput } from '../../sync/bridge/receipt-content';
 import type { DevicesConfig } from '../../kiosk-config/devices-schema';
@@ -8,6 +13,8 @@ import type { HidApi, HidCardReader } from './card-reader/hid-card-reader';
 import type { DeviceClock, DeviceLogger } from './device-runtime';
 import { createEscPosSink } from './printer/escpos-printer';
 import { createPrintQueue } from './printer/print-queue';
+import { printerCapabilities, resolvePrinterLayout } from './printer/printer-models';
+import { protocolFor } from './printer/printer-protocol';
 import type { PrintQueue, ReceiptSink } from './printer/print-queue';
 import { findReceiptFonts } from './printer/receipt-fonts';
 import { canPrint, createPrinterStatusService } from './printer/status-service';
@@ -25,6 +32,10 @@ export interface KioskDevices {
   /** Parses the receipt (it may come straight off the bridge) and queues it. */
   print(content: ReceiptContentInput): Promise<PrintJobReply>;
   printerStatus(): PrinterStatus;
+  /** Receipts whose print the printer did not confirm. */
+  uncertainJobs(): UncertainPrintJob[];
+  /** An officer's or operator's decision on one of them. */
+  resolveUncertain(jobId: string, decision: 'was-printed' | 'print-again'): Promise<PrintJobReply>;
   /** Asks the printer now instead of waiting for the next poll (after the operator acts). */
   refreshPrinterStatus(): Promise<PrinterStatus>;
   onPrinterStatus(listener: (status: PrinterStatus) => void): () => void;
@@ -99,13 +110,22 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
       options.lpCommand ? { lpCommand: options.lpCommand } : {},
     );
     if (!transport) throw new Error('unreachable: a non-simulated printer has a transport');
-    sink = createEscPosSink(transport, {
-      columns: config.printer.columns,
-      model: config.printer.model,
-    });
+    const layout = resolvePrinterLayout(config.printer.model, config.printer.columns);
+    if (layout.override) {
+      logger.log('warn', 'printer.columns-override', {
+        model: layout.model.id,
+        configured: layout.override.configured,
+        modelColumns: layout.override.model,
+      });
+    }
+    sink = createEscPosSink(transport, { model: layout.model.id, columns: layout.columns });
   }
   const status: PrinterStatusService = createPrinterStatusService({
     transport,
+    // Each family is asked its own way: Epson DLE EOT, Star automatic status (ESC ACK SOH).
+    protocol: protocolFor(
+      simulatedPrinter ? 'esc-pos' : printerCapabilities(config.printer.model).family,
+    ),
     clock,
     logger,
     intervalMs: config.printer.statusPollSeconds * 1000,
@@ -151,6 +171,7 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
         hid,
         vendorId: reader.vendorId,
         productId: reader.productId,
+        format: reader.format,
         officerIssuer: config.officerCardIssuer,
         clock,
         logger,
@@ -185,6 +206,23 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
     simulated,
     print: (content) => queue.submit(receiptContentSchema.parse(content)),
     printerStatus,
+    uncertainJobs: () =>
+      queue
+        .jobs()
+        .filter((job) => job.state === 'uncertain')
+        .map((job) => ({
+          jobId: job.jobId,
+          ...(job.content ? { ref: job.content.ref, copy: job.content.copy } : {}),
+          ...(job.reason ? { reason: job.reason } : {}),
+          since: new Date(job.updatedAt).toISOString(),
+        })),
+    async resolveUncertain(jobId, decision) {
+      const reply = await queue.resolveUncertain(jobId, decision);
+      logger.log('info', 'printer.uncertain-resolved', { jobId, decision, state: reply.state });
+      const snapshot = printerStatus();
+      for (const listener of statusListeners) listener(snapshot);
+      return reply;
+    },
     refreshPrinterStatus: () => status.poll().then(printerStatus),
     onPrinterStatus(listener) {
       statusListeners.add(listener);

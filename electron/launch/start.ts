@@ -1,53 +1,43 @@
 /**
- * `npm start`: runs the kiosk on its embedded default. Starts the reference gateway on 127.0.0.1
- * (SQLite under the data directory), builds and serves the renderer, and opens the kiosk in
- * Electron when its binary is present, else in the browser shell (system Chromium or Chrome).
+ * `npm start`: runs the kiosk for the site profile in `SERVICE_POINT_SITE` (default: the demo).
+ * A site with `embeddedGateway` gets the reference gateway here on 127.0.0.1 (SQLite under the
+ * data directory, a demo roster, the fleet dashboard); any other talks to the gateway it names.
+ * It builds and serves the renderer and opens the kiosk in Electron when its binary is present,
+ * else in the browser shell (system Chromium or Chrome, locked down: browser-shell/).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { buildGateway, hashToken } from '../../sync/server/app';
-import { openSqliteStore } from '../../sync/server/sqlite-store';
 import { createBridgeRouter } from '../../sync/bridge/router';
+import { readRosterFile } from '../../sync/server/roster';
 import { startBrowserShellHost } from '../browser-shell/host';
+import { chromiumArgs, findChromium, superviseChromium } from '../browser-shell/chromium';
+import { seedKioskProfile } from '../browser-shell/chromium-profile';
+import { createLaunchPage } from '../browser-shell/launch-page';
 import {
-  chromiumArgs,
-  findChromium,
-  parseScreenSize,
-  superviseChromium,
-} from '../browser-shell/chromium';
+  installManagedPolicy,
+  kioskManagedPolicy,
+  managedPolicyDir,
+  policyWarning,
+  removeManagedPolicy,
+} from '../browser-shell/managed-policy';
 import { createKioskServices } from '../services/kiosk-services';
 import { createFileKeyCustody } from '../services/key-custody';
-import { loadKioskConfig } from '../services/load-config';
+import { kioskConfigDir, loadKioskConfig } from '../services/load-config';
 import { createLogRing } from '../services/log-ring';
 import { findElectronBinary } from './electron-binary';
+import { startEmbeddedGateway } from './embedded-gateway';
+import { LaunchError, listenError } from './launch-error';
+import { resolveProvisioning } from './provisioning';
+import { measureScreen } from './screen-geometry';
+import { signInGuide } from './sign-in-guide';
 import { createKioskDevices } from '../devices/kiosk-devices';
 import { systemDeviceClock } from '../devices/device-runtime';
 import { devicesConfigSchema } from '../../kiosk-config/devices-schema';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const log = (message: string): void => console.log(`[service-point] ${message}`);
-
-function readOrCreateToken(file: string): string {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const token = randomBytes(24).toString('base64url');
-  writeFileSync(file, token, { mode: 0o600 });
-  return token;
-}
-
-/** The X screen's size, when `xrandr` can tell (no window manager needed). */
-function screenSize(): { width: number; height: number } | undefined {
-  if (process.platform !== 'linux') return undefined;
-  try {
-    return parseScreenSize(
-      execFileSync('xrandr', ['--current'], { encoding: 'utf8', timeout: 5000 }),
-    );
-  } catch {
-    return undefined;
-  }
-}
 
 async function buildRenderer(): Promise<string> {
   const outDir = path.join(repoRoot, 'dist', 'renderer');
@@ -61,48 +51,101 @@ async function buildRenderer(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = path.resolve(
-    process.env.SERVICE_POINT_DATA_DIR ?? path.join(repoRoot, '.kiosk-data'),
+  const env = process.env;
+  const dataDir = path.resolve(env.SERVICE_POINT_DATA_DIR ?? path.join(repoRoot, '.kiosk-data'));
+  mkdirSync(dataDir, { recursive: true });
+  const siteFile = path.resolve(
+    env.SERVICE_POINT_SITE ?? path.join(kioskConfigDir, 'sites', 'demo.json'),
   );
-  mkdirSync(path.join(dataDir, 'gateway'), { recursive: true });
-  const config = loadKioskConfig({
-    siteFile: process.env.SERVICE_POINT_SITE
-      ? path.resolve(process.env.SERVICE_POINT_SITE)
-      : undefined,
-  });
+  const config = loadKioskConfig({ siteFile });
   const { kioskId } = config.site;
-  const enrolmentToken = readOrCreateToken(path.join(dataDir, 'enrolment-token'));
+  const provisioning = resolveProvisioning({ site: config.site, siteFile, env });
+  const stopping: Array<() => Promise<void> | void> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stopping.splice(0)) await Promise.resolve(stop()).catch(() => undefined);
+  };
+  log(`site: ${config.site.siteName} (${kioskId}, ${path.relative(process.cwd(), siteFile)})`);
 
-  // The embedded reference gateway.
-  const store = openSqliteStore(path.join(dataDir, 'gateway', 'gateway.sqlite'));
-  await store.addEnrolmentToken(kioskId, hashToken(enrolmentToken));
-  const gateway = await buildGateway({ store });
-  const wantedPort = Number(new URL(config.site.gatewayUrl).port || 8787);
   let gatewayUrl: string;
-  try {
-    gatewayUrl = await gateway.listen({ port: wantedPort, host: '127.0.0.1' });
-  } catch {
-    gatewayUrl = await gateway.listen({ port: 0, host: '127.0.0.1' });
-    log(`port ${wantedPort} is busy; the gateway uses ${gatewayUrl} instead`);
+  let enrolmentToken: string | undefined;
+  let embedded: Awaited<ReturnType<typeof startEmbeddedGateway>> | undefined;
+  if (provisioning.kind === 'embedded') {
+    embedded = await startEmbeddedGateway({
+      dataDir,
+      kioskId,
+      host: provisioning.host,
+      port: provisioning.port,
+      rosterTemplate: provisioning.rosterTemplate,
+      resetAdminPassword: env.SERVICE_POINT_NEW_ADMIN_PASSWORD === '1',
+    });
+    stopping.push(() => embedded?.close());
+    gatewayUrl = embedded.url;
+    enrolmentToken = embedded.enrolmentToken;
+    log(`gateway: ${gatewayUrl} (embedded reference gateway, SQLite in ${embedded.dir})`);
+  } else {
+    gatewayUrl = provisioning.gatewayUrl;
+    enrolmentToken = provisioning.enrolmentToken;
+    log(
+      `gateway: ${gatewayUrl} (not started here; enrolment token ` +
+        `${enrolmentToken ? `from ${provisioning.enrolmentFile}` : 'none'})`,
+    );
+    for (const warning of provisioning.warnings) log(`warning: ${warning}`);
   }
-  log(`gateway: ${gatewayUrl} (SQLite in ${path.join(dataDir, 'gateway')})`);
 
+  try {
+    await runShell({ env, dataDir, siteFile, config, gatewayUrl, enrolmentToken, stopping });
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  const roster = embedded
+    ? { file: embedded.rosterFile, officers: readRosterFile(embedded.rosterFile) }
+    : undefined;
+  for (const line of await signInGuide({
+    site: config.site,
+    gatewayUrl,
+    ...(roster ? { roster } : {}),
+    ...(embedded?.newAdminPassword ? { newAdminPassword: embedded.newAdminPassword } : {}),
+    simulatedCardReader: !config.site.devices?.cardReader,
+  })) {
+    log(line);
+  }
+
+  const shutdown = (): void => {
+    log('stopping');
+    void stopAll().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+async function runShell(input: {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  siteFile: string;
+  config: ReturnType<typeof loadKioskConfig>;
+  gatewayUrl: string;
+  enrolmentToken: string | undefined;
+  stopping: Array<() => Promise<void> | void>;
+}): Promise<void> {
+  const { env, dataDir, config, gatewayUrl, enrolmentToken, stopping } = input;
   const rendererDir = await buildRenderer();
-  const electronBinary =
-    process.env.SERVICE_POINT_SHELL === 'browser' ? undefined : findElectronBinary();
-  const stopping: Array<() => Promise<void> | void> = [() => gateway.close(), () => store.close()];
+  const electronBinary = env.SERVICE_POINT_SHELL === 'browser' ? undefined : findElectronBinary();
 
   if (electronBinary) {
     const { bundleElectron } = await import('../../build/scripts/bundle-electron');
     const mainFile = await bundleElectron();
     log(`shell: electron (${electronBinary})`);
     log('url: app://kiosk/');
+    // Secrets go in the environment (readable by this user only), never on a command line.
     const child = spawn(electronBinary, [mainFile], {
       stdio: 'inherit',
       env: {
-        ...process.env,
+        ...env,
+        SERVICE_POINT_SITE: input.siteFile,
         SERVICE_POINT_GATEWAY_URL: gatewayUrl,
-        SERVICE_POINT_ENROLMENT_TOKEN: enrolmentToken,
+        SERVICE_POINT_ENROLMENT_TOKEN: enrolmentToken ?? '',
         SERVICE_POINT_RENDERER_DIR: rendererDir,
         SERVICE_POINT_DATA_DIR: dataDir,
       },
@@ -116,9 +159,8 @@ async function main(): Promise<void> {
   // The operator console's recent events (`log:tail`): device and page events, no personal data.
   const logRing = createLogRing();
   // Printer and card reader from the site's `devices` section; simulated where absent.
-  const siteDevices = config.site.devices ?? {};
   const devices = await createKioskDevices({
-    config: devicesConfigSchema.parse(siteDevices),
+    config: devicesConfigSchema.parse(config.site.devices ?? {}),
     dataDir: path.join(dataDir, 'devices'),
     clock: systemDeviceClock,
     logger: {
@@ -139,7 +181,7 @@ async function main(): Promise<void> {
   const services = createKioskServices({
     config,
     shell: 'browser',
-    appVersion: process.env.npm_package_version ?? '0.0.0',
+    appVersion: env.npm_package_version ?? '0.0.0',
     gatewayUrl,
     enrolmentToken,
     devices,
@@ -149,53 +191,113 @@ async function main(): Promise<void> {
     dataDir,
     logRing,
   });
+  const launchDir = path.join(dataDir, 'launch');
+  // Made once the host's address is known; its token is removed as soon as the page connects.
+  const launch: { page?: ReturnType<typeof createLaunchPage> } = {};
+  // A fixed port keeps the page's origin, and so its IndexedDB queue, the same across restarts.
+  const port = Number(env.SERVICE_POINT_PORT ?? 4780);
   const host = await startBrowserShellHost({
     rendererDir,
     router: createBridgeRouter(services),
-    // A fixed port keeps the page's origin, and so its IndexedDB queue, the same across restarts.
-    port: Number(process.env.SERVICE_POINT_PORT ?? 4780),
+    port,
     connectSources: [gatewayUrl],
+    onPageConnected: () => launch.page?.retire(),
+  }).catch((error: unknown) => {
+    throw listenError(
+      error,
+      'the kiosk page',
+      port,
+      'Stop the other program (another `npm start`?), or choose another port: ' +
+        'SERVICE_POINT_PORT=<port> npm start (the queue of a kiosk lives with its port: keep it fixed)',
+    );
   });
   stopping.unshift(() => host.close());
   devices.onCardRead((read) => host.emit('card-reader:read', read));
   devices.onPrinterStatus((status) => host.emit('printer:status', status));
-  const pageUrl = `${host.url}#bridge-token=${host.token}`;
   log(`shell: browser`);
   log(`url: ${host.url}`);
 
-  const chromium = findChromium();
-  const hasDisplay =
-    process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-  if (!chromium) {
-    log('no Chromium or Chrome found: install it (Debian/Ubuntu: sudo apt-get install chromium)');
-    log(`or open this address in a browser on this machine: ${pageUrl}`);
-  } else if (!hasDisplay) {
+  const chromium = findChromium(env);
+  const hasDisplay = process.platform !== 'linux' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+  if (!chromium || !hasDisplay) {
     log(
-      'no display found (DISPLAY is not set): run under a desktop session or `xvfb-run npm start`',
+      !chromium
+        ? 'no Chromium or Chrome found: install it (Debian/Ubuntu: sudo apt-get install chromium)'
+        : 'no display found (DISPLAY is not set): run under a desktop session or `xvfb-run npm start`',
     );
-    log(`or open this address in a browser on this machine: ${pageUrl}`);
-  } else {
-    const args = chromiumArgs({
-      url: pageUrl,
-      userDataDir: path.join(dataDir, 'chromium-profile'),
-      kiosk: process.env.SERVICE_POINT_WINDOWED !== '1',
-      runningAsRoot: process.getuid?.() === 0,
-      screen: screenSize(),
-    });
-    const browser = superviseChromium(chromium, args, { log });
-    stopping.unshift(() => browser.stop());
-    log(`browser: ${chromium} --kiosk --app=${host.url}`);
+    // The token is printed for this user's terminal only; it never goes on a command line.
+    log(
+      `or open this address in a browser on this machine: ${host.url}#bridge-token=${host.token}`,
+    );
+    return;
   }
 
-  const shutdown = (): void => {
-    log('stopping');
-    void Promise.all(stopping.map((stop) => stop())).then(() => process.exit(0));
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  const launchPage = createLaunchPage({ dir: launchDir, pageUrl: host.url, token: host.token });
+  launch.page = launchPage;
+  stopping.push(() => launchPage.remove());
+  const userDataDir = path.join(dataDir, 'chromium-profile');
+  const isRoot = process.getuid?.() === 0;
+  const kiosk = env.SERVICE_POINT_WINDOWED !== '1';
+
+  const policyDir = managedPolicyDir(chromium);
+  if (policyDir && kiosk) {
+    const install = installManagedPolicy({
+      policy: kioskManagedPolicy({
+        pageOrigin: new URL(host.url).origin,
+        gatewayOrigin: new URL(gatewayUrl).origin,
+        launchUrl: launchPage.url,
+      }),
+      dir: env.SERVICE_POINT_POLICY_DIR ?? policyDir,
+      stagedFile: path.join(dataDir, 'chromium-policy.json'),
+      isRoot,
+    });
+    if (install.state === 'not-installed') {
+      for (const line of policyWarning(install)) console.warn(`[service-point] ${line}`);
+    } else {
+      log(
+        install.state === 'installed'
+          ? `managed Chromium policy installed: ${install.file} (it applies to every Chromium on this machine${install.removeOnExit ? '; removed when the kiosk stops' : ''})`
+          : `managed Chromium policy in force: ${install.file}`,
+      );
+      if (install.state === 'installed' && install.removeOnExit) {
+        stopping.push(() => removeManagedPolicy(install.file));
+      }
+    }
+  }
+
+  const screen = kiosk && process.platform === 'linux' ? measureScreen() : undefined;
+  if (kiosk && process.platform === 'linux') {
+    log(
+      screen
+        ? `screen: ${screen.geometry.width}x${screen.geometry.height} at ${screen.geometry.x},${screen.geometry.y} (from ${screen.source}); the kiosk window covers it`
+        : 'screen: size unknown (none of xrandr, xdpyinfo, xwininfo answered; install x11-xserver-utils): ' +
+            'without a window manager the kiosk window may not cover the screen',
+    );
+  }
+  const args = chromiumArgs({
+    url: launchPage.url,
+    userDataDir,
+    kiosk,
+    runningAsRoot: isRoot,
+    ...(screen ? { screen: screen.geometry } : {}),
+  });
+  const browser = superviseChromium(chromium, args, {
+    log,
+    // Every start: the kiosk's own preferences (password manager, autofill, translate off …) and
+    // a fresh launch page carrying the bridge token.
+    beforeStart: () => {
+      seedKioskProfile(userDataDir);
+      launchPage.write();
+    },
+  });
+  stopping.unshift(() => browser.stop());
+  log(
+    `browser: ${chromium} ${kiosk ? '--kiosk ' : ''}--app=${launchPage.url} (pid ${String(browser.pid)})`,
+  );
 }
 
 main().catch((error: unknown) => {
-  console.error(`[service-point] cannot start: ${(error as Error).message}`);
+  const message = error instanceof LaunchError ? error.message : (error as Error).message;
+  console.error(`[service-point] cannot start: ${message}`);
   process.exit(1);
 });

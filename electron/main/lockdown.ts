@@ -1,8 +1,8 @@
 import type { App, Event, Session, WebContents } from 'electron';
 import { isAppUrl } from './app-origin';
 import type { ShellLogger } from './logger';
-import { blockedInputReason } from './input-guard';
-import type { KeyInput } from './input-guard';
+import { blockedInputReason } from '../../sync/bridge/key-policy';
+import type { KeyInput } from '../../sync/bridge/key-policy';
 import type { HidDeviceId } from './shell-config';
 import { InitializeOnce } from './shell-error';
 

@@ -139,7 +139,9 @@ export function startKiosk(
 
     let config: LoadedConfig | undefined;
     try {
-      config = (options.loadConfig ?? loadKioskConfig)();
+      config = options.loadConfig
+        ? options.loadConfig()
+        : loadKioskConfig({ siteFile: env.SERVICE_POINT_SITE });
     } catch (error) {
       logger.log('error', 'config.invalid', { message: (error as Error).message });
     }

@@ -4,6 +4,7 @@ import { BridgeError } from '../../sync/bridge/kiosk-bridge';
 import type { KeyCustody } from './key-custody';
 import type { KioskDevices } from '../devices/kiosk-devices';
 import { parseCardRead } from '../devices/card-reader/card-parsers';
+import { DeviceError } from '../devices/device-runtime';
 import type { LoadedConfig } from './load-config';
 import path from 'node:path';
 import { findReceiptFonts } from '../devices/printer/receipt-fonts';
@@ -25,7 +26,14 @@ export interface KioskServicesOptions {
   /** The printer and card reader (real or simulated) from `createKioskDevices`. */
   devices?: Pick<KioskDevices, 'print' | 'printerStatus'> &
     Partial<
-      Pick<KioskDevices, 'refreshPrinterStatus' | 'simulatedCardReader' | 'simulatedPrinter'>
+      Pick<
+        KioskDevices,
+        | 'refreshPrinterStatus'
+        | 'simulatedCardReader'
+        | 'simulatedPrinter'
+        | 'uncertainJobs'
+        | 'resolveUncertain'
+      >
     >;
   /** The shell's data dir: reports go to `reports/`, bundles by default to `exports/`. */
   dataDir?: string;
@@ -82,6 +90,28 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
     'printer:status': async () => {
       if (!options.devices) throw new BridgeError('unavailable', 'this shell has no printer');
       return options.devices.printerStatus();
+    },
+    'printer:uncertain-jobs': async () => ({
+      jobs: options.devices?.uncertainJobs?.() ?? [],
+    }),
+    'printer:resolve': async ({ jobId, decision }) => {
+      const devices = options.devices;
+      if (!devices?.resolveUncertain) {
+        throw new BridgeError('unavailable', 'this shell has no printer');
+      }
+      try {
+        const reply = await devices.resolveUncertain(jobId, decision);
+        note(
+          'info',
+          `uncertain receipt ${decision === 'was-printed' ? 'marked printed' : 'printed again'}`,
+        );
+        return reply;
+      } catch (error) {
+        if (error instanceof DeviceError && error.code === 'unknown-job') {
+          throw new BridgeError('bad-request', 'that receipt is no longer waiting for a decision');
+        }
+        throw error;
+      }
     },
     'card-reader:wedge-read': async ({ text }) =>
       parseCardRead(text, 'keyboard-wedge', {

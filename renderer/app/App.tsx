@@ -4,6 +4,7 @@ import { askedFields, consentFields, submittedAnswers } from '../../kiosk-config
 import type { EngineStatus } from '../../sync/client/engine';
 import { Header } from '../components/Header';
 import { IdleWarning } from '../components/IdleWarning';
+import { countries } from '../../kiosk-config/countries';
 import { createTranslator } from '../i18n/translator';
 import { AttractScreen } from '../screens/AttractScreen';
 import { ConsentScreen } from '../screens/ConsentScreen';
@@ -22,7 +23,8 @@ import type { AppShellUpdates } from '../sw/register';
 import { silenceGuidance, useSpeechGuidance } from './guidance';
 import { useIdleTimer } from './idle-timer';
 import type { KioskRuntime } from './kiosk-runtime';
-import { initialSession, sessionReducer } from './session';
+import { initialSession, resumedReceiptSession, sessionReducer } from './session';
+import { languageCodeSchema } from '../../kiosk-config/schema';
 
 /** Idle timings in ms: the site's, or the short test-only ones a browser test serves. */
 function idleTimings(runtime: KioskRuntime): { idleMs: number; warningMs: number } {
@@ -49,8 +51,20 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
     [site.defaultLanguage, site.audioGuidance],
   );
   const reducer = useMemo(() => sessionReducer(defaults), [defaults]);
-  const [session, dispatch] = useReducer(reducer, defaults, initialSession);
-  const tr = useMemo(() => createTranslator(session.language), [session.language]);
+  // A receipt a crash left open comes first: the citizen must not apply twice.
+  const [session, dispatch] = useReducer(reducer, defaults, (d) => {
+    const open = runtime.openReceipt;
+    const language = languageCodeSchema.safeParse(open?.language);
+    return open && language.success && catalogue.services.some((s) => s.id === open.serviceId)
+      ? resumedReceiptSession(d, { ...open, language: language.data })
+      : initialSession(d);
+  });
+  // Times are shown on the site's wall clock (its country's zone), not the machine's.
+  const timeZone = countries[site.country].timeZone;
+  const tr = useMemo(
+    () => createTranslator(session.language, timeZone),
+    [session.language, timeZone],
+  );
   const [engine, setEngine] = useState<EngineStatus>(runtime.engine.status);
   useEffect(() => runtime.engine.subscribe(setEngine), [runtime.engine]);
 
@@ -60,7 +74,9 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
   const [signedOutIdle, setSignedOutIdle] = useState(false);
   const signingOut = useRef(false);
   // Who completed the transaction on the receipt screen (the officer at submit time).
-  const [receiptOfficer, setReceiptOfficer] = useState<SignedInOfficer | undefined>();
+  const [receiptOfficer, setReceiptOfficer] = useState<
+    Pick<SignedInOfficer, 'officerId' | 'name'> | undefined
+  >(runtime.openReceipt?.officer);
   useEffect(() => {
     let previous = runtime.officers.officer;
     return runtime.officers.subscribe((next) => {
@@ -117,8 +133,9 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
     silenceGuidance();
     // Nothing of the session may stay in the address or the history either.
     if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+    runtime.closeReceipt();
     dispatch({ type: 'end' });
-  }, []);
+  }, [runtime]);
 
   // A receipt's code scanned on the start, service or status screen opens its status; a card
   // that is not recognised gets one calm sentence. Nothing interrupts a form in progress.
@@ -134,9 +151,10 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
           setScanNotice(true);
           return;
         }
-        // An officer card opens sign-in from the start screen, never in a citizen's session.
+        // An officer card opens sign-in from the start screen, never in a citizen's session;
+        // also from the operator console (between sessions), whose simulated reader swipes one.
         if (read.kind === 'officer') {
-          if (screenName === 'attract' && modeName === 'citizen') {
+          if (screenName === 'attract' && (modeName === 'citizen' || modeName === 'operator')) {
             setMode({ name: 'officer-sign-in', card: read.officerId });
           }
           return;
@@ -198,6 +216,7 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
         languages={site.languages}
         access={session.access}
         link={engine.link}
+        gettingRoster={engine.configAt === undefined}
         onLanguage={(language) => dispatch({ type: 'switch-language', language })}
         onToggle={(preference) => dispatch({ type: 'toggle-access', preference })}
         onStartOver={sessionOpen ? end : undefined}
@@ -317,15 +336,18 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
             }
             // Recorded inside the signed record: who completed it on the citizen's behalf.
             const assisting = runtime.officers.officer;
-            const committed = await runtime.submit({
-              serviceId: service.id,
-              catalogueVersion: catalogue.version,
-              channel: assisting ? 'assisted' : 'self-service',
-              ...(assisting ? { officerId: assisting.officerId } : {}),
-              language: session.language,
-              fee: service.fee,
-              fields: submittedAnswers(service, answers),
-            });
+            const committed = await runtime.submit(
+              {
+                serviceId: service.id,
+                catalogueVersion: catalogue.version,
+                channel: assisting ? 'assisted' : 'self-service',
+                ...(assisting ? { officerId: assisting.officerId } : {}),
+                language: session.language,
+                fee: service.fee,
+                fields: submittedAnswers(service, answers),
+              },
+              { openReceipt: true },
+            );
             setReceiptOfficer(assisting);
             dispatch({ type: 'submitted', txId: committed.txId, ref: committed.ref });
           }}

@@ -1,5 +1,6 @@
 import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
 import type { CardRead } from '../../sync/bridge/device-payloads';
+import type { WedgeOptions } from '../platform/keyboard-wedge';
 import { installWedgeListener } from '../platform/wedge-listener';
 
 /** Every card swipe and code scan the kiosk sees, whatever the reader, parsed by the shell. */
@@ -14,22 +15,30 @@ export interface CardReads {
  * keyboard-wedge readers and scanners (caught in the page before they reach a field, then
  * parsed by the shell through `card-reader:wedge-read`). The raw text goes nowhere else.
  */
-export function connectCardReads(bridge: KioskBridge, target: Window = window): CardReads {
+export function connectCardReads(
+  bridge: KioskBridge,
+  target: Window = window,
+  wedge?: WedgeOptions,
+): CardReads {
   const listeners = new Set<(read: CardRead) => void>();
   const publish = (read: CardRead): void => {
     for (const listener of listeners) listener(read);
   };
   const offHid = bridge.on('card-reader:read', publish);
-  const offWedge = installWedgeListener(target, (text) => {
-    bridge.invoke('card-reader:wedge-read', { text }).then(publish, () =>
-      publish({
-        kind: 'rejected',
-        code: 'shell-unavailable',
-        message: 'The card could not be read. Please try again.',
-        source: 'keyboard-wedge',
-      }),
-    );
-  });
+  const offWedge = installWedgeListener(
+    target,
+    (text) => {
+      bridge.invoke('card-reader:wedge-read', { text }).then(publish, () =>
+        publish({
+          kind: 'rejected',
+          code: 'shell-unavailable',
+          message: 'The card could not be read. Please try again.',
+          source: 'keyboard-wedge',
+        }),
+      );
+    },
+    wedge,
+  );
   return {
     subscribe(listener) {
       listeners.add(listener);

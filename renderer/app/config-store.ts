@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { kioskInfoSchema } from '../../sync/bridge/channels';
 import type { KioskInfo } from '../../sync/bridge/channels';
-import { parseCatalogue, parseSiteConfig } from '../../kiosk-config/load';
+import { checkSiteCatalogue, parseCatalogue, parseSiteConfig } from '../../kiosk-config/load';
 import type { Catalogue, SiteConfig } from '../../kiosk-config/schema';
 
 /** The storage the last good config is kept in (localStorage in the page, a Map in tests). */
@@ -54,7 +54,8 @@ function readLastGood(
   if (!parsed.success) return undefined;
   const site = parseSiteConfig(parsed.data.site);
   const catalogue = parseCatalogue(parsed.data.catalogue);
-  if (!site.ok || !catalogue.ok) return undefined;
+  if (!site.ok || !catalogue.ok || checkSiteCatalogue(site.value, catalogue.value))
+    return undefined;
   return { info: parsed.data.info, site: site.value, catalogue: catalogue.value };
 }
 
@@ -77,7 +78,15 @@ export async function loadConfiguration(
     return { ...lastGood, source: 'last-good' };
   }
   const site = parseSiteConfig(shell.site);
-  const catalogue = parseCatalogue(shell.catalogue);
+  const parsedCatalogue = parseCatalogue(shell.catalogue);
+  // A catalogue of another country, or one lacking a language the site offers, is refused too.
+  const mismatch =
+    site.ok && parsedCatalogue.ok
+      ? checkSiteCatalogue(site.value, parsedCatalogue.value)
+      : undefined;
+  const catalogue: typeof parsedCatalogue = mismatch
+    ? { ok: false, error: mismatch }
+    : parsedCatalogue;
   if (site.ok && catalogue.ok) {
     // JSON drops the undefined token: the one-time secret never reaches storage.
     const info = { ...shell.info, enrolmentToken: undefined };
@@ -94,11 +103,17 @@ export async function loadConfiguration(
   const refused = !site.ok ? site.error : !catalogue.ok ? catalogue.error : 'invalid';
   const lastGood = readLastGood(store);
   if (!lastGood) throw new Error(refused);
+  // The good half of the shell's pair is kept only if it still fits the last good other half.
+  let running = {
+    site: site.ok ? site.value : lastGood.site,
+    catalogue: catalogue.ok ? catalogue.value : lastGood.catalogue,
+  };
+  if (checkSiteCatalogue(running.site, running.catalogue)) running = lastGood;
   return {
     // The shell's identity is current even when its catalogue is not.
     info: shell.info,
-    site: site.ok ? site.value : lastGood.site,
-    catalogue: catalogue.ok ? catalogue.value : lastGood.catalogue,
+    site: running.site,
+    catalogue: running.catalogue,
     source: 'last-good',
     refused,
   };

@@ -7,7 +7,13 @@ import { openOutboxStore } from '../../sync/client/store/dexie-outbox-store';
 import type { OutboxStore } from '../../sync/client/store/outbox-store';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
 import { commitTransaction } from '../../sync/client/commit';
-import type { CommittedTransaction, TransactionInput } from '../../sync/client/commit';
+import type {
+  CommitOptions,
+  CommittedTransaction,
+  TransactionInput,
+} from '../../sync/client/commit';
+import { clearOpenReceipt, readOpenReceipt } from '../../sync/client/open-receipt';
+import type { OpenReceipt } from '../../sync/client/open-receipt';
 import { SyncEngine } from '../../sync/client/engine';
 import type { StatusReply } from '../../sync/protocol/wire';
 import { loadConfiguration, withTimeout } from './config-store';
@@ -37,7 +43,11 @@ export interface KioskRuntime {
    * from the service's catalogue entry, here and nowhere else; a service not in the catalogue is
    * refused. Rejects with a coded SyncError on failure.
    */
-  submit(input: SubmitInput): Promise<CommittedTransaction>;
+  submit(input: SubmitInput, options?: CommitOptions): Promise<CommittedTransaction>;
+  /** A receipt a crash left unfinished: shown before anything else (open-receipt.ts). */
+  openReceipt?: OpenReceipt;
+  /** The session ended: its receipt is no longer open. */
+  closeReceipt(): void;
   /** Set when the shell's config was refused and the last good one is in use (names the field). */
   configRefused?: string;
   /**
@@ -86,6 +96,7 @@ export async function startKioskRuntime(
 
   const store = await openOutboxStore(info.kioskId);
   const keys = await loadOrCreateDeviceKey(store);
+  const openReceipt = await readOpenReceipt(store).catch(() => undefined);
   // Without the shell (a page that lost its host) there is no data key: answers marked personal
   // then cannot be committed, and the review screen says so instead of saving them in the clear.
   const dataKey = await withTimeout(bridge.invoke('keys:data-key'), SHELL_TIMEOUT_MS, 'keys')
@@ -136,7 +147,8 @@ export async function startKioskRuntime(
       heartbeatExtras(bridge, info, site.value.siteName, catalogue.value.version),
   });
   engine.start();
-  const cardReads = connectCardReads(bridge);
+  // The site's wedge thresholds (devices.wedge), else the defaults.
+  const cardReads = connectCardReads(bridge, window, site.value.devices?.wedge);
   return {
     bridge,
     info,
@@ -148,7 +160,11 @@ export async function startKioskRuntime(
     catalogue: catalogue.value,
     store,
     engine,
-    submit(input) {
+    ...(openReceipt ? { openReceipt } : {}),
+    closeReceipt() {
+      void clearOpenReceipt(store).catch(() => undefined);
+    },
+    submit(input, options) {
       const service = catalogue.value.services.find((s) => s.id === input.serviceId);
       if (!service) {
         return Promise.reject(
@@ -158,7 +174,7 @@ export async function startKioskRuntime(
         );
       }
       const personalFieldIds = service.fields.filter((field) => field.personal).map((f) => f.id);
-      return commitTransaction(chain, { ...input, personalFieldIds });
+      return commitTransaction(chain, { ...input, personalFieldIds }, options);
     },
     checkStorage: () => checkStorageHeadroom(),
     configRefused: loaded.refused,

@@ -11,6 +11,7 @@ import { buildEndOfDayReport, localDay } from '../../sync/client/officer-report'
 import type { EndOfDayReport } from '../../sync/client/officer-report';
 import { recordReprint } from '../../sync/client/officer-records';
 import { readCachedRoster } from '../../sync/client/officer-session';
+import { countries } from '../../kiosk-config/countries';
 import type { Translator } from '../i18n/translator';
 import type { KioskRuntime } from './kiosk-runtime';
 
@@ -58,7 +59,8 @@ export async function reprintReceipt(
     },
     transaction: tx,
     issuedAt: row.record.createdAt,
-    timeZone: input.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+    // Printed at the site's wall-clock time, like the original.
+    timeZone: input.timeZone ?? countries[runtime.site.country].timeZone,
     ...(paymentMethods.includes(method)
       ? {
           payment: {
@@ -120,40 +122,46 @@ export async function endOfDayReport(
   return { report, reconciled: held !== undefined };
 }
 
-function moneyTotals(tr: Translator, totals: Record<string, number>): string {
-  const entries = Object.entries(totals);
-  if (entries.length === 0) return tr.money({ amountMinor: 0, currency: 'BZD' });
-  return entries.map(([currency, amountMinor]) => tr.money({ amountMinor, currency })).join(', ');
+/** The report's `YYYY-MM-DD` day as a calendar date. */
+function dayOf(day: string): { year: number; month: number; day: number } {
+  const [year = 0, month = 1, date = 1] = day.split('-').map(Number);
+  return { year, month, day: date };
 }
 
-/** The report in the officer's words, for the screen and for `report:pdf`. */
+/**
+ * The report in the officer's words, for the screen and for `report:pdf`: numbers, money and
+ * dates by the formatting module, fees in the site's currency even when there are none.
+ */
 export function reportDocument(
   tr: Translator,
   runtime: Pick<KioskRuntime, 'site' | 'catalogue'>,
   input: { report: EndOfDayReport; reconciled: boolean; officerName?: string },
 ): ReportDocument {
   const { report } = input;
+  const currency = countries[runtime.site.country].currency;
+  const moneyTotals = (totals: Record<string, number>): string => tr.moneyTotals(totals, currency);
   const serviceTitle = (id: string): string => {
     const service = runtime.catalogue.services.find((s) => s.id === id);
     return service ? tr.text(service.title) : id;
   };
   const line = (label: (key: string) => string) => (l: EndOfDayReport['byService'][number]) => [
     label(l.key),
-    String(l.count),
-    moneyTotals(tr, l.totals),
+    tr.number(l.count),
+    moneyTotals(l.totals),
   ];
   const columns = [
     tr.t('report.column.item'),
     tr.t('report.column.count'),
     tr.t('report.column.total'),
   ];
-  const known = (prefix: 'report.payment' | 'report.channel', key: string): string => {
+  // The payment methods in the words the receipt prints (payment.method.*).
+  const known = (prefix: 'payment.method' | 'report.channel', key: string): string => {
     const id = `${prefix}.${key}`;
     const table: Record<string, string> = {
-      'report.payment.counter': tr.t('report.payment.counter'),
-      'report.payment.mobile-money': tr.t('report.payment.mobile-money'),
-      'report.payment.card-terminal': tr.t('report.payment.card-terminal'),
-      'report.payment.none': tr.t('report.payment.none'),
+      'payment.method.counter': tr.t('payment.method.counter'),
+      'payment.method.mobile-money': tr.t('payment.method.mobile-money'),
+      'payment.method.card-terminal': tr.t('payment.method.card-terminal'),
+      'payment.method.none': tr.t('payment.method.none'),
       'report.channel.self-service': tr.t('report.channel.self-service'),
       'report.channel.assisted': tr.t('report.channel.assisted'),
     };
@@ -165,7 +173,7 @@ export function reportDocument(
     title: tr.t('report.title'),
     subtitle: [
       `${runtime.site.siteName} · ${report.kioskId}`,
-      tr.t('report.day', { day: report.day }),
+      tr.t('report.day', { day: tr.date(dayOf(report.day)) }),
       ...(report.officerId
         ? [
             tr.t('report.forOfficer', {
@@ -174,16 +182,16 @@ export function reportDocument(
             }),
           ]
         : [tr.t('report.wholeKiosk')]),
-      tr.t('report.generated', { at: report.generatedAt.replace('T', ' ').slice(0, 16) + ' UTC' }),
+      tr.t('report.generated', { at: tr.dateTime(report.generatedAt) }),
     ],
     sections: [
       {
         heading: tr.t('report.summary'),
         columns: [tr.t('report.column.item'), tr.t('report.column.count')],
         rows: [
-          [tr.t('report.transactions'), String(report.transactions)],
-          [tr.t('report.voided'), String(report.voided)],
-          [tr.t('report.total'), moneyTotals(tr, report.totals)],
+          [tr.t('report.transactions'), tr.number(report.transactions)],
+          [tr.t('report.voided'), tr.number(report.voided)],
+          [tr.t('report.total'), moneyTotals(report.totals)],
         ],
       },
       {
@@ -195,7 +203,7 @@ export function reportDocument(
       {
         heading: tr.t('report.byPayment'),
         columns,
-        rows: report.byPaymentMethod.map(line((key) => known('report.payment', key))),
+        rows: report.byPaymentMethod.map(line((key) => known('payment.method', key))),
         empty: tr.t('report.none'),
       },
       {
@@ -210,10 +218,12 @@ export function reportDocument(
           : tr.t('report.reconciliationOffline'),
         columns: [tr.t('report.column.item'), tr.t('report.column.count')],
         rows: [
-          [tr.t('report.delivered'), String(report.reconciliation.delivered)],
-          [tr.t('report.awaiting'), String(report.reconciliation.awaiting)],
-          [tr.t('report.rejected'), String(report.reconciliation.rejected)],
-          ...(input.reconciled ? [[tr.t('report.unconfirmed'), String(report.unconfirmed)]] : []),
+          [tr.t('report.delivered'), tr.number(report.reconciliation.delivered)],
+          [tr.t('report.awaiting'), tr.number(report.reconciliation.awaiting)],
+          [tr.t('report.rejected'), tr.number(report.reconciliation.rejected)],
+          ...(input.reconciled
+            ? [[tr.t('report.unconfirmed'), tr.number(report.unconfirmed)]]
+            : []),
         ],
       },
     ],

@@ -39,6 +39,25 @@ export type SessionAction =
   | { type: 'submitted'; txId: string; ref: string }
   | { type: 'end' };
 
+/** A receipt a crash left open (sync/client/open-receipt.ts): the session it belongs to. */
+export interface ResumedReceipt {
+  txId: string;
+  ref: string;
+  serviceId: string;
+  language: LanguageCode;
+  payment?: { method: string; reference?: string };
+}
+
+/** The session that shows a resumed receipt, before anything else, with no answers in memory. */
+export function resumedReceiptSession(defaults: SessionDefaults, open: ResumedReceipt): Session {
+  return {
+    ...initialSession(defaults),
+    language: open.language,
+    ...(open.payment ? { payment: open.payment } : {}),
+    screen: { name: 'receipt', serviceId: open.serviceId, txId: open.txId, ref: open.ref },
+  };
+}
+
 export interface SessionDefaults {
   language: LanguageCode;
   audio: boolean;

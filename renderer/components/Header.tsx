@@ -9,6 +9,8 @@ interface HeaderProps {
   languages: LanguageCode[];
   access: AccessPreferences;
   link: LinkState;
+  /** Online, but the office's config (with the officer list) has not arrived yet. */
+  gettingRoster?: boolean;
   onLanguage: (language: LanguageCode) => void;
   onToggle: (preference: keyof AccessPreferences) => void;
   onStartOver?: () => void;
@@ -53,6 +55,7 @@ export function Header({
   languages,
   access,
   link,
+  gettingRoster,
   onLanguage,
   onToggle,
   onStartOver,
@@ -97,8 +100,16 @@ export function Header({
             </button>
           ))}
         </div>
-        <p className={`link link-${link === 'online' ? 'online' : 'offline'}`} data-link={link}>
-          {link === 'online' ? tr.t('link.online') : tr.t('link.offline')}
+        <p
+          className={`link link-${link === 'online' && !gettingRoster ? 'online' : 'offline'}`}
+          data-link={link}
+          data-getting-roster={gettingRoster && link === 'online' ? true : undefined}
+        >
+          {link !== 'online'
+            ? tr.t('link.offline')
+            : gettingRoster
+              ? tr.t('link.gettingRoster')
+              : tr.t('link.online')}
         </p>
       </div>
     </header>

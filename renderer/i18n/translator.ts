@@ -1,18 +1,20 @@
-import { IntlMessageFormat } from 'intl-messageformat';
-import { translations } from '../../kiosk-config';
-import type { MessageKey } from '../../kiosk-config';
-import type { LanguageCode, LocalizedText, Money } from '../../kiosk-config/schema';
+import { createMessages } from '../../kiosk-config/messages';
+import type { MessageKey, MessageValues, Messages } from '../../kiosk-config/messages';
+import {
+  formatDate,
+  formatDateTime,
+  formatDayOf,
+  formatMoney,
+  formatMoneyTotals,
+  formatNumber,
+  formatTimeOf,
+  monthName,
+} from '../../kiosk-config/formatting';
+import type { CalendarDate, MoneyAmount } from '../../kiosk-config/formatting';
+import type { FieldProblem } from '../../kiosk-config/field-validation';
+import type { LanguageCode } from '../../kiosk-config/schema';
 
-export type { MessageKey };
-export type MessageValues = Record<string, string | number>;
-
-/** BCP 47 locale used for numbers, dates and currency per kiosk language. */
-const locales: Record<LanguageCode, string> = {
-  en: 'en-BZ',
-  es: 'es-BZ',
-  bzj: 'en-BZ',
-  tn: 'en-BW',
-};
+export type { MessageKey, MessageValues };
 
 /** Display names: each language in its own words (names, not flags). */
 export const languageNames: Record<LanguageCode, string> = {
@@ -22,45 +24,51 @@ export const languageNames: Record<LanguageCode, string> = {
   tn: 'Setswana',
 };
 
-export interface Translator {
-  language: LanguageCode;
-  t(key: MessageKey, values?: MessageValues): string;
-  text(localized: LocalizedText): string;
-  money(money: Money): string;
-  /** A calendar date in words, in the session's language. */
-  date(date: Date): string;
+/**
+ * The session's words and formats: messages in its language, and money, numbers and dates by
+ * kiosk-config/formatting.ts (the module the receipt, the PDF and the report use too), with
+ * times shown on the site's wall clock.
+ */
+export interface Translator extends Messages {
+  /** IANA zone of the site (its country's). */
+  timeZone: string;
+  money(money: MoneyAmount): string;
+  /** Per-currency totals; nothing is written as zero in `currency` (the site's). */
+  moneyTotals(totals: Record<string, number>, currency: string): string;
+  number(value: number): string;
+  /** A calendar date in words ("1 Moranang 1990"). */
+  date(date: CalendarDate): string;
+  /** The day an instant falls on at the site ("14 de noviembre de 2026"). */
+  day(instant: Date | string | number): string;
+  /** Date and time of an instant at the site ("14 November 2026, 10:30"). */
+  dateTime(instant: Date | string | number): string;
+  /** Time of day of an instant at the site ("10:30"). */
+  time(instant: Date | string | number): string;
+  /** A failed answer check as the sentence the citizen reads. */
+  problem(problem: FieldProblem): string;
 }
 
-const cache = new Map<string, IntlMessageFormat>();
-
-export function createTranslator(language: LanguageCode): Translator {
-  const table: Partial<Record<MessageKey, string>> =
-    (translations as Partial<Record<LanguageCode, Partial<Record<MessageKey, string>>>>)[
-      language
-    ] ?? {};
-  const locale = locales[language];
+export function createTranslator(language: LanguageCode, timeZone = 'UTC'): Translator {
+  const messages = createMessages(language);
   return {
-    language,
-    t(key, values) {
-      const source = table[key] ?? translations.en[key];
-      const cacheKey = `${language}\u0000${key}`;
-      let format = cache.get(cacheKey);
-      if (!format) {
-        format = new IntlMessageFormat(source, locale);
-        cache.set(cacheKey, format);
+    ...messages,
+    timeZone,
+    money: (money) => formatMoney(money),
+    moneyTotals: (totals, currency) => formatMoneyTotals(totals, currency),
+    number: (value) => formatNumber(value),
+    date: (date) => formatDate(date, language),
+    day: (instant) => formatDayOf(instant, language, timeZone),
+    dateTime: (instant) => formatDateTime(instant, language, timeZone),
+    time: (instant) => formatTimeOf(instant, timeZone),
+    problem(problem) {
+      if (problem.message) return messages.text(problem.message);
+      const values = { ...problem.values };
+      if (problem.key === 'form.error.dateDay' && typeof values.month === 'number') {
+        values.monthName = monthName(values.month, language);
+        // A year is a name, not a quantity: never "1,992".
+        values.year = String(values.year);
       }
-      return String(format.format(values));
-    },
-    text(localized) {
-      return localized[language] ?? localized.en;
-    },
-    date(date) {
-      return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(date);
-    },
-    money({ amountMinor, currency }) {
-      return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(
-        amountMinor / 100,
-      );
+      return messages.t(problem.key, values);
     },
   };
 }

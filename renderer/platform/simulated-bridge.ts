@@ -1,5 +1,5 @@
 import { isValidReferenceNumber } from '../../sync/client/reference-number';
-import { embeddedCatalogue, embeddedSite } from '../../kiosk-config';
+import { embeddedCatalogues, embeddedSite } from '../../kiosk-config';
 import { parseSiteConfig } from '../../kiosk-config/load';
 import { createBridgeRouter } from '../../sync/bridge/router';
 import { BridgeError } from '../../sync/bridge/kiosk-bridge';
@@ -39,7 +39,7 @@ export function createSimulatedBridge(
     }),
     'config:get': async () => ({
       site: { ...site.value, gatewayUrl },
-      catalogue: embeddedCatalogue,
+      catalogue: embeddedCatalogues[site.value.country],
     }),
     'log:write': async ({ level, message }) => {
       recent.push({ at: new Date().toISOString(), level, text: message.slice(0, 300) });
@@ -94,6 +94,10 @@ export function createSimulatedBridge(
             message: 'This card or code is not recognised.',
             source: 'keyboard-wedge',
           };
+    },
+    'printer:uncertain-jobs': async () => ({ jobs: [] }),
+    'printer:resolve': async () => {
+      throw new BridgeError('unavailable', 'the in-page simulated shell has no printer');
     },
     'printer:status': async () => ({
       state: 'unknown',

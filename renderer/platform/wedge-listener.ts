@@ -1,4 +1,9 @@
-import { createWedgeDetector, defaultWedgeOptions } from './keyboard-wedge';
+import {
+  createWedgeDetector,
+  defaultWedgeOptions,
+  isCharacterKey,
+  isModifierKey,
+} from './keyboard-wedge';
 import type { WedgeDecision, WedgeOptions, WedgeSource } from './keyboard-wedge';
 
 const textInputTypes = new Set([
@@ -40,10 +45,12 @@ function deliver(keys: string[]): void {
 
 /**
  * Keeps keyboard-wedge card readers and barcode/QR scanners out of form fields. Keys typed into
- * a text field are held for at most `maxGapMs` while the detector decides: a person's keys are
+ * a text field are held for at most `maxPauseMs` while the detector decides: a person's keys are
  * then typed into the field in order; a device's burst never reaches the page and is handed to
- * `onScan` instead. Elsewhere (buttons, choices) keys act as usual unless they turn out to be a
- * scan, whose final Enter is then swallowed so it cannot press the focused button.
+ * `onScan` instead, read from the physical keys so the OS keyboard layout does not matter.
+ * Elsewhere (buttons, choices) keys act as usual unless they turn out to be a scan, whose final
+ * Enter is then swallowed so it cannot press the focused button; so is a scanner's suffix (the
+ * LF of CR LF, a Tab) anywhere.
  */
 export function installWedgeListener(
   target: Window,
@@ -56,7 +63,10 @@ export function installWedgeListener(
   let holdingForField = false;
 
   const apply = (decision: WedgeDecision, event?: KeyboardEvent): void => {
-    if (decision.action === 'scan') {
+    if (decision.action === 'swallow') {
+      event?.preventDefault();
+      event?.stopImmediatePropagation();
+    } else if (decision.action === 'scan') {
       event?.preventDefault();
       onScan(decision.text, decision.source);
       if (holdingForField && decision.thenRelease) deliver(decision.thenRelease);
@@ -74,20 +84,38 @@ export function installWedgeListener(
     clearTimeout(flushTimer);
     flushTimer = setTimeout(() => {
       apply(detector.flush(performance.now()));
-    }, options.maxGapMs + 5);
+    }, options.maxPauseMs + 5);
   };
 
   const onKeyDown = (event: KeyboardEvent): void => {
     if (event.isComposing || event.ctrlKey || event.altKey || event.metaKey) return;
+    const stroke = {
+      code: event.code,
+      key: event.key,
+      shift: event.shiftKey,
+      repeat: event.repeat,
+      t: event.timeStamp,
+    };
+    if (isModifierKey(stroke)) return;
     const inField = isTextEntry(document.activeElement);
-    if (event.key.length !== 1 && event.key !== 'Enter') {
-      // Editing keys (Backspace, Tab, arrows) go through natively, after any held typing.
-      apply(detector.flush(Number.POSITIVE_INFINITY));
+    if (!isCharacterKey(stroke) && event.key !== 'Enter') {
+      // Editing keys (Backspace, Tab, arrows) go through natively, after any held typing;
+      // a Tab right after a scan is its suffix and is swallowed.
+      const decision = detector.feed(stroke);
+      if (decision.action === 'swallow') {
+        apply(decision, event);
+        return;
+      }
+      if (decision.action === 'release' && holdingForField) {
+        deliver(decision.keys.filter((key) => key !== event.key));
+      } else if (decision.action === 'scan') {
+        onScan(decision.text, decision.source);
+      }
       holdingForField = inField;
       return;
     }
     holdingForField = inField;
-    apply(detector.feed({ key: event.key, t: event.timeStamp }), event);
+    apply(detector.feed(stroke), event);
     scheduleFlush();
   };
 

@@ -4,9 +4,12 @@ import type { FieldDefinition, ServiceDefinition } from '../../kiosk-config/sche
 import {
   CONSENT_GIVEN,
   LIST_SEPARATOR,
+  canonicalDate,
   checkField,
+  dateProblem,
   splitList,
 } from '../../kiosk-config/field-validation';
+import { parseDateInput } from '../../kiosk-config/formatting';
 import type { FieldProblem } from '../../kiosk-config/field-validation';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { keyboardKindFor } from '../components/keyboard-layouts';
@@ -33,12 +36,16 @@ const inputModes: Partial<Record<FieldDefinition['type'], 'text' | 'decimal' | '
     'national-id': 'numeric',
   };
 
-/** A typed date read back in words ("1 April 1990"), so a wrong month is easy to spot. */
-function dateInWords(tr: Translator, value: string): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-  const date = new Date(`${value}T12:00:00Z`);
-  if (Number.isNaN(date.getTime())) return undefined;
-  return tr.date(date);
+/**
+ * A typed date read back in the citizen's words ("1 Moranang 1990"), so a wrong month is easy
+ * to spot; an impossible one is read back as what is wrong with it, never as another day.
+ * Nothing while the date is still being typed.
+ */
+function dateReadBack(tr: Translator, value: string): { text: string; valid: boolean } | undefined {
+  const parsed = parseDateInput(value);
+  if (parsed.ok) return { text: tr.date(parsed.date), valid: true };
+  if (parsed.problem.kind === 'format') return undefined;
+  return { text: tr.problem(dateProblem(parsed.problem)), valid: false };
 }
 
 function Question({ tr, field }: { tr: Translator; field: FieldDefinition }) {
@@ -78,7 +85,12 @@ export function FormScreen({
   const next = () => {
     const found = checkField(field, value);
     setProblem(found);
-    if (!found) onNext();
+    if (found) return;
+    // Stored and sent as YYYY-MM-DD however it was typed (19900401, 1990/4/1).
+    if (field.type === 'date' && canonicalDate(value) !== value) {
+      onAnswer(field.id, canonicalDate(value));
+    }
+    onNext();
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -87,7 +99,8 @@ export function FormScreen({
 
   const describedBy =
     [field.hint ? hintId : '', problem ? errorId : ''].filter(Boolean).join(' ') || undefined;
-  const words = field.type === 'date' ? dateInWords(tr, value) : undefined;
+  // Once Next has shown the error, the read-back stays empty so it is not said twice.
+  const readBack = field.type === 'date' && !problem ? dateReadBack(tr, value) : undefined;
 
   let control;
   if (field.type === 'choice') {
@@ -174,7 +187,7 @@ export function FormScreen({
           type="text"
           data-type={field.type}
           inputMode={inputModes[field.type]}
-          placeholder={field.type === 'date' ? 'YYYY-MM-DD' : undefined}
+          placeholder={field.type === 'date' ? tr.t('form.datePlaceholder') : undefined}
           autoComplete="off"
           autoCorrect="off"
           spellCheck={false}
@@ -184,9 +197,14 @@ export function FormScreen({
           aria-describedby={describedBy}
           onChange={(event) => answer(event.target.value)}
         />
-        {words ? (
-          <p className="date-words" aria-live="polite">
-            {words}
+        {field.type === 'date' ? (
+          // Always there (empty while typing), so nothing moves when the read-back appears.
+          <p
+            className={readBack && !readBack.valid ? 'date-words date-invalid' : 'date-words'}
+            aria-live="polite"
+            data-date-read-back={readBack ? (readBack.valid ? 'valid' : 'invalid') : 'empty'}
+          >
+            {readBack?.text ?? ''}
           </p>
         ) : null}
       </>
@@ -207,7 +225,7 @@ export function FormScreen({
         ) : null}
         {problem ? (
           <p id={errorId} className="error" role="alert">
-            {tr.t(problem.key, problem.values)}
+            {tr.problem(problem)}
           </p>
         ) : null}
         <div className="actions">

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ServiceDefinition } from '../../kiosk-config/schema';
 import { checkField } from '../../kiosk-config/field-validation';
-import { paymentFields } from '../../kiosk-config/service-steps';
+import { countries } from '../../kiosk-config/countries';
 import { observeDelivery } from '../../sync/client/status';
 import type { DeliveryView } from '../../sync/client/status';
 import type { EngineStatus } from '../../sync/client/engine';
@@ -184,7 +184,8 @@ function PrintButton({
         service: { id: service.id, title: tr.text(service.title) },
         ref: reference,
         issuedAt: new Date().toISOString(),
-        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        // The site's wall clock, as the screen and the report show it.
+        timeZone: countries[runtime.site.country].timeZone,
         fee: service.fee,
         payment: {
           method:
@@ -249,10 +250,11 @@ export function ReceiptScreen({
       ? 'sending'
       : state;
 
-  const methodField = paymentFields(service).find((field) => field.id === 'paymentMethod');
+  // The method in the words the paper receipt and the report use.
+  const method = payment?.method;
   const methodLabel =
-    payment && methodField?.type === 'choice'
-      ? methodField.options.find((option) => option.value === payment.method)?.label
+    method === 'counter' || method === 'mobile-money' || method === 'card-terminal'
+      ? tr.t(`payment.method.${method}`)
       : undefined;
 
   return (
@@ -270,7 +272,7 @@ export function ReceiptScreen({
           </div>
           {methodLabel ? (
             <p className="receipt-payment" data-payment={payment?.method}>
-              {tr.t('receipt.paid', { fee: tr.money(service.fee), method: tr.text(methodLabel) })}
+              {tr.t('receipt.paid', { fee: tr.money(service.fee), method: methodLabel })}
               {payment?.reference ? ` · ${payment.reference}` : ''}
             </p>
           ) : null}

@@ -1,6 +1,7 @@
 import { ServiceIcon } from '../components/ServiceIcon';
 import type { FieldDefinition, ServiceDefinition } from '../../kiosk-config/schema';
 import { splitList } from '../../kiosk-config/field-validation';
+import { parseDateInput } from '../../kiosk-config/formatting';
 import type { Translator } from '../i18n/translator';
 
 interface ReviewScreenProps {
@@ -23,8 +24,9 @@ export function displayValue(tr: Translator, field: FieldDefinition, value: stri
         .map((id) => tr.text(field.items.find((item) => item.id === id)?.label ?? { en: id }))
         .join(', ');
     case 'date': {
-      const date = new Date(`${value}T12:00:00Z`);
-      return Number.isNaN(date.getTime()) ? value : tr.date(date);
+      // Never rolled into another day: an impossible date is shown as typed.
+      const parsed = parseDateInput(value);
+      return parsed.ok ? tr.date(parsed.date) : value;
     }
     default:
       return value;

@@ -4,6 +4,7 @@ import type { ServiceDefinition } from '../../kiosk-config/schema';
 import type { KioskRuntime } from '../app/kiosk-runtime';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { referenceFromScan } from '../components/QrCode';
+import { normalizeReferenceNumber } from '../../sync/client/reference-number';
 import type { Translator } from '../i18n/translator';
 
 type Result =
@@ -11,8 +12,6 @@ type Result =
   | { kind: 'unknown' }
   | { kind: 'local'; state: 'queued' | 'delivered' | 'rejected' }
   | { kind: 'offline' };
-
-const referencePattern = /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]$/;
 
 /**
  * "Check application status": by typed reference or by the receipt's QR code (a scanner types
@@ -41,8 +40,9 @@ export function StatusScreen({
 
   const check = async (event?: FormEvent, entered: string = text) => {
     event?.preventDefault();
-    const ref = referenceFromScan(entered);
-    if (!referencePattern.test(ref)) {
+    // Typed with or without dashes, in either case, or scanned with its `SP:` prefix.
+    const ref = normalizeReferenceNumber(referenceFromScan(entered));
+    if (!ref) {
       setInvalid(true);
       return;
     }
@@ -80,8 +80,7 @@ export function StatusScreen({
   }, [scanned]);
 
   let message: string | undefined;
-  if (result?.kind === 'received')
-    message = tr.t('status.received', { date: result.date.getTime() });
+  if (result?.kind === 'received') message = tr.t('status.received', { date: tr.day(result.date) });
   if (result?.kind === 'unknown') message = tr.t('status.unknown');
   if (result?.kind === 'offline') message = tr.t('status.offline');
   if (result?.kind === 'local') message = tr.t(`receipt.state.${result.state}`);
@@ -114,7 +113,7 @@ export function StatusScreen({
         </p>
         {invalid ? (
           <p id="status-error" className="error" role="alert">
-            {tr.t('form.error.pattern')}
+            {tr.t('status.error.reference')}
           </p>
         ) : null}
         {message ? (

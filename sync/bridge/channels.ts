@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { cardReadSchema, printJobReplySchema, printerStatusSchema } from './device-payloads';
+import {
+  cardReadSchema,
+  printJobReplySchema,
+  printerStatusSchema,
+  resolvePrintJobSchema,
+  uncertainPrintJobsSchema,
+} from './device-payloads';
 import {
   bundleWriteReplySchema,
   bundleWriteRequestSchema,
@@ -72,6 +78,10 @@ export const channels = {
   /** Prints a receipt (idempotent by transaction and copy); held, not lost, if the printer is not ready. */
   'printer:print': { request: receiptContentSchema, response: printJobReplySchema },
   'printer:status': { request: noArgs, response: printerStatusSchema },
+  /** Receipts the printer did not confirm printing, for an officer or operator to decide. */
+  'printer:uncertain-jobs': { request: noArgs, response: uncertainPrintJobsSchema },
+  /** That decision: it printed, or print it again (the paper then says it is a copy). */
+  'printer:resolve': { request: resolvePrintJobSchema, response: printJobReplySchema },
   /**
    * What a keyboard-wedge reader or scanner typed, caught by the page before it reached a field;
    * the shell parses it with the same parsers as a HID read. Never logged.

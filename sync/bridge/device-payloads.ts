@@ -37,6 +37,38 @@ export const printJobReplySchema = z
   .strict();
 export type PrintJobReply = z.infer<typeof printJobReplySchema>;
 
+/**
+ * A receipt whose print the printer did not confirm (the connection broke mid-job, no
+ * confirmation came, or the kiosk stopped while printing): it may or may not be on paper, so an
+ * officer or operator looks and decides. Carries the reference and copy only, never content.
+ */
+export const uncertainPrintJobSchema = z
+  .object({
+    jobId: z.string().min(1).max(200),
+    ref: z
+      .string()
+      .regex(/^[A-Z0-9-]{6,32}$/)
+      .optional(),
+    copy: z.number().int().min(1).max(99).optional(),
+    /** `job-interrupted`, `job-unconfirmed` or `interrupted-while-printing`. */
+    reason: z.string().max(200).optional(),
+    since: z.string().datetime(),
+  })
+  .strict();
+export type UncertainPrintJob = z.infer<typeof uncertainPrintJobSchema>;
+
+export const uncertainPrintJobsSchema = z
+  .object({ jobs: z.array(uncertainPrintJobSchema).max(100) })
+  .strict();
+
+/** The decision on an uncertain print: it is on paper, or print it again marked as a copy. */
+export const resolvePrintJobSchema = z
+  .object({
+    jobId: z.string().min(1).max(200),
+    decision: z.enum(['was-printed', 'print-again']),
+  })
+  .strict();
+
 export const cardReadSchema = z.discriminatedUnion('kind', [
   z
     .object({

@@ -1,3 +1,4 @@
+import type { EcPublicJwk } from '../protocol/crypto-primitives';
 import { sealTo } from '../protocol/sealed-box';
 import type { BatchItem } from '../protocol/wire';
 import { decryptLocal } from './data-key';
@@ -8,7 +9,7 @@ export interface SealingKeys {
   /** The at-rest data key that opens the rows' own copies of their personal fields. */
   dataKey: CryptoKey | undefined;
   /** The gateway's sealing key; asked for only when a row has personal fields to seal. */
-  gatewayKey: () => Promise<CryptoKey>;
+  gatewayKey: () => Promise<EcPublicJwk>;
 }
 
 export interface SealedItems {

@@ -8,7 +8,7 @@ import {
   bundleFileSchema,
 } from '../protocol/bundle-format';
 import type { BundleFile, BundleManifest } from '../protocol/bundle-format';
-import { importSealingPublicKey, sealTo } from '../protocol/sealed-box';
+import { sealTo } from '../protocol/sealed-box';
 import type { AcksReply } from '../protocol/wire';
 import { UNREADABLE_REASON, toBatchItems } from './batch-items';
 import type { OutboxStore } from './store/outbox-store';
@@ -34,8 +34,8 @@ export interface ExportedBundle {
 }
 
 /**
- * Makes a USB bundle of every record still queued: the same items a batch would carry (personal
- * fields sealed to the gateway as at send time), then the whole list sealed to the gateway's
+ * Makes a USB bundle of every record still queued: the same items a batch would carry, from the
+ * same sealing loop (batch-items.ts: personal fields sealed to the gateway as at send time), then the whole list sealed to the gateway's
  * key with the manifest as additional data, and the manifest signed by the device key.
  * The rows stay queued: they are marked delivered only when the gateway says it holds them.
  */
@@ -47,7 +47,7 @@ export async function exportBundle(deps: BundleExportDeps): Promise<ExportedBund
       reason: 'the gateway key is not known yet: this kiosk must reach the gateway once first',
     });
   }
-  const gatewayKey = await importSealingPublicKey(cached.gatewayKey);
+  const gatewayKey = cached.gatewayKey;
   const queued = await deps.store.queued(100_000);
   if (queued.length === 0) {
     throw new SyncError('bundle-export-failed', { reason: 'nothing is waiting to be delivered' });

@@ -12,7 +12,7 @@ import { signText } from '../protocol/device-signature';
 import { toBase64Url } from '../protocol/encoding';
 import { personalDigest } from '../protocol/personal-fields';
 import type { PersonalPayload } from '../protocol/personal-fields';
-import type { OutboxRow, OutboxStore } from './store/outbox-store';
+import type { OutboxRow, OutboxStore, Settings } from './store/outbox-store';
 import { encryptLocal } from './data-key';
 import { newReferenceNumber } from './reference-number';
 import { withSerialLock } from './serial-lock';
@@ -37,6 +37,14 @@ export type TransactionInput = Omit<TransactionBody, 'txId' | 'ref' | 'personal'
   personalFieldIds?: readonly string[];
 };
 
+export interface CommitOptions {
+  /**
+   * This is the session's own transaction, whose receipt the citizen is about to see: mark its
+   * receipt open in the same IndexedDB transaction (open-receipt.ts), so a crash cannot lose it.
+   */
+  openReceipt?: boolean;
+}
+
 export interface CommittedTransaction {
   txId: string;
   ref: string;
@@ -58,7 +66,9 @@ type RowExtras = Pick<OutboxRow, 'ref' | 'serviceId' | 'personalLocal'>;
 export function commitTransaction(
   deps: CommitDeps,
   input: TransactionInput,
+  options: CommitOptions = {},
 ): Promise<CommittedTransaction> {
+  const now = deps.now ?? (() => new Date());
   const randomBytes = deps.randomBytes ?? ((bytes: Uint8Array) => crypto.getRandomValues(bytes));
   const randomUuid = deps.randomUuid ?? (() => crypto.randomUUID());
 
@@ -96,11 +106,17 @@ export function commitTransaction(
       ...(personal ? { personal } : {}),
       ...(input.officerId !== undefined ? { officerId: input.officerId } : {}),
     };
-    const record = await appendLocked(deps, 'transaction', body, {
-      ref: body.ref,
-      serviceId: body.serviceId,
-      ...(personalLocal ? { personalLocal } : {}),
-    });
+    const record = await appendLocked(
+      deps,
+      'transaction',
+      body,
+      {
+        ref: body.ref,
+        serviceId: body.serviceId,
+        ...(personalLocal ? { personalLocal } : {}),
+      },
+      options.openReceipt ? { 'open-receipt': { txId, at: now().getTime() } } : {},
+    );
     return { txId, ref: body.ref, seq: record.seq, record: record as TransactionRecord };
   });
 }
@@ -122,12 +138,16 @@ export function appendChainRecord<K extends Exclude<RecordKind, 'transaction'>>(
   });
 }
 
-/** Builds, signs and stores the record after the head; the caller holds the commit lock. */
+/**
+ * Builds, signs and stores the record after the head, with `settings` written in the same
+ * IndexedDB transaction; the caller holds the commit lock.
+ */
 async function appendLocked<K extends RecordKind>(
   deps: CommitDeps,
   kind: K,
   body: RecordBodyOf<K>,
   extras: RowExtras,
+  settings: Partial<Settings> = {},
 ): Promise<ChainRecord> {
   const now = deps.now ?? (() => new Date());
   const head = await coded(() => deps.store.readHead());
@@ -163,7 +183,7 @@ async function appendLocked<K extends RecordKind>(
     queuedAt: now().getTime(),
     attempts: 0,
   };
-  await coded(() => deps.store.append(row, head));
+  await coded(() => deps.store.append(row, head, settings));
   return record;
 }
 

@@ -1,5 +1,4 @@
 import { canonicalJson } from '../protocol/canonical-json';
-import { importSealingPublicKey } from '../protocol/sealed-box';
 import type {
   BatchItem,
   BatchReply,
@@ -7,6 +6,7 @@ import type {
   KioskConfigReply,
   StatusReply,
 } from '../protocol/wire';
+import type { EcPublicJwk } from '../protocol/crypto-primitives';
 import { UNREADABLE_REASON, toBatchItems } from './batch-items';
 import type {
   DeliveryOutcome,
@@ -29,6 +29,8 @@ export interface EngineStatus {
   lastError?: string;
   nextAttemptAt?: number;
   batchBytes: number;
+  /** When the gateway's config (officer roster, gateway key) was last confirmed current. */
+  configAt?: number;
 }
 
 export interface SyncEngineOptions {
@@ -52,7 +54,11 @@ export interface SyncEngineOptions {
   batchBytes?: { initial: number; min: number; max: number };
   /** A batch should take about this long on the link; faster grows the size, slower shrinks it. */
   targetBatchMs?: number;
-  /** How often the config (and so the gateway key) is re-validated with its ETag. */
+  /**
+   * How often the config (officer roster, gateway key) is re-validated with its ETag during
+   * syncs; default 45 s, so a roster change is on the kiosk within a minute. `syncNow()` checks
+   * it at once.
+   */
   configRefreshMs?: number;
   heartbeatMs?: number;
   /** Called with each fresh config the gateway sends (a new ETag). */
@@ -91,6 +97,7 @@ export class SyncEngine {
   #status: EngineStatus;
   #inFlight: Promise<void> | undefined;
   #again = false;
+  #configDue = false;
   #failures = 0;
   #lastHeartbeatAt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -177,6 +184,15 @@ export class SyncEngine {
     return this.#inFlight;
   }
 
+  /**
+   * An operator's or officer's "Sync now": checks the gateway's config (a changed officer roster)
+   * whatever its age, then delivers. Resolves when that run has finished.
+   */
+  syncNow(): Promise<void> {
+    this.#configDue = true;
+    return this.trigger();
+  }
+
   async #runLoop(): Promise<void> {
     do {
       this.#again = false;
@@ -233,8 +249,11 @@ export class SyncEngine {
   async #gatewayConfig(): Promise<GatewayConfigCache> {
     const { store } = this.#options;
     const cached = await store.readSetting('gateway-config');
-    const refreshMs = this.#options.configRefreshMs ?? 10 * 60_000;
-    if (cached && this.#now() - cached.checkedAt < refreshMs) return cached;
+    const refreshMs = this.#options.configRefreshMs ?? 45_000;
+    if (cached && !this.#configDue && this.#now() - cached.checkedAt < refreshMs) {
+      if (this.#status.configAt === undefined) this.#setStatus({ configAt: cached.checkedAt });
+      return cached;
+    }
     const fresh = await this.#client.getConfig(cached?.etag);
     let next: GatewayConfigCache;
     if (!fresh) {
@@ -249,6 +268,8 @@ export class SyncEngine {
       this.#options.onConfig?.(fresh.config);
     }
     await store.writeSetting('gateway-config', next);
+    this.#configDue = false;
+    this.#setStatus({ configAt: next.checkedAt });
     return next;
   }
 
@@ -259,13 +280,10 @@ export class SyncEngine {
    * a result, so another pass is due.
    */
   async #drainPass(): Promise<boolean> {
-    let gatewayKey: Promise<CryptoKey> | undefined;
+    let gatewayKey: Promise<EcPublicJwk> | undefined;
     const sealing = {
       dataKey: this.#options.dataKey,
-      gatewayKey: () =>
-        (gatewayKey ??= this.#gatewayConfig().then((config) =>
-          importSealingPublicKey(config.gatewayKey),
-        )),
+      gatewayKey: () => (gatewayKey ??= this.#gatewayConfig().then((config) => config.gatewayKey)),
     };
     const prepare = async (afterSeq: number): Promise<PreparedBatch | undefined> => {
       const taken = await this.#takeBatch(afterSeq);

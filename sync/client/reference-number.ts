@@ -22,3 +22,20 @@ export function isValidReferenceNumber(text: string): boolean {
   if (!match) return false;
   return checkCharacter(`${match[1]}${match[2]}`) === match[3];
 }
+
+/**
+ * A reference number as a citizen or officer may type it: any case, with or without the dashes
+ * or with spaces, and with I, L or O for 1 and 0 (Crockford base 32 reads them so, which is why
+ * the alphabet leaves them out). The canonical `7K3M-Q9XD-4`, or undefined when it cannot be a
+ * reference. The check character is not verified here; `isValidReferenceNumber` does that.
+ */
+export function normalizeReferenceNumber(text: string): string | undefined {
+  const compact = text
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/[IL]/g, '1')
+    .replace(/O/g, '0');
+  if (!/^[0-9A-HJKMNP-TV-Z]{9}$/.test(compact)) return undefined;
+  return `${compact.slice(0, 4)}-${compact.slice(4, 8)}-${compact.slice(8)}`;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEALED_BOX_ALG, ecPublicJwkSchema } from './sealed-box';
+import { sealedBoxSchemaUpTo } from './sealed-box';
 
 /**
  * A USB bundle: a kiosk's undelivered chain segment in one file, for sites with no link for
@@ -10,7 +10,6 @@ import { SEALED_BOX_ALG, ecPublicJwkSchema } from './sealed-box';
 export const BUNDLE_FORMAT = 'service-point-bundle';
 export const BUNDLE_VERSION = 1;
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
-const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/);
 
 export const bundleManifestSchema = z
   .object({
@@ -33,15 +32,8 @@ export const bundleManifestSchema = z
   .strict();
 export type BundleManifest = z.infer<typeof bundleManifestSchema>;
 
-/** The sealed items: like `sealedBoxSchema`, with room for a whole segment. */
-export const bundleBoxSchema = z
-  .object({
-    alg: z.literal(SEALED_BOX_ALG),
-    epk: ecPublicJwkSchema,
-    iv: b64u.length(16),
-    ct: b64u.min(22).max(200_000_000),
-  })
-  .strict();
+/** The sealed items: a sealed box with room for a whole segment. */
+export const bundleBoxSchema = sealedBoxSchemaUpTo(200_000_000);
 
 export const bundleFileSchema = z
   .object({

@@ -1,3 +1,6 @@
+import { webCrypto } from './crypto-primitives';
+import type { CryptoPrimitives } from './crypto-primitives';
+
 /** Byte/text helpers that work the same in browsers, workers and Node. */
 const textEncoder = new TextEncoder();
 
@@ -28,6 +31,10 @@ export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-export async function sha256Hex(text: string): Promise<string> {
-  return toHex(await crypto.subtle.digest('SHA-256', utf8(text)));
+/** Hex SHA-256 of the UTF-8 bytes of `text`. */
+export async function sha256Hex(
+  text: string,
+  primitives: CryptoPrimitives = webCrypto,
+): Promise<string> {
+  return toHex(await primitives.sha256(utf8(text)));
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json';
+import { webCrypto } from './crypto-primitives';
+import type { CryptoPrimitives } from './crypto-primitives';
 import { sha256Hex } from './encoding';
 
 /**
@@ -16,6 +18,10 @@ export const personalPayloadSchema = z
   .strict();
 export type PersonalPayload = z.infer<typeof personalPayloadSchema>;
 
-export function personalDigest(payload: PersonalPayload): Promise<string> {
-  return sha256Hex(canonicalJson(payload));
+/** Hex SHA-256 of the canonical JSON of `{salt, fields}`: what the chain record holds. */
+export function personalDigest(
+  payload: PersonalPayload,
+  primitives: CryptoPrimitives = webCrypto,
+): Promise<string> {
+  return sha256Hex(canonicalJson(payload), primitives);
 }

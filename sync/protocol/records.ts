@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json';
+import { webCrypto } from './crypto-primitives';
+import type { CryptoPrimitives } from './crypto-primitives';
 import { sha256Hex } from './encoding';
 
 /** prevHash of a kiosk's first record. */
@@ -137,8 +139,14 @@ export function isTransactionRecord(record: ChainRecord): record is TransactionR
   return record.kind === 'transaction';
 }
 
-/** The hash covers the canonical JSON of everything except `hash` and `sig`. */
-export async function recordHash(record: UnsignedRecord | ChainRecord): Promise<string> {
+/**
+ * A record's hash: hex SHA-256 of the canonical JSON of everything except `hash` and `sig`.
+ * The kiosk computes it when it commits, the gateway again when it checks (record-check.ts).
+ */
+export async function recordHash(
+  record: UnsignedRecord | ChainRecord,
+  primitives: CryptoPrimitives = webCrypto,
+): Promise<string> {
   const { v, kioskId, seq, prevHash, createdAt, kind, body } = record;
-  return sha256Hex(canonicalJson({ v, kioskId, seq, prevHash, createdAt, kind, body }));
+  return sha256Hex(canonicalJson({ v, kioskId, seq, prevHash, createdAt, kind, body }), primitives);
 }

@@ -1,102 +1,93 @@
 import { z } from 'zod';
+import { ecPublicJwkSchema, webCrypto } from './crypto-primitives';
+import type { CryptoPrimitives, EcPrivateJwk, EcPublicJwk } from './crypto-primitives';
 import { fromBase64Url, toBase64Url, utf8 } from './encoding';
 
 /**
- * Sealing to a recipient's public key: ephemeral-static ECDH on P-256, HKDF-SHA-256, AES-256-GCM.
- * Only the holder of the recipient's private key (the gateway) can open a box; the sender keeps
- * nothing that could open it again. `aad` binds a box to its context (the transaction id), so a
- * box cannot be moved onto another transaction.
+ * Sealing to a recipient's public key: ephemeral-static ECDH on P-256, HKDF-SHA-256 (empty salt,
+ * info SEALED_BOX_HKDF_INFO), AES-256-GCM with a random 12-byte iv. Only the holder of the
+ * recipient's private key (the gateway) can open a box; the sender keeps nothing that could open
+ * it again. `aad` binds a box to its context (the transaction id, or a bundle's manifest), so a
+ * box cannot be moved onto another.
  */
 export const SEALED_BOX_ALG = 'ECDH-ES+HKDF-SHA256+A256GCM';
-/** HKDF `info` of every box; a gateway opening boxes with another crypto API uses the same. */
+/** HKDF `info` of every box. */
 export const SEALED_BOX_HKDF_INFO = 'service-point/sealed-box/v1';
 const HKDF_INFO = utf8(SEALED_BOX_HKDF_INFO);
+const NO_SALT = new Uint8Array(0);
+const IV_BYTES = 12;
+const GCM_TAG_BYTES = 16;
 const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/);
 
-export const ecPublicJwkSchema = z
-  .object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: b64u.min(40), y: b64u.min(40) })
-  .strict();
-export type EcPublicJwk = z.infer<typeof ecPublicJwkSchema>;
+/** A sealed box whose ciphertext is at most `maxChars` base64url characters. */
+export function sealedBoxSchemaUpTo(maxChars: number) {
+  return z
+    .object({
+      alg: z.literal(SEALED_BOX_ALG),
+      epk: ecPublicJwkSchema,
+      iv: b64u.length(16),
+      ct: b64u.min(22).max(maxChars),
+    })
+    .strict();
+}
 
-export const sealedBoxSchema = z
-  .object({
-    alg: z.literal(SEALED_BOX_ALG),
-    epk: ecPublicJwkSchema,
-    iv: b64u.length(16),
-    ct: b64u.min(22).max(200_000),
-  })
-  .strict();
+/** A sealed box as a batch item carries it (one transaction's personal fields). */
+export const sealedBoxSchema = sealedBoxSchemaUpTo(200_000);
 export type SealedBox = z.infer<typeof sealedBoxSchema>;
 
-const ecdh = { name: 'ECDH', namedCurve: 'P-256' } as const;
-
-/** A recipient key pair for sealed boxes (the gateway's); extractable so it can be stored. */
-export function generateSealingKeyPair(): Promise<CryptoKeyPair> {
-  return crypto.subtle.generateKey(ecdh, true, ['deriveBits']);
+/** A recipient key for sealed boxes (the gateway's), as a private JWK that can be stored. */
+export async function generateSealingKey(): Promise<EcPrivateJwk> {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, [
+    'deriveBits',
+  ]);
+  const { kty, crv, x, y, d } = await crypto.subtle.exportKey('jwk', pair.privateKey);
+  if (kty !== 'EC' || crv !== 'P-256' || !x || !y || !d) throw new TypeError('not a P-256 key');
+  return { kty, crv, x, y, d };
 }
 
-export function importSealingPublicKey(jwk: EcPublicJwk): Promise<CryptoKey> {
-  return crypto.subtle.importKey('jwk', { ...jwk, ext: true }, ecdh, true, []);
+function boxKey(sharedSecret: Uint8Array, primitives: CryptoPrimitives): Promise<Uint8Array> {
+  return primitives.hkdfSha256(sharedSecret, NO_SALT, HKDF_INFO, 32);
 }
 
-export function importSealingPrivateKey(jwk: JsonWebKey): Promise<CryptoKey> {
-  return crypto.subtle.importKey('jwk', jwk, ecdh, false, ['deriveBits']);
-}
-
-export async function exportEcPublicJwk(key: CryptoKey): Promise<EcPublicJwk> {
-  const jwk = await crypto.subtle.exportKey('jwk', key);
-  return ecPublicJwkSchema.parse({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y });
-}
-
-async function boxKey(privateKey: CryptoKey, publicKey: CryptoKey): Promise<CryptoKey> {
-  const shared = await crypto.subtle.deriveBits(
-    { name: 'ECDH', public: publicKey },
-    privateKey,
-    256,
-  );
-  const hkdf = await crypto.subtle.importKey('raw', shared, 'HKDF', false, ['deriveKey']);
-  return crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: HKDF_INFO },
-    hkdf,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
-  );
-}
-
+/**
+ * Seals `plaintext` to `recipient` (the gateway key from its config reply), bound to `aad`.
+ * Stable signature: the kiosk's sync batches and USB bundles both seal through this.
+ */
 export async function sealTo(
-  recipient: CryptoKey,
+  recipient: EcPublicJwk,
   plaintext: string,
   aad: string,
+  primitives: CryptoPrimitives = webCrypto,
 ): Promise<SealedBox> {
-  const ephemeral = await crypto.subtle.generateKey(ecdh, true, ['deriveBits']);
-  const key = await boxKey(ephemeral.privateKey, recipient);
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ct = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: utf8(aad) },
-    key,
+  const { publicKey, sharedSecret } = await primitives.ecdhEphemeral(recipient);
+  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const ct = await primitives.aesGcmEncrypt(
+    await boxKey(sharedSecret, primitives),
+    iv,
+    utf8(aad),
     utf8(plaintext),
   );
-  return {
-    alg: SEALED_BOX_ALG,
-    epk: await exportEcPublicJwk(ephemeral.publicKey),
-    iv: toBase64Url(iv),
-    ct: toBase64Url(ct),
-  };
+  return { alg: SEALED_BOX_ALG, epk: publicKey, iv: toBase64Url(iv), ct: toBase64Url(ct) };
 }
 
-/** Opens a box; throws when the key, the aad or a single bit of the box is wrong. */
+/**
+ * Opens a box with the recipient's private key; throws when the key, the aad or a single bit of
+ * the box is wrong, or when the ephemeral key is not a point of P-256.
+ */
 export async function openSealed(
-  recipientPrivate: CryptoKey,
-  box: SealedBox,
+  recipient: EcPrivateJwk,
+  box: Pick<SealedBox, 'epk' | 'iv' | 'ct'>,
   aad: string,
+  primitives: CryptoPrimitives = webCrypto,
 ): Promise<string> {
-  const epk = await importSealingPublicKey(box.epk);
-  const key = await boxKey(recipientPrivate, epk);
-  const plain = await crypto.subtle.decrypt(
-    { name: 'AES-GCM', iv: fromBase64Url(box.iv), additionalData: utf8(aad) },
-    key,
-    fromBase64Url(box.ct),
-  );
-  return new TextDecoder().decode(plain);
+  if (fromBase64Url(box.epk.x).length !== 32 || fromBase64Url(box.epk.y).length !== 32) {
+    throw new Error('malformed ephemeral key');
+  }
+  const iv = fromBase64Url(box.iv);
+  const sealed = fromBase64Url(box.ct);
+  if (iv.length !== IV_BYTES || sealed.length < GCM_TAG_BYTES) {
+    throw new Error('malformed sealed box');
+  }
+  const key = await boxKey(await primitives.ecdh(recipient, box.epk), primitives);
+  return new TextDecoder().decode(await primitives.aesGcmDecrypt(key, iv, utf8(aad), sealed));
 }

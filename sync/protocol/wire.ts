@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { chainRecordSchema } from './records';
-import { ecPublicJwkSchema, sealedBoxSchema } from './sealed-box';
+import { ecPublicJwkSchema } from './crypto-primitives';
+import { sealedBoxSchema } from './sealed-box';
 
 /** Wire types of sync protocol v1. Both ends parse what they receive with these schemas. */
 export const PROTOCOL_VERSION = 1;

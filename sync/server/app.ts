@@ -1,5 +1,4 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import Fastify from 'fastify';
@@ -7,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { z } from 'zod';
 import { canonicalJson } from '../protocol/canonical-json';
-import type { PublicKeyJwk } from '../protocol/device-signature';
+import { verifySignature } from '../protocol/device-signature';
 import openapi from '../protocol/openapi.json' with { type: 'json' };
 import {
   SIGNATURE_WINDOW_MS,
@@ -22,10 +21,11 @@ import {
   enrolRequestSchema,
   heartbeatRequestSchema,
 } from '../protocol/wire';
-import type { BatchItem, ItemResult, KioskConfigReply } from '../protocol/wire';
+import type { KioskConfigReply } from '../protocol/wire';
+import { ingestBatch } from './ingest';
+import { nodeCrypto } from './node-crypto';
 import { loadOrCreateSealingKey } from './sealing-key';
-import type { GatewayStore, KioskRow, VerifiedItem } from './store';
-import { checkPersonalFields, checkRecordAsync } from './verify-record';
+import type { GatewayStore, KioskRow } from './store';
 
 export interface GatewayOptions {
   store: GatewayStore;
@@ -57,17 +57,6 @@ const kioskParams = z.object({ kioskId: kioskIdSchema });
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-const keyCache = new Map<string, KeyObject>();
-function publicKeyObject(jwk: PublicKeyJwk): KeyObject {
-  const cacheKey = `${jwk.x}.${jwk.y}`;
-  let key = keyCache.get(cacheKey);
-  if (!key) {
-    key = createPublicKey({ key: { ...jwk }, format: 'jwk' });
-    keyCache.set(cacheKey, key);
-  }
-  return key;
 }
 
 /** The routes of protocol v1, as `METHOD path` in OpenAPI's path syntax. */
@@ -216,13 +205,9 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
       nonce,
       digest,
     });
-    const ok = verify(
-      'sha256',
-      Buffer.from(text, 'utf8'),
-      { key: publicKeyObject(kiosk.publicKey), dsaEncoding: 'ieee-p1363' },
-      Buffer.from(signature, 'base64url'),
-    );
-    if (!ok) return refuse(request, reply, kioskId, 'bad-signature');
+    if (!(await verifySignature(kiosk.publicKey, text, signature, nodeCrypto))) {
+      return refuse(request, reply, kioskId, 'bad-signature');
+    }
     // Only after the signature: an attacker must not be able to burn a kiosk's nonces.
     if (!(await store.useNonce(kioskId, nonce, at))) {
       return refuse(request, reply, kioskId, 'replayed');
@@ -254,9 +239,6 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     return { kioskId, head: kiosk?.head ?? { seq: 0, hash: '' } };
   });
 
-  const checkPersonal = (item: BatchItem): string | undefined =>
-    checkPersonalFields(item, sealing.privateEcdh);
-
   app.post('/v1/kiosks/:kioskId/batches', async (request, reply) => {
     const params = kioskParams.safeParse(request.params);
     if (!params.success) return badRequest(reply, 'invalid kiosk id');
@@ -271,48 +253,12 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
         `invalid batch at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
       );
     }
-    const verified: VerifiedItem[] = [];
-    const refused: ItemResult[] = [];
-    const at = now().toISOString();
-    const { items } = batch.data;
-    // Every signature check starts now, on the thread pool; meanwhile this thread opens the
-    // sealed boxes. Reasons are then taken in the same order as before: kiosk, record, personal.
-    const signatureChecks = items.map((item) =>
-      item.record.kioskId === kioskId ? checkRecordAsync(item.record, kiosk.publicKey) : undefined,
-    );
-    const personalReasons = items.map((item) => checkPersonal(item));
-    for (const [index, item] of items.entries()) {
-      const { record } = item;
-      const id = record.body.txId;
-      let reason: string | undefined;
-      if (record.kioskId !== kioskId) reason = 'wrong-kiosk';
-      if (!reason) {
-        const check = await signatureChecks[index];
-        if (check && !check.ok) reason = check.reason;
-      }
-      if (!reason) reason = personalReasons[index];
-      if (reason) {
-        refused.push({ id, seq: record.seq, status: 'rejected', reason });
-        await store.addTamperAlert({
-          kioskId,
-          seq: record.seq,
-          kind: reason,
-          detail: `record ${id} failed verification`,
-          at,
-        });
-        continue;
-      }
-      verified.push(item.personal ? { record, personal: item.personal } : { record });
-    }
-    const applied =
-      verified.length > 0
-        ? await store.applyBatch(kioskId, verified)
-        : { results: [], head: kiosk.head };
+    const applied = await ingestBatch({ store, sealing, now }, kiosk, batch.data.items);
     if ((await options.afterCommit?.(kioskId)) === 'drop') {
       request.raw.socket.destroy();
       return reply.hijack();
     }
-    return { results: [...applied.results, ...refused], head: applied.head };
+    return applied;
   });
 
   app.get('/v1/kiosks/:kioskId/config', async (request, reply) => {

@@ -1,15 +1,16 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from '../protocol/canonical-json';
 import { bundleFileSchema } from '../protocol/bundle-format';
 import type { BundleManifest } from '../protocol/bundle-format';
-import { importPublicKey, verifyText } from '../protocol/device-signature';
+import { verifySignature } from '../protocol/device-signature';
+import { sha256Hex } from '../protocol/encoding';
+import { openSealed } from '../protocol/sealed-box';
 import { batchItemSchema } from '../protocol/wire';
 import type { ChainHead } from '../protocol/wire';
-import { openSealedSync } from './open-sealed';
+import { verifyItem } from './ingest';
+import { nodeCrypto } from './node-crypto';
 import type { SealingKey } from './sealing-key';
 import type { GatewayStore, VerifiedItem } from './store';
-import { checkPersonalFields, checkRecord } from './verify-record';
 
 /** Why a bundle was refused; a refused bundle changes nothing at the gateway. */
 export type BundleRefusal =
@@ -80,7 +81,7 @@ export async function importBundle(
     return refuse('unknown-kiosk', `kiosk ${manifest.kioskId} is not enrolled at this gateway`);
   }
   const manifestText = canonicalJson(manifest);
-  if (!(await verifyText(await importPublicKey(kiosk.publicKey), manifestText, manifestSig))) {
+  if (!(await verifySignature(kiosk.publicKey, manifestText, manifestSig, nodeCrypto))) {
     return refuse(
       'bad-manifest-signature',
       'the manifest is not signed by this kiosk (it was edited or made elsewhere)',
@@ -88,15 +89,14 @@ export async function importBundle(
   }
   let itemsText: string;
   try {
-    itemsText = openSealedSync(sealing.privateEcdh, box, manifestText);
+    itemsText = await openSealed(sealing.privateJwk, box, manifestText, nodeCrypto);
   } catch {
     return refuse(
       'unreadable',
       'the records cannot be decrypted: the file was altered or cut short, or it was made for another gateway',
     );
   }
-  const digest = createHash('sha256').update(itemsText, 'utf8').digest('hex');
-  if (digest !== manifest.itemsDigest) {
+  if ((await sha256Hex(itemsText, nodeCrypto)) !== manifest.itemsDigest) {
     return refuse('manifest-mismatch', 'the records do not match the manifest digest');
   }
   const parsedItems = z.array(batchItemSchema).safeParse(JSON.parse(itemsText) as unknown);
@@ -118,16 +118,11 @@ export async function importBundle(
   ) {
     return refuse('manifest-mismatch', 'the records do not match the manifest counts or range');
   }
+  const reasons = await Promise.all(items.map((item) => verifyItem(kiosk, item, sealing)));
   const verified: VerifiedItem[] = [];
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     const { record } = item;
-    let reason: string | undefined;
-    if (record.kioskId !== manifest.kioskId) reason = 'wrong-kiosk';
-    if (!reason) {
-      const check = checkRecord(record, kiosk.publicKey);
-      if (!check.ok) reason = check.reason;
-    }
-    if (!reason) reason = checkPersonalFields(item, sealing.privateEcdh);
+    const reason = reasons[index];
     if (reason) {
       return refuse('invalid-record', `record seq ${record.seq} failed verification: ${reason}`);
     }

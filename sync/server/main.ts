@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { enrolmentFileSchema } from '../protocol/enrolment-file';
 import { buildGateway, hashToken } from './app';
 import { describeImport, importBundle } from './bundle-import';
 import { setAdminPassword } from './dashboard/admin-auth';
 import { registerDashboard } from './dashboard/routes';
 import { addOfficer, deactivateOfficer, readRosterFile } from './roster';
 import { loadOrCreateSealingKey } from './sealing-key';
-import { openPostgresStore } from './postgres-store';
-import { openSqliteStore } from './sqlite-store';
+import { openGatewayStore } from './db/gateway-store';
 import type { GatewayStore } from './store';
 
 const gatewayHelp = `Service Point reference gateway (sync protocol v1)
@@ -22,7 +23,8 @@ Options:
                              (default ./.kiosk-data/gateway; not used with PostgreSQL)
   --database-url <url>       use PostgreSQL at this URL instead of SQLite
                              (default: the DATABASE_URL environment variable, if set)
-  --enrol-token <kiosk:tok>  register a one-time enrolment token for a kiosk id (repeatable)
+  --enrol-token <kiosk:tok>  register a one-time enrolment token for a kiosk id (repeatable;
+                             it shows in \`ps\`: prefer the enrol command below)
   --log                      log every request as JSON lines (refused requests are logged
                              as warnings with their reason)
   --request-timeout <s>      longest a client may take to send one request (default 60);
@@ -38,6 +40,11 @@ Commands:
   npm run gateway -- import <file> [--data <dir> | --database-url <url>]
                              import a USB bundle (.spbundle) made by a kiosk; importing the same
                              bundle twice, or after its records arrived by sync, adds nothing
+  npm run gateway -- enrol --kiosk <kioskId> --url <gateway URL> --out <file>
+                             [--data <dir> | --database-url <url>]
+                             register a new one-time enrolment token for a kiosk and write the
+                             enrolment file (mode 0600) that the kiosk's site profile names in
+                             "enrolmentFile"; --url is the address kiosks reach this gateway at
   npm run gateway -- officer add --roster <file> --id <8 digits> --name <name> --pin <digits>
                              [--card <card number>] [--site <kioskId>]...
                              add an officer (or replace their PIN); the PIN is stored as a
@@ -73,6 +80,9 @@ export async function main(argv: string[]): Promise<void> {
       pin: { type: 'string' },
       card: { type: 'string' },
       site: { type: 'string', multiple: true, default: [] },
+      kiosk: { type: 'string' },
+      url: { type: 'string' },
+      out: { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -85,7 +95,7 @@ export async function main(argv: string[]): Promise<void> {
     await officerCommand(positionals[1], values);
     return;
   }
-  if (positionals.length > 0 && positionals[0] !== 'import') {
+  if (positionals.length > 0 && positionals[0] !== 'import' && positionals[0] !== 'enrol') {
     throw new Error(`unknown command "${positionals[0]}" (see --help)`);
   }
   const port = Number(values.port);
@@ -110,13 +120,21 @@ export async function main(argv: string[]): Promise<void> {
   let store: GatewayStore;
   let where: string;
   if (databaseUrl) {
-    store = await openPostgresStore(databaseUrl);
+    store = await openGatewayStore({ databaseUrl });
     where = `postgres: ${new URL(databaseUrl).host}${new URL(databaseUrl).pathname}`;
   } else {
     mkdirSync(values.data, { recursive: true });
     const file = path.join(values.data, 'gateway.sqlite');
-    store = openSqliteStore(file);
+    store = await openGatewayStore({ sqliteFile: file });
     where = `sqlite: ${file}`;
+  }
+  if (positionals[0] === 'enrol') {
+    try {
+      await enrolCommand(store, values);
+    } finally {
+      await store.close();
+    }
+    return;
   }
   if (positionals[0] === 'import') {
     const file = positionals[1];
@@ -170,6 +188,33 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+/** Issues an enrolment file: a new one-time token registered for the kiosk, and where to use it. */
+async function enrolCommand(
+  store: GatewayStore,
+  values: { kiosk?: string; url?: string; out?: string },
+): Promise<void> {
+  if (!values.kiosk || !values.url || !values.out) {
+    throw new Error(
+      'usage: npm run gateway -- enrol --kiosk <kioskId> --url <gateway URL> --out <file>',
+    );
+  }
+  const file = enrolmentFileSchema.safeParse({
+    kioskId: values.kiosk,
+    gatewayUrl: values.url,
+    token: randomBytes(24).toString('base64url'),
+  });
+  if (!file.success) {
+    const issue = file.error.issues[0];
+    throw new Error(`enrol: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  await store.addEnrolmentToken(file.data.kioskId, hashToken(file.data.token));
+  writeFileSync(values.out, `${JSON.stringify(file.data, null, 2)}\n`, { mode: 0o600 });
+  console.log(
+    `enrolment file for ${file.data.kioskId} at ${file.data.gatewayUrl} written to ${values.out} ` +
+      '(one use; keep it private, copy it to the kiosk and name it in its site profile)',
+  );
 }
 
 async function officerCommand(

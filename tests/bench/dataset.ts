@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { commitTransaction } from '../../sync/client/commit';
 import { importDataKey } from '../../sync/client/data-key';
-import { openTestStore } from '../support/kiosk-store';
+import { openTestStore } from '../support/chain-fixture';
 import type { KioskDatabase } from '../../sync/client/store/dexie-schema';
 import type { OutboxStore } from '../../sync/client/store/outbox-store';
 import { formSubmission } from './form-data';

@@ -1,7 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Page } from 'playwright';
 import { canonicalJson } from '../../sync/protocol/canonical-json';
-import { importSealingPublicKey } from '../../sync/protocol/sealed-box';
 import { toBatchItems } from '../../sync/client/batch-items';
 import { SyncEngine } from '../../sync/client/engine';
 import type { FetchLike } from '../../sync/client/gateway-client';
@@ -127,7 +126,7 @@ export async function singleItemBodies(input: {
   await client.enrol(input.token, kiosk.keys.publicKey);
   const config = await client.getConfig();
   if (!config) throw new Error('no gateway config');
-  const gatewayKey = await importSealingPublicKey(config.config.gatewayKey);
+  const gatewayKey = config.config.gatewayKey;
   const { items } = await toBatchItems(await kiosk.store.queued(input.count), {
     dataKey: kiosk.dataKey,
     gatewayKey: async () => gatewayKey,

@@ -3,7 +3,6 @@ import { canonicalJson } from '../../sync/protocol/canonical-json';
 import { signText } from '../../sync/protocol/device-signature';
 import { sha256Hex, toBase64Url } from '../../sync/protocol/encoding';
 import { requestSigningText, signatureHeaders } from '../../sync/protocol/request-signature';
-import { importSealingPublicKey } from '../../sync/protocol/sealed-box';
 import { batchReplySchema } from '../../sync/protocol/wire';
 import { toBatchItems } from '../../sync/client/batch-items';
 import { GatewayClient } from '../../sync/client/gateway-client';
@@ -42,7 +41,7 @@ async function prepareStream(
   await client.enrol(token, kiosk.keys.publicKey);
   const config = await client.getConfig();
   if (!config) throw new Error('no gateway config');
-  const gatewayKey = await importSealingPublicKey(config.config.gatewayKey);
+  const gatewayKey = config.config.gatewayKey;
   const { items } = await toBatchItems(await kiosk.store.queued(Number.MAX_SAFE_INTEGER), {
     dataKey: kiosk.dataKey,
     gatewayKey: async () => gatewayKey,

@@ -13,15 +13,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { openTestStore } from '../support/kiosk-store';
-import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
-import { importDataKey } from '../../sync/client/data-key';
-import { commitTransaction } from '../../sync/client/commit';
-import type { TransactionInput } from '../../sync/client/commit';
 import { SyncEngine } from '../../sync/client/engine';
 import { GENESIS_HASH } from '../../sync/protocol/records';
-import { openSqliteStore } from '../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../sync/server/db/gateway-store';
 import type { GatewayStore } from '../../sync/server/store';
+import { openTestKiosk } from '../support/chain-fixture';
 import { startFaultProxy } from '../support/fault-proxy';
 import type { Fault } from '../support/fault-proxy';
 import { startInProcessGateway } from '../support/gateway-harness';
@@ -94,16 +90,6 @@ export const scheduleArb: fc.Arbitrary<ChaosStep[]> = fc.array(
 
 const kioskId = 'chaos-kiosk-01';
 const token = 'chaos-enrolment-token';
-
-const input: TransactionInput = {
-  serviceId: 'birth-certificate-replacement',
-  catalogueVersion: 'chaos',
-  channel: 'self-service',
-  language: 'en',
-  fee: { amountMinor: 1500, currency: 'BZD' },
-  fields: { fullName: 'Ana Pérez', dateOfBirth: '1990-04-01', district: 'cayo' },
-  personalFieldIds: ['fullName', 'dateOfBirth'],
-};
 
 interface GatewayUnderTest {
   url: string;
@@ -192,7 +178,7 @@ async function processGateway(): Promise<GatewayUnderTest> {
     },
     async finish() {
       await proc.stop();
-      const store = openSqliteStore(path.join(dataDir, 'gateway.sqlite'));
+      const store = await openGatewayStore({ sqliteFile: path.join(dataDir, 'gateway.sqlite') });
       return {
         store,
         cleanup: async () => {
@@ -226,13 +212,12 @@ export async function runSchedule(
       return fault;
     },
   });
-  const { store: kioskStore, db } = openTestStore(`chaos-${crypto.randomUUID()}`);
+  const kiosk = await openTestKiosk(kioskId);
+  const { store: kioskStore, keys, dataKey } = kiosk;
   const problems: string[] = [];
   const committed: string[] = [];
   let engine: SyncEngine | undefined;
   try {
-    const keys = await loadOrCreateDeviceKey(kioskStore);
-    const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
     engine = new SyncEngine({
       store: kioskStore,
       kioskId,
@@ -247,9 +232,7 @@ export async function runSchedule(
     });
     for (const step of steps) {
       for (let i = 0; i < step.commits; i += 1) {
-        committed.push(
-          (await commitTransaction({ store: kioskStore, kioskId, keys, dataKey }, input)).txId,
-        );
+        committed.push((await kiosk.commit()).txId);
       }
       pending = [...step.faults];
       // In process mode a gateway-internal crash needs a process started with the flag.
@@ -331,8 +314,7 @@ export async function runSchedule(
   } finally {
     await cleanup();
     await proxy.close();
-    db.close();
-    await db.delete().catch(() => undefined);
+    await kiosk.close();
   }
 }
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { expect, screenshot, test } from './fixtures';
 
@@ -54,4 +56,67 @@ test('a scan never lands in a form field, while a person typing fast still does'
   await expect(field).toHaveValue('Ana Pérez');
   await page.keyboard.press('Backspace');
   await expect(field).toHaveValue('Ana Pére');
+});
+
+interface RecordedKey {
+  code: string;
+  key: string;
+  shift: boolean;
+  repeat?: boolean;
+  t: number;
+}
+
+/** Replays a recorded keystroke fixture as keydown events, keeping its timing. */
+async function replay(page: Page, fixture: string) {
+  const file = fileURLToPath(
+    new URL(`../fixtures/devices/keystrokes/${fixture}.json`, import.meta.url),
+  );
+  const { events } = JSON.parse(readFileSync(file, 'utf8')) as { events: RecordedKey[] };
+  await page.evaluate(async (keys: RecordedKey[]) => {
+    const start = keys[0]?.t ?? 0;
+    const began = performance.now();
+    for (const stroke of keys) {
+      const wait = stroke.t - start - (performance.now() - began);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const target = document.activeElement ?? document.body;
+      target.dispatchEvent(
+        new KeyboardEvent('keydown', {
+          code: stroke.code,
+          key: stroke.key,
+          shiftKey: stroke.shift,
+          repeat: stroke.repeat ?? false,
+          bubbles: true,
+          cancelable: true,
+        }),
+      );
+    }
+  }, events);
+}
+
+test('a US-programmed scanner on a Spanish keyboard layout still opens the receipt’s status', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  await page.locator('[data-screen=attract] button.primary').focus();
+  // event.key says "SPÑ7K3M'Q9XD'N"; the physical keys say "SP:7K3M-Q9XD-N".
+  await replay(page, 'spanish-layout-scanner-reference');
+  await expect(page.locator('[data-screen=status]')).toBeVisible();
+  await expect(page.locator('#status-ref')).toHaveValue(reference);
+});
+
+test('a scanner’s CR LF suffix does not submit the form the citizen is filling in', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  await openBirthCertificateName(page);
+  const field = page.locator('[data-screen=form] input.answer');
+  await page.keyboard.type('Ana Pérez', { delay: 80 });
+  await page.waitForTimeout(300);
+  // Were the suffix's second Enter let through, it would submit this answer and move on.
+  await replay(page, 'scanner-crlf-suffix');
+  await page.waitForTimeout(400);
+  await expect(field).toBeFocused();
+  await expect(field).toHaveValue('Ana Pérez');
 });

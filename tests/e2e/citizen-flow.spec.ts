@@ -28,7 +28,7 @@ async function fillBirthCertificate(page: Page, name: string) {
   await page.getByRole('button', { name: 'Next', exact: true }).click();
   await page.getByText('Cayo').click();
   await page.getByRole('button', { name: 'Next', exact: true }).click();
-  await page.getByLabel('Your ID card').check();
+  await page.getByLabel('Your Social Security card').check();
   await page.getByRole('button', { name: 'Next', exact: true }).click();
   await page.getByText('Pay at the counter').click();
   await page.getByRole('button', { name: 'Next', exact: true }).click();
@@ -73,7 +73,7 @@ test('a citizen applies in Spanish and the receipt shows delivery to the gateway
   // A required document checklist needs every paper ticked.
   await page.getByRole('button', { name: 'Siguiente', exact: true }).click();
   await expect(page.getByRole('alert')).toHaveText('Falta marcar 1 documento. Necesita todos.');
-  await page.getByLabel('Su tarjeta de identidad').check();
+  await page.getByLabel('Su tarjeta del Seguro Social').check();
   await page.getByRole('button', { name: 'Siguiente', exact: true }).click();
   // The payment step: a mobile money reference is asked for only when that method is chosen.
   await page.getByText('Dinero móvil (ya pagué)').click();

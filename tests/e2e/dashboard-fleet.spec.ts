@@ -6,14 +6,14 @@ import { expect, test } from '@playwright/test';
 import type { FastifyInstance } from 'fastify';
 import { exportBundle } from '../../sync/client/bundle-export';
 import { commitTransaction } from '../../sync/client/commit';
-import { openTestStore } from '../support/kiosk-store';
+import { openTestStore } from '../support/chain-fixture';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
 import { exportPublicKey } from '../../sync/protocol/device-signature';
 import { buildGateway, hashToken } from '../../sync/server/app';
 import { setAdminPassword } from '../../sync/server/dashboard/admin-auth';
 import { registerDashboard } from '../../sync/server/dashboard/routes';
 import { loadOrCreateSealingKey } from '../../sync/server/sealing-key';
-import { openSqliteStore } from '../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../sync/server/db/gateway-store';
 import type { GatewayStore } from '../../sync/server/store';
 import { artifactsDir } from './fixtures';
 
@@ -56,7 +56,7 @@ async function seedKiosk(
 
 test.beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sp-dashboard-'));
-  store = openSqliteStore(path.join(dir, 'gateway.sqlite'));
+  store = await openGatewayStore({ sqliteFile: path.join(dir, 'gateway.sqlite') });
   await setAdminPassword(store, PASSWORD);
   const services = [
     'driver-licence-renewal',

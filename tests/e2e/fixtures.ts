@@ -6,13 +6,13 @@ import { test as base } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, hashToken } from '../../sync/server/app';
-import { openSqliteStore } from '../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../sync/server/db/gateway-store';
 import type { GatewayStore } from '../../sync/server/store';
 import { createBridgeRouter } from '../../sync/bridge/router';
 import { startBrowserShellHost } from '../../electron/browser-shell/host';
 import type { BrowserShellHost } from '../../electron/browser-shell/host';
 import { createKioskServices } from '../../electron/services/kiosk-services';
-import { loadKioskConfig } from '../../electron/services/load-config';
+import { loadKioskConfig, siteProfilePath } from '../../electron/services/load-config';
 import { createFileKeyCustody } from '../../electron/services/key-custody';
 import type { SiteConfig } from '../../kiosk-config/schema';
 import type { OfficerRosterEntry } from '../../sync/protocol/officer-roster';
@@ -44,7 +44,9 @@ export class GatewayProcess {
   }
 
   async start(): Promise<void> {
-    this.store = openSqliteStore(path.join(this.dataDir, 'gateway.sqlite'));
+    this.store = await openGatewayStore({
+      sqliteFile: path.join(this.dataDir, 'gateway.sqlite'),
+    });
     await this.store.addEnrolmentToken(this.kioskId, hashToken(this.token));
     const roster = this.roster;
     this.app = await buildGateway({
@@ -78,19 +80,22 @@ export interface KioskStack {
 
 export const test = base.extend<{
   kiosk: KioskStack;
+  /** The site profile in kiosk-config/sites/ (`demo-botswana.json` for a Gaborone kiosk). */
+  siteFile: string;
   siteOverrides: Partial<SiteConfig>;
   roster: OfficerRosterEntry[];
   simulatedDevices: boolean;
 }>({
+  siteFile: ['demo.json', { option: true }],
   /** Site config fields a spec changes (`test.use({ siteOverrides: ... })`), e.g. idle timing. */
   siteOverrides: [{}, { option: true }],
   /** Officers the gateway serves to the kiosk (assisted-mode specs). */
   roster: [[], { option: true }],
   /** A simulated printer (PDF printouts) and card reader in the shell, as `npm start` has. */
   simulatedDevices: [false, { option: true }],
-  kiosk: async ({ siteOverrides, roster, simulatedDevices }, use) => {
+  kiosk: async ({ siteFile, siteOverrides, roster, simulatedDevices }, use) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-e2e-'));
-    const loaded = loadKioskConfig();
+    const loaded = loadKioskConfig({ siteFile: siteProfilePath(siteFile) });
     const config = { ...loaded, site: { ...loaded.site, ...siteOverrides } };
     const gateway = new GatewayProcess(dataDir, config.site.kioskId, 'e2e-enrolment-token', roster);
     await gateway.start();

@@ -124,3 +124,51 @@ test('a USB bundle exported from the console is imported by the gateway CLI once
   expect(new Set(records.map((r) => r.seq)).size).toBe(records.length);
   console.log(`import-twice: first "${first.trim()}"; second "${second.trim()}"`);
 });
+
+test('a receipt the printer did not confirm waits for the operator, and printing it again says COPY', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  const devices = kiosk.devices;
+  if (!devices?.simulatedPrinter) throw new Error('this test needs the simulated printer');
+  // The printer's connection breaks in the middle of a citizen's receipt.
+  devices.simulatedPrinter.breakNextJob();
+  const content = {
+    txId: '5b0c8a1e-6a7b-4c2d-9e8f-0a1b2c3d4e5f',
+    language: 'en' as const,
+    agency: 'Ministry of Public Service',
+    site: 'Demo site',
+    kioskId: 'demo-kiosk-01',
+    channel: 'self-service' as const,
+    service: { id: 'x', title: 'Replacement birth certificate' },
+    ref: '7K3M-Q9XD-N',
+    issuedAt: '2026-11-14T16:30:00.000Z',
+    fee: { amountMinor: 0, currency: 'BZD' },
+    payment: { method: 'none' as const },
+    delivery: 'queued' as const,
+    nextSteps: 'Bring this receipt.',
+  };
+  expect(await devices.print(content)).toMatchObject({ state: 'uncertain' });
+
+  await page.keyboard.press('Control+Alt+o');
+  await page.locator('#operator-pin').fill(operatorPin);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  const uncertain = page.locator('[data-uncertain-prints]');
+  await expect(uncertain).toBeVisible({ timeout: 15_000 });
+  await expect(uncertain).toContainText('Receipt 7K3M-Q9XD-N');
+  await expect(uncertain).toContainText('the printer connection broke while printing');
+  await expectAxeClean(page);
+  await screenshot(page, 'operator-03-uncertain-receipt');
+
+  await uncertain.locator('[data-decision=print-again]').click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'printed again as a copy' }),
+  ).toBeVisible();
+  await expect(uncertain.locator('[data-uncertain-job]')).toHaveCount(0);
+  const printout = devices.simulatedPrinter.printouts().at(-1);
+  expect(printout).toBeDefined();
+  const text = execFileSync('pdftotext', [printout?.pdf ?? '', '-'], { encoding: 'utf8' });
+  expect(text).toContain('COPY - the first print may have failed');
+  expect(text).toContain('7K3M-Q9XD-N');
+});

@@ -13,7 +13,13 @@ import { readPersonalFields, purgeDeliveredPersonalData } from '../../sync/clien
 import { startGatewayProcess } from '../support/gateway-process';
 import { emptyFigures } from './figures';
 import type { Scale, SuiteFigures } from './figures';
-import { checkDelivery, readGatewayRecords, seededRandom, startNodeKiosk } from './node-kiosk';
+import {
+  checkDelivery,
+  proofInput,
+  readGatewayRecords,
+  seededRandom,
+  startNodeKiosk,
+} from './node-kiosk';
 
 const DAY_MS = 24 * 60 * 60_000;
 const RETENTION_DAYS = 7;
@@ -49,11 +55,11 @@ export async function runClockSkew(scale: Scale, seed = 8): Promise<SuiteFigures
         }
       }
       // Retention at this (skewed) time: only delivered rows older than the period go.
-      const before = await kiosk.db.outbox.toArray();
+      const before = await kiosk.store.rows();
       const cutoff = now() - RETENTION_DAYS * DAY_MS;
       await purgeDeliveredPersonalData(kiosk.store, { retentionDays: RETENTION_DAYS, now: now() });
       purgeChecks += 1;
-      const after = new Map((await kiosk.db.outbox.toArray()).map((r) => [r.seq, r]));
+      const after = new Map((await kiosk.store.rows()).map((r) => [r.seq, r]));
       for (const row of before) {
         const later = after.get(row.seq);
         if (!later) {
@@ -68,7 +74,7 @@ export async function runClockSkew(scale: Scale, seed = 8): Promise<SuiteFigures
         }
         if (row.state === 'queued' && later.state === 'queued' && row.personalLocal) {
           const fields = await readPersonalFields(kiosk.store, kiosk.dataKey, row.txId);
-          if (fields?.fullName !== 'Ana Pérez') {
+          if (fields?.fullName !== proofInput.fields.fullName) {
             figures.problems.push(`queued row ${row.seq} lost its personal data`);
           }
         }

@@ -407,7 +407,10 @@ export async function runGatewayAttacks(scale: Scale): Promise<SuiteFigures> {
         run: async () => {
           // A correctly signed request whose record was altered after the device signed it.
           const { body } = await nextRecordBody();
-          const tampered = body.replace('"amountMinor":1500', '"amountMinor":1');
+          const tampered = body.replace(
+            `"amountMinor":${proofInput.fee.amountMinor}`,
+            '"amountMinor":1',
+          );
           const url = batchPath(a.kioskId, 'tampered-record');
           const reply = await post(
             url,

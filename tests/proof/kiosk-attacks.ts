@@ -22,7 +22,7 @@ import { decodeEscPos, printedText } from '../support/escpos-decoder';
 import { emptyFigures } from './figures';
 import type { Scale, SuiteFigures } from './figures';
 import { proofInput } from './node-kiosk';
-import { openTestStore } from '../support/kiosk-store';
+import { openTestStore } from '../support/chain-fixture';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
 import { importDataKey } from '../../sync/client/data-key';
 import { commitTransaction } from '../../sync/client/commit';

@@ -5,27 +5,17 @@
  */
 import 'fake-indexeddb/auto';
 import Database from 'better-sqlite3';
-import { openTestStore } from '../support/kiosk-store';
 import type { KioskDatabase } from '../../sync/client/store/dexie-schema';
 import type { OutboxStore } from '../../sync/client/store/outbox-store';
-import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
-import { importDataKey } from '../../sync/client/data-key';
-import { commitTransaction } from '../../sync/client/commit';
 import type { CommittedTransaction, TransactionInput } from '../../sync/client/commit';
 import { SyncEngine } from '../../sync/client/engine';
 import type { SyncEngineOptions } from '../../sync/client/engine';
 import { GENESIS_HASH, chainRecordSchema } from '../../sync/protocol/records';
 import type { ChainRecord } from '../../sync/protocol/records';
+import { birthCertificate, openTestKiosk } from '../support/chain-fixture';
 
-export const proofInput: TransactionInput = {
-  serviceId: 'birth-certificate-replacement',
-  catalogueVersion: 'proof',
-  channel: 'self-service',
-  language: 'en',
-  fee: { amountMinor: 1500, currency: 'BZD' },
-  fields: { fullName: 'Ana Pérez', dateOfBirth: '1990-04-01', district: 'cayo' },
-  personalFieldIds: ['fullName', 'dateOfBirth'],
-};
+/** What the proof suites commit unless they say otherwise. */
+export const proofInput: TransactionInput = birthCertificate;
 
 export interface NodeKiosk {
   kioskId: string;
@@ -47,9 +37,8 @@ export interface NodeKiosk {
 export async function startNodeKiosk(
   options: { kioskId: string; token: string; gatewayUrl: string } & Partial<SyncEngineOptions>,
 ): Promise<NodeKiosk> {
-  const { store, db } = openTestStore(`${options.kioskId}-${crypto.randomUUID()}`);
-  const keys = await loadOrCreateDeviceKey(store);
-  const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
+  const kiosk = await openTestKiosk(options.kioskId);
+  const { store, db, keys, dataKey } = kiosk;
   const engine = new SyncEngine({
     store,
     keys,
@@ -72,10 +61,7 @@ export async function startNodeKiosk(
     engine,
     committed,
     async commit(input = proofInput, now) {
-      const done = await commitTransaction(
-        { store, kioskId: options.kioskId, keys, dataKey, now },
-        input,
-      );
+      const done = await kiosk.commit(input, now);
       committed.push(done.txId);
       return done;
     },
@@ -90,8 +76,7 @@ export async function startNodeKiosk(
     queued,
     async close() {
       engine.stop();
-      db.close();
-      await db.delete().catch(() => undefined);
+      await kiosk.close();
     },
   };
 }

@@ -35,6 +35,8 @@ export interface DecodedReceipt {
   cuts: Array<'full' | 'partial'>;
   codePages: number[];
   initialized: boolean;
+  /** `GS r n` requests in the job (n), in order. */
+  statusRequests: number[];
 }
 
 // Upper half of IBM code page 437, as printed by Epson's "PC437 (USA: Standard Europe)".
@@ -42,6 +44,12 @@ const CP437_HIGH =
   'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
 
 if ([...CP437_HIGH].length !== 128) throw new Error('CP437 table must have 128 entries');
+
+// Upper half of IBM code page 850 (Epson page 2, "PC850: Multilingual"): the encoder picks it
+// for capitals such as Ó (REIMPRESIÓN) that CP437 lacks.
+const CP850_HIGH =
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×ƒáíóúñÑªº¿®¬½¼¡«»░▒▓│┤ÁÂÀ©╣║╗╝¢¥┐└┴┬├─┼ãÃ╚╔╩╦╠═╬¤ðÐÊËÈıÍÎÏ┘┌█▄¦Ì▀ÓßÔÒõÕµþÞÚÛÙýÝ¯´\u00ad±‗¾¶§÷¸°¨·¹³²■\u00a0';
+if ([...CP850_HIGH].length !== 128) throw new Error('CP850 table must have 128 entries');
 
 // Windows-1252 differs from Latin-1 only in 0x80-0x9F. Node 20's TextDecoder treats it as
 // Latin-1 there, so the table is spelled out (? marks the five unassigned bytes).
@@ -51,6 +59,7 @@ if ([...CP1252_80_9F].length !== 32) throw new Error('CP1252 table must have 32 
 /** Epson `ESC t n` page numbers the receipts use, mapped to a decoder. */
 const codePageDecoders: Record<number, (byte: number) => string> = {
   0: (byte) => (byte < 0x80 ? String.fromCharCode(byte) : ([...CP437_HIGH][byte - 0x80] ?? '?')),
+  2: (byte) => (byte < 0x80 ? String.fromCharCode(byte) : ([...CP850_HIGH][byte - 0x80] ?? '?')),
   16: (byte) =>
     byte >= 0x80 && byte < 0xa0
       ? ([...CP1252_80_9F][byte - 0x80] ?? '?')
@@ -64,6 +73,7 @@ export function decodeEscPos(bytes: Uint8Array): DecodedReceipt {
     cuts: [],
     codePages: [],
     initialized: false,
+    statusRequests: [],
   };
   const style = { bold: false, invert: false, underline: false, width: 1, height: 1 };
   let align = 'left' as DecodedLine['align'];
@@ -151,6 +161,10 @@ export function decodeEscPos(bytes: Uint8Array): DecodedReceipt {
         if (m === 0 || m === 48) result.cuts.push('full');
         else if (m === 1 || m === 49) result.cuts.push('partial');
         else throw new Error(`ESC/POS: unexpected cut mode ${m}`);
+        i += 3;
+      } else if (command === 0x72) {
+        // GS r n: transmit status, the kiosk's "job processed" confirmation after a job.
+        result.statusRequests.push(at(i + 2));
         i += 3;
       } else if (command === 0x28 && at(i + 2) === 0x6b) {
         const length = at(i + 3) + at(i + 4) * 256;

@@ -3,25 +3,36 @@ import QRCode from 'qrcode';
 import type { ReceiptFonts } from '../../electron/devices/printer/receipt-fonts';
 import type { DecodedReceipt } from './escpos-decoder';
 
+/** The printer the picture is drawn for: its characters per line and dot pitch. */
+export interface RenderPaper {
+  /** Characters per line in font A (the layout width). */
+  columns: number;
+  /** Printable width in dots (columns × 12 dots for font A). */
+  printableDots: number;
+  /** Dots per inch of the print head (180 for the TM-T88 family, 203 for most others). */
+  dpi: number;
+}
+
 /**
- * Draws a decoded ESC/POS job as an 80 mm thermal printer would put it on paper: font A on a
- * 48-column grid, bold, inverse and magnified spans, and the QR symbol at its module size. It is
- * a picture of what the bytes say (for people to look at), not of what the encoder was asked.
+ * Draws a decoded ESC/POS job as the printer would put it on paper, at its real size: font A on
+ * the model's column grid across its printable width, bold, inverse and magnified spans, and
+ * the QR symbol at its module size in the printer's dots. It is a picture of what the bytes say
+ * (for people to look at), not of what the encoder was asked.
  */
 export function renderDecodedEscPos(
   receipt: DecodedReceipt,
   fonts: Pick<ReceiptFonts, 'mono'> & { monoBold: string },
-  columns = 48,
+  paper: RenderPaper = { columns: 42, printableDots: 504, dpi: 180 },
 ): Promise<Buffer> {
+  const { columns } = paper;
   const mm = (value: number): number => (value * 72) / 25.4;
-  const margin = mm(4);
-  const width = mm(72);
+  const margin = mm(3);
+  const dot = 72 / paper.dpi;
+  const width = paper.printableDots * dot;
   // DejaVu Sans Mono advances 0.602 em per character.
   const cell = width / columns;
   const fontSize = cell / 0.602;
   const lineHeight = fontSize * 1.25;
-  // 203 dpi printer: one dot is 0.125 mm.
-  const dot = mm(0.125);
   const qrHeights = receipt.qrCodes.map((qr) => {
     const size = QRCode.create(qr.data, { errorCorrectionLevel: qr.errorLevel }).modules.size;
     return (size + 2) * qr.moduleSize * dot;

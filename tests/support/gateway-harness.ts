@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, hashToken } from '../../sync/server/app';
 import type { GatewayOptions } from '../../sync/server/app';
-import { openSqliteStore } from '../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../sync/server/db/gateway-store';
 import type { GatewayStore } from '../../sync/server/store';
 
 export interface InProcessGateway {
@@ -28,7 +28,7 @@ export async function startInProcessGateway(
 ): Promise<InProcessGateway> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sp-gateway-'));
   const file = path.join(dataDir, 'gateway.sqlite');
-  let store = openSqliteStore(file);
+  let store = await openGatewayStore({ sqliteFile: file });
   for (const { kioskId, token } of tokens) await store.addEnrolmentToken(kioskId, hashToken(token));
   let app = await buildGateway({ ...options, store });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -51,7 +51,7 @@ export async function startInProcessGateway(
     },
     async restart() {
       await harness.stop();
-      store = openSqliteStore(file);
+      store = await openGatewayStore({ sqliteFile: file });
       app = await buildGateway({ ...options, store });
       await app.listen({ port, host: '127.0.0.1' });
       running = true;

@@ -130,30 +130,92 @@ export function parseReferenceBarcode(text: string, source: CardSource): CardRea
   return { kind: 'reference', ref, source };
 }
 
+/** One track of a swipe as the reader delivered it. */
+export interface SwipeTrack {
+  track: 1 | 2 | 3;
+  /**
+   * `ok` with the track's text (sentinels included), `error` when the reader could not decode
+   * it (its error token `%E?` / `;E?` / `+E?`, or a HID decode-status error bit), `empty` when
+   * the stripe has no such track.
+   */
+  status: 'ok' | 'error' | 'empty';
+  text: string;
+}
+
+/** A reader's "could not decode this track" token: start sentinel, `E`, end sentinel. */
+const errorToken = /^[%;+]E\?.?$/;
+
 /**
- * Classifies one complete read (everything up to the reader's Enter). A swipe that carries both
- * tracks (`%…?;…?`) is read from track 2, which is what the officer card defines; track 1 then
- * only has to be well formed.
+ * Splits a keyboard-mode swipe into its tracks by their sentinels: track 1 `%…?`, track 2
+ * `;…?`, track 3 `+…?` or a second `;…?` (ISO 4909 uses `;` for track 3; MagTek and ID TECH
+ * readers can be set to send `+`). Each may be followed by its LRC character. Returns `null`
+ * when the text does not start like a swipe.
+ */
+export function splitSwipe(text: string): SwipeTrack[] | null {
+  if (!/^[%;+]/.test(text)) return null;
+  const tracks: SwipeTrack[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const sentinel = rest[0];
+    if (sentinel !== '%' && sentinel !== ';' && sentinel !== '+') {
+      // Bytes between tracks that are no track: the read was garbled.
+      tracks.push({ track: tracks.length === 0 ? 1 : 3, status: 'error', text: rest });
+      break;
+    }
+    const end = rest.indexOf('?', 1);
+    // Up to the end sentinel and an LRC character if one follows that is not a start sentinel.
+    let length = end === -1 ? rest.length : end + 1;
+    const next = rest[length];
+    if (end !== -1 && next !== undefined && !'%;+'.includes(next)) length += 1;
+    const piece = rest.slice(0, length);
+    rest = rest.slice(length);
+    const track: 1 | 2 | 3 =
+      sentinel === '%' ? 1 : sentinel === '+' || tracks.some((t) => t.track === 2) ? 3 : 2;
+    tracks.push({ track, status: errorToken.test(piece) ? 'error' : 'ok', text: piece });
+  }
+  return tracks;
+}
+
+/**
+ * Classifies a swipe from its tracks, using every track that decodes: the officer card is
+ * defined on track 2, so a decoded track 2 is read first and track 1 only has to agree if it
+ * decoded too; a track 1 alone (a card whose track 2 failed) is read as well. A track the reader
+ * flagged as an error, a track 3 or an empty track never cause a refusal: only a swipe where no
+ * track decodes is refused, with the reason of the most useful track.
+ */
+export function parseSwipe(
+  tracks: readonly SwipeTrack[],
+  source: CardSource,
+  options: ParseOptions,
+): CardRead {
+  const textOf = (n: 1 | 2): string | undefined =>
+    tracks.find((t) => t.track === n && t.status === 'ok')?.text;
+  const t1Text = textOf(1);
+  const t2Text = textOf(2);
+  const track1 = t1Text === undefined ? undefined : parseTrack1(t1Text);
+  const track2 = t2Text === undefined ? undefined : parseTrack2(t2Text);
+  if (track2?.ok) {
+    if (track1?.ok && track1.value.pan !== track2.value.pan) {
+      // Two tracks that disagree: one of them was misread (swiped unevenly).
+      return rejectRead('partial-read', source);
+    }
+    return fromTrack2(track2.value, source, options);
+  }
+  if (track1?.ok) return fromTrack2(track1.value, source, options);
+  if (track2) return rejectRead(track2.code, source);
+  if (track1) return rejectRead(track1.code, source);
+  if (tracks.some((t) => t.status === 'error')) return rejectRead('partial-read', source);
+  return rejectRead('empty-read', source);
+}
+
+/**
+ * Classifies one complete read (everything up to the reader's Enter): a swipe (`%`, `;` or `+`
+ * first) or a scanned reference code.
  */
 export function parseCardRead(raw: string, source: CardSource, options: ParseOptions): CardRead {
   const text = raw.replace(/[\r\n]+$/, '');
   if (text.trim().length === 0) return rejectRead('empty-read', source);
-  if (text.startsWith('%')) {
-    const split = text.indexOf('?;');
-    const track1Text = split === -1 ? text : text.slice(0, split + 1);
-    const track1 = parseTrack1(track1Text);
-    if (!track1.ok) return rejectRead(track1.code, source);
-    if (split !== -1) {
-      const track2 = parseTrack2(text.slice(split + 1));
-      if (!track2.ok) return rejectRead(track2.code, source);
-      if (track2.value.pan !== track1.value.pan) return rejectRead('partial-read', source);
-      return fromTrack2(track2.value, source, options);
-    }
-    return fromTrack2(track1.value, source, options);
-  }
-  if (text.startsWith(';')) {
-    const track2 = parseTrack2(text);
-    return track2.ok ? fromTrack2(track2.value, source, options) : rejectRead(track2.code, source);
-  }
+  const tracks = splitSwipe(text);
+  if (tracks) return parseSwipe(tracks, source, options);
   return parseReferenceBarcode(text, source);
 }

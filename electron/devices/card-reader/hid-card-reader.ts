@@ -1,7 +1,8 @@
 import type { CardRead } from '../../../sync/bridge/device-payloads';
 import type { DeviceClock, DeviceLogger } from '../device-runtime';
-import { parseCardRead, rejectRead } from './card-parsers';
-import { decodeKeyboardReport } from './hid-keyboard-report';
+import { parseCardRead, parseSwipe, rejectRead } from './card-parsers';
+import { createKeyboardReportDecoder } from './hid-keyboard-report';
+import { decodeIdTechReport, decodeMagTekReport, recogniseReport } from './magstripe-hid-report';
 
 /** What the reader needs of node-hid; node-hid itself fits, and tests pass recorded reports. */
 export interface HidDeviceInfo {
@@ -9,6 +10,12 @@ export interface HidDeviceInfo {
   productId: number;
   path?: string | undefined;
 }
+
+/**
+ * What the reader's reports are: boot keyboard reports (keyboard mode), MagTek's 337-byte swipe
+ * report, or ID TECH's formatted swipe report (HID mode). `auto` tells them apart by length.
+ */
+export type HidReportFormat = 'auto' | 'keyboard' | 'magtek' | 'idtech';
 export interface HidHandle {
   on(event: string, listener: (value: unknown) => void): unknown;
   close(): void;
@@ -26,6 +33,8 @@ export interface HidCardReaderOptions {
   clock: DeviceClock;
   logger: DeviceLogger;
   onRead: (read: CardRead) => void;
+  /** How to read the reports (default `auto`). */
+  format?: HidReportFormat;
   onConnectionChange?: (connected: boolean) => void;
   /** How often to look for the reader while it is unplugged (and to notice it was). */
   pollMs?: number;
@@ -40,8 +49,9 @@ export interface HidCardReader {
 }
 
 /**
- * A HID card reader or scanner in keyboard mode, read through hidraw so its characters are
- * parsed here. Unplugging is noticed from the device's error event or its absence from the
+ * A HID card reader or scanner, read through hidraw: in keyboard mode its key reports are turned
+ * back into characters here (US usages, whatever the desktop's layout); in HID mode (MagTek,
+ * ID TECH) each swipe is one report whose tracks are read directly. Unplugging is noticed from the device's error event or its absence from the
  * device list; the same poll reopens it when it comes back. Logs never carry card data: only
  * the kind of read or the reject code.
  */
@@ -56,6 +66,8 @@ export function createHidCardReader(options: HidCardReaderOptions): HidCardReade
   let running = false;
   let buffer = '';
   let garbled = false;
+  let decodeKeys = createKeyboardReportDecoder();
+  const format = options.format ?? 'auto';
 
   const resetRead = (): void => {
     buffer = '';
@@ -87,9 +99,33 @@ export function createHidCardReader(options: HidCardReaderOptions): HidCardReade
     }
   };
 
+  const parseOptions = () => ({
+    officerIssuer: options.officerIssuer,
+    now: new Date(clock.now()),
+  });
+
+  /** One HID-mode report: a whole swipe. */
+  const onSwipeReport = (report: Uint8Array, kind: 'magtek' | 'idtech'): void => {
+    const decoded = kind === 'magtek' ? decodeMagTekReport(report) : decodeIdTechReport(report);
+    if (!decoded.ok) {
+      deliver(rejectRead('garbled-read', 'hid'));
+      return;
+    }
+    if (decoded.text !== undefined && decoded.text.length > 0) {
+      deliver(parseCardRead(decoded.text, 'hid', parseOptions()));
+      return;
+    }
+    deliver(parseSwipe(decoded.tracks, 'hid', parseOptions()));
+  };
+
   const onReport = (value: unknown): void => {
     if (!(value instanceof Uint8Array)) return;
-    for (const event of decodeKeyboardReport(value)) {
+    const kind = format === 'auto' ? recogniseReport(value) : format;
+    if (kind === 'magtek' || kind === 'idtech') {
+      onSwipeReport(value, kind);
+      return;
+    }
+    for (const event of decodeKeys(value)) {
       if (event.kind === 'release') continue;
       if (event.kind === 'enter') {
         finishRead();
@@ -119,6 +155,7 @@ export function createHidCardReader(options: HidCardReaderOptions): HidCardReade
     handle = undefined;
     openPath = undefined;
     resetRead();
+    decodeKeys = createKeyboardReportDecoder();
     logger.log('warn', 'card-reader.disconnected', { reason });
     options.onConnectionChange?.(false);
   };

@@ -1,5 +1,5 @@
 /**
- * Most magnetic-stripe readers and scanners are HID keyboards: each character arrives as an
+ * Most magnetic-stripe readers and scanners can be HID keyboards: each character arrives as an
  * 8-byte boot keyboard report (modifier byte, reserved byte, up to six key usages), followed by
  * an all-keys-up report. This turns reports back into characters (US layout, which is what
  * readers emit whatever the desktop layout).
@@ -40,23 +40,38 @@ export type KeyboardReportEvent =
   | { kind: 'invalid'; reason: 'length' | 'usage' };
 
 /**
- * Decodes one report. Readers send one key per report; a report with more keys than the one
- * pressed first is rollover and the extra keys are read in order.
+ * Decodes one report on its own: every key it holds, in order. For a stream of reports use
+ * `createKeyboardReportDecoder`, which knows which keys were already down.
  */
 export function decodeKeyboardReport(report: Uint8Array): KeyboardReportEvent[] {
-  // Some readers prefix a report id; anything else than 8 or 9 bytes is not a boot report.
-  const body = report.length === 9 ? report.subarray(1) : report;
-  if (body.length !== 8) return [{ kind: 'invalid', reason: 'length' }];
-  const modifier = body[0] ?? 0;
-  const shifted = (modifier & (LEFT_SHIFT | RIGHT_SHIFT)) !== 0;
-  const keys = Array.from(body.subarray(2)).filter((usage) => usage !== 0);
-  if (keys.length === 0) return [{ kind: 'release' }];
-  return keys.map((usage): KeyboardReportEvent => {
-    if (usage === ENTER_USAGE || usage === 0x58) return { kind: 'enter' };
-    const pair = usages.get(usage);
-    if (!pair) return { kind: 'invalid', reason: 'usage' };
-    return { kind: 'char', char: shifted ? pair[1] : pair[0] };
-  });
+  return createKeyboardReportDecoder()(report);
+}
+
+/**
+ * Decodes a stream of boot keyboard reports. A report lists every key held down, so a key is
+ * typed only in the report where it first appears: with rollover (`[1]`, `[1,2]`, `[2]`, `[]`)
+ * that is "12", not "1122". Shift applies to the keys pressed with it.
+ */
+export function createKeyboardReportDecoder(): (report: Uint8Array) => KeyboardReportEvent[] {
+  let down = new Set<number>();
+  return (report) => {
+    // Some readers prefix a report id; anything else than 8 or 9 bytes is not a boot report.
+    const body = report.length === 9 ? report.subarray(1) : report;
+    if (body.length !== 8) return [{ kind: 'invalid', reason: 'length' }];
+    const modifier = body[0] ?? 0;
+    const shifted = (modifier & (LEFT_SHIFT | RIGHT_SHIFT)) !== 0;
+    const keys = Array.from(body.subarray(2)).filter((usage) => usage !== 0);
+    const pressed = keys.filter((usage) => !down.has(usage));
+    down = new Set(keys);
+    if (keys.length === 0) return [{ kind: 'release' }];
+    if (pressed.length === 0) return [];
+    return pressed.map((usage): KeyboardReportEvent => {
+      if (usage === ENTER_USAGE || usage === 0x58) return { kind: 'enter' };
+      const pair = usages.get(usage);
+      if (!pair) return { kind: 'invalid', reason: 'usage' };
+      return { kind: 'char', char: shifted ? pair[1] : pair[0] };
+    });
+  };
 }
 
 /** The reverse, for tests and the simulated reader: one press and one release per character. */

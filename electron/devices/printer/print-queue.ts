@@ -4,13 +4,17 @@ import { z } from 'zod';
 import type { PrintJobReply, PrinterState } from '../../../sync/bridge/device-payloads';
 import { receiptContentSchema } from '../../../sync/bridge/receipt-content';
 import type { ReceiptContent } from '../../../sync/bridge/receipt-content';
-import { DeviceError } from '../device-runtime';
+import { DeviceError, isUncertainOutcome } from '../device-runtime';
 import type { DeviceClock, DeviceLogger } from '../device-runtime';
 import { canPrint } from './status-service';
 
 /** Whatever finally puts a receipt on paper (ESC/POS printer, simulated printer). */
 export interface ReceiptSink {
-  print(job: { jobId: string; content: ReceiptContent }): Promise<void>;
+  /**
+   * Puts the receipt on paper; resolves once the printer confirmed it. Throws `job-interrupted`
+   * or `job-unconfirmed` (see `isUncertainOutcome`) when it may or may not have printed.
+   */
+  print(job: { jobId: string; content: ReceiptContent; duplicate?: boolean }): Promise<void>;
 }
 
 const jobRecordSchema = z
@@ -20,6 +24,8 @@ const jobRecordSchema = z
     /** Dropped once printed: the id alone is enough to refuse a duplicate. */
     content: receiptContentSchema.optional(),
     reason: z.string().max(200).optional(),
+    /** Printed again after an uncertain first print: the paper says "copy". */
+    duplicate: z.boolean().optional(),
     attempts: z.number().int().min(0),
     createdAt: z.number(),
     updatedAt: z.number(),
@@ -50,7 +56,11 @@ export interface PrintQueue {
   submit(content: ReceiptContent): Promise<PrintJobReply>;
   /** Offers held jobs to the printer again; also run by the retry timer. */
   retryHeld(): Promise<void>;
-  /** An operator's answer for a job whose outcome a crash left unknown. */
+  /**
+   * An officer's or operator's answer for a job whose outcome is unknown (a crash mid-print, a
+   * connection that broke, a printer that did not confirm). `print-again` prints it marked as a
+   * copy.
+   */
   resolveUncertain(jobId: string, decision: 'was-printed' | 'print-again'): Promise<PrintJobReply>;
   jobs(): readonly PrintJobRecord[];
   counts(): { held: number; uncertain: number; queued: number };
@@ -160,9 +170,20 @@ export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
       }
       update(next, { state: 'printing', attempts: next.attempts + 1, reason: undefined });
       try {
-        await options.sink.print({ jobId: next.jobId, content });
+        await options.sink.print({
+          jobId: next.jobId,
+          content,
+          ...(next.duplicate ? { duplicate: true } : {}),
+        });
       } catch (error) {
         const code = error instanceof DeviceError ? error.code : 'print-failed';
+        if (isUncertainOutcome(error)) {
+          // Some or all of it may be on paper: printing it again on its own could hand the
+          // citizen two receipts, not printing it could leave none. A person decides.
+          update(next, { state: 'uncertain', reason: code });
+          logger.log('warn', 'printer.job-uncertain', { jobId: next.jobId, reason: code });
+          continue;
+        }
         update(next, { state: 'held', reason: code });
         logger.log('warn', 'printer.job-held', { jobId: next.jobId, reason: code });
         scheduleRetry();
@@ -213,8 +234,9 @@ export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
       }
       if (decision === 'was-printed') update(job, { state: 'printed', content: undefined });
       else {
-        update(job, { state: 'queued', reason: undefined });
-        await drain();
+        update(job, { state: 'queued', reason: undefined, duplicate: true });
+        const isQueued = (): boolean => (job.state as PrintJobRecord['state']) === 'queued';
+        while (isQueued()) await drain();
       }
       return reply(job);
     },

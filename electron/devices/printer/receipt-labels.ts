@@ -1,7 +1,12 @@
+import { createMessages } from '../../../kiosk-config/messages';
 import type { LanguageCode } from '../../../kiosk-config/schema';
 import type { PaymentMethod } from '../../../sync/bridge/receipt-content';
 
-/** The fixed words on a receipt. Service text (title, next steps) comes from the catalogue. */
+/**
+ * The fixed words on a receipt, in the citizen's language. They come from the kiosk's
+ * translations (kiosk-config/translations, `paper.*` and the screen's own keys), so paper, PDF
+ * and screen say the same thing; service text (title, next steps) comes from the catalogue.
+ */
 export interface ReceiptLabels {
   title: string;
   service: string;
@@ -16,72 +21,42 @@ export interface ReceiptLabels {
   delivery: { queued: string; delivered: string };
   nextSteps: string;
   scanToCheck: string;
-  kiosk: string;
+  /** "Kiosk demo-kiosk-01" */
+  kiosk: (kioskId: string) => string;
   assisted: string;
   officer: string;
   reprint: (copy: number) => string;
+  /** On a second print of a receipt the printer did not confirm. */
+  duplicate: string;
 }
 
-const en: ReceiptLabels = {
-  title: 'Receipt',
-  service: 'Service',
-  reference: 'Reference number',
-  dateTime: 'Date and time',
-  fee: 'Fee',
-  noFee: 'No fee',
-  payment: 'Payment',
-  paymentReference: 'Payment reference',
-  paymentMethods: {
-    none: 'Nothing to pay',
-    counter: 'Pay at the counter',
-    'mobile-money': 'Mobile money',
-    'card-terminal': 'Card terminal',
-  },
-  status: 'Status',
-  delivery: {
-    queued: 'Queued: will be sent automatically',
-    delivered: 'Delivered',
-  },
-  nextSteps: 'What to do next',
-  scanToCheck: 'Keep this receipt. Scan the code to check your request.',
-  kiosk: 'Kiosk',
-  assisted: 'Completed with an officer',
-  officer: 'Officer',
-  reprint: (copy) => `REPRINT - copy ${copy}`,
-};
-
-const es: ReceiptLabels = {
-  title: 'Recibo',
-  service: 'Servicio',
-  reference: 'Número de referencia',
-  dateTime: 'Fecha y hora',
-  fee: 'Tarifa',
-  noFee: 'Sin costo',
-  payment: 'Pago',
-  paymentReference: 'Referencia de pago',
-  paymentMethods: {
-    none: 'Nada que pagar',
-    counter: 'Pagar en ventanilla',
-    'mobile-money': 'Dinero móvil',
-    'card-terminal': 'Terminal de tarjeta',
-  },
-  status: 'Estado',
-  delivery: {
-    queued: 'En cola: se enviará automáticamente',
-    delivered: 'Entregado',
-  },
-  nextSteps: '¿Qué hacer ahora?',
-  scanToCheck: 'Guarde este recibo. Escanee el código para consultar su solicitud.',
-  kiosk: 'Quiosco',
-  assisted: 'Realizado con un funcionario',
-  officer: 'Funcionario',
-  reprint: (copy) => `REIMPRESIÓN - copia ${copy}`,
-};
-
-// Kriol and Setswana receipts use English labels until reviewed translations exist; the service
-// title and next steps still print in the session language from the catalogue.
-const labels: Partial<Record<LanguageCode, ReceiptLabels>> = { en, es };
-
 export function receiptLabels(language: LanguageCode): ReceiptLabels {
-  return labels[language] ?? en;
+  const { t } = createMessages(language);
+  return {
+    title: t('paper.title'),
+    service: t('paper.service'),
+    // The same words as on the receipt screen.
+    reference: t('receipt.reference'),
+    dateTime: t('paper.dateTime'),
+    fee: t('review.fee'),
+    noFee: t('services.free'),
+    payment: t('paper.payment'),
+    paymentReference: t('paper.paymentReference'),
+    paymentMethods: {
+      none: t('payment.method.none'),
+      counter: t('payment.method.counter'),
+      'mobile-money': t('payment.method.mobile-money'),
+      'card-terminal': t('payment.method.card-terminal'),
+    },
+    status: t('paper.status'),
+    delivery: { queued: t('receipt.state.queued'), delivered: t('receipt.state.delivered') },
+    nextSteps: t('paper.nextSteps'),
+    scanToCheck: t('paper.keep'),
+    kiosk: (kioskId) => t('paper.kiosk', { id: kioskId }),
+    assisted: t('paper.assisted'),
+    officer: t('paper.officer'),
+    // A copy number is a count, never "1,000"-grouped: it is at most 99.
+    reprint: (copy) => t('paper.reprint', { copy: String(copy) }),
+    duplicate: t('paper.duplicate'),
+  };
 }

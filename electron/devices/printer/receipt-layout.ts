@@ -1,3 +1,4 @@
+import { formatDateTime, formatMoney } from '../../../kiosk-config/formatting';
 import type { ReceiptContent } from '../../../sync/bridge/receipt-content';
 import { receiptLabels } from './receipt-labels';
 
@@ -30,32 +31,27 @@ function plainSpaces(text: string): string {
   return text.replace(/[\u00a0\u202f\u2007\u2009]/g, ' ');
 }
 
-function intlLocale(language: string): string {
-  return Intl.DateTimeFormat.supportedLocalesOf([language]).length > 0 ? language : 'en';
-}
-
+/** Date and time of issue on the site's wall clock, in the receipt's language (formatting.ts). */
 export function formatReceiptDate(content: ReceiptContent): string {
-  const format = new Intl.DateTimeFormat(intlLocale(content.language), {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: content.timeZone,
-  });
-  return plainSpaces(format.format(new Date(content.issuedAt)));
+  return plainSpaces(formatDateTime(content.issuedAt, content.language, content.timeZone));
 }
 
+/** The fee as the screen shows it (`P 50.00`, `BZ$50.00`), or the words for no fee. */
 export function formatReceiptFee(content: ReceiptContent): string {
-  const labels = receiptLabels(content.language);
-  if (content.fee.amountMinor === 0) return labels.noFee;
-  const format = new Intl.NumberFormat(intlLocale(content.language), {
-    style: 'currency',
-    currency: content.fee.currency,
-    currencyDisplay: 'code',
-  });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return plainSpaces(format.format(content.fee.amountMinor / 10 ** digits));
+  if (content.fee.amountMinor === 0) return receiptLabels(content.language).noFee;
+  return plainSpaces(formatMoney(content.fee));
 }
 
-export function layoutReceipt(content: ReceiptContent): ReceiptLayout {
+export interface LayoutOptions {
+  /**
+   * A second print of a job whose first print may or may not have come out (the printer did not
+   * confirm it): the paper says it is a copy, so two receipts in a citizen's hand are not taken
+   * for two transactions.
+   */
+  duplicate?: boolean | undefined;
+}
+
+export function layoutReceipt(content: ReceiptContent, options: LayoutOptions = {}): ReceiptLayout {
   const labels = receiptLabels(content.language);
   const blocks: ReceiptBlock[] = [
     { kind: 'heading', text: content.agency },
@@ -64,6 +60,7 @@ export function layoutReceipt(content: ReceiptContent): ReceiptLayout {
     { kind: 'title', text: labels.title },
   ];
   if (content.copy > 1) blocks.push({ kind: 'notice', text: labels.reprint(content.copy) });
+  if (options.duplicate) blocks.push({ kind: 'notice', text: labels.duplicate });
   blocks.push(
     { kind: 'field', label: labels.service, value: content.service.title },
     { kind: 'reference', label: labels.reference, value: content.ref },
@@ -92,7 +89,7 @@ export function layoutReceipt(content: ReceiptContent): ReceiptLayout {
     { kind: 'qr', value: content.ref, caption: labels.scanToCheck },
     { kind: 'rule' },
   );
-  const footer = `${labels.kiosk} ${content.kioskId}`;
+  const footer = labels.kiosk(content.kioskId);
   blocks.push({
     kind: 'footer',
     text: content.channel === 'assisted' ? `${footer} - ${labels.assisted}` : footer,

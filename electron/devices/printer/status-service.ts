@@ -1,7 +1,8 @@
 import type { PrinterState } from '../../../sync/bridge/device-payloads';
 import { DeviceError } from '../device-runtime';
 import type { DeviceClock, DeviceLogger } from '../device-runtime';
-import { parsePrinterStatus, statusRequests } from './printer-status';
+import { escPosProtocol } from './printer-protocol';
+import type { PrinterProtocol } from './printer-protocol';
 import type { PrinterTransport } from './transports/transport';
 
 export interface PrinterStatusReading {
@@ -26,7 +27,9 @@ export interface PrinterStatusServiceOptions {
   clock: DeviceClock;
   logger: DeviceLogger;
   intervalMs: number;
-  /** How long to wait for each status byte. */
+  /** How this printer family is asked (Epson DLE EOT by default, Star ASB for Star models). */
+  protocol?: PrinterProtocol;
+  /** How long to wait for each status reply. */
   replyTimeoutMs?: number;
 }
 
@@ -58,26 +61,15 @@ export function createPrinterStatusService(
     for (const listener of listeners) listener(next);
   };
 
+  const protocol = options.protocol ?? escPosProtocol;
   const query = async (): Promise<PrinterStatusReading> => {
-    const exchange = transport.exchange;
-    if (!exchange) return { state: 'unknown', detail: 'no-back-channel', checkedAt: clock.now() };
+    if (!transport.converse) {
+      return { state: 'unknown', detail: 'no-back-channel', checkedAt: clock.now() };
+    }
     try {
-      const [printer, offlineCause, errorCause, paperSensor] = await exchange.call(
-        transport,
-        [
-          statusRequests.printer,
-          statusRequests.offlineCause,
-          statusRequests.errorCause,
-          statusRequests.paperSensor,
-        ],
-        options.replyTimeoutMs ?? 500,
+      const parsed = await transport.converse((link) =>
+        protocol.readStatus(link, options.replyTimeoutMs ?? 500),
       );
-      const parsed = parsePrinterStatus({
-        printer: printer ?? null,
-        offlineCause: offlineCause ?? null,
-        errorCause: errorCause ?? null,
-        paperSensor: paperSensor ?? null,
-      });
       return parsed.detail === undefined
         ? { state: parsed.state, checkedAt: clock.now() }
         : { state: parsed.state, detail: parsed.detail, checkedAt: clock.now() };

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PrinterState } from '../../../sync/bridge/device-payloads';
+import { DeviceError } from '../device-runtime';
 import type { DeviceLogger } from '../device-runtime';
 import type { ReceiptSink } from '../printer/print-queue';
 import type { PrinterTransport } from '../printer/transports/transport';
@@ -20,6 +21,11 @@ export interface SimulatedPrinter extends ReceiptSink {
   readonly simulated: true;
   /** What the simulated printer reports, so paper-out handling can be demonstrated. */
   setState(state: Exclude<PrinterState, 'unknown'>): void;
+  /**
+   * Makes the next job fail the way a real printer's connection does when it breaks mid-job
+   * (`job-interrupted`), so the uncertain-receipt decision can be tried without hardware.
+   */
+  breakNextJob(): void;
   /**
    * Answers real-time status requests (`DLE EOT n`) with the bytes a real printer in the chosen
    * state sends, so the simulated printer goes through the same status service and parser.
@@ -73,23 +79,44 @@ export function createSimulatedPrinter(options: SimulatedPrinterOptions): Simula
   const listeners = new Set<(printout: SimulatedPrintout) => void>();
   const done: SimulatedPrintout[] = [];
   let state: Exclude<PrinterState, 'unknown'> = 'online';
+  let breakNext = false;
   return {
     simulated: true,
     setState(next) {
       state = next;
     },
+    breakNextJob() {
+      breakNext = true;
+    },
     statusTransport: {
       description: 'simulated printer',
       write: () => Promise.reject(new Error('the simulated printer takes receipts, not bytes')),
-      exchange: (requests) =>
-        Promise.resolve(requests.map((request) => statusByte(state, request[2] ?? 0))),
+      converse: (talk) => {
+        // Answers each `DLE EOT n` with the byte a real printer in this state sends.
+        const pending: number[] = [];
+        return talk({
+          lost: () => false,
+          send: (bytes) => {
+            if (bytes[0] === 0x10 && bytes[1] === 0x04) {
+              const reply = statusByte(state, bytes[2] ?? 0);
+              if (reply !== null) pending.push(reply);
+            }
+            return Promise.resolve();
+          },
+          receive: () => Promise.resolve(Uint8Array.from(pending.splice(0))),
+        });
+      },
     },
-    async print({ jobId, content }) {
+    async print({ jobId, content, duplicate }) {
       if (state !== 'online' && state !== 'paper-low') {
         throw new Error(`simulated printer is ${state}`);
       }
+      if (breakNext) {
+        breakNext = false;
+        throw new DeviceError('job-interrupted', 'simulated printer: connection broke mid-job');
+      }
       mkdirSync(outDir, { recursive: true });
-      const layout = layoutReceipt(content);
+      const layout = layoutReceipt(content, { duplicate });
       layout.blocks.unshift({ kind: 'notice', text: 'SIMULATED PRINTER' });
       const base = path.join(outDir, `receipt-${jobId.replace(/[^A-Za-z0-9-]/g, '_')}`);
       const pdf = `${base}.pdf`;

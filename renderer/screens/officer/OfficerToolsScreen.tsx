@@ -10,15 +10,12 @@ import { useObservable } from '../../app/use-observable';
 import { OnScreenKeyboard } from '../../components/OnScreenKeyboard';
 import type { Translator } from '../../i18n/translator';
 import { EndOfDayPanel } from './EndOfDayPanel';
+import { UncertainPrints } from '../../components/UncertainPrints';
 
 type Tab = 'today' | 'queue' | 'report';
 
 function itemState(item: QueueItem): string {
   return item.voided ? 'voided' : item.state;
-}
-
-function time(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
 /** The void form: a reason is required (at least 3 characters), typed on the touch keyboard. */
@@ -144,7 +141,7 @@ export function OfficerToolsScreen({
 
   const syncNow = async () => {
     say(tr.t('officer.sync.running'));
-    await runtime.engine.trigger();
+    await runtime.engine.syncNow();
     const status = runtime.engine.status;
     say(
       status.link === 'online' && !status.lastError
@@ -182,6 +179,7 @@ export function OfficerToolsScreen({
           {notice.text}
         </p>
       ) : null}
+      <UncertainPrints tr={tr} bridge={runtime.bridge} />
       <div className="tabs" role="tablist" aria-label={tr.t('officer.tools.title')}>
         {tabs.map(([id, label]) => (
           <button
@@ -236,7 +234,7 @@ export function OfficerToolsScreen({
               <tbody>
                 {[...transactions].reverse().map((item) => (
                   <tr key={item.seq} data-ref={item.ref} data-state={itemState(item)}>
-                    <td>{time(item.queuedAt)}</td>
+                    <td>{tr.time(item.queuedAt)}</td>
                     <td>
                       <strong>{item.ref}</strong>
                     </td>

@@ -34,10 +34,15 @@ export function PinPad({
       </label>
       <input
         id={id}
-        className="answer"
-        type={secret ? 'password' : 'text'}
+        // A PIN is masked by CSS, not type=password: the browser then never sees a password
+        // field, so it never offers to save the PIN or to show it (the "Save password?" bubble
+        // and its eye icon, which stayed on screen into the next citizen's session).
+        className={secret ? 'answer secret-digits' : 'answer'}
+        type="text"
         inputMode="numeric"
         autoComplete="off"
+        spellCheck={false}
+        data-secret={secret ? true : undefined}
         autoFocus
         value={value}
         maxLength={maxLength}

@@ -5,6 +5,7 @@ import type { EngineStatus } from '../../../sync/client/engine';
 import type { QueueFigures } from '../../../sync/client/store/outbox-store';
 import type { KioskRuntime } from '../../app/kiosk-runtime';
 import { exportBundleToDrive } from '../../app/officer-tools';
+import { UncertainPrints } from '../../components/UncertainPrints';
 import type { Translator } from '../../i18n/translator';
 
 function age(tr: Translator, since: number | undefined, now: number): string {
@@ -112,6 +113,9 @@ export function OperatorConsoleScreen({
               {printer && printer !== 'unavailable' && printer.heldJobs > 0
                 ? ` · ${tr.t('operator.heldJobs', { n: printer.heldJobs })}`
                 : ''}
+              {printer && printer !== 'unavailable' && printer.uncertainJobs > 0
+                ? ` · ${tr.t('prints.uncertain.title')}: ${printer.uncertainJobs}`
+                : ''}
               {simulated.includes('printer') ? ` · ${tr.t('operator.simulated')}` : ''}
             </dd>
             <dt>{tr.t('operator.cardReader')}</dt>
@@ -147,7 +151,7 @@ export function OperatorConsoleScreen({
               className="secondary"
               onClick={() =>
                 void act(async () => {
-                  await runtime.engine.trigger();
+                  await runtime.engine.syncNow();
                   return runtime.engine.status.link === 'online'
                     ? tr.t('officer.sync.done')
                     : tr.t('officer.sync.offline');
@@ -158,6 +162,7 @@ export function OperatorConsoleScreen({
             </button>
           </div>
         </section>
+        <UncertainPrints tr={tr} bridge={runtime.bridge} />
         {simulated.length > 0 ? (
           <section aria-labelledby="sim-title" data-simulated-controls>
             <h2 id="sim-title">{tr.t('operator.simulatedDevices')}</h2>
@@ -328,10 +333,12 @@ export function OperatorConsoleScreen({
               <label htmlFor="exit-pin">{tr.t('operator.exit.pin')}</label>
               <input
                 id="exit-pin"
-                className="answer"
-                type="password"
+                className="answer secret-digits"
+                type="text"
                 inputMode="numeric"
                 autoComplete="off"
+                spellCheck={false}
+                data-secret
                 value={exitPin}
                 onChange={(event) => setExitPin(event.target.value.replace(/\D/g, '').slice(0, 12))}
               />

@@ -62,7 +62,11 @@ export class DexieOutboxStore implements OutboxStore {
     return parsed.data;
   }
 
-  async append(row: OutboxRow, expected: ChainHead): Promise<void> {
+  async append(
+    row: OutboxRow,
+    expected: ChainHead,
+    settings: Partial<Settings> = {},
+  ): Promise<void> {
     const db = this.#db;
     await db.transaction('rw', db.outbox, db.meta, async () => {
       const current = await this.readHead();
@@ -71,6 +75,7 @@ export class DexieOutboxStore implements OutboxStore {
       }
       await db.outbox.add(row);
       await db.meta.put({ key: HEAD_KEY, value: { seq: row.record.seq, hash: row.record.hash } });
+      for (const [key, value] of Object.entries(settings)) await db.meta.put({ key, value });
     });
     // The transaction has completed: the row is on disk, so it may be sent.
     this.#wakeQueued();

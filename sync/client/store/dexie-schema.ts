@@ -3,7 +3,7 @@ import type { EntityTable, Transaction } from 'dexie';
 import { z } from 'zod';
 import { chainRecordSchema } from '../../protocol/records';
 import { officerRosterSchema } from '../../protocol/officer-roster';
-import { ecPublicJwkSchema } from '../../protocol/sealed-box';
+import { ecPublicJwkSchema } from '../../protocol/crypto-primitives';
 import type { DeadLetterRow, OutboxRow, SettingKey, Settings } from './outbox-store';
 
 /**
@@ -62,6 +62,7 @@ export const settingSchemas: { [K in SettingKey]: z.ZodType<Settings[K]> } = {
   }),
   'bundle-pending': z.object({ fromSeq: z.number().int(), toSeq: z.number().int() }),
   'officer-roster': officerRosterSchema,
+  'open-receipt': z.object({ txId: z.string().min(1), at: z.number() }).strict(),
   'officer-pin-failures': z.record(z.string(), pinFailuresSchema),
   'operator-pin-failures': pinFailuresSchema,
   'config-digests': z

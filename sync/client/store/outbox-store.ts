@@ -1,6 +1,6 @@
 import type { ChainRecord } from '../../protocol/records';
 import type { ChainHead } from '../../protocol/wire';
-import type { EcPublicJwk } from '../../protocol/sealed-box';
+import type { EcPublicJwk } from '../../protocol/crypto-primitives';
 import type { OfficerRosterEntry } from '../../protocol/officer-roster';
 import type { LocalCiphertext } from '../data-key';
 
@@ -105,6 +105,11 @@ export interface Settings {
   'officer-roster': OfficerRosterEntry[];
   'officer-pin-failures': Record<string, PinFailures>;
   'operator-pin-failures': PinFailures;
+  /**
+   * The receipt a citizen has not finished with (open-receipt.ts): written with its commit,
+   * cleared when the session ends, so a crash cannot lose a receipt.
+   */
+  'open-receipt': { txId: string; at: number };
   /** The config in force per part, as last recorded in the chain (`config-change` records). */
   'config-digests': Partial<
     Record<'site' | 'catalogue' | 'roster', { version: string; digest: string }>
@@ -124,11 +129,12 @@ export interface OutboxStore {
   /** The chain head: the last committed record's seq and hash (seq 0 and the genesis hash when empty). */
   readHead(): Promise<ChainHead>;
   /**
-   * Adds the row and moves the head to its record, in one IndexedDB transaction, only if the
-   * head is still `expected` (else `SyncError('commit-conflict')` and nothing is written).
-   * Resolves after the transaction has completed; then wakes the `onQueued` listeners.
+   * Adds the row, moves the head to its record and writes `settings` (the open-receipt marker),
+   * in one IndexedDB transaction, only if the head is still `expected` (else
+   * `SyncError('commit-conflict')` and nothing is written). Resolves after the transaction has
+   * completed; then wakes the `onQueued` listeners.
    */
-  append(row: OutboxRow, expected: ChainHead): Promise<void>;
+  append(row: OutboxRow, expected: ChainHead, settings?: Partial<Settings>): Promise<void>;
 
   /**
    * Queued rows in chain order, oldest first, each parsed; with `afterSeq`, only the rows after

@@ -2,32 +2,20 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportBundle, reconcileBundleAcks } from '../../../sync/client/bundle-export';
 import { commitTransaction } from '../../../sync/client/commit';
-import type { TransactionInput } from '../../../sync/client/commit';
 import { importDataKey } from '../../../sync/client/data-key';
-import { openTestStore } from '../../support/kiosk-store';
 import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
 import type { OutboxStore } from '../../../sync/client/store/outbox-store';
-import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { SyncEngine } from '../../../sync/client/engine';
 import { GatewayClient } from '../../../sync/client/gateway-client';
 import { voidTransaction } from '../../../sync/client/officer-records';
 import { describeImport, importBundle } from '../../../sync/server/bundle-import';
 import { loadOrCreateSealingKey } from '../../../sync/server/sealing-key';
+import { livestockPermit as input, openTestKiosk } from '../../support/chain-fixture';
 import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
 
 const kioskId = 'telecentre-07';
 const token = 'bundle-token-123456';
-const input: TransactionInput = {
-  serviceId: 'livestock-movement-permit',
-  catalogueVersion: '2026.11.1',
-  channel: 'assisted',
-  officerId: '00012345',
-  language: 'tn',
-  fee: { amountMinor: 2500, currency: 'BWP' },
-  fields: { fullName: 'Kagiso Molefe', district: 'kweneng', paymentMethod: 'counter' },
-  personalFieldIds: ['fullName'],
-};
 
 describe('USB bundles', () => {
   let gateway: InProcessGateway;
@@ -38,9 +26,10 @@ describe('USB bundles', () => {
 
   beforeEach(async () => {
     gateway = await startInProcessGateway([{ kioskId, token }]);
-    ({ store, db } = openTestStore(`${kioskId}-${crypto.randomUUID()}`));
-    const keys = await loadOrCreateDeviceKey(store);
-    deps = { store, kioskId, keys, dataKey: await importDataKey(new Uint8Array(32).fill(7)) };
+    const kiosk = await openTestKiosk(kioskId, { dataKeyBytes: new Uint8Array(32).fill(7) });
+    const { keys } = kiosk;
+    ({ db, store } = kiosk);
+    deps = { store, kioskId, keys, dataKey: kiosk.dataKey };
     // The telecentre reached the gateway once (enrolment and config), then lost its link.
     const engine = new SyncEngine({
       store,

@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportBundle } from '../../../sync/client/bundle-export';
 import { commitTransaction } from '../../../sync/client/commit';
-import { openTestStore } from '../../support/kiosk-store';
+import { openTestStore } from '../../support/chain-fixture';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { exportPublicKey } from '../../../sync/protocol/device-signature';
 import { hashToken } from '../../../sync/server/app';
 import { readRosterFile } from '../../../sync/server/roster';
 import { loadOrCreateSealingKey } from '../../../sync/server/sealing-key';
-import { openSqliteStore } from '../../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../../sync/server/db/gateway-store';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'sp-cli-'));
@@ -43,7 +43,7 @@ describe('gateway command line', () => {
   it('imports a bundle file once; the second import reports duplicates and a damaged file is refused', async () => {
     const data = path.join(dir, 'gw');
     mkdirSync(data, { recursive: true });
-    const store = openSqliteStore(path.join(data, 'gateway.sqlite'));
+    const store = await openGatewayStore({ sqliteFile: path.join(data, 'gateway.sqlite') });
     const { store: kioskStore } = openTestStore(`cli-${crypto.randomUUID()}`);
     const keys = await loadOrCreateDeviceKey(kioskStore);
     await store.addEnrolmentToken('rural-tc-09', hashToken('tok-123456789'));

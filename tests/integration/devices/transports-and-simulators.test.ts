@@ -79,7 +79,7 @@ describe('printer transports', () => {
     expect(printedText(decodeEscPos(readFileSync(path.join(dir, 'lp-job'))))).toContain(
       '7K3M-Q9XD-N',
     );
-    expect(transport.exchange).toBeUndefined();
+    expect(transport.converse).toBeUndefined();
   });
 
   it('passes on lp failures with their message', async () => {
@@ -213,5 +213,28 @@ describe('simulated devices and the bridge', () => {
         'card-reader.missing-using-simulated',
       ]),
     );
+  });
+
+  it('logs a warning when a site overrides the printer model’s columns', async () => {
+    const logger = createRecordingLogger();
+    const devices = await createKioskDevices({
+      config: devicesConfigSchema.parse({
+        printer: {
+          transport: { kind: 'tcp', host: '127.0.0.1', port: 9 },
+          model: 'epson-tm-t88vi',
+          columns: 48,
+        },
+        cardReader: { kind: 'none' },
+      }),
+      dataDir: dir,
+      clock: createManualClock(),
+      logger,
+    });
+    devices.stop();
+    expect(logger.entries).toContainEqual({
+      level: 'warn',
+      event: 'printer.columns-override',
+      detail: { model: 'epson-tm-t88vi', configured: 48, modelColumns: 42 },
+    });
   });
 });

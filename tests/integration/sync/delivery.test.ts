@@ -1,48 +1,37 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestStore } from '../../support/kiosk-store';
 import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
 import type { OutboxStore } from '../../../sync/client/store/outbox-store';
-import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { commitTransaction } from '../../../sync/client/commit';
-import type { TransactionInput } from '../../../sync/client/commit';
 import { SyncEngine } from '../../../sync/client/engine';
-import { importDataKey } from '../../../sync/client/data-key';
+import { birthCertificate as input, openTestKiosk } from '../../support/chain-fixture';
+import type { TestKiosk } from '../../support/chain-fixture';
 import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
 
 const kioskId = 'test-kiosk-01';
 const token = 'one-time-token-123';
 
-const input: TransactionInput = {
-  serviceId: 'birth-certificate-replacement',
-  catalogueVersion: '2026.11.1',
-  channel: 'self-service',
-  language: 'en',
-  fee: { amountMinor: 1000, currency: 'BZD' },
-  fields: { fullName: 'Ana Pérez', dateOfBirth: '1990-04-01', district: 'cayo' },
-  personalFieldIds: ['fullName', 'dateOfBirth'],
-};
-
 describe('delivery to the real gateway', () => {
   let gateway: InProcessGateway;
+  let kiosk: TestKiosk;
   let db: KioskDatabase;
   let store: OutboxStore;
   let dataKey: CryptoKey;
+  let keys: CryptoKeyPair;
 
   beforeEach(async () => {
     gateway = await startInProcessGateway([{ kioskId, token }]);
-    ({ store, db } = openTestStore(`${kioskId}-${crypto.randomUUID()}`));
-    dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
+    kiosk = await openTestKiosk(kioskId);
+    ({ db, store, dataKey, keys } = kiosk);
   });
 
   afterEach(async () => {
-    db.close();
+    await kiosk.close();
     await gateway.close();
   });
 
   it('delivers committed transactions once and marks them delivered', async () => {
-    const keys = await loadOrCreateDeviceKey(store);
     const deps = { store, kioskId, keys, dataKey };
     const committed = [];
     for (let i = 0; i < 3; i += 1) committed.push(await commitTransaction(deps, input));
@@ -72,7 +61,6 @@ describe('delivery to the real gateway', () => {
   });
 
   it('keeps transactions queued while the gateway is unreachable', async () => {
-    const keys = await loadOrCreateDeviceKey(store);
     await commitTransaction({ store, kioskId, keys, dataKey }, input);
     const engine = new SyncEngine({
       store,
@@ -90,7 +78,6 @@ describe('delivery to the real gateway', () => {
   });
 
   it('flags a record whose content was altered after signing', async () => {
-    const keys = await loadOrCreateDeviceKey(store);
     const tx = await commitTransaction({ store, kioskId, keys, dataKey }, input);
     await db.outbox.update(tx.seq, {
       record: {

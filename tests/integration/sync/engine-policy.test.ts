@@ -17,8 +17,7 @@ import type { OutboxStore } from '../../../sync/client/store/outbox-store';
 import type { KioskConfigReply } from '../../../sync/protocol/wire';
 import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
-import { openTestStore } from '../../support/kiosk-store';
-import { sampleInput } from './chain-fixture';
+import { birthCertificate as sampleInput, openTestStore } from '../../support/chain-fixture';
 
 const kioskId = 'policy-kiosk-01';
 const token = 'policy-token-0001';

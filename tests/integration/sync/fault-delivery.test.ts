@@ -3,18 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openTestStore } from '../../support/kiosk-store';
 import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
-import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
-import { importDataKey } from '../../../sync/client/data-key';
-import { commitTransaction } from '../../../sync/client/commit';
 import { SyncEngine } from '../../../sync/client/engine';
-import { openSqliteStore } from '../../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../../sync/server/db/gateway-store';
 import { startFaultProxy } from '../../support/fault-proxy';
 import type { Fault, FaultProxy } from '../../support/fault-proxy';
 import { startGatewayProcess } from '../../support/gateway-process';
 import type { GatewayProcess } from '../../support/gateway-process';
-import { sampleInput } from './chain-fixture';
+import { openTestKiosk } from '../../support/chain-fixture';
 
 /**
  * The sync client against the real gateway process (`node --import tsx sync/server/main.ts`),
@@ -62,13 +58,9 @@ describe('delivery through a faulty link to the gateway process', () => {
     const i = kioskIndex;
     kioskIndex += 1;
     const kioskId = `fault-kiosk-${i}`;
-    const { store, db } = openTestStore(`${kioskId}-${crypto.randomUUID()}`);
-    const keys = await loadOrCreateDeviceKey(store);
-    const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
+    const { store, db, keys, dataKey, commit } = await openTestKiosk(kioskId);
     const txIds = [];
-    for (let n = 0; n < 4; n += 1) {
-      txIds.push((await commitTransaction({ store, kioskId, keys, dataKey }, sampleInput)).txId);
-    }
+    for (let n = 0; n < 4; n += 1) txIds.push((await commit()).txId);
     const engine = new SyncEngine({
       store,
       kioskId,
@@ -85,7 +77,7 @@ describe('delivery through a faulty link to the gateway process', () => {
 
   async function atGateway(kioskId: string): Promise<string[]> {
     // A second reader on the gateway's WAL database: sees every committed batch.
-    const store = openSqliteStore(path.join(dataDir, 'gateway.sqlite'));
+    const store = await openGatewayStore({ sqliteFile: path.join(dataDir, 'gateway.sqlite') });
     try {
       return (await store.listRecords(kioskId)).map((r) => r.body.txId);
     } finally {

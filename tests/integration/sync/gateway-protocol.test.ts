@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -13,13 +14,8 @@ import { hashToken, protocolRoutes } from '../../../sync/server/app';
 import { loadOrCreateSealingKey } from '../../../sync/server/sealing-key';
 import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
-import 'fake-indexeddb/auto';
-import { openTestStore } from '../../support/kiosk-store';
-import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
-import { importDataKey } from '../../../sync/client/data-key';
-import { commitTransaction } from '../../../sync/client/commit';
 import { SyncEngine } from '../../../sync/client/engine';
-import { makeChain, sampleInput } from './chain-fixture';
+import { birthCertificate, makeChain, openTestKiosk } from '../../support/chain-fixture';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const token = 'protocol-enrolment-token';
@@ -181,12 +177,10 @@ describe('the gateway protocol', () => {
   });
 
   it('receives personal fields it alone can read, matching the digest in the signed record', async () => {
-    const { store, db } = openTestStore(`proto-${crypto.randomUUID()}`);
-    const keys = await loadOrCreateDeviceKey(store);
-    const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
     const otherKiosk = `proto-${crypto.randomUUID().slice(0, 8)}`;
+    const { store, keys, dataKey, commit, close } = await openTestKiosk(otherKiosk);
     await gateway.store.addEnrolmentToken(otherKiosk, hashToken('tok-other-1'));
-    const tx = await commitTransaction({ store, kioskId: otherKiosk, keys, dataKey }, sampleInput);
+    const tx = await commit();
     const engine = new SyncEngine({
       store,
       kioskId: otherKiosk,
@@ -197,18 +191,20 @@ describe('the gateway protocol', () => {
     });
     await engine.trigger();
     engine.stop();
-    expect((await db.outbox.get(tx.seq))?.state).toBe('delivered');
+    expect((await store.find({ txId: tx.txId }))?.state).toBe('delivered');
     const stored = await gateway.store.listRecords(otherKiosk);
     expect(JSON.stringify(stored)).not.toContain('Ana Pérez');
+    expect(JSON.stringify(stored)).not.toContain('1990-04-01');
     const box = await gateway.store.readPersonal(otherKiosk, tx.seq);
     if (!box) throw new Error('no sealed personal data at the gateway');
     const sealing = await loadOrCreateSealingKey(gateway.store);
     const payload = personalPayloadSchema.parse(
-      JSON.parse(await openSealed(sealing.privateKey, box, tx.txId)),
+      JSON.parse(await openSealed(sealing.privateJwk, box, tx.txId)),
     );
-    expect(payload.fields).toEqual({ fullName: 'Ana Pérez', dateOfBirth: '1990-04-01' });
+    const { fullName, dateOfBirth } = birthCertificate.fields;
+    expect(payload.fields).toEqual({ fullName, dateOfBirth });
     expect((await gateway.store.lastHeartbeat(otherKiosk))?.beat.queueDepth).toBe(0);
-    db.close();
+    await close();
   });
 
   it('rejects an item whose sealed personal data is missing, and raises an alert', async () => {

@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../../sync/server/postgres-store';
-import { openSqliteStore } from '../../../sync/server/sqlite-store';
+import { openGatewayStore } from '../../../sync/server/db/gateway-store';
+import type { StoreLocation } from '../../../sync/server/db/gateway-store';
+import type { ChainRecord } from '../../../sync/protocol/records';
 import type { GatewayStore } from '../../../sync/server/store';
-import { makeChain } from './chain-fixture';
+import { NONCE_TTL_MS } from '../../../sync/server/store';
+import { makeChain } from '../../support/chain-fixture';
 
 interface Backend {
   name: string;
-  open: () => Promise<GatewayStore>;
+  location: StoreLocation;
   cleanup: () => void;
 }
 
@@ -17,17 +19,13 @@ const sqliteDir = mkdtempSync(path.join(tmpdir(), 'sp-store-'));
 const backends: Backend[] = [
   {
     name: 'SQLite',
-    open: async () => openSqliteStore(path.join(sqliteDir, 'gateway.sqlite')),
+    location: { sqliteFile: path.join(sqliteDir, 'gateway.sqlite') },
     cleanup: () => rmSync(sqliteDir, { recursive: true, force: true }),
   },
 ];
 const databaseUrl = process.env.DATABASE_URL;
 if (databaseUrl) {
-  backends.push({
-    name: 'PostgreSQL',
-    open: () => openPostgresStore(databaseUrl),
-    cleanup: () => undefined,
-  });
+  backends.push({ name: 'PostgreSQL', location: { databaseUrl }, cleanup: () => undefined });
 } else {
   console.log(
     'gateway-store: PostgreSQL tests skipped: DATABASE_URL is not set ' +
@@ -50,7 +48,7 @@ describe.each(backends)('the gateway store on $name', (backend) => {
   const kiosk = (): string => `store-${crypto.randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    store = await backend.open();
+    store = await openGatewayStore(backend.location);
   });
   afterAll(async () => {
     await store.close();
@@ -168,4 +166,137 @@ describe.each(backends)('the gateway store on $name', (backend) => {
       expect.objectContaining({ ref: r1.body.ref, serviceId: 'birth-certificate-replacement' }),
     ]);
   });
+
+  it('counts transactions per day, kiosk, service and channel, with the voided ones', async () => {
+    const { kioskId, records } = await enrolled(2);
+    const [r1, r2] = records;
+    if (!r1 || !r2) throw new Error('fixture');
+    const voidRecord: ChainRecord = {
+      v: 1,
+      kioskId,
+      seq: 3,
+      prevHash: r2.hash,
+      createdAt: r2.createdAt,
+      kind: 'void',
+      body: {
+        txId: crypto.randomUUID(),
+        officerId: '00012345',
+        voids: { txId: r1.body.txId, seq: 1 },
+        reason: 'wrong service chosen',
+      },
+      hash: 'a'.repeat(64),
+      sig: 's'.repeat(86),
+    };
+    await store.applyBatch(kioskId, [{ record: r1 }, { record: r2 }, { record: voidRecord }]);
+    const day = r1.createdAt.slice(0, 10);
+    const mine = (await store.transactionCounts(day)).filter((row) => row.kioskId === kioskId);
+    expect(mine).toEqual([
+      {
+        day,
+        kioskId,
+        serviceId: 'birth-certificate-replacement',
+        channel: 'self-service',
+        count: 2,
+        voided: 1,
+      },
+    ]);
+    const tomorrow = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+    expect((await store.transactionCounts(tomorrow)).some((row) => row.kioskId === kioskId)).toBe(
+      false,
+    );
+  });
+
+  it('lists kiosks, records in seq order and what it holds from a seq on', async () => {
+    const { kioskId, records, publicKey } = await enrolled(3);
+    const [r1, r2, r3] = records;
+    if (!r1 || !r2 || !r3) throw new Error('fixture');
+    await store.applyBatch(kioskId, [{ record: r3 }, { record: r1 }]);
+    expect((await store.listRecords(kioskId)).map((r) => r.seq)).toEqual([1, 3]);
+    expect(await store.recordsFrom(kioskId, 2, 10)).toEqual([
+      { seq: 3, id: r3.body.txId, hash: r3.hash, state: 'awaiting' },
+    ]);
+    expect(await store.recordsFrom(kioskId, 1, 1)).toEqual([
+      { seq: 1, id: r1.body.txId, hash: r1.hash, state: 'chained' },
+    ]);
+    const listed = (await store.listKiosks()).find((row) => row.kioskId === kioskId);
+    expect(listed).toMatchObject({ kioskId, publicKey, head: { seq: 1, hash: r1.hash } });
+    const ids = (await store.listKiosks()).map((row) => row.kioskId);
+    expect(ids).toEqual([...ids].sort());
+  });
+
+  it('replaces a setting on put and forgets nonces older than their time to live', async () => {
+    const key = `setting-${crypto.randomUUID()}`;
+    await store.putSetting(key, 'one');
+    await store.putSetting(key, 'two');
+    expect(await store.getSetting(key)).toBe('two');
+    expect(await store.getSetting(`${key}-absent`)).toBeUndefined();
+    const kioskId = kiosk();
+    const start = 1_800_000_000_000;
+    expect(await store.useNonce(kioskId, 'nonce-bbbbbbbbbbbbbbbb', start)).toBe(true);
+    expect(await store.useNonce(kioskId, 'nonce-bbbbbbbbbbbbbbbb', start + NONCE_TTL_MS)).toBe(
+      false,
+    );
+    expect(await store.useNonce(kioskId, 'nonce-bbbbbbbbbbbbbbbb', start + NONCE_TTL_MS + 1)).toBe(
+      true,
+    );
+  });
+
+  it('keeps tamper alerts per kiosk in the order they were raised', async () => {
+    const [a, b] = [kiosk(), kiosk()];
+    const alert = (kioskId: string, kind: string) => ({
+      kioskId,
+      seq: null,
+      kind,
+      detail: `${kind} detail`,
+      at: '2026-11-23T06:00:00.000Z',
+    });
+    await store.addTamperAlert(alert(a, 'bad-signature'));
+    await store.addTamperAlert(alert(b, 'hash-mismatch'));
+    await store.addTamperAlert(alert(a, 'wrong-kiosk'));
+    expect(await store.listTamperAlerts(a)).toEqual([
+      alert(a, 'bad-signature'),
+      alert(a, 'wrong-kiosk'),
+    ]);
+    const all = (await store.listTamperAlerts()).filter((x) => [a, b].includes(x.kioskId));
+    expect(all.map((x) => x.kind)).toEqual(['bad-signature', 'hash-mismatch', 'wrong-kiosk']);
+  });
+});
+
+describe('two gateways on one PostgreSQL database', () => {
+  it.skipIf(!databaseUrl)(
+    "place one kiosk's overlapping batches once each, with an intact chain",
+    async () => {
+      const url = databaseUrl ?? '';
+      const [a, b] = [
+        await openGatewayStore({ databaseUrl: url }),
+        await openGatewayStore({ databaseUrl: url }),
+      ];
+      try {
+        const kioskId = `two-gw-${crypto.randomUUID().slice(0, 8)}`;
+        const { records, publicKey } = await makeChain(kioskId, 20);
+        await a.addEnrolmentToken(kioskId, `hash-${kioskId}`);
+        expect(await b.enrol(kioskId, `hash-${kioskId}`, publicKey)).toBe('enrolled');
+        const items = records.map((record) => ({ record }));
+        // A load balancer spreading a kiosk's retries over both gateways, all at once.
+        const replies = await Promise.all([
+          a.applyBatch(kioskId, items.slice(0, 10)),
+          b.applyBatch(kioskId, items),
+          a.applyBatch(kioskId, items.slice(10)),
+          b.applyBatch(kioskId, items.slice(4, 15)),
+        ]);
+        const accepted = replies.flatMap((reply) =>
+          reply.results.filter((r) => r.status === 'accepted').map((r) => r.id),
+        );
+        expect(accepted.sort()).toEqual(records.map((r) => r.body.txId).sort());
+        const statuses = new Set(replies.flatMap((reply) => reply.results.map((r) => r.status)));
+        expect([...statuses].sort()).toEqual(['accepted', 'duplicate']);
+        expect(await a.countRecords(kioskId)).toEqual({ chained: 20, awaiting: 0 });
+        expect((await b.getKiosk(kioskId))?.head).toEqual({ seq: 20, hash: records[19]?.hash });
+        expect(await a.listTamperAlerts(kioskId)).toEqual([]);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    },
+  );
 });

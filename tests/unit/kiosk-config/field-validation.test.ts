@@ -40,11 +40,21 @@ describe('field validation', () => {
     expect(checkField(amount, '101')).toEqual({ key: 'form.error.max', values: { max: 100 } });
   });
 
-  it('accepts only real calendar dates', () => {
+  it('accepts only real calendar dates, typed with or without separators, and says what is wrong', () => {
     const date = field({ id: 'a', type: 'date', label });
     expect(checkField(date, '2024-02-29')).toBeUndefined();
-    expect(checkField(date, '2023-02-29')).toEqual({ key: 'form.error.date' });
-    expect(checkField(date, '01/02/2020')).toEqual({ key: 'form.error.date' });
+    expect(checkField(date, '20240229')).toBeUndefined();
+    expect(checkField(date, '2024/2/29')).toBeUndefined();
+    expect(checkField(date, '2023-02-29')).toEqual({
+      key: 'form.error.dateDay',
+      values: { day: 29, month: 2, year: 2023, days: 28 },
+    });
+    expect(checkField(date, '2023-13-01')).toEqual({
+      key: 'form.error.dateMonth',
+      values: { month: 13 },
+    });
+    expect(checkField(date, '01/02/2020')).toEqual({ key: 'form.error.dateYearLast' });
+    expect(checkField(date, '2020-0')).toEqual({ key: 'form.error.date' });
   });
 
   it('accepts phone numbers with 7 to 15 digits and common separators', () => {

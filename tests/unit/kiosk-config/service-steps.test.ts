@@ -4,7 +4,7 @@ import { parseCatalogue } from '../../../kiosk-config/load';
 import { askedFields, consentFields, submittedAnswers } from '../../../kiosk-config/service-steps';
 
 const catalogue = parseCatalogue(
-  readFileSync(new URL('../../../kiosk-config/catalogue/services.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../kiosk-config/catalogue/belize.json', import.meta.url), 'utf8'),
 );
 if (!catalogue.ok) throw new Error(catalogue.error);
 const service = (id: string) => {

@@ -33,6 +33,25 @@ describe('electron-builder.yml', () => {
     expect(config.electronVersion).toBe(installed);
   });
 
+  it('flips the Electron fuses a kiosk needs: no Node mode, NODE_OPTIONS or inspector; asar only, checked', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+      loadBrowserProcessSpecificV8Snapshot: false,
+    });
+    // onlyLoadAppFromAsar and asar integrity mean nothing without an asar archive.
+    expect(config.asar).toBe(true);
+  });
+
+  it('refuses to build an unsigned Windows installer and verifies the publisher of updates', () => {
+    expect(config.win).toMatchObject({ forceCodeSigning: true, verifyUpdateCodeSignature: true });
+  });
+
   it('builds AppImage and deb for Linux and NSIS for Windows, with the icon', () => {
     const linux = config.linux as { target: string[]; icon: string };
     const win = config.win as { target: string[]; icon: string };
@@ -61,8 +80,9 @@ describe('electron-builder.yml', () => {
     );
   });
 
-  it('publishes to a generic feed (the kiosk reads the real URL from its shell.json)', () => {
+  it('publishes to a generic https feed (the kiosk reads the real URL from its shell.json)', () => {
     expect(config.publish).toMatchObject({ provider: 'generic' });
+    expect(new URL((config.publish as { url: string }).url).protocol).toBe('https:');
   });
 
   it('points at resources that exist', () => {

@@ -31,7 +31,7 @@ describe('the last good configuration', () => {
       async () => ({
         info,
         site: read('sites/demo.json'),
-        catalogue: read('catalogue/services.json'),
+        catalogue: read('catalogue/belize.json'),
       }),
       store,
     );
@@ -47,11 +47,11 @@ describe('the last good configuration', () => {
       async () => ({
         info,
         site: read('sites/demo.json'),
-        catalogue: read('catalogue/services.json'),
+        catalogue: read('catalogue/belize.json'),
       }),
       store,
     );
-    const broken = read('catalogue/services.json') as {
+    const broken = read('catalogue/belize.json') as {
       services: Array<{ fee: { currency: string } }>;
     };
     broken.services[3]!.fee.currency = 'dollars';
@@ -68,8 +68,34 @@ describe('the last good configuration', () => {
     expect(store.map.get(LAST_GOOD_KEY)).not.toContain('dollars');
   });
 
+  it("refuses another country's catalogue for this site and keeps the last good pair", async () => {
+    const store = memoryStore();
+    await loadConfiguration(
+      async () => ({
+        info,
+        site: read('sites/demo.json'),
+        catalogue: read('catalogue/belize.json'),
+      }),
+      store,
+    );
+    const loaded = await loadConfiguration(
+      async () => ({
+        info,
+        site: read('sites/demo.json'),
+        catalogue: read('catalogue/botswana.json'),
+      }),
+      store,
+    );
+    expect(loaded.source).toBe('last-good');
+    expect(loaded.refused).toBe(
+      'catalogue: country: is Botswana (BW), but site demo-kiosk-01 is in Belize (BZ)',
+    );
+    expect(loaded.catalogue.country).toBe('BZ');
+    expect(loaded.catalogue.services[0]!.fee.currency).toBe('BZD');
+  });
+
   it('fails with the field named when there is no last good config to fall back on', async () => {
-    const broken = read('catalogue/services.json') as { version: unknown };
+    const broken = read('catalogue/belize.json') as { version: unknown };
     broken.version = '';
     await expect(
       loadConfiguration(
@@ -85,7 +111,7 @@ describe('the last good configuration', () => {
       async () => ({
         info,
         site: read('sites/demo.json'),
-        catalogue: read('catalogue/services.json'),
+        catalogue: read('catalogue/belize.json'),
       }),
       store,
     );

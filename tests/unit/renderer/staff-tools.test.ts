@@ -9,7 +9,7 @@ import { embeddedCatalogue, embeddedSite } from '../../../kiosk-config';
 import { parseSiteConfig } from '../../../kiosk-config/load';
 import { catalogueSchema } from '../../../kiosk-config/schema';
 import { reportDocumentSchema } from '../../../sync/bridge/operator-payloads';
-import { openTestStore } from '../../support/kiosk-store';
+import { openTestStore } from '../../support/chain-fixture';
 
 const ITER = 1000;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../../sync/client/engine';
-import { generateSealingKeyPair, openSealed, sealTo } from '../../../sync/protocol/sealed-box';
+import { publicJwkOf } from '../../../sync/protocol/crypto-primitives';
+import { generateSealingKey, openSealed, sealTo } from '../../../sync/protocol/sealed-box';
 
 describe('back-off', () => {
   const base = { baseMs: 1_000, capMs: 60_000, now: 0 };
@@ -28,12 +29,12 @@ describe('back-off', () => {
 
 describe('sealed boxes', () => {
   it('open only with the recipient key and the same context', async () => {
-    const gateway = await generateSealingKeyPair();
-    const other = await generateSealingKeyPair();
-    const box = await sealTo(gateway.publicKey, '{"fullName":"Ana"}', 'tx-1');
+    const gateway = await generateSealingKey();
+    const other = await generateSealingKey();
+    const box = await sealTo(publicJwkOf(gateway), '{"fullName":"Ana"}', 'tx-1');
     expect(box.ct).not.toContain('Ana');
-    expect(await openSealed(gateway.privateKey, box, 'tx-1')).toBe('{"fullName":"Ana"}');
-    await expect(openSealed(other.privateKey, box, 'tx-1')).rejects.toThrow();
-    await expect(openSealed(gateway.privateKey, box, 'tx-2')).rejects.toThrow();
+    expect(await openSealed(gateway, box, 'tx-1')).toBe('{"fullName":"Ana"}');
+    await expect(openSealed(other, box, 'tx-1')).rejects.toThrow();
+    await expect(openSealed(gateway, box, 'tx-2')).rejects.toThrow();
   });
 });

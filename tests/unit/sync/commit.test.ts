@@ -4,15 +4,16 @@ import { appendChainRecord, commitTransaction } from '../../../sync/client/commi
 import type { CommitDeps } from '../../../sync/client/commit';
 import { decryptLocal, importDataKey } from '../../../sync/client/data-key';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
+import { clearOpenReceipt, readOpenReceipt } from '../../../sync/client/open-receipt';
 import { isValidReferenceNumber } from '../../../sync/client/reference-number';
 import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
 import type { OutboxStore } from '../../../sync/client/store/outbox-store';
-import { verifyText } from '../../../sync/protocol/device-signature';
+import { exportPublicKey } from '../../../sync/protocol/device-signature';
+import { checkRecord } from '../../../sync/protocol/record-check';
 import { personalDigest, personalPayloadSchema } from '../../../sync/protocol/personal-fields';
 import { GENESIS_HASH, recordHash } from '../../../sync/protocol/records';
 import type { UnsignedRecord } from '../../../sync/protocol/records';
-import { openTestStore } from '../../support/kiosk-store';
-import { birthCertificate, kioskId } from './fixtures';
+import { openTestStore, birthCertificate, kioskId } from '../../support/chain-fixture';
 
 /** The store, except that another writer moves the chain head just before each append. */
 function withRivalWriter(store: OutboxStore, db: KioskDatabase): OutboxStore {
@@ -64,10 +65,12 @@ describe('committing to the outbox', () => {
       first.record.hash,
       signIn.hash,
     ]);
+    const publicKey = await exportPublicKey(deps.keys.publicKey);
     for (const record of records) {
-      const { hash, sig, ...unsigned } = record;
-      expect(hash).toBe(await recordHash(unsigned as UnsignedRecord));
-      expect(await verifyText(deps.keys.publicKey, hash, sig)).toBe(true);
+      const { hash, ...signed } = record;
+      const unsigned = { ...signed, sig: undefined };
+      expect(hash).toBe(await recordHash(unsigned as unknown as UnsignedRecord));
+      expect(await checkRecord(record, publicKey)).toEqual({ ok: true });
       expect(record.kioskId).toBe(kioskId);
     }
     expect(await store.readHead()).toEqual({ seq: 3, hash: second.record.hash });
@@ -153,9 +156,40 @@ describe('committing to the outbox', () => {
     expect(row && 'serviceId' in row).toBe(false);
   });
 
+  it('marks the session receipt open in the commit itself, so a crash cannot lose it', async () => {
+    const at = new Date('2026-03-04T10:11:12.000Z');
+    const tx = await commitTransaction(
+      { ...deps, now: () => at },
+      { ...birthCertificate, fields: { ...birthCertificate.fields, paymentMethod: 'counter' } },
+      { openReceipt: true },
+    );
+    expect(await store.readSetting('open-receipt')).toEqual({ txId: tx.txId, at: at.getTime() });
+    expect(await readOpenReceipt(store)).toEqual({
+      txId: tx.txId,
+      ref: tx.ref,
+      serviceId: birthCertificate.serviceId,
+      language: 'en',
+      payment: { method: 'counter' },
+      committedAt: at.getTime(),
+    });
+    // A commit that is not the session's own (an SMS opt-in, a reprint) leaves the marker alone.
+    await commitTransaction(deps, birthCertificate);
+    expect((await store.readSetting('open-receipt'))?.txId).toBe(tx.txId);
+    await clearOpenReceipt(store);
+    expect(await readOpenReceipt(store)).toBeUndefined();
+    // A marker whose transaction is not on this kiosk is dropped.
+    await store.writeSetting('open-receipt', { txId: crypto.randomUUID(), at: 1 });
+    expect(await readOpenReceipt(store)).toBeUndefined();
+    expect(await store.readSetting('open-receipt')).toBeUndefined();
+  });
+
   it('refuses a commit whose chain head moved underneath it, leaving nothing of it on disk', async () => {
     await commitTransaction(deps, birthCertificate);
     const racing = { ...deps, store: withRivalWriter(store, db) };
+    await expect(
+      commitTransaction(racing, birthCertificate, { openReceipt: true }),
+    ).rejects.toMatchObject({ code: 'commit-conflict' });
+    expect(await store.readSetting('open-receipt')).toBeUndefined();
     await expect(commitTransaction(racing, birthCertificate)).rejects.toMatchObject({
       name: 'SyncError',
       code: 'commit-conflict',
@@ -190,15 +224,15 @@ describe('committing to the outbox', () => {
   });
 
   it('refuses a record that breaks the protocol or cannot be encoded, before anything is stored', async () => {
-    await expect(
-      commitTransaction(deps, { ...birthCertificate, serviceId: '' }),
-    ).rejects.toMatchObject({ code: 'invalid-record' });
-    await expect(
-      commitTransaction(deps, {
-        ...birthCertificate,
-        fee: { amountMinor: Number.NaN, currency: 'BZD' },
-      }),
-    ).rejects.toMatchObject({ code: 'invalid-record' });
+    const noService = commitTransaction(deps, { ...birthCertificate, serviceId: '' });
+    await expect(noService).rejects.toMatchObject({ code: 'invalid-record' });
+    await expect(noService).rejects.toThrow(/\(.*>=1 characters\)/);
+    const notEncodable = commitTransaction(deps, {
+      ...birthCertificate,
+      fee: { amountMinor: Number.NaN, currency: 'BZD' },
+    });
+    await expect(notEncodable).rejects.toMatchObject({ code: 'invalid-record' });
+    await expect(notEncodable).rejects.toThrow(/\(canonicalJson: non-finite number\)/);
     // An officer id belongs to assisted transactions only.
     await expect(
       commitTransaction(deps, { ...birthCertificate, officerId: '00012345' }),

@@ -9,7 +9,7 @@ import { buildEndOfDayReport } from '../../../sync/client/officer-report';
 import { OfficerSession, cacheRoster } from '../../../sync/client/officer-session';
 import { canonicalJson } from '../../../sync/protocol/canonical-json';
 import { recordHash } from '../../../sync/protocol/records';
-import { openTestStore } from '../../support/kiosk-store';
+import { openTestStore } from '../../support/chain-fixture';
 
 const ITER = 1000;
 

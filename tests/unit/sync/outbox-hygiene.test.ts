@@ -8,8 +8,7 @@ import { commitTransaction } from '../../../sync/client/commit';
 import { purgeDeliveredPersonalData, readPersonalFields } from '../../../sync/client/personal-data';
 import { observeProblems, observeQueue } from '../../../sync/client/status';
 import type { QueueView } from '../../../sync/client/status';
-import { openTestStore } from '../../support/kiosk-store';
-import { birthCertificate, kioskId } from './fixtures';
+import { openTestStore, birthCertificate, kioskId } from '../../support/chain-fixture';
 
 const DAY = 24 * 60 * 60_000;
 

@@ -8,8 +8,7 @@ import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
 import type { OutboxRow, OutboxStore } from '../../../sync/client/store/outbox-store';
 import { exportPublicKey } from '../../../sync/protocol/device-signature';
 import { GENESIS_HASH } from '../../../sync/protocol/records';
-import { openTestStore } from '../../support/kiosk-store';
-import { birthCertificate, kioskId } from './fixtures';
+import { openTestStore, birthCertificate, kioskId } from '../../support/chain-fixture';
 
 describe('the outbox store', () => {
   let store: OutboxStore;

@@ -8,8 +8,12 @@ import { commitTransaction } from '../../../sync/client/commit';
 import { readPersonalFields } from '../../../sync/client/personal-data';
 import { SyncError } from '../../../sync/client/sync-error';
 import { personalDigest, personalPayloadSchema } from '../../../sync/protocol/personal-fields';
-import { openTestStore } from '../../support/kiosk-store';
-import { birthCertificate, kioskId, personalValues } from './fixtures';
+import {
+  openTestStore,
+  birthCertificate,
+  kioskId,
+  personalValues,
+} from '../../support/chain-fixture';
 
 /** Every row of every table, serialised: what someone copying the IndexedDB files would get. */
 async function dumpDatabase(db: KioskDatabase): Promise<string> {

@@ -8,11 +8,10 @@ import {
   schemaVersions,
 } from '../../../sync/client/store/dexie-schema';
 import { DexieOutboxStore } from '../../../sync/client/store/dexie-outbox-store';
-import { openTestStore } from '../../support/kiosk-store';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { importDataKey } from '../../../sync/client/data-key';
 import { commitTransaction } from '../../../sync/client/commit';
-import { birthCertificate, kioskId } from './fixtures';
+import { openTestStore, birthCertificate, kioskId } from '../../support/chain-fixture';
 
 /** Writes rows as schema v1 did, using only the v1 layout. */
 async function seedVersion1(name: string): Promise<number> {

@@ -1,9 +1,10 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeviceError } from '../../device-runtime';
 import { createSerialRunner } from './transport';
-import type { PrinterTransport } from './transport';
+import type { PrinterLink, PrinterTransport } from './transport';
 
 export interface DeviceFileTransportOptions {
   /** `/dev/usb/lp0` (usblp) or a serial port such as `/dev/ttyUSB0`. */
@@ -18,10 +19,62 @@ function failure(device: string, error: unknown): DeviceError {
   return new DeviceError('transport-failed', `${device}: ${code}`, { cause: error });
 }
 
+/** How long a printer may refuse more data (buffer full, paper being loaded) before the link counts as lost. */
+const sendStallMs = 30_000;
+
+/** An open device file as a `PrinterLink`: writes until all is taken, reads without blocking. */
+function fileLink(handle: FileHandle, device: string): PrinterLink {
+  let lost = false;
+  const received: number[] = [];
+  const buffer = Buffer.alloc(64);
+  const readAvailable = async (): Promise<void> => {
+    try {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      received.push(...buffer.subarray(0, bytesRead));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') lost = true;
+    }
+  };
+  return {
+    lost: () => lost,
+    async send(bytes) {
+      let offset = 0;
+      let stalledSince = Date.now();
+      while (offset < bytes.length) {
+        try {
+          const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset);
+          offset += bytesWritten;
+          stalledSince = Date.now();
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+          // A full printer buffer (non-blocking write) is waited out, up to a point.
+          if (code === 'EAGAIN' && Date.now() - stalledSince < sendStallMs) {
+            await sleep(10);
+            continue;
+          }
+          lost = true;
+          throw new DeviceError('link-lost', `${device}: ${code}`, {
+            cause: error,
+            bytesSent: offset,
+          });
+        }
+      }
+    },
+    async receive(enough, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        await readAvailable();
+        if (lost || enough(Uint8Array.from(received)) || Date.now() >= deadline) break;
+        await sleep(10);
+      }
+      return Uint8Array.from(received.splice(0));
+    },
+  };
+}
+
 /**
- * A printer that is a character device: USB printer class (`usblp`) or a serial port. Jobs are
- * plain writes; status replies are read without blocking (O_NONBLOCK) so a silent printer cannot
- * hang a libuv thread.
+ * A printer that is a character device: USB printer class (`usblp`) or a serial port. Replies are
+ * read without blocking (O_NONBLOCK) so a silent printer cannot hang a libuv thread.
  */
 export function createDeviceFileTransport(options: DeviceFileTransportOptions): PrinterTransport {
   const { device } = options;
@@ -32,6 +85,22 @@ export function createDeviceFileTransport(options: DeviceFileTransportOptions): 
     await options.prepare();
     prepared = true;
   };
+  const converse = <T>(talk: (link: PrinterLink) => Promise<T>): Promise<T> =>
+    serial(async () => {
+      await prepare();
+      let handle: FileHandle;
+      try {
+        handle = await open(device, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOCTTY);
+      } catch (error) {
+        // An unplugged printer has no device file: nothing was sent.
+        throw failure(device, error);
+      }
+      try {
+        return await talk(fileLink(handle, device));
+      } finally {
+        await handle.close();
+      }
+    });
   return {
     description: `${options.label ?? 'device'} ${device}`,
     write: (job) =>
@@ -55,43 +124,6 @@ export function createDeviceFileTransport(options: DeviceFileTransportOptions): 
           await handle.close();
         }
       }),
-    exchange: (requests, timeoutMs) =>
-      serial(async () => {
-        await prepare();
-        let handle;
-        try {
-          handle = await open(device, constants.O_RDWR | constants.O_NONBLOCK | constants.O_NOCTTY);
-        } catch {
-          // A printer that was unplugged has no device file: that is "offline", not a crash.
-          return requests.map(() => null);
-        }
-        const replies: Array<number | null> = [];
-        const buffer = Buffer.alloc(16);
-        try {
-          for (const request of requests) {
-            await handle.write(request);
-            let reply: number | null = null;
-            const deadline = Date.now() + timeoutMs;
-            while (reply === null && Date.now() < deadline) {
-              try {
-                const { bytesRead } = await handle.read(buffer, 0, 1, null);
-                if (bytesRead === 1) reply = buffer[0] ?? null;
-                else await sleep(10);
-              } catch (error) {
-                if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-                await sleep(10);
-              }
-            }
-            replies.push(reply);
-            if (reply === null) break;
-          }
-        } catch {
-          // A write or read error on the device is the same as no answer.
-        } finally {
-          await handle.close();
-        }
-        while (replies.length < requests.length) replies.push(null);
-        return replies;
-      }),
+    converse,
   };
 }

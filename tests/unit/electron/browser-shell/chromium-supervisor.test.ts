@@ -2,11 +2,13 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chromiumArgs, superviseChromium } from '../../../../electron/browser-shell/chromium';
 import {
-  chromiumArgs,
-  parseScreenSize,
-  superviseChromium,
-} from '../../../../electron/browser-shell/chromium';
+  measureScreen,
+  parseXdpyinfo,
+  parseXrandr,
+  parseXwininfoRoot,
+} from '../../../../electron/launch/screen-geometry';
 import type { ChromiumSupervisor } from '../../../../electron/browser-shell/chromium';
 
 /**
@@ -48,7 +50,7 @@ describe('the Chromium supervisor', () => {
 
   it('starts the browser again each time it exits, with the same kiosk arguments', async () => {
     const browser = fakeBrowser(dir);
-    const args = chromiumArgs({ url: 'http://127.0.0.1:4780/', userDataDir: dir, kiosk: true });
+    const args = chromiumArgs({ url: 'file:///data/launch.html', userDataDir: dir, kiosk: true });
     const messages: string[] = [];
     supervisor = superviseChromium(browser.executable, args, {
       restartDelayMs: 1,
@@ -59,8 +61,30 @@ describe('the Chromium supervisor', () => {
     const [first, second] = browser.starts();
     expect(first).toBe(second);
     expect(first).toContain('--kiosk');
-    expect(first).toContain('--app=http://127.0.0.1:4780/');
-    expect(messages[0]).toMatch(/browser exited \(code 3/);
+    expect(first).toContain('--app=file:///data/launch.html');
+    expect(messages[0]).toMatch(/browser exited \(code 3, signal null\); restarting it now/);
+  });
+
+  it('reopens at once after an exit, prepares each start, and pauses a browser that keeps dying', async () => {
+    const browser = fakeBrowser(dir);
+    const prepared: number[] = [];
+    const messages: string[] = [];
+    supervisor = superviseChromium(browser.executable, ['--kiosk'], {
+      crashLoop: { exits: 3, withinMs: 60_000, pauseMs: 400 },
+      beforeStart: () => prepared.push(browser.starts().length),
+      log: (m) => messages.push(m),
+    });
+    await until(() => browser.starts().length >= 3);
+    // Each start was prepared before it ran (profile preferences, launch page).
+    expect(prepared.slice(0, 3)).toEqual([0, 1, 2]);
+    expect(messages[0]).toMatch(/restarting it now/);
+    await until(() => messages.length >= 3);
+    expect(messages[2]).toMatch(/it keeps exiting: restarting in 400 ms/);
+    const startsAtLoop = browser.starts().length;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(browser.starts()).toHaveLength(startsAtLoop);
+    await until(() => browser.starts().length > startsAtLoop);
+    expect(supervisor.pid).toBeGreaterThan(0);
   });
 
   it('stops restarting once stopped, and kills the running browser', async () => {
@@ -90,26 +114,69 @@ describe('the Chromium supervisor', () => {
   });
 
   it('covers the whole screen in kiosk mode even with no window manager to make it full screen', () => {
-    const screen = parseScreenSize(
-      'Screen 0: minimum 8 x 8, current 1080 x 1920, maximum 32767 x 32767',
+    const screen = parseXrandr(
+      'Screen 0: minimum 8 x 8, current 1080 x 1920, maximum 32767 x 32767\n' +
+        'HDMI-1 connected primary 1080x1920+0+0 right (normal left inverted right x axis y axis) 600mm x 340mm\n',
     );
-    expect(screen).toEqual({ width: 1080, height: 1920 });
+    expect(screen).toEqual({ width: 1080, height: 1920, x: 0, y: 0 });
     const args = chromiumArgs({
-      url: 'http://127.0.0.1:4780/',
+      url: 'file:///data/launch/launch.html',
       userDataDir: '/tmp/p',
       kiosk: true,
-      screen,
+      ...(screen ? { screen } : {}),
     });
     expect(args).toEqual(
-      expect.arrayContaining(['--kiosk', '--window-position=0,0', '--window-size=1080,1920']),
+      expect.arrayContaining(['--kiosk', '--window-position=0,0', '--window-size=1081,1921']),
     );
-    expect(parseScreenSize("Can't open display")).toBeUndefined();
     const windowed = chromiumArgs({
-      url: 'http://127.0.0.1:4780/',
+      url: 'file:///data/launch/launch.html',
       userDataDir: '/tmp/p',
       kiosk: false,
-      screen,
+      ...(screen ? { screen } : {}),
     });
     expect(windowed.some((arg) => arg.startsWith('--window-size'))).toBe(false);
+  });
+
+  it('places the window on the primary output of a two-screen kiosk', () => {
+    const xrandr = [
+      'Screen 0: minimum 8 x 8, current 3840 x 1080, maximum 32767 x 32767',
+      'DP-1 connected 1920x1080+0+0 (normal left inverted right x axis y axis) 520mm x 290mm',
+      'HDMI-1 connected primary 1920x1080+1920+0 (normal left inverted right x axis y axis) 520mm x 290mm',
+      'VGA-1 disconnected (normal left inverted right x axis y axis)',
+    ].join('\n');
+    expect(parseXrandr(xrandr)).toEqual({ width: 1920, height: 1080, x: 1920, y: 0 });
+    const args = chromiumArgs({
+      url: 'file:///l.html',
+      userDataDir: '/tmp/p',
+      kiosk: true,
+      screen: { width: 1920, height: 1080, x: 1920, y: 0 },
+    });
+    expect(args).toContain('--window-position=1920,0');
+  });
+
+  it('gets the screen size from xdpyinfo or xwininfo when xrandr is not installed', () => {
+    const tools: Record<string, string> = {
+      xdpyinfo: 'screen #0:\n  dimensions:    1366x768 pixels (361x203 millimeters)\n',
+      xwininfo: '  Width: 800\n  Height: 1280\n',
+    };
+    const run = (command: string): string => {
+      const output = tools[command];
+      if (output === undefined) throw new Error(`${command}: not found`);
+      return output;
+    };
+    expect(measureScreen(run)).toEqual({
+      geometry: { width: 1366, height: 768, x: 0, y: 0 },
+      source: 'xdpyinfo',
+    });
+    delete tools.xdpyinfo;
+    expect(measureScreen(run)).toEqual({
+      geometry: { width: 800, height: 1280, x: 0, y: 0 },
+      source: 'xwininfo',
+    });
+    delete tools.xwininfo;
+    expect(measureScreen(run)).toBeUndefined();
+    expect(parseXrandr("Can't open display")).toBeUndefined();
+    expect(parseXdpyinfo('')).toBeUndefined();
+    expect(parseXwininfoRoot('  Width: 0\n  Height: 0\n')).toBeUndefined();
   });
 });

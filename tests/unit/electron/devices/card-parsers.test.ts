@@ -4,6 +4,7 @@ import {
   parseCardRead,
   parseTrack1,
   parseTrack2,
+  splitSwipe,
 } from '../../../../electron/devices/card-reader/card-parsers';
 import { officerCardTrack } from '../../../../electron/devices/simulated/simulated-card-reader';
 
@@ -141,5 +142,56 @@ describe('card and code parsers', () => {
       expect(read.kind).toBe('rejected');
       if (read.kind === 'rejected') expect(read.message).toMatch(/^[A-Z].+\.$/);
     }
+  });
+
+  describe('uses every track that decodes', () => {
+    const officer = ';990001000123455=2712000?';
+    const officerRead = { kind: 'officer', officerId: '00012345', expires: '2027-12' };
+
+    it('reads the officer track 2 when track 1 came back as the reader’s error token', () => {
+      expect(parseCardRead(`%E?${officer}`, 'keyboard-wedge', options)).toMatchObject(officerRead);
+      expect(parseCardRead(`%E?${officer}+E?`, 'keyboard-wedge', options)).toMatchObject(
+        officerRead,
+      );
+    });
+
+    it('reads a swipe with a third track, whichever sentinel the reader gives it', () => {
+      const bank =
+        '%B4111111111111111^DOE/JANE^2812101000000000?;4111111111111111=28121010000000000?';
+      for (const track3 of [';0112345678901234=7247?', '+0112345678901234=7247?', '+E?']) {
+        expect(parseCardRead(`${bank}${track3}`, 'hid', options)).toMatchObject({
+          kind: 'bank-card',
+          last4: '1111',
+        });
+      }
+      expect(parseCardRead(`${officer}+E?`, 'hid', options)).toMatchObject(officerRead);
+      expect(parseCardRead(`${officer};011234?`, 'hid', options)).toMatchObject(officerRead);
+    });
+
+    it('reads track 1 alone when track 2 failed', () => {
+      expect(
+        parseCardRead('%B4111111111111111^DOE/JANE^2812101000000000?;E?', 'hid', options),
+      ).toMatchObject({ kind: 'bank-card', last4: '1111' });
+    });
+
+    it('refuses only when no track decodes', () => {
+      expect(parseCardRead('%E?;E?+E?', 'hid', options)).toMatchObject({
+        kind: 'rejected',
+        code: 'partial-read',
+      });
+      expect(parseCardRead('%E?;9900010001234', 'hid', options)).toMatchObject({
+        kind: 'rejected',
+        code: 'partial-read',
+      });
+    });
+
+    it('splits a swipe into its tracks with their LRC characters', () => {
+      expect(splitSwipe(`%E?${officer}3+E?`)).toEqual([
+        { track: 1, status: 'error', text: '%E?' },
+        { track: 2, status: 'ok', text: `${officer}3` },
+        { track: 3, status: 'error', text: '+E?' },
+      ]);
+      expect(splitSwipe('7K3M-Q9XD-N')).toBeNull();
+    });
   });
 });

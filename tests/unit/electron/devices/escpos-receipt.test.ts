@@ -6,6 +6,12 @@ import {
   layoutReceipt,
 } from '../../../../electron/devices/printer/receipt-layout';
 import { receiptLabels } from '../../../../electron/devices/printer/receipt-labels';
+import {
+  encoderModelIds,
+  printerCapabilities,
+  resolvePrinterLayout,
+} from '../../../../electron/devices/printer/printer-models';
+import { printerConfigSchema, printerModelIds } from '../../../../kiosk-config/devices-schema';
 import { decodeEscPos, printedText } from '../../../support/escpos-decoder';
 import { sampleReceipt } from './support/device-test-kit';
 
@@ -35,8 +41,9 @@ describe('ESC/POS receipt', () => {
     ]) {
       expect(text).toContain(expected);
     }
-    expect(formatReceiptDate(content)).toBe('14 de noviembre de 2026 a las 10:30');
-    expect(formatReceiptFee(content)).toBe('10,00 BZD');
+    // The screen's words and money: "BZ$10.00" in every language, never "10,00 BZD".
+    expect(formatReceiptDate(content)).toBe('14 de noviembre de 2026, 10:30');
+    expect(formatReceiptFee(content)).toBe('BZ$10.00');
   });
 
   it('prints Spanish ñ, á, ¿ through code page 437 without any substitution', () => {
@@ -93,15 +100,74 @@ describe('ESC/POS receipt', () => {
     expect(text).toContain('REPRINT - copy 3');
   });
 
-  it('keeps every line within the paper width', () => {
-    const content = sampleReceipt({ language: 'en' });
-    const narrow = decodeEscPos(
-      encodeReceiptEscPos(layoutReceipt(content), { columns: 32, model: 'pos-5890' }),
+  it('lays the default TM-T88VI receipt out in its 42 columns of font A, every line within them', () => {
+    const content = sampleReceipt({ language: 'es' });
+    const receipt = decodeEscPos(encodeReceiptEscPos(layoutReceipt(content)));
+    const widths = receipt.lines.map((line) =>
+      line.spans.reduce((sum, span) => sum + [...span.text].length * span.width, 0),
     );
+    expect(Math.max(...widths)).toBe(42);
+    // The rule under the heading is one full line: the model's width, not a copied 48.
+    expect(receipt.lines.some((line) => line.text === '─'.repeat(42))).toBe(true);
+  });
+
+  it('keeps every line within the paper width of a 58 mm model', () => {
+    const content = sampleReceipt({ language: 'en' });
+    const narrow = decodeEscPos(encodeReceiptEscPos(layoutReceipt(content), { model: 'pos-5890' }));
     for (const line of narrow.lines) {
       const width = line.spans.reduce((sum, span) => sum + [...span.text].length * span.width, 0);
       expect(width).toBeLessThanOrEqual(32);
     }
     expect(printedText(narrow)).toContain(content.nextSteps);
+  });
+});
+
+describe('printer models', () => {
+  it('take columns, fonts and code pages from the encoder’s capability table', () => {
+    expect(printerCapabilities('epson-tm-t88vi')).toMatchObject({
+      name: 'Epson TM-T88VI',
+      language: 'esc-pos',
+      family: 'esc-pos',
+      columns: 42,
+      fonts: { A: { size: '12x24', columns: 42 }, B: { size: '9x17', columns: 56 } },
+    });
+    expect(printerCapabilities('epson-tm-t88vi').codepages).toEqual(
+      expect.arrayContaining(['cp437', 'windows1252', 'cp858']),
+    );
+    expect(printerCapabilities('pos-5890').columns).toBe(32);
+    expect(printerCapabilities('star-tsp650ii')).toMatchObject({
+      language: 'star-line',
+      family: 'star',
+    });
+    expect(printerCapabilities('star-tsp100iv')).toMatchObject({
+      language: 'star-prnt',
+      columns: 48,
+    });
+  });
+
+  it('lets a site override the columns, reported so it is logged as a warning', () => {
+    expect(resolvePrinterLayout('epson-tm-t88vi')).toMatchObject({ columns: 42 });
+    expect(resolvePrinterLayout('epson-tm-t88vi', 42).override).toBeUndefined();
+    expect(resolvePrinterLayout('epson-tm-t88vi', 48)).toMatchObject({
+      columns: 48,
+      override: { configured: 48, model: 42 },
+    });
+  });
+
+  it('accepts in site configs exactly the models the encoder knows, and names them on a typo', () => {
+    expect([...printerModelIds].sort()).toEqual([...encoderModelIds].sort());
+    const result = printerConfigSchema.safeParse({
+      transport: { kind: 'simulated' },
+      model: 'epson-tm-t88',
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toContain('unknown printer model "epson-tm-t88"');
+    expect(printerConfigSchema.parse({ transport: { kind: 'simulated' } })).toMatchObject({
+      model: 'epson-tm-t88vi',
+    });
+    expect(printerConfigSchema.parse({ transport: { kind: 'simulated' } }).columns).toBeUndefined();
+    expect(
+      printerConfigSchema.safeParse({ transport: { kind: 'simulated' }, columns: 40 }).success,
+    ).toBe(false);
   });
 });

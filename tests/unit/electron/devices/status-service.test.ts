@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { PrinterTransport } from '../../../../electron/devices/printer/transports/transport';
 import { createPrinterStatusService } from '../../../../electron/devices/printer/status-service';
-import { createManualClock, createRecordingLogger } from './support/device-test-kit';
+import {
+  createManualClock,
+  createRecordingLogger,
+  scriptedTransport,
+} from './support/device-test-kit';
 
 function scriptedPrinter(initial: Array<number | null>) {
   const printer = { replies: initial, asked: 0 };
-  const transport: PrinterTransport = {
-    description: 'scripted',
-    write: async () => undefined,
-    exchange: async (requests) => {
-      printer.asked += 1;
-      return requests.map((request) => printer.replies[(request[2] ?? 1) - 1] ?? null);
-    },
-  };
+  const { transport, conversations } = scriptedTransport((request) => {
+    const reply = printer.replies[(request[2] ?? 1) - 1] ?? null;
+    return reply === null ? null : [reply];
+  });
+  Object.defineProperty(printer, 'asked', { get: conversations });
   return { printer, transport };
 }
 
@@ -56,7 +57,7 @@ describe('printer status service', () => {
     const transport: PrinterTransport = {
       description: 'broken',
       write: async () => undefined,
-      exchange: async () => {
+      converse: async () => {
         const { DeviceError } = await import('../../../../electron/devices/device-runtime');
         throw new DeviceError('transport-failed', 'ECONNREFUSED');
       },

@@ -1,3 +1,4 @@
+import type { PrinterTransport } from '../../../../../electron/devices/printer/transports/transport';
 import { buildReceiptContent } from '../../../../../sync/bridge/receipt-content';
 import type { ReceiptContent, ReceiptSource } from '../../../../../sync/bridge/receipt-content';
 import type {
@@ -95,4 +96,33 @@ export function sampleReceipt(
     payment: { method: 'mobile-money', reference: 'MM-88231' },
     ...rest,
   });
+}
+
+/**
+ * A printer on the other end of a `PrinterLink`, answering each request the test's `respond`
+ * function answers (bytes, or nothing). Records every send. For status and protocol tests.
+ */
+export function scriptedTransport(respond: (request: Uint8Array) => number[] | null) {
+  const sent: Uint8Array[] = [];
+  let conversations = 0;
+  const transport: PrinterTransport = {
+    description: 'scripted',
+    write: async (job) => {
+      sent.push(job);
+    },
+    converse: async (talk) => {
+      conversations += 1;
+      const pending: number[] = [];
+      return talk({
+        lost: () => false,
+        send: async (bytes) => {
+          sent.push(bytes);
+          const reply = respond(bytes);
+          if (reply) pending.push(...reply);
+        },
+        receive: async () => Uint8Array.from(pending.splice(0)),
+      });
+    },
+  };
+  return { transport, sent, conversations: () => conversations };
 }

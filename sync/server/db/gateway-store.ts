@@ -1,0 +1,360 @@
+import { sql } from 'kysely';
+import type { Transaction } from 'kysely';
+import { GENESIS_HASH } from '../../protocol/records';
+import type { ChainRecord } from '../../protocol/records';
+import { sealedBoxSchema } from '../../protocol/sealed-box';
+import type { PublicKeyJwk } from '../../protocol/device-signature';
+import { heartbeatRequestSchema } from '../../protocol/wire';
+import type { ChainTx } from '../place-batch';
+import { placeBatch } from '../place-batch';
+import type { GatewayStore, KioskRow } from '../store';
+import { NONCE_TTL_MS } from '../store';
+import { openDatabase } from './connect';
+import type { StoreLocation } from './connect';
+import type { GatewayTables } from './schema';
+
+export type { StoreLocation } from './connect';
+
+const toKiosk = (row: GatewayTables['kiosks']): KioskRow => ({
+  kioskId: row.kiosk_id,
+  publicKey: JSON.parse(row.public_key) as PublicKeyJwk,
+  enrolledAt: row.enrolled_at,
+  head: { seq: row.head_seq, hash: row.head_hash },
+});
+
+/**
+ * The gateway's one store, over Kysely: the same queries for SQLite and PostgreSQL (the schema
+ * is in ./schema.ts, made by ./migrations). Each method is one statement or one transaction.
+ * `applyBatch` places a batch in one transaction that has committed when it returns, so a crash
+ * keeps all of a batch or none, and a retried batch finds every item by transaction id.
+ *
+ * Concurrency: on PostgreSQL a batch first locks its kiosk's row (`SELECT … FOR UPDATE`), so
+ * gateway processes sharing one database place a kiosk's batches one at a time; on SQLite the
+ * transaction holds the file's write lock (BEGIN IMMEDIATE) and the process's one connection.
+ *
+ * To add to the store: a migration (./migrations), the table's type (./schema.ts), the method in
+ * the GatewayStore interface (../store.ts) and here, and a case in the store suite
+ * (tests/integration/sync/gateway-store.test.ts), which runs on both dialects.
+ */
+export async function openGatewayStore(
+  location: StoreLocation,
+  options: { now?: () => Date } = {},
+): Promise<GatewayStore> {
+  const now = options.now ?? (() => new Date());
+  const { db, dialect } = await openDatabase(location);
+  const lockRows = dialect === 'postgres';
+
+  const chainTx = (trx: Transaction<GatewayTables>): ChainTx => ({
+    async head(kioskId) {
+      const row = await trx
+        .selectFrom('kiosks')
+        .select(['head_seq', 'head_hash'])
+        .where('kiosk_id', '=', kioskId)
+        .$if(lockRows, (query) => query.forUpdate())
+        .executeTakeFirst();
+      return row ? { seq: row.head_seq, hash: row.head_hash } : undefined;
+    },
+    async byTxId(txId) {
+      const row = await trx
+        .selectFrom('records')
+        .select(['kiosk_id', 'seq', 'hash'])
+        .where('tx_id', '=', txId)
+        .executeTakeFirst();
+      return row ? { kioskId: row.kiosk_id, seq: row.seq, hash: row.hash } : undefined;
+    },
+    async bySeq(kioskId, seq) {
+      const row = await trx
+        .selectFrom('records')
+        .select(['tx_id', 'hash', 'prev_hash', 'chain_state'])
+        .where('kiosk_id', '=', kioskId)
+        .where('seq', '=', seq)
+        .executeTakeFirst();
+      return row
+        ? { txId: row.tx_id, hash: row.hash, prevHash: row.prev_hash, chainState: row.chain_state }
+        : undefined;
+    },
+    async insert(row) {
+      await trx
+        .insertInto('records')
+        .values({
+          kiosk_id: row.kioskId,
+          seq: row.seq,
+          tx_id: row.txId,
+          ref: row.ref,
+          service_id: row.serviceId,
+          channel: row.channel,
+          kind: row.kind,
+          subject_tx_id: row.subjectTxId,
+          hash: row.hash,
+          prev_hash: row.prevHash,
+          created_at: row.createdAt,
+          received_at: row.receivedAt,
+          chain_state: row.chainState,
+          record_json: row.json,
+          personal_json: row.personalJson,
+        })
+        .execute();
+    },
+    async markChained(kioskId, seq) {
+      await trx
+        .updateTable('records')
+        .set({ chain_state: 'chained' })
+        .where('kiosk_id', '=', kioskId)
+        .where('seq', '=', seq)
+        .execute();
+    },
+    async setHead(kioskId, head) {
+      await trx
+        .updateTable('kiosks')
+        .set({ head_seq: head.seq, head_hash: head.hash })
+        .where('kiosk_id', '=', kioskId)
+        .execute();
+    },
+    async alert(a) {
+      await trx
+        .insertInto('tamper_alerts')
+        .values({ kiosk_id: a.kioskId, seq: a.seq, kind: a.kind, detail: a.detail, at: a.at })
+        .execute();
+    },
+  });
+
+  const readSetting = async (key: string): Promise<string | undefined> =>
+    (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())
+      ?.value;
+
+  return {
+    kind: dialect,
+    async addEnrolmentToken(kioskId, tokenHash) {
+      await db
+        .insertInto('enrolment_tokens')
+        .values({ token_hash: tokenHash, kiosk_id: kioskId, used_at: null })
+        .onConflict((conflict) => conflict.doNothing())
+        .execute();
+    },
+    enrol(kioskId, tokenHash, publicKey) {
+      return db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom('kiosks')
+          .select('public_key')
+          .where('kiosk_id', '=', kioskId)
+          .$if(lockRows, (query) => query.forUpdate())
+          .executeTakeFirst();
+        if (existing) {
+          return existing.public_key === JSON.stringify(publicKey)
+            ? 'already-enrolled'
+            : 'bad-token';
+        }
+        const at = now().toISOString();
+        const used = await trx
+          .updateTable('enrolment_tokens')
+          .set({ used_at: at })
+          .where('token_hash', '=', tokenHash)
+          .where('kiosk_id', '=', kioskId)
+          .where('used_at', 'is', null)
+          .executeTakeFirst();
+        if (used.numUpdatedRows !== 1n) return 'bad-token';
+        await trx
+          .insertInto('kiosks')
+          .values({
+            kiosk_id: kioskId,
+            public_key: JSON.stringify(publicKey),
+            enrolled_at: at,
+            head_seq: 0,
+            head_hash: GENESIS_HASH,
+          })
+          .execute();
+        return 'enrolled';
+      });
+    },
+    async getKiosk(kioskId) {
+      const row = await db
+        .selectFrom('kiosks')
+        .selectAll()
+        .where('kiosk_id', '=', kioskId)
+        .executeTakeFirst();
+      return row ? toKiosk(row) : undefined;
+    },
+    applyBatch(kioskId, items) {
+      return db
+        .transaction()
+        .execute((trx) => placeBatch(chainTx(trx), kioskId, items, now().toISOString()));
+    },
+    async addTamperAlert(a) {
+      await db
+        .insertInto('tamper_alerts')
+        .values({ kiosk_id: a.kioskId, seq: a.seq, kind: a.kind, detail: a.detail, at: a.at })
+        .execute();
+    },
+    async listTamperAlerts(kioskId) {
+      const rows = await db
+        .selectFrom('tamper_alerts')
+        .select(['kiosk_id', 'seq', 'kind', 'detail', 'at'])
+        .$if(kioskId !== undefined, (query) => query.where('kiosk_id', '=', kioskId ?? ''))
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => ({
+        kioskId: row.kiosk_id,
+        seq: row.seq,
+        kind: row.kind,
+        detail: row.detail,
+        at: row.at,
+      }));
+    },
+    async countRecords(kioskId) {
+      const rows = await db
+        .selectFrom('records')
+        .select((eb) => ['chain_state', eb.fn.countAll<number>().as('n')])
+        .where('kiosk_id', '=', kioskId)
+        .groupBy('chain_state')
+        .execute();
+      const count = (state: string): number =>
+        Number(rows.find((row) => row.chain_state === state)?.n ?? 0);
+      return { chained: count('chained'), awaiting: count('awaiting') };
+    },
+    async listRecords(kioskId) {
+      const rows = await db
+        .selectFrom('records')
+        .select('record_json')
+        .where('kiosk_id', '=', kioskId)
+        .orderBy('seq')
+        .execute();
+      return rows.map((row) => JSON.parse(row.record_json) as ChainRecord);
+    },
+    async readPersonal(kioskId, seq) {
+      const row = await db
+        .selectFrom('records')
+        .select('personal_json')
+        .where('kiosk_id', '=', kioskId)
+        .where('seq', '=', seq)
+        .executeTakeFirst();
+      return row?.personal_json
+        ? sealedBoxSchema.parse(JSON.parse(row.personal_json) as unknown)
+        : undefined;
+    },
+    async useNonce(kioskId, nonce, atMs) {
+      await db
+        .deleteFrom('request_nonces')
+        .where('seen_at', '<', atMs - NONCE_TTL_MS)
+        .execute();
+      const inserted = await db
+        .insertInto('request_nonces')
+        .values({ kiosk_id: kioskId, nonce, seen_at: atMs })
+        .onConflict((conflict) => conflict.doNothing())
+        .executeTakeFirst();
+      return inserted.numInsertedOrUpdatedRows === 1n;
+    },
+    getSetting: readSetting,
+    async putSetting(key, value) {
+      await db
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((conflict) =>
+          conflict.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
+        )
+        .execute();
+    },
+    async putSettingIfAbsent(key, value) {
+      await db
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((conflict) => conflict.doNothing())
+        .execute();
+      return (await readSetting(key)) ?? value;
+    },
+    async recordHeartbeat(kioskId, beat, receivedAt) {
+      await db
+        .insertInto('heartbeats')
+        .values({ kiosk_id: kioskId, beat_json: JSON.stringify(beat), received_at: receivedAt })
+        .onConflict((conflict) =>
+          conflict.column('kiosk_id').doUpdateSet((eb) => ({
+            beat_json: eb.ref('excluded.beat_json'),
+            received_at: eb.ref('excluded.received_at'),
+          })),
+        )
+        .execute();
+    },
+    async lastHeartbeat(kioskId) {
+      const row = await db
+        .selectFrom('heartbeats')
+        .select(['beat_json', 'received_at'])
+        .where('kiosk_id', '=', kioskId)
+        .executeTakeFirst();
+      return row
+        ? {
+            beat: heartbeatRequestSchema.parse(JSON.parse(row.beat_json) as unknown),
+            receivedAt: row.received_at,
+          }
+        : undefined;
+    },
+    async findByRefs(refs) {
+      if (refs.length === 0) return [];
+      const rows = await db
+        .selectFrom('records')
+        .select(['ref', 'service_id', 'received_at'])
+        .where('ref', 'in', refs)
+        .execute();
+      return rows.map((row) => ({
+        ref: row.ref,
+        serviceId: row.service_id,
+        receivedAt: row.received_at,
+      }));
+    },
+    async recordsFrom(kioskId, fromSeq, limit) {
+      const rows = await db
+        .selectFrom('records')
+        .select(['seq', 'tx_id', 'hash', 'chain_state'])
+        .where('kiosk_id', '=', kioskId)
+        .where('seq', '>=', fromSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        seq: row.seq,
+        id: row.tx_id,
+        hash: row.hash,
+        state: row.chain_state,
+      }));
+    },
+    async listKiosks() {
+      const rows = await db.selectFrom('kiosks').selectAll().orderBy('kiosk_id').execute();
+      return rows.map(toKiosk);
+    },
+    async transactionCounts(fromDay) {
+      // The UTC day is the first ten characters of the ISO 8601 createdAt.
+      const day = sql<string>`substr(r.created_at, 1, 10)`;
+      const rows = await db
+        .selectFrom('records as r')
+        .leftJoin('records as v', (join) =>
+          join.on('v.kind', '=', 'void').onRef('v.subject_tx_id', '=', 'r.tx_id'),
+        )
+        .select((eb) => [
+          day.as('day'),
+          'r.kiosk_id',
+          'r.service_id',
+          'r.channel',
+          eb.fn.countAll<number>().as('n'),
+          eb.fn
+            .sum<number>(
+              eb.case().when('v.tx_id', 'is', null).then(eb.lit(0)).else(eb.lit(1)).end(),
+            )
+            .as('voided'),
+        ])
+        .where('r.kind', '=', 'transaction')
+        .where('r.created_at', '>=', fromDay)
+        .groupBy([day, 'r.kiosk_id', 'r.service_id', 'r.channel'])
+        .orderBy('day')
+        .execute();
+      return rows.map((row) => ({
+        day: row.day,
+        kioskId: row.kiosk_id,
+        serviceId: row.service_id,
+        channel: row.channel,
+        count: Number(row.n),
+        voided: Number(row.voided),
+      }));
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

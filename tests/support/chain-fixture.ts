@@ -1,0 +1,114 @@
+/**
+ * The kiosk side every sync test starts from: one test transaction, a kiosk's storage with its
+ * device key and data key (fake-indexeddb, WebCrypto from Node), and a chain of real, signed
+ * records. Unit, integration, proof, chaos and bench code take them from here.
+ */
+import 'fake-indexeddb/auto';
+import { commitTransaction } from '../../sync/client/commit';
+import type { CommittedTransaction, TransactionInput } from '../../sync/client/commit';
+import { importDataKey } from '../../sync/client/data-key';
+import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
+import { DexieOutboxStore } from '../../sync/client/store/dexie-outbox-store';
+import { KioskDatabase } from '../../sync/client/store/dexie-schema';
+import { exportPublicKey } from '../../sync/protocol/device-signature';
+import type { PublicKeyJwk } from '../../sync/protocol/device-signature';
+import type { TransactionRecord } from '../../sync/protocol/records';
+
+/** The kiosk id of tests that need only one. */
+export const kioskId = 'test-kiosk-01';
+
+/** A Belize birth-certificate replacement: two personal fields and one that is not. */
+export const birthCertificate: TransactionInput = {
+  serviceId: 'birth-certificate-replacement',
+  catalogueVersion: '2026.11.1',
+  channel: 'self-service',
+  language: 'en',
+  fee: { amountMinor: 1000, currency: 'BZD' },
+  fields: { fullName: 'Ana Pérez Quetzal', dateOfBirth: '1990-04-01', district: 'cayo' },
+  personalFieldIds: ['fullName', 'dateOfBirth'],
+};
+
+/** A Botswana livestock movement permit, completed by an officer in Setswana: one personal field. */
+export const livestockPermit: TransactionInput = {
+  serviceId: 'livestock-movement-permit',
+  catalogueVersion: '2026.11.1',
+  channel: 'assisted',
+  officerId: '00012345',
+  language: 'tn',
+  fee: { amountMinor: 2500, currency: 'BWP' },
+  fields: { fullName: 'Kagiso Molefe', district: 'kweneng', paymentMethod: 'counter' },
+  personalFieldIds: ['fullName'],
+};
+
+/** The values of `birthCertificate`'s personal fields: never to be found in the clear. */
+export const personalValues = ['Ana Pérez Quetzal', '1990-04-01'];
+
+/**
+ * A kiosk outbox store on its own database, with the raw Dexie database beside it for what a
+ * test does behind the store's back: corrupt a row, move the head, dump every table.
+ */
+export function openTestStore(name = `test-${crypto.randomUUID()}`): {
+  store: DexieOutboxStore;
+  db: KioskDatabase;
+} {
+  const db = new KioskDatabase(name);
+  return { store: new DexieOutboxStore(db), db };
+}
+
+export interface TestKiosk {
+  kioskId: string;
+  /** The outbox store, as the kiosk's code uses it. */
+  store: DexieOutboxStore;
+  /** The raw database under the store (see `openTestStore`). */
+  db: KioskDatabase;
+  keys: CryptoKeyPair;
+  dataKey: CryptoKey;
+  /** Commits `input` (default `birthCertificate`) as this kiosk's next transaction. */
+  commit(input?: TransactionInput, now?: () => Date): Promise<CommittedTransaction>;
+  publicKey(): Promise<PublicKeyJwk>;
+  /** Closes and deletes the kiosk's database. */
+  close(): Promise<void>;
+}
+
+/**
+ * A kiosk's storage: a new IndexedDB database (fake-indexeddb), its non-extractable device key
+ * and a data key (random unless `dataKeyBytes` is given).
+ */
+export async function openTestKiosk(
+  id: string,
+  options: { dataKeyBytes?: Uint8Array } = {},
+): Promise<TestKiosk> {
+  const { store, db } = openTestStore(`${id}-${crypto.randomUUID()}`);
+  const keys = await loadOrCreateDeviceKey(store);
+  const dataKey = await importDataKey(
+    options.dataKeyBytes ?? crypto.getRandomValues(new Uint8Array(32)),
+  );
+  return {
+    kioskId: id,
+    store,
+    db,
+    keys,
+    dataKey,
+    commit: (input = birthCertificate, now) =>
+      commitTransaction({ store, kioskId: id, keys, dataKey, now }, input),
+    publicKey: () => exportPublicKey(keys.publicKey),
+    async close() {
+      db.close();
+      await db.delete().catch(() => undefined);
+    },
+  };
+}
+
+/** A kiosk's first `n` chain records, really committed and signed. */
+export async function makeChain(
+  id: string,
+  n: number,
+  input: TransactionInput = birthCertificate,
+): Promise<{ records: TransactionRecord[]; publicKey: PublicKeyJwk; keys: CryptoKeyPair }> {
+  const kiosk = await openTestKiosk(id);
+  const records: TransactionRecord[] = [];
+  for (let i = 0; i < n; i += 1) records.push((await kiosk.commit(input)).record);
+  const publicKey = await kiosk.publicKey();
+  await kiosk.close();
+  return { records, publicKey, keys: kiosk.keys };
+}
