@@ -11,16 +11,12 @@ import type { BundleFile, BundleManifest } from '../protocol/bundle-format';
 import { sealTo } from '../protocol/sealed-box';
 import type { AcksReply } from '../protocol/wire';
 import { UNREADABLE_REASON, toBatchItems } from './batch-items';
+import type { CommitDeps } from './commit';
 import type { OutboxStore } from './store/outbox-store';
 import { SyncError } from './sync-error';
 
-export interface BundleExportDeps {
-  store: OutboxStore;
-  kioskId: string;
-  keys: CryptoKeyPair;
-  dataKey?: CryptoKey;
-  now?: () => Date;
-}
+/** What a bundle needs of the kiosk: the same as a commit (the runtime's `chain`). */
+export type BundleExportDeps = Pick<CommitDeps, 'store' | 'kioskId' | 'keys' | 'dataKey' | 'now'>;
 
 export interface ExportedBundle {
   fileName: string;
