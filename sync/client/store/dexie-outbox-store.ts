@@ -129,17 +129,27 @@ export class DexieOutboxStore implements OutboxStore {
         const current = await db.outbox.get(item.seq);
         if (!current || current.state !== 'queued') continue;
         const attempts = current.attempts + 1;
-        if (item.outcome === 'unanswered') {
-          await db.outbox.update(item.seq, { attempts });
-          continue;
+        switch (item.outcome) {
+          case 'unanswered':
+            await db.outbox.update(item.seq, { attempts });
+            break;
+          case 'rejected':
+            settled += 1;
+            await db.outbox.update(item.seq, {
+              state: 'rejected',
+              rejectReason: item.reason,
+              attempts,
+            });
+            break;
+          case 'delivered':
+            settled += 1;
+            await db.outbox.update(item.seq, { state: 'delivered', deliveredAt: at, attempts });
+            break;
+          default:
+            throw new TypeError(
+              `unknown delivery outcome for seq ${(item as { seq: number }).seq}`,
+            );
         }
-        settled += 1;
-        await db.outbox.update(
-          item.seq,
-          item.outcome === 'rejected'
-            ? { state: 'rejected', rejectReason: item.reason, attempts }
-            : { state: 'delivered', deliveredAt: at, attempts },
-        );
       }
     });
     return settled;

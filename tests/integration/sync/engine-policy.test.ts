@@ -526,6 +526,38 @@ describe('the sync engine', () => {
       expect(sync.status.state).toBe('waiting');
     });
 
+    it('writes the results it has when the next batch cannot even be prepared', async () => {
+      const plain = await commitTransaction(deps, { ...sampleInput, personalFieldIds: [] });
+      await commitTransaction(deps, sampleInput);
+      // No data key: the second row's personal copy cannot be sealed, so its batch fails.
+      const sync = newEngine({
+        dataKey: undefined,
+        batchBytes: { initial: 300, min: 300, max: 300 },
+      });
+      await sync.trigger();
+      // The first batch's results are in before the run reports its failure.
+      expect(sync.status.lastDeliveryAt).toBeDefined();
+      expect(sync.status.lastError).toBe(message('no-data-key'));
+      expect(await delivered(plain.txId)).toBe(true);
+      expect(await states()).toEqual(['delivered', 'queued']);
+    });
+
+    it('backs off when an earlier batch of the run had a useless reply, even if later ones went well', async () => {
+      for (let i = 0; i < 3; i += 1) await commitTransaction(deps, sampleInput);
+      let posts = 0;
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/batches')) return;
+        posts += 1;
+        if (posts > 1) return reply;
+        return editedReply(reply, (json: { results: unknown[] }) => ({ ...json, results: [] }));
+      };
+      const sync = newEngine({ batchBytes: { initial: 300, min: 300, max: 300 } });
+      await sync.trigger();
+      expect(sync.status.lastError).toBe(message('bad-reply', 'no item had a result'));
+      expect(sync.status.state).toBe('waiting');
+      expect((await store.rows())[0]).toMatchObject({ state: 'queued', attempts: 1 });
+    });
+
     it('backs off from the start after a failure that follows progress in the same run', async () => {
       for (let i = 0; i < 2; i += 1) await commitTransaction(deps, sampleInput);
       let now = 2_000_000;

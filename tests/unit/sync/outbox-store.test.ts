@@ -5,7 +5,11 @@ import type { CommitDeps } from '../../../sync/client/commit';
 import { importDataKey } from '../../../sync/client/data-key';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
-import type { OutboxRow, OutboxStore } from '../../../sync/client/store/outbox-store';
+import type {
+  DeliveryOutcome,
+  OutboxRow,
+  OutboxStore,
+} from '../../../sync/client/store/outbox-store';
 import { exportPublicKey } from '../../../sync/protocol/device-signature';
 import { GENESIS_HASH } from '../../../sync/protocol/records';
 import { openTestStore, birthCertificate, kioskId } from '../../support/chain-fixture';
@@ -78,6 +82,14 @@ describe('the outbox store', () => {
     expect((await row(2))?.deliveredAt).toBeUndefined();
     expect(await row(3)).toMatchObject({ state: 'queued', attempts: 1 });
     expect(await row(4)).toMatchObject({ state: 'delivered', deliveredAt: 5, attempts: 0 });
+  });
+
+  it('refuses an outcome it does not know, changing nothing', async () => {
+    await commit();
+    await expect(
+      store.settle([{ seq: 1, outcome: 'lost' } as unknown as DeliveryOutcome], 1),
+    ).rejects.toThrow(/unknown delivery outcome/);
+    expect(await row(1)).toMatchObject({ state: 'queued', attempts: 0 });
   });
 
   it('confirms held records only when seq, id and hash all match a queued row', async () => {
