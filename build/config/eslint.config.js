@@ -53,6 +53,55 @@ const noNodeOrElectron = {
   ],
 };
 
+// One owner for the kiosk's IndexedDB: only the outbox store's Dexie modules
+// (sync/client/store/dexie-*.ts) import Dexie or touch its tables; everything else goes through
+// the OutboxStore interface (sync/client/store/outbox-store.ts). The page's wiring
+// (renderer/app/kiosk-runtime.ts) alone may open the Dexie store.
+const dexieOwners = ['sync/client/store/dexie-*.ts'];
+const storeOpener = 'renderer/app/kiosk-runtime.ts';
+const dexieMessage =
+  'Only the outbox store (sync/client/store/dexie-*.ts) knows IndexedDB: use the OutboxStore interface.';
+const dexieImports = {
+  paths: [
+    { name: 'dexie', message: dexieMessage },
+    { name: 'dexie-react-hooks', message: dexieMessage },
+  ],
+  patterns: [{ group: ['**/store/dexie-schema'], message: dexieMessage }],
+};
+const storeOpenerOnly = {
+  group: ['**/store/dexie-outbox-store'],
+  message: `${dexieMessage} The store is opened once, in ${storeOpener}.`,
+};
+const mergeImports = (...sets) => ({
+  paths: sets.flatMap((set) => set.paths ?? []),
+  patterns: sets.flatMap((set) => set.patterns ?? []),
+});
+const tableNames = 'outbox|meta|deadLetters';
+const tableMethods =
+  'add|bulkAdd|bulkDelete|bulkGet|bulkPut|clear|count|delete|each|filter|get|limit|modify|orderBy|put|reverse|toArray|toCollection|update|where';
+const noTableAccess = [
+  {
+    selector: `MemberExpression[object.property.name=/^(${tableNames})$/][property.name=/^(${tableMethods})$/]`,
+    message: dexieMessage,
+  },
+  {
+    selector: `MemberExpression[object.name=/^(${tableNames})$/][property.name=/^(${tableMethods})$/]`,
+    message: dexieMessage,
+  },
+  {
+    selector:
+      "CallExpression[callee.property.name='transaction'][arguments.0.value=/^(r|rw|readonly|readwrite)!?\\??$/]",
+    message: dexieMessage,
+  },
+];
+const browserCode = [
+  'renderer/**',
+  'sync/client/**',
+  'sync/protocol/**',
+  'sync/bridge/**',
+  'kiosk-config/**',
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'tests/artifacts/', 'test-results/', '.kiosk-data/'] },
   js.configs.recommended,
@@ -73,15 +122,26 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-floating-promises': 'error' },
   },
   {
-    files: [
-      'renderer/**',
-      'sync/client/**',
-      'sync/protocol/**',
-      'sync/bridge/**',
-      'kiosk-config/**',
-    ],
+    files: browserCode,
     ignores: ['renderer/vite.config.ts'],
-    rules: { 'no-restricted-imports': ['error', noNodeOrElectron] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        mergeImports(noNodeOrElectron, dexieImports, { patterns: [storeOpenerOnly] }),
+      ],
+      'no-restricted-syntax': ['error', ...noTableAccess],
+    },
+  },
+  {
+    files: [storeOpener],
+    rules: { 'no-restricted-imports': ['error', mergeImports(noNodeOrElectron, dexieImports)] },
+  },
+  {
+    files: dexieOwners,
+    rules: {
+      'no-restricted-imports': ['error', noNodeOrElectron],
+      'no-restricted-syntax': 'off',
+    },
   },
   {
     files: ['electron/**'],

@@ -3,8 +3,8 @@ import type { CardReads } from './card-reads';
 import type { Catalogue, SiteConfig } from '../../kiosk-config/schema';
 import type { KioskInfo } from '../../sync/bridge/channels';
 import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
-import { openKioskDatabase } from '../../sync/client/db';
-import type { KioskDatabase } from '../../sync/client/db';
+import { openOutboxStore } from '../../sync/client/store/dexie-outbox-store';
+import type { OutboxStore } from '../../sync/client/store/outbox-store';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
 import { commitTransaction } from '../../sync/client/commit';
 import type {
@@ -15,7 +15,6 @@ import type {
 import { clearOpenReceipt, readOpenReceipt } from '../../sync/client/open-receipt';
 import type { OpenReceipt } from '../../sync/client/open-receipt';
 import { SyncEngine } from '../../sync/client/engine';
-import { GatewayClient } from '../../sync/client/gateway-client';
 import { forgetStatusesBefore, lookUpStatuses } from '../../sync/client/status-cache';
 import type { StatusLookup } from '../../sync/client/status-cache';
 import { loadConfiguration, withTimeout } from './config-store';
@@ -28,6 +27,7 @@ import { OfficerSession, cacheRoster } from '../../sync/client/officer-session';
 import type { OfficerDeps } from '../../sync/client/officer-records';
 import { recordConfigInForce } from '../../sync/client/officer-records';
 import { reconcileBundleAcks } from '../../sync/client/bundle-export';
+import { SyncError } from '../../sync/client/sync-error';
 import type { HeartbeatRequest } from '../../sync/protocol/wire';
 
 /** Everything a running kiosk page needs, wired once at start-up. */
@@ -36,19 +36,24 @@ export interface KioskRuntime {
   info: KioskInfo;
   site: SiteConfig;
   catalogue: Catalogue;
-  db: KioskDatabase;
+  /** The outbox store: every read and write of the kiosk's IndexedDB goes through it. */
+  store: OutboxStore;
   engine: SyncEngine;
-  /** Durably commits, then wakes the sync engine. Rejects with a coded SyncError on failure. */
-  submit(input: TransactionInput, options?: CommitOptions): Promise<CommittedTransaction>;
+  /**
+   * Durably commits (the store then wakes the sync engine). Which fields are personal comes
+   * from the service's catalogue entry, here and nowhere else; a service not in the catalogue is
+   * refused. Rejects with a coded SyncError on failure.
+   */
+  submit(input: SubmitInput, options?: CommitOptions): Promise<CommittedTransaction>;
   /** A receipt a crash left unfinished: shown before anything else (open-receipt.ts). */
   openReceipt?: OpenReceipt;
   /** The session ended: its receipt is no longer open. */
   closeReceipt(): void;
   /** Set when the shell's config was refused and the last good one is in use (names the field). */
   configRefused?: string;
-  /** Asks the gateway what it knows of these reference numbers (signed request). */
   /**
-   * What the agencies decided for these reference numbers (signed request); when the gateway
+   * What the agencies decided for these reference numbers: a signed request on the sync
+   * engine's own client, so the clock correction the engine learnt applies; when the gateway
    * cannot be reached, what this kiosk last heard (`online: false`), never an error.
    */
   lookupStatus(refs: string[]): Promise<StatusLookup>;
@@ -62,20 +67,25 @@ export interface KioskRuntime {
   chain: OfficerDeps;
   /** A short line for the shell's log (and so the operator console); never personal data. */
   log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Tears the page's runtime down: sync, timers, reader listeners, the store. */
+  stop(): void;
 }
+
+/** A transaction as the screens hand it over; the catalogue says which fields are personal. */
+export type SubmitInput = Omit<TransactionInput, 'personalFieldIds'>;
 
 /** How long the shell may take to answer at start before the last good config is used. */
 const SHELL_TIMEOUT_MS = 4_000;
 
 export async function startKioskRuntime(
   bridge: KioskBridge,
-  store: KeyValueStore = localStorage,
+  lastGoodConfig: KeyValueStore = localStorage,
 ): Promise<KioskRuntime> {
   const loaded = await loadConfiguration(async () => {
     const info = await withTimeout(bridge.invoke('kiosk:info'), SHELL_TIMEOUT_MS, 'kiosk:info');
     const config = await withTimeout(bridge.invoke('config:get'), SHELL_TIMEOUT_MS, 'config:get');
     return { info, site: config.site, catalogue: config.catalogue };
-  }, store);
+  }, lastGoodConfig);
   const { info } = loaded;
   // Shaped like a parse result so the rest of start-up reads as before.
   const site = { value: loaded.site };
@@ -86,10 +96,9 @@ export async function startKioskRuntime(
       .catch(() => undefined);
   }
 
-  const db = openKioskDatabase(info.kioskId);
-  await db.open();
-  const keys = await loadOrCreateDeviceKey(db);
-  const openReceipt = await readOpenReceipt(db).catch(() => undefined);
+  const store = await openOutboxStore(info.kioskId);
+  const keys = await loadOrCreateDeviceKey(store);
+  const openReceipt = await readOpenReceipt(store).catch(() => undefined);
   // Without the shell (a page that lost its host) there is no data key: answers marked personal
   // then cannot be committed, and the review screen says so instead of saving them in the clear.
   // The shell hands the key once per page load, so this is the page's only chance to ask.
@@ -107,16 +116,16 @@ export async function startKioskRuntime(
   void requestPersistentStorage();
   const purge = (): void => {
     // Last-seen decisions are kept as long as the personal data they would be shown beside.
-    void forgetStatusesBefore(db, Date.now() - site.value.retentionDays * 86_400_000).catch(
+    void forgetStatusesBefore(store, Date.now() - site.value.retentionDays * 86_400_000).catch(
       () => undefined,
     );
-    void purgeDeliveredPersonalData(db, { retentionDays: site.value.retentionDays }).catch(
+    void purgeDeliveredPersonalData(store, { retentionDays: site.value.retentionDays }).catch(
       () => undefined,
     );
   };
   purge();
-  setInterval(purge, 60 * 60_000);
-  const chain: OfficerDeps = { db, kioskId: info.kioskId, keys, dataKey };
+  const purgeTimer = setInterval(purge, 60 * 60_000);
+  const chain: OfficerDeps = { store, kioskId: info.kioskId, keys, dataKey };
   const log = (level: 'info' | 'warn' | 'error', message: string): void =>
     void bridge.invoke('log:write', { level, message }).catch(() => undefined);
   // The chain says which site config and catalogue every later record was made under.
@@ -136,7 +145,7 @@ export async function startKioskRuntime(
     log('info', officer ? `officer signed in (${officer.method})` : 'officer signed out');
   });
   const engine = new SyncEngine({
-    db,
+    store,
     kioskId: info.kioskId,
     keys,
     gatewayUrl: info.gatewayUrl,
@@ -150,60 +159,55 @@ export async function startKioskRuntime(
       void cacheRoster(chain, config.roster).then(
         (cached) => {
           if (!cached.ok) log('error', `roster refused: ${cached.reason}`);
-          else if (cached.changed) {
-            log('info', 'officer roster updated');
-            // The config-change record goes out with this run, not at the next timer.
-            void engine.trigger();
-          }
+          // Its config-change record wakes the engine (the store does), so it goes out now.
+          else if (cached.changed) log('info', 'officer roster updated');
         },
         () => log('error', 'roster could not be stored'),
       ),
     // After a USB bundle, learn what the gateway already holds before sending it again.
-    beforeDrain: (client) => reconcileBundleAcks(db, (fromSeq) => client.getAcks(fromSeq)),
+    beforeDrain: (client) => reconcileBundleAcks(store, (fromSeq) => client.getAcks(fromSeq)),
     heartbeatExtras: () =>
       heartbeatExtras(bridge, info, site.value.siteName, catalogue.value.version),
   });
   engine.start();
+  // The site's wedge thresholds (devices.wedge), else the defaults.
+  const cardReads = connectCardReads(bridge, window, site.value.devices?.wedge);
   return {
     bridge,
     info,
-    // The site's wedge thresholds (devices.wedge), else the defaults.
-    cardReads: connectCardReads(bridge, window, site.value.devices?.wedge),
+    cardReads,
     officers,
     chain,
     log,
     site: site.value,
     catalogue: catalogue.value,
-    db,
+    store,
     engine,
     ...(openReceipt ? { openReceipt } : {}),
     closeReceipt() {
-      void clearOpenReceipt(db).catch(() => undefined);
+      void clearOpenReceipt(store).catch(() => undefined);
     },
-    async submit(input, options) {
+    submit(input, options) {
       const service = catalogue.value.services.find((s) => s.id === input.serviceId);
-      const personalFieldIds =
-        input.personalFieldIds ??
-        service?.fields.filter((field) => field.personal).map((field) => field.id) ??
-        [];
-      const committed = await commitTransaction(
-        { db, kioskId: info.kioskId, keys, dataKey },
-        { ...input, personalFieldIds },
-        options,
-      );
-      void engine.trigger();
-      return committed;
+      if (!service) {
+        return Promise.reject(
+          new SyncError('commit-failed', {
+            reason: `no service ${input.serviceId} in the catalogue`,
+          }),
+        );
+      }
+      const personalFieldIds = service.fields.filter((field) => field.personal).map((f) => f.id);
+      return commitTransaction(chain, { ...input, personalFieldIds }, options);
     },
     checkStorage: () => checkStorageHeadroom(),
     configRefused: loaded.refused,
-    lookupStatus(refs) {
-      const client = new GatewayClient({
-        baseUrl: info.gatewayUrl,
-        kioskId: info.kioskId,
-        signingKey: keys.privateKey,
-        timeoutMs: 8_000,
-      });
-      return lookUpStatuses(db, refs, (chunk) => client.getDecisionStatus(chunk));
+    lookupStatus: (refs) =>
+      lookUpStatuses(store, refs, (chunk) => engine.lookupDecisions(chunk, { timeoutMs: 8_000 })),
+    stop() {
+      engine.stop();
+      clearInterval(purgeTimer);
+      cardReads.close();
+      store.close();
     },
   };
 }

@@ -1,11 +1,10 @@
-import { liveQuery } from 'dexie';
 import { buildReceiptContent } from '../../sync/bridge/receipt-content';
 import type { PaymentMethod, ReceiptContent } from '../../sync/bridge/receipt-content';
 import type { ReportDocument } from '../../sync/bridge/operator-payloads';
 import { BUNDLE_PART_CHARS } from '../../sync/bridge/operator-payloads';
 import type { PrintJobReply } from '../../sync/bridge/device-payloads';
 import { exportBundle } from '../../sync/client/bundle-export';
-import type { DeadLetterRow } from '../../sync/client/db';
+import type { DeadLetterRow, Subscribable } from '../../sync/client/store/outbox-store';
 import { listQueueItems } from '../../sync/client/officer-queue';
 import type { QueueItem } from '../../sync/client/officer-queue';
 import { buildEndOfDayReport, localDay } from '../../sync/client/officer-report';
@@ -18,23 +17,18 @@ import type { KioskRuntime } from './kiosk-runtime';
 
 /** Everything the kiosk committed today (local day), oldest first, with voids applied. */
 export function listToday(
-  runtime: Pick<KioskRuntime, 'db'>,
+  runtime: Pick<KioskRuntime, 'store'>,
   now = new Date(),
 ): Promise<QueueItem[]> {
-  return listQueueItems(runtime.db, { sinceMs: localDay(now).startMs });
-}
-
-/** Rows that could not be read back (kept with their reason until an officer corrects them). */
-export function listDeadLetters(runtime: Pick<KioskRuntime, 'db'>): Promise<DeadLetterRow[]> {
-  return runtime.db.deadLetters.toArray();
+  return listQueueItems(runtime.store, { sinceMs: localDay(now).startMs });
 }
 
 /** The officer's name from the cached roster (for receipts), or the id when not listed. */
 export async function officerName(
-  runtime: Pick<KioskRuntime, 'db'>,
+  runtime: Pick<KioskRuntime, 'store'>,
   officerId: string,
 ): Promise<string> {
-  const roster = await readCachedRoster(runtime.db);
+  const roster = await readCachedRoster(runtime.store);
   return roster.find((entry) => entry.officerId === officerId)?.name ?? officerId;
 }
 
@@ -45,12 +39,12 @@ const paymentMethods: readonly string[] = ['counter', 'mobile-money', 'card-term
  * exist without a record), then sent to the printer as the next copy number.
  */
 export async function reprintReceipt(
-  runtime: Pick<KioskRuntime, 'db' | 'chain' | 'bridge' | 'site' | 'catalogue'>,
+  runtime: Pick<KioskRuntime, 'store' | 'chain' | 'bridge' | 'site' | 'catalogue'>,
   input: { txId: string; officerId?: string; timeZone?: string },
 ): Promise<{ reply: PrintJobReply; copy: number }> {
-  const earlier = await runtime.db.outbox
-    .filter((row) => row.record.kind === 'reprint' && row.record.body.reprints.txId === input.txId)
-    .count();
+  const earlier = (await runtime.store.rows()).filter(
+    (row) => row.record.kind === 'reprint' && row.record.body.reprints.txId === input.txId,
+  ).length;
   const { row } = await recordReprint(runtime.chain, input);
   if (row.record.kind !== 'transaction') throw new Error('not a transaction');
   const tx = row.record.body;
@@ -112,7 +106,7 @@ export async function gatewayHeldIds(
 }
 
 export async function endOfDayReport(
-  runtime: Pick<KioskRuntime, 'db' | 'engine' | 'info'>,
+  runtime: Pick<KioskRuntime, 'store' | 'engine' | 'info'>,
   options: { officerId?: string; now?: Date } = {},
 ): Promise<{ report: EndOfDayReport; reconciled: boolean }> {
   const now = options.now ?? new Date();
@@ -243,7 +237,15 @@ export function reportDocument(
 export async function exportBundleToDrive(
   runtime: Pick<KioskRuntime, 'chain' | 'bridge' | 'info'>,
   target?: string,
-): Promise<{ path: string; bytes: number; count: number; fromSeq: number; toSeq: number }> {
+): Promise<{
+  path: string;
+  bytes: number;
+  count: number;
+  fromSeq: number;
+  toSeq: number;
+  /** Records left out: their personal copy cannot be opened (now rejected on the kiosk). */
+  unreadable: number;
+}> {
   const bundle = await exportBundle(runtime.chain);
   const writeId = crypto.randomUUID();
   const parts = Math.max(1, Math.ceil(bundle.text.length / BUNDLE_PART_CHARS));
@@ -263,6 +265,7 @@ export async function exportBundleToDrive(
         count: bundle.manifest.count,
         fromSeq: bundle.manifest.fromSeq,
         toSeq: bundle.manifest.toSeq,
+        unreadable: bundle.unreadable,
       };
     }
   }
@@ -276,11 +279,14 @@ export interface OfficerView {
 }
 
 /** Today's items and the dead letters, live: the tools screen updates as the engine delivers. */
-export function observeOfficerView(runtime: Pick<KioskRuntime, 'db'>) {
-  return liveQuery<OfficerView>(async () => ({
+export function observeOfficerView(
+  runtime: Pick<KioskRuntime, 'store'>,
+): Subscribable<OfficerView> {
+  const { store } = runtime;
+  return store.observe(async () => ({
     items: await listToday(runtime),
     // Queued or rejected from before today still belong in the queue view.
-    waiting: await listQueueItems(runtime.db, { states: ['queued', 'rejected'] }),
-    deadLetters: await listDeadLetters(runtime),
+    waiting: await listQueueItems(store, { states: ['queued', 'rejected'] }),
+    deadLetters: await store.deadLetters(),
   }));
 }

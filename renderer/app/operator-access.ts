@@ -1,9 +1,7 @@
-import type { KioskDatabase } from '../../sync/client/db';
-import { readMeta, writeMeta } from '../../sync/client/db';
 import { verifyOfficerPin } from '../../sync/client/officer-pin';
+import type { OutboxStore } from '../../sync/client/store/outbox-store';
 
 export const MAX_OPERATOR_PIN_FAILURES = 5;
-const FAILURES_KEY = 'operator-pin-failures';
 
 export type OperatorPinResult =
   | { result: 'ok' }
@@ -18,7 +16,7 @@ export type OperatorPinResult =
  * a reload does not reset them; the fifth locks the console for `lockoutMs`.
  */
 export async function checkOperatorPin(
-  db: KioskDatabase,
+  store: OutboxStore,
   pinHash: string | undefined,
   pin: string,
   options: { now?: number; lockoutMs?: number; minIterations?: number } = {},
@@ -26,22 +24,20 @@ export async function checkOperatorPin(
   if (!pinHash) return { result: 'disabled' };
   const now = options.now ?? Date.now();
   const lockoutMs = options.lockoutMs ?? 15 * 60_000;
-  const failures = (await readMeta<{ count: number; lockedUntil?: number }>(db, FAILURES_KEY)) ?? {
-    count: 0,
-  };
+  const failures = (await store.readSetting('operator-pin-failures')) ?? { count: 0 };
   if (failures.lockedUntil !== undefined && failures.lockedUntil > now) {
     return { result: 'locked', retryAfterSeconds: Math.ceil((failures.lockedUntil - now) / 1000) };
   }
   const ok = await verifyOfficerPin(pin, pinHash, { minIterations: options.minIterations });
   if (ok) {
-    await writeMeta(db, FAILURES_KEY, { count: 0 });
+    await store.writeSetting('operator-pin-failures', { count: 0 });
     return { result: 'ok' };
   }
   const count = (failures.lockedUntil !== undefined ? 0 : failures.count) + 1;
   if (count >= MAX_OPERATOR_PIN_FAILURES) {
-    await writeMeta(db, FAILURES_KEY, { count, lockedUntil: now + lockoutMs });
+    await store.writeSetting('operator-pin-failures', { count, lockedUntil: now + lockoutMs });
     return { result: 'locked', retryAfterSeconds: Math.ceil(lockoutMs / 1000) };
   }
-  await writeMeta(db, FAILURES_KEY, { count });
+  await store.writeSetting('operator-pin-failures', { count });
   return { result: 'wrong-pin', attemptsLeft: MAX_OPERATOR_PIN_FAILURES - count };
 }

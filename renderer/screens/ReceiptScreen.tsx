@@ -79,7 +79,6 @@ function SmsOptIn({
           forReference: reference,
           country: runtime.catalogue.country,
         },
-        personalFieldIds: ['phone'],
       });
       setStage('saved');
     } catch {
@@ -254,8 +253,8 @@ export function ReceiptScreen({
   onFinish,
 }: ReceiptScreenProps) {
   const delivery = useObservable<DeliveryView | undefined>(
-    () => observeDelivery(runtime.db, txId),
-    [runtime.db, txId],
+    () => observeDelivery(runtime.store, txId),
+    [runtime.store, txId],
   );
   const [engine, setEngine] = useState<EngineStatus>(runtime.engine.status);
   useEffect(() => runtime.engine.subscribe(setEngine), [runtime.engine]);

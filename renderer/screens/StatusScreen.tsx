@@ -81,11 +81,7 @@ export function StatusScreen({
     setText(ref);
     setBusy(true);
     setResult(undefined);
-    const local = await runtime.db.outbox
-      .where('ref')
-      .equals(ref)
-      .first()
-      .catch(() => undefined);
+    const local = await runtime.store.find({ ref }).catch(() => undefined);
     try {
       const lookup = await runtime.lookupStatus([ref]);
       const found = lookup.statuses.find((status) => status.ref === ref);

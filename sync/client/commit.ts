@@ -1,4 +1,4 @@
-import { GENESIS_HASH, chainRecordSchema, recordHash } from '../protocol/records';
+import { chainRecordSchema, recordHash } from '../protocol/records';
 import type {
   ChainRecord,
   RecordBodyOf,
@@ -12,16 +12,14 @@ import { signText } from '../protocol/device-signature';
 import { toBase64Url } from '../protocol/encoding';
 import { personalDigest } from '../protocol/personal-fields';
 import type { PersonalPayload } from '../protocol/personal-fields';
-import type { KioskDatabase, OutboxRow } from './db';
-import { readHead, writeHead } from './db';
+import type { OutboxRow, OutboxStore, Settings } from './store/outbox-store';
 import { encryptLocal } from './data-key';
-import { openReceiptMarker } from './open-receipt';
 import { newReferenceNumber } from './reference-number';
 import { withSerialLock } from './serial-lock';
 import { SyncError } from './sync-error';
 
 export interface CommitDeps {
-  db: KioskDatabase;
+  store: OutboxStore;
   kioskId: string;
   keys: CryptoKeyPair;
   /** The at-rest data key (data-key.ts); required when the input has personal fields. */
@@ -54,11 +52,16 @@ export interface CommittedTransaction {
   record: TransactionRecord;
 }
 
+/** The row fields a commit adds beside the record, its keys and its delivery state. */
+type RowExtras = Pick<OutboxRow, 'ref' | 'serviceId' | 'personalLocal'>;
+
 /**
  * Makes a transaction durable: builds the next chain record (gapless seq, prevHash, hash,
- * device signature) and writes the outbox row and the new chain head in one IndexedDB
- * transaction. Resolves only after that transaction has completed, so a citizen is never told
- * "submitted" for something that is not on disk; any failure rejects with a coded SyncError.
+ * device signature) and has the store write the outbox row and the new chain head in one
+ * IndexedDB transaction. Resolves only after that transaction has completed, so a citizen is
+ * never told "submitted" for something that is not on disk; any failure rejects with a coded
+ * SyncError. Personal fields are split off here, once: the record keeps their salted digest,
+ * the row their values encrypted with the data key.
  */
 export function commitTransaction(
   deps: CommitDeps,
@@ -91,13 +94,6 @@ export function commitTransaction(
       };
       personalLocal = await encryptLocal(deps.dataKey, canonicalJson(payload), txId);
     }
-
-    let head;
-    try {
-      head = (await readHead(deps.db)) ?? { seq: 0, hash: GENESIS_HASH };
-    } catch (error) {
-      throw new SyncError('commit-failed', { reason: (error as Error).message });
-    }
     const body: TransactionBody = {
       txId,
       ref: newReferenceNumber(randomBytes),
@@ -110,25 +106,18 @@ export function commitTransaction(
       ...(personal ? { personal } : {}),
       ...(input.officerId !== undefined ? { officerId: input.officerId } : {}),
     };
-    const { record } = await appendUnlocked(
+    const record = await appendLocked(
       deps,
-      head,
       'transaction',
       body,
-      (record) => ({
-        seq: record.seq,
-        txId: body.txId,
+      {
         ref: body.ref,
         serviceId: body.serviceId,
-        state: 'queued',
-        record,
-        queuedAt: now().getTime(),
-        attempts: 0,
         ...(personalLocal ? { personalLocal } : {}),
-      }),
-      options.openReceipt ? [openReceiptMarker(body.txId, now().getTime())] : [],
+      },
+      options.openReceipt ? { 'open-receipt': { txId, at: now().getTime() } } : {},
     );
-    return { txId: body.txId, ref: body.ref, seq: record.seq, record: record as TransactionRecord };
+    return { txId, ref: body.ref, seq: record.seq, record: record as TransactionRecord };
   });
 }
 
@@ -142,39 +131,26 @@ export function appendChainRecord<K extends Exclude<RecordKind, 'transaction'>>(
   kind: K,
   body: Omit<RecordBodyOf<K>, 'txId'>,
 ): Promise<ChainRecord & { kind: K }> {
-  const now = deps.now ?? (() => new Date());
   const randomUuid = deps.randomUuid ?? (() => crypto.randomUUID());
   return withSerialLock(`commit:${deps.kioskId}`, async () => {
-    let head;
-    try {
-      head = (await readHead(deps.db)) ?? { seq: 0, hash: GENESIS_HASH };
-    } catch (error) {
-      throw new SyncError('commit-failed', { reason: (error as Error).message });
-    }
     const full = { ...body, txId: randomUuid() } as RecordBodyOf<K>;
-    const { record } = await appendUnlocked(deps, head, kind, full, (record) => ({
-      seq: record.seq,
-      txId: full.txId,
-      state: 'queued',
-      record,
-      queuedAt: now().getTime(),
-      attempts: 0,
-    }));
-    return record as ChainRecord & { kind: K };
+    return (await appendLocked(deps, kind, full, {})) as ChainRecord & { kind: K };
   });
 }
 
-/** Builds, signs and stores the next record; the caller holds the commit lock. */
-async function appendUnlocked<K extends RecordKind>(
+/**
+ * Builds, signs and stores the record after the head, with `settings` written in the same
+ * IndexedDB transaction; the caller holds the commit lock.
+ */
+async function appendLocked<K extends RecordKind>(
   deps: CommitDeps,
-  head: { seq: number; hash: string },
   kind: K,
   body: RecordBodyOf<K>,
-  toRow: (record: ChainRecord) => OutboxRow,
-  /** Meta rows written in the same IndexedDB transaction (the open-receipt marker). */
-  alsoMeta: Array<{ key: string; value: unknown }> = [],
-): Promise<{ record: ChainRecord }> {
+  extras: RowExtras,
+  settings: Partial<Settings> = {},
+): Promise<ChainRecord> {
   const now = deps.now ?? (() => new Date());
+  const head = await coded(() => deps.store.readHead());
   const unsigned = {
     v: 1,
     kioskId: deps.kioskId,
@@ -184,6 +160,13 @@ async function appendUnlocked<K extends RecordKind>(
     kind,
     body,
   } as UnsignedRecord;
+  // A record that cannot be encoded could never be hashed by the gateway or sent: refuse it
+  // before it is signed, with a coded error.
+  try {
+    canonicalJson(unsigned);
+  } catch (error) {
+    throw new SyncError('invalid-record', { reason: (error as Error).message });
+  }
   const hash = await recordHash(unsigned);
   const sig = await signText(deps.keys.privateKey, hash);
   const parsed = chainRecordSchema.safeParse({ ...unsigned, hash, sig });
@@ -191,23 +174,25 @@ async function appendUnlocked<K extends RecordKind>(
     throw new SyncError('invalid-record', { reason: parsed.error.issues[0]?.message });
   }
   const record = parsed.data;
-  // Make sure the record is encodable before it is stored: a record that cannot be sent
-  // must never be committed.
-  canonicalJson(record);
-  const row = toRow(record);
+  const row: OutboxRow = {
+    seq: record.seq,
+    txId: record.body.txId,
+    ...extras,
+    state: 'queued',
+    record,
+    queuedAt: now().getTime(),
+    attempts: 0,
+  };
+  await coded(() => deps.store.append(row, head, settings));
+  return record;
+}
+
+/** Runs a store step; anything but a coded SyncError becomes `commit-failed` with its reason. */
+async function coded<T>(step: () => Promise<T>): Promise<T> {
   try {
-    await deps.db.transaction('rw', deps.db.outbox, deps.db.meta, async () => {
-      const current = (await readHead(deps.db)) ?? { seq: 0, hash: GENESIS_HASH };
-      if (current.seq !== head.seq || current.hash !== head.hash) {
-        throw new SyncError('commit-conflict');
-      }
-      await deps.db.outbox.add(row);
-      await writeHead(deps.db, { seq: record.seq, hash: record.hash });
-      for (const meta of alsoMeta) await deps.db.meta.put(meta);
-    });
+    return await step();
   } catch (error) {
     if (error instanceof SyncError) throw error;
     throw new SyncError('commit-failed', { reason: (error as Error).message });
   }
-  return { record };
 }

@@ -1,5 +1,10 @@
 import { fromBase64Url, toBase64Url, utf8 } from '../protocol/encoding';
-import type { LocalCiphertext } from './db';
+
+/** AES-GCM ciphertext under the at-rest data key (base64url). */
+export interface LocalCiphertext {
+  iv: string;
+  ct: string;
+}
 
 /**
  * The at-rest data key: 32 bytes held by the shell (KeyCustody), handed to the page once through

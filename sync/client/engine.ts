@@ -1,10 +1,19 @@
 import { canonicalJson } from '../protocol/canonical-json';
+import type {
+  BatchItem,
+  BatchReply,
+  HeartbeatRequest,
+  DecisionStatusReply,
+  KioskConfigReply,
+} from '../protocol/wire';
 import type { EcPublicJwk } from '../protocol/crypto-primitives';
-import { sealTo } from '../protocol/sealed-box';
-import type { BatchItem, BatchReply, HeartbeatRequest, KioskConfigReply } from '../protocol/wire';
-import type { KioskDatabase, OutboxRow } from './db';
-import { countByState, queuedRows, readMeta, writeMeta } from './db';
-import { decryptLocal } from './data-key';
+import { UNREADABLE_REASON, toBatchItems } from './batch-items';
+import type {
+  DeliveryOutcome,
+  GatewayConfigCache,
+  OutboxRow,
+  OutboxStore,
+} from './store/outbox-store';
 import type { FetchLike } from './gateway-client';
 import { GatewayClient } from './gateway-client';
 import { reconcileRefused } from './refused-reconcile';
@@ -26,7 +35,7 @@ export interface EngineStatus {
 }
 
 export interface SyncEngineOptions {
-  db: KioskDatabase;
+  store: OutboxStore;
   kioskId: string;
   keys: CryptoKeyPair;
   gatewayUrl: string;
@@ -64,24 +73,23 @@ export interface SyncEngineOptions {
 }
 
 interface PreparedBatch {
+  /** The rows that go, and their items (same index). */
   rows: OutboxRow[];
   items: BatchItem[];
-}
-
-const ENROLLED_KEY = 'enrolled';
-const CONFIG_KEY = 'gateway-config';
-
-interface CachedConfig {
-  etag: string | undefined;
-  gatewayKey: EcPublicJwk;
-  checkedAt: number;
+  /** Rows left out because their personal copy cannot be opened (batch-items.ts). */
+  unreadable: OutboxRow[];
+  /** The last seq this batch covered (sent or left out): the next batch starts after it. */
+  lastSeq: number;
 }
 
 /**
- * Delivers queued chain records to the gateway exactly once. One runner per kiosk (a serial
+ * Delivers queued chain records to the gateway exactly once: the sync policy. It reads and
+ * writes the outbox only through the `OutboxStore` interface. One runner per kiosk (a serial
  * lock, Web Locks across tabs); concurrent `trigger()` calls share the in-flight run, and work
- * committed during a run makes it go round again. Failures back off exponentially with full
- * jitter, capped, and honour Retry-After; only items without a result are ever resent.
+ * committed during a run makes it go round again. Once started, it is woken by the store after
+ * every commit's transaction completes, by the `online` hint and by a timer. Failures back off
+ * exponentially with full jitter, capped, and honour Retry-After; only items without a result
+ * are ever resent.
  */
 export class SyncEngine {
   readonly #options: SyncEngineOptions;
@@ -98,6 +106,7 @@ export class SyncEngine {
   #lastRefusedCheckAt = Number.NEGATIVE_INFINITY;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #periodicTimer: ReturnType<typeof setInterval> | undefined;
+  #stopWaking: (() => void) | undefined;
   #onOnline = (): void => void this.trigger();
 
   constructor(options: SyncEngineOptions) {
@@ -123,9 +132,21 @@ export class SyncEngine {
     return this.#status;
   }
 
-  /** The signed HTTP client, for status look-ups by reference. */
+  /** The signed HTTP client, with the clock skew learnt from the gateway's replies. */
   get client(): GatewayClient {
     return this.#client;
+  }
+
+  /**
+   * What the agencies decided for these receipt references, asked with the engine's own client
+   * so the clock correction it learnt applies (a fresh client would sign with the kiosk's wrong
+   * clock and be refused as stale).
+   */
+  lookupDecisions(
+    refs: string[],
+    options: { timeoutMs?: number } = {},
+  ): Promise<DecisionStatusReply> {
+    return this.#client.getDecisionStatus(refs, options);
   }
 
   subscribe(listener: (status: EngineStatus) => void): () => void {
@@ -134,10 +155,14 @@ export class SyncEngine {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Starts the periodic timer and the `online` hint, and runs once. */
+  /**
+   * Starts the wake-ups: the store's "work queued" signal (after every commit of any record kind
+   * and every requeue), the periodic timer and the `online` hint; and runs once.
+   */
   start(): void {
     const periodic = this.#options.periodicMs ?? 30_000;
     this.#periodicTimer = setInterval(() => void this.trigger(), periodic);
+    this.#stopWaking = this.#options.store.onQueued(() => void this.trigger());
     globalThis.addEventListener?.('online', this.#onOnline);
     void this.trigger();
   }
@@ -145,6 +170,7 @@ export class SyncEngine {
   stop(): void {
     clearInterval(this.#periodicTimer);
     clearTimeout(this.#retryTimer);
+    this.#stopWaking?.();
     globalThis.removeEventListener?.('online', this.#onOnline);
     this.#setStatus({ state: 'stopped' });
   }
@@ -214,7 +240,8 @@ export class SyncEngine {
   }
 
   async #ensureEnrolled(): Promise<void> {
-    if (await readMeta<boolean>(this.#options.db, ENROLLED_KEY)) return;
+    const { store } = this.#options;
+    if (await store.readSetting('enrolled')) return;
     const token = this.#options.enrolmentToken;
     if (!token) throw new SyncError('enrolment-failed', { reason: 'no enrolment token' });
     try {
@@ -223,28 +250,32 @@ export class SyncEngine {
       // 409: this device key is already registered (an earlier reply was lost).
       if (!(error instanceof SyncError && error.details.status === 409)) throw error;
     }
-    await writeMeta(this.#options.db, ENROLLED_KEY, true);
+    await store.writeSetting('enrolled', true);
   }
 
   /** The gateway's config, cached with its ETag and re-validated every `configRefreshMs`. */
-  async #gatewayConfig(): Promise<CachedConfig> {
-    const { db } = this.#options;
-    const cached = await readMeta<CachedConfig>(db, CONFIG_KEY);
+  async #gatewayConfig(): Promise<GatewayConfigCache> {
+    const { store } = this.#options;
+    const cached = await store.readSetting('gateway-config');
     const refreshMs = this.#options.configRefreshMs ?? 45_000;
     if (cached && !this.#configDue && this.#now() - cached.checkedAt < refreshMs) {
       if (this.#status.configAt === undefined) this.#setStatus({ configAt: cached.checkedAt });
       return cached;
     }
     const fresh = await this.#client.getConfig(cached?.etag);
-    let next: CachedConfig;
+    let next: GatewayConfigCache;
     if (!fresh) {
       if (!cached) throw new SyncError('no-gateway-key', { reason: '304 without a cached config' });
       next = { ...cached, checkedAt: this.#now() };
     } else {
-      next = { etag: fresh.etag, gatewayKey: fresh.config.gatewayKey, checkedAt: this.#now() };
+      next = {
+        ...(fresh.etag !== undefined ? { etag: fresh.etag } : {}),
+        gatewayKey: fresh.config.gatewayKey,
+        checkedAt: this.#now(),
+      };
       this.#options.onConfig?.(fresh.config);
     }
-    await writeMeta(db, CONFIG_KEY, next);
+    await store.writeSetting('gateway-config', next);
     this.#configDue = false;
     this.#setStatus({ configAt: next.checkedAt });
     return next;
@@ -257,30 +288,34 @@ export class SyncEngine {
    * a result, so another pass is due.
    */
   async #drainPass(): Promise<boolean> {
-    let gatewayKey: EcPublicJwk | undefined;
+    let gatewayKey: Promise<EcPublicJwk> | undefined;
+    const sealing = {
+      dataKey: this.#options.dataKey,
+      gatewayKey: () => (gatewayKey ??= this.#gatewayConfig().then((config) => config.gatewayKey)),
+    };
     const prepare = async (afterSeq: number): Promise<PreparedBatch | undefined> => {
-      const rows = await this.#takeBatch(afterSeq);
-      if (rows.length === 0) return undefined;
-      if (
-        !gatewayKey &&
-        rows.some((row) => row.record.kind === 'transaction' && row.record.body.personal)
-      ) {
-        gatewayKey = (await this.#gatewayConfig()).gatewayKey;
-      }
-      return { rows, items: await this.#toItems(rows, gatewayKey) };
+      const taken = await this.#takeBatch(afterSeq);
+      const last = taken[taken.length - 1];
+      if (!last) return undefined;
+      return { ...(await toBatchItems(taken, sealing)), lastSeq: last.seq };
     };
     let unsettled = 0;
     let applying: Promise<void> | undefined;
     let batch = await prepare(0);
     try {
       while (batch) {
-        const { rows, items } = batch;
+        const { rows, items, unreadable, lastSeq } = batch;
+        if (unreadable.length > 0) await this.#rejectUnreadable(unreadable);
+        if (items.length === 0) {
+          batch = await prepare(lastSeq);
+          continue;
+        }
         const startedAt = this.#now();
         const posting = this.#client.postBatch({ batchId: crypto.randomUUID(), items });
         // Marked handled here; the rejection is still thrown by the await below.
         posting.catch(() => undefined);
         if (applying) await applying;
-        const next = prepare(rows[rows.length - 1]?.seq ?? 0);
+        const next = prepare(lastSeq);
         next.catch(() => undefined);
         const reply = await posting;
         applying = this.#applyResults(rows, reply).then((settled) => {
@@ -304,7 +339,7 @@ export class SyncEngine {
   async #takeBatch(afterSeq: number): Promise<OutboxRow[]> {
     // Enough rows to fill the batch (every record is well over 500 bytes), not the whole queue.
     const limit = Math.min(5000, Math.ceil(this.#status.batchBytes / 500) + 1);
-    const rows = await queuedRows(this.#options.db, limit, afterSeq);
+    const rows = await this.#options.store.queued(limit, afterSeq);
     const batch: OutboxRow[] = [];
     let bytes = 0;
     for (const row of rows) {
@@ -317,64 +352,37 @@ export class SyncEngine {
     return batch;
   }
 
-  /**
-   * Seals each row's personal fields to the gateway at send time (so a kiosk can commit before
-   * it has ever reached the gateway). A row whose local copy cannot be opened is sent without
-   * it: the gateway rejects that one item with a reason, and the rest of the queue moves on.
-   */
-  async #toItems(rows: OutboxRow[], gatewayKey: EcPublicJwk | undefined): Promise<BatchItem[]> {
-    const items: BatchItem[] = [];
-    for (const row of rows) {
-      if (row.record.kind !== 'transaction' || !row.record.body.personal || !row.personalLocal) {
-        items.push({ record: row.record });
-        continue;
-      }
-      const { dataKey } = this.#options;
-      if (!dataKey) throw new SyncError('no-data-key');
-      if (!gatewayKey) throw new SyncError('no-gateway-key');
-      let plaintext: string;
-      try {
-        plaintext = await decryptLocal(dataKey, row.personalLocal, row.txId);
-      } catch {
-        items.push({ record: row.record });
-        continue;
-      }
-      items.push({ record: row.record, personal: await sealTo(gatewayKey, plaintext, row.txId) });
-    }
-    return items;
+  /** Rows whose personal copy cannot be opened are rejected on the kiosk (batch-items.ts). */
+  async #rejectUnreadable(rows: OutboxRow[]): Promise<void> {
+    const outcomes = rows.map((row): DeliveryOutcome => ({
+      seq: row.seq,
+      outcome: 'rejected',
+      reason: UNREADABLE_REASON,
+    }));
+    await this.#options.store.settle(outcomes, this.#now());
   }
 
-  /** Applies per-item results in one IndexedDB transaction; returns how many were settled. */
+  /**
+   * What each sent row's result means: delivered (accepted or duplicate), rejected with the
+   * gateway's reason, or unanswered (no result, or one for another seq) and so sent again. The
+   * store writes them in one transaction; returns how many rows left the queue.
+   */
   async #applyResults(batch: OutboxRow[], reply: BatchReply): Promise<number> {
     const byId = new Map(reply.results.map((result) => [result.id, result]));
-    const now = this.#now();
-    const { db } = this.#options;
-    let settled = 0;
-    await db.transaction('rw', db.outbox, async () => {
-      for (const row of batch) {
-        const result = byId.get(row.txId);
-        const current = await db.outbox.get(row.seq);
-        if (!current || current.state !== 'queued') continue;
-        if (!result || result.seq !== row.seq) {
-          await db.outbox.update(row.seq, { attempts: current.attempts + 1 });
-          continue;
-        }
-        settled += 1;
-        if (result.status === 'rejected') {
-          await db.outbox.update(row.seq, {
-            state: 'rejected',
-            rejectReason: result.reason ?? 'rejected by the gateway',
-            attempts: current.attempts + 1,
-          });
-        } else {
-          await db.outbox.update(row.seq, {
-            state: 'delivered',
-            deliveredAt: now,
-            attempts: current.attempts + 1,
-          });
-        }
+    const outcomes = batch.map((row): DeliveryOutcome => {
+      const result = byId.get(row.txId);
+      if (!result || result.seq !== row.seq) return { seq: row.seq, outcome: 'unanswered' };
+      if (result.status === 'rejected') {
+        return {
+          seq: row.seq,
+          outcome: 'rejected',
+          reason: result.reason ?? 'rejected by the gateway',
+        };
       }
+      return { seq: row.seq, outcome: 'delivered' };
     });
+    const now = this.#now();
+    const settled = await this.#options.store.settle(outcomes, now);
     if (settled > 0) this.#setStatus({ lastDeliveryAt: now });
     return settled;
   }
@@ -384,7 +392,7 @@ export class SyncEngine {
     if (this.#now() - this.#lastRefusedCheckAt < (this.#options.refusedCheckMs ?? 60_000)) return;
     this.#lastRefusedCheckAt = this.#now();
     const marked = await reconcileRefused(
-      this.#options.db,
+      this.#options.store,
       (fromSeq) => this.#client.getAcks(fromSeq),
       this.#now(),
     );
@@ -394,20 +402,14 @@ export class SyncEngine {
   async #maybeHeartbeat(): Promise<void> {
     const every = this.#options.heartbeatMs ?? 5 * 60_000;
     if (this.#now() - this.#lastHeartbeatAt < every) return;
-    const { db } = this.#options;
-    const [queueDepth, rejected, deadLetters, oldest] = await Promise.all([
-      countByState(db, 'queued'),
-      countByState(db, 'rejected'),
-      db.deadLetters.count(),
-      queuedRows(db, 1),
-    ]);
+    const figures = await this.#options.store.figures();
     try {
       await this.#client.heartbeat({
         sentAt: new Date(this.#now()).toISOString(),
-        queueDepth,
-        oldestQueuedAt: oldest[0]?.queuedAt ?? null,
-        rejected,
-        deadLetters,
+        queueDepth: figures.queued,
+        oldestQueuedAt: figures.oldestQueuedAt ?? null,
+        rejected: figures.rejected,
+        deadLetters: figures.deadLetters,
         lastDeliveryAt: this.#status.lastDeliveryAt ?? null,
         appVersion: this.#options.appVersion ?? 'unknown',
         ...(await this.#options.heartbeatExtras?.().catch(() => ({}))),

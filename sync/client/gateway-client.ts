@@ -132,13 +132,15 @@ export class GatewayClient {
     return { config: { kioskId, protocol, gatewayKey, site, catalogue, roster }, etag: reply.etag };
   }
 
-  async getStatus(refs: string[]): Promise<StatusReply> {
+  /** Application status by receipt reference (at most 50); a look-up may ask for a shorter wait. */
+  async getStatus(refs: string[], options: { timeoutMs?: number } = {}): Promise<StatusReply> {
     const query = refs.map(encodeURIComponent).join(',');
     return this.#request({
       method: 'GET',
       path: `/v1/status?refs=${query}`,
       schema: statusReplySchema,
       signed: true,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
   }
 
@@ -146,13 +148,17 @@ export class GatewayClient {
    * What the agencies have decided for these references (`include=decision`): the state, when
    * it began, and the agency's reason, what is needed or where to collect.
    */
-  async getDecisionStatus(refs: string[]): Promise<DecisionStatusReply> {
+  async getDecisionStatus(
+    refs: string[],
+    options: { timeoutMs?: number } = {},
+  ): Promise<DecisionStatusReply> {
     const query = refs.map(encodeURIComponent).join(',');
     return this.#request({
       method: 'GET',
       path: `/v1/status?refs=${query}&include=${STATUS_INCLUDE_DECISION}`,
       schema: decisionStatusReplySchema,
       signed: true,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     });
   }
 

@@ -1,7 +1,5 @@
 import type { ChainRecord, TransactionRecord } from '../protocol/records';
-import type { DeliveryState, KioskDatabase, OutboxRow } from './db';
-import { outboxRowSchema } from './db';
-import { SyncError } from './sync-error';
+import type { DeliveryState, OutboxRow, OutboxStore } from './store/outbox-store';
 
 /** One line of the officer's queue and day views. */
 export interface QueueItem {
@@ -54,16 +52,22 @@ export function toQueueItem(row: OutboxRow, voided: Map<string, string>): QueueI
   };
 }
 
-/** Every row committed since `sinceMs` (kiosk clock), oldest first, as queue items. */
-export async function listQueueItems(
-  db: KioskDatabase,
-  options: { sinceMs?: number; states?: DeliveryState[] } = {},
-): Promise<QueueItem[]> {
-  const rows = await db.outbox.orderBy('seq').toArray();
+/** Transactions already voided: the voided transaction's id and the void's reason. */
+export function voidedTxIds(rows: readonly OutboxRow[]): Map<string, string> {
   const voided = new Map<string, string>();
   for (const row of rows) {
     if (row.record.kind === 'void') voided.set(row.record.body.voids.txId, row.record.body.reason);
   }
+  return voided;
+}
+
+/** Every row committed since `sinceMs` (kiosk clock), oldest first, as queue items. */
+export async function listQueueItems(
+  store: OutboxStore,
+  options: { sinceMs?: number; states?: DeliveryState[] } = {},
+): Promise<QueueItem[]> {
+  const rows = await store.rows();
+  const voided = voidedTxIds(rows);
   return rows
     .filter((row) => options.sinceMs === undefined || row.queuedAt >= options.sinceMs)
     .filter((row) => !options.states || options.states.includes(row.state))
@@ -73,16 +77,10 @@ export async function listQueueItems(
 /**
  * Sends a rejected record again (after the cause was put right, for example the data key is
  * back so its personal fields can be sealed). The signed record itself cannot change: only its
- * delivery state goes back to `queued`.
+ * delivery state goes back to `queued`, and the store wakes the sync engine.
  */
-export async function retryRejected(db: KioskDatabase, seq: number): Promise<void> {
-  await db.transaction('rw', db.outbox, async () => {
-    const row = await db.outbox.get(seq);
-    if (!row || row.state !== 'rejected') {
-      throw new SyncError('retry-refused', { reason: 'only a rejected item can be retried' });
-    }
-    await db.outbox.update(seq, { state: 'queued', rejectReason: undefined, attempts: 0 });
-  });
+export function retryRejected(store: OutboxStore, seq: number): Promise<void> {
+  return store.requeueRejected(seq);
 }
 
 /**
@@ -91,29 +89,10 @@ export async function retryRejected(db: KioskDatabase, seq: number): Promise<voi
  * checked like any row, so a correction cannot change what was signed without the gateway
  * refusing it. Returns the reason when it still does not parse; nothing changes then.
  */
-export async function retryDeadLetter(
-  db: KioskDatabase,
+export function retryDeadLetter(
+  store: OutboxStore,
   id: number,
   corrected?: unknown,
 ): Promise<{ ok: true; seq: number } | { ok: false; reason: string }> {
-  return db.transaction('rw', db.outbox, db.deadLetters, async () => {
-    const dead = await db.deadLetters.get(id);
-    if (!dead) return { ok: false as const, reason: 'no such dead letter' };
-    const candidate = corrected ?? dead.raw;
-    const parsed = outboxRowSchema.safeParse(candidate);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return {
-        ok: false as const,
-        reason: `${issue?.path.join('.') || 'row'}: ${issue?.message ?? 'invalid'}`,
-      };
-    }
-    const row = { ...(parsed.data as OutboxRow), state: 'queued' as const, attempts: 0 };
-    if (await db.outbox.get(row.seq)) {
-      return { ok: false as const, reason: `seq ${row.seq} is already in the queue` };
-    }
-    await db.outbox.add(row);
-    await db.deadLetters.delete(id);
-    return { ok: true as const, seq: row.seq };
-  });
+  return store.restoreDeadLetter(id, corrected);
 }

@@ -3,8 +3,8 @@ import { sha256Hex } from '../protocol/encoding';
 import type { ChainRecord } from '../protocol/records';
 import { appendChainRecord } from './commit';
 import type { CommitDeps } from './commit';
-import type { OutboxRow } from './db';
-import { readMeta, writeMeta } from './db';
+import { voidedTxIds } from './officer-queue';
+import type { OutboxRow } from './store/outbox-store';
 import { SyncError } from './sync-error';
 
 /**
@@ -29,15 +29,6 @@ export function recordSignOut(
   return appendChainRecord(deps, 'officer-sign-out', { officerId, cause });
 }
 
-/** Transactions already voided, by the voided transaction's id. */
-export async function voidedTxIds(deps: Pick<OfficerDeps, 'db'>): Promise<Map<string, string>> {
-  const voided = new Map<string, string>();
-  await deps.db.outbox.each((row: OutboxRow) => {
-    if (row.record.kind === 'void') voided.set(row.record.body.voids.txId, row.record.body.reason);
-  });
-  return voided;
-}
-
 /**
  * Voids a transaction that has not been delivered yet. The original row is never touched: it
  * stays in the chain and is delivered like any record; the void is a new signed record that
@@ -49,7 +40,7 @@ export async function voidTransaction(
 ): Promise<ChainRecord> {
   const reason = input.reason.trim();
   if (reason.length < 3) throw new SyncError('void-refused', { reason: 'a reason is required' });
-  const row = await deps.db.outbox.where('txId').equals(input.txId).first();
+  const row = await deps.store.find({ txId: input.txId });
   if (!row || row.record.kind !== 'transaction') {
     throw new SyncError('void-refused', { reason: 'no such transaction on this kiosk' });
   }
@@ -58,7 +49,7 @@ export async function voidTransaction(
       reason: `only a transaction not yet delivered can be voided (this one is ${row.state})`,
     });
   }
-  if ((await voidedTxIds(deps)).has(input.txId)) {
+  if (voidedTxIds(await deps.store.rows()).has(input.txId)) {
     throw new SyncError('void-refused', { reason: 'this transaction is already voided' });
   }
   return appendChainRecord(deps, 'void', {
@@ -73,7 +64,7 @@ export async function recordReprint(
   deps: OfficerDeps,
   input: { txId: string; officerId?: string },
 ): Promise<{ row: OutboxRow; record: ChainRecord }> {
-  const row = await deps.db.outbox.where('txId').equals(input.txId).first();
+  const row = await deps.store.find({ txId: input.txId });
   if (!row || row.record.kind !== 'transaction') {
     throw new SyncError('reprint-refused', { reason: 'no such transaction on this kiosk' });
   }
@@ -83,8 +74,6 @@ export async function recordReprint(
   });
   return { row, record };
 }
-
-const CONFIG_DIGESTS_KEY = 'config-digests';
 
 /**
  * Appends a `config-change` record when the site config, catalogue or roster in force differs
@@ -98,11 +87,7 @@ export async function recordConfigInForce(
   value: unknown,
 ): Promise<ChainRecord | undefined> {
   const digest = await sha256Hex(canonicalJson(value));
-  const known =
-    (await readMeta<Record<string, { version: string; digest: string }>>(
-      deps.db,
-      CONFIG_DIGESTS_KEY,
-    )) ?? {};
+  const known = (await deps.store.readSetting('config-digests')) ?? {};
   const previous = known[part];
   if (previous?.digest === digest) return undefined;
   const record = await appendChainRecord(deps, 'config-change', {
@@ -111,6 +96,6 @@ export async function recordConfigInForce(
     toVersion: version.slice(0, 100) || digest.slice(0, 12),
     digest,
   });
-  await writeMeta(deps.db, CONFIG_DIGESTS_KEY, { ...known, [part]: { version, digest } });
+  await deps.store.writeSetting('config-digests', { ...known, [part]: { version, digest } });
   return record;
 }

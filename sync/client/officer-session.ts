@@ -1,15 +1,12 @@
 import { officerRosterSchema } from '../protocol/officer-roster';
 import type { OfficerRosterEntry } from '../protocol/officer-roster';
-import type { KioskDatabase } from './db';
-import { readMeta, writeMeta } from './db';
+import type { OutboxStore, PinFailures } from './store/outbox-store';
 import { verifyOfficerPin } from './officer-pin';
 import { recordConfigInForce, recordSignIn, recordSignOut } from './officer-records';
 import type { OfficerDeps } from './officer-records';
 
 /** Failed PINs allowed in a row before an officer id is locked out. */
 export const MAX_PIN_FAILURES = 5;
-const ROSTER_KEY = 'officer-roster';
-const FAILURES_KEY = 'officer-pin-failures';
 
 export interface SignedInOfficer {
   officerId: string;
@@ -41,9 +38,8 @@ export interface OfficerSessionOptions extends OfficerDeps {
 }
 
 /** The roster as last received from the gateway (IndexedDB), or an empty list. */
-export async function readCachedRoster(db: KioskDatabase): Promise<OfficerRosterEntry[]> {
-  const parsed = officerRosterSchema.safeParse(await readMeta(db, ROSTER_KEY));
-  return parsed.success ? parsed.data : [];
+export async function readCachedRoster(store: OutboxStore): Promise<OfficerRosterEntry[]> {
+  return (await store.readSetting('officer-roster')) ?? [];
 }
 
 /**
@@ -59,7 +55,7 @@ export async function cacheRoster(
     const issue = parsed.error.issues[0];
     return { ok: false, reason: `${issue?.path.join('.') || 'roster'}: ${issue?.message ?? ''}` };
   }
-  await writeMeta(deps.db, ROSTER_KEY, parsed.data);
+  await deps.store.writeSetting('officer-roster', parsed.data);
   const changed = await recordConfigInForce(
     deps,
     'roster',
@@ -69,7 +65,7 @@ export async function cacheRoster(
   return { ok: true, changed: changed !== undefined };
 }
 
-type Failures = Record<string, { count: number; lockedUntil?: number }>;
+type Failures = Record<string, PinFailures>;
 
 /**
  * Officer sign-in for assisted mode: officer card or officer id, then PIN, checked against the
@@ -108,11 +104,11 @@ export class OfficerSession {
     pin: string;
     method: 'card' | 'pin';
   }): Promise<SignInResult> {
-    const { db } = this.#options;
-    const roster = await readCachedRoster(db);
+    const { store } = this.#options;
+    const roster = await readCachedRoster(store);
     if (roster.length === 0) return { result: 'no-roster' };
     const now = this.#clock.now();
-    const failures = (await readMeta<Failures>(db, FAILURES_KEY)) ?? {};
+    const failures: Failures = (await store.readSetting('officer-pin-failures')) ?? {};
     const mine = failures[input.officerId];
     if (mine?.lockedUntil !== undefined && mine.lockedUntil > now) {
       return { result: 'locked', retryAfterSeconds: Math.ceil((mine.lockedUntil - now) / 1000) };
@@ -134,7 +130,7 @@ export class OfficerSession {
       failures[input.officerId] = locked
         ? { count, lockedUntil: now + (this.#options.lockoutMs ?? 15 * 60_000) }
         : { count };
-      await writeMeta(db, FAILURES_KEY, failures);
+      await store.writeSetting('officer-pin-failures', failures);
       if (locked) {
         return {
           result: 'locked',
@@ -145,7 +141,7 @@ export class OfficerSession {
       return { result: 'wrong-pin', attemptsLeft: MAX_PIN_FAILURES - count };
     }
     delete failures[input.officerId];
-    await writeMeta(db, FAILURES_KEY, failures);
+    await store.writeSetting('officer-pin-failures', failures);
     if (this.#officer) await this.signOut('signed-out');
     await recordSignIn(this.#options, entry.officerId, input.method);
     this.#officer = {

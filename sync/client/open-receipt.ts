@@ -1,7 +1,5 @@
-import { z } from 'zod';
-import type { KioskDatabase } from './db';
-import { readMeta, writeMeta } from './db';
 import { readCachedRoster } from './officer-session';
+import type { OutboxStore } from './store/outbox-store';
 
 /**
  * The receipt a citizen has not finished with yet. Its marker is written in the same IndexedDB
@@ -9,11 +7,9 @@ import { readCachedRoster } from './officer-session';
  * disk so is the marker: if the browser or the kiosk dies before the citizen has seen (or
  * printed) the receipt, the kiosk shows it again first thing when it is back, and clears it when
  * that session ends like any other. The marker holds only the transaction id; what is shown is
- * read back from the signed record, never a personal field.
+ * read back from the signed record, never a personal field. The marker is a setting of the
+ * outbox store (`open-receipt`).
  */
-const OPEN_RECEIPT_KEY = 'open-receipt';
-
-const markerSchema = z.object({ txId: z.string().min(1), at: z.number() }).strict();
 
 /** What the receipt screen needs again after a restart: nothing personal. */
 export interface OpenReceipt {
@@ -29,29 +25,24 @@ export interface OpenReceipt {
   committedAt: number;
 }
 
-/** The marker's value; commit.ts puts it inside its own transaction. */
-export function openReceiptMarker(txId: string, at: number): { key: string; value: unknown } {
-  return { key: OPEN_RECEIPT_KEY, value: { txId, at } };
-}
-
 /**
  * The receipt left open by a session the browser or the kiosk did not get to finish, or
  * undefined. A marker whose transaction is gone (or unreadable) is cleared.
  */
-export async function readOpenReceipt(db: KioskDatabase): Promise<OpenReceipt | undefined> {
-  const marker = markerSchema.safeParse(await readMeta(db, OPEN_RECEIPT_KEY));
-  if (!marker.success) return undefined;
-  const row = await db.outbox.where('txId').equals(marker.data.txId).first();
+export async function readOpenReceipt(store: OutboxStore): Promise<OpenReceipt | undefined> {
+  const marker = await store.readSetting('open-receipt');
+  if (!marker) return undefined;
+  const row = await store.find({ txId: marker.txId });
   const record = row?.record;
   if (!row || !record || record.kind !== 'transaction') {
-    await clearOpenReceipt(db);
+    await clearOpenReceipt(store);
     return undefined;
   }
   const { body } = record;
   const method = body.fields.paymentMethod;
   let officer: OpenReceipt['officer'];
   if (body.officerId) {
-    const entry = (await readCachedRoster(db)).find((o) => o.officerId === body.officerId);
+    const entry = (await readCachedRoster(store)).find((o) => o.officerId === body.officerId);
     officer = { officerId: body.officerId, name: entry?.name ?? body.officerId };
   }
   return {
@@ -61,11 +52,11 @@ export async function readOpenReceipt(db: KioskDatabase): Promise<OpenReceipt | 
     language: body.language,
     ...(method ? { payment: { method, reference: body.fields.paymentReference } } : {}),
     ...(officer ? { officer } : {}),
-    committedAt: marker.data.at,
+    committedAt: marker.at,
   };
 }
 
 /** The session ended (finished, started over or timed out): its receipt is no longer open. */
-export async function clearOpenReceipt(db: KioskDatabase): Promise<void> {
-  await writeMeta(db, OPEN_RECEIPT_KEY, null);
+export function clearOpenReceipt(store: OutboxStore): Promise<void> {
+  return store.deleteSetting('open-receipt');
 }

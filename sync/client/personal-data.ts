@@ -1,6 +1,5 @@
 import { personalPayloadSchema } from '../protocol/personal-fields';
-import type { KioskDatabase } from './db';
-import { deliveredBefore } from './db';
+import type { OutboxStore } from './store/outbox-store';
 import { decryptLocal } from './data-key';
 import { SyncError } from './sync-error';
 
@@ -11,11 +10,11 @@ const DAY_MS = 24 * 60 * 60_000;
  * `undefined` when the transaction had none or they were purged.
  */
 export async function readPersonalFields(
-  db: KioskDatabase,
+  store: OutboxStore,
   dataKey: CryptoKey,
   txId: string,
 ): Promise<Record<string, string> | undefined> {
-  const row = await db.outbox.where('txId').equals(txId).first();
+  const row = await store.find({ txId });
   if (!row?.personalLocal) return undefined;
   try {
     const payload = personalPayloadSchema.parse(
@@ -33,35 +32,10 @@ export async function readPersonalFields(
  * service, fee, times) stay. Rows never delivered are never touched. Rows from schema v1 held
  * values in their record; those values are blanked, and `record.hash` still proves what was sent.
  */
-export async function purgeDeliveredPersonalData(
-  db: KioskDatabase,
+export function purgeDeliveredPersonalData(
+  store: OutboxStore,
   options: { retentionDays: number; now?: number },
 ): Promise<number> {
   const now = options.now ?? Date.now();
-  const due = await deliveredBefore(db, now - options.retentionDays * DAY_MS);
-  if (due.length === 0) return 0;
-  await db.transaction('rw', db.outbox, async () => {
-    for (const row of due) {
-      const current = await db.outbox.get(row.seq);
-      if (!current || current.state !== 'delivered') continue;
-      const record =
-        current.legacyPlaintext && current.record.kind === 'transaction'
-          ? { ...current.record, body: { ...current.record.body, fields: {} } }
-          : current.record;
-      await db.outbox.put({
-        seq: current.seq,
-        txId: current.txId,
-        ...(current.ref !== undefined ? { ref: current.ref } : {}),
-        ...(current.serviceId !== undefined ? { serviceId: current.serviceId } : {}),
-        state: 'purged',
-        record,
-        queuedAt: current.queuedAt,
-        deliveredAt: current.deliveredAt,
-        attempts: current.attempts,
-        purgedAt: now,
-        ...(current.legacyPlaintext ? { legacyPlaintext: true } : {}),
-      });
-    }
-  });
-  return due.length;
+  return store.purgePersonal(now - options.retentionDays * DAY_MS, now);
 }

@@ -1,5 +1,5 @@
 import type { AcksReply } from '../protocol/wire';
-import type { KioskDatabase } from './db';
+import type { OutboxStore } from './store/outbox-store';
 
 /** The gateway's reason for a record it refused because another record held its seq. */
 export const SEQ_CONFLICT = 'seq-conflict';
@@ -11,38 +11,23 @@ export const SEQ_CONFLICT = 'seq-conflict';
  * hash, and this marks it delivered. Returns how many rows it marked.
  */
 export async function reconcileRefused(
-  db: KioskDatabase,
+  store: OutboxStore,
   getAcks: (fromSeq: number) => Promise<AcksReply>,
   at: number,
 ): Promise<number> {
-  const refused = await db.outbox
-    .where('state')
-    .equals('rejected')
+  const refused = (await store.rows('rejected'))
     .filter((row) => row.rejectReason === SEQ_CONFLICT)
-    .limit(20)
-    .toArray();
+    .slice(0, 20);
   let marked = 0;
   for (const row of refused) {
     const acks = await getAcks(row.seq);
     const held = acks.records.find((record) => record.seq === row.seq);
-    if (
-      !held ||
-      held.state !== 'chained' ||
-      held.id !== row.txId ||
-      held.hash !== row.record.hash
-    ) {
-      continue;
-    }
-    await db.transaction('rw', db.outbox, async () => {
-      const current = await db.outbox.get(row.seq);
-      if (current?.state !== 'rejected') return;
-      await db.outbox.update(row.seq, {
-        state: 'delivered',
-        deliveredAt: at,
-        rejectReason: undefined,
-      });
-      marked += 1;
-    });
+    if (!held || held.state !== 'chained') continue;
+    marked += await store.confirmHeld(
+      [{ seq: held.seq, id: held.id, hash: held.hash }],
+      at,
+      'rejected',
+    );
   }
   return marked;
 }

@@ -1,8 +1,6 @@
-import { liveQuery } from 'dexie';
-import type { Observable } from 'dexie';
-import type { DeliveryState, KioskDatabase } from './db';
-import { countByState } from './db';
+import type { DeliveryState, OutboxStore, QueueFigures, Subscribable } from './store/outbox-store';
 
+/** Live views of the outbox for the UI: each re-runs when the rows it read change. */
 export interface DeliveryView {
   state: DeliveryState;
   rejectReason?: string;
@@ -11,53 +9,22 @@ export interface DeliveryView {
 
 /** Live delivery state of one transaction, for the receipt screen. */
 export function observeDelivery(
-  db: KioskDatabase,
+  store: OutboxStore,
   txId: string,
-): Observable<DeliveryView | undefined> {
-  return liveQuery(async () => {
-    const row = await db.outbox.where('txId').equals(txId).first();
+): Subscribable<DeliveryView | undefined> {
+  return store.observe(async () => {
+    const row = await store.find({ txId });
     return row
       ? { state: row.state, rejectReason: row.rejectReason, deliveredAt: row.deliveredAt }
       : undefined;
   });
 }
 
-export interface QueueView {
-  queued: number;
-  rejected: number;
-  delivered: number;
-  /** Rows that could not be read back; kept in the dead-letter table for the operator. */
-  deadLetters: number;
-  /** Epoch ms of the oldest queued transaction, if any. */
-  oldestQueuedAt?: number;
-  lastDeliveredAt?: number;
-}
+export type QueueView = QueueFigures;
 
-/** Live queue figures for the operator screen and heartbeat (combine with `engine.status.link`). */
-export function observeQueue(db: KioskDatabase): Observable<QueueView> {
-  return liveQuery(async () => {
-    const [queued, rejected, delivered, deadLetters, oldest, last] = await Promise.all([
-      countByState(db, 'queued'),
-      countByState(db, 'rejected'),
-      countByState(db, 'delivered'),
-      db.deadLetters.count(),
-      db.outbox.where('[state+seq]').between(['queued', 0], ['queued', Infinity]).first(),
-      db.outbox
-        .where('state')
-        .anyOf('delivered', 'purged')
-        .reverse()
-        .sortBy('deliveredAt')
-        .then((rows) => rows[0]),
-    ]);
-    return {
-      queued,
-      rejected,
-      delivered,
-      deadLetters,
-      oldestQueuedAt: oldest?.queuedAt,
-      lastDeliveredAt: last?.deliveredAt,
-    };
-  });
+/** Live queue figures for the operator screen (combine with `engine.status.link`). */
+export function observeQueue(store: OutboxStore): Subscribable<QueueView> {
+  return store.observe(() => store.figures());
 }
 
 export interface ProblemView {
@@ -69,12 +36,9 @@ export interface ProblemView {
 }
 
 /** Live list of what needs the operator: rejected transactions and dead-lettered rows. */
-export function observeProblems(db: KioskDatabase): Observable<ProblemView[]> {
-  return liveQuery(async () => {
-    const [rejected, dead] = await Promise.all([
-      db.outbox.where('state').equals('rejected').toArray(),
-      db.deadLetters.toArray(),
-    ]);
+export function observeProblems(store: OutboxStore): Subscribable<ProblemView[]> {
+  return store.observe(async () => {
+    const [rejected, dead] = await Promise.all([store.rows('rejected'), store.deadLetters()]);
     return [
       ...rejected.map((row) => ({
         kind: 'rejected' as const,

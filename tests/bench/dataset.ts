@@ -1,12 +1,14 @@
 import 'fake-indexeddb/auto';
 import { commitTransaction } from '../../sync/client/commit';
 import { importDataKey } from '../../sync/client/data-key';
-import { openKioskDatabase } from '../../sync/client/db';
-import type { KioskDatabase } from '../../sync/client/db';
+import { openTestStore } from '../support/chain-fixture';
+import type { KioskDatabase } from '../../sync/client/store/dexie-schema';
+import type { OutboxStore } from '../../sync/client/store/outbox-store';
 import { formSubmission } from './form-data';
 
 export interface CommittedKiosk {
   kioskId: string;
+  store: OutboxStore;
   db: KioskDatabase;
   keys: CryptoKeyPair;
   dataKey: CryptoKey;
@@ -25,7 +27,7 @@ export async function commitDataset(
   count: number,
   options: { extractableKey?: boolean } = {},
 ): Promise<CommittedKiosk> {
-  const db = openKioskDatabase(kioskId);
+  const { store, db } = openTestStore(kioskId);
   await db.open();
   const keys = await crypto.subtle.generateKey(
     { name: 'ECDSA', namedCurve: 'P-256' },
@@ -35,11 +37,11 @@ export async function commitDataset(
   const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
   const started = performance.now();
   for (let i = 0; i < count; i += 1) {
-    await commitTransaction({ db, kioskId, keys, dataKey }, formSubmission(i));
+    await commitTransaction({ store, kioskId, keys, dataKey }, formSubmission(i));
   }
   const commitMs = performance.now() - started;
   const privateJwk = options.extractableKey
     ? await crypto.subtle.exportKey('jwk', keys.privateKey)
     : undefined;
-  return { kioskId, db, keys, dataKey, commitMs, ...(privateJwk ? { privateJwk } : {}) };
+  return { kioskId, store, db, keys, dataKey, commitMs, ...(privateJwk ? { privateJwk } : {}) };
 }

@@ -1,10 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Page } from 'playwright';
 import { canonicalJson } from '../../sync/protocol/canonical-json';
-import { sealTo } from '../../sync/protocol/sealed-box';
-import type { BatchItem } from '../../sync/protocol/wire';
-import { decryptLocal } from '../../sync/client/data-key';
-import { countByState, queuedRows } from '../../sync/client/db';
+import { toBatchItems } from '../../sync/client/batch-items';
 import { SyncEngine } from '../../sync/client/engine';
 import type { FetchLike } from '../../sync/client/gateway-client';
 import { GatewayClient } from '../../sync/client/gateway-client';
@@ -74,7 +71,7 @@ export async function drainWithEngine(input: {
   };
   // The renderer's settings (renderer/app/kiosk-runtime.ts).
   const engine = new SyncEngine({
-    db: kiosk.db,
+    store: kiosk.store,
     kioskId: kiosk.kioskId,
     keys: kiosk.keys,
     gatewayUrl: link.url,
@@ -94,7 +91,7 @@ export async function drainWithEngine(input: {
   engine.start();
   await done;
   // The last reply has arrived; the drain ends when the engine has applied it.
-  for (let wait = 0; (await countByState(kiosk.db, 'queued')) > 0; wait += 1) {
+  for (let wait = 0; (await kiosk.store.countQueued()) > 0; wait += 1) {
     if (wait > 500) throw new Error('the engine did not apply the last reply');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -130,22 +127,11 @@ export async function singleItemBodies(input: {
   const config = await client.getConfig();
   if (!config) throw new Error('no gateway config');
   const gatewayKey = config.config.gatewayKey;
-  const rows = await queuedRows(kiosk.db, input.count);
-  const bodies: string[] = [];
-  for (const row of rows) {
-    const item: BatchItem = row.personalLocal
-      ? {
-          record: row.record,
-          personal: await sealTo(
-            gatewayKey,
-            await decryptLocal(kiosk.dataKey, row.personalLocal, row.txId),
-            row.txId,
-          ),
-        }
-      : { record: row.record };
-    bodies.push(canonicalJson({ batchId: crypto.randomUUID(), items: [item] }));
-  }
-  return bodies;
+  const { items } = await toBatchItems(await kiosk.store.queued(input.count), {
+    dataKey: kiosk.dataKey,
+    gatewayKey: async () => gatewayKey,
+  });
+  return items.map((item) => canonicalJson({ batchId: crypto.randomUUID(), items: [item] }));
 }
 
 /**

@@ -3,10 +3,8 @@ import { canonicalJson } from '../../sync/protocol/canonical-json';
 import { signText } from '../../sync/protocol/device-signature';
 import { sha256Hex, toBase64Url } from '../../sync/protocol/encoding';
 import { requestSigningText, signatureHeaders } from '../../sync/protocol/request-signature';
-import { sealTo } from '../../sync/protocol/sealed-box';
 import { batchReplySchema } from '../../sync/protocol/wire';
-import type { BatchItem } from '../../sync/protocol/wire';
-import { decryptLocal } from '../../sync/client/data-key';
+import { toBatchItems } from '../../sync/client/batch-items';
 import { GatewayClient } from '../../sync/client/gateway-client';
 import type { CommittedKiosk } from './dataset';
 
@@ -44,22 +42,10 @@ async function prepareStream(
   const config = await client.getConfig();
   if (!config) throw new Error('no gateway config');
   const gatewayKey = config.config.gatewayKey;
-  const rows = await kiosk.db.outbox.orderBy('seq').toArray();
-  const items: BatchItem[] = [];
-  for (const row of rows) {
-    items.push(
-      row.personalLocal
-        ? {
-            record: row.record,
-            personal: await sealTo(
-              gatewayKey,
-              await decryptLocal(kiosk.dataKey, row.personalLocal, row.txId),
-              row.txId,
-            ),
-          }
-        : { record: row.record },
-    );
-  }
+  const { items } = await toBatchItems(await kiosk.store.queued(Number.MAX_SAFE_INTEGER), {
+    dataKey: kiosk.dataKey,
+    gatewayKey: async () => gatewayKey,
+  });
   const bodies: Stream['bodies'] = [];
   for (let i = 0; i < items.length; i += batchSize) {
     const batch = items.slice(i, i + batchSize);

@@ -213,13 +213,13 @@ export async function runSchedule(
     },
   });
   const kiosk = await openTestKiosk(kioskId);
-  const { db, keys, dataKey } = kiosk;
+  const { store: kioskStore, keys, dataKey } = kiosk;
   const problems: string[] = [];
   const committed: string[] = [];
   let engine: SyncEngine | undefined;
   try {
     engine = new SyncEngine({
-      db,
+      store: kioskStore,
       kioskId,
       keys,
       dataKey,
@@ -250,7 +250,7 @@ export async function runSchedule(
     for (let round = 0; round < 10; round += 1) {
       await gateway.ensureUp(false);
       await engine.trigger();
-      if ((await db.outbox.where('state').equals('queued').count()) === 0) break;
+      if ((await kioskStore.countQueued()) === 0) break;
     }
   } finally {
     engine?.stop();
@@ -293,9 +293,8 @@ export async function runSchedule(
     const head = (await store.getKiosk(kioskId))?.head.seq ?? 0;
     if (head !== committed.length)
       problems.push(`gateway head ${head}, committed ${committed.length}`);
-    const pendingLeft =
-      (await db.outbox.where('state').anyOf('queued', 'rejected').count()) +
-      (await db.deadLetters.count());
+    const left = await kioskStore.figures();
+    const pendingLeft = left.queued + left.rejected + left.deadLetters;
     const delivered = committed.length - lost;
     if (lost) problems.push(`${lost} lost`);
     if (duplicated) problems.push(`${duplicated} duplicated`);

@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import type { FastifyInstance } from 'fastify';
 import { exportBundle } from '../../sync/client/bundle-export';
 import { commitTransaction } from '../../sync/client/commit';
-import { openKioskDatabase, writeMeta } from '../../sync/client/db';
+import { openTestStore } from '../support/chain-fixture';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
 import { exportPublicKey } from '../../sync/protocol/device-signature';
 import { buildGateway, hashToken } from '../../sync/server/app';
@@ -30,15 +30,15 @@ async function seedKiosk(
   kioskId: string,
   plan: Array<{ daysAgo: number; channel: 'self-service' | 'assisted'; serviceId: string }>,
 ) {
-  const db = openKioskDatabase(`${kioskId}-${crypto.randomUUID()}`);
-  const keys = await loadOrCreateDeviceKey(db);
+  const { store: kioskStore } = openTestStore(`${kioskId}-${crypto.randomUUID()}`);
+  const keys = await loadOrCreateDeviceKey(kioskStore);
   await store.addEnrolmentToken(kioskId, hashToken(`${kioskId}-token`));
   await store.enrol(kioskId, hashToken(`${kioskId}-token`), await exportPublicKey(keys.publicKey));
   const records = [];
   for (const item of plan) {
     const at = new Date(Date.now() - item.daysAgo * DAY);
     const tx = await commitTransaction(
-      { db, kioskId, keys, now: () => at },
+      { store: kioskStore, kioskId, keys, now: () => at },
       {
         serviceId: item.serviceId,
         catalogueVersion: '2026.11.1',
@@ -51,7 +51,7 @@ async function seedKiosk(
     );
     records.push({ record: tx.record });
   }
-  return { db, keys, records };
+  return { kioskStore, keys, records };
 }
 
 test.beforeAll(async () => {
@@ -118,9 +118,12 @@ test.beforeAll(async () => {
   // A rural telecentre that has not reached the gateway since enrolment: its bundle comes by USB.
   const rural = await seedKiosk('san-ignacio-tc-03', plan(6, 3));
   const sealing = await loadOrCreateSealingKey(store);
-  await writeMeta(rural.db, 'gateway-config', { gatewayKey: sealing.publicJwk, checkedAt: 0 });
+  await rural.kioskStore.writeSetting('gateway-config', {
+    gatewayKey: sealing.publicJwk,
+    checkedAt: 0,
+  });
   const bundle = await exportBundle({
-    db: rural.db,
+    store: rural.kioskStore,
     kioskId: 'san-ignacio-tc-03',
     keys: rural.keys,
   });

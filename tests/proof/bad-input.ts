@@ -280,7 +280,7 @@ export async function runBadInput(scale: Scale, seed = 8): Promise<SuiteFigures>
     await usbKiosk.drain(); // enrols and caches the gateway key
     for (let i = 0; i < 4; i += 1) await usbKiosk.commit();
     const bundle = await exportBundle({
-      db: usbKiosk.db,
+      store: usbKiosk.store,
       kioskId: 'proof-usb-01',
       keys: usbKiosk.keys,
       dataKey: usbKiosk.dataKey,

@@ -55,11 +55,11 @@ export async function runClockSkew(scale: Scale, seed = 8): Promise<SuiteFigures
         }
       }
       // Retention at this (skewed) time: only delivered rows older than the period go.
-      const before = await kiosk.db.outbox.toArray();
+      const before = await kiosk.store.rows();
       const cutoff = now() - RETENTION_DAYS * DAY_MS;
-      await purgeDeliveredPersonalData(kiosk.db, { retentionDays: RETENTION_DAYS, now: now() });
+      await purgeDeliveredPersonalData(kiosk.store, { retentionDays: RETENTION_DAYS, now: now() });
       purgeChecks += 1;
-      const after = new Map((await kiosk.db.outbox.toArray()).map((r) => [r.seq, r]));
+      const after = new Map((await kiosk.store.rows()).map((r) => [r.seq, r]));
       for (const row of before) {
         const later = after.get(row.seq);
         if (!later) {
@@ -73,7 +73,7 @@ export async function runClockSkew(scale: Scale, seed = 8): Promise<SuiteFigures
           figures.problems.push(`row ${row.seq} (${row.state}) purged too early`);
         }
         if (row.state === 'queued' && later.state === 'queued' && row.personalLocal) {
-          const fields = await readPersonalFields(kiosk.db, kiosk.dataKey, row.txId);
+          const fields = await readPersonalFields(kiosk.store, kiosk.dataKey, row.txId);
           if (fields?.fullName !== proofInput.fields.fullName) {
             figures.problems.push(`queued row ${row.seq} lost its personal data`);
           }

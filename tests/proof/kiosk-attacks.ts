@@ -22,7 +22,7 @@ import { decodeEscPos, printedText } from '../support/escpos-decoder';
 import { emptyFigures } from './figures';
 import type { Scale, SuiteFigures } from './figures';
 import { proofInput } from './node-kiosk';
-import { openKioskDatabase } from '../../sync/client/db';
+import { openTestStore } from '../support/chain-fixture';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
 import { importDataKey } from '../../sync/client/data-key';
 import { commitTransaction } from '../../sync/client/commit';
@@ -178,13 +178,13 @@ export async function runKioskAttacks(scale: Scale): Promise<SuiteFigures> {
 
   // A dump of the kiosk database (fake-indexeddb): no personal value in the clear.
   figures.attacks += 1;
-  const db = openKioskDatabase(`proof-dump-${crypto.randomUUID()}`);
+  const { store, db } = openTestStore(`proof-dump-${crypto.randomUUID()}`);
   try {
-    const keys = await loadOrCreateDeviceKey(db);
+    const keys = await loadOrCreateDeviceKey(store);
     const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
     const marker = 'Philomena Plaintextmarker';
     await commitTransaction(
-      { db, kioskId: 'proof-dump-01', keys, dataKey },
+      { store, kioskId: 'proof-dump-01', keys, dataKey },
       {
         ...proofInput,
         fields: { ...proofInput.fields, fullName: marker, dateOfBirth: '1933-03-03' },

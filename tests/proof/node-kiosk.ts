@@ -5,7 +5,8 @@
  */
 import 'fake-indexeddb/auto';
 import Database from 'better-sqlite3';
-import type { KioskDatabase } from '../../sync/client/db';
+import type { KioskDatabase } from '../../sync/client/store/dexie-schema';
+import type { OutboxStore } from '../../sync/client/store/outbox-store';
 import type { CommittedTransaction, TransactionInput } from '../../sync/client/commit';
 import { SyncEngine } from '../../sync/client/engine';
 import type { SyncEngineOptions } from '../../sync/client/engine';
@@ -18,6 +19,8 @@ export const proofInput: TransactionInput = birthCertificate;
 
 export interface NodeKiosk {
   kioskId: string;
+  store: OutboxStore;
+  /** The raw database under the store, for what a suite does behind its back. */
   db: KioskDatabase;
   keys: CryptoKeyPair;
   dataKey: CryptoKey;
@@ -35,9 +38,9 @@ export async function startNodeKiosk(
   options: { kioskId: string; token: string; gatewayUrl: string } & Partial<SyncEngineOptions>,
 ): Promise<NodeKiosk> {
   const kiosk = await openTestKiosk(options.kioskId);
-  const { db, keys, dataKey } = kiosk;
+  const { store, db, keys, dataKey } = kiosk;
   const engine = new SyncEngine({
-    db,
+    store,
     keys,
     dataKey,
     enrolmentToken: options.token,
@@ -48,9 +51,10 @@ export async function startNodeKiosk(
     ...options,
   });
   const committed: string[] = [];
-  const queued = (): Promise<number> => db.outbox.where('state').equals('queued').count();
+  const queued = (): Promise<number> => store.countQueued();
   return {
     kioskId: options.kioskId,
+    store,
     db,
     keys,
     dataKey,

@@ -7,9 +7,9 @@ import 'fake-indexeddb/auto';
 import { commitTransaction } from '../../sync/client/commit';
 import type { CommittedTransaction, TransactionInput } from '../../sync/client/commit';
 import { importDataKey } from '../../sync/client/data-key';
-import { openKioskDatabase } from '../../sync/client/db';
-import type { KioskDatabase } from '../../sync/client/db';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
+import { DexieOutboxStore } from '../../sync/client/store/dexie-outbox-store';
+import { KioskDatabase } from '../../sync/client/store/dexie-schema';
 import { exportPublicKey, signText } from '../../sync/protocol/device-signature';
 import type { PublicKeyJwk } from '../../sync/protocol/device-signature';
 import { personalDigest } from '../../sync/protocol/personal-fields';
@@ -46,8 +46,23 @@ export const livestockPermit: TransactionInput = {
 /** The values of `birthCertificate`'s personal fields: never to be found in the clear. */
 export const personalValues = ['Ana Pérez Quetzal', '1990-04-01'];
 
+/**
+ * A kiosk outbox store on its own database, with the raw Dexie database beside it for what a
+ * test does behind the store's back: corrupt a row, move the head, dump every table.
+ */
+export function openTestStore(name = `test-${crypto.randomUUID()}`): {
+  store: DexieOutboxStore;
+  db: KioskDatabase;
+} {
+  const db = new KioskDatabase(name);
+  return { store: new DexieOutboxStore(db), db };
+}
+
 export interface TestKiosk {
   kioskId: string;
+  /** The outbox store, as the kiosk's code uses it. */
+  store: DexieOutboxStore;
+  /** The raw database under the store (see `openTestStore`). */
   db: KioskDatabase;
   keys: CryptoKeyPair;
   dataKey: CryptoKey;
@@ -66,18 +81,19 @@ export async function openTestKiosk(
   id: string,
   options: { dataKeyBytes?: Uint8Array } = {},
 ): Promise<TestKiosk> {
-  const db = openKioskDatabase(`${id}-${crypto.randomUUID()}`);
-  const keys = await loadOrCreateDeviceKey(db);
+  const { store, db } = openTestStore(`${id}-${crypto.randomUUID()}`);
+  const keys = await loadOrCreateDeviceKey(store);
   const dataKey = await importDataKey(
     options.dataKeyBytes ?? crypto.getRandomValues(new Uint8Array(32)),
   );
   return {
     kioskId: id,
+    store,
     db,
     keys,
     dataKey,
     commit: (input = birthCertificate, now) =>
-      commitTransaction({ db, kioskId: id, keys, dataKey, now }, input),
+      commitTransaction({ store, kioskId: id, keys, dataKey, now }, input),
     publicKey: () => exportPublicKey(keys.publicKey),
     async close() {
       db.close();

@@ -219,7 +219,6 @@ export function OfficerToolsScreen({
                 txId: voiding.txId,
                 reason,
               });
-              void runtime.engine.trigger();
               setVoiding(undefined);
               say(tr.t('officer.void.done', { ref: voiding.ref ?? '' }));
             }}
@@ -353,11 +352,8 @@ export function OfficerToolsScreen({
                             type="button"
                             className="secondary"
                             onClick={() =>
-                              void retryRejected(runtime.db, item.seq).then(
-                                () => {
-                                  void runtime.engine.trigger();
-                                  say(tr.t('officer.retry.done'));
-                                },
+                              void retryRejected(runtime.store, item.seq).then(
+                                () => say(tr.t('officer.retry.done')),
                                 () => say(tr.t('officer.retry.failed'), true),
                               )
                             }
@@ -397,11 +393,9 @@ export function OfficerToolsScreen({
                       say(tr.t('officer.dead.notJson'), true);
                       return;
                     }
-                    void retryDeadLetter(runtime.db, dead.id ?? 0, corrected).then((result) => {
-                      if (result.ok) {
-                        void runtime.engine.trigger();
-                        say(tr.t('officer.retry.done'));
-                      } else say(tr.t('officer.dead.stillBad', { reason: result.reason }), true);
+                    void retryDeadLetter(runtime.store, dead.id ?? 0, corrected).then((result) => {
+                      if (result.ok) say(tr.t('officer.retry.done'));
+                      else say(tr.t('officer.dead.stillBad', { reason: result.reason }), true);
                     });
                   }}
                 >

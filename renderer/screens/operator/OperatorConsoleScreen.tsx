@@ -1,18 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { PrinterStatus } from '../../../sync/bridge/device-payloads';
 import type { LogLine } from '../../../sync/bridge/operator-payloads';
-import { countByState, queuedRows } from '../../../sync/client/db';
 import type { EngineStatus } from '../../../sync/client/engine';
+import type { QueueFigures } from '../../../sync/client/store/outbox-store';
 import type { KioskRuntime } from '../../app/kiosk-runtime';
 import { exportBundleToDrive } from '../../app/officer-tools';
 import { UncertainPrints } from '../../components/UncertainPrints';
 import type { Translator } from '../../i18n/translator';
-
-interface QueueFigures {
-  queued: number;
-  rejected: number;
-  oldestQueuedAt?: number;
-}
 
 function age(tr: Translator, since: number | undefined, now: number): string {
   if (since === undefined) return tr.t('operator.none');
@@ -47,11 +41,9 @@ export function OperatorConsoleScreen({
   const simulated = runtime.info.simulatedDevices;
 
   const refresh = useCallback(async () => {
-    const [status, queued, rejected, oldest, tail] = await Promise.all([
+    const [status, queue, tail] = await Promise.all([
       runtime.bridge.invoke('printer:status').catch(() => 'unavailable' as const),
-      countByState(runtime.db, 'queued'),
-      countByState(runtime.db, 'rejected'),
-      queuedRows(runtime.db, 1),
+      runtime.store.figures(),
       runtime.bridge
         .invoke('log:tail', { limit: 30 })
         .then((reply) => reply.lines)
@@ -59,7 +51,7 @@ export function OperatorConsoleScreen({
     ]);
     setNow(Date.now());
     setPrinter(status);
-    setFigures({ queued, rejected, oldestQueuedAt: oldest[0]?.queuedAt });
+    setFigures(queue);
     setLines(tail);
   }, [runtime]);
 
@@ -206,11 +198,9 @@ export function OperatorConsoleScreen({
                     data-sim="receipt-code"
                     onClick={() =>
                       void act(async () => {
-                        const last = await runtime.db.outbox
-                          .orderBy('seq')
+                        const last = (await runtime.store.rows())
                           .reverse()
-                          .filter((row) => row.record.kind === 'transaction')
-                          .first();
+                          .find((row) => row.record.kind === 'transaction');
                         const ref =
                           last?.record.kind === 'transaction'
                             ? last.record.body.ref
@@ -287,6 +277,12 @@ export function OperatorConsoleScreen({
                 void act(async () => {
                   const written = await exportBundleToDrive(runtime, target.trim() || undefined);
                   runtime.log('info', `bundle exported: seq ${written.fromSeq}-${written.toSeq}`);
+                  if (written.unreadable > 0) {
+                    runtime.log(
+                      'warn',
+                      `bundle: ${written.unreadable} record(s) left out, personal data unreadable on this kiosk (now rejected in the officer queue)`,
+                    );
+                  }
                   return tr.t('operator.bundle.written', {
                     path: written.path,
                     count: written.count,

@@ -12,7 +12,7 @@ export function OperatorPinScreen({
   onCancel,
 }: {
   tr: Translator;
-  runtime: Pick<KioskRuntime, 'db' | 'site' | 'log'>;
+  runtime: Pick<KioskRuntime, 'store' | 'site' | 'log'>;
   onOpen: () => void;
   onCancel: () => void;
 }) {
@@ -27,7 +27,7 @@ export function OperatorPinScreen({
       return;
     }
     setChecking(true);
-    const result = await checkOperatorPin(runtime.db, runtime.site.operatorPinHash, pin).catch(
+    const result = await checkOperatorPin(runtime.store, runtime.site.operatorPinHash, pin).catch(
       () => ({ result: 'wrong-pin' as const, attemptsLeft: 0 }),
     );
     setChecking(false);

@@ -1,8 +1,10 @@
 import { initialSession, sessionReducer } from '../../../renderer/app/session';
 import { commitTransaction } from '../../../sync/client/commit';
 import { importDataKey } from '../../../sync/client/data-key';
-import { openKioskDatabase, readHead, writeHead } from '../../../sync/client/db';
-import type { KioskDatabase, OutboxRow } from '../../../sync/client/db';
+import { DexieOutboxStore } from '../../../sync/client/store/dexie-outbox-store';
+import { HEAD_KEY, openKioskDatabase } from '../../../sync/client/store/dexie-schema';
+import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
+import type { OutboxRow, OutboxStore } from '../../../sync/client/store/outbox-store';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { readPersonalFields } from '../../../sync/client/personal-data';
 import { formSubmission } from '../form-data';
@@ -14,8 +16,10 @@ import type { SwReply, SwRequest } from './sw-messages';
  */
 interface Kiosk {
   kioskId: string;
+  /** The raw database, for prefilling behind the store's back. */
   db: KioskDatabase;
-  strictDb: KioskDatabase;
+  store: OutboxStore;
+  strictStore: OutboxStore;
   keys: CryptoKeyPair;
   dataKey: CryptoKey;
 }
@@ -29,9 +33,10 @@ async function openKiosk(kioskId: string): Promise<Kiosk> {
   // complete (IndexedDB durability "strict"); Chromium's default is "relaxed".
   const strictDb = openKioskDatabase(kioskId, { chromeTransactionDurability: 'strict' });
   await strictDb.open();
-  const keys = await loadOrCreateDeviceKey(db);
+  const store = new DexieOutboxStore(db);
+  const keys = await loadOrCreateDeviceKey(store);
   const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
-  kiosk = { kioskId, db, strictDb, keys, dataKey };
+  kiosk = { kioskId, db, store, strictStore: new DexieOutboxStore(strictDb), keys, dataKey };
   return kiosk;
 }
 
@@ -65,14 +70,14 @@ async function prefill(k: Kiosk, depth: number): Promise<void> {
     }
     await k.db.outbox.bulkAdd(rows);
   }
-  const head = await readHead(k.db);
-  await writeHead(k.db, { seq, hash: head?.hash ?? template.record.hash });
+  const head = await k.store.readHead();
+  await k.db.meta.put({ key: HEAD_KEY, value: { seq, hash: head.hash } });
 }
 
-async function commitOnce(k: Kiosk, db: KioskDatabase, i: number): Promise<number> {
+async function commitOnce(k: Kiosk, store: OutboxStore, i: number): Promise<number> {
   const started = performance.now();
   await commitTransaction(
-    { db, kioskId: k.kioskId, keys: k.keys, dataKey: k.dataKey },
+    { store, kioskId: k.kioskId, keys: k.keys, dataKey: k.dataKey },
     formSubmission(i),
   );
   return performance.now() - started;
@@ -96,13 +101,13 @@ async function commitLatency(options: {
   const out: LatencyAtDepth[] = [];
   let i = 0;
   // Warm-up: JIT, key import, the first IndexedDB transaction.
-  for (let w = 0; w < 20; w += 1) await commitOnce(k, k.db, (i += 1));
+  for (let w = 0; w < 20; w += 1) await commitOnce(k, k.store, (i += 1));
   for (const depth of options.depths) {
     await prefill(k, depth);
     for (const durability of ['relaxed', 'strict'] as const) {
-      const db = durability === 'strict' ? k.strictDb : k.db;
+      const store = durability === 'strict' ? k.strictStore : k.store;
       const times: number[] = [];
-      for (let s = 0; s < options.samples; s += 1) times.push(await commitOnce(k, db, (i += 1)));
+      for (let s = 0; s < options.samples; s += 1) times.push(await commitOnce(k, store, (i += 1)));
       const sorted = [...times].sort((a, b) => a - b);
       out.push({
         depth,
@@ -140,11 +145,11 @@ async function runSessions(options: { kioskId: string; from: number; count: numb
       screen: { name: 'consent', serviceId: input.serviceId },
     });
     const committed = await commitTransaction(
-      { db: k.db, kioskId: k.kioskId, keys: k.keys, dataKey: k.dataKey },
+      { store: k.store, kioskId: k.kioskId, keys: k.keys, dataKey: k.dataKey },
       { ...input, fields: session.answers },
     );
     session = reduce(session, { type: 'submitted', txId: committed.txId, ref: committed.ref });
-    await readPersonalFields(k.db, k.dataKey, committed.txId);
+    await readPersonalFields(k.store, k.dataKey, committed.txId);
     session = reduce(session, { type: 'end' });
   }
   return { committed: options.count };

@@ -2,8 +2,9 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportBundle, reconcileBundleAcks } from '../../../sync/client/bundle-export';
 import { commitTransaction } from '../../../sync/client/commit';
-import { writeMeta } from '../../../sync/client/db';
-import type { KioskDatabase } from '../../../sync/client/db';
+import { importDataKey } from '../../../sync/client/data-key';
+import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
+import type { OutboxStore } from '../../../sync/client/store/outbox-store';
 import { SyncEngine } from '../../../sync/client/engine';
 import { GatewayClient } from '../../../sync/client/gateway-client';
 import { voidTransaction } from '../../../sync/client/officer-records';
@@ -19,18 +20,19 @@ const token = 'bundle-token-123456';
 describe('USB bundles', () => {
   let gateway: InProcessGateway;
   let db: KioskDatabase;
-  let deps: { db: KioskDatabase; kioskId: string; keys: CryptoKeyPair; dataKey: CryptoKey };
+  let store: OutboxStore;
+  let deps: { store: OutboxStore; kioskId: string; keys: CryptoKeyPair; dataKey: CryptoKey };
   let txIds: string[];
 
   beforeEach(async () => {
     gateway = await startInProcessGateway([{ kioskId, token }]);
     const kiosk = await openTestKiosk(kioskId, { dataKeyBytes: new Uint8Array(32).fill(7) });
     const { keys } = kiosk;
-    db = kiosk.db;
-    deps = { db, kioskId, keys, dataKey: kiosk.dataKey };
+    ({ db, store } = kiosk);
+    deps = { store, kioskId, keys, dataKey: kiosk.dataKey };
     // The telecentre reached the gateway once (enrolment and config), then lost its link.
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys,
       gatewayUrl: gateway.url,
@@ -39,7 +41,7 @@ describe('USB bundles', () => {
     await engine.trigger();
     engine.stop();
     const sealing = await loadOrCreateSealingKey(gateway.store);
-    await writeMeta(db, 'gateway-config', { gatewayKey: sealing.publicJwk, checkedAt: 0 });
+    await store.writeSetting('gateway-config', { gatewayKey: sealing.publicJwk, checkedAt: 0 });
     txIds = [];
     for (let i = 0; i < 3; i += 1) txIds.push((await commitTransaction(deps, input)).txId);
     await voidTransaction(deps, {
@@ -76,10 +78,10 @@ describe('USB bundles', () => {
       kioskId,
       signingKey: deps.keys.privateKey,
     });
-    expect(await reconcileBundleAcks(db, (from) => client.getAcks(from))).toBe(4);
+    expect(await reconcileBundleAcks(store, (from) => client.getAcks(from))).toBe(4);
     expect((await db.outbox.toArray()).map((row) => row.state)).toEqual(Array(4).fill('delivered'));
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys: deps.keys,
       gatewayUrl: gateway.url,
@@ -91,10 +93,36 @@ describe('USB bundles', () => {
     expect(await gateway.store.listTamperAlerts(kioskId)).toEqual([]);
   });
 
+  it('leaves out a record whose personal copy cannot be opened, rejecting it on the kiosk as sync does', async () => {
+    const unreadable = await commitTransaction(
+      { ...deps, dataKey: await importDataKey(new Uint8Array(32).fill(9)) },
+      input,
+    );
+    const bundle = await exportBundle(deps);
+    expect(bundle.unreadable).toBe(1);
+    expect(bundle.manifest).toMatchObject({ count: 4, fromSeq: 1, toSeq: 4 });
+    expect(await store.find({ txId: unreadable.txId })).toMatchObject({
+      state: 'rejected',
+      rejectReason: 'personal-unreadable',
+    });
+    // The bundle still imports whole; the left-out record never reached the gateway.
+    const result = await importBundle(
+      gateway.store,
+      await loadOrCreateSealingKey(gateway.store),
+      bundle.text,
+    );
+    expect(result).toMatchObject({ ok: true, accepted: 4, rejected: [] });
+    expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 4, awaiting: 0 });
+    // Only the data key that made the copy can open it; with none at all, nothing is exported.
+    await expect(exportBundle({ ...deps, dataKey: undefined })).rejects.toMatchObject({
+      code: 'no-data-key',
+    });
+  });
+
   it('never duplicates when the kiosk synced first and the bundle is imported after', async () => {
     const bundle = await exportBundle(deps);
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys: deps.keys,
       gatewayUrl: gateway.url,

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportBundle } from '../../../sync/client/bundle-export';
 import { commitTransaction } from '../../../sync/client/commit';
-import { openKioskDatabase, writeMeta } from '../../../sync/client/db';
+import { openTestStore } from '../../support/chain-fixture';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { exportPublicKey } from '../../../sync/protocol/device-signature';
 import { hashToken } from '../../../sync/server/app';
@@ -44,21 +44,22 @@ describe('gateway command line', () => {
     const data = path.join(dir, 'gw');
     mkdirSync(data, { recursive: true });
     const store = await openGatewayStore({ sqliteFile: path.join(data, 'gateway.sqlite') });
-    const db = openKioskDatabase(`cli-${crypto.randomUUID()}`);
-    const keys = await loadOrCreateDeviceKey(db);
+    const { store: kioskStore } = openTestStore(`cli-${crypto.randomUUID()}`);
+    const keys = await loadOrCreateDeviceKey(kioskStore);
     await store.addEnrolmentToken('rural-tc-09', hashToken('tok-123456789'));
     await store.enrol(
       'rural-tc-09',
       hashToken('tok-123456789'),
       await exportPublicKey(keys.publicKey),
     );
-    await writeMeta(db, 'gateway-config', {
+    await kioskStore.writeSetting('gateway-config', {
       gatewayKey: (await loadOrCreateSealingKey(store)).publicJwk,
+      checkedAt: 0,
     });
     await store.close();
     for (let i = 0; i < 2; i += 1) {
       await commitTransaction(
-        { db, kioskId: 'rural-tc-09', keys },
+        { store: kioskStore, kioskId: 'rural-tc-09', keys },
         {
           serviceId: 'social-grant',
           catalogueVersion: '1',
@@ -69,7 +70,7 @@ describe('gateway command line', () => {
         },
       );
     }
-    const bundle = await exportBundle({ db, kioskId: 'rural-tc-09', keys });
+    const bundle = await exportBundle({ store: kioskStore, kioskId: 'rural-tc-09', keys });
     const file = path.join(dir, bundle.fileName);
     writeFileSync(file, bundle.text);
     writeFileSync(`${file}.cut`, bundle.text.slice(0, 300));

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KioskDatabase } from '../../../sync/client/db';
+import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
+import type { OutboxStore } from '../../../sync/client/store/outbox-store';
 import { commitTransaction } from '../../../sync/client/commit';
 import { SyncEngine } from '../../../sync/client/engine';
 import { birthCertificate as input, openTestKiosk } from '../../support/chain-fixture';
@@ -15,13 +16,14 @@ describe('delivery to the real gateway', () => {
   let gateway: InProcessGateway;
   let kiosk: TestKiosk;
   let db: KioskDatabase;
+  let store: OutboxStore;
   let dataKey: CryptoKey;
   let keys: CryptoKeyPair;
 
   beforeEach(async () => {
     gateway = await startInProcessGateway([{ kioskId, token }]);
     kiosk = await openTestKiosk(kioskId);
-    ({ db, dataKey, keys } = kiosk);
+    ({ db, store, dataKey, keys } = kiosk);
   });
 
   afterEach(async () => {
@@ -30,13 +32,13 @@ describe('delivery to the real gateway', () => {
   });
 
   it('delivers committed transactions once and marks them delivered', async () => {
-    const deps = { db, kioskId, keys, dataKey };
+    const deps = { store, kioskId, keys, dataKey };
     const committed = [];
     for (let i = 0; i < 3; i += 1) committed.push(await commitTransaction(deps, input));
     expect(committed.map((c) => c.seq)).toEqual([1, 2, 3]);
 
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys,
       gatewayUrl: gateway.url,
@@ -59,9 +61,9 @@ describe('delivery to the real gateway', () => {
   });
 
   it('keeps transactions queued while the gateway is unreachable', async () => {
-    await commitTransaction({ db, kioskId, keys, dataKey }, input);
+    await commitTransaction({ store, kioskId, keys, dataKey }, input);
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys,
       gatewayUrl: 'http://127.0.0.1:9', // discard port: nothing listens
@@ -76,7 +78,7 @@ describe('delivery to the real gateway', () => {
   });
 
   it('flags a record whose content was altered after signing', async () => {
-    const tx = await commitTransaction({ db, kioskId, keys, dataKey }, input);
+    const tx = await commitTransaction({ store, kioskId, keys, dataKey }, input);
     await db.outbox.update(tx.seq, {
       record: {
         ...tx.record,
@@ -84,7 +86,7 @@ describe('delivery to the real gateway', () => {
       },
     });
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys,
       gatewayUrl: gateway.url,

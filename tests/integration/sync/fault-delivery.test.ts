@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { KioskDatabase } from '../../../sync/client/db';
+import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
 import { SyncEngine } from '../../../sync/client/engine';
 import { openGatewayStore } from '../../../sync/server/db/gateway-store';
 import { startFaultProxy } from '../../support/fault-proxy';
@@ -58,11 +58,11 @@ describe('delivery through a faulty link to the gateway process', () => {
     const i = kioskIndex;
     kioskIndex += 1;
     const kioskId = `fault-kiosk-${i}`;
-    const { db, keys, dataKey, commit } = await openTestKiosk(kioskId);
+    const { store, db, keys, dataKey, commit } = await openTestKiosk(kioskId);
     const txIds = [];
     for (let n = 0; n < 4; n += 1) txIds.push((await commit()).txId);
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys,
       dataKey,

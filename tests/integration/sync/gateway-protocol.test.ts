@@ -178,11 +178,11 @@ describe('the gateway protocol', () => {
 
   it('receives personal fields it alone can read, matching the digest in the signed record', async () => {
     const otherKiosk = `proto-${crypto.randomUUID().slice(0, 8)}`;
-    const { db, keys, dataKey, commit, close } = await openTestKiosk(otherKiosk);
+    const { store, keys, dataKey, commit, close } = await openTestKiosk(otherKiosk);
     await gateway.store.addEnrolmentToken(otherKiosk, hashToken('tok-other-1'));
     const tx = await commit();
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId: otherKiosk,
       keys,
       dataKey,
@@ -191,7 +191,7 @@ describe('the gateway protocol', () => {
     });
     await engine.trigger();
     engine.stop();
-    expect((await db.outbox.get(tx.seq))?.state).toBe('delivered');
+    expect((await store.find({ txId: tx.txId }))?.state).toBe('delivered');
     const stored = await gateway.store.listRecords(otherKiosk);
     expect(JSON.stringify(stored)).not.toContain('Ana Pérez');
     expect(JSON.stringify(stored)).not.toContain('1990-04-01');

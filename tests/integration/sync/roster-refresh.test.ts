@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openKioskDatabase } from '../../../sync/client/db';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { SyncEngine } from '../../../sync/client/engine';
 import type { KioskConfigReply } from '../../../sync/protocol/wire';
 import type { OfficerRosterEntry } from '../../../sync/protocol/officer-roster';
+import { openTestStore } from '../../support/chain-fixture';
 import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
 
@@ -31,12 +31,12 @@ describe('an officer roster change reaching the kiosk', () => {
         return { roster };
       },
     });
-    const db = openKioskDatabase(`${kioskId}-${crypto.randomUUID()}`);
-    const keys = await loadOrCreateDeviceKey(db);
+    const { store } = openTestStore(`${kioskId}-${crypto.randomUUID()}`);
+    const keys = await loadOrCreateDeviceKey(store);
     let now = Date.now();
     const received: OfficerRosterEntry[][] = [];
     const engine = new SyncEngine({
-      db,
+      store,
       kioskId,
       keys,
       gatewayUrl: gateway.url,
@@ -75,6 +75,6 @@ describe('an officer roster change reaching the kiosk', () => {
     expect(configRequests).toBe(before + 1);
     expect(received).toHaveLength(3);
     engine.stop();
-    db.close();
+    store.close();
   });
 });

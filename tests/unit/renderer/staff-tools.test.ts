@@ -1,6 +1,5 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { openKioskDatabase } from '../../../sync/client/db';
 import { hashOfficerPin } from '../../../sync/client/officer-pin';
 import { buildEndOfDayReport } from '../../../sync/client/officer-report';
 import { checkOperatorPin } from '../../../renderer/app/operator-access';
@@ -10,40 +9,41 @@ import { embeddedCatalogue, embeddedSite } from '../../../kiosk-config';
 import { parseSiteConfig } from '../../../kiosk-config/load';
 import { catalogueSchema } from '../../../kiosk-config/schema';
 import { reportDocumentSchema } from '../../../sync/bridge/operator-payloads';
+import { openTestStore } from '../../support/chain-fixture';
 
 const ITER = 1000;
 
 describe('operator console PIN', () => {
   it('opens with the right PIN, locks after five wrong ones across a reload, and reopens after the lock', async () => {
     const name = `operator-${crypto.randomUUID()}`;
-    let db = openKioskDatabase(name);
+    let { store } = openTestStore(name);
     const hash = await hashOfficerPin('24681357', { iterations: ITER });
     const opts = { now: 1_000_000, lockoutMs: 60_000, minIterations: ITER };
-    expect(await checkOperatorPin(db, hash, '24681357', opts)).toEqual({ result: 'ok' });
+    expect(await checkOperatorPin(store, hash, '24681357', opts)).toEqual({ result: 'ok' });
     for (let i = 1; i <= 4; i += 1) {
-      expect(await checkOperatorPin(db, hash, '11111111', opts)).toEqual({
+      expect(await checkOperatorPin(store, hash, '11111111', opts)).toEqual({
         result: 'wrong-pin',
         attemptsLeft: 5 - i,
       });
     }
-    db.close();
-    db = openKioskDatabase(name); // a reload does not reset the count
-    expect(await checkOperatorPin(db, hash, '11111111', opts)).toEqual({
+    store.close();
+    ({ store } = openTestStore(name)); // a reload does not reset the count
+    expect(await checkOperatorPin(store, hash, '11111111', opts)).toEqual({
       result: 'locked',
       retryAfterSeconds: 60,
     });
-    expect(await checkOperatorPin(db, hash, '24681357', { ...opts, now: 1_030_000 })).toEqual({
+    expect(await checkOperatorPin(store, hash, '24681357', { ...opts, now: 1_030_000 })).toEqual({
       result: 'locked',
       retryAfterSeconds: 30,
     });
-    expect(await checkOperatorPin(db, hash, '24681357', { ...opts, now: 1_061_000 })).toEqual({
+    expect(await checkOperatorPin(store, hash, '24681357', { ...opts, now: 1_061_000 })).toEqual({
       result: 'ok',
     });
   });
 
   it('stays closed when the site has no operator PIN', async () => {
-    const db = openKioskDatabase(`operator-${crypto.randomUUID()}`);
-    expect(await checkOperatorPin(db, undefined, '24681357')).toEqual({ result: 'disabled' });
+    const { store } = openTestStore(`operator-${crypto.randomUUID()}`);
+    expect(await checkOperatorPin(store, undefined, '24681357')).toEqual({ result: 'disabled' });
   });
 });
 

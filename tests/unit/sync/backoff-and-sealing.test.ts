@@ -24,6 +24,16 @@ describe('back-off', () => {
     const date = new Date(20_000).toUTCString();
     expect(backoffDelay({ ...base, failures: 1, random: () => 0, retryAfter: date })).toBe(20_000);
     expect(backoffDelay({ ...base, failures: 1, random: () => 0, retryAfter: 'soon' })).toBe(0);
+    // A date is counted from the kiosk's now; one already past adds nothing to the jitter.
+    const now = Date.UTC(2026, 2, 4, 10, 0, 0);
+    const inTwelve = new Date(now + 12_000).toUTCString();
+    expect(backoffDelay({ ...base, now, failures: 1, random: () => 0, retryAfter: inTwelve })).toBe(
+      12_000,
+    );
+    const past = new Date(now - 12_000).toUTCString();
+    expect(backoffDelay({ ...base, now, failures: 1, random: () => 0.5, retryAfter: past })).toBe(
+      500,
+    );
   });
 });
 

@@ -1,7 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { commitTransaction } from '../../../sync/client/commit';
-import { openKioskDatabase } from '../../../sync/client/db';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { hashOfficerPin, verifyOfficerPin } from '../../../sync/client/officer-pin';
 import { listQueueItems, retryRejected } from '../../../sync/client/officer-queue';
@@ -10,13 +9,14 @@ import { buildEndOfDayReport } from '../../../sync/client/officer-report';
 import { OfficerSession, cacheRoster } from '../../../sync/client/officer-session';
 import { canonicalJson } from '../../../sync/protocol/canonical-json';
 import { recordHash } from '../../../sync/protocol/records';
+import { openTestStore } from '../../support/chain-fixture';
 
 const ITER = 1000;
 
 async function kiosk() {
-  const db = openKioskDatabase(`officer-${crypto.randomUUID()}`);
-  const keys = await loadOrCreateDeviceKey(db);
-  return { db, kioskId: 'counter-01', keys };
+  const { store, db } = openTestStore(`officer-${crypto.randomUUID()}`);
+  const keys = await loadOrCreateDeviceKey(store);
+  return { store, db, kioskId: 'counter-01', keys };
 }
 
 function fakeClock() {
@@ -174,7 +174,7 @@ describe('assisted transactions, voids and the end-of-day report', () => {
     expect(await deps.db.outbox.get(a.seq)).toMatchObject({ state: 'queued', txId: a.txId });
     await recordReprint(deps, { txId: b.txId, officerId: '00012345' });
 
-    const items = await listQueueItems(deps.db);
+    const items = await listQueueItems(deps.store);
     const report = buildEndOfDayReport({
       kioskId: deps.kioskId,
       day: '2026-11-23',
@@ -195,9 +195,9 @@ describe('assisted transactions, voids and the end-of-day report', () => {
   it('retries a rejected item by putting it back in the queue, and nothing else', async () => {
     const deps = await kiosk();
     const a = await commitTransaction(deps, { ...sale, channel: 'self-service' });
-    await expect(retryRejected(deps.db, a.seq)).rejects.toThrow();
+    await expect(retryRejected(deps.store, a.seq)).rejects.toThrow();
     await deps.db.outbox.update(a.seq, { state: 'rejected', rejectReason: 'personal-unreadable' });
-    await retryRejected(deps.db, a.seq);
+    await retryRejected(deps.store, a.seq);
     expect(await deps.db.outbox.get(a.seq)).toMatchObject({ state: 'queued', attempts: 0 });
   });
 });

@@ -1,18 +1,22 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { commitTransaction } from '../../../sync/client/commit';
-import { openKioskDatabase } from '../../../sync/client/db';
 import { importDataKey } from '../../../sync/client/data-key';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { cacheRoster } from '../../../sync/client/officer-session';
 import { clearOpenReceipt, readOpenReceipt } from '../../../sync/client/open-receipt';
-import { birthCertificate, kioskId, personalValues } from '../../support/chain-fixture';
+import {
+  birthCertificate,
+  kioskId,
+  openTestStore,
+  personalValues,
+} from '../../support/chain-fixture';
 
 async function kiosk() {
-  const db = openKioskDatabase(`receipt-${crypto.randomUUID()}`);
-  const keys = await loadOrCreateDeviceKey(db);
+  const { store, db } = openTestStore(`receipt-${crypto.randomUUID()}`);
+  const keys = await loadOrCreateDeviceKey(store);
   const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
-  return { db, kioskId, keys, dataKey };
+  return { store, db, kioskId, keys, dataKey };
 }
 
 describe('the receipt a crash left open', () => {
@@ -28,7 +32,7 @@ describe('the receipt a crash left open', () => {
     };
     const committed = await commitTransaction(deps, input, { openReceipt: true });
     // What a restarted page reads: the same database, nothing held in memory.
-    const open = await readOpenReceipt(deps.db);
+    const open = await readOpenReceipt(deps.store);
     expect(open).toEqual({
       txId: committed.txId,
       ref: committed.ref,
@@ -38,15 +42,15 @@ describe('the receipt a crash left open', () => {
       committedAt: expect.any(Number),
     });
     for (const value of personalValues) expect(JSON.stringify(open)).not.toContain(value);
-    await clearOpenReceipt(deps.db);
-    expect(await readOpenReceipt(deps.db)).toBeUndefined();
+    await clearOpenReceipt(deps.store);
+    expect(await readOpenReceipt(deps.store)).toBeUndefined();
   });
 
   it('is left by the session transaction only, not by one made on the receipt (an SMS opt-in)', async () => {
     const deps = await kiosk();
     const main = await commitTransaction(deps, birthCertificate, { openReceipt: true });
     await commitTransaction(deps, { ...birthCertificate, serviceId: 'sms-alerts' });
-    expect((await readOpenReceipt(deps.db))?.txId).toBe(main.txId);
+    expect((await readOpenReceipt(deps.store))?.txId).toBe(main.txId);
   });
 
   it('names the officer of an assisted transaction from the roster, and clears a marker whose record is gone', async () => {
@@ -65,13 +69,13 @@ describe('the receipt a crash left open', () => {
       { ...birthCertificate, channel: 'assisted', officerId: '00012345' },
       { openReceipt: true },
     );
-    expect((await readOpenReceipt(deps.db))?.officer).toEqual({
+    expect((await readOpenReceipt(deps.store))?.officer).toEqual({
       officerId: '00012345',
       name: 'Maya Cal',
     });
     await deps.db.outbox.where('txId').equals(assisted.txId).delete();
-    expect(await readOpenReceipt(deps.db)).toBeUndefined();
-    expect(await deps.db.meta.get('open-receipt')).toEqual({ key: 'open-receipt', value: null });
+    expect(await readOpenReceipt(deps.store)).toBeUndefined();
+    expect(await deps.db.meta.get('open-receipt')).toBeUndefined();
   });
 
   it('is not left when the commit fails inside its IndexedDB transaction (one transaction for both)', async () => {
@@ -85,7 +89,7 @@ describe('the receipt a crash left open', () => {
       /commit-failed|QuotaExceeded/,
     );
     deps.db.outbox.hook('creating').unsubscribe(failing);
-    expect(await readOpenReceipt(deps.db)).toBeUndefined();
+    expect(await readOpenReceipt(deps.store)).toBeUndefined();
     expect(await deps.db.meta.get('open-receipt')).toBeUndefined();
   });
 });

@@ -1,14 +1,19 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openKioskDatabase } from '../../../sync/client/db';
-import type { KioskDatabase } from '../../../sync/client/db';
+import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
+import type { OutboxStore } from '../../../sync/client/store/outbox-store';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { importDataKey } from '../../../sync/client/data-key';
 import { commitTransaction } from '../../../sync/client/commit';
 import { readPersonalFields } from '../../../sync/client/personal-data';
 import { SyncError } from '../../../sync/client/sync-error';
 import { personalDigest, personalPayloadSchema } from '../../../sync/protocol/personal-fields';
-import { birthCertificate, kioskId, personalValues } from '../../support/chain-fixture';
+import {
+  openTestStore,
+  birthCertificate,
+  kioskId,
+  personalValues,
+} from '../../support/chain-fixture';
 
 /** Every row of every table, serialised: what someone copying the IndexedDB files would get. */
 async function dumpDatabase(db: KioskDatabase): Promise<string> {
@@ -19,18 +24,19 @@ async function dumpDatabase(db: KioskDatabase): Promise<string> {
 
 describe('personal data at rest', () => {
   let db: KioskDatabase;
+  let store: OutboxStore;
   let dataKey: CryptoKey;
 
   beforeEach(async () => {
-    db = openKioskDatabase(`at-rest-${crypto.randomUUID()}`);
+    ({ store, db } = openTestStore(`at-rest-${crypto.randomUUID()}`));
     dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
   });
   afterEach(() => db.close());
 
   it('never writes a personal value to IndexedDB in plain text', async () => {
-    const keys = await loadOrCreateDeviceKey(db);
+    const keys = await loadOrCreateDeviceKey(store);
     for (let i = 0; i < 3; i += 1) {
-      await commitTransaction({ db, kioskId, keys, dataKey }, birthCertificate);
+      await commitTransaction({ store, kioskId, keys, dataKey }, birthCertificate);
     }
     const dump = await dumpDatabase(db);
     for (const value of personalValues) {
@@ -43,11 +49,11 @@ describe('personal data at rest', () => {
   });
 
   it('keeps a salted digest in the signed record that matches the encrypted copy', async () => {
-    const keys = await loadOrCreateDeviceKey(db);
-    const tx = await commitTransaction({ db, kioskId, keys, dataKey }, birthCertificate);
+    const keys = await loadOrCreateDeviceKey(store);
+    const tx = await commitTransaction({ store, kioskId, keys, dataKey }, birthCertificate);
     expect(tx.record.body.fields).toEqual({ district: 'cayo' });
     expect(tx.record.body.personal?.fieldIds).toEqual(['dateOfBirth', 'fullName']);
-    expect(await readPersonalFields(db, dataKey, tx.txId)).toEqual({
+    expect(await readPersonalFields(store, dataKey, tx.txId)).toEqual({
       fullName: 'Ana Pérez Quetzal',
       dateOfBirth: '1990-04-01',
     });
@@ -62,17 +68,17 @@ describe('personal data at rest', () => {
   });
 
   it('refuses to read personal data with another data key', async () => {
-    const keys = await loadOrCreateDeviceKey(db);
-    const tx = await commitTransaction({ db, kioskId, keys, dataKey }, birthCertificate);
+    const keys = await loadOrCreateDeviceKey(store);
+    const tx = await commitTransaction({ store, kioskId, keys, dataKey }, birthCertificate);
     const wrongKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
-    await expect(readPersonalFields(db, wrongKey, tx.txId)).rejects.toMatchObject({
+    await expect(readPersonalFields(store, wrongKey, tx.txId)).rejects.toMatchObject({
       code: 'personal-data-unreadable',
     });
   });
 
   it('refuses to commit personal fields without a data key, and stores nothing', async () => {
-    const keys = await loadOrCreateDeviceKey(db);
-    const attempt = commitTransaction({ db, kioskId, keys }, birthCertificate);
+    const keys = await loadOrCreateDeviceKey(store);
+    const attempt = commitTransaction({ store, kioskId, keys }, birthCertificate);
     await expect(attempt).rejects.toBeInstanceOf(SyncError);
     await expect(attempt).rejects.toMatchObject({ code: 'no-data-key' });
     expect(await db.outbox.count()).toBe(0);

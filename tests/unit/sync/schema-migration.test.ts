@@ -5,23 +5,23 @@ import {
   CURRENT_SCHEMA_VERSION,
   kioskDatabaseName,
   openKioskDatabase,
-  queuedRows,
   schemaVersions,
-} from '../../../sync/client/db';
+} from '../../../sync/client/store/dexie-schema';
+import { DexieOutboxStore } from '../../../sync/client/store/dexie-outbox-store';
 import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
 import { importDataKey } from '../../../sync/client/data-key';
 import { commitTransaction } from '../../../sync/client/commit';
-import { birthCertificate, kioskId } from '../../support/chain-fixture';
+import { openTestStore, birthCertificate, kioskId } from '../../support/chain-fixture';
 
 /** Writes rows as schema v1 did, using only the v1 layout. */
 async function seedVersion1(name: string): Promise<number> {
-  const scratch = openKioskDatabase(`scratch-${crypto.randomUUID()}`);
-  const keys = await loadOrCreateDeviceKey(scratch);
+  const { store: scratchStore, db: scratch } = openTestStore(`scratch-${crypto.randomUUID()}`);
+  const keys = await loadOrCreateDeviceKey(scratchStore);
   const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
   const rows = [];
   for (let i = 0; i < 3; i += 1) {
     const committed = await commitTransaction(
-      { db: scratch, kioskId, keys, dataKey },
+      { store: scratchStore, kioskId, keys, dataKey },
       { ...birthCertificate, personalFieldIds: [] },
     );
     rows.push({
@@ -56,18 +56,19 @@ describe('the kiosk database schema', () => {
 
     const db = openKioskDatabase(id);
     await db.open();
+    const store = new DexieOutboxStore(db);
     expect(db.verno).toBe(CURRENT_SCHEMA_VERSION);
     const rows = await db.outbox.orderBy('seq').toArray();
     expect(rows).toHaveLength(seeded);
     expect(rows.map((row) => row.state)).toEqual(['delivered', 'queued', 'queued']);
     expect(rows.every((row) => row.legacyPlaintext === true)).toBe(true);
     // The upgraded rows still parse, so the engine sends them rather than dead-lettering them.
-    expect((await queuedRows(db, 10)).map((row) => row.seq)).toEqual([2, 3]);
+    expect((await store.queued(10)).map((row) => row.seq)).toEqual([2, 3]);
     expect(await db.deadLetters.count()).toBe(0);
     // The chain continues where v1 left it.
-    const keys = await loadOrCreateDeviceKey(db);
+    const keys = await loadOrCreateDeviceKey(store);
     const next = await commitTransaction(
-      { db, kioskId, keys, dataKey: await importDataKey(new Uint8Array(32).fill(7)) },
+      { store, kioskId, keys, dataKey: await importDataKey(new Uint8Array(32).fill(7)) },
       birthCertificate,
     );
     expect(next.seq).toBe(4);

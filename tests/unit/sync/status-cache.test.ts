@@ -1,24 +1,26 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openKioskDatabase } from '../../../sync/client/db';
-import type { KioskDatabase } from '../../../sync/client/db';
+import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
+import type { OutboxStore } from '../../../sync/client/store/outbox-store';
 import {
   forgetStatusesBefore,
   lastSeenStatuses,
   lookUpStatuses,
 } from '../../../sync/client/status-cache';
 import type { DecisionStatusReply } from '../../../sync/protocol/wire';
+import { openTestStore } from '../../support/chain-fixture';
 
 describe('the kiosk remembers the last decisions it heard', () => {
   let db: KioskDatabase;
+  let store: OutboxStore;
   afterEach(async () => {
     db.close();
     await db.delete();
   });
   const open = async () => {
-    db = openKioskDatabase(`status-${crypto.randomUUID()}`);
+    ({ store, db } = openTestStore(`status-${crypto.randomUUID()}`));
     await db.open();
-    return db;
+    return store;
   };
   const answer =
     (statuses: DecisionStatusReply['statuses']) =>
@@ -35,7 +37,7 @@ describe('the kiosk remembers the last decisions it heard', () => {
       nextStep: { en: 'Wait for the SMS', es: 'Espere el SMS' },
     };
     const online = await lookUpStatuses(
-      db,
+      store,
       ['ABCD-EFGH-J', 'ZZZZ-ZZZZ-Z'],
       answer([approved]),
       () => 1000,
@@ -51,7 +53,7 @@ describe('the kiosk remembers the last decisions it heard', () => {
       throw new TypeError('fetch failed');
     };
     // An unknown reference is not remembered: there was nothing to remember.
-    expect(await lookUpStatuses(db, ['ABCD-EFGH-J', 'ZZZZ-ZZZZ-Z'], down, () => 5000)).toEqual({
+    expect(await lookUpStatuses(store, ['ABCD-EFGH-J', 'ZZZZ-ZZZZ-Z'], down, () => 5000)).toEqual({
       online: false,
       statuses: [{ ...approved, checkedAt: 1000 }],
     });
@@ -61,14 +63,14 @@ describe('the kiosk remembers the last decisions it heard', () => {
     await open();
     const asked: number[] = [];
     const refs = Array.from({ length: 120 }, (_, i) => `REF${String(i).padStart(3, '0')}-AAAA-B`);
-    const result = await lookUpStatuses(db, refs, async (chunk) => {
+    const result = await lookUpStatuses(store, refs, async (chunk) => {
       asked.push(chunk.length);
       return { statuses: chunk.map((ref) => ({ ref, state: 'received' as const })) };
     });
     expect(asked).toEqual([50, 50, 20]);
     expect(result.statuses).toHaveLength(120);
     let calls = 0;
-    const flaky = await lookUpStatuses(db, refs, async (chunk) => {
+    const flaky = await lookUpStatuses(store, refs, async (chunk) => {
       calls += 1;
       if (calls === 2) throw new Error('reset');
       return { statuses: chunk.map((ref) => ({ ref, state: 'in-review' as const })) };
@@ -80,13 +82,13 @@ describe('the kiosk remembers the last decisions it heard', () => {
   it('ignores a damaged entry and forgets entries older than the retention period', async () => {
     await open();
     await lookUpStatuses(
-      db,
+      store,
       ['OLDD-OLDD-O'],
       answer([{ ref: 'OLDD-OLDD-O', state: 'refused', reason: 'Expired' }]),
       () => 100,
     );
     await lookUpStatuses(
-      db,
+      store,
       ['NEWW-NEWW-N'],
       answer([{ ref: 'NEWW-NEWW-N', state: 'collected' }]),
       () => 900,
@@ -95,13 +97,13 @@ describe('the kiosk remembers the last decisions it heard', () => {
       key: 'status:BADD-BADD-B',
       value: { ref: 'BADD-BADD-B', state: 'approved' },
     });
-    expect((await lastSeenStatuses(db, ['BADD-BADD-B', 'NEWW-NEWW-N'])).map((s) => s.ref)).toEqual([
-      'NEWW-NEWW-N',
-    ]);
-    expect(await forgetStatusesBefore(db, 500)).toBe(2);
-    expect((await lastSeenStatuses(db, ['OLDD-OLDD-O', 'NEWW-NEWW-N'])).map((s) => s.ref)).toEqual([
-      'NEWW-NEWW-N',
-    ]);
+    expect(
+      (await lastSeenStatuses(store, ['BADD-BADD-B', 'NEWW-NEWW-N'])).map((s) => s.ref),
+    ).toEqual(['NEWW-NEWW-N']);
+    expect(await forgetStatusesBefore(store, 500)).toBe(2);
+    expect(
+      (await lastSeenStatuses(store, ['OLDD-OLDD-O', 'NEWW-NEWW-N'])).map((s) => s.ref),
+    ).toEqual(['NEWW-NEWW-N']);
     expect(await db.meta.get('chain-head')).toBeUndefined();
   });
 });

@@ -1,0 +1,951 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { commitTransaction } from '../../../sync/client/commit';
+import type { CommitDeps } from '../../../sync/client/commit';
+import { importDataKey } from '../../../sync/client/data-key';
+import { loadOrCreateDeviceKey } from '../../../sync/client/device-key';
+import { SyncEngine } from '../../../sync/client/engine';
+import type { EngineStatus, SyncEngineOptions } from '../../../sync/client/engine';
+import { GatewayClient } from '../../../sync/client/gateway-client';
+import type { FetchLike } from '../../../sync/client/gateway-client';
+import { retryRejected } from '../../../sync/client/officer-queue';
+import { voidTransaction } from '../../../sync/client/officer-records';
+import { OfficerSession, cacheRoster } from '../../../sync/client/officer-session';
+import { hashOfficerPin } from '../../../sync/client/officer-pin';
+import { SyncError } from '../../../sync/client/sync-error';
+import type { SyncErrorCode } from '../../../sync/client/sync-error';
+import type { KioskDatabase } from '../../../sync/client/store/dexie-schema';
+import type { OutboxStore } from '../../../sync/client/store/outbox-store';
+import type { KioskConfigReply } from '../../../sync/protocol/wire';
+import { hashToken } from '../../../sync/server/app';
+import { startInProcessGateway } from '../../support/gateway-harness';
+import type { InProcessGateway } from '../../support/gateway-harness';
+import { birthCertificate as sampleInput, openTestStore } from '../../support/chain-fixture';
+
+const kioskId = 'policy-kiosk-01';
+const token = 'policy-token-0001';
+const HOUR = 60 * 60_000;
+
+/** What the engine asked of the link, and hooks to bend it (a fake for a flaky network). */
+interface Link {
+  fetch: FetchLike;
+  calls: string[];
+  down: boolean;
+  /** Runs before a request goes out (to hold it while the test acts). */
+  hold?: (path: string) => Promise<void>;
+  /** Runs when the gateway has answered a request, before the engine sees the reply. */
+  onReply?: (path: string, reply: Response) => Promise<Response | void>;
+}
+
+function makeLink(): Link {
+  const link: Link = {
+    calls: [],
+    down: false,
+    fetch: async (url, init) => {
+      const path = new URL(url).pathname;
+      link.calls.push(`${init?.method ?? 'GET'} ${path}`);
+      await link.hold?.(path);
+      if (link.down) throw new TypeError('fetch failed');
+      const reply = await fetch(url, init);
+      return (await link.onReply?.(path, reply)) ?? reply;
+    },
+  };
+  return link;
+}
+
+/** A copy of a JSON reply with its body changed (the Date header kept). */
+async function editedReply(reply: Response, edit: (json: never) => unknown): Promise<Response> {
+  const json = (await reply.json()) as never;
+  return new Response(JSON.stringify(edit(json)), {
+    status: reply.status,
+    headers: { 'content-type': 'application/json', date: reply.headers.get('date') ?? '' },
+  });
+}
+
+/** The status line a coded error leaves (`engine.status.lastError`). */
+const message = (code: SyncErrorCode, reason?: string): string =>
+  new SyncError(code, reason === undefined ? {} : { reason }).message;
+
+/** A promise the test settles itself. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = (): void => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function waitFor(check: () => Promise<boolean>, what: string, ms = 8_000): Promise<void> {
+  return vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`still waiting: ${what}`);
+    },
+    { timeout: ms, interval: 20 },
+  );
+}
+
+describe('the sync engine', () => {
+  let gateway: InProcessGateway;
+  let store: OutboxStore;
+  let db: KioskDatabase;
+  let deps: CommitDeps;
+  let link: Link;
+  let engines: SyncEngine[] = [];
+
+  const newEngine = (options: Partial<SyncEngineOptions> = {}): SyncEngine => {
+    const engine = new SyncEngine({
+      store,
+      kioskId,
+      keys: deps.keys,
+      dataKey: deps.dataKey,
+      gatewayUrl: gateway.url,
+      enrolmentToken: token,
+      fetch: link.fetch,
+      periodicMs: HOUR,
+      backoffBaseMs: HOUR,
+      random: () => 0.5,
+      ...options,
+    });
+    engines.push(engine);
+    return engine;
+  };
+  const states = async () => (await store.rows()).map((row) => row.state);
+  const delivered = async (txId: string) => (await store.find({ txId }))?.state === 'delivered';
+
+  beforeEach(async () => {
+    gateway = await startInProcessGateway([{ kioskId, token }]);
+    ({ store, db } = openTestStore(`policy-${crypto.randomUUID()}`));
+    deps = {
+      store,
+      kioskId,
+      keys: await loadOrCreateDeviceKey(store),
+      dataKey: await importDataKey(new Uint8Array(32).fill(3)),
+    };
+    link = makeLink();
+  });
+
+  afterEach(async () => {
+    for (const engine of engines) engine.stop();
+    engines = [];
+    store.close();
+    await gateway.close();
+  });
+
+  describe('waking', () => {
+    it('goes round again when work is committed while a run is finishing', async () => {
+      await commitTransaction(deps, sampleInput);
+      const sync = newEngine({ heartbeatMs: 0 });
+      let late: string | undefined;
+      link.onReply = async (path) => {
+        if (!path.endsWith('/heartbeat') || late) return;
+        // The queue is drained and the run is sending its heartbeat: a citizen submits now.
+        late = (await commitTransaction(deps, sampleInput)).txId;
+        void sync.trigger();
+      };
+      await sync.trigger();
+      expect(late).toBeDefined();
+      expect(await states()).toEqual(['delivered', 'delivered']);
+      expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 2, awaiting: 0 });
+    });
+
+    it('once started, is woken by the store after every commit of any record kind, and by a requeue', async () => {
+      const sync = newEngine();
+      sync.start();
+      await sync.trigger();
+      const roster = [
+        {
+          officerId: '00012345',
+          name: 'Maya Cal',
+          pinHash: await hashOfficerPin('482913', { iterations: 1000 }),
+        },
+      ];
+      await cacheRoster(deps, roster);
+      const officers = new OfficerSession({ ...deps, inactivityMs: HOUR, minPinIterations: 1000 });
+      await officers.signIn({ officerId: '00012345', pin: '482913', method: 'card' });
+      const tx = await commitTransaction(deps, sampleInput);
+      await voidTransaction(deps, {
+        officerId: '00012345',
+        txId: tx.txId,
+        reason: 'wrong service',
+      });
+      await officers.signOut();
+      // Nobody calls trigger(): the periodic timer is an hour away.
+      await waitFor(
+        async () => (await states()).every((state) => state === 'delivered'),
+        'every record delivered',
+      );
+      expect((await store.rows()).map((row) => row.record.kind)).toEqual([
+        'config-change',
+        'officer-sign-in',
+        'transaction',
+        'void',
+        'officer-sign-out',
+      ]);
+
+      // A rejected row that an officer sends again wakes it too.
+      await db.outbox.update(3, { state: 'rejected', rejectReason: 'personal-unreadable' });
+      await retryRejected(store, 3);
+      await waitFor(() => delivered(tx.txId), 'the retried row delivered');
+    });
+
+    it('is no longer woken once stopped', async () => {
+      const sync = newEngine();
+      sync.start();
+      await sync.trigger();
+      sync.stop();
+      const before = link.calls.length;
+      await commitTransaction(deps, sampleInput);
+      await sync.trigger();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(link.calls.length).toBe(before);
+      expect(sync.status.state).toBe('stopped');
+      expect(await states()).toEqual(['queued']);
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('starts idle, with the link unknown and 64 KB batches', () => {
+      expect(newEngine().status).toEqual({ link: 'unknown', state: 'idle', batchBytes: 64 * 1024 });
+    });
+
+    it('says it is syncing while a run is under way, then idle', async () => {
+      const seen: string[] = [];
+      const sync = newEngine();
+      sync.subscribe((status) => seen.push(status.state));
+      await sync.trigger();
+      expect(seen).toEqual(expect.arrayContaining(['idle', 'syncing']));
+      expect(seen.indexOf('syncing')).toBeLessThan(seen.lastIndexOf('idle'));
+      expect(sync.status.state).toBe('idle');
+    });
+
+    it('once started, runs at once and then every periodicMs, until stopped', async () => {
+      const sync = newEngine({ periodicMs: 60 });
+      sync.start();
+      await waitFor(
+        async () => link.calls.filter((call) => call.endsWith('/health')).length >= 3,
+        'three runs',
+      );
+      sync.stop();
+      const runs = link.calls.length;
+      await sleep(200);
+      expect(link.calls.length).toBe(runs);
+    });
+
+    it('tries again by itself after the back-off, and a success clears the error', async () => {
+      const tx = await commitTransaction(deps, sampleInput);
+      const sync = newEngine({ backoffBaseMs: 40, random: () => 0.999 });
+      link.down = true;
+      await sync.trigger();
+      expect(sync.status.state).toBe('waiting');
+      link.down = false;
+      await waitFor(() => delivered(tx.txId), 'delivered by the retry timer');
+      await waitFor(async () => sync.status.state === 'idle', 'idle');
+      expect(sync.status.lastError).toBeUndefined();
+    });
+
+    it('does not go round again at once after a failed run, even when asked during it', async () => {
+      await commitTransaction(deps, sampleInput);
+      const sync = newEngine();
+      const probe = gate();
+      link.hold = async (path) => {
+        if (path.endsWith('/health')) await probe.opened;
+      };
+      link.down = true;
+      const run = sync.trigger();
+      await waitFor(async () => link.calls.length === 1, 'the probe on its way');
+      void sync.trigger();
+      probe.open();
+      await run;
+      expect(link.calls).toEqual(['GET /v1/health']);
+      expect(sync.status.state).toBe('waiting');
+
+      // The same when the gateway answers the probe but refuses the batch.
+      link.down = false;
+      link.hold = undefined;
+      link.calls.length = 0;
+      let asked = false;
+      link.onReply = async (path) => {
+        if (!path.endsWith('/batches')) return;
+        if (!asked) {
+          asked = true;
+          void sync.trigger();
+        }
+        return new Response('busy', { status: 503 });
+      };
+      await sync.trigger();
+      expect(link.calls.filter((call) => call.endsWith('/batches'))).toHaveLength(1);
+      expect(link.calls.filter((call) => call.endsWith('/health'))).toHaveLength(1);
+    });
+
+    /** Starts a run held at its health probe, asks for another, stops, then lets it go on. */
+    async function stopMidRun(sync: SyncEngine, probeFails: boolean): Promise<void> {
+      const probe = gate();
+      link.hold = async (path) => {
+        if (path.endsWith('/health')) await probe.opened;
+      };
+      const run = sync.trigger();
+      await waitFor(async () => link.calls.length === 1, 'the probe on its way');
+      void sync.trigger();
+      sync.stop();
+      link.down = probeFails;
+      probe.open();
+      await run;
+      await sleep(150);
+    }
+    const probes = () => link.calls.filter((call) => call.endsWith('/health')).length;
+
+    it('finishes the run it is in when stopped, then stays stopped: no second round', async () => {
+      const tx = await commitTransaction(deps, sampleInput);
+      const sync = newEngine();
+      await stopMidRun(sync, false);
+      expect(await delivered(tx.txId)).toBe(true);
+      expect(sync.status.state).toBe('stopped');
+      expect(probes()).toBe(1);
+      await sync.trigger();
+      expect(probes()).toBe(1);
+    });
+
+    it('schedules no retry when stopped during a run that fails', async () => {
+      await commitTransaction(deps, sampleInput);
+      const sync = newEngine({ backoffBaseMs: 20, random: () => 0.999 });
+      await stopMidRun(sync, true);
+      expect(sync.status.state).toBe('stopped');
+      expect(sync.status.lastError).toBe(message('gateway-unreachable', 'health probe failed'));
+      expect(probes()).toBe(1);
+    });
+
+    it('wakes on the online event once started, and stops listening when stopped', async () => {
+      const events = new EventTarget();
+      vi.stubGlobal('addEventListener', events.addEventListener.bind(events));
+      vi.stubGlobal('removeEventListener', events.removeEventListener.bind(events));
+      try {
+        const sync = newEngine();
+        sync.start();
+        await waitFor(
+          async () => sync.status.state === 'idle' && link.calls.length > 0,
+          'first run',
+        );
+        const probes = () => link.calls.filter((call) => call.endsWith('/health')).length;
+        expect(probes()).toBe(1);
+        events.dispatchEvent(new Event('online'));
+        await waitFor(async () => probes() === 2, 'a run on the online event');
+        sync.stop();
+        events.dispatchEvent(new Event('online'));
+        await sleep(100);
+        expect(probes()).toBe(2);
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    });
+
+    it('runs one kiosk engine beside another, each with its own lock', async () => {
+      const other = openTestStore(`policy-other-${crypto.randomUUID()}`);
+      await gateway.store.addEnrolmentToken('policy-kiosk-02', hashToken('token-02'));
+      const otherEngine = newEngine({
+        store: other.store,
+        kioskId: 'policy-kiosk-02',
+        keys: await loadOrCreateDeviceKey(other.store),
+        enrolmentToken: 'token-02',
+        fetch: (url, init) => fetch(url, init),
+      });
+      const sync = newEngine();
+      // This kiosk's run waits, mid-run, for the other kiosk's whole run.
+      link.hold = async (path) => {
+        if (path.endsWith('/health')) await otherEngine.trigger();
+      };
+      await Promise.race([
+        sync.trigger(),
+        sleep(8_000).then(() => {
+          throw new Error('the engines wait on one lock');
+        }),
+      ]);
+      expect(otherEngine.status.link).toBe('online');
+      other.store.close();
+    });
+  });
+
+  describe('enrolment', () => {
+    it('recovers when the reply to its enrolment was lost: the gateway already holds its key', async () => {
+      // The first enrolment reached the gateway, but its reply never came back.
+      await new GatewayClient({ baseUrl: gateway.url, kioskId }).enrol(token, deps.keys.publicKey);
+      expect(await store.readSetting('enrolled')).toBeUndefined();
+      const tx = await commitTransaction(deps, sampleInput);
+      await newEngine().trigger();
+      expect(link.calls).toContain(`POST /v1/kiosks/${kioskId}/enrol`);
+      expect(await delivered(tx.txId)).toBe(true);
+      expect(await store.readSetting('enrolled')).toBe(true);
+      // Enrolled for good: the next run does not ask again.
+      link.calls.length = 0;
+      await engines[0]?.trigger();
+      expect(link.calls).not.toContain(`POST /v1/kiosks/${kioskId}/enrol`);
+    });
+
+    it('does not take a refused token for an enrolment, and sends nothing', async () => {
+      await commitTransaction(deps, sampleInput);
+      const sync = newEngine({ enrolmentToken: 'not-the-token' });
+      await sync.trigger();
+      expect(sync.status).toMatchObject({ state: 'waiting', link: 'online' });
+      // "The gateway answered with an error. (403 …)": the enrolment's own reply, not taken as done.
+      expect(sync.status.lastError?.startsWith(message('gateway-error', '403').slice(0, -1))).toBe(
+        true,
+      );
+      expect(await store.readSetting('enrolled')).toBeUndefined();
+      expect(link.calls.some((call) => call.endsWith('/batches'))).toBe(false);
+      expect(await states()).toEqual(['queued']);
+    });
+
+    it('without a token never asks the gateway and says why', async () => {
+      await commitTransaction(deps, sampleInput);
+      const sync = newEngine({ enrolmentToken: undefined });
+      await sync.trigger();
+      expect(sync.status.lastError).toBe(message('enrolment-failed', 'no enrolment token'));
+      expect(link.calls).toEqual(['GET /v1/health']);
+    });
+  });
+
+  describe('results', () => {
+    it('sends again, in the next pass of the same run, the rows a reply left without a result', async () => {
+      const txs: Array<{ txId: string }> = [];
+      for (let i = 0; i < 3; i += 1) txs.push(await commitTransaction(deps, sampleInput));
+      const sync = newEngine();
+      let first = true;
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/batches') || !first) return;
+        first = false;
+        // The gateway stored all three, but the reply lists only the first.
+        return editedReply(reply, (json: { results: Array<{ id: string }> }) => ({
+          ...json,
+          results: json.results.filter((result) => result.id === txs[0]?.txId),
+        }));
+      };
+      await sync.trigger();
+      expect(link.calls.filter((call) => call.endsWith('/batches'))).toHaveLength(2);
+      const rows = await store.rows();
+      expect(rows.map((row) => [row.state, row.attempts])).toEqual([
+        ['delivered', 1],
+        ['delivered', 2],
+        ['delivered', 2],
+      ]);
+      expect(sync.status.lastDeliveryAt).toBeDefined();
+      expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 3, awaiting: 0 });
+    });
+
+    it('takes a result for another seq as no result, and a reply with no usable result as a bad reply', async () => {
+      await commitTransaction(deps, sampleInput);
+      const sync = newEngine();
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/batches')) return;
+        return editedReply(reply, (json: { results: Array<{ seq: number }> }) => ({
+          ...json,
+          results: json.results.map((result) => ({ ...result, seq: result.seq + 10 })),
+        }));
+      };
+      await sync.trigger();
+      expect(sync.status.state).toBe('waiting');
+      expect(sync.status.lastError).toBe(message('bad-reply', 'no item had a result'));
+      expect(sync.status.lastDeliveryAt).toBeUndefined();
+      expect((await store.rows()).map((row) => [row.state, row.attempts])).toEqual([['queued', 1]]);
+    });
+
+    it('marks a refused row rejected with the gateway reason and delivers the rest', async () => {
+      const a = await commitTransaction(deps, sampleInput);
+      const b = await commitTransaction(deps, sampleInput);
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/batches')) return;
+        return editedReply(reply, (json: { results: Array<{ id: string; status: string }> }) => ({
+          ...json,
+          results: json.results.map((result) =>
+            result.id === a.txId ? { id: result.id, seq: 1, status: 'rejected' } : result,
+          ),
+        }));
+      };
+      await newEngine().trigger();
+      expect(await store.find({ txId: a.txId })).toMatchObject({
+        state: 'rejected',
+        rejectReason: 'rejected by the gateway',
+        attempts: 1,
+      });
+      expect(await delivered(b.txId)).toBe(true);
+    });
+
+    it('rejects on the kiosk a row whose personal copy cannot be opened, and sends the others', async () => {
+      const unreadable = await commitTransaction(
+        { ...deps, dataKey: await importDataKey(new Uint8Array(32).fill(9)) },
+        sampleInput,
+      );
+      const plain = await commitTransaction(deps, { ...sampleInput, personalFieldIds: [] });
+      const sync = newEngine();
+      await sync.trigger();
+      expect(await store.find({ txId: unreadable.txId })).toMatchObject({
+        state: 'rejected',
+        rejectReason: 'personal-unreadable',
+      });
+      expect(await delivered(plain.txId)).toBe(true);
+      expect(sync.status.lastError).toBeUndefined();
+      // It never left the kiosk: the gateway holds the next record after a gap, and no alert.
+      expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 0, awaiting: 1 });
+      expect(await gateway.store.listTamperAlerts(kioskId)).toEqual([]);
+    });
+
+    it('stops the whole run, sending nothing, when there is no data key to open personal copies', async () => {
+      await commitTransaction(deps, sampleInput);
+      const sync = newEngine({ dataKey: undefined });
+      await sync.trigger();
+      expect(sync.status.lastError).toBe(message('no-data-key'));
+      expect(link.calls.some((call) => call.endsWith('/batches'))).toBe(false);
+      expect(await states()).toEqual(['queued']);
+    });
+
+    it('sends nothing for a batch whose every row is unreadable, and goes on with the next', async () => {
+      const unreadable = await commitTransaction(
+        { ...deps, dataKey: await importDataKey(new Uint8Array(32).fill(9)) },
+        sampleInput,
+      );
+      const plain = await commitTransaction(deps, { ...sampleInput, personalFieldIds: [] });
+      // Smaller than one record: every batch holds exactly one row, however large.
+      const sync = newEngine({ batchBytes: { initial: 300, min: 300, max: 300 } });
+      await sync.trigger();
+      expect(link.calls.filter((call) => call.endsWith('/batches'))).toHaveLength(1);
+      expect((await store.find({ txId: unreadable.txId }))?.state).toBe('rejected');
+      expect(await delivered(plain.txId)).toBe(true);
+    });
+
+    it('keeps the results that arrived when a later batch of the same run fails', async () => {
+      const txs = [];
+      for (let i = 0; i < 3; i += 1) txs.push(await commitTransaction(deps, sampleInput));
+      let posts = 0;
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/batches')) return;
+        posts += 1;
+        return posts === 2 ? new Response('busy', { status: 503 }) : reply;
+      };
+      const sync = newEngine({ batchBytes: { initial: 300, min: 300, max: 300 } });
+      await sync.trigger();
+      expect(posts).toBe(2);
+      expect(await states()).toEqual(['delivered', 'queued', 'queued']);
+      expect(sync.status.state).toBe('waiting');
+    });
+
+    it('writes the results it has when the next batch cannot even be prepared', async () => {
+      const plain = await commitTransaction(deps, { ...sampleInput, personalFieldIds: [] });
+      await commitTransaction(deps, sampleInput);
+      // No data key: the second row's personal copy cannot be sealed, so its batch fails.
+      const sync = newEngine({
+        dataKey: undefined,
+        batchBytes: { initial: 300, min: 300, max: 300 },
+      });
+      await sync.trigger();
+      // The first batch's results are in before the run reports its failure.
+      expect(sync.status.lastDeliveryAt).toBeDefined();
+      expect(sync.status.lastError).toBe(message('no-data-key'));
+      expect(await delivered(plain.txId)).toBe(true);
+      expect(await states()).toEqual(['delivered', 'queued']);
+    });
+
+    it('backs off when an earlier batch of the run had a useless reply, even if later ones went well', async () => {
+      for (let i = 0; i < 3; i += 1) await commitTransaction(deps, sampleInput);
+      let posts = 0;
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/batches')) return;
+        posts += 1;
+        if (posts > 1) return reply;
+        return editedReply(reply, (json: { results: unknown[] }) => ({ ...json, results: [] }));
+      };
+      const sync = newEngine({ batchBytes: { initial: 300, min: 300, max: 300 } });
+      await sync.trigger();
+      expect(sync.status.lastError).toBe(message('bad-reply', 'no item had a result'));
+      expect(sync.status.state).toBe('waiting');
+      expect((await store.rows())[0]).toMatchObject({ state: 'queued', attempts: 1 });
+    });
+
+    it('backs off from the start after a failure that follows progress in the same run', async () => {
+      for (let i = 0; i < 2; i += 1) await commitTransaction(deps, sampleInput);
+      let now = 2_000_000;
+      let posts = 0;
+      const sync = newEngine({
+        now: () => now,
+        random: () => 0.999,
+        backoffBaseMs: 1_000,
+        batchBytes: { initial: 300, min: 300, max: 300 },
+      });
+      link.down = true;
+      await sync.trigger();
+      await sync.trigger();
+      expect((sync.status.nextAttemptAt ?? 0) - now).toBe(1_998);
+      link.down = false;
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/batches')) return;
+        posts += 1;
+        return posts === 2 ? new Response('busy', { status: 503 }) : reply;
+      };
+      now += 1;
+      await sync.trigger();
+      expect(await states()).toEqual(['delivered', 'queued']);
+      expect((sync.status.nextAttemptAt ?? 0) - now).toBe(999);
+    });
+
+    it('backs off like any failure when the kiosk cannot write results, and recovers', async () => {
+      const tx = await commitTransaction(deps, sampleInput);
+      let failures = 1;
+      const failing = new Proxy(store, {
+        get(target, property) {
+          if (property === 'settle' && failures > 0) {
+            failures -= 1;
+            return async () => {
+              throw new Error('QuotaExceededError: the disk is full');
+            };
+          }
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+        },
+      });
+      const sync = newEngine({ store: failing });
+      await sync.trigger();
+      expect(sync.status).toMatchObject({
+        state: 'waiting',
+        lastError: 'QuotaExceededError: the disk is full',
+      });
+      await sync.trigger();
+      expect(await delivered(tx.txId)).toBe(true);
+    });
+
+    it('sends a long queue in several batches, in chain order, in one run', async () => {
+      for (let i = 0; i < 12; i += 1) await commitTransaction(deps, sampleInput);
+      const sync = newEngine({
+        batchBytes: { initial: 3_000, min: 1_000, max: 3_000 },
+        targetBatchMs: HOUR,
+      });
+      const seqs: number[][] = [];
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/batches')) return;
+        return editedReply(reply, (json: { results: Array<{ seq: number }> }) => {
+          seqs.push(json.results.map((result) => result.seq));
+          return json;
+        });
+      };
+      await sync.trigger();
+      expect(seqs.length).toBeGreaterThan(2);
+      expect(seqs.flat()).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 12, awaiting: 0 });
+    });
+  });
+
+  describe('pace', () => {
+    it('doubles the batch size after quick batches and halves it after slow ones, within bounds', async () => {
+      for (let i = 0; i < 4; i += 1) await commitTransaction(deps, sampleInput);
+      const bounds = { initial: 4_000, min: 2_000, max: 16_000 };
+      const quick = newEngine({ batchBytes: bounds, targetBatchMs: HOUR });
+      await quick.trigger();
+      expect(quick.status.batchBytes).toBe(16_000);
+      quick.stop();
+
+      // Every batch now takes longer than the target: each halves the size, down to the minimum.
+      link.onReply = async (path) => {
+        if (path.endsWith('/batches')) await new Promise((resolve) => setTimeout(resolve, 5));
+      };
+      const slow = newEngine({ batchBytes: { ...bounds, initial: 16_000 }, targetBatchMs: 1 });
+      const sizes: number[] = [];
+      for (let run = 0; run < 4; run += 1) {
+        // The four rows fit one batch of any of these sizes; sending them again is a duplicate.
+        await db.outbox.toCollection().modify({ state: 'queued' });
+        await slow.trigger();
+        sizes.push(slow.status.batchBytes);
+      }
+      expect(sizes).toEqual([8_000, 4_000, 2_000, 2_000]);
+    });
+
+    it('halves the batch size after a failed run, not below the minimum', async () => {
+      await commitTransaction(deps, sampleInput);
+      link.onReply = async (path) =>
+        path.endsWith('/batches') ? new Response('busy', { status: 503 }) : undefined;
+      const sync = newEngine({ batchBytes: { initial: 8_000, min: 4_000, max: 64_000 } });
+      await sync.trigger();
+      expect(sync.status.batchBytes).toBe(4_000);
+      await sync.trigger();
+      expect(sync.status.batchBytes).toBe(4_000);
+    });
+
+    it('backs off with a growing ceiling, honours Retry-After, and starts afresh after progress', async () => {
+      await commitTransaction(deps, sampleInput);
+      let now = 1_000_000;
+      let busy: Response | undefined = new Response('busy', { status: 503 });
+      link.onReply = async (path) => {
+        if (!path.endsWith('/batches') || !busy) return;
+        const reply = busy;
+        busy = new Response('busy', { status: 503 });
+        return reply;
+      };
+      const sync = newEngine({
+        now: () => now,
+        random: () => 0.999,
+        backoffBaseMs: 1_000,
+        backoffCapMs: 60_000,
+      });
+      const waits: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        await sync.trigger();
+        waits.push((sync.status.nextAttemptAt ?? 0) - now);
+        now += 1;
+      }
+      expect(waits).toEqual([999, 1_998, 3_996]);
+      expect(sync.status).toMatchObject({ state: 'waiting', link: 'online' });
+      expect(sync.status.lastError).toMatch(/503/);
+
+      busy = new Response('slow down', { status: 429, headers: { 'retry-after': '30' } });
+      await sync.trigger();
+      expect((sync.status.nextAttemptAt ?? 0) - now).toBe(30_000);
+
+      busy = undefined;
+      await sync.trigger();
+      expect(sync.status).toMatchObject({ state: 'idle', lastError: undefined });
+      expect(sync.status.nextAttemptAt).toBeUndefined();
+      await commitTransaction(deps, sampleInput);
+      busy = new Response('busy', { status: 503 });
+      await sync.trigger();
+      expect((sync.status.nextAttemptAt ?? 0) - now).toBe(999);
+    });
+
+    it('grows the batch under half the target time, shrinks it over the target, else keeps it', async () => {
+      let now = Date.now();
+      let took = 0;
+      link.onReply = async (path) => {
+        if (path.endsWith('/batches')) now += took;
+      };
+      const sync = newEngine({
+        now: () => now,
+        targetBatchMs: 1_000,
+        batchBytes: { initial: 64_000, min: 1_000, max: 1_000_000 },
+      });
+      const sizes: number[] = [];
+      for (const ms of [400, 500, 600, 1_000, 1_001]) {
+        took = ms;
+        await commitTransaction(deps, sampleInput);
+        await sync.trigger();
+        sizes.push(sync.status.batchBytes);
+      }
+      // 400 ms: under half (grow); 500: exactly half (keep); 600, 1000: keep; 1001: over (shrink).
+      expect(sizes).toEqual([128_000, 128_000, 128_000, 128_000, 64_000]);
+    });
+
+    it('by default backs off from under a second up to five minutes, and batches shrink to 8 KB', async () => {
+      const now = 3_000_000;
+      const sync = newEngine({
+        now: () => now,
+        random: () => 0.999,
+        backoffBaseMs: undefined,
+        backoffCapMs: undefined,
+      });
+      link.down = true;
+      const waits: number[] = [];
+      for (let i = 0; i < 12; i += 1) {
+        await sync.trigger();
+        waits.push((sync.status.nextAttemptAt ?? 0) - now);
+      }
+      expect(waits[0]).toBe(999);
+      expect(waits.at(-1)).toBe(Math.floor(0.999 * 5 * 60_000));
+      sync.stop();
+
+      await commitTransaction(deps, sampleInput);
+      link.down = false;
+      link.onReply = async (path) =>
+        path.endsWith('/batches') ? new Response('busy', { status: 503 }) : undefined;
+      const shrinking = newEngine({ batchBytes: undefined });
+      const sizes: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        await shrinking.trigger();
+        sizes.push(shrinking.status.batchBytes);
+      }
+      expect(sizes).toEqual([32 * 1024, 16 * 1024, 8 * 1024, 8 * 1024]);
+    });
+
+    it('says the link is offline when the health probe fails, and online when it answers', async () => {
+      const seen: EngineStatus['link'][] = [];
+      const sync = newEngine();
+      const off = sync.subscribe((status) => seen.push(status.link));
+      link.down = true;
+      await sync.trigger();
+      expect(sync.status).toMatchObject({ link: 'offline', state: 'waiting' });
+      expect(sync.status.lastError).toBe(message('gateway-unreachable', 'health probe failed'));
+      link.down = false;
+      await sync.trigger();
+      expect(sync.status).toMatchObject({ link: 'online', state: 'idle' });
+      off();
+      link.down = true;
+      await sync.trigger();
+      expect(seen[0]).toBe('unknown');
+      expect(seen).toContain('offline');
+      expect(seen.at(-1)).toBe('online');
+    });
+  });
+
+  describe('config and heartbeat', () => {
+    it('hands each new config to the page, re-validates it by ETag only when due', async () => {
+      let now = 5_000_000;
+      const configs: KioskConfigReply[] = [];
+      const sync = newEngine({
+        now: () => now,
+        configRefreshMs: 60_000,
+        onConfig: (config) => configs.push(config),
+      });
+      await sync.trigger();
+      expect(configs).toHaveLength(1);
+      expect(configs[0]?.kioskId).toBe(kioskId);
+      const cached = await store.readSetting('gateway-config');
+      expect(cached).toMatchObject({ checkedAt: now, gatewayKey: configs[0]?.gatewayKey });
+      expect(cached?.etag).toBeTruthy();
+
+      link.calls.length = 0;
+      now += 30_000;
+      await sync.trigger();
+      expect(link.calls.filter((call) => call.endsWith('/config'))).toEqual([]);
+
+      now += 60_000;
+      await sync.trigger();
+      expect(link.calls.filter((call) => call.endsWith('/config'))).toHaveLength(1);
+      // 304: nothing new for the page, the cache is marked checked now.
+      expect(configs).toHaveLength(1);
+      expect((await store.readSetting('gateway-config'))?.checkedAt).toBe(now);
+    });
+
+    it('re-checks the config at once on Sync now, and says when it was last confirmed', async () => {
+      let now = 7_000_000;
+      const sync = newEngine({ now: () => now, configRefreshMs: HOUR, onConfig: () => undefined });
+      expect(sync.status.configAt).toBeUndefined();
+      await sync.trigger();
+      expect(sync.status.configAt).toBe(now);
+      const configCalls = () => link.calls.filter((call) => call.endsWith('/config')).length;
+      now += 1_000;
+      await sync.trigger();
+      expect(configCalls()).toBe(1);
+      now += 1_000;
+      await sync.syncNow();
+      expect(configCalls()).toBe(2);
+      expect(sync.status.configAt).toBe(now);
+      now += 1_000;
+      await sync.trigger();
+      expect(configCalls()).toBe(2);
+
+      // A new engine (a reload) takes the cached config's time without asking again.
+      const reloaded = newEngine({
+        now: () => now,
+        configRefreshMs: HOUR,
+        onConfig: () => undefined,
+      });
+      await reloaded.trigger();
+      expect(configCalls()).toBe(2);
+      expect(reloaded.status.configAt).toBe(now - 1_000);
+    });
+
+    it('re-validates the config every 45 s by default', async () => {
+      let now = 8_000_000;
+      const sync = newEngine({ now: () => now, onConfig: () => undefined });
+      const configCalls = () => link.calls.filter((call) => call.endsWith('/config')).length;
+      await sync.trigger();
+      now += 44_999;
+      await sync.trigger();
+      expect(configCalls()).toBe(1);
+      now += 1;
+      await sync.trigger();
+      expect(configCalls()).toBe(2);
+    });
+
+    it('asks for no config when nothing needs sealing and nobody listens for it', async () => {
+      await commitTransaction(deps, { ...sampleInput, personalFieldIds: [] });
+      await newEngine().trigger();
+      expect(await states()).toEqual(['delivered']);
+      expect(link.calls.filter((call) => call.endsWith('/config'))).toEqual([]);
+    });
+
+    it('cannot seal without a config: a 304 with nothing cached is an error', async () => {
+      await commitTransaction(deps, sampleInput);
+      link.onReply = async (path, reply) =>
+        path.endsWith('/config')
+          ? new Response(null, { status: 304, headers: reply.headers })
+          : undefined;
+      const sync = newEngine();
+      await sync.trigger();
+      expect(sync.status.lastError).toBe(message('no-gateway-key', '304 without a cached config'));
+      expect(await states()).toEqual(['queued']);
+    });
+
+    it('runs beforeDrain with its client before sending anything', async () => {
+      await commitTransaction(deps, sampleInput);
+      const order: string[] = [];
+      const sync = newEngine({
+        beforeDrain: async (client) => {
+          order.push(`before (${client === sync.client ? 'own client' : 'other client'})`);
+          order.push(...link.calls.filter((call) => call.endsWith('/batches')));
+        },
+      });
+      await sync.trigger();
+      expect(order).toEqual(['before (own client)']);
+      expect(await states()).toEqual(['delivered']);
+    });
+
+    it('sends a heartbeat with the queue figures after a good run, at most once per interval', async () => {
+      let now = Date.now();
+      await commitTransaction(deps, sampleInput);
+      await commitTransaction(deps, sampleInput);
+      await db.outbox.update(2, { state: 'rejected', rejectReason: 'test' });
+      const beats: unknown[] = [];
+      link.onReply = async (path, reply) => {
+        if (path.endsWith('/heartbeat')) beats.push(path);
+        return reply;
+      };
+      const sync = newEngine({
+        now: () => now,
+        heartbeatMs: 60_000,
+        appVersion: '9.9.9',
+        heartbeatExtras: async () => ({ siteId: 'site-1', configVersion: 'c1', devices: {} }),
+      });
+      await sync.trigger();
+      expect(beats).toHaveLength(1);
+      const last = await gateway.store.lastHeartbeat(kioskId);
+      expect(last?.beat).toMatchObject({
+        sentAt: new Date(now).toISOString(),
+        queueDepth: 0,
+        oldestQueuedAt: null,
+        rejected: 1,
+        deadLetters: 0,
+        lastDeliveryAt: sync.status.lastDeliveryAt,
+        appVersion: '9.9.9',
+        siteId: 'site-1',
+        configVersion: 'c1',
+      });
+      now += 1_000;
+      await sync.trigger();
+      expect(beats).toHaveLength(1);
+      now += 60_000;
+      await sync.trigger();
+      expect(beats).toHaveLength(2);
+    });
+
+    it('sends a heartbeat at most every 5 minutes by default, and a lost one costs no back-off', async () => {
+      let now = Date.now();
+      const beats: unknown[] = [];
+      let lose = false;
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/heartbeat')) return;
+        if (lose) return new Response('oops', { status: 500 });
+        beats.push((await gateway.store.lastHeartbeat(kioskId))?.beat);
+        return reply;
+      };
+      await commitTransaction(deps, sampleInput);
+      const sync = newEngine({ now: () => now, appVersion: undefined });
+      lose = true;
+      await sync.trigger();
+      expect(sync.status).toMatchObject({ state: 'idle', lastError: undefined });
+      lose = false;
+      now += 1;
+      await sync.trigger();
+      expect(beats).toHaveLength(1);
+      expect(beats[0]).toMatchObject({ appVersion: 'unknown', queueDepth: 0 });
+      now += 5 * 60_000 - 1;
+      await sync.trigger();
+      expect(beats).toHaveLength(1);
+      now += 1;
+      await sync.trigger();
+      expect(beats).toHaveLength(2);
+    });
+  });
+});
