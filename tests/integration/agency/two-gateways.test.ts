@@ -21,14 +21,9 @@ import { startRoundRobinProxy } from '../../support/round-robin-proxy';
 import type { RoundRobinProxy } from '../../support/round-robin-proxy';
 import { startWebhookReceiver } from '../../support/webhook-receiver';
 import type { WebhookReceiver } from '../../support/webhook-receiver';
+import { postgresUrl } from '../sync/store-backends';
 
-const databaseUrl = process.env.DATABASE_URL;
-if (!databaseUrl) {
-  console.log(
-    'two-gateways: skipped: DATABASE_URL is not set ' +
-      '(eval "$(bash build/scripts/start-postgres.sh)" to run it)',
-  );
-}
+const databaseUrl = postgresUrl('two-gateways');
 
 const PER_KIOSK = 12;
 
