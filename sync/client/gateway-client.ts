@@ -84,7 +84,9 @@ export class GatewayClient {
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#link =
       options.link ??
-      new LinkPolicy(options.timeoutMs !== undefined ? { requestTimeoutMs: options.timeoutMs } : {});
+      new LinkPolicy(
+        options.timeoutMs !== undefined ? { requestTimeoutMs: options.timeoutMs } : {},
+      );
     this.#now = options.now ?? (() => Date.now());
   }
 

@@ -9,7 +9,8 @@
  * - **Request timeout** for `bytes` in flight: `3 × (rttMs + bytes / bytesPerSecond)` once both
  *   are measured, else the initial timeout (20 s by default); never below a floor that doubles
  *   each time a request times out (and halves back after each answer), so when every reply takes
- *   longer than the current timeout the next attempt waits longer, until one gets through;
+ *   longer than the current timeout the next attempt waits longer, until one gets through
+ *   (the probe's quick answer does not lower it);
  *   always within [min, max] (5 s to 10 min by default).
  * - **Batch size** (bytes of canonical JSON): doubles after a batch whose transfer (time beyond
  *   the round trip) took under half the target, halves after one that took over the target and
@@ -137,13 +138,16 @@ export class LinkPolicy {
     return Math.round(clamp(wanted, this.#timeoutBounds.min, this.#timeoutBounds.max));
   }
 
-  /** A reply arrived: learn from it, and let a raised floor come back down. */
+  /**
+   * A reply arrived: learn from it. A reply to anything but the probe also lets a raised floor
+   * come back down (the probe is tiny: its quick answer says nothing about a batch's wait).
+   */
   answered(exchange: Exchange): void {
-    this.#floorMs = this.#floorMs / 2 < this.#timeoutBounds.min ? 0 : this.#floorMs / 2;
     if (exchange.roundTrip) {
       this.#rttMs = average(this.#rttMs, exchange.elapsedMs);
       return;
     }
+    this.#floorMs = this.#floorMs / 2 < this.#timeoutBounds.min ? 0 : this.#floorMs / 2;
     if (exchange.bytes < MIN_THROUGHPUT_SAMPLE) return;
     const transferMs = Math.max(1, exchange.elapsedMs - (this.#rttMs ?? 0));
     this.#bytesPerSecond = average(this.#bytesPerSecond, (exchange.bytes / transferMs) * 1000);
