@@ -2,7 +2,8 @@
  * The sync engine's pace on the link, in one place: how large a batch is and how long a request
  * may take before the kiosk gives up on it. Both follow what the link has shown:
  *
- * - **Round trip** (`rttMs`): the health probe's time, a moving average (weight 1/4 per sample).
+ * - **Round trip** (`rttMs`): the health probe's time, a moving average (weight 1/4 per sample);
+ *   `minRttMs` is the least of the last 8 (a probe on a new connection also pays the handshake).
  * - **Throughput** (`bytesPerSecond`): a batch's request bytes (gzip'd body) over the time its
  *   exchange took beyond the round trip, a moving average of batches of 2 KB or more. It
  *   includes the gateway's own work, so a busy gateway reads as a slower link.
@@ -13,10 +14,11 @@
  *   (the probe's quick answer does not lower it);
  *   always within [min, max] (5 s to 10 min by default).
  * - **Batch size** (bytes of canonical JSON): doubles after a batch whose transfer (time beyond
- *   the round trip) took under half the target, halves after one that took over the target and
- *   after every failed attempt (a timeout included), within [min, max] (8 KB to 1 MB). The
- *   target is 5 s, or 12 round trips when that is longer, so the round trip each batch waits
- *   for is under a tenth of its time on a long link.
+ *   the least round trip) took under half the target, halves after one that took over the
+ *   target and after every failed attempt (a timeout included), within [min, max] (8 KB to
+ *   1 MB). The target is 5 s, or 25 round trips when that is longer: batches go one at a time,
+ *   so the link idles for a round trip (and the reply) between two of them, and on a long link
+ *   that wait stays a twentieth or less of a batch's time.
  *
  * A slow link therefore drains slowly but never stops: a timeout makes the next attempt both
  * smaller and more patient. Pure logic: no timers, no I/O; the engine and its HTTP client call it.
@@ -44,7 +46,8 @@ export interface Exchange {
 const SAMPLE_WEIGHT = 0.25;
 const TIMEOUT_MARGIN = 3;
 const MIN_THROUGHPUT_SAMPLE = 2_048;
-const RTTS_PER_BATCH = 12;
+const RTTS_PER_BATCH = 25;
+const RTT_WINDOW = 8;
 
 function average(previous: number | undefined, sample: number): number {
   return previous === undefined ? sample : previous + SAMPLE_WEIGHT * (sample - previous);
@@ -61,6 +64,7 @@ export class LinkPolicy {
   readonly #timeoutBounds: { min: number; max: number };
   #batchBytes: number;
   #rttMs: number | undefined;
+  readonly #recentRtts: number[] = [];
   #bytesPerSecond: number | undefined;
   /** Raised to twice a timeout that expired; halves after each answer. */
   #floorMs = 0;
@@ -101,6 +105,11 @@ export class LinkPolicy {
     return this.#rttMs;
   }
 
+  /** The least of the last few round trips (ms): the link's own, without handshakes or queues. */
+  get minRttMs(): number | undefined {
+    return this.#recentRtts.length > 0 ? Math.min(...this.#recentRtts) : undefined;
+  }
+
   /** The measured throughput (request bytes per second), once a batch has been answered. */
   get bytesPerSecond(): number | undefined {
     return this.#bytesPerSecond;
@@ -111,9 +120,9 @@ export class LinkPolicy {
     return this.#timeouts;
   }
 
-  /** The batch's target time (ms): the configured target, or 12 round trips if longer. */
+  /** The batch's target time (ms): the configured target, or 25 round trips if longer. */
   get targetBatchMs(): number {
-    return Math.max(this.#baseTargetMs, RTTS_PER_BATCH * (this.#rttMs ?? 0));
+    return Math.max(this.#baseTargetMs, RTTS_PER_BATCH * (this.minRttMs ?? 0));
   }
 
   /**
@@ -145,6 +154,8 @@ export class LinkPolicy {
   answered(exchange: Exchange): void {
     if (exchange.roundTrip) {
       this.#rttMs = average(this.#rttMs, exchange.elapsedMs);
+      this.#recentRtts.push(exchange.elapsedMs);
+      if (this.#recentRtts.length > RTT_WINDOW) this.#recentRtts.shift();
       return;
     }
     this.#floorMs = this.#floorMs / 2 < this.#timeoutBounds.min ? 0 : this.#floorMs / 2;
@@ -161,7 +172,7 @@ export class LinkPolicy {
 
   /** A batch was answered after `elapsedMs`: grow under half the target, shrink over it. */
   batchAnswered(elapsedMs: number): void {
-    const transferMs = elapsedMs - (this.#rttMs ?? 0);
+    const transferMs = elapsedMs - (this.minRttMs ?? 0);
     const target = this.targetBatchMs;
     if (transferMs < target / 2) this.#resize(2);
     else if (transferMs > target) this.#resize(0.5);

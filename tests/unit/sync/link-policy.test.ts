@@ -79,22 +79,31 @@ describe('the link policy (request timeouts and batch sizes that follow the link
     ]);
   });
 
-  it('judges a batch by its transfer time beyond the round trip, against 12 round trips on a long link', () => {
+  it('judges a batch by its transfer time beyond the round trip, against 25 round trips on a long link', () => {
     const policy = new LinkPolicy({
       batchBytes: { initial: 64_000, min: 8_000, max: 1_000_000 },
       targetBatchMs: 5_000,
     });
+    // The first probe paid a handshake too; the least round trip is the link's.
+    policy.answered({ bytes: 0, elapsedMs: 1_600, roundTrip: true });
     policy.answered({ bytes: 0, elapsedMs: 800, roundTrip: true });
-    expect(policy.targetBatchMs).toBe(9_600);
-    // 0.8 s round trip + 4 s transfer: under half of 9.6 s, so the batch grows.
-    policy.batchAnswered(4_800);
+    expect(policy.minRttMs).toBe(800);
+    expect(policy.targetBatchMs).toBe(20_000);
+    // 0.8 s round trip + 9 s transfer: under half of 20 s, so the batch grows.
+    policy.batchAnswered(9_800);
     expect(policy.batchBytes).toBe(128_000);
-    // 0.8 + 8 s: between half and the target, kept.
-    policy.batchAnswered(8_800);
+    // 0.8 + 15 s: between half and the target, kept.
+    policy.batchAnswered(15_800);
     expect(policy.batchBytes).toBe(128_000);
-    // 0.8 + 10 s: over the target, halved.
-    policy.batchAnswered(10_800);
+    // 0.8 + 21 s: over the target, halved.
+    policy.batchAnswered(21_800);
     expect(policy.batchBytes).toBe(64_000);
+  });
+
+  it('keeps to the configured target on a short round trip', () => {
+    const policy = new LinkPolicy({ targetBatchMs: 5_000 });
+    policy.answered({ bytes: 0, elapsedMs: 40, roundTrip: true });
+    expect(policy.targetBatchMs).toBe(5_000);
   });
 
   it('refuses bounds that cannot hold', () => {
