@@ -13,10 +13,12 @@
  *   longer than the current timeout the next attempt waits longer, until one gets through
  *   (the probe's quick answer does not lower it);
  *   always within [min, max] (5 s to 10 min by default).
- * - **Batch size** (bytes of canonical JSON): doubles after a batch whose transfer (time beyond
- *   the least round trip) took under half the target, halves after one that took over the
- *   target and after every failed attempt (a timeout included), within [min, max] (8 KB to
- *   1 MB). The target is 5 s, or 25 round trips when that is longer: batches go one at a time,
+ * - **Batch size** (bytes of canonical JSON): after a batch whose transfer (time beyond the
+ *   least round trip) took under half the target, the next is sized to take three quarters of
+ *   it (scaled from that batch's size, at most ×4); after one over the target, likewise (at
+ *   least ×½); in between it is kept. Each failed attempt (a timeout included) halves it. Always
+ *   within [min, max] (8 KB to 1 MB). Scaling from the batch that was measured, not the current
+ *   size, keeps the batch already prepared while one is on the wire from counting twice. The target is 5 s, or 25 round trips when that is longer: batches go one at a time,
  *   so the link idles for a round trip (and the reply) between two of them, and on a long link
  *   that wait stays a twentieth or less of a batch's time.
  *
@@ -48,6 +50,7 @@ const TIMEOUT_MARGIN = 3;
 const MIN_THROUGHPUT_SAMPLE = 2_048;
 const RTTS_PER_BATCH = 25;
 const RTT_WINDOW = 8;
+const GROWTH_LIMIT = 4;
 
 function average(previous: number | undefined, sample: number): number {
   return previous === undefined ? sample : previous + SAMPLE_WEIGHT * (sample - previous);
@@ -170,12 +173,21 @@ export class LinkPolicy {
     this.#floorMs = Math.min(this.#timeoutBounds.max, Math.max(this.#floorMs, 2 * timeoutMs));
   }
 
-  /** A batch was answered after `elapsedMs`: grow under half the target, shrink over it. */
-  batchAnswered(elapsedMs: number): void {
-    const transferMs = elapsedMs - (this.minRttMs ?? 0);
+  /**
+   * A batch prepared with the size limit `sentBatchBytes` (default: the current size) was
+   * answered after `elapsedMs`: size the next to take three quarters of the target.
+   */
+  batchAnswered(elapsedMs: number, sentBatchBytes = this.#batchBytes): void {
+    const transferMs = Math.max(1, elapsedMs - (this.minRttMs ?? 0));
     const target = this.targetBatchMs;
-    if (transferMs < target / 2) this.#resize(2);
-    else if (transferMs > target) this.#resize(0.5);
+    const scaled = (factor: number): number =>
+      clamp(Math.floor(sentBatchBytes * factor), this.#batchBounds.min, this.#batchBounds.max);
+    const wanted = (0.75 * target) / transferMs;
+    if (transferMs < target / 2) {
+      this.#batchBytes = Math.max(this.#batchBytes, scaled(Math.min(GROWTH_LIMIT, wanted)));
+    } else if (transferMs > target) {
+      this.#batchBytes = Math.min(this.#batchBytes, scaled(Math.max(0.5, wanted)));
+    }
   }
 
   /** A run failed (timeout, reset, 5xx): the next batch is half as large. */
