@@ -3,9 +3,10 @@
  * may take before the kiosk gives up on it. Both follow what the link has shown:
  *
  * - **Round trip** (`rttMs`): the health probe's time, a moving average (weight 1/4 per sample);
- *   `minRttMs` is the least of the last 8 (a probe on a new connection also pays the handshake).
+ *   `minRttMs` is the least of the last 8 small exchanges (probe, enrolment, a short config or
+ *   heartbeat), since a probe on a new connection also pays the TCP handshake.
  * - **Throughput** (`bytesPerSecond`): a batch's request bytes (gzip'd body) over the time its
- *   exchange took beyond the round trip, a moving average of batches of 2 KB or more. It
+ *   exchange took beyond the least round trip, a moving average of batches of 2 KB or more. It
  *   includes the gateway's own work, so a busy gateway reads as a slower link.
  * - **Request timeout** for `bytes` in flight: `3 × (rttMs + bytes / bytesPerSecond)` once both
  *   are measured, else the initial timeout (20 s by default); never below a floor that doubles
@@ -41,6 +42,8 @@ export interface Exchange {
   bytes: number;
   /** From handing the request to fetch to the last byte of the reply, ms. */
   elapsedMs: number;
+  /** The reply's body bytes, when known. */
+  replyBytes?: number;
   /** A tiny request whose time is the round trip (the health probe). */
   roundTrip?: boolean;
 }
@@ -48,6 +51,8 @@ export interface Exchange {
 const SAMPLE_WEIGHT = 0.25;
 const TIMEOUT_MARGIN = 3;
 const MIN_THROUGHPUT_SAMPLE = 2_048;
+/** An exchange this small (both ways) takes about one round trip. */
+const SMALL_EXCHANGE = 2_048;
 const RTTS_PER_BATCH = 25;
 const RTT_WINDOW = 8;
 const GROWTH_LIMIT = 4;
@@ -155,15 +160,21 @@ export class LinkPolicy {
    * come back down (the probe is tiny: its quick answer says nothing about a batch's wait).
    */
   answered(exchange: Exchange): void {
-    if (exchange.roundTrip) {
-      this.#rttMs = average(this.#rttMs, exchange.elapsedMs);
+    const small =
+      exchange.roundTrip ||
+      (exchange.replyBytes !== undefined && exchange.bytes + exchange.replyBytes < SMALL_EXCHANGE);
+    if (small) {
       this.#recentRtts.push(exchange.elapsedMs);
       if (this.#recentRtts.length > RTT_WINDOW) this.#recentRtts.shift();
+    }
+    if (exchange.roundTrip) {
+      this.#rttMs = average(this.#rttMs, exchange.elapsedMs);
       return;
     }
     this.#floorMs = this.#floorMs / 2 < this.#timeoutBounds.min ? 0 : this.#floorMs / 2;
     if (exchange.bytes < MIN_THROUGHPUT_SAMPLE) return;
-    const transferMs = Math.max(1, exchange.elapsedMs - (this.#rttMs ?? 0));
+    // Less the least round trip: the average may carry handshakes and would inflate the rate.
+    const transferMs = Math.max(1, exchange.elapsedMs - (this.minRttMs ?? 0));
     this.#bytesPerSecond = average(this.#bytesPerSecond, (exchange.bytes / transferMs) * 1000);
   }
 

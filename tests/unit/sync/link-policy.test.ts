@@ -117,6 +117,18 @@ describe('the link policy (request timeouts and batch sizes that follow the link
     expect(policy.batchBytes).toBe(30_000);
   });
 
+  it('learns the least round trip from any small exchange, not only the probe', () => {
+    const policy = new LinkPolicy();
+    // The probe opened a new connection: handshake and request, two round trips.
+    policy.answered({ bytes: 0, elapsedMs: 1_600, roundTrip: true });
+    policy.answered({ bytes: 170, replyBytes: 90, elapsedMs: 800 });
+    expect(policy.minRttMs).toBe(800);
+    expect(policy.rttMs).toBe(1_600);
+    // A large reply is no round-trip sample.
+    policy.answered({ bytes: 0, replyBytes: 40_000, elapsedMs: 300 });
+    expect(policy.minRttMs).toBe(800);
+  });
+
   it('keeps to the configured target on a short round trip', () => {
     const policy = new LinkPolicy({ targetBatchMs: 5_000 });
     policy.answered({ bytes: 0, elapsedMs: 40, roundTrip: true });
