@@ -163,13 +163,24 @@ export class SyncEngine {
   /**
    * What the agencies decided for these receipt references, asked with the engine's own client
    * so the clock correction it learnt applies (a fresh client would sign with the kiosk's wrong
-   * clock and be refused as stale).
+   * clock and be refused as stale). A look-up the gateway did not answer says the link is
+   * down (the screen that asked says what it last heard; the header must not say "connected");
+   * the next probe says when it is back.
    */
-  lookupDecisions(
+  async lookupDecisions(
     refs: string[],
     options: { timeoutMs?: number } = {},
   ): Promise<DecisionStatusReply> {
-    return this.#client.getDecisionStatus(refs, options);
+    try {
+      const reply = await this.#client.getDecisionStatus(refs, options);
+      this.#setStatus({ link: 'online' });
+      return reply;
+    } catch (error) {
+      if (error instanceof SyncError && error.code === 'gateway-unreachable') {
+        this.#setStatus({ link: 'offline' });
+      }
+      throw error;
+    }
   }
 
   subscribe(listener: (status: EngineStatus) => void): () => void {
