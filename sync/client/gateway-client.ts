@@ -263,6 +263,7 @@ export class GatewayClient {
       if (spec.timeoutMs === undefined) {
         this.#link.answered({
           bytes: wireBytes,
+          replyBytes: text.length,
           elapsedMs: this.#now() - sentAt,
           ...(spec.probe ? { roundTrip: true } : {}),
         });
