@@ -16,6 +16,7 @@ import type {
 } from './store/outbox-store';
 import type { FetchLike } from './gateway-client';
 import { GatewayClient } from './gateway-client';
+import { LinkPolicy } from './link-policy';
 import { reconcileRefused } from './refused-reconcile';
 import { withSerialLock } from './serial-lock';
 import { SyncError } from './sync-error';
@@ -50,10 +51,17 @@ export interface SyncEngineOptions {
   backoffBaseMs?: number;
   backoffCapMs?: number;
   periodicMs?: number;
+  /**
+   * The request timeout before the link is measured (default 20 s); then it follows the link
+   * (link-policy.ts), between 5 s and 10 minutes, and doubles after each timeout.
+   */
   requestTimeoutMs?: number;
   /** Batch size bounds in bytes of canonical JSON; the size adapts between them. */
   batchBytes?: { initial: number; min: number; max: number };
-  /** A batch should take about this long on the link; faster grows the size, slower shrinks it. */
+  /**
+   * A batch should take about this long on the link (or 12 round trips, if longer); faster grows
+   * the size, slower shrinks it (link-policy.ts).
+   */
   targetBatchMs?: number;
   /**
    * How often the config (officer roster, gateway key) is re-validated with its ETag during
@@ -80,6 +88,8 @@ interface PreparedBatch {
   unreadable: OutboxRow[];
   /** The last seq this batch covered (sent or left out): the next batch starts after it. */
   lastSeq: number;
+  /** The batch size limit it was taken with (the link policy scales the next from it). */
+  limitBytes: number;
 }
 
 /**
@@ -94,6 +104,7 @@ interface PreparedBatch {
 export class SyncEngine {
   readonly #options: SyncEngineOptions;
   readonly #client: GatewayClient;
+  readonly #link: LinkPolicy;
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #listeners = new Set<(status: EngineStatus) => void>();
@@ -112,24 +123,36 @@ export class SyncEngine {
   constructor(options: SyncEngineOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => Date.now());
+    this.#link = new LinkPolicy({
+      ...(options.batchBytes ? { batchBytes: options.batchBytes } : {}),
+      ...(options.targetBatchMs !== undefined ? { targetBatchMs: options.targetBatchMs } : {}),
+      ...(options.requestTimeoutMs !== undefined
+        ? { requestTimeoutMs: options.requestTimeoutMs }
+        : {}),
+    });
     this.#client = new GatewayClient({
       baseUrl: options.gatewayUrl,
       kioskId: options.kioskId,
       signingKey: options.keys.privateKey,
       fetch: options.fetch,
-      timeoutMs: options.requestTimeoutMs,
+      link: this.#link,
       now: this.#now,
     });
     this.#random = options.random ?? Math.random;
     this.#status = {
       link: 'unknown',
       state: 'idle',
-      batchBytes: options.batchBytes?.initial ?? 64 * 1024,
+      batchBytes: this.#link.batchBytes,
     };
   }
 
   get status(): EngineStatus {
     return this.#status;
+  }
+
+  /** The link's pace: measured round trip and throughput, timeouts, batch size. */
+  get link(): LinkPolicy {
+    return this.#link;
   }
 
   /** The signed HTTP client, with the clock skew learnt from the gateway's replies. */
@@ -140,13 +163,24 @@ export class SyncEngine {
   /**
    * What the agencies decided for these receipt references, asked with the engine's own client
    * so the clock correction it learnt applies (a fresh client would sign with the kiosk's wrong
-   * clock and be refused as stale).
+   * clock and be refused as stale). A look-up the gateway did not answer says the link is
+   * down (the screen that asked says what it last heard; the header must not say "connected");
+   * the next probe says when it is back.
    */
-  lookupDecisions(
+  async lookupDecisions(
     refs: string[],
     options: { timeoutMs?: number } = {},
   ): Promise<DecisionStatusReply> {
-    return this.#client.getDecisionStatus(refs, options);
+    try {
+      const reply = await this.#client.getDecisionStatus(refs, options);
+      this.#setStatus({ link: 'online' });
+      return reply;
+    } catch (error) {
+      if (error instanceof SyncError && error.code === 'gateway-unreachable') {
+        this.#setStatus({ link: 'offline' });
+      }
+      throw error;
+    }
   }
 
   subscribe(listener: (status: EngineStatus) => void): () => void {
@@ -233,7 +267,8 @@ export class SyncEngine {
       this.#setStatus({ state: 'idle', lastError: undefined, nextAttemptAt: undefined });
       return true;
     } catch (error) {
-      this.#shrinkBatch();
+      this.#link.failed();
+      this.#setStatus({ batchBytes: this.#link.batchBytes });
       this.#scheduleRetry(error);
       return false;
     }
@@ -294,17 +329,18 @@ export class SyncEngine {
       gatewayKey: () => (gatewayKey ??= this.#gatewayConfig().then((config) => config.gatewayKey)),
     };
     const prepare = async (afterSeq: number): Promise<PreparedBatch | undefined> => {
-      const taken = await this.#takeBatch(afterSeq);
+      const limitBytes = this.#link.batchBytes;
+      const taken = await this.#takeBatch(afterSeq, limitBytes);
       const last = taken[taken.length - 1];
       if (!last) return undefined;
-      return { ...(await toBatchItems(taken, sealing)), lastSeq: last.seq };
+      return { ...(await toBatchItems(taken, sealing)), lastSeq: last.seq, limitBytes };
     };
     let unsettled = 0;
     let applying: Promise<void> | undefined;
     let batch = await prepare(0);
     try {
       while (batch) {
-        const { rows, items, unreadable, lastSeq } = batch;
+        const { rows, items, unreadable, lastSeq, limitBytes } = batch;
         if (unreadable.length > 0) await this.#rejectUnreadable(unreadable);
         if (items.length === 0) {
           batch = await prepare(lastSeq);
@@ -325,7 +361,8 @@ export class SyncEngine {
           this.#failures = 0;
         });
         applying.catch(() => undefined);
-        this.#adaptBatch(this.#now() - startedAt);
+        this.#link.batchAnswered(this.#now() - startedAt, limitBytes);
+        this.#setStatus({ batchBytes: this.#link.batchBytes });
         batch = await next;
       }
     } finally {
@@ -336,16 +373,16 @@ export class SyncEngine {
     return unsettled > 0;
   }
 
-  async #takeBatch(afterSeq: number): Promise<OutboxRow[]> {
+  async #takeBatch(afterSeq: number, limitBytes: number): Promise<OutboxRow[]> {
     // Enough rows to fill the batch (every record is well over 500 bytes), not the whole queue.
-    const limit = Math.min(5000, Math.ceil(this.#status.batchBytes / 500) + 1);
+    const limit = Math.min(5000, Math.ceil(limitBytes / 500) + 1);
     const rows = await this.#options.store.queued(limit, afterSeq);
     const batch: OutboxRow[] = [];
     let bytes = 0;
     for (const row of rows) {
       // A sealed copy of the personal fields adds about a third to the record's size.
       const size = canonicalJson(row.record).length * (row.personalLocal ? 1.4 : 1);
-      if (batch.length > 0 && bytes + size > this.#status.batchBytes) break;
+      if (batch.length > 0 && bytes + size > limitBytes) break;
       batch.push(row);
       bytes += size;
     }
@@ -418,22 +455,6 @@ export class SyncEngine {
     } catch {
       // A lost heartbeat is not worth a back-off: the next run sends another.
     }
-  }
-
-  #adaptBatch(elapsedMs: number): void {
-    const target = this.#options.targetBatchMs ?? 5_000;
-    if (elapsedMs < target / 2) this.#growBatch();
-    else if (elapsedMs > target) this.#shrinkBatch();
-  }
-
-  #growBatch(): void {
-    const max = this.#options.batchBytes?.max ?? 1024 * 1024;
-    this.#setStatus({ batchBytes: Math.min(max, this.#status.batchBytes * 2) });
-  }
-
-  #shrinkBatch(): void {
-    const min = this.#options.batchBytes?.min ?? 8 * 1024;
-    this.#setStatus({ batchBytes: Math.max(min, Math.floor(this.#status.batchBytes / 2)) });
   }
 
   #scheduleRetry(error: unknown): void {
