@@ -344,6 +344,11 @@ describe('SMS alerts over SMPP', () => {
     await apply(optIn('en', ref, '74 000 005'));
     const to = '26774000005';
     await smsc.waitFor((m) => m.to === to, 1);
+    await waitFor('the confirmation delivered', async () =>
+      (await gateway.store.sms.listMessages()).find(
+        (m) => m.params.ref === ref && m.kind === 'subscribed' && m.state === 'delivered',
+      ),
+    );
     const subscription = async () => {
       const [sub] = await gateway.store.sms.subscriptionsFor(ref);
       return sub;
