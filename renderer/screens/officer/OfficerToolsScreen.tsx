@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { SMS_OPT_IN_SERVICE } from '../../../kiosk-config/schema';
 import type { QueueItem } from '../../../sync/client/officer-queue';
 import { retryDeadLetter, retryRejected } from '../../../sync/client/officer-queue';
 import { voidTransaction } from '../../../sync/client/officer-records';
@@ -121,11 +122,12 @@ export function OfficerToolsScreen({
   const view = useObservable<OfficerView>(() => observeOfficerView(runtime), [runtime]);
   const services = new Map(runtime.catalogue.services.map((s) => [s.id, tr.text(s.title)]));
   const transactions = (view?.items ?? []).filter((item) => item.kind === 'transaction');
-  // Only what reached the office can have a decision.
+  // Only applications that reached the office can have a decision (an SMS sign-up never has).
   const decisions = useTodayDecisions(
     runtime,
     transactions
       .filter((item) => item.ref && (item.state === 'delivered' || item.state === 'purged'))
+      .filter((item) => item.serviceId !== SMS_OPT_IN_SERVICE)
       .map((item) => item.ref ?? ''),
   );
   const say = (text: string, error = false) => setNotice({ text, error });

@@ -10,7 +10,9 @@ import { decisionFigures, servicesOf, smsSubscriptions } from './decision-figure
 import type { DecisionFigures, ServiceInfo, SmsSubscriptionRow } from './decision-figures';
 
 /** The service that records SMS opt-ins (the receipt's "send me an SMS"). */
-export const SMS_OPT_IN_SERVICE = 'sms-alerts';
+import { SMS_OPT_IN_SERVICE } from '../../../kiosk-config/schema';
+
+export { SMS_OPT_IN_SERVICE };
 /** Processing figures cover applications submitted in this many days before now. */
 export const FIGURES_DAYS = 365;
 
