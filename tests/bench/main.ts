@@ -15,6 +15,7 @@ import type { CommittedKiosk } from './dataset';
 import { drainWithEngine, drainWithWorkbox, singleItemBodies } from './drain';
 import type { DrainResult } from './drain';
 import { formBytes, formSubmission } from './form-data';
+import { measureWireBytes, wireFigures, wireSummary } from './wire-bytes';
 import { startBenchGateway } from './gateway';
 import { measureIngest } from './ingest';
 import type { IngestResult } from './ingest';
@@ -280,6 +281,12 @@ async function main(): Promise<void> {
       },
     );
 
+    // ---- 3a. bytes per transaction: protocol v1 against v2, random and realistic data -------
+    const wireCount = quick ? 200 : 1000;
+    log(`wire bytes: protocol v1 against v2 on random and realistic data (${wireCount} tx each)`);
+    const wireRuns = await measureWireBytes({ count: wireCount, link, log });
+    figures.push(...wireFigures(wireRuns, link));
+
     // ---- 3. wire efficiency ------------------------------------------------------------------
     const payload = engine.payloadGzipBytes ?? NaN;
     const overhead = (engine.up + engine.down) / payload - 1;
@@ -477,6 +484,7 @@ async function main(): Promise<void> {
       },
       runSeconds: (Date.now() - runStarted) / 1000,
       figures,
+      wire: wireRuns,
       drainProgress: { engine: engine.progress, baseline: baseline.progress },
     };
     writeFileSync(path.join(artifacts, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -517,6 +525,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `wrote tests/artifacts/bench.json and tests/artifacts/bench-drain.svg in ${report.runSeconds.toFixed(0)} s\n`,
     );
+    process.stdout.write(`${wireSummary(wireRuns)}\n`);
     process.stdout.write(
       `drain_vs_baseline=${drainVsBaseline.toFixed(1)} drain_vs_floor=${drainVsFloor.toFixed(2)} commit_p99_ms=${commitP99.toFixed(2)}\n`,
     );
