@@ -71,9 +71,13 @@ async function main(): Promise<void> {
   };
   // From the first thing started on: Ctrl+C or the service manager stops everything, and the
   // managed policy this launcher installed goes with it.
+  // Once: Ctrl+C reaches npm, tsx and this process alike, and each passes it on, so the signal
+  // comes more than once; a second one must not exit before the first stop has finished.
+  let stoppingNow: Promise<void> | undefined;
   const shutdown = (): void => {
+    if (stoppingNow) return;
     log('stopping');
-    void stopAll().then(() => process.exit(0));
+    stoppingNow = stopAll().then(() => process.exit(0));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

@@ -15,6 +15,7 @@ import type {
 } from './store/outbox-store';
 import type { FetchLike } from './gateway-client';
 import { GatewayClient } from './gateway-client';
+import { LinkPolicy } from './link-policy';
 import { reconcileRefused } from './refused-reconcile';
 import { withSerialLock } from './serial-lock';
 import { SyncError } from './sync-error';
@@ -49,12 +50,19 @@ export interface SyncEngineOptions {
   backoffBaseMs?: number;
   backoffCapMs?: number;
   periodicMs?: number;
+  /**
+   * The request timeout before the link is measured (default 20 s); then it follows the link
+   * (link-policy.ts), between 5 s and 10 minutes, and doubles after each timeout.
+   */
   requestTimeoutMs?: number;
   /** The highest batch protocol to use (default: the latest the gateway speaks; see GatewayClient). */
   maxProtocol?: 1 | 2;
   /** Batch size bounds in bytes of canonical JSON; the size adapts between them. */
   batchBytes?: { initial: number; min: number; max: number };
-  /** A batch should take about this long on the link; faster grows the size, slower shrinks it. */
+  /**
+   * A batch should take about this long on the link (or 12 round trips, if longer); faster grows
+   * the size, slower shrinks it (link-policy.ts).
+   */
   targetBatchMs?: number;
   /**
    * How often the config (officer roster, gateway key) is re-validated with its ETag during
@@ -95,6 +103,7 @@ interface PreparedBatch {
 export class SyncEngine {
   readonly #options: SyncEngineOptions;
   readonly #client: GatewayClient;
+  readonly #link: LinkPolicy;
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #listeners = new Set<(status: EngineStatus) => void>();
@@ -113,12 +122,19 @@ export class SyncEngine {
   constructor(options: SyncEngineOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => Date.now());
+    this.#link = new LinkPolicy({
+      ...(options.batchBytes ? { batchBytes: options.batchBytes } : {}),
+      ...(options.targetBatchMs !== undefined ? { targetBatchMs: options.targetBatchMs } : {}),
+      ...(options.requestTimeoutMs !== undefined
+        ? { requestTimeoutMs: options.requestTimeoutMs }
+        : {}),
+    });
     this.#client = new GatewayClient({
       baseUrl: options.gatewayUrl,
       kioskId: options.kioskId,
       signingKey: options.keys.privateKey,
       fetch: options.fetch,
-      timeoutMs: options.requestTimeoutMs,
+      link: this.#link,
       now: this.#now,
       ...(options.maxProtocol ? { maxProtocol: options.maxProtocol } : {}),
     });
@@ -126,12 +142,17 @@ export class SyncEngine {
     this.#status = {
       link: 'unknown',
       state: 'idle',
-      batchBytes: options.batchBytes?.initial ?? 64 * 1024,
+      batchBytes: this.#link.batchBytes,
     };
   }
 
   get status(): EngineStatus {
     return this.#status;
+  }
+
+  /** The link's pace: measured round trip and throughput, timeouts, batch size. */
+  get link(): LinkPolicy {
+    return this.#link;
   }
 
   /** The signed HTTP client, with the clock skew learnt from the gateway's replies. */
@@ -142,13 +163,24 @@ export class SyncEngine {
   /**
    * What the agencies decided for these receipt references, asked with the engine's own client
    * so the clock correction it learnt applies (a fresh client would sign with the kiosk's wrong
-   * clock and be refused as stale).
+   * clock and be refused as stale). A look-up the gateway did not answer says the link is
+   * down (the screen that asked says what it last heard; the header must not say "connected");
+   * the next probe says when it is back.
    */
-  lookupDecisions(
+  async lookupDecisions(
     refs: string[],
     options: { timeoutMs?: number } = {},
   ): Promise<DecisionStatusReply> {
-    return this.#client.getDecisionStatus(refs, options);
+    try {
+      const reply = await this.#client.getDecisionStatus(refs, options);
+      this.#setStatus({ link: 'online' });
+      return reply;
+    } catch (error) {
+      if (error instanceof SyncError && error.code === 'gateway-unreachable') {
+        this.#setStatus({ link: 'offline' });
+      }
+      throw error;
+    }
   }
 
   subscribe(listener: (status: EngineStatus) => void): () => void {
@@ -235,7 +267,8 @@ export class SyncEngine {
       this.#setStatus({ state: 'idle', lastError: undefined, nextAttemptAt: undefined });
       return true;
     } catch (error) {
-      this.#shrinkBatch();
+      this.#link.failed();
+      this.#setStatus({ batchBytes: this.#link.batchBytes });
       this.#scheduleRetry(error);
       return false;
     }
@@ -346,7 +379,8 @@ export class SyncEngine {
           this.#failures = 0;
         });
         applying.catch(() => undefined);
-        this.#adaptBatch(this.#now() - startedAt);
+        this.#link.batchAnswered(this.#now() - startedAt);
+        this.#setStatus({ batchBytes: this.#link.batchBytes });
         batch = await next;
       }
     } finally {
@@ -439,22 +473,6 @@ export class SyncEngine {
     } catch {
       // A lost heartbeat is not worth a back-off: the next run sends another.
     }
-  }
-
-  #adaptBatch(elapsedMs: number): void {
-    const target = this.#options.targetBatchMs ?? 5_000;
-    if (elapsedMs < target / 2) this.#growBatch();
-    else if (elapsedMs > target) this.#shrinkBatch();
-  }
-
-  #growBatch(): void {
-    const max = this.#options.batchBytes?.max ?? 1024 * 1024;
-    this.#setStatus({ batchBytes: Math.min(max, this.#status.batchBytes * 2) });
-  }
-
-  #shrinkBatch(): void {
-    const min = this.#options.batchBytes?.min ?? 8 * 1024;
-    this.#setStatus({ batchBytes: Math.max(min, Math.floor(this.#status.batchBytes / 2)) });
   }
 
   #scheduleRetry(error: unknown): void {

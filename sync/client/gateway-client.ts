@@ -27,6 +27,7 @@ import type {
   StatusReply,
 } from '../protocol/wire';
 import type { z } from 'zod';
+import { LinkPolicy } from './link-policy';
 import { SyncError } from './sync-error';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -37,6 +38,12 @@ export interface GatewayClientOptions {
   /** The device's private key: signs every request after enrolment. */
   signingKey?: CryptoKey;
   fetch?: FetchLike;
+  /**
+   * The link's pace (link-policy.ts): each request's timeout follows its bytes in flight and the
+   * measured link, and every exchange is reported back to it. Default: a policy of its own.
+   */
+  link?: LinkPolicy;
+  /** The initial request timeout when no `link` is given (default 20 s). */
   timeoutMs?: number;
   now?: () => number;
   /** The highest batch protocol to use even if the gateway speaks a later one (default: latest). */
@@ -54,7 +61,12 @@ interface RequestSpec<T> {
   body?: string;
   schema: z.ZodType<T>;
   signed: boolean;
+  /** A fixed timeout the caller chose (a look-up a person waits for); else the link's. */
   timeoutMs?: number;
+  /** The health probe: its time is the round trip, and its timeout before any is measured. */
+  probe?: boolean;
+  /** Batches follow the link both ways; other requests never wait less than the initial timeout. */
+  followLink?: boolean;
   headers?: Record<string, string>;
   /** Statuses other than 2xx that are answers, not errors (304 for the config). */
   accept?: number[];
@@ -66,7 +78,7 @@ export class GatewayClient {
   readonly #kioskId: string;
   readonly #signingKey: CryptoKey | undefined;
   readonly #fetch: FetchLike;
-  readonly #timeoutMs: number;
+  readonly #link: LinkPolicy;
   readonly #now: () => number;
   /** The batch protocol both ends speak, learnt from the health probe (1 until it answers). */
   #protocol: 1 | 2 = 1;
@@ -79,7 +91,11 @@ export class GatewayClient {
     this.#kioskId = options.kioskId;
     this.#signingKey = options.signingKey;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#timeoutMs = options.timeoutMs ?? 20_000;
+    this.#link =
+      options.link ??
+      new LinkPolicy(
+        options.timeoutMs !== undefined ? { requestTimeoutMs: options.timeoutMs } : {},
+      );
     this.#now = options.now ?? (() => Date.now());
     this.#maxProtocol = options.maxProtocol ?? LATEST_PROTOCOL_VERSION;
   }
@@ -97,6 +113,11 @@ export class GatewayClient {
     return this.#skewMs;
   }
 
+  /** The link policy this client's timeouts follow and reports to. */
+  get link(): LinkPolicy {
+    return this.#link;
+  }
+
   /** True when the gateway answers its health check; `navigator.onLine` is only a hint. */
   async probe(): Promise<boolean> {
     try {
@@ -105,7 +126,7 @@ export class GatewayClient {
         path: '/v1/health',
         schema: healthReplySchema,
         signed: false,
-        timeoutMs: 5_000,
+        probe: true,
       });
       const speaks = health.protocols ?? [health.protocol];
       this.#protocol = this.#maxProtocol >= 2 && speaks.includes(PROTOCOL_V2) ? 2 : 1;
@@ -133,6 +154,7 @@ export class GatewayClient {
       body: canonicalJson(batch),
       schema: batchReplySchema,
       signed: true,
+      followLink: true,
     });
   }
 
@@ -249,7 +271,9 @@ export class GatewayClient {
     spec: RequestSpec<T>,
   ): Promise<T & { wireBytes: number; status: number; etag: string | undefined }> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), spec.timeoutMs ?? this.#timeoutMs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timeoutMs = 0;
+    let timedOut = false;
     let wireBytes = 0;
     try {
       const headers: Record<string, string> = { accept: 'application/json', ...spec.headers };
@@ -261,6 +285,11 @@ export class GatewayClient {
         headers['content-type'] = 'application/json';
         headers['content-encoding'] = 'gzip';
       }
+      timeoutMs = this.#timeoutFor(spec, wireBytes);
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeoutMs);
       const sentAt = this.#now();
       const response = await this.#fetch(`${this.#base}${spec.path}`, {
         method: spec.method,
@@ -270,6 +299,13 @@ export class GatewayClient {
       });
       this.#learnSkew(response.headers.get('date'), sentAt);
       const text = await response.text();
+      if (spec.timeoutMs === undefined) {
+        this.#link.answered({
+          bytes: wireBytes,
+          elapsedMs: this.#now() - sentAt,
+          ...(spec.probe ? { roundTrip: true } : {}),
+        });
+      }
       wireBytes += text.length;
       const etag = response.headers.get('etag') ?? undefined;
       if (spec.accept?.includes(response.status)) {
@@ -303,10 +339,21 @@ export class GatewayClient {
       }) as T & { wireBytes: number; status: number; etag: string | undefined };
     } catch (error) {
       if (error instanceof SyncError) throw error;
+      if (timedOut) {
+        if (spec.timeoutMs === undefined) this.#link.timedOut(timeoutMs);
+        throw new SyncError('gateway-unreachable', { reason: `no reply within ${timeoutMs} ms` });
+      }
       throw new SyncError('gateway-unreachable', { reason: (error as Error).message });
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  #timeoutFor(spec: RequestSpec<unknown>, bytes: number): number {
+    if (spec.timeoutMs !== undefined) return spec.timeoutMs;
+    if (spec.probe) return this.#link.timeoutFor(0, { unmeasuredMs: 5_000 });
+    if (spec.followLink) return this.#link.timeoutFor(bytes);
+    return this.#link.timeoutFor(bytes, { atLeastMs: this.#link.initialTimeoutMs });
   }
 
   #learnSkew(dateHeader: string | null, sentAt: number): void {

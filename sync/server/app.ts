@@ -197,7 +197,10 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     try {
       done(null, text.length === 0 ? undefined : (JSON.parse(text) as unknown));
     } catch {
-      done(Object.assign(new Error('body is not JSON'), { statusCode: 400 }), undefined);
+      done(
+        Object.assign(new Error('body is not JSON'), { statusCode: 400, code: 'bad-request' }),
+        undefined,
+      );
     }
   });
 
@@ -214,7 +217,9 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    void reply.status(status).send({ error: error.code ?? 'error', message: error.message });
+    void reply
+      .status(status)
+      .send({ error: errorCode(status, error.code), message: error.message });
   });
 
   const refuse = (
@@ -460,4 +465,20 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   await registerAgencyApi(app, { store, sealing, now });
 
   return app;
+}
+
+/**
+ * The `error` word of a reply the routes did not write themselves: the thrower's own code, or
+ * for Fastify's (`FST_ERR_CTP_BODY_TOO_LARGE`, …) and code-less errors one a client can act on.
+ */
+function errorCode(status: number, code: string | undefined): string {
+  if (code && !code.startsWith('FST_')) return code;
+  const byStatus: Record<number, string> = {
+    400: 'bad-request',
+    404: 'not-found',
+    405: 'method-not-allowed',
+    413: 'too-large',
+    415: 'unsupported-media-type',
+  };
+  return byStatus[status] ?? (status >= 500 ? 'internal-error' : 'bad-request');
 }

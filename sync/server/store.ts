@@ -79,6 +79,10 @@ export interface GatewayStore {
   readonly sms: SmsStore;
   /** Wedged chains and their repairs (chain-repair.ts). */
   readonly chains: ChainRepairStore;
+  /**
+   * Issues a one-time enrolment token (its hash) to a kiosk; the same again is a no-op.
+   * Throws when the token is already issued to another kiosk.
+   */
   addEnrolmentToken(kioskId: string, tokenHash: string): Promise<void>;
   enrol(kioskId: string, tokenHash: string, publicKey: PublicKeyJwk): Promise<EnrolOutcome>;
   getKiosk(kioskId: string): Promise<KioskRow | undefined>;

@@ -12,6 +12,8 @@ export interface IngestResult {
   store: 'sqlite' | 'postgres';
   /** Kiosks posting at the same time, each its own chain, one batch after another. */
   kiosks: number;
+  /** Gateway processes the batches went to (each kiosk's batches in turn, as a balancer would). */
+  gateways: number;
   transactions: number;
   /** After the untimed warm-up batches. */
   timedTransactions: number;
@@ -55,11 +57,22 @@ async function prepareStream(
   return { kiosk, path: `/v1/kiosks/${kiosk.kioskId}/batches`, bodies };
 }
 
-/** Posts batches [from, to) of a stream one after another; returns how many were accepted. */
-async function post(gatewayUrl: string, stream: Stream, from: number, to: number): Promise<number> {
+/**
+ * Posts batches [from, to) of a stream one after another, batch `i` to gateway `i mod n` (so a
+ * kiosk's chain continues across processes); returns how many were accepted.
+ */
+async function post(
+  gatewayUrls: string[],
+  stream: Stream,
+  from: number,
+  to: number,
+): Promise<number> {
   const { kiosk, path } = stream;
   let accepted = 0;
-  for (const body of stream.bodies.slice(from, to)) {
+  for (let index = from; index < to; index += 1) {
+    const body = stream.bodies[index];
+    const gatewayUrl = gatewayUrls[index % gatewayUrls.length];
+    if (!body || !gatewayUrl) break;
     const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
     const timestamp = Date.now();
     const signature = await signText(
@@ -101,21 +114,24 @@ async function post(gatewayUrl: string, stream: Stream, from: number, to: number
  */
 export async function measureIngest(input: {
   store: 'sqlite' | 'postgres';
-  gatewayUrl: string;
+  /** One gateway, or several processes on one database (batches spread over them in turn). */
+  gatewayUrls: string[];
   kiosks: Array<{ kiosk: CommittedKiosk; token: string }>;
   batchSize: number;
 }): Promise<IngestResult> {
+  const [first] = input.gatewayUrls;
+  if (!first) throw new Error('ingest needs a gateway');
   const streams: Stream[] = [];
   for (const { kiosk, token } of input.kiosks) {
-    streams.push(await prepareStream(input.gatewayUrl, kiosk, token, input.batchSize));
+    streams.push(await prepareStream(first, kiosk, token, input.batchSize));
   }
   const warmup = (stream: Stream): number => Math.max(1, Math.floor(stream.bodies.length / 10));
   let accepted = (
-    await Promise.all(streams.map((stream) => post(input.gatewayUrl, stream, 0, warmup(stream))))
+    await Promise.all(streams.map((stream) => post(input.gatewayUrls, stream, 0, warmup(stream))))
   ).reduce((a, b) => a + b, 0);
   const started = performance.now();
   const timed = await Promise.all(
-    streams.map((stream) => post(input.gatewayUrl, stream, warmup(stream), stream.bodies.length)),
+    streams.map((stream) => post(input.gatewayUrls, stream, warmup(stream), stream.bodies.length)),
   );
   const ms = performance.now() - started;
   const timedTransactions = timed.reduce((a, b) => a + b, 0);
@@ -125,6 +141,7 @@ export async function measureIngest(input: {
   return {
     store: input.store,
     kiosks: streams.length,
+    gateways: input.gatewayUrls.length,
     transactions: total,
     timedTransactions,
     batchSize: input.batchSize,

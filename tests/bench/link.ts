@@ -10,7 +10,29 @@ export interface LinkSettings {
   resetRate: number;
 }
 
-export const governmentLink: LinkSettings = { rateKbit: 256, rttMs: 300, resetRate: 0.02 };
+/** A named link the bench drains over; `id` prefixes its figures in bench.json. */
+export interface LinkProfile extends LinkSettings {
+  id: string;
+  label: string;
+}
+
+/** The government WAN to an urban or district site. */
+export const governmentLink: LinkProfile = {
+  id: 'wan',
+  label: 'government WAN',
+  rateKbit: 256,
+  rttMs: 300,
+  resetRate: 0.02,
+};
+
+/** A rural site on GPRS/EDGE or VSAT: thinner, longer and less reliable. */
+export const thinLink: LinkProfile = {
+  id: 'thin',
+  label: 'rural GPRS/EDGE or VSAT',
+  rateKbit: 64,
+  rttMs: 800,
+  resetRate: 0.05,
+};
 
 /** Where the bandwidth limit lives: the kernel (tbf on a veth pair) or the proxy's token bucket. */
 export type Shaper = 'tbf' | 'proxy-token-bucket';
@@ -44,8 +66,18 @@ export function createShapedNamespace(settings: LinkSettings): Namespace | undef
   const nsAddr = `10.231.${octet}.2`;
   // A bucket of one full packet: a serial line sends nothing faster than its rate, so even a
   // small request after an idle spell takes its bytes/rate (a deeper bucket would let a 3 KB
-  // request through free). The queue may hold half a second of traffic before dropping.
-  const tbf = ['tbf', 'rate', `${settings.rateKbit}kbit`, 'burst', '1600', 'latency', '500ms'];
+  // request through free). The queue holds half a second of traffic, and at least eight full
+  // packets on a thin link, before it drops.
+  const queueMs = Math.max(500, Math.ceil((8 * 1600 * 8) / settings.rateKbit));
+  const tbf = [
+    'tbf',
+    'rate',
+    `${settings.rateKbit}kbit`,
+    'burst',
+    '1600',
+    'latency',
+    `${queueMs}ms`,
+  ];
   const teardown = (): void => {
     try {
       run(['ip', 'netns', 'del', name]);

@@ -12,20 +12,25 @@ import {
 import { launchChromium, startBenchPageServer } from './browser-page';
 import { commitDataset } from './dataset';
 import type { CommittedKiosk } from './dataset';
-import { drainWithEngine, drainWithWorkbox, singleItemBodies } from './drain';
-import type { DrainResult } from './drain';
 import { formBytes, formSubmission } from './form-data';
 import { measureWireBytes, wireFigures, wireSummary } from './wire-bytes';
 import { startBenchGateway } from './gateway';
 import { measureIngest } from './ingest';
 import type { IngestResult } from './ingest';
-import { createShapedNamespace, governmentLink, startLinkProxy } from './link';
-import type { Shaper } from './link';
+import { governmentLink, thinLink } from './link';
+import type { LinkProfile } from './link';
+import { drainOverLink } from './link-drain';
+import type { LinkDrain } from './link-drain';
 import { drainChart, table } from './report';
 import type { Figure } from './report';
+import { measureScaleOut } from './scale-out';
+import type { ScaleOut } from './scale-out';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const artifacts = path.join(root, 'tests', 'artifacts');
+
+const allParts = ['drain', 'thin', 'wire', 'commit', 'heap', 'startup', 'ingest', 'scale'] as const;
+type Part = (typeof allParts)[number];
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -34,42 +39,73 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     drain: { type: 'string' },
     baseline: { type: 'string' },
+    'thin-drain': { type: 'string' },
+    'thin-baseline': { type: 'string' },
+    only: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
 });
 if (values.help) {
   process.stdout.write(
-    'npm run bench [-- --quick] [-- --no-build]\n' +
-      '  --quick     small sizes (a minute or two), for iterating\n' +
+    'npm run bench [-- --quick] [-- --no-build] [-- --only drain,thin,...]\n' +
+      '  --quick     small sizes (a few minutes), for iterating\n' +
       '  --no-build  use the existing dist/renderer instead of building it\n' +
-      '  --drain <n> / --baseline <n>  override the drain sizes (engine / Workbox sample)\n' +
-      'Set DATABASE_URL to also measure gateway ingest on PostgreSQL.\n',
+      '  --drain <n> / --baseline <n>  override the 256 kbit/s drain sizes (engine / Workbox sample)\n' +
+      '  --thin-drain <n> / --thin-baseline <n>  the same for the 64 kbit/s link\n' +
+      `  --only <parts>  run only these parts (${allParts.join(', ')}); the summary line then\n` +
+      '              says "nan" for what was not measured\n' +
+      'Set DATABASE_URL (eval "$(bash build/scripts/start-postgres.sh)") to also measure gateway\n' +
+      'ingest on PostgreSQL and two gateway processes against one (scale-out).\n',
   );
   process.exit(0);
 }
+const parts = new Set<Part>(
+  values.only
+    ? values.only.split(',').map((p) => {
+        const part = p.trim() as Part;
+        if (!allParts.includes(part)) {
+          process.stderr.write(`bench: unknown part "${p}" (parts: ${allParts.join(', ')})\n`);
+          process.exit(2);
+        }
+        return part;
+      })
+    : allParts,
+);
 const quick = values.quick;
 const sizes = quick
   ? {
       drain: 400,
       baseline: 100,
+      thinDrain: 150,
+      thinBaseline: 20,
       depths: [0, 1000, 5000],
       samples: 100,
       heap: [10, 200] as const,
       startupRuns: 3,
       ingestBatch: 200,
+      ingestPerKiosk: 300,
+      scaleKiosks: 4,
+      scalePerKiosk: 300,
     }
   : {
       drain: 10_000,
       baseline: 1_000,
+      thinDrain: 2_000,
+      thinBaseline: 150,
       depths: [0, 10_000, 50_000],
       samples: 1000,
       heap: [10, 1000] as const,
       startupRuns: 7,
       ingestBatch: 500,
+      ingestPerKiosk: 2_500,
+      scaleKiosks: 4,
+      scalePerKiosk: 1_500,
     };
 if (values.drain) sizes.drain = Number(values.drain);
 if (values.baseline) sizes.baseline = Number(values.baseline);
+if (values['thin-drain']) sizes.thinDrain = Number(values['thin-drain']);
+if (values['thin-baseline']) sizes.thinBaseline = Number(values['thin-baseline']);
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -83,17 +119,149 @@ function seeded(seed: number): () => number {
   };
 }
 
+const perTx = (d: LinkDrain['engine']): number => d.ms / d.transactions;
+
+function linkNote(drain: LinkDrain): string {
+  return drain.shaper === 'tbf'
+    ? 'bandwidth by kernel tbf on a veth pair into a network namespace; delay and resets by the link proxy'
+    : 'bandwidth, delay and resets by the link proxy';
+}
+
+function linkTitle(profile: LinkProfile): string {
+  return `${profile.rateKbit} kbit/s, ${profile.rttMs} ms RTT, ${profile.resetRate * 100}% resets`;
+}
+
+/** The drain figures of one link profile; `prefix` is `drain` (the WAN) or `thin.drain`. */
+function drainFigures(drain: LinkDrain, prefix: string): Figure[] {
+  const { engine, baseline, floorMs, profile } = drain;
+  const linkInfo = { link: { ...profile, shaper: drain.shaper } };
+  const sampled = baseline.transactions < engine.transactions;
+  const on = prefix === 'drain' ? '' : ` (${profile.rateKbit} kbit/s)`;
+  return [
+    {
+      id: `${prefix}.engine.time`,
+      label: `drain${on}: engine, ${engine.transactions} tx`,
+      value: engine.ms / 1000,
+      unit: 's',
+      ...linkInfo,
+      transactions: engine.transactions,
+      requests: engine.requests,
+      connections: engine.connections,
+      resets: engine.resets,
+      failedAttempts: engine.failedAttempts,
+      notes: 'SyncEngine in Node (fake-indexeddb, WebCrypto), renderer settings',
+    },
+    {
+      id: `${prefix}.baseline.time`,
+      label: `drain${on}: Workbox, ${baseline.transactions} tx${sampled ? ' (sample)' : ''}`,
+      value: baseline.ms / 1000,
+      unit: 's',
+      ...linkInfo,
+      transactions: baseline.transactions,
+      requests: baseline.requests,
+      connections: baseline.connections,
+      resets: baseline.resets,
+      failedAttempts: baseline.failedAttempts,
+      projectedFullSeconds: (perTx(baseline) * engine.transactions) / 1000,
+      notes:
+        'workbox-background-sync Queue in a Chromium service worker, one single-item batch per tx',
+    },
+    {
+      id: `${prefix}.floor.time`,
+      label: `drain${on}: link floor (engine bytes / rate + RTT)`,
+      value: floorMs / 1000,
+      unit: 's',
+      ...linkInfo,
+    },
+    {
+      id: `${prefix}.engine.per-tx`,
+      label: `drain${on}: engine per tx`,
+      value: perTx(engine),
+      unit: 'ms/tx',
+      ...linkInfo,
+    },
+    {
+      id: `${prefix}.baseline.per-tx`,
+      label: `drain${on}: Workbox per tx`,
+      value: perTx(baseline),
+      unit: 'ms/tx',
+      ...linkInfo,
+    },
+    {
+      id: `${prefix}.engine.bytes-per-tx`,
+      label: `wire${on}: engine bytes per tx (up+down)`,
+      value: (engine.up + engine.down) / engine.transactions,
+      unit: 'B/tx',
+      up: engine.up / engine.transactions,
+      down: engine.down / engine.transactions,
+      ...linkInfo,
+    },
+    {
+      id: `${prefix}.baseline.bytes-per-tx`,
+      label: `wire${on}: Workbox bytes per tx (up+down)`,
+      value: (baseline.up + baseline.down) / baseline.transactions,
+      unit: 'B/tx',
+      up: baseline.up / baseline.transactions,
+      down: baseline.down / baseline.transactions,
+      ...linkInfo,
+    },
+    {
+      id: `${prefix}.vs-baseline`,
+      label: `drain${on}: Workbox/engine time per tx${sampled ? ' (sample)' : ''}`,
+      value: drain.drainVsBaseline,
+      unit: '×',
+      target: '≥ 20×',
+      met: drain.drainVsBaseline >= 20,
+      ...linkInfo,
+    },
+    {
+      id: `${prefix}.vs-floor`,
+      label: `drain${on}: engine/floor`,
+      value: drain.drainVsFloor,
+      unit: '×',
+      target: '≤ 1.1×',
+      met: drain.drainVsFloor <= 1.1,
+      ...linkInfo,
+    },
+  ];
+}
+
+function drainSvg(drain: LinkDrain): string {
+  const { engine, baseline, floorMs, profile } = drain;
+  const sampled = baseline.transactions < engine.transactions;
+  return drainChart(
+    `Drain over a ${linkTitle(profile)} link (${profile.label})`,
+    [
+      {
+        name: `this engine: ${engine.transactions} tx in ${(engine.ms / 1000).toFixed(0)} s`,
+        colour: '#1f6feb',
+        points: engine.progress,
+        total: engine.transactions,
+      },
+      {
+        name: `Workbox background sync: ${baseline.transactions} tx in ${(baseline.ms / 1000).toFixed(0)} s${sampled ? ' (sample)' : ''}`,
+        colour: '#d1242f',
+        points: baseline.progress,
+        total: baseline.transactions,
+      },
+      {
+        name: `link floor for the engine's bytes: ${(floorMs / 1000).toFixed(0)} s`,
+        colour: '#777777',
+        points: [
+          [0, 0],
+          [floorMs, engine.transactions],
+        ],
+        total: engine.transactions,
+        dashed: true,
+      },
+    ],
+    `bandwidth by ${drain.shaper}; ${sampled ? `Workbox ran a ${baseline.transactions}-tx sample of the same data (projected full drain ${((perTx(baseline) * engine.transactions) / 60000).toFixed(0)} min)` : 'same data'}`,
+  );
+}
+
 async function main(): Promise<void> {
   const runStarted = Date.now();
-  const link = governmentLink;
-  const bytesPerSecond = (link.rateKbit * 1000) / 8;
   const suffix = Math.random().toString(36).slice(2, 8);
-  const engineKiosk = `bench-e-${suffix}`;
-  const baselineKiosk = `bench-w-${suffix}`;
-  const tokens = [
-    { kioskId: engineKiosk, token: 'bench-engine' },
-    { kioskId: baselineKiosk, token: 'bench-baseline' },
-  ];
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-bench-'));
   const figures: Figure[] = [];
   const cleanups: Array<() => Promise<void> | void> = [
@@ -117,210 +285,78 @@ async function main(): Promise<void> {
   });
 
   try {
-    // ---- 1. drain -------------------------------------------------------------------------
-    const ns = createShapedNamespace(link);
-    if (ns) cleanups.push(() => ns.teardown());
-    const shaper: Shaper = ns ? 'tbf' : 'proxy-token-bucket';
-    log(
-      `link: ${link.rateKbit} kbit/s by ${shaper}, ${link.rttMs} ms RTT, ${link.resetRate * 100}% resets`,
-    );
-    const gateway = await startBenchGateway({
-      dataDir: path.join(dataDir, 'drain-gateway'),
-      host: ns ? ns.address : '127.0.0.1',
-      tokens,
-      ...(ns ? { prefix: ns.exec } : {}),
-    });
-    cleanups.push(() => gateway.stop());
-    const proxy = await startLinkProxy({
-      upstreamHost: gateway.host,
-      upstreamPort: gateway.port,
-      settings: link,
-      tokenBucket: !ns,
-      random: seeded(20_250_601),
-    });
-    cleanups.push(() => proxy.close());
-
-    log(
-      `committing ${sizes.drain} transactions (engine) and ${sizes.baseline} (baseline) through the real commit path`,
-    );
-    const engineData = await commitDataset(engineKiosk, sizes.drain);
-    const baselineData = await commitDataset(baselineKiosk, sizes.baseline, {
-      extractableKey: true,
-    });
-    const bodies = await singleItemBodies({
-      kiosk: baselineData,
-      gatewayUrl: gateway.url,
-      token: 'bench-baseline',
-      count: sizes.baseline,
-    });
-
-    log(`engine drain of ${sizes.drain}`);
-    const engine = await drainWithEngine({
-      kiosk: engineData,
-      token: 'bench-engine',
-      link: proxy,
-      total: sizes.drain,
-    });
-    log(
-      `engine: ${(engine.ms / 1000).toFixed(1)} s, ${engine.requests} requests, ${engine.resets} resets`,
-    );
-
+    // ---- 1. drain, over each link profile -------------------------------------------------
     const browser = await launchChromium();
     cleanups.push(() => browser.close());
     const pageServer = await startBenchPageServer();
     cleanups.push(() => pageServer.close());
-    log(`Workbox baseline drain of ${sizes.baseline}`);
-    const baselinePage = await (await browser.newContext()).newPage();
-    await baselinePage.goto(`${pageServer.url}/baseline.html`);
-    await baselinePage.waitForFunction(() => document.body.dataset.ready === 'true');
-    const baseline = await drainWithWorkbox({
-      page: baselinePage,
-      kiosk: baselineData,
-      bodies,
-      batchesUrl: `${proxy.url}/v1/kiosks/${baselineKiosk}/batches`,
-      link: proxy,
-    });
-    log(
-      `baseline: ${(baseline.ms / 1000).toFixed(1)} s, ${baseline.requests} requests, ${baseline.resets} resets`,
-    );
-    await baselinePage.context().close();
-    await proxy.close();
-    await gateway.stop();
+    const random = seeded(20_250_601);
+    const overLink = (profile: LinkProfile, drain: number, baseline: number) =>
+      drainOverLink({
+        profile,
+        drain,
+        baseline,
+        browser,
+        pageServer,
+        dataDir,
+        random,
+        log,
+        onCleanup: (step) => cleanups.push(step),
+      });
+    const wan = parts.has('drain')
+      ? await overLink(governmentLink, sizes.drain, sizes.baseline)
+      : undefined;
+    if (wan) figures.push(...drainFigures(wan, 'drain'));
+    const thin = parts.has('thin')
+      ? await overLink(thinLink, sizes.thinDrain, sizes.thinBaseline)
+      : undefined;
+    if (thin) figures.push(...drainFigures(thin, 'thin.drain'));
 
-    const perTx = (d: DrainResult): number => d.ms / d.transactions;
-    const floorMs = (engine.up / bytesPerSecond) * 1000 + link.rttMs;
-    const drainVsBaseline = perTx(baseline) / perTx(engine);
-    const drainVsFloor = engine.ms / floorMs;
-    const linkInfo = { link: { ...link, shaper } };
-    const sampled = baseline.transactions < engine.transactions;
-    figures.push(
-      {
-        id: 'drain.engine.time',
-        label: `drain: engine, ${engine.transactions} tx`,
-        value: engine.ms / 1000,
-        unit: 's',
-        ...linkInfo,
-        transactions: engine.transactions,
-        requests: engine.requests,
-        connections: engine.connections,
-        resets: engine.resets,
-        failedAttempts: engine.failedAttempts,
-        notes: 'SyncEngine in Node (fake-indexeddb, WebCrypto), renderer settings',
-      },
-      {
-        id: 'drain.baseline.time',
-        label: `drain: Workbox, ${baseline.transactions} tx${sampled ? ' (sample)' : ''}`,
-        value: baseline.ms / 1000,
-        unit: 's',
-        ...linkInfo,
-        transactions: baseline.transactions,
-        requests: baseline.requests,
-        connections: baseline.connections,
-        resets: baseline.resets,
-        failedAttempts: baseline.failedAttempts,
-        projectedFullSeconds: (perTx(baseline) * engine.transactions) / 1000,
-        notes:
-          'workbox-background-sync Queue in a Chromium service worker, one single-item batch per tx',
-      },
-      {
-        id: 'drain.floor.time',
-        label: 'drain: link floor (engine bytes / rate + RTT)',
-        value: floorMs / 1000,
-        unit: 's',
-        ...linkInfo,
-      },
-      {
-        id: 'drain.engine.per-tx',
-        label: 'drain: engine per tx',
-        value: perTx(engine),
-        unit: 'ms/tx',
-        ...linkInfo,
-      },
-      {
-        id: 'drain.baseline.per-tx',
-        label: 'drain: Workbox per tx',
-        value: perTx(baseline),
-        unit: 'ms/tx',
-        ...linkInfo,
-      },
-      {
-        id: 'drain.engine.bytes-per-tx',
-        label: 'wire: engine bytes per tx (up+down)',
-        value: (engine.up + engine.down) / engine.transactions,
-        unit: 'B/tx',
-        up: engine.up / engine.transactions,
-        down: engine.down / engine.transactions,
-        ...linkInfo,
-      },
-      {
-        id: 'drain.baseline.bytes-per-tx',
-        label: 'wire: Workbox bytes per tx (up+down)',
-        value: (baseline.up + baseline.down) / baseline.transactions,
-        unit: 'B/tx',
-        up: baseline.up / baseline.transactions,
-        down: baseline.down / baseline.transactions,
-        ...linkInfo,
-      },
-      {
-        id: 'drain.vs-baseline',
-        label: `drain: Workbox/engine time per tx${sampled ? ' (sample)' : ''}`,
-        value: drainVsBaseline,
-        unit: '×',
-        target: '≥ 20×',
-        met: drainVsBaseline >= 20,
-        ...linkInfo,
-      },
-      {
-        id: 'drain.vs-floor',
-        label: 'drain: engine/floor',
-        value: drainVsFloor,
-        unit: '×',
-        target: '≤ 1.3×',
-        met: drainVsFloor <= 1.3,
-        ...linkInfo,
-      },
-    );
-
-    // ---- 3a. bytes per transaction: protocol v1 against v2, random and realistic data -------
+    // ---- 3a. bytes per transaction: protocol v1 against v2, random and realistic data ------
     const wireCount = quick ? 200 : 1000;
-    log(`wire bytes: protocol v1 against v2 on random and realistic data (${wireCount} tx each)`);
-    const wireRuns = await measureWireBytes({ count: wireCount, link, log });
-    figures.push(...wireFigures(wireRuns, link));
+    const wireRuns = parts.has('wire')
+      ? await measureWireBytes({ count: wireCount, link: governmentLink, log })
+      : [];
+    figures.push(...wireFigures(wireRuns, governmentLink));
 
     // ---- 3. wire efficiency ------------------------------------------------------------------
-    const payload = engine.payloadGzipBytes ?? NaN;
-    const overhead = (engine.up + engine.down) / payload - 1;
-    const overheadClean = (engine.up + engine.down - engine.wasted) / payload - 1;
-    figures.push(
-      {
-        id: 'wire.overhead',
-        label: 'wire: protocol bytes / gzip payload − 1',
-        value: overhead * 100,
-        unit: '%',
-        target: '≤ 15%',
-        met: overhead <= 0.15,
-        protocolBytes: engine.up + engine.down,
-        payloadGzipBytes: payload,
-        notes:
-          'engine drain, everything on the wire both ways (headers, replies, probes, heartbeat, bytes lost to resets)',
-      },
-      {
-        id: 'wire.overhead-without-resets',
-        label: 'wire: same, less bytes lost to resets',
-        value: overheadClean * 100,
-        unit: '%',
-        wastedBytes: engine.wasted,
-      },
-    );
+    if (wan) {
+      const { engine } = wan;
+      const payload = engine.payloadGzipBytes ?? NaN;
+      const overhead = (engine.up + engine.down) / payload - 1;
+      const overheadClean = (engine.up + engine.down - engine.wasted) / payload - 1;
+      figures.push(
+        {
+          id: 'wire.overhead',
+          label: 'wire: protocol bytes / gzip payload − 1',
+          value: overhead * 100,
+          unit: '%',
+          target: '≤ 15%',
+          met: overhead <= 0.15,
+          protocolBytes: engine.up + engine.down,
+          payloadGzipBytes: payload,
+          notes:
+            'engine drain, everything on the wire both ways (headers, replies, probes, heartbeat, bytes lost to resets)',
+        },
+        {
+          id: 'wire.overhead-without-resets',
+          label: 'wire: same, less bytes lost to resets',
+          value: overheadClean * 100,
+          unit: '%',
+          wastedBytes: engine.wasted,
+        },
+      );
+    }
 
     // ---- 2, 5. commit latency and memory in Chromium ------------------------------------------
-    log(`commit latency at depths ${sizes.depths.join(', ')} (${sizes.samples} samples each)`);
-    const latency = await measureCommitLatency(
-      browser,
-      pageServer.url,
-      sizes.depths,
-      sizes.samples,
-    );
+    const latency = parts.has('commit')
+      ? await (async () => {
+          log(
+            `commit latency at depths ${sizes.depths.join(', ')} (${sizes.samples} samples each)`,
+          );
+          return measureCommitLatency(browser, pageServer.url, sizes.depths, sizes.samples);
+        })()
+      : [];
     for (const row of latency) {
       figures.push({
         id: `commit.${row.durability}.depth-${row.depth}.p50`,
@@ -339,68 +375,74 @@ async function main(): Promise<void> {
         ...(isTarget ? { target: '≤ 20 ms', met: row.p99 <= 20 } : {}),
       });
     }
-    log(`heap after ${sizes.heap[0]} and ${sizes.heap[1]} sessions`);
-    const heap = await measureHeap(browser, pageServer.url, sizes.heap[0], sizes.heap[1]);
-    figures.push(
-      {
-        id: 'memory.heap-a',
-        label: `heap after ${heap.sessionsA} sessions`,
-        value: heap.heapA / 1e6,
-        unit: 'MB',
-      },
-      {
-        id: 'memory.heap-b',
-        label: `heap after ${heap.sessionsB} sessions`,
-        value: heap.heapB / 1e6,
-        unit: 'MB',
-      },
-      {
-        id: 'memory.growth',
-        label: `heap growth ${heap.sessionsA}→${heap.sessionsB} sessions`,
-        value: heap.growth / 1e6,
-        unit: 'MB',
-        target: '≤ 5 MB',
-        met: heap.growth <= 5e6,
-        notes: 'session = reducer start→end, durable commit, receipt read-back of personal fields',
-      },
-    );
+    if (parts.has('heap')) {
+      log(`heap after ${sizes.heap[0]} and ${sizes.heap[1]} sessions`);
+      const heap = await measureHeap(browser, pageServer.url, sizes.heap[0], sizes.heap[1]);
+      figures.push(
+        {
+          id: 'memory.heap-a',
+          label: `heap after ${heap.sessionsA} sessions`,
+          value: heap.heapA / 1e6,
+          unit: 'MB',
+        },
+        {
+          id: 'memory.heap-b',
+          label: `heap after ${heap.sessionsB} sessions`,
+          value: heap.heapB / 1e6,
+          unit: 'MB',
+        },
+        {
+          id: 'memory.growth',
+          label: `heap growth ${heap.sessionsA}→${heap.sessionsB} sessions`,
+          value: heap.growth / 1e6,
+          unit: 'MB',
+          target: '≤ 5 MB',
+          met: heap.growth <= 5e6,
+          notes:
+            'session = reducer start→end, durable commit, receipt read-back of personal fields',
+        },
+      );
+    }
 
     // ---- 4. start-up and size ------------------------------------------------------------------
-    log(values['no-build'] ? 'copying dist/renderer' : 'building the renderer (vite)');
-    const rendererDir = privateRendererCopy(!values['no-build']);
-    cleanups.push(() => rmSync(rendererDir, { recursive: true, force: true }));
-    log(`start-up, ${sizes.startupRuns} cold navigations`);
-    const startup = await measureStartup(browser, sizes.startupRuns, rendererDir);
-    figures.push(
-      {
-        id: 'startup.first-interactive',
-        label: 'start-up: navigation → first interactive (median)',
-        value: startup.medianMs,
-        unit: 'ms',
-        target: '≤ 1500 ms',
-        met: startup.medianMs <= 1500,
-        runs: startup.runs,
-      },
-      {
-        id: 'startup.initial-js',
-        label: 'initial JS, gzip',
-        value: startup.initialJsGzipBytes / 1024,
-        unit: 'KiB',
-        target: '≤ 250 KB',
-        met: startup.initialJsGzipBytes <= 250 * 1000,
-        files: startup.initialJsFiles,
-      },
-    );
+    if (parts.has('startup')) {
+      log(values['no-build'] ? 'copying dist/renderer' : 'building the renderer (vite)');
+      const rendererDir = privateRendererCopy(!values['no-build']);
+      cleanups.push(() => rmSync(rendererDir, { recursive: true, force: true }));
+      log(`start-up, ${sizes.startupRuns} cold navigations`);
+      const startup = await measureStartup(browser, sizes.startupRuns, rendererDir);
+      figures.push(
+        {
+          id: 'startup.first-interactive',
+          label: 'start-up: navigation → first interactive (median)',
+          value: startup.medianMs,
+          unit: 'ms',
+          target: '≤ 1500 ms',
+          met: startup.medianMs <= 1500,
+          runs: startup.runs,
+        },
+        {
+          id: 'startup.initial-js',
+          label: 'initial JS, gzip',
+          value: startup.initialJsGzipBytes / 1024,
+          unit: 'KiB',
+          target: '≤ 250 KB',
+          met: startup.initialJsGzipBytes <= 250 * 1000,
+          files: startup.initialJsFiles,
+        },
+      );
+    }
     await browser.close();
 
     // ---- 6. gateway ingest -----------------------------------------------------------------------
-    const ingestStores: Array<{ store: 'sqlite' | 'postgres'; databaseUrl?: string }> = [
-      { store: 'sqlite' },
-    ];
-    if (process.env.DATABASE_URL)
-      ingestStores.push({ store: 'postgres', databaseUrl: process.env.DATABASE_URL });
+    const ingestStores: Array<{ store: 'sqlite' | 'postgres'; databaseUrl?: string }> = [];
+    if (parts.has('ingest')) {
+      ingestStores.push({ store: 'sqlite' });
+      if (process.env.DATABASE_URL)
+        ingestStores.push({ store: 'postgres', databaseUrl: process.env.DATABASE_URL });
+    }
     const ingests: IngestResult[] = [];
-    const perKiosk = quick ? 300 : 2_500;
+    const perKiosk = sizes.ingestPerKiosk;
     for (const target of ingestStores) {
       // Fresh kiosk ids (an unseen chain each) with the same form data as the drain.
       const ids = ['a', 'b', 'c'].map((k) => `bench-i-${target.store.slice(0, 2)}${k}-${suffix}`);
@@ -419,7 +461,7 @@ async function main(): Promise<void> {
           ingests.push(
             await measureIngest({
               store: target.store,
-              gatewayUrl: ingestGateway.url,
+              gatewayUrls: [ingestGateway.url],
               kiosks,
               batchSize: sizes.ingestBatch,
             }),
@@ -447,13 +489,74 @@ async function main(): Promise<void> {
         cores: cpus().length,
       });
     }
-    if (!ingests.some((r) => r.store === 'postgres')) {
+    if (parts.has('ingest') && !ingests.some((r) => r.store === 'postgres')) {
       figures.push({
         id: 'ingest.postgres',
         label: 'gateway ingest, postgres',
         value: NaN,
         unit: 'tx/s',
         notes: 'not measured: DATABASE_URL is not set',
+      });
+    }
+
+    // ---- 7. scale out: two gateway processes on one PostgreSQL against one ------------------------
+    let scale: ScaleOut | undefined;
+    let scaleSkipped: string | undefined;
+    if (parts.has('scale')) {
+      const databaseUrl = process.env.DATABASE_URL;
+      if (!databaseUrl) {
+        scaleSkipped =
+          'DATABASE_URL is not set (eval "$(bash build/scripts/start-postgres.sh)" to measure it)';
+      } else {
+        try {
+          scale = await measureScaleOut({
+            databaseUrl,
+            kiosks: sizes.scaleKiosks,
+            perKiosk: sizes.scalePerKiosk,
+            batchSize: sizes.ingestBatch,
+            dataDir,
+            log,
+          });
+        } catch (error) {
+          scaleSkipped = `PostgreSQL at DATABASE_URL is not usable: ${(error as Error).message}`;
+        }
+      }
+      if (scaleSkipped) log(`scale-out skipped: ${scaleSkipped}`);
+    }
+    if (scale) {
+      for (const result of [scale.one, scale.two]) {
+        figures.push({
+          id: `scale.postgres.gateways-${result.gateways}`,
+          label: `gateway ingest, postgres, ${result.gateways} gateway process${result.gateways > 1 ? 'es' : ''}, ${result.kiosks} kiosks`,
+          value: result.perSecond,
+          unit: 'tx/s',
+          gateways: result.gateways,
+          kiosks: result.kiosks,
+          transactions: result.transactions,
+          timedTransactions: result.timedTransactions,
+          batchSize: result.batchSize,
+          cores: cpus().length,
+        });
+      }
+      figures.push({
+        id: 'scale.postgres.ratio',
+        label: 'scale-out: two gateway processes / one',
+        value: scale.ratio,
+        unit: '×',
+        target: '≥ 1.6×',
+        met: scale.ratio >= 1.6,
+        cores: cpus().length,
+        notes:
+          "same kiosks and data, a fresh database each; each kiosk's batches alternate between the processes",
+      });
+    } else if (parts.has('scale')) {
+      figures.push({
+        id: 'scale.postgres.ratio',
+        label: 'scale-out: two gateway processes / one',
+        value: NaN,
+        unit: '×',
+        target: '≥ 1.6×',
+        notes: `not measured: ${scaleSkipped ?? 'unknown'}`,
       });
     }
 
@@ -464,70 +567,54 @@ async function main(): Promise<void> {
         (r) => r.durability === 'relaxed' && r.depth === sizes.depths[sizes.depths.length - 1],
       )?.p99 ?? NaN;
     const formKb = formBytes(formSubmission(0)) / 1000;
+    const drains = [wan, thin].filter((d): d is LinkDrain => d !== undefined);
     const report = {
       mode: quick ? 'quick' : 'full',
       at: new Date().toISOString(),
       machine: { cores: cpus().length, model: cpus()[0]?.model ?? '', load: process.platform },
-      link: {
-        ...link,
-        shaper,
-        note:
-          shaper === 'tbf'
-            ? 'bandwidth by kernel tbf on a veth pair into a network namespace; delay and resets by the link proxy'
-            : 'bandwidth, delay and resets by the link proxy',
-      },
+      links: drains.map((d) => ({ ...d.profile, shaper: d.shaper, note: linkNote(d) })),
       dataset: {
-        engineTransactions: engine.transactions,
-        baselineTransactions: baseline.transactions,
+        engineTransactions: wan?.engine.transactions,
+        baselineTransactions: wan?.baseline.transactions,
+        thinEngineTransactions: thin?.engine.transactions,
+        thinBaselineTransactions: thin?.baseline.transactions,
         formKilobytes: formKb,
         personalFields: 6,
       },
       runSeconds: (Date.now() - runStarted) / 1000,
       figures,
       wire: wireRuns,
-      drainProgress: { engine: engine.progress, baseline: baseline.progress },
+      drainProgress: Object.fromEntries(
+        drains.map((d) => [
+          d.profile.id,
+          { engine: d.engine.progress, baseline: d.baseline.progress },
+        ]),
+      ),
     };
     writeFileSync(path.join(artifacts, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-    const chart = drainChart(
-      'Drain over a 256 kbit/s, 300 ms RTT link with 2% resets',
-      [
-        {
-          name: `this engine: ${engine.transactions} tx in ${(engine.ms / 1000).toFixed(0)} s`,
-          colour: '#1f6feb',
-          points: engine.progress,
-          total: engine.transactions,
-        },
-        {
-          name: `Workbox background sync: ${baseline.transactions} tx in ${(baseline.ms / 1000).toFixed(0)} s${sampled ? ' (sample)' : ''}`,
-          colour: '#d1242f',
-          points: baseline.progress,
-          total: baseline.transactions,
-        },
-        {
-          name: `link floor for the engine's bytes: ${(floorMs / 1000).toFixed(0)} s`,
-          colour: '#777777',
-          points: [
-            [0, 0],
-            [floorMs, engine.transactions],
-          ],
-          total: engine.transactions,
-          dashed: true,
-        },
-      ],
-      `bandwidth by ${shaper}; ${sampled ? `Workbox ran a ${baseline.transactions}-tx sample of the same data (projected full drain ${((perTx(baseline) * engine.transactions) / 60000).toFixed(0)} min)` : 'same data'}`,
-    );
-    writeFileSync(path.join(artifacts, 'bench-drain.svg'), chart);
+    const charts: string[] = [];
+    for (const drain of drains) {
+      const file = drain === wan ? 'bench-drain.svg' : `bench-drain-${drain.profile.id}.svg`;
+      writeFileSync(path.join(artifacts, file), drainSvg(drain));
+      charts.push(`tests/artifacts/${file}`);
+    }
 
+    const linksLine = drains
+      .map((d) => `${d.profile.id}: ${linkTitle(d.profile)} via ${d.shaper}`)
+      .join('; ');
     process.stdout.write(
-      `\nService Point benchmarks (${report.mode}; link ${link.rateKbit} kbit/s via ${shaper}, ${link.rttMs} ms RTT, ${link.resetRate * 100}% resets; ${cpus().length} cores)\n\n`,
+      `\nService Point benchmarks (${report.mode}; ${linksLine || 'no drain'}; ${cpus().length} cores)\n\n`,
     );
     process.stdout.write(`${table(figures)}\n\n`);
     process.stdout.write(
-      `wrote tests/artifacts/bench.json and tests/artifacts/bench-drain.svg in ${report.runSeconds.toFixed(0)} s\n`,
+      `wrote tests/artifacts/bench.json${charts.map((c) => ` and ${c}`).join('')} in ${report.runSeconds.toFixed(0)} s\n`,
     );
-    process.stdout.write(`${wireSummary(wireRuns)}\n`);
+    if (wireRuns.length > 0) process.stdout.write(`${wireSummary(wireRuns)}\n`);
+    const fixed = (value: number | undefined, digits: number): string =>
+      value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : 'nan';
+    const bytesPerTx = wan ? (wan.engine.up + wan.engine.down) / wan.engine.transactions : NaN;
     process.stdout.write(
-      `drain_vs_baseline=${drainVsBaseline.toFixed(1)} drain_vs_floor=${drainVsFloor.toFixed(2)} commit_p99_ms=${commitP99.toFixed(2)}\n`,
+      `drain_vs_baseline=${fixed(wan?.drainVsBaseline, 1)} drain_vs_floor=${fixed(wan?.drainVsFloor, 2)} commit_p99_ms=${fixed(commitP99, 2)} bytes_per_tx=${fixed(bytesPerTx, 0)} thin_drain_vs_baseline=${fixed(thin?.drainVsBaseline, 1)}\n`,
     );
   } finally {
     await cleanup();

@@ -90,7 +90,7 @@ test('a citizen whose browser died right after the commit gets that receipt back
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await page.getByText('Cayo').click();
     await page.getByRole('button', { name: 'Next', exact: true }).click();
-    await page.getByLabel('Your ID card').check();
+    await page.getByLabel('Your Social Security card').check();
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await page.getByText('Pay at the counter').click();
     await page.getByRole('button', { name: 'Next', exact: true }).click();

@@ -33,6 +33,10 @@ interface Walk {
   /** The mobile number typed on the receipt, and as E.164 digits the SMSC receives. */
   phone: string;
   msisdn: string;
+  /** A landline of the country: no SMS can reach it, so the kiosk asks again. */
+  landline: string;
+  /** The example mobile number the kiosk's error names. */
+  example: string;
 }
 
 const walks: Walk[] = [
@@ -46,6 +50,8 @@ const walks: Walk[] = [
     collectAt: 'Registro Civil, Belmopan, ventanilla 3',
     phone: '610 1234',
     msisdn: '5016101234',
+    landline: '822 1234',
+    example: '610 1234',
   },
   {
     country: 'BW',
@@ -57,6 +63,8 @@ const walks: Walk[] = [
     collectAt: 'Ofisi ya Ditsalo le Dintsho, Gaborone',
     phone: '71 234 567',
     msisdn: '26771234567',
+    landline: '391 2345',
+    example: '71 234 567',
   },
 ];
 
@@ -91,6 +99,14 @@ async function apply(page: Page, walk: Walk): Promise<string> {
   });
   // "Get an SMS": the citizen's mobile number, typed on the receipt's keypad.
   await page.locator('.sms button').click();
+  // A landline first: the kiosk says, in the citizen's language, what number it needs.
+  await page.locator('#sms-phone').fill(walk.landline);
+  await page.locator('form.sms button[type=submit]').click();
+  await expect(page.locator('#sms-error')).toHaveText(
+    createMessages(walk.language).t('receipt.sms.error.mobile', { example: walk.example }),
+  );
+  await expect(page.locator('#sms-phone')).toHaveAttribute('aria-invalid', 'true');
+  await screenshot(page, `decision-${walk.language}-0-sms-landline`);
   await page.locator('#sms-phone').fill(walk.phone);
   await page.locator('form.sms button[type=submit]').click();
   await expect(page.locator('.sms-saved')).toBeVisible();
@@ -244,6 +260,10 @@ for (const walk of walks) {
       await checkStatus(page, walk, ref);
       await expect(result).toHaveAttribute('data-status-cached', 'true', { timeout: 20_000 });
       await expect(result).toHaveAttribute('data-status-state', 'ready-for-collection');
+      // The header says so too: it must not still say "connected".
+      await expect(page.locator('[data-link]')).toHaveAttribute('data-link', 'offline', {
+        timeout: 1_500,
+      });
       const [before = '', after = ''] = t('status.cached', { date: '\u0000' }).split('\u0000');
       const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       await expect(result.locator('.status-cached')).toHaveText(

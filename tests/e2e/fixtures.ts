@@ -180,7 +180,9 @@ export const test = base.extend<{
       ...(devices ? { devices } : {}),
       async open(page) {
         await page.goto(pageUrl);
-        await page.waitForFunction(() => document.body.dataset.ready === 'true');
+        await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, {
+          timeout: 30_000,
+        });
       },
     });
     await host.close();

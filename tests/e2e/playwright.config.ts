@@ -9,6 +9,7 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   outputDir: `${root}/tests/artifacts/playwright`,
   globalSetup: './global-setup.ts',
+  globalTeardown: './global-teardown.ts',
   timeout: 90_000,
   expect: { timeout: 10_000 },
   workers: 1,
@@ -16,9 +17,13 @@ export default defineConfig({
   // One retry in CI only, where a 2-core machine can starve a timer; Playwright still lists any
   // test that needed it as flaky, so a flake is seen, not hidden. Broken behaviour fails twice.
   retries: process.env.CI ? 1 : 0,
-  reporter: [['list']],
+  reporter: [['list'], ['json', { outputFile: `${root}/tests/artifacts/playwright-report.json` }]],
   use: {
     browserName: 'chromium',
+    // A click or fill waits for its element this long, not for the whole test's time: a test
+    // waiting for something that never comes fails at once, naming what it waited for.
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
     viewport: { width: 1920, height: 1080 },
     launchOptions: {
       executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',

@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tiedToThisProcess } from './tied-process';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -65,7 +66,13 @@ export function runNpm(
       ...npmArgs,
     ];
   }
-  const child = spawn(command, args, {
+  // Tied to this test process: a worker killed mid-test still stops the kiosk and its browser
+  // (the private /etc/chromium goes with them) and removes the copy.
+  const [file, fileArgs] = tiedToThisProcess(command, args, {
+    group: true,
+    ...(etcCopy ? { cleanup: [etcCopy] } : {}),
+  });
+  const child = spawn(file, fileArgs, {
     cwd: root,
     env: options.env,
     detached: true,

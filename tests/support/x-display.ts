@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tiedToThisProcess } from './tied-process';
 
 /**
  * A bare X server for field tests: Xvfb with no window manager, as on a kiosk that boots
@@ -51,9 +52,17 @@ export async function startXvfb(size: { width: number; height: number }): Promis
   const first = 100 + Math.floor(Math.random() * 400);
   for (let n = first; n < first + 50; n += 1) {
     if (existsSync(`/tmp/.X${n}-lock`) || existsSync(`/tmp/.X11-unix/X${n}`)) continue;
+    // Tied to this test process, so a killed worker leaves no X server behind.
     const child: ChildProcess = spawn(
-      'Xvfb',
-      [`:${n}`, '-screen', '0', `${size.width}x${size.height}x24`, '-nolisten', 'tcp', '-noreset'],
+      ...tiedToThisProcess('Xvfb', [
+        `:${n}`,
+        '-screen',
+        '0',
+        `${size.width}x${size.height}x24`,
+        '-nolisten',
+        'tcp',
+        '-noreset',
+      ]),
       { stdio: 'ignore' },
     );
     const display = `:${n}`;

@@ -32,9 +32,10 @@ export function buildReceiptEncoder(
 ): ReceiptPrinterEncoder {
   const model = printerCapabilities(options.model);
   const codepages = options.codepages ?? codepageOrder(model.codepages);
+  const columns = options.columns ?? model.columns;
   const encoder = new ReceiptPrinterEncoder({
     printerModel: model.id,
-    columns: options.columns ?? model.columns,
+    columns,
     // A character the printer cannot show becomes "?" rather than aborting a citizen's receipt.
     errors: 'relaxed',
   });
@@ -71,7 +72,7 @@ export function buildReceiptEncoder(
       case 'field':
         encoder.align('left');
         line(`${block.label}:`).bold(true);
-        line(`  ${block.value}`).bold(false);
+        line(hangingIndent(block.value, columns, FIELD_INDENT)).bold(false);
         break;
       case 'reference':
         encoder.align('center');
@@ -101,6 +102,34 @@ export function buildReceiptEncoder(
     }
   }
   return encoder.cut('partial');
+}
+
+/** Spaces before a field's value, so the value reads as belonging to the label above it. */
+const FIELD_INDENT = 2;
+
+/**
+ * Word-wraps `value` to `columns` characters with every line indented by `indent` spaces, so a
+ * value longer than the line stays under its label instead of wrapping back to the margin (the
+ * encoder's own wrapping knows no indent). A word longer than the room is left whole for the
+ * encoder to break. Line breaks in the value are kept.
+ */
+export function hangingIndent(value: string, columns: number, indent: number): string {
+  const room = Math.max(8, columns - indent);
+  const pad = ' '.repeat(indent);
+  const lines: string[] = [];
+  for (const paragraph of value.split(/\r\n|[\n\r\u2028\u2029]/)) {
+    let current = '';
+    for (const word of paragraph.split(/ +/).filter(Boolean)) {
+      if (current && [...current].length + 1 + [...word].length > room) {
+        lines.push(current);
+        current = word;
+      } else {
+        current = current ? `${current} ${word}` : word;
+      }
+    }
+    lines.push(current);
+  }
+  return lines.map((line) => pad + line).join('\n');
 }
 
 /** The receipt as the bytes for the model's printer. */

@@ -219,6 +219,18 @@ export async function openGatewayStore(
         .values({ token_hash: tokenHash, kiosk_id: kioskId, used_at: null })
         .onConflict((conflict) => conflict.doNothing())
         .execute();
+      // The same token for the same kiosk again is a no-op; one already issued to another kiosk
+      // would be kept for that kiosk only, so this one could never enrol: say so.
+      const issued = await db
+        .selectFrom('enrolment_tokens')
+        .select('kiosk_id')
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      if (issued && issued.kiosk_id !== kioskId) {
+        throw new Error(
+          `enrolment token for ${kioskId} refused: that token is already issued to another kiosk; issue a new one`,
+        );
+      }
     },
     enrol(kioskId, tokenHash, publicKey) {
       return db.transaction().execute(async (trx) => {

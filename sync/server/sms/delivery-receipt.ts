@@ -61,6 +61,8 @@ const RECEIPT_TEXT = /\bid:(?<id>[^\s]+).*?\bstat:(?<stat>[A-Za-z]+)(?:.*?\berr:
  * Reads a delivery receipt from a deliver_sm's fields, or undefined when it is not one (a
  * citizen's own message). The message id and state come from the receipted_message_id and
  * message_state TLVs (SMPP v3.4 §5.3.2.12, §5.3.2.35) when present, else from the receipt text.
+ * A deliver_sm marked as a receipt (esm_class 0x04) that names no message is `{malformed}`:
+ * it must not be read as a citizen's reply.
  */
 export function parseDeliveryReceipt(pdu: {
   esm_class?: unknown;
@@ -69,7 +71,7 @@ export function parseDeliveryReceipt(pdu: {
   message_state?: unknown;
   network_error_code?: unknown;
   text: string;
-}): DeliveryReceipt | undefined {
+}): DeliveryReceipt | { malformed: string } | undefined {
   const esm = typeof pdu.esm_class === 'number' ? pdu.esm_class : 0;
   const match = RECEIPT_TEXT.exec(pdu.text);
   const isReceipt =
@@ -77,7 +79,7 @@ export function parseDeliveryReceipt(pdu: {
   if (!isReceipt) return undefined;
   const tlvId = typeof pdu.receipted_message_id === 'string' ? pdu.receipted_message_id.trim() : '';
   const id = tlvId || match?.groups?.id;
-  if (!id) return undefined;
+  if (!id) return { malformed: 'no message id in the receipt' };
   const tlvState =
     typeof pdu.message_state === 'number' ? STATE_WORDS[pdu.message_state] : undefined;
   const stat = (tlvState ?? match?.groups?.stat ?? 'UNKNOWN').toUpperCase();

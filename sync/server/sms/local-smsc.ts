@@ -15,6 +15,8 @@ export interface ReceivedSms {
   at: string;
   /** The receipt word it was (or will be) answered with. */
   stat: string;
+  /** Which bind it came in on: 1 for the first session accepted, 2 for the next, and so on. */
+  session: number;
 }
 
 export interface LocalSmscOptions {
@@ -74,6 +76,7 @@ export class LocalSmsc {
   /** Test hooks: answer the next n submits with this command_status, or not at all. */
   private faults: Array<{ kind: 'status'; status: number } | { kind: 'no-answer' }> = [];
   port = 0;
+  private accepted = 0;
 
   constructor(private readonly options: LocalSmscOptions) {}
 
@@ -101,6 +104,8 @@ export class LocalSmsc {
 
   private accept(session: Session): void {
     let bound = false;
+    this.accepted += 1;
+    const sessionNumber = this.accepted;
     this.sessions.add(session);
     session.on('close', () => this.sessions.delete(session));
     session.on('error', () => undefined);
@@ -135,6 +140,7 @@ export class LocalSmsc {
         dataCoding: typeof pdu.data_coding === 'number' ? pdu.data_coding : 0,
         at: new Date().toISOString(),
         stat: 'DELIVRD',
+        session: sessionNumber,
       };
       message.stat = this.options.outcome?.({ to: message.to, text: message.text }) ?? 'DELIVRD';
       this.received.push(message);

@@ -30,8 +30,41 @@ import { messageText, smsEncoding } from './sms-text';
 /** The key phone numbers are hashed under (a gateway setting, made at first start). */
 const PHONE_KEY_SETTING = 'sms-phone-key.v1';
 
-/** Replies that end a subscription (the keywords carriers and GOV.UK Notify honour). */
-export const STOP_WORDS = new Set(['STOP', 'STOPALL', 'END', 'QUIT', 'CANCEL', 'UNSUBSCRIBE']);
+/**
+ * Replies that end a subscription: the keywords carriers and GOV.UK Notify honour, and the words
+ * a citizen of the two countries may write instead (Spanish BAJA, ALTO, PARAR, CANCELAR;
+ * Setswana EMA, EMISA: "stop").
+ */
+export const STOP_WORDS = new Set([
+  'STOP',
+  'STOPALL',
+  'END',
+  'QUIT',
+  'CANCEL',
+  'UNSUBSCRIBE',
+  'BAJA',
+  'ALTO',
+  'PARAR',
+  'CANCELAR',
+  'EMA',
+  'EMISA',
+]);
+
+/**
+ * Reads a citizen's reply: its keyword (the first word, upper case, letters only, accents
+ * dropped: `Stop.` and `stop please` read STOP, `Bája` reads BAJA) and whether it ends the
+ * subscription. Any other text is kept as its keyword and changes nothing.
+ */
+export function readReply(text: string): { keyword: string; stop: boolean } {
+  const first = text.trim().split(/\s+/)[0] ?? '';
+  const keyword = first
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toUpperCase()
+    .replace(/[^A-Z]/g, '')
+    .slice(0, 20);
+  return { keyword, stop: STOP_WORDS.has(keyword) || /^STOP\s*ALL$/i.test(text.trim()) };
+}
 
 export interface SmsAlertsOptions {
   store: GatewayStore;
@@ -124,6 +157,11 @@ export async function registerSmsAlerts(
   const onDeliver = async (pdu: PDU): Promise<number> => {
     const text = messageText(pdu.message_payload ?? pdu.short_message);
     const receipt = parseDeliveryReceipt({ ...pdu, text });
+    if (receipt && 'malformed' in receipt) {
+      // Taken (so the SMSC does not send it again and again) and logged; never read as a reply.
+      log(`SMS delivery receipt not understood (${receipt.malformed}): ${text.slice(0, 120)}`);
+      return 0;
+    }
     if (receipt) {
       // A receipt can overtake the write of submit_sm_resp's id: look again for a moment.
       for (let attempt = 0; attempt < 15; attempt += 1) {
@@ -145,8 +183,7 @@ export async function registerSmsAlerts(
     const source = String(pdu.source_addr ?? '');
     const number = parseMobileNumber(source.startsWith('+') ? source : `+${source}`);
     if (!number.ok) return 0;
-    const keyword = (text.trim().split(/\s+/)[0] ?? '').toUpperCase().replace(/[^A-Z]/g, '');
-    const stop = STOP_WORDS.has(keyword) || /^STOP\s*ALL$/i.test(text.trim());
+    const { keyword, stop } = readReply(text);
     const { ended } = await store.sms.recordInbound({
       phoneHash: phoneHash(number.number.e164),
       keyword: keyword || '(none)',

@@ -322,6 +322,66 @@ describe('the agency interface', () => {
     ).toBeDefined();
   });
 
+  it('answers a post that is not JSON, of another type, too large or malformed with a clear error, changing nothing', async () => {
+    const ref = refs.p2 ?? '';
+    const url = `${gateway.url}/agency/v1/applications/${ref}/status`;
+    const raw = (body: string, type = 'application/json') =>
+      fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${passportOffice.key}`, 'content-type': type },
+        body,
+      });
+    const answers = async (reply: Response) => [reply.status, (await reply.json()) as unknown];
+    expect(await answers(await raw('{"eventId":"imm-2001","state":"approved"'))).toEqual([
+      400,
+      { error: 'bad-request', message: 'body is not JSON' },
+    ]);
+    expect(await answers(await raw('<status>approved</status>', 'application/xml'))).toEqual([
+      415,
+      expect.objectContaining({ error: 'unsupported-media-type' }),
+    ]);
+    const huge = JSON.stringify({ eventId: 'imm-2003', state: 'approved', pad: 'x'.repeat(9e6) });
+    expect(await answers(await raw(huge))).toEqual([
+      413,
+      expect.objectContaining({ error: 'too-large' }),
+    ]);
+    const post = (body: unknown) =>
+      passportOffice.call('POST', `/agency/v1/applications/${ref}/status`, body);
+    expect(
+      await answers(await post({ eventId: 'imm-2004', state: 'approved', colour: 1 })),
+    ).toEqual([400, { error: 'bad-request', message: 'body: Unrecognized key: "colour"' }]);
+    expect(await answers(await post(['in-review']))).toEqual([
+      400,
+      expect.objectContaining({ error: 'bad-request' }),
+    ]);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    expect(
+      await answers(await post({ eventId: 'imm-2005', state: 'in-review', occurredAt: tomorrow })),
+    ).toEqual([400, { error: 'bad-request', message: 'occurredAt is in the future' }]);
+    expect(
+      await answers(await post({ eventId: 'imm-2006', state: 'refused', reason: '   ' })),
+    ).toEqual([400, expect.objectContaining({ error: 'bad-request' })]);
+    expect(
+      await answers(
+        await passportOffice.call('POST', '/agency/v1/applications/not%20a%20ref/status', {
+          eventId: 'imm-2007',
+          state: 'in-review',
+        }),
+      ),
+    ).toEqual([400, { error: 'bad-request', message: 'not a reference' }]);
+    // Nothing was recorded, and every refusal is in the call log with its reason.
+    const status = (await (
+      await passportOffice.call('GET', `/agency/v1/applications/${ref}`)
+    ).json()) as { status: { state: string }; history: unknown[] };
+    expect(status).toMatchObject({ status: { state: 'received' }, history: [] });
+    const logged = (await gateway.store.agencies.listCalls({ limit: 50 })).filter(
+      (call) => call.path.endsWith('/status') && call.status >= 400 && call.status < 500,
+    );
+    expect(logged.map((call) => call.status)).toEqual(
+      expect.arrayContaining([400, 415, 413, 400, 400, 400]),
+    );
+  });
+
   it('gives up a webhook the endpoint answers 410 Gone, leaving the entry in the pull feed', async () => {
     receiver.answer(() => 410);
     const done = await kiosk.commit({ ...birthCertificate, serviceId: LICENCE });

@@ -1,4 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../../sync/client/gateway-client';
 import { feedAckReplySchema, feedClaimReplySchema } from '../../../sync/protocol/agency-wire';
@@ -8,6 +11,7 @@ import { generateSealingKey } from '../../../sync/protocol/sealed-box';
 import { makeApiKey, makeWebhookSecret } from '../../../sync/server/agency/credentials';
 import { WEBHOOK_QUEUE } from '../../../sync/server/agency/webhooks';
 import { openGatewayStore } from '../../../sync/server/db/gateway-store';
+import { LocalSmsc } from '../../../sync/server/sms/local-smsc';
 import type { GatewayStore } from '../../../sync/server/store';
 import { startNodeKiosk } from '../../proof/node-kiosk';
 import type { NodeKiosk } from '../../proof/node-kiosk';
@@ -17,22 +21,18 @@ import { startRoundRobinProxy } from '../../support/round-robin-proxy';
 import type { RoundRobinProxy } from '../../support/round-robin-proxy';
 import { startWebhookReceiver } from '../../support/webhook-receiver';
 import type { WebhookReceiver } from '../../support/webhook-receiver';
+import { postgresUrl } from '../sync/store-backends';
 
-const databaseUrl = process.env.DATABASE_URL;
-if (!databaseUrl) {
-  console.log(
-    'two-gateways: skipped: DATABASE_URL is not set ' +
-      '(eval "$(bash build/scripts/start-postgres.sh)" to run it)',
-  );
-}
+const databaseUrl = postgresUrl('two-gateways');
 
 const PER_KIOSK = 12;
 
 /**
  * N gateway processes on one PostgreSQL behind a load balancer (here a round-robin proxy):
  * nothing may depend on which process a request reaches. Two real gateway processes, two
- * kiosks, two agencies (one pulls with two consumers, one takes webhooks): every transaction,
- * feed entry, status change and webhook is found exactly once.
+ * kiosks, two agencies (one pulls with two consumers, one takes webhooks), citizens who asked
+ * for SMS alerts, and one SMS centre both processes bind to: every transaction, feed entry,
+ * status change, webhook and SMS is found exactly once.
  */
 describe.skipIf(!databaseUrl)(
   'two gateway processes on one PostgreSQL behind a round-robin proxy',
@@ -50,6 +50,10 @@ describe.skipIf(!databaseUrl)(
     let receiver: WebhookReceiver;
     let kiosks: NodeKiosk[] = [];
     let pullKey = '';
+    let smsc: LocalSmsc;
+    const secrets = mkdtempSync(path.join(tmpdir(), 'sp-rr-sms-'));
+    /** The citizen's mobile (a Botswana number) per application reference, and back. */
+    const phoneOf = new Map<string, string>();
     const committed = new Map<string, { ref: string; serviceId: string; kioskId: string }>();
 
     const agencyCall = async (path: string, body: unknown): Promise<unknown> => {
@@ -95,6 +99,10 @@ describe.skipIf(!databaseUrl)(
         webhookUrl: receiver.url,
         webhookSecret: secret,
       });
+      smsc = new LocalSmsc({ systemId: 'gateway', password: 'rr-pass', receiptDelayMs: 50 });
+      await smsc.start();
+      const passwordFile = path.join(secrets, 'smsc-password');
+      writeFileSync(passwordFile, 'rr-pass\n', { mode: 0o600 });
       const launched = await Promise.all(
         [0, 1].map(() =>
           launchGatewayChild(
@@ -103,6 +111,12 @@ describe.skipIf(!databaseUrl)(
               '0',
               '--webhook-retry-base',
               '0.2',
+              '--smsc',
+              smsc.url,
+              '--smsc-system-id',
+              'gateway',
+              '--smsc-password-file',
+              passwordFile,
               ...kioskIds.flatMap((id) => ['--enrol-token', `${id}:token-${id}`]),
             ],
             { databaseUrl, timeoutMs: 60_000 },
@@ -123,16 +137,34 @@ describe.skipIf(!databaseUrl)(
       await proxy?.close();
       for (const child of children) child.kill('SIGTERM');
       await receiver?.close();
+      await smsc?.close();
       await store?.close();
+      rmSync(secrets, { recursive: true, force: true });
     });
 
-    it('finds every transaction, feed entry, status change and webhook exactly once', async () => {
+    it('finds every transaction, feed entry, status change, webhook and SMS exactly once', async () => {
       // Kiosks: batches through the proxy, alternating processes.
       for (const kiosk of kiosks) {
         for (let i = 0; i < PER_KIOSK; i += 1) {
           const serviceId = i % 2 === 0 ? pullService : pushService;
           const done = await kiosk.commit({ ...birthCertificate, serviceId });
           committed.set(done.txId, { ref: done.ref, serviceId, kioskId: kiosk.kioskId });
+          if (serviceId === pullService) {
+            // The citizen asks for SMS alerts on the receipt (a transaction of its own).
+            const phone = `+26771${String(phoneOf.size).padStart(6, '0')}`;
+            phoneOf.set(done.ref, phone);
+            const optIn = await kiosk.commit({
+              ...birthCertificate,
+              serviceId: 'sms-alerts',
+              fields: { phone, alerts: 'all', forReference: done.ref, country: 'BW' },
+              personalFieldIds: ['phone'],
+            });
+            committed.set(optIn.txId, {
+              ref: optIn.ref,
+              serviceId: 'sms-alerts',
+              kioskId: kiosk.kioskId,
+            });
+          }
           // A few transactions per run: batches of different sizes reach both processes.
           if (i % 3 === 2) await kiosk.drain();
         }
@@ -254,6 +286,38 @@ describe.skipIf(!databaseUrl)(
       );
       expect(jobs.length).toBe(pushed.length);
       expect(jobs.every((job) => job.state === 'done')).toBe(true);
+
+      // SMS: each citizen got the confirmation and the decision, once each, whichever process
+      // took the opt-in, the status change, its retry, or the delivery receipt.
+      const expected = pulled.length * 2;
+      const smsDeadline = Date.now() + 30_000;
+      while (smsc.received.length < expected && Date.now() < smsDeadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(smsc.received.length).toBe(expected);
+      for (const [n, { ref }] of pulled.entries()) {
+        const to = (phoneOf.get(ref) ?? '').replace('+', '');
+        const texts = smsc.received.filter((m) => m.to === to).map((m) => m.text);
+        expect(texts.sort()).toEqual(
+          [
+            `Service Point: we will send you SMS updates on request ${ref}. Reply STOP to end them.`,
+            n % 2
+              ? `Service Point: request ${ref} is approved. We will send an SMS when it is ready.`
+              : `Service Point: request ${ref} was refused. Reason: Incomplete application`,
+          ].sort(),
+        );
+      }
+      const smsDelivered = async () =>
+        (await store.sms.listMessages({ limit: 10_000 })).filter(
+          (m) => pulled.some((c) => c.ref === m.params.ref) && m.state === 'delivered',
+        ).length;
+      while ((await smsDelivered()) < expected && Date.now() < smsDeadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await smsDelivered()).toBe(expected);
+      // Both processes bound to the SMSC and both sent some of them.
+      expect(new Set(smsc.received.map((m) => m.session)).size).toBe(2);
 
       // The balancer really spread the work.
       expect(proxy.counts.every((count) => count > 10)).toBe(true);

@@ -51,15 +51,17 @@ describe.each(storeBackends('chain-repair'))('a wedged chain on $name', (backend
 
   it('is shown as an alert, repaired on the dashboard with a recorded reason, and the kiosk drains', async () => {
     const kioskId = `wedge-${crypto.randomUUID().slice(0, 8)}`;
+    // One token per run: PostgreSQL keeps the tokens of earlier runs (the hash is the key).
+    const token = `wedge-token-${kioskId}`;
     store = await openGatewayStore(backend.location);
-    await store.addEnrolmentToken(kioskId, hashToken('wedge-token'));
+    await store.addEnrolmentToken(kioskId, hashToken(token));
     await setAdminPassword(store, PASSWORD);
     app = await buildGateway({ store, jobs: { run: false } });
     await registerDashboard(app, { store });
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     const kiosk = await startNodeKiosk({
       kioskId,
-      token: 'wedge-token',
+      token,
       gatewayUrl: url,
       refusedCheckMs: 0,
     });

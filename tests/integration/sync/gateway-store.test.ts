@@ -49,6 +49,19 @@ describe.each(backends)('the gateway store on $name', (backend) => {
     expect(await store.enrol(kiosk(), 'no-such-token', publicKey)).toBe('bad-token');
   });
 
+  it('refuses to issue a token already issued to another kiosk, and takes the same one again', async () => {
+    const first = kiosk();
+    const second = kiosk();
+    await store.addEnrolmentToken(first, `hash-${first}`);
+    await store.addEnrolmentToken(first, `hash-${first}`);
+    await expect(store.addEnrolmentToken(second, `hash-${first}`)).rejects.toThrow(
+      `enrolment token for ${second} refused: that token is already issued to another kiosk`,
+    );
+    const { publicKey } = await makeChain(second, 0);
+    expect(await store.enrol(second, `hash-${first}`, publicKey)).toBe('bad-token');
+    expect(await store.enrol(first, `hash-${first}`, publicKey)).toBe('enrolled');
+  });
+
   it('accepts a batch once and answers duplicate to every replay, never storing a second row', async () => {
     const { kioskId, records } = await enrolled(3);
     const items = records.map((record) => ({ record }));

@@ -120,6 +120,22 @@ describe('ESC/POS receipt', () => {
     }
     expect(printedText(narrow)).toContain(content.nextSteps);
   });
+
+  it('keeps a long value under its label on a 58 mm model: every wrapped line indented', () => {
+    const content = sampleReceipt({ language: 'es' });
+    const narrow = decodeEscPos(encodeReceiptEscPos(layoutReceipt(content), { model: 'pos-5890' }));
+    const texts = narrow.lines.map((line) => line.text);
+    const status = texts.findIndex((text) => text.startsWith('Estado'));
+    const value = texts.slice(
+      status + 1,
+      texts.findIndex((t, i) => i > status && t.startsWith('─')),
+    );
+    expect(value.length).toBeGreaterThan(1);
+    for (const text of value.filter((t) => t.trim() !== '')) expect(text).toMatch(/^ {2}\S/);
+    expect(value.join(' ').replace(/\s+/g, ' ').trim()).toBe(
+      'Guardada en este quiosco. Se enviará automáticamente.',
+    );
+  });
 });
 
 describe('printer models', () => {

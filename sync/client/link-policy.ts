@@ -1,0 +1,193 @@
+/**
+ * The sync engine's pace on the link, in one place: how large a batch is and how long a request
+ * may take before the kiosk gives up on it. Both follow what the link has shown:
+ *
+ * - **Round trip** (`rttMs`): the health probe's time, a moving average (weight 1/4 per sample);
+ *   `minRttMs` is the least of the last 8 (a probe on a new connection also pays the handshake).
+ * - **Throughput** (`bytesPerSecond`): a batch's request bytes (gzip'd body) over the time its
+ *   exchange took beyond the round trip, a moving average of batches of 2 KB or more. It
+ *   includes the gateway's own work, so a busy gateway reads as a slower link.
+ * - **Request timeout** for `bytes` in flight: `3 × (rttMs + bytes / bytesPerSecond)` once both
+ *   are measured, else the initial timeout (20 s by default); never below a floor that doubles
+ *   each time a request times out (and halves back after each answer), so when every reply takes
+ *   longer than the current timeout the next attempt waits longer, until one gets through
+ *   (the probe's quick answer does not lower it);
+ *   always within [min, max] (5 s to 10 min by default).
+ * - **Batch size** (bytes of canonical JSON): doubles after a batch whose transfer (time beyond
+ *   the least round trip) took under half the target, halves after one that took over the
+ *   target and after every failed attempt (a timeout included), within [min, max] (8 KB to
+ *   1 MB). The target is 5 s, or 25 round trips when that is longer: batches go one at a time,
+ *   so the link idles for a round trip (and the reply) between two of them, and on a long link
+ *   that wait stays a twentieth or less of a batch's time.
+ *
+ * A slow link therefore drains slowly but never stops: a timeout makes the next attempt both
+ * smaller and more patient. Pure logic: no timers, no I/O; the engine and its HTTP client call it.
+ */
+export interface LinkPolicyOptions {
+  /** Batch size bounds in bytes of canonical JSON; default 64 KiB, 8 KiB..1 MiB. */
+  batchBytes?: { initial: number; min: number; max: number };
+  /** A batch's transfer should take about this long (ms); default 5 s (see `targetBatchMs`). */
+  targetBatchMs?: number;
+  /** Timeout before the link is measured (ms); default 20 s. Bounds default 5 s..10 min. */
+  requestTimeoutMs?: number;
+  timeoutBounds?: { min: number; max: number };
+}
+
+/** What one answered exchange showed. */
+export interface Exchange {
+  /** Request body bytes on the wire (gzip'd); 0 for a GET. */
+  bytes: number;
+  /** From handing the request to fetch to the last byte of the reply, ms. */
+  elapsedMs: number;
+  /** A tiny request whose time is the round trip (the health probe). */
+  roundTrip?: boolean;
+}
+
+const SAMPLE_WEIGHT = 0.25;
+const TIMEOUT_MARGIN = 3;
+const MIN_THROUGHPUT_SAMPLE = 2_048;
+const RTTS_PER_BATCH = 25;
+const RTT_WINDOW = 8;
+
+function average(previous: number | undefined, sample: number): number {
+  return previous === undefined ? sample : previous + SAMPLE_WEIGHT * (sample - previous);
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}
+
+export class LinkPolicy {
+  readonly #batchBounds: { min: number; max: number };
+  readonly #baseTargetMs: number;
+  readonly #initialTimeoutMs: number;
+  readonly #timeoutBounds: { min: number; max: number };
+  #batchBytes: number;
+  #rttMs: number | undefined;
+  readonly #recentRtts: number[] = [];
+  #bytesPerSecond: number | undefined;
+  /** Raised to twice a timeout that expired; halves after each answer. */
+  #floorMs = 0;
+  #timeouts = 0;
+
+  constructor(options: LinkPolicyOptions = {}) {
+    const batch = options.batchBytes ?? { initial: 64 * 1024, min: 8 * 1024, max: 1024 * 1024 };
+    if (!(batch.min > 0 && batch.min <= batch.initial && batch.initial <= batch.max)) {
+      throw new RangeError(`batch bytes need 0 < min ≤ initial ≤ max: ${JSON.stringify(batch)}`);
+    }
+    this.#batchBounds = { min: batch.min, max: batch.max };
+    this.#batchBytes = batch.initial;
+    this.#baseTargetMs = options.targetBatchMs ?? 5_000;
+    this.#initialTimeoutMs = options.requestTimeoutMs ?? 20_000;
+    if (!(this.#initialTimeoutMs > 0)) {
+      throw new RangeError(`request timeout must be positive: ${this.#initialTimeoutMs}`);
+    }
+    const bounds = options.timeoutBounds ?? { min: 5_000, max: 10 * 60_000 };
+    // A short initial timeout (tests, a LAN) lowers the minimum to it; a long one raises the cap.
+    this.#timeoutBounds = {
+      min: Math.min(bounds.min, this.#initialTimeoutMs),
+      max: Math.max(bounds.max, this.#initialTimeoutMs),
+    };
+  }
+
+  /** The timeout (ms) before the link is measured. */
+  get initialTimeoutMs(): number {
+    return this.#initialTimeoutMs;
+  }
+
+  /** Bytes of canonical JSON the next batch may hold. */
+  get batchBytes(): number {
+    return this.#batchBytes;
+  }
+
+  /** The measured round trip (ms), once the probe has answered. */
+  get rttMs(): number | undefined {
+    return this.#rttMs;
+  }
+
+  /** The least of the last few round trips (ms): the link's own, without handshakes or queues. */
+  get minRttMs(): number | undefined {
+    return this.#recentRtts.length > 0 ? Math.min(...this.#recentRtts) : undefined;
+  }
+
+  /** The measured throughput (request bytes per second), once a batch has been answered. */
+  get bytesPerSecond(): number | undefined {
+    return this.#bytesPerSecond;
+  }
+
+  /** Requests that timed out since this policy was made. */
+  get timeouts(): number {
+    return this.#timeouts;
+  }
+
+  /** The batch's target time (ms): the configured target, or 25 round trips if longer. */
+  get targetBatchMs(): number {
+    return Math.max(this.#baseTargetMs, RTTS_PER_BATCH * (this.minRttMs ?? 0));
+  }
+
+  /**
+   * How long (ms) a request with `bytes` of body may take. `unmeasuredMs` replaces the initial
+   * timeout while the link is unmeasured (the probe's 5 s); `atLeastMs` keeps a request whose
+   * reply may be large (the config) from following a fast link below it.
+   */
+  timeoutFor(bytes: number, options: { unmeasuredMs?: number; atLeastMs?: number } = {}): number {
+    const rtt = this.#rttMs;
+    const rate = this.#bytesPerSecond;
+    const unmeasured = options.unmeasuredMs ?? this.#initialTimeoutMs;
+    let estimate: number;
+    if (rtt !== undefined && (rate !== undefined || bytes === 0)) {
+      estimate = TIMEOUT_MARGIN * (rtt + (rate ? (bytes / rate) * 1000 : 0));
+    } else if (rtt !== undefined) {
+      // The round trip is known, the throughput not yet: no less than three round trips.
+      estimate = Math.max(unmeasured, TIMEOUT_MARGIN * rtt);
+    } else {
+      estimate = unmeasured;
+    }
+    const wanted = Math.max(estimate, this.#floorMs, options.atLeastMs ?? 0);
+    return Math.round(clamp(wanted, this.#timeoutBounds.min, this.#timeoutBounds.max));
+  }
+
+  /**
+   * A reply arrived: learn from it. A reply to anything but the probe also lets a raised floor
+   * come back down (the probe is tiny: its quick answer says nothing about a batch's wait).
+   */
+  answered(exchange: Exchange): void {
+    if (exchange.roundTrip) {
+      this.#rttMs = average(this.#rttMs, exchange.elapsedMs);
+      this.#recentRtts.push(exchange.elapsedMs);
+      if (this.#recentRtts.length > RTT_WINDOW) this.#recentRtts.shift();
+      return;
+    }
+    this.#floorMs = this.#floorMs / 2 < this.#timeoutBounds.min ? 0 : this.#floorMs / 2;
+    if (exchange.bytes < MIN_THROUGHPUT_SAMPLE) return;
+    const transferMs = Math.max(1, exchange.elapsedMs - (this.#rttMs ?? 0));
+    this.#bytesPerSecond = average(this.#bytesPerSecond, (exchange.bytes / transferMs) * 1000);
+  }
+
+  /** A request was abandoned after `timeoutMs`: the next one waits at least twice as long. */
+  timedOut(timeoutMs: number): void {
+    this.#timeouts += 1;
+    this.#floorMs = Math.min(this.#timeoutBounds.max, Math.max(this.#floorMs, 2 * timeoutMs));
+  }
+
+  /** A batch was answered after `elapsedMs`: grow under half the target, shrink over it. */
+  batchAnswered(elapsedMs: number): void {
+    const transferMs = elapsedMs - (this.minRttMs ?? 0);
+    const target = this.targetBatchMs;
+    if (transferMs < target / 2) this.#resize(2);
+    else if (transferMs > target) this.#resize(0.5);
+  }
+
+  /** A run failed (timeout, reset, 5xx): the next batch is half as large. */
+  failed(): void {
+    this.#resize(0.5);
+  }
+
+  #resize(factor: number): void {
+    this.#batchBytes = clamp(
+      Math.floor(this.#batchBytes * factor),
+      this.#batchBounds.min,
+      this.#batchBounds.max,
+    );
+  }
+}

@@ -1,0 +1,144 @@
+import path from 'node:path';
+import type { Browser } from 'playwright';
+import type { BenchPageServer } from './browser-page';
+import { commitDataset } from './dataset';
+import { drainWithEngine, drainWithWorkbox, singleItemBodies } from './drain';
+import type { DrainResult } from './drain';
+import { startBenchGateway } from './gateway';
+import { createShapedNamespace, startLinkProxy } from './link';
+import type { LinkProfile, Shaper } from './link';
+
+export interface LinkDrain {
+  profile: LinkProfile;
+  shaper: Shaper;
+  engine: DrainResult;
+  baseline: DrainResult;
+  /** The engine's request bytes at the link's rate, plus one round trip (ms). */
+  floorMs: number;
+  /** Workbox's time per transaction over the engine's (both from this run, same link). */
+  drainVsBaseline: number;
+  /** The engine's drain time over the link floor. */
+  drainVsFloor: number;
+}
+
+/**
+ * One link profile, end to end: the link (kernel tbf in a network namespace where the bench is
+ * root, else the proxy's token bucket; delay and resets always by the link proxy), a fresh gateway
+ * behind it, two kiosks' queues committed through the real commit path, then this engine's drain
+ * and the Workbox background-sync baseline's drain of a sample of the same kind of data, one after
+ * the other over the same link. Everything it started is stopped before it returns.
+ */
+export async function drainOverLink(input: {
+  profile: LinkProfile;
+  drain: number;
+  baseline: number;
+  browser: Browser;
+  pageServer: BenchPageServer;
+  dataDir: string;
+  random: () => number;
+  log: (message: string) => void;
+  /** Registers a cleanup step for an interrupted run (SIGINT, an uncaught error). */
+  onCleanup: (step: () => Promise<void> | void) => void;
+}): Promise<LinkDrain> {
+  const { profile, log } = input;
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const engineKiosk = `bench-e-${profile.id}-${suffix}`;
+  const baselineKiosk = `bench-w-${profile.id}-${suffix}`;
+  const ns = createShapedNamespace(profile);
+  const stops: Array<() => Promise<void> | void> = [];
+  if (ns) {
+    stops.push(() => ns.teardown());
+    input.onCleanup(() => ns.teardown());
+  }
+  const shaper: Shaper = ns ? 'tbf' : 'proxy-token-bucket';
+  try {
+    log(
+      `link ${profile.id}: ${profile.rateKbit} kbit/s by ${shaper}, ${profile.rttMs} ms RTT, ${profile.resetRate * 100}% resets`,
+    );
+    const gateway = await startBenchGateway({
+      dataDir: path.join(input.dataDir, `drain-gateway-${profile.id}`),
+      host: ns ? ns.address : '127.0.0.1',
+      tokens: [
+        { kioskId: engineKiosk, token: 'bench-engine' },
+        { kioskId: baselineKiosk, token: 'bench-baseline' },
+      ],
+      ...(ns ? { prefix: ns.exec } : {}),
+    });
+    stops.unshift(() => gateway.stop());
+    input.onCleanup(() => gateway.stop());
+    const proxy = await startLinkProxy({
+      upstreamHost: gateway.host,
+      upstreamPort: gateway.port,
+      settings: profile,
+      tokenBucket: !ns,
+      random: input.random,
+    });
+    stops.unshift(() => proxy.close());
+    input.onCleanup(() => proxy.close());
+
+    log(
+      `committing ${input.drain} transactions (engine) and ${input.baseline} (baseline) through the real commit path`,
+    );
+    const engineData = await commitDataset(engineKiosk, input.drain);
+    const baselineData = await commitDataset(baselineKiosk, input.baseline, {
+      extractableKey: true,
+    });
+    const bodies = await singleItemBodies({
+      kiosk: baselineData,
+      gatewayUrl: gateway.url,
+      token: 'bench-baseline',
+      count: input.baseline,
+    });
+
+    log(`engine drain of ${input.drain} over ${profile.id}`);
+    const engine = await drainWithEngine({
+      kiosk: engineData,
+      token: 'bench-engine',
+      link: proxy,
+      total: input.drain,
+    });
+    log(
+      `engine: ${(engine.ms / 1000).toFixed(1)} s, ${engine.requests} requests, ${engine.resets} resets`,
+    );
+    engineData.db.close();
+
+    log(`Workbox baseline drain of ${input.baseline} over ${profile.id}`);
+    const context = await input.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${input.pageServer.url}/baseline.html`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    const baseline = await drainWithWorkbox({
+      page,
+      kiosk: baselineData,
+      bodies,
+      batchesUrl: `${proxy.url}/v1/kiosks/${baselineKiosk}/batches`,
+      link: proxy,
+    });
+    log(
+      `baseline: ${(baseline.ms / 1000).toFixed(1)} s, ${baseline.requests} requests, ${baseline.resets} resets`,
+    );
+    await context.close();
+    baselineData.db.close();
+
+    const bytesPerSecond = (profile.rateKbit * 1000) / 8;
+    const floorMs = (engine.up / bytesPerSecond) * 1000 + profile.rttMs;
+    const perTx = (d: DrainResult): number => d.ms / d.transactions;
+    return {
+      profile,
+      shaper,
+      engine,
+      baseline,
+      floorMs,
+      drainVsBaseline: perTx(baseline) / perTx(engine),
+      drainVsFloor: engine.ms / floorMs,
+    };
+  } finally {
+    for (const stop of stops) {
+      try {
+        await stop();
+      } catch {
+        // best effort: the run's cleanup tries again
+      }
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { LinkPolicy } from '../../../sync/client/link-policy';
+
+describe('the link policy (request timeouts and batch sizes that follow the link)', () => {
+  it('waits the initial timeout before anything is measured, and 5 s for the first probe', () => {
+    const policy = new LinkPolicy();
+    expect(policy.timeoutFor(40_000)).toBe(20_000);
+    expect(policy.timeoutFor(0, { unmeasuredMs: 5_000 })).toBe(5_000);
+  });
+
+  it('times a request by its bytes over the measured throughput plus the round trip, three times over', () => {
+    const policy = new LinkPolicy();
+    policy.answered({ bytes: 0, elapsedMs: 800, roundTrip: true });
+    expect(policy.rttMs).toBe(800);
+    // 64 kbit/s is 8,000 B/s: 16,000 bytes took 2 s beyond the round trip.
+    policy.answered({ bytes: 16_000, elapsedMs: 2_800 });
+    expect(policy.bytesPerSecond).toBe(8_000);
+    // 80,000 B: 10 s on the wire + 0.8 s round trip, times 3.
+    expect(policy.timeoutFor(80_000)).toBe(32_400);
+    // Twice the bytes, (nearly) twice the time: the timeout follows the bytes in flight.
+    expect(policy.timeoutFor(160_000)).toBe(62_400);
+  });
+
+  it('keeps timeouts within bounds: never under 5 s on a fast link, never over 10 minutes', () => {
+    const policy = new LinkPolicy();
+    policy.answered({ bytes: 0, elapsedMs: 2, roundTrip: true });
+    policy.answered({ bytes: 1_000_000, elapsedMs: 102 });
+    expect(policy.timeoutFor(10_000)).toBe(5_000);
+    const slow = new LinkPolicy();
+    slow.answered({ bytes: 0, elapsedMs: 1_000, roundTrip: true });
+    slow.answered({ bytes: 10_000, elapsedMs: 11_000 });
+    expect(slow.timeoutFor(100_000_000)).toBe(600_000);
+  });
+
+  it('does not let a long round trip be cut short while the throughput is still unknown', () => {
+    const policy = new LinkPolicy({ requestTimeoutMs: 1_000 });
+    policy.answered({ bytes: 0, elapsedMs: 2_000, roundTrip: true });
+    expect(policy.timeoutFor(50_000)).toBe(6_000);
+  });
+
+  it('waits twice as long after each timeout, until a reply comes, then comes back down', () => {
+    const policy = new LinkPolicy({ requestTimeoutMs: 20_000 });
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const timeout = policy.timeoutFor(30_000);
+      waits.push(timeout);
+      policy.timedOut(timeout);
+    }
+    expect(waits).toEqual([20_000, 40_000, 80_000, 160_000]);
+    expect(policy.timeouts).toBe(4);
+    // The reply that finally came took 150 s for 30 KB: the link is that slow.
+    policy.answered({ bytes: 0, elapsedMs: 1_000, roundTrip: true });
+    policy.answered({ bytes: 30_000, elapsedMs: 150_000 });
+    expect(policy.timeoutFor(30_000)).toBe(450_000);
+    // Replies on a link that has become quick: the raised floor halves away.
+    for (let i = 0; i < 12; i += 1) policy.answered({ bytes: 30_000, elapsedMs: 1_300 });
+    expect(policy.timeoutFor(30_000)).toBeLessThan(20_000);
+  });
+
+  it('never raises the timeout past its cap, however many requests time out', () => {
+    const policy = new LinkPolicy({ requestTimeoutMs: 20_000 });
+    for (let i = 0; i < 20; i += 1) policy.timedOut(policy.timeoutFor(1_000));
+    expect(policy.timeoutFor(1_000)).toBe(600_000);
+  });
+
+  it('halves the batch after a failure and doubles it after quick batches, within bounds', () => {
+    const policy = new LinkPolicy({ batchBytes: { initial: 64_000, min: 8_000, max: 256_000 } });
+    const sizes: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      policy.failed();
+      sizes.push(policy.batchBytes);
+    }
+    for (let i = 0; i < 7; i += 1) {
+      policy.batchAnswered(100);
+      sizes.push(policy.batchBytes);
+    }
+    expect(sizes).toEqual([
+      32_000, 16_000, 8_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 256_000, 256_000,
+    ]);
+  });
+
+  it('judges a batch by its transfer time beyond the round trip, against 25 round trips on a long link', () => {
+    const policy = new LinkPolicy({
+      batchBytes: { initial: 64_000, min: 8_000, max: 1_000_000 },
+      targetBatchMs: 5_000,
+    });
+    // The first probe paid a handshake too; the least round trip is the link's.
+    policy.answered({ bytes: 0, elapsedMs: 1_600, roundTrip: true });
+    policy.answered({ bytes: 0, elapsedMs: 800, roundTrip: true });
+    expect(policy.minRttMs).toBe(800);
+    expect(policy.targetBatchMs).toBe(20_000);
+    // 0.8 s round trip + 9 s transfer: under half of 20 s, so the batch grows.
+    policy.batchAnswered(9_800);
+    expect(policy.batchBytes).toBe(128_000);
+    // 0.8 + 15 s: between half and the target, kept.
+    policy.batchAnswered(15_800);
+    expect(policy.batchBytes).toBe(128_000);
+    // 0.8 + 21 s: over the target, halved.
+    policy.batchAnswered(21_800);
+    expect(policy.batchBytes).toBe(64_000);
+  });
+
+  it('keeps to the configured target on a short round trip', () => {
+    const policy = new LinkPolicy({ targetBatchMs: 5_000 });
+    policy.answered({ bytes: 0, elapsedMs: 40, roundTrip: true });
+    expect(policy.targetBatchMs).toBe(5_000);
+  });
+
+  it('refuses bounds that cannot hold', () => {
+    expect(
+      () => new LinkPolicy({ batchBytes: { initial: 1_000, min: 2_000, max: 3_000 } }),
+    ).toThrow(/min ≤ initial ≤ max/);
+    expect(() => new LinkPolicy({ requestTimeoutMs: 0 })).toThrow(/positive/);
+  });
+});
