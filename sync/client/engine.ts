@@ -89,6 +89,8 @@ interface PreparedBatch {
   unreadable: OutboxRow[];
   /** The last seq this batch covered (sent or left out): the next batch starts after it. */
   lastSeq: number;
+  /** The batch size limit it was taken with (the link policy scales the next from it). */
+  limitBytes: number;
 }
 
 /**
@@ -329,7 +331,8 @@ export class SyncEngine {
       gatewayKey: () => (gatewayKey ??= this.#gatewayConfig().then((config) => config.gatewayKey)),
     };
     const prepare = async (afterSeq: number): Promise<PreparedBatch | undefined> => {
-      const taken = await this.#takeBatch(afterSeq);
+      const limitBytes = this.#link.batchBytes;
+      const taken = await this.#takeBatch(afterSeq, limitBytes);
       const last = taken[taken.length - 1];
       if (!last) return undefined;
       const batchId = crypto.randomUUID();
@@ -341,6 +344,7 @@ export class SyncEngine {
           rows: v2.rows,
           unreadable: v2.unreadable,
           lastSeq: last.seq,
+          limitBytes,
           send: request && (() => this.#client.postBatchV2(request, records)),
         };
       }
@@ -350,6 +354,7 @@ export class SyncEngine {
         rows: v1.rows,
         unreadable: v1.unreadable,
         lastSeq: last.seq,
+        limitBytes,
         send: items.length > 0 ? () => this.#client.postBatch({ batchId, items }) : undefined,
       };
     };
@@ -358,7 +363,7 @@ export class SyncEngine {
     let batch = await prepare(0);
     try {
       while (batch) {
-        const { rows, send, unreadable, lastSeq } = batch;
+        const { rows, send, unreadable, lastSeq, limitBytes } = batch;
         if (unreadable.length > 0) await this.#rejectUnreadable(unreadable);
         if (!send) {
           batch = await prepare(lastSeq);
@@ -379,7 +384,7 @@ export class SyncEngine {
           this.#failures = 0;
         });
         applying.catch(() => undefined);
-        this.#link.batchAnswered(this.#now() - startedAt);
+        this.#link.batchAnswered(this.#now() - startedAt, limitBytes);
         this.#setStatus({ batchBytes: this.#link.batchBytes });
         batch = await next;
       }
@@ -391,16 +396,16 @@ export class SyncEngine {
     return unsettled > 0;
   }
 
-  async #takeBatch(afterSeq: number): Promise<OutboxRow[]> {
+  async #takeBatch(afterSeq: number, limitBytes: number): Promise<OutboxRow[]> {
     // Enough rows to fill the batch (every record is well over 500 bytes), not the whole queue.
-    const limit = Math.min(5000, Math.ceil(this.#status.batchBytes / 500) + 1);
+    const limit = Math.min(5000, Math.ceil(limitBytes / 500) + 1);
     const rows = await this.#options.store.queued(limit, afterSeq);
     const batch: OutboxRow[] = [];
     let bytes = 0;
     for (const row of rows) {
       // A sealed copy of the personal fields adds about a third to the record's size.
       const size = canonicalJson(row.record).length * (row.personalLocal ? 1.4 : 1);
-      if (batch.length > 0 && bytes + size > this.#status.batchBytes) break;
+      if (batch.length > 0 && bytes + size > limitBytes) break;
       batch.push(row);
       bytes += size;
     }

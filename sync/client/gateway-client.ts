@@ -172,6 +172,7 @@ export class GatewayClient {
       body: canonicalJson(batch),
       schema: batchReplyV2Schema,
       signed: true,
+      followLink: true,
     });
     return { results: expandReply(reply, sent), head: reply.head, wireBytes: reply.wireBytes };
   }
@@ -302,6 +303,7 @@ export class GatewayClient {
       if (spec.timeoutMs === undefined) {
         this.#link.answered({
           bytes: wireBytes,
+          replyBytes: text.length,
           elapsedMs: this.#now() - sentAt,
           ...(spec.probe ? { roundTrip: true } : {}),
         });

@@ -71,6 +71,7 @@ export class LocalSmsc {
   readonly received: ReceivedSms[] = [];
   private server: Server | undefined;
   private readonly sessions = new Set<Session>();
+  private readonly bound = new Set<Session>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiters = new Set<() => void>();
   /** Test hooks: answer the next n submits with this command_status, or not at all. */
@@ -107,13 +108,19 @@ export class LocalSmsc {
     this.accepted += 1;
     const sessionNumber = this.accepted;
     this.sessions.add(session);
-    session.on('close', () => this.sessions.delete(session));
+    session.on('close', () => {
+      this.sessions.delete(session);
+      this.bound.delete(session);
+    });
     session.on('error', () => undefined);
     const bind = (pdu: PDU) => {
       const ok = pdu.system_id === this.options.systemId && pdu.password === this.options.password;
       session.send(pdu.response({ command_status: ok ? 0 : 0x0d, system_id: 'local-smsc' }));
       bound = ok;
-      if (!ok) session.close();
+      if (ok) {
+        this.bound.add(session);
+        this.bindCount += 1;
+      } else session.close();
     };
     session.on('bind_transceiver', bind);
     session.on('bind_transmitter', bind);
@@ -176,9 +183,22 @@ export class LocalSmsc {
     this.timers.add(timer);
   }
 
+  /** How many gateway sessions are bound now. */
+  get boundSessions(): number {
+    return this.bound.size;
+  }
+
+  /** How many binds this SMSC has accepted since it started. */
+  bindCount = 0;
+
+  /** Drops every session, as an SMSC restart or a broken network would. */
+  dropSessions(): void {
+    for (const session of this.sessions) session.destroy();
+  }
+
   /** A citizen's reply from `from` (E.164, with or without +) to the gateway's sender. */
   async reply(from: string, text: string, to = ''): Promise<number> {
-    const session = [...this.sessions][0];
+    const session = [...this.bound][0];
     if (!session) throw new Error('no gateway is bound to the local SMSC');
     return new Promise((resolve) => {
       session.deliver_sm(

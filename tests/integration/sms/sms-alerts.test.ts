@@ -318,4 +318,23 @@ describe('SMS alerts over SMPP', () => {
     expect(licences?.messages['permanent-failure']).toBe(1);
     expect(sms?.phoneHash('+26771234567')).toMatch(/^[0-9a-f]{64}$/);
   });
+  it('binds again when the SMSC drops the session, so a STOP written meanwhile is still heard', async () => {
+    const ref = await apply(licence('tn'));
+    await apply(optIn('tn', ref, '74 000 004'));
+    const to = '26774000004';
+    await smsc.waitFor((m) => m.to === to, 1);
+    expect(smsc.boundSessions).toBe(1);
+    const binds = smsc.bindCount;
+    smsc.dropSessions();
+    // Nothing is sent in between: the gateway binds again by itself.
+    await waitFor('bound again', async () =>
+      smsc.bindCount > binds && smsc.boundSessions === 1 ? true : undefined,
+    );
+    expect(sms?.link.isBound).toBe(true);
+    expect(await smsc.reply('+26774000004', 'Emisa.')).toBe(0);
+    await smsc.waitFor((m) => m.to === to, 2);
+    expect(messagesTo(to)[1]?.text).toBe(
+      'Service Point: ga o kitla o amogela SMS gape go tswa go rona.',
+    );
+  });
 });

@@ -635,7 +635,7 @@ describe('the sync engine', () => {
   });
 
   describe('pace', () => {
-    it('doubles the batch size after quick batches and halves it after slow ones, within bounds', async () => {
+    it('grows the batch size after quick batches and halves it after slow ones, within bounds', async () => {
       for (let i = 0; i < 4; i += 1) await commitTransaction(deps, sampleInput);
       const bounds = { initial: 4_000, min: 2_000, max: 16_000 };
       const quick = newEngine({ batchBytes: bounds, targetBatchMs: HOUR });
@@ -643,11 +643,17 @@ describe('the sync engine', () => {
       expect(quick.status.batchBytes).toBe(16_000);
       quick.stop();
 
-      // Every batch now takes longer than the target: each halves the size, down to the minimum.
+      // Every batch now takes far longer than the target (the probe none): each halves the
+      // size, down to the minimum.
+      let now = Date.now();
       link.onReply = async (path) => {
-        if (path.endsWith('/batches')) await new Promise((resolve) => setTimeout(resolve, 5));
+        if (path.endsWith('/batches')) now += 10_000;
       };
-      const slow = newEngine({ batchBytes: { ...bounds, initial: 16_000 }, targetBatchMs: 1 });
+      const slow = newEngine({
+        now: () => now,
+        batchBytes: { ...bounds, initial: 16_000 },
+        targetBatchMs: 1_000,
+      });
       const sizes: number[] = [];
       for (let run = 0; run < 4; run += 1) {
         // The four rows fit one batch of any of these sizes; sending them again is a duplicate.
@@ -727,8 +733,9 @@ describe('the sync engine', () => {
         await sync.trigger();
         sizes.push(sync.status.batchBytes);
       }
-      // 400 ms: under half (grow); 500: exactly half (keep); 600, 1000: keep; 1001: over (shrink).
-      expect(sizes).toEqual([128_000, 128_000, 128_000, 128_000, 64_000]);
+      // 400 ms: under half, so the next is sized to take 750 ms (×1.875); 500: exactly half
+      // (keep); 600, 1000: keep; 1001: over, sized to take 750 ms again (×0.749).
+      expect(sizes).toEqual([120_000, 120_000, 120_000, 120_000, 89_910]);
     });
 
     it('by default backs off from under a second up to five minutes, and batches shrink to 8 KB', async () => {
