@@ -10,7 +10,7 @@ import type { OutboxStore } from '../../sync/client/store/outbox-store';
 import type { CommittedTransaction, TransactionInput } from '../../sync/client/commit';
 import { SyncEngine } from '../../sync/client/engine';
 import type { SyncEngineOptions } from '../../sync/client/engine';
-import { GENESIS_HASH, chainRecordSchema } from '../../sync/protocol/records';
+import { GENESIS_HASH, gatewayRecordSchema } from '../../sync/protocol/records';
 import type { GatewayRecord } from '../../sync/protocol/records';
 import { birthCertificate, openTestKiosk } from '../support/chain-fixture';
 
@@ -105,7 +105,7 @@ export function readGatewayRecords(
       }
     ).n;
     return {
-      records: rows.map((r) => chainRecordSchema.parse(JSON.parse(r.record_json))),
+      records: rows.map((r) => gatewayRecordSchema.parse(JSON.parse(r.record_json))),
       awaiting: rows.filter((r) => r.chain_state === 'awaiting').length,
       alerts,
     };
