@@ -19,7 +19,9 @@ import type { ItemResult } from './wire';
  *   each `prevHash` (the hash of the record before it in the segment) and every `hash` (computed
  *   from the content, as v1's check does anyway). Because each hash covers its `prevHash`, the
  *   one signature covers every record of the segment: change one byte of any record and the
- *   last hash, so the signature, no longer matches.
+ *   last hash, so the signature, no longer matches. A record the kiosk finds altered since it
+ *   was signed carries the hash it was signed with (`WireRecord.hash`), so only it is refused
+ *   (`hash-mismatch`) and the records after it still verify, as in v1.
  * - **Personal fields sealed once per batch** (personal-seal.ts: HPKE, RFC 9180, after DEFLATE):
  *   one array, an entry for each transaction that declares personal fields, in batch order.
  * - **Binary digests**: a transaction's `personal.digest` travels as base64url of its 32 bytes.
