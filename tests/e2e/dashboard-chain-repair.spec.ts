@@ -125,4 +125,10 @@ test('an administrator sees a stopped chain, compares the records, repairs it wi
   expect((await store.getKiosk(kioskId))?.head.seq).toBe(5);
   await page.getByRole('link', { name: 'Fleet' }).click();
   await expect(page.locator('main')).not.toContainText('A kiosk chain is stopped');
+  // The refusals' tamper alerts stay on record, settled by the repair: none is open.
+  await expect(page.locator('.tiles')).toContainText('0 tamper alerts');
+  await expect(page.locator(`tr[data-kiosk="${kioskId}"] [data-repaired-alerts]`)).toContainText(
+    'settled by a chain repair',
+  );
+  await shot(page, 'repair-4-fleet-after');
 });
