@@ -1,6 +1,6 @@
-import { parseDateInput } from './formatting';
-import type { DateProblem } from './formatting';
-import type { FieldDefinition, LocalizedText } from './schema';
+import { daysInMonth, isoDate, parseDateInput, parseIsoDate } from './formatting';
+import type { CalendarDate, DateProblem } from './formatting';
+import type { DateBound, FieldDefinition, LocalizedText } from './schema';
 
 /** A failed check: a message key from the translations and its ICU arguments. */
 export interface FieldProblem {
@@ -17,6 +17,9 @@ export interface FieldProblem {
     | 'form.error.dateYearLast'
     | 'form.error.dateMonth'
     | 'form.error.dateDay'
+    | 'form.error.dateFuture'
+    | 'form.error.dateTooLate'
+    | 'form.error.dateTooEarly'
     | 'form.error.phone'
     | 'form.error.choice'
     | 'form.error.nationalId'
@@ -26,6 +29,40 @@ export interface FieldProblem {
   values?: Record<string, number | string>;
   /** The catalogue's own sentence for this problem (an id scheme's digit rule), shown instead. */
   message?: LocalizedText;
+}
+
+/**
+ * What a check needs beyond the answer: `today`, the site's date (`YYYY-MM-DD` on the wall clock
+ * of its country's time zone), for date limits such as "not after today". Without it, the date
+ * of this machine's own clock is used.
+ */
+export interface FieldCheckContext {
+  today?: string;
+}
+
+/** Today's date on this machine's clock, `YYYY-MM-DD` (only when no site date is given). */
+function machineToday(): string {
+  const now = new Date();
+  return isoDate({ year: now.getFullYear(), month: now.getMonth() + 1, day: now.getDate() });
+}
+
+/**
+ * A date limit as a calendar date: `YYYY-MM-DD` as written; `today` moved by whole years (a
+ * 29 February lands on the 28th in a common year) or days. Undefined for a limit that is no day.
+ */
+export function resolveDateBound(bound: DateBound, today: string): CalendarDate | undefined {
+  if (!bound.startsWith('today')) return parseIsoDate(bound);
+  const base = parseIsoDate(today);
+  if (!base) return undefined;
+  const shift = /^today([+-])(\d+)([dy])$/.exec(bound);
+  if (!shift) return base;
+  const amount = Number(shift[2]) * (shift[1] === '-' ? -1 : 1);
+  if (shift[3] === 'y') {
+    const year = base.year + amount;
+    return { year, month: base.month, day: Math.min(base.day, daysInMonth(year, base.month)) };
+  }
+  const moved = new Date(Date.UTC(base.year, base.month - 1, base.day + amount));
+  return { year: moved.getUTCFullYear(), month: moved.getUTCMonth() + 1, day: moved.getUTCDate() };
 }
 
 /** Separator for the ticked items of a document checklist, kept as one string answer. */
@@ -121,6 +158,7 @@ export function isFieldShown(field: FieldDefinition, answers: Record<string, str
 export function checkField(
   field: FieldDefinition,
   raw: string | undefined,
+  context: FieldCheckContext = {},
 ): FieldProblem | undefined {
   const value = (raw ?? '').trim();
   if (field.type === 'documents') {
@@ -159,7 +197,20 @@ export function checkField(
     }
     case 'date': {
       const parsed = parseDateInput(value);
-      return parsed.ok ? undefined : dateProblem(parsed.problem);
+      if (!parsed.ok) return dateProblem(parsed.problem);
+      const today = context.today ?? machineToday();
+      // ISO dates compare as text.
+      const latest = field.notAfter ? resolveDateBound(field.notAfter, today) : undefined;
+      if (latest && parsed.iso > isoDate(latest)) {
+        return field.notAfter === 'today'
+          ? { key: 'form.error.dateFuture' }
+          : { key: 'form.error.dateTooLate', values: { limit: isoDate(latest) } };
+      }
+      const earliest = field.notBefore ? resolveDateBound(field.notBefore, today) : undefined;
+      if (earliest && parsed.iso < isoDate(earliest)) {
+        return { key: 'form.error.dateTooEarly', values: { limit: isoDate(earliest) } };
+      }
+      return undefined;
     }
     case 'phone': {
       const digits = value.replace(/[\s()+-]/g, '');
@@ -192,6 +243,7 @@ export function checkField(
 export function firstProblem(
   fields: readonly FieldDefinition[],
   answers: Record<string, string>,
+  context: FieldCheckContext = {},
 ): number {
-  return fields.findIndex((field) => checkField(field, answers[field.id]) !== undefined);
+  return fields.findIndex((field) => checkField(field, answers[field.id], context) !== undefined);
 }

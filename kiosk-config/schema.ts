@@ -77,6 +77,15 @@ export const paymentMethodNames = ['counter', 'mobile-money', 'card-terminal'] a
 export const paymentMethodSchema = z.enum(paymentMethodNames);
 export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
 
+/** A date field's limit: `YYYY-MM-DD`, `today`, or today moved by days or years (`today-130y`). */
+export const dateBoundSchema = z
+  .string()
+  .regex(
+    /^(today([+-]\d{1,5}[dy])?|\d{4}-\d{2}-\d{2})$/,
+    'must be YYYY-MM-DD, today, or today with days or years added (today-130y, today+30d)',
+  );
+export type DateBound = z.infer<typeof dateBoundSchema>;
+
 /** One digit of an id number that may only take some values (1-based position). */
 export const digitRuleSchema = z
   .object({
@@ -109,7 +118,19 @@ export const fieldSchema = z.discriminatedUnion('type', [
       integer: z.boolean().default(false),
     })
     .strict(),
-  z.object({ ...fieldBase, type: z.literal('date') }).strict(),
+  z
+    .object({
+      ...fieldBase,
+      type: z.literal('date'),
+      /**
+       * The earliest and latest dates taken, inclusive: `YYYY-MM-DD`, or `today` on the site's
+       * wall clock (its country's time zone) moved by days or years (`today-130y`, `today+30d`).
+       * A date of birth is `notAfter: 'today'`.
+       */
+      notBefore: dateBoundSchema.optional(),
+      notAfter: dateBoundSchema.optional(),
+    })
+    .strict(),
   z.object({ ...fieldBase, type: z.literal('phone') }).strict(),
   z
     .object({

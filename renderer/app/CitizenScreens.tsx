@@ -1,5 +1,8 @@
 import type { Dispatch, ReactElement } from 'react';
+import { countries } from '../../kiosk-config/countries';
 import { firstProblem } from '../../kiosk-config/field-validation';
+import type { FieldCheckContext } from '../../kiosk-config/field-validation';
+import { isoDate, wallClock } from '../../kiosk-config/formatting';
 import { askedFields, consentFields } from '../../kiosk-config/service-steps';
 import type { Translator } from '../i18n/translator';
 import { AttractScreen } from '../screens/AttractScreen';
@@ -51,6 +54,10 @@ export function CitizenScreens({
   const service =
     'serviceId' in screen ? catalogue.services.find((s) => s.id === screen.serviceId) : undefined;
   const fields = service ? askedFields(service, answers) : [];
+  // Date limits ("not after today") are read on the site's wall clock, in its country's zone.
+  const checkContext: FieldCheckContext = {
+    today: isoDate(wallClock(new Date(), countries[site.country].timeZone)),
+  };
 
   switch (screen.name) {
     case 'attract':
@@ -100,6 +107,7 @@ export function CitizenScreens({
           fields={fields}
           index={screen.index}
           answers={answers}
+          checkContext={checkContext}
           onAnswer={(fieldId, value) => dispatch({ type: 'answer', fieldId, value })}
           onBack={() =>
             dispatch({
@@ -133,7 +141,7 @@ export function CitizenScreens({
           }
           onContinue={() => {
             // Check every answer again: nothing invalid reaches the consent step.
-            const bad = firstProblem(fields, answers);
+            const bad = firstProblem(fields, answers, checkContext);
             dispatch({
               type: 'go',
               screen:
@@ -153,7 +161,7 @@ export function CitizenScreens({
           onAnswer={(fieldId, value) => dispatch({ type: 'answer', fieldId, value })}
           onBack={() => dispatch({ type: 'go', screen: { name: 'review', serviceId: service.id } })}
           onSubmit={async () => {
-            const bad = firstProblem(fields, answers);
+            const bad = firstProblem(fields, answers, checkContext);
             if (bad >= 0) {
               dispatch({ type: 'go', screen: { name: 'form', serviceId: service.id, index: bad } });
               return;

@@ -9,6 +9,7 @@ import {
   formatNumber,
   formatTimeOf,
   monthName,
+  parseIsoDate,
 } from '../../kiosk-config/formatting';
 import type { CalendarDate, MoneyAmount } from '../../kiosk-config/formatting';
 import type { FieldProblem } from '../../kiosk-config/field-validation';
@@ -67,6 +68,11 @@ export function createTranslator(language: LanguageCode, timeZone = 'UTC'): Tran
         values.monthName = monthName(values.month, language);
         // A year is a name, not a quantity: never "1,992".
         values.year = String(values.year);
+      }
+      // A date limit is said as a date in words, in the citizen's language.
+      if (typeof values.limit === 'string') {
+        const limit = parseIsoDate(values.limit);
+        if (limit) values.limit = formatDate(limit, language);
       }
       return messages.t(problem.key, values);
     },

@@ -10,7 +10,7 @@ import {
   splitList,
 } from '../../kiosk-config/field-validation';
 import { parseDateInput } from '../../kiosk-config/formatting';
-import type { FieldProblem } from '../../kiosk-config/field-validation';
+import type { FieldCheckContext, FieldProblem } from '../../kiosk-config/field-validation';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { MessageSlot } from '../components/MessageSlot';
 import { keyboardKindFor } from '../components/keyboard-layouts';
@@ -26,6 +26,8 @@ interface FormScreenProps {
   onAnswer: (fieldId: string, value: string) => void;
   onBack: () => void;
   onNext: () => void;
+  /** The site's date, for date limits ("not after today" on the country's clock). */
+  checkContext: FieldCheckContext;
 }
 
 const inputModes: Partial<Record<FieldDefinition['type'], 'text' | 'decimal' | 'tel' | 'numeric'>> =
@@ -68,6 +70,7 @@ export function FormScreen({
   onAnswer,
   onBack,
   onNext,
+  checkContext,
 }: FormScreenProps) {
   const field = fields[index];
   const [problem, setProblem] = useState<FieldProblem | undefined>();
@@ -84,7 +87,7 @@ export function FormScreen({
     if (problem) setProblem(undefined);
   };
   const next = () => {
-    const found = checkField(field, value);
+    const found = checkField(field, value, checkContext);
     setProblem(found);
     if (found) return;
     // Stored and sent as YYYY-MM-DD however it was typed (19900401, 1990/4/1).

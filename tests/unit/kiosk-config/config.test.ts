@@ -62,6 +62,26 @@ describe('kiosk configuration', () => {
     );
   });
 
+  it('refuses a date of birth in the future and a livestock move in the past in both countries', () => {
+    for (const file of ['belize.json', 'botswana.json']) {
+      const catalogue = parseCatalogue(read(`catalogue/${file}`));
+      if (!catalogue.ok) throw new Error(catalogue.error);
+      const dates = catalogue.value.services.flatMap((service) =>
+        service.fields.filter((field) => field.type === 'date'),
+      );
+      const births = dates.filter((field) => field.id === 'dateOfBirth');
+      expect(births.length).toBeGreaterThanOrEqual(2);
+      const today = { today: '2026-11-30' };
+      for (const birth of births) {
+        expect(checkField(birth, '2099-01-01', today)).toEqual({ key: 'form.error.dateFuture' });
+        expect(checkField(birth, '1984-02-29', today)).toBeUndefined();
+      }
+      const move = dates.find((field) => field.id === 'movementDate')!;
+      expect(checkField(move, '2026-11-29', today)?.key).toBe('form.error.dateTooEarly');
+      expect(checkField(move, '2026-12-02', today)).toBeUndefined();
+    }
+  });
+
   it("checks an Omang number against the fifth-digit rule with the catalogue's own sentence", () => {
     const botswana = parseCatalogue(read('catalogue/botswana.json'));
     if (!botswana.ok) throw new Error(botswana.error);

@@ -4,6 +4,7 @@ import {
   isFieldShown,
   luhnValid,
   mod11Valid,
+  resolveDateBound,
 } from '../../../kiosk-config/field-validation';
 import { fieldSchema } from '../../../kiosk-config/schema';
 
@@ -55,6 +56,47 @@ describe('field validation', () => {
     });
     expect(checkField(date, '01/02/2020')).toEqual({ key: 'form.error.dateYearLast' });
     expect(checkField(date, '2020-0')).toEqual({ key: 'form.error.date' });
+  });
+
+  it('refuses a date after its notAfter limit and before its notBefore limit, on the given day', () => {
+    const birth = field({
+      id: 'a',
+      type: 'date',
+      label,
+      notAfter: 'today',
+      notBefore: 'today-130y',
+    });
+    const today = { today: '2026-11-30' };
+    expect(checkField(birth, '2026-11-30', today)).toBeUndefined();
+    expect(checkField(birth, '2026-12-01', today)).toEqual({ key: 'form.error.dateFuture' });
+    expect(checkField(birth, '2099-01-01', today)).toEqual({ key: 'form.error.dateFuture' });
+    expect(checkField(birth, '1896-11-30', today)).toBeUndefined();
+    expect(checkField(birth, '1896-11-29', today)).toEqual({
+      key: 'form.error.dateTooEarly',
+      values: { limit: '1896-11-30' },
+    });
+    // The site's day decides, not the machine's: at 23:30 in Gaborone it is already tomorrow.
+    expect(checkField(birth, '2026-12-01', { today: '2026-12-01' })).toBeUndefined();
+    const move = field({ id: 'b', type: 'date', label, notBefore: 'today', notAfter: 'today+90d' });
+    expect(checkField(move, '2026-11-29', today)).toEqual({
+      key: 'form.error.dateTooEarly',
+      values: { limit: '2026-11-30' },
+    });
+    expect(checkField(move, '2027-02-28', today)).toBeUndefined();
+    expect(checkField(move, '2027-03-01', today)).toEqual({
+      key: 'form.error.dateTooLate',
+      values: { limit: '2027-02-28' },
+    });
+  });
+
+  it('reads date limits: fixed days, today moved by days or years, 29 February in a common year', () => {
+    expect(resolveDateBound('2000-01-31', '2026-11-30')).toEqual({ year: 2000, month: 1, day: 31 });
+    expect(resolveDateBound('today', '2024-02-29')).toEqual({ year: 2024, month: 2, day: 29 });
+    expect(resolveDateBound('today-1y', '2024-02-29')).toEqual({ year: 2023, month: 2, day: 28 });
+    expect(resolveDateBound('today+2d', '2026-12-31')).toEqual({ year: 2027, month: 1, day: 2 });
+    expect(() => field({ id: 'a', type: 'date', label, notAfter: 'tomorrow' })).toThrow(
+      /today with days or years added/,
+    );
   });
 
   it('accepts phone numbers with 7 to 15 digits and common separators', () => {
