@@ -112,19 +112,21 @@ export function CitizenScreens({
           onBack={() =>
             dispatch({
               type: 'go',
+              // Back from a Change returns to the review it came from.
               screen:
-                screen.index === 0
-                  ? { name: 'services', category: service.category }
-                  : { name: 'form', serviceId: service.id, index: screen.index - 1 },
+                screen.returnTo === 'review'
+                  ? { name: 'review', serviceId: service.id }
+                  : screen.index === 0
+                    ? { name: 'services', category: service.category }
+                    : { name: 'form', serviceId: service.id, index: screen.index - 1 },
             })
           }
           onNext={() =>
+            // The reducer reads the answers as they are after this one (the closure's are older).
             dispatch({
-              type: 'go',
-              screen:
-                screen.index + 1 < fields.length
-                  ? { name: 'form', serviceId: service.id, index: screen.index + 1 }
-                  : { name: 'review', serviceId: service.id },
+              type: 'next',
+              fieldsFor: (latest) => askedFields(service, latest),
+              context: checkContext,
             })
           }
         />
@@ -137,7 +139,16 @@ export function CitizenScreens({
           fields={fields}
           answers={answers}
           onChange={(index) =>
-            dispatch({ type: 'go', screen: { name: 'form', serviceId: service.id, index } })
+            dispatch({
+              type: 'go',
+              screen: { name: 'form', serviceId: service.id, index, returnTo: 'review' },
+            })
+          }
+          onBackToQuestions={() =>
+            dispatch({
+              type: 'go',
+              screen: { name: 'form', serviceId: service.id, index: fields.length - 1 },
+            })
           }
           onContinue={() => {
             // Check every answer again: nothing invalid reaches the consent step.
@@ -146,7 +157,7 @@ export function CitizenScreens({
               type: 'go',
               screen:
                 bad >= 0
-                  ? { name: 'form', serviceId: service.id, index: bad }
+                  ? { name: 'form', serviceId: service.id, index: bad, returnTo: 'review' }
                   : { name: 'consent', serviceId: service.id },
             });
           }}
@@ -163,7 +174,10 @@ export function CitizenScreens({
           onSubmit={async () => {
             const bad = firstProblem(fields, answers, checkContext);
             if (bad >= 0) {
-              dispatch({ type: 'go', screen: { name: 'form', serviceId: service.id, index: bad } });
+              dispatch({
+                type: 'go',
+                screen: { name: 'form', serviceId: service.id, index: bad, returnTo: 'review' },
+              });
               return;
             }
             await submission.submit(service, answers, session.language);

@@ -1,11 +1,17 @@
-import type { LanguageCode } from '../../kiosk-config/schema';
+import { checkField } from '../../kiosk-config/field-validation';
+import type { FieldCheckContext } from '../../kiosk-config/field-validation';
+import type { FieldDefinition, LanguageCode } from '../../kiosk-config/schema';
 
 /** Where the citizen is in the flow. Answers live only here, in memory, until submit. */
 export type Screen =
   | { name: 'attract' }
   | { name: 'language' }
   | { name: 'services'; category?: string }
-  | { name: 'form'; serviceId: string; index: number }
+  /**
+   * One question. `returnTo: 'review'` when the citizen came from the review's Change: once
+   * answered, the flow goes back to the review, not through every later question.
+   */
+  | { name: 'form'; serviceId: string; index: number; returnTo?: 'review' }
   | { name: 'review'; serviceId: string }
   | { name: 'consent'; serviceId: string }
   | { name: 'status'; serviceId: string }
@@ -35,6 +41,15 @@ export type SessionAction =
   | { type: 'choose-service'; serviceId: string; kind?: 'application' | 'status-check' }
   | { type: 'answer'; fieldId: string; value: string }
   | { type: 'go'; screen: Screen }
+  /**
+   * The question on screen is answered: on to the next one, or to the review. `fieldsFor` gives
+   * the questions asked for a set of answers (a changed answer can show or hide later ones).
+   */
+  | {
+      type: 'next';
+      fieldsFor: (answers: Record<string, string>) => FieldDefinition[];
+      context: FieldCheckContext;
+    }
   | { type: 'toggle-access'; preference: keyof AccessPreferences }
   | { type: 'submitted'; txId: string; ref: string }
   | { type: 'end' };
@@ -97,6 +112,10 @@ export function sessionReducer(defaults: SessionDefaults) {
         return { ...session, answers: { ...session.answers, [action.fieldId]: action.value } };
       case 'go':
         return { ...session, screen: action.screen };
+      case 'next':
+        return session.screen.name === 'form'
+          ? { ...session, screen: nextScreen(session.screen, action, session.answers) }
+          : session;
       case 'toggle-access':
         return {
           ...session,
@@ -122,4 +141,28 @@ export function sessionReducer(defaults: SessionDefaults) {
         return initialSession(defaults);
     }
   };
+}
+
+/**
+ * Where Next leads from a question. In order, the next question, then the review. After a Change
+ * from the review, straight back to it, unless the change left a later question unanswered or no
+ * longer valid (a choice that shows a new question): then that question, still on the way back.
+ */
+export function nextScreen(
+  screen: Extract<Screen, { name: 'form' }>,
+  action: Extract<SessionAction, { type: 'next' }>,
+  answers: Record<string, string>,
+): Screen {
+  const fields = action.fieldsFor(answers);
+  const review: Screen = { name: 'review', serviceId: screen.serviceId };
+  if (screen.returnTo === 'review') {
+    const later = fields.findIndex(
+      (field, index) =>
+        index > screen.index && checkField(field, answers[field.id], action.context) !== undefined,
+    );
+    return later >= 0 ? { ...screen, index: later } : review;
+  }
+  return screen.index + 1 < fields.length
+    ? { name: 'form', serviceId: screen.serviceId, index: screen.index + 1 }
+    : review;
 }

@@ -9,7 +9,10 @@ interface ReviewScreenProps {
   service: ServiceDefinition;
   fields: FieldDefinition[];
   answers: Record<string, string>;
+  /** Change one answer; the flow comes back here once it is answered. */
   onChange: (index: number) => void;
+  /** Back: to the last question, walking back through the form. */
+  onBackToQuestions: () => void;
   onContinue: () => void;
 }
 
@@ -39,6 +42,7 @@ export function ReviewScreen({
   fields,
   answers,
   onChange,
+  onBackToQuestions,
   onContinue,
 }: ReviewScreenProps) {
   return (
@@ -73,7 +77,7 @@ export function ReviewScreen({
         </div>
       </dl>
       <div className="actions">
-        <button type="button" className="secondary" onClick={() => onChange(fields.length - 1)}>
+        <button type="button" className="secondary" onClick={onBackToQuestions}>
           {tr.t('form.back')}
         </button>
         <button type="button" className="primary" onClick={onContinue} autoFocus>

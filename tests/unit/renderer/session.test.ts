@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { initialSession, sessionReducer } from '../../../renderer/app/session';
+import type { Session } from '../../../renderer/app/session';
+import { isFieldShown } from '../../../kiosk-config/field-validation';
+import { fieldSchema } from '../../../kiosk-config/schema';
+import type { FieldDefinition } from '../../../kiosk-config/schema';
 
 const defaults = { language: 'en', audio: false } as const;
 const reduce = sessionReducer(defaults);
@@ -54,5 +58,56 @@ describe('the citizen session', () => {
   it('ignores a late submit result when the citizen already left the consent screen', () => {
     const session = reduce(initialSession(defaults), { type: 'start' });
     expect(reduce(session, { type: 'submitted', txId: 't', ref: 'r' })).toBe(session);
+  });
+});
+
+describe('Next from a question', () => {
+  const label = { en: 'Label' };
+  const fieldsFor = (answers: Record<string, string>): FieldDefinition[] =>
+    [
+      fieldSchema.parse({ id: 'name', type: 'text', label }),
+      fieldSchema.parse({
+        id: 'method',
+        type: 'choice',
+        label,
+        options: [
+          { value: 'counter', label },
+          { value: 'mobile', label },
+        ],
+      }),
+      fieldSchema.parse({
+        id: 'reference',
+        type: 'text',
+        label,
+        showIf: { field: 'method', equals: 'mobile' },
+      }),
+      fieldSchema.parse({ id: 'district', type: 'text', label }),
+    ].filter((field) => isFieldShown(field, answers));
+  const next = { type: 'next', fieldsFor, context: { today: '2026-11-30' } } as const;
+  const answered = { name: 'Maria', method: 'counter', district: 'Cayo' };
+  const at = (index: number, returnTo?: 'review'): Session => ({
+    ...initialSession(defaults),
+    answers: answered,
+    screen: { name: 'form', serviceId: 's', index, ...(returnTo ? { returnTo } : {}) },
+  });
+
+  it('walks the questions in order, then opens the review', () => {
+    expect(reduce(at(0), next).screen).toEqual({ name: 'form', serviceId: 's', index: 1 });
+    expect(reduce(at(2), next).screen).toEqual({ name: 'review', serviceId: 's' });
+  });
+
+  it('after a Change from the review, returns straight to it with every other answer kept', () => {
+    const session = reduce(at(0, 'review'), next);
+    expect(session.screen).toEqual({ name: 'review', serviceId: 's' });
+    expect(session.answers).toEqual(answered);
+  });
+
+  it('after a Change that shows a new question, asks it and then returns to the review', () => {
+    let session = reduce(at(1, 'review'), { type: 'answer', fieldId: 'method', value: 'mobile' });
+    session = reduce(session, next);
+    expect(session.screen).toEqual({ name: 'form', serviceId: 's', index: 2, returnTo: 'review' });
+    session = reduce(session, { type: 'answer', fieldId: 'reference', value: 'MM-1' });
+    session = reduce(session, next);
+    expect(session.screen).toEqual({ name: 'review', serviceId: 's' });
   });
 });
