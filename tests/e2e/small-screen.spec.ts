@@ -1,0 +1,116 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { artifactsDir, expect, test } from './fixtures';
+import { settle } from './layout-probes';
+
+/**
+ * A 1280×800 kiosk screen (and the same panel turned to portrait, 800×1280) beside the
+ * 1920×1080 and 1080×1920 ones the other layout specs use: the receipt's QR code is whole,
+ * uncovered and scannable (read back by zbarimg from a screenshot), and the on-screen keyboard
+ * and the operator console's Sync now are in view without scrolling.
+ */
+
+const shotsDir = path.join(artifactsDir, 'screens', 'small-screen');
+
+const sizes = {
+  '1280x800': { width: 1280, height: 800 },
+  '800x1280': { width: 800, height: 1280 },
+  '1920x1080': { width: 1920, height: 1080 },
+  '1080x1920': { width: 1080, height: 1920 },
+} as const;
+
+const next = (page: Page) => page.locator('[data-screen=form] form button[type=submit]').click();
+
+/** A birth certificate paid at the counter, from the start screen to its receipt. */
+async function applyForBirthCertificate(page: Page, language: 'en' | 'es'): Promise<string> {
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator(`[data-screen=language] button[lang=${language}]`).click();
+  await page.locator('[data-service=birth-certificate-replacement]').click();
+  await page.getByRole('textbox').fill('Maria Chen');
+  await next(page);
+  await page.locator('input[data-type=date]').fill('1990-04-01');
+  await next(page);
+  await page.locator('input[type=radio][value=cayo]').check();
+  await next(page);
+  for (const box of await page.getByRole('checkbox').all()) await box.check();
+  await next(page);
+  await page.locator('input[type=radio][value=counter]').check();
+  await next(page);
+  await page.locator('[data-screen=review] button.primary').click();
+  await page.getByRole('checkbox').check();
+  await page.locator('[data-screen=consent] button.primary').click();
+  const reference = page.getByTestId('reference');
+  await expect(reference).toBeVisible();
+  return (await reference.textContent()) ?? '';
+}
+
+/**
+ * Whether every corner and the middle of `selector` is on screen and is what a touch there hits
+ * (nothing drawn over it), with the page unscrolled.
+ */
+async function uncovered(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return [`${sel} is missing`];
+    const box = el.getBoundingClientRect();
+    const problems: string[] = [];
+    if (window.scrollY !== 0) problems.push(`the page is scrolled by ${window.scrollY} px`);
+    if (box.top < 0 || box.left < 0 || box.bottom > innerHeight || box.right > innerWidth) {
+      problems.push(
+        `${sel} ${Math.round(box.left)},${Math.round(box.top)}–${Math.round(box.right)},${Math.round(box.bottom)} is not inside the ${innerWidth}×${innerHeight} viewport`,
+      );
+    }
+    // Near each corner (inside a button's rounded corner) and the middle.
+    const dx = Math.max(2, box.width * 0.12);
+    const dy = Math.max(2, box.height * 0.12);
+    const points: Array<[number, number]> = [
+      [box.left + dx, box.top + dy],
+      [box.right - dx, box.top + dy],
+      [box.left + dx, box.bottom - dy],
+      [box.right - dx, box.bottom - dy],
+      [box.left + box.width / 2, box.top + box.height / 2],
+    ];
+    for (const [x, y] of points) {
+      const hit = document.elementFromPoint(x, y);
+      if (hit !== el && !el.contains(hit)) {
+        problems.push(
+          `at ${Math.round(x)},${Math.round(y)} ${sel} is covered by ${hit ? `${hit.tagName.toLowerCase()}.${String(hit.className)} "${(hit.textContent ?? '').trim().slice(0, 30)}"` : 'nothing'}`,
+        );
+      }
+    }
+    return problems;
+  }, selector);
+}
+
+for (const [size, viewport] of Object.entries(sizes)) {
+  test.describe(`at ${size}`, () => {
+    test.use({ viewport });
+
+    for (const language of ['es', 'en'] as const) {
+      test(`the receipt's QR code is whole, uncovered and scans as its reference (${language}, ${size})`, async ({
+        page,
+        kiosk,
+      }) => {
+        await kiosk.open(page);
+        const reference = await applyForBirthCertificate(page, language);
+        const qr = page.locator('.receipt-qr img.qr');
+        await expect(qr).toBeVisible();
+        await settle(page);
+        expect(await uncovered(page, '.receipt-qr img.qr')).toEqual([]);
+        for (const button of ['[data-print]', '[data-screen=receipt] .actions .primary']) {
+          expect(await uncovered(page, button), button).toEqual([]);
+        }
+        mkdirSync(shotsDir, { recursive: true });
+        await page.screenshot({ path: path.join(shotsDir, `receipt-${language}-${size}.png`) });
+        // What a phone's camera sees: only the code's box on screen, read by a decoder we did not write.
+        const box = (await qr.boundingBox())!;
+        const file = path.join(shotsDir, `receipt-qr-${language}-${size}.png`);
+        await page.screenshot({ path: file, clip: box });
+        const decoded = execFileSync('zbarimg', ['--quiet', '--raw', file]).toString().trim();
+        expect(decoded).toBe(`SP:${reference}`);
+      });
+    }
+  });
+}
