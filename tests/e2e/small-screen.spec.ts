@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { artifactsDir, expect, test } from './fixtures';
+import type { KioskStack } from './fixtures';
 import { settle } from './layout-probes';
+import { pinHash } from './staff-fixtures';
 
 /**
  * A 1280×800 kiosk screen (and the same panel turned to portrait, 800×1280) beside the
@@ -13,6 +15,7 @@ import { settle } from './layout-probes';
  */
 
 const shotsDir = path.join(artifactsDir, 'screens', 'small-screen');
+const operatorPin = '24681357';
 
 const sizes = {
   '1280x800': { width: 1280, height: 800 },
@@ -24,7 +27,7 @@ const sizes = {
 const next = (page: Page) => page.locator('[data-screen=form] form button[type=submit]').click();
 
 /** A birth certificate paid at the counter, from the start screen to its receipt. */
-async function applyForBirthCertificate(page: Page, language: 'en' | 'es'): Promise<string> {
+async function applyForBirthCertificate(page: Page, language: 'en' | 'es' | 'tn'): Promise<string> {
   await page.locator('[data-screen=attract] button.primary').click();
   await page.locator(`[data-screen=language] button[lang=${language}]`).click();
   await page.locator('[data-service=birth-certificate-replacement]').click();
@@ -32,7 +35,7 @@ async function applyForBirthCertificate(page: Page, language: 'en' | 'es'): Prom
   await next(page);
   await page.locator('input[data-type=date]').fill('1990-04-01');
   await next(page);
-  await page.locator('input[type=radio][value=cayo]').check();
+  await page.locator('input[type=radio]').first().check();
   await next(page);
   for (const box of await page.getByRole('checkbox').all()) await box.check();
   await next(page);
@@ -84,6 +87,67 @@ async function uncovered(page: Page, selector: string): Promise<string[]> {
   }, selector);
 }
 
+/** Applies, then checks the receipt's QR code is uncovered and reads back as its reference. */
+async function expectScannableReceipt(
+  page: Page,
+  kiosk: KioskStack,
+  language: 'en' | 'es' | 'tn',
+  size: string,
+): Promise<void> {
+  await kiosk.open(page);
+  const reference = await applyForBirthCertificate(page, language);
+  const qr = page.locator('.receipt-qr img.qr');
+  await expect(qr).toBeVisible();
+  await settle(page);
+  expect(await uncovered(page, '.receipt-qr img.qr')).toEqual([]);
+  for (const button of ['[data-print]', '[data-screen=receipt] .actions .primary']) {
+    expect(await uncovered(page, button), button).toEqual([]);
+  }
+  mkdirSync(shotsDir, { recursive: true });
+  await page.screenshot({ path: path.join(shotsDir, `receipt-${language}-${size}.png`) });
+  // What a phone's camera sees: only the code's box on screen, read by a decoder we did not write.
+  const box = (await qr.boundingBox())!;
+  const file = path.join(shotsDir, `receipt-qr-${language}-${size}.png`);
+  await page.screenshot({ path: file, clip: box });
+  const decoded = execFileSync('zbarimg', ['--quiet', '--raw', file]).toString().trim();
+  expect(decoded).toBe(`SP:${reference}`);
+}
+
+/** Opens a typed question; the keyboard and the question's buttons must be in view unscrolled. */
+async function expectKeyboardInView(
+  page: Page,
+  kiosk: KioskStack,
+  keyboardLanguage: 'en' | 'es' | 'tn',
+  size: string,
+): Promise<void> {
+  await kiosk.open(page);
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator(`[data-screen=language] button[lang=${keyboardLanguage}]`).click();
+  await page.locator('[data-service=birth-certificate-replacement]').click();
+  await expect(page.locator('.keyboard-host .hg-button').first()).toBeVisible();
+  await settle(page);
+  const problems = await page.evaluate(() => {
+    const out: string[] = [];
+    const inView = (el: Element, what: string) => {
+      const box = el.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > innerHeight + 0.5)
+        out.push(
+          `${what} at ${Math.round(box.top)}–${Math.round(box.bottom)} (viewport ${innerHeight})`,
+        );
+    };
+    if (window.scrollY !== 0) out.push(`scrolled by ${window.scrollY}`);
+    const host = document.querySelector('.keyboard-host');
+    if (host) inView(host, 'the keyboard');
+    else out.push('no keyboard');
+    for (const b of Array.from(document.querySelectorAll('[data-screen=form] .actions button')))
+      inView(b, (b.textContent ?? '').trim());
+    return out;
+  });
+  mkdirSync(shotsDir, { recursive: true });
+  await page.screenshot({ path: path.join(shotsDir, `keyboard-${keyboardLanguage}-${size}.png`) });
+  expect(problems).toEqual([]);
+}
+
 for (const [size, viewport] of Object.entries(sizes)) {
   test.describe(`at ${size}`, () => {
     test.use({ viewport });
@@ -93,24 +157,62 @@ for (const [size, viewport] of Object.entries(sizes)) {
         page,
         kiosk,
       }) => {
-        await kiosk.open(page);
-        const reference = await applyForBirthCertificate(page, language);
-        const qr = page.locator('.receipt-qr img.qr');
-        await expect(qr).toBeVisible();
-        await settle(page);
-        expect(await uncovered(page, '.receipt-qr img.qr')).toEqual([]);
-        for (const button of ['[data-print]', '[data-screen=receipt] .actions .primary']) {
-          expect(await uncovered(page, button), button).toEqual([]);
-        }
-        mkdirSync(shotsDir, { recursive: true });
-        await page.screenshot({ path: path.join(shotsDir, `receipt-${language}-${size}.png`) });
-        // What a phone's camera sees: only the code's box on screen, read by a decoder we did not write.
-        const box = (await qr.boundingBox())!;
-        const file = path.join(shotsDir, `receipt-qr-${language}-${size}.png`);
-        await page.screenshot({ path: file, clip: box });
-        const decoded = execFileSync('zbarimg', ['--quiet', '--raw', file]).toString().trim();
-        expect(decoded).toBe(`SP:${reference}`);
+        await expectScannableReceipt(page, kiosk, language, size);
       });
     }
+
+    test(`the on-screen keyboard and its question's buttons are in view without scrolling (${size})`, async ({
+      page,
+      kiosk,
+    }) => {
+      await expectKeyboardInView(page, kiosk, 'es', size);
+    });
   });
 }
+
+test.describe('the operator console on a small screen', () => {
+  test.use({ siteOverrides: { operatorPinHash: pinHash(operatorPin) } });
+  for (const size of ['1280x800', '800x1280'] as const) {
+    test(`Sync now is in view without scrolling when the console opens (${size})`, async ({
+      page,
+      kiosk,
+    }) => {
+      await page.setViewportSize(sizes[size]);
+      await kiosk.open(page);
+      await page.keyboard.press('Control+Alt+o');
+      await page.locator('#operator-pin').fill(operatorPin);
+      await page.getByRole('button', { name: 'Open', exact: true }).click();
+      await expect(page.locator('[data-screen=operator-console]')).toBeVisible({
+        timeout: 15_000,
+      });
+      await settle(page);
+      mkdirSync(shotsDir, { recursive: true });
+      await page.screenshot({ path: path.join(shotsDir, `console-${size}.png`) });
+      const sync = page.getByRole('button', { name: 'Sync now', exact: true });
+      const box = (await sync.boundingBox())!;
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+      expect(box.y + box.height).toBeLessThanOrEqual(sizes[size].height);
+      expect(box.y).toBeGreaterThanOrEqual(0);
+    });
+  }
+});
+
+test.describe('a Botswana kiosk in Setswana', () => {
+  test.use({ siteFile: 'demo-botswana.json' });
+  for (const size of ['1280x800', '800x1280'] as const) {
+    test(`the receipt's QR code is whole, uncovered and scans as its reference (tn, ${size})`, async ({
+      page,
+      kiosk,
+    }) => {
+      await page.setViewportSize(sizes[size]);
+      await expectScannableReceipt(page, kiosk, 'tn', size);
+    });
+    test(`the on-screen keyboard and its question's buttons are in view without scrolling (tn, ${size})`, async ({
+      page,
+      kiosk,
+    }) => {
+      await page.setViewportSize(sizes[size]);
+      await expectKeyboardInView(page, kiosk, 'tn', size);
+    });
+  }
+});

@@ -13,7 +13,7 @@ function age(tr: Translator, since: number | undefined, now: number): string {
 /**
  * Device health and the link: printer (held and uncertain jobs), card reader and its last read,
  * link, queue depth, rejected, oldest queued, last delivery, config and app versions, kiosk id;
- * and Sync now.
+ * and Sync now, first, above the figures.
  */
 export function HealthPanel({
   tr,
@@ -33,6 +33,23 @@ export function HealthPanel({
   return (
     <section aria-labelledby="health-title">
       <h2 id="health-title">{tr.t('operator.health')}</h2>
+      {/* Before the figures, so a short screen (1280×800) shows it without scrolling. */}
+      <div className="actions console-actions">
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            void act(async () => {
+              await runtime.engine.syncNow();
+              return runtime.engine.status.link === 'online'
+                ? tr.t('officer.sync.done')
+                : tr.t('officer.sync.offline');
+            })
+          }
+        >
+          {tr.t('officer.sync.now')}
+        </button>
+      </div>
       <dl className="figures">
         <dt>{tr.t('operator.printer')}</dt>
         <dd data-printer-state={printerState}>
@@ -72,22 +89,6 @@ export function HealthPanel({
         <dt>{tr.t('operator.kiosk')}</dt>
         <dd>{runtime.info.kioskId}</dd>
       </dl>
-      <div className="actions">
-        <button
-          type="button"
-          className="secondary"
-          onClick={() =>
-            void act(async () => {
-              await runtime.engine.syncNow();
-              return runtime.engine.status.link === 'online'
-                ? tr.t('officer.sync.done')
-                : tr.t('officer.sync.offline');
-            })
-          }
-        >
-          {tr.t('officer.sync.now')}
-        </button>
-      </div>
     </section>
   );
 }
