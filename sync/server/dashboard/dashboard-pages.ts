@@ -230,7 +230,7 @@ ${view.years.map((y) => `<tr><th scope="row">${esc(y.year)}</th><td class="num">
 </tbody></table>
 <h2>Transactions per day (last 30 days)</h2>${legend}${dailyChart(view, now)}
 <h2>By site</h2>${barsBy(view, 'Transactions by site', (row) => view.siteOf[row.kioskId] ?? row.kioskId)}
-<h2>By service</h2>${barsBy(view, 'Transactions by service', (row) => row.serviceId)}
+<h2>By service</h2>${barsBy(view, 'Transactions by service', (row) => view.serviceTitles[row.serviceId] ?? row.serviceId)}
 ${decisionsSection(view)}
 ${smsAlertsSection(view.smsAlerts, view.sms)}
 ${agenciesSection(view, now)}
