@@ -3,9 +3,10 @@
  * may take before the kiosk gives up on it. Both follow what the link has shown:
  *
  * - **Round trip** (`rttMs`): the health probe's time, a moving average (weight 1/4 per sample);
- *   `minRttMs` is the least of the last 8 (a probe on a new connection also pays the handshake).
+ *   `minRttMs` is the least of the last 8 small exchanges (probe, enrolment, a short config or
+ *   heartbeat), since a probe on a new connection also pays the TCP handshake.
  * - **Throughput** (`bytesPerSecond`): a batch's request bytes (gzip'd body) over the time its
- *   exchange took beyond the round trip, a moving average of batches of 2 KB or more. It
+ *   exchange took beyond the least round trip, a moving average of batches of 2 KB or more. It
  *   includes the gateway's own work, so a busy gateway reads as a slower link.
  * - **Request timeout** for `bytes` in flight: `3 × (rttMs + bytes / bytesPerSecond)` once both
  *   are measured, else the initial timeout (20 s by default); never below a floor that doubles
@@ -13,10 +14,12 @@
  *   longer than the current timeout the next attempt waits longer, until one gets through
  *   (the probe's quick answer does not lower it);
  *   always within [min, max] (5 s to 10 min by default).
- * - **Batch size** (bytes of canonical JSON): doubles after a batch whose transfer (time beyond
- *   the least round trip) took under half the target, halves after one that took over the
- *   target and after every failed attempt (a timeout included), within [min, max] (8 KB to
- *   1 MB). The target is 5 s, or 25 round trips when that is longer: batches go one at a time,
+ * - **Batch size** (bytes of canonical JSON): after a batch whose transfer (time beyond the
+ *   least round trip) took under half the target, the next is sized to take three quarters of
+ *   it (scaled from that batch's size, at most ×4); after one over the target, likewise (at
+ *   least ×½); in between it is kept. Each failed attempt (a timeout included) halves it. Always
+ *   within [min, max] (8 KB to 1 MB). Scaling from the batch that was measured, not the current
+ *   size, keeps the batch already prepared while one is on the wire from counting twice. The target is 5 s, or 25 round trips when that is longer: batches go one at a time,
  *   so the link idles for a round trip (and the reply) between two of them, and on a long link
  *   that wait stays a twentieth or less of a batch's time.
  *
@@ -39,6 +42,8 @@ export interface Exchange {
   bytes: number;
   /** From handing the request to fetch to the last byte of the reply, ms. */
   elapsedMs: number;
+  /** The reply's body bytes, when known. */
+  replyBytes?: number;
   /** A tiny request whose time is the round trip (the health probe). */
   roundTrip?: boolean;
 }
@@ -46,8 +51,11 @@ export interface Exchange {
 const SAMPLE_WEIGHT = 0.25;
 const TIMEOUT_MARGIN = 3;
 const MIN_THROUGHPUT_SAMPLE = 2_048;
+/** An exchange this small (both ways) takes about one round trip. */
+const SMALL_EXCHANGE = 2_048;
 const RTTS_PER_BATCH = 25;
 const RTT_WINDOW = 8;
+const GROWTH_LIMIT = 4;
 
 function average(previous: number | undefined, sample: number): number {
   return previous === undefined ? sample : previous + SAMPLE_WEIGHT * (sample - previous);
@@ -152,15 +160,21 @@ export class LinkPolicy {
    * come back down (the probe is tiny: its quick answer says nothing about a batch's wait).
    */
   answered(exchange: Exchange): void {
-    if (exchange.roundTrip) {
-      this.#rttMs = average(this.#rttMs, exchange.elapsedMs);
+    const small =
+      exchange.roundTrip ||
+      (exchange.replyBytes !== undefined && exchange.bytes + exchange.replyBytes < SMALL_EXCHANGE);
+    if (small) {
       this.#recentRtts.push(exchange.elapsedMs);
       if (this.#recentRtts.length > RTT_WINDOW) this.#recentRtts.shift();
+    }
+    if (exchange.roundTrip) {
+      this.#rttMs = average(this.#rttMs, exchange.elapsedMs);
       return;
     }
     this.#floorMs = this.#floorMs / 2 < this.#timeoutBounds.min ? 0 : this.#floorMs / 2;
     if (exchange.bytes < MIN_THROUGHPUT_SAMPLE) return;
-    const transferMs = Math.max(1, exchange.elapsedMs - (this.#rttMs ?? 0));
+    // Less the least round trip: the average may carry handshakes and would inflate the rate.
+    const transferMs = Math.max(1, exchange.elapsedMs - (this.minRttMs ?? 0));
     this.#bytesPerSecond = average(this.#bytesPerSecond, (exchange.bytes / transferMs) * 1000);
   }
 
@@ -170,12 +184,21 @@ export class LinkPolicy {
     this.#floorMs = Math.min(this.#timeoutBounds.max, Math.max(this.#floorMs, 2 * timeoutMs));
   }
 
-  /** A batch was answered after `elapsedMs`: grow under half the target, shrink over it. */
-  batchAnswered(elapsedMs: number): void {
-    const transferMs = elapsedMs - (this.minRttMs ?? 0);
+  /**
+   * A batch prepared with the size limit `sentBatchBytes` (default: the current size) was
+   * answered after `elapsedMs`: size the next to take three quarters of the target.
+   */
+  batchAnswered(elapsedMs: number, sentBatchBytes = this.#batchBytes): void {
+    const transferMs = Math.max(1, elapsedMs - (this.minRttMs ?? 0));
     const target = this.targetBatchMs;
-    if (transferMs < target / 2) this.#resize(2);
-    else if (transferMs > target) this.#resize(0.5);
+    const scaled = (factor: number): number =>
+      clamp(Math.floor(sentBatchBytes * factor), this.#batchBounds.min, this.#batchBounds.max);
+    const wanted = (0.75 * target) / transferMs;
+    if (transferMs < target / 2) {
+      this.#batchBytes = Math.max(this.#batchBytes, scaled(Math.min(GROWTH_LIMIT, wanted)));
+    } else if (transferMs > target) {
+      this.#batchBytes = Math.min(this.#batchBytes, scaled(Math.max(0.5, wanted)));
+    }
   }
 
   /** A run failed (timeout, reset, 5xx): the next batch is half as large. */

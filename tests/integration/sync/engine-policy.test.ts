@@ -404,10 +404,13 @@ describe('the sync engine', () => {
   });
 
   describe('results', () => {
+    // These edit the per-record results of a v1 reply; v2's compact reply is expanded to the same
+    // results (tests/integration/sync/protocol-v2.test.ts), so the policy is tested once, on v1.
+    const v1 = { maxProtocol: 1 } as const;
     it('sends again, in the next pass of the same run, the rows a reply left without a result', async () => {
       const txs: Array<{ txId: string }> = [];
       for (let i = 0; i < 3; i += 1) txs.push(await commitTransaction(deps, sampleInput));
-      const sync = newEngine();
+      const sync = newEngine(v1);
       let first = true;
       link.onReply = async (path, reply) => {
         if (!path.endsWith('/batches') || !first) return;
@@ -432,7 +435,7 @@ describe('the sync engine', () => {
 
     it('takes a result for another seq as no result, and a reply with no usable result as a bad reply', async () => {
       await commitTransaction(deps, sampleInput);
-      const sync = newEngine();
+      const sync = newEngine(v1);
       link.onReply = async (path, reply) => {
         if (!path.endsWith('/batches')) return;
         return editedReply(reply, (json: { results: Array<{ seq: number }> }) => ({
@@ -459,7 +462,7 @@ describe('the sync engine', () => {
           ),
         }));
       };
-      await newEngine().trigger();
+      await newEngine(v1).trigger();
       expect(await store.find({ txId: a.txId })).toMatchObject({
         state: 'rejected',
         rejectReason: 'rejected by the gateway',
@@ -551,7 +554,7 @@ describe('the sync engine', () => {
         if (posts > 1) return reply;
         return editedReply(reply, (json: { results: unknown[] }) => ({ ...json, results: [] }));
       };
-      const sync = newEngine({ batchBytes: { initial: 300, min: 300, max: 300 } });
+      const sync = newEngine({ ...v1, batchBytes: { initial: 300, min: 300, max: 300 } });
       await sync.trigger();
       expect(sync.status.lastError).toBe(message('bad-reply', 'no item had a result'));
       expect(sync.status.state).toBe('waiting');
@@ -612,6 +615,7 @@ describe('the sync engine', () => {
     it('sends a long queue in several batches, in chain order, in one run', async () => {
       for (let i = 0; i < 12; i += 1) await commitTransaction(deps, sampleInput);
       const sync = newEngine({
+        ...v1,
         batchBytes: { initial: 3_000, min: 1_000, max: 3_000 },
         targetBatchMs: HOUR,
       });
@@ -631,7 +635,7 @@ describe('the sync engine', () => {
   });
 
   describe('pace', () => {
-    it('doubles the batch size after quick batches and halves it after slow ones, within bounds', async () => {
+    it('grows the batch size after quick batches and halves it after slow ones, within bounds', async () => {
       for (let i = 0; i < 4; i += 1) await commitTransaction(deps, sampleInput);
       const bounds = { initial: 4_000, min: 2_000, max: 16_000 };
       const quick = newEngine({ batchBytes: bounds, targetBatchMs: HOUR });
@@ -639,18 +643,16 @@ describe('the sync engine', () => {
       expect(quick.status.batchBytes).toBe(16_000);
       quick.stop();
 
-      // Every batch now takes longer than the target: each halves the size, down to the minimum.
-      // A batch's time is read on the engine's clock, which each batch reply moves on by 5 s: far
-      // over the target, which is 1 ms or 25 least round trips of the local health probe,
-      // whatever the machine's load makes those.
-      let slowBy = 0;
+      // Every batch now takes far longer than the target (the probe none): each halves the
+      // size, down to the minimum.
+      let now = Date.now();
       link.onReply = async (path) => {
-        if (path.endsWith('/batches')) slowBy += 5_000;
+        if (path.endsWith('/batches')) now += 10_000;
       };
       const slow = newEngine({
+        now: () => now,
         batchBytes: { ...bounds, initial: 16_000 },
-        targetBatchMs: 1,
-        now: () => Date.now() + slowBy,
+        targetBatchMs: 1_000,
       });
       const sizes: number[] = [];
       for (let run = 0; run < 4; run += 1) {
@@ -731,8 +733,9 @@ describe('the sync engine', () => {
         await sync.trigger();
         sizes.push(sync.status.batchBytes);
       }
-      // 400 ms: under half (grow); 500: exactly half (keep); 600, 1000: keep; 1001: over (shrink).
-      expect(sizes).toEqual([128_000, 128_000, 128_000, 128_000, 64_000]);
+      // 400 ms: under half, so the next is sized to take 750 ms (×1.875); 500: exactly half
+      // (keep); 600, 1000: keep; 1001: over, sized to take 750 ms again (×0.749).
+      expect(sizes).toEqual([120_000, 120_000, 120_000, 120_000, 89_910]);
     });
 
     it('by default backs off from under a second up to five minutes, and batches shrink to 8 KB', async () => {

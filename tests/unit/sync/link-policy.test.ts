@@ -63,7 +63,7 @@ describe('the link policy (request timeouts and batch sizes that follow the link
     expect(policy.timeoutFor(1_000)).toBe(600_000);
   });
 
-  it('halves the batch after a failure and doubles it after quick batches, within bounds', () => {
+  it('halves the batch after a failure and grows it at most fourfold after a quick batch, within bounds', () => {
     const policy = new LinkPolicy({ batchBytes: { initial: 64_000, min: 8_000, max: 256_000 } });
     const sizes: number[] = [];
     for (let i = 0; i < 4; i += 1) {
@@ -75,7 +75,7 @@ describe('the link policy (request timeouts and batch sizes that follow the link
       sizes.push(policy.batchBytes);
     }
     expect(sizes).toEqual([
-      32_000, 16_000, 8_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 256_000, 256_000,
+      32_000, 16_000, 8_000, 8_000, 32_000, 128_000, 256_000, 256_000, 256_000, 256_000, 256_000,
     ]);
   });
 
@@ -89,15 +89,44 @@ describe('the link policy (request timeouts and batch sizes that follow the link
     policy.answered({ bytes: 0, elapsedMs: 800, roundTrip: true });
     expect(policy.minRttMs).toBe(800);
     expect(policy.targetBatchMs).toBe(20_000);
-    // 0.8 s round trip + 9 s transfer: under half of 20 s, so the batch grows.
-    policy.batchAnswered(9_800);
-    expect(policy.batchBytes).toBe(128_000);
+    // 0.8 s round trip + 6 s transfer: under half of 20 s, so the next should take 15 s.
+    policy.batchAnswered(6_800, 64_000);
+    expect(policy.batchBytes).toBe(160_000);
     // 0.8 + 15 s: between half and the target, kept.
-    policy.batchAnswered(15_800);
-    expect(policy.batchBytes).toBe(128_000);
-    // 0.8 + 21 s: over the target, halved.
-    policy.batchAnswered(21_800);
-    expect(policy.batchBytes).toBe(64_000);
+    policy.batchAnswered(15_800, 160_000);
+    expect(policy.batchBytes).toBe(160_000);
+    // 0.8 + 30 s: over the target, scaled to take 15 s.
+    policy.batchAnswered(30_800, 160_000);
+    expect(policy.batchBytes).toBe(80_000);
+    // 0.8 + 60 s: far over, but never less than half at once.
+    policy.batchAnswered(60_800, 80_000);
+    expect(policy.batchBytes).toBe(40_000);
+  });
+
+  it('scales from the batch that was measured, so the one prepared meanwhile does not count twice', () => {
+    const policy = new LinkPolicy({
+      batchBytes: { initial: 10_000, min: 1_000, max: 1_000_000 },
+      targetBatchMs: 4_000,
+    });
+    // Both batches were taken at 10 KB before either reply came; both took 1 s of a 3 s aim.
+    policy.batchAnswered(1_000, 10_000);
+    policy.batchAnswered(1_000, 10_000);
+    expect(policy.batchBytes).toBe(30_000);
+    // A small batch (the queue ran short) that was quick does not shrink the size.
+    policy.batchAnswered(100, 2_000);
+    expect(policy.batchBytes).toBe(30_000);
+  });
+
+  it('learns the least round trip from any small exchange, not only the probe', () => {
+    const policy = new LinkPolicy();
+    // The probe opened a new connection: handshake and request, two round trips.
+    policy.answered({ bytes: 0, elapsedMs: 1_600, roundTrip: true });
+    policy.answered({ bytes: 170, replyBytes: 90, elapsedMs: 800 });
+    expect(policy.minRttMs).toBe(800);
+    expect(policy.rttMs).toBe(1_600);
+    // A large reply is no round-trip sample.
+    policy.answered({ bytes: 0, replyBytes: 40_000, elapsedMs: 300 });
+    expect(policy.minRttMs).toBe(800);
   });
 
   it('keeps to the configured target on a short round trip', () => {
