@@ -93,7 +93,9 @@ function npmStart(tree: Tree, env: NodeJS.ProcessEnv): Started {
           if (match) return match;
         }
         if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`no line matching ${pattern} (exit ${String(child.exitCode)}):\n${lines.join('\n')}`);
+          throw new Error(
+            `no line matching ${pattern} (exit ${String(child.exitCode)}):\n${lines.join('\n')}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -211,7 +213,9 @@ async function timedStart(tree: Tree, dataDir: string, ports: number[]): Promise
             resolve(reply.result ?? {});
           };
           devtools.on('message', onMessage);
-          devtools.send(JSON.stringify({ id: mine, method, params, ...(sessionId ? { sessionId } : {}) }));
+          devtools.send(
+            JSON.stringify({ id: mine, method, params, ...(sessionId ? { sessionId } : {}) }),
+          );
         });
       const { sessionId } = (await call('Target.attachToTarget', {
         targetId: target,
