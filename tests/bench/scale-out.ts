@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { commitDataset } from './dataset';
@@ -7,11 +8,46 @@ import type { BenchGateway } from './gateway';
 import { measureIngest } from './ingest';
 import type { IngestResult } from './ingest';
 
+/** One case of the scale-out: its ingest, and how busy its gateway processes were. */
+export type ScaleCase = IngestResult & {
+  /** CPU time the gateway processes used over the whole case (warm-up included), in cores. */
+  gatewayCores: number;
+};
+
 export interface ScaleOut {
-  one: IngestResult;
-  two: IngestResult;
+  one: ScaleCase;
+  two: ScaleCase;
   /** Two gateway processes' ingest over one's, same kiosks and data, each on a fresh database. */
   ratio: number;
+}
+
+/** Why PostgreSQL at `databaseUrl` cannot be used (no connection, no CREATEDB), or undefined. */
+export async function postgresUnusable(databaseUrl: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ rolcreatedb: boolean }>(
+      'SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user',
+    );
+    return rows[0]?.rolcreatedb ? undefined : 'its role may not create databases (CREATEDB)';
+  } catch (error) {
+    return (error as Error).message || String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // Fields after the command name (which may hold spaces): state is the 3rd, utime the 14th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 /** A throwaway database on the server `databaseUrl` names (the role may CREATEDB). */
@@ -64,7 +100,7 @@ export async function measureScaleOut(input: {
   const data: CommittedKiosk[] = [];
   for (const id of ids) data.push(await commitDataset(id, input.perKiosk));
   const kiosks = data.map((kiosk, i) => ({ kiosk, token: tokens[i]?.token ?? '' }));
-  const results: IngestResult[] = [];
+  const results: ScaleCase[] = [];
   try {
     for (const processes of [1, 2]) {
       const database = await freshDatabase(
@@ -86,14 +122,17 @@ export async function measureScaleOut(input: {
         input.log(
           `scale-out: ${input.kiosks} kiosks at once into ${processes} gateway process${processes > 1 ? 'es' : ''} on one PostgreSQL`,
         );
-        results.push(
-          await measureIngest({
-            store: 'postgres',
-            gatewayUrls: gateways.map((g) => g.url),
-            kiosks,
-            batchSize: input.batchSize,
-          }),
-        );
+        const cpu = (): number => gateways.reduce((sum, g) => sum + cpuSeconds(g.child.pid), 0);
+        const cpuBefore = cpu();
+        const started = performance.now();
+        const result = await measureIngest({
+          store: 'postgres',
+          gatewayUrls: gateways.map((g) => g.url),
+          kiosks,
+          batchSize: input.batchSize,
+        });
+        const wallSeconds = (performance.now() - started) / 1000;
+        results.push({ ...result, gatewayCores: (cpu() - cpuBefore) / wallSeconds });
       } finally {
         for (const gateway of gateways) await gateway.stop();
         await database.drop().catch(() => undefined);
