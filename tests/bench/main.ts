@@ -525,6 +525,7 @@ async function main(): Promise<void> {
           unit: 'tx/s',
           gateways: result.gateways,
           gatewayCores: result.gatewayCores,
+          databaseCores: result.databaseCores,
           kiosks: result.kiosks,
           transactions: result.transactions,
           timedTransactions: result.timedTransactions,
@@ -541,7 +542,7 @@ async function main(): Promise<void> {
         met: scale.ratio >= 1.6,
         cores: cpus().length,
         loadAverage: loadavg()[0],
-        notes: `same kiosks and data, a fresh database each; each kiosk's batches alternate between the processes; gateway CPU ${scale.one.gatewayCores.toFixed(2)} → ${scale.two.gatewayCores.toFixed(2)} cores; load average ${loadavg()[0]?.toFixed(1) ?? '?'}`,
+        notes: `same kiosks and data, a fresh database each; each kiosk's batches alternate between the processes; gateway CPU ${scale.one.gatewayCores.toFixed(2)} → ${scale.two.gatewayCores.toFixed(2)} cores, PostgreSQL backends ${scale.one.databaseCores.toFixed(2)} → ${scale.two.databaseCores.toFixed(2)} cores; load average ${loadavg()[0]?.toFixed(1) ?? '?'}`,
       });
     } else if (parts.has('scale')) {
       figures.push({

@@ -12,6 +12,11 @@ import type { IngestResult } from './ingest';
 export type ScaleCase = IngestResult & {
   /** CPU time the gateway processes used over the whole case (warm-up included), in cores. */
   gatewayCores: number;
+  /**
+   * CPU time PostgreSQL's backends for this case's database used over their lives (the gateways'
+   * migrations included), over the case's time, in cores; 0 when /proc cannot say.
+   */
+  databaseCores: number;
 };
 
 export interface ScaleOut {
@@ -47,6 +52,21 @@ function cpuSeconds(pid: number | undefined): number {
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
+  }
+}
+
+/** The server processes serving database `name` now (pg_stat_activity). */
+async function backendPids(databaseUrl: string, name: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1',
+      [name],
+    );
+    return rows.map((row) => row.pid);
+  } finally {
+    await client.end();
   }
 }
 
@@ -103,10 +123,8 @@ export async function measureScaleOut(input: {
   const results: ScaleCase[] = [];
   try {
     for (const processes of [1, 2]) {
-      const database = await freshDatabase(
-        input.databaseUrl,
-        `sp_bench_scale_${suffix}_${processes}`,
-      );
+      const databaseName = `sp_bench_scale_${suffix}_${processes}`;
+      const database = await freshDatabase(input.databaseUrl, databaseName);
       const gateways: BenchGateway[] = [];
       try {
         for (let i = 0; i < processes; i += 1) {
@@ -132,7 +150,10 @@ export async function measureScaleOut(input: {
           batchSize: input.batchSize,
         });
         const wallSeconds = (performance.now() - started) / 1000;
-        results.push({ ...result, gatewayCores: (cpu() - cpuBefore) / wallSeconds });
+        const gatewayCores = (cpu() - cpuBefore) / wallSeconds;
+        const backends = await backendPids(input.databaseUrl, databaseName).catch(() => []);
+        const databaseSeconds = backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+        results.push({ ...result, gatewayCores, databaseCores: databaseSeconds / wallSeconds });
       } finally {
         for (const gateway of gateways) await gateway.stop();
         await database.drop().catch(() => undefined);
