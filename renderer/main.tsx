@@ -3,6 +3,7 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { startKioskRuntime } from './app/kiosk-runtime';
+import { ReceiptScreen, preloadScreensOnDemand } from './app/screens-on-demand';
 import { outOfServiceLanguages } from './app/config-store';
 import { connectShellBridge } from './platform/kiosk-bridge';
 import { installKeyGuard } from './platform/key-guard';
@@ -52,7 +53,9 @@ if (!bridge) {
 
 function start(bridge: KioskBridge): void {
   startKioskRuntime(bridge).then(
-    (runtime) => {
+    async (runtime) => {
+      // A receipt a crash left open is the first screen: its code comes before the first render.
+      if (runtime.openReceipt) await ReceiptScreen.preload().catch(() => undefined);
       // Rendered synchronously, so "ready" means the first screen is on the page and focused
       // (createRoot's render alone commits later, and a test or a scanner could act too early).
       flushSync(() =>
@@ -63,6 +66,8 @@ function start(bridge: KioskBridge): void {
         ),
       );
       document.body.dataset.ready = 'true';
+      // The other screens' code, fetched once the first screen is up and the kiosk is quiet.
+      preloadScreensOnDemand();
     },
     (error: unknown) =>
       outOfService('start-failed', error instanceof Error ? error.message : String(error)),

@@ -1,13 +1,16 @@
 // Mutation testing (StrykerJS with the vitest runner): `npm run mutation`.
-// Scope: the modules whose faults lose or duplicate a citizen's transaction. The score and the
-// surviving mutants, each with its reason, are kept in the README's Tests section.
-// One module at a time: `npm run mutation -- --mutate sync/client/engine.ts`.
+// Scope: the modules whose faults lose or duplicate a citizen's transaction: the outbox commit,
+// the sync engine, the gateway's ingest (verification) and chain placement. The score and the
+// surviving mutants, each with its reason, are in build/docs/code-health.md.
+// One module at a time: `npm run mutation -- --mutate sync/client/engine.ts`. One test runner
+// (concurrency 1) leaves the other core to whoever shares the machine; pass --concurrency 2 on
+// a machine of your own.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
-  vitest: { configFile: 'tests/vitest.config.ts', related: true },
+  vitest: { configFile: 'tests/vitest.mutation.config.ts', related: true },
   coverageAnalysis: 'perTest',
   mutate: [
     'sync/client/commit.ts',
@@ -16,7 +19,7 @@ export default {
     'sync/server/place-batch.ts',
   ],
   ignoreStatic: true,
-  concurrency: 2,
+  concurrency: 1,
   timeoutMS: 60000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'tests/artifacts/mutation/index.html' },

@@ -42,6 +42,30 @@ export const permissionsPolicy = [
   'local-fonts=()',
 ].join(', ');
 
+/** Text types the build precompresses (renderer/vite.config.ts writes `.br` and `.gz` beside). */
+const compressibleTypes = /^(text\/|application\/(json|manifest\+json)|image\/svg\+xml)/;
+
+/**
+ * The encoding to answer with, from the request's Accept-Encoding (RFC 9110, 12.5.3): brotli
+ * when accepted, else gzip, else none; `q=0` refuses an encoding, `*` accepts any not named.
+ */
+export function chooseEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | undefined {
+  if (!acceptEncoding) return undefined;
+  const weights = new Map<string, number>();
+  for (const part of acceptEncoding.split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    // A weight that does not parse counts as a refusal.
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    weights.set(name.trim(), Number.isFinite(weight) ? weight : 0);
+  }
+  const weight = (name: string): number => weights.get(name) ?? weights.get('*') ?? 0;
+  if (weight('br') > 0 && weight('br') >= weight('gzip')) return 'br';
+  if (weight('gzip') > 0) return 'gzip';
+  return undefined;
+}
+
 const callSchema = z.object({
   id: z.number().int().nonnegative(),
   channel: z.string().max(100),
@@ -134,8 +158,20 @@ export async function startBrowserShellHost(
       // kiosk screen (Chromium in --kiosk mode would otherwise show permission bubbles).
       headers['permissions-policy'] = permissionsPolicy;
     }
+    // Text files go out precompressed when the build made a smaller copy and the browser takes
+    // it; caches are told the answer depends on Accept-Encoding.
+    let served = file;
+    if (compressibleTypes.test(type)) {
+      headers.vary = 'Accept-Encoding';
+      const encoding = chooseEncoding(request.headers['accept-encoding']);
+      const suffix = encoding === 'br' ? '.br' : encoding === 'gzip' ? '.gz' : undefined;
+      if (encoding && suffix && isFile(`${file}${suffix}`)) {
+        served = `${file}${suffix}`;
+        headers['content-encoding'] = encoding;
+      }
+    }
     // The file may vanish between the check and the read (a rebuild): answer 404, stay up.
-    const stream = createReadStream(file);
+    const stream = createReadStream(served);
     stream.once('open', () => {
       response.writeHead(200, headers);
       stream.pipe(response);

@@ -2,11 +2,12 @@
  * `npm start`: runs the kiosk for the site profile in `SERVICE_POINT_SITE` (default: the demo).
  * A site with `embeddedGateway` gets the reference gateway here on 127.0.0.1 (SQLite under the
  * data directory, a demo roster, the fleet dashboard); any other talks to the gateway it names.
- * It builds and serves the renderer and opens the kiosk in Electron when its binary is present,
- * else in the browser shell (system Chromium or Chrome, locked down: browser-shell/).
+ * It builds the renderer only when its sources changed since the last build (renderer-build.ts),
+ * serves it, and opens the kiosk in Electron when its binary is present, else in the browser
+ * shell (system Chromium or Chrome, locked down: browser-shell/).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBridgeRouter } from '../../sync/bridge/router';
@@ -35,6 +36,7 @@ import { findElectronBinary } from './electron-binary';
 import { startEmbeddedGateway } from './embedded-gateway';
 import { LaunchError, listenError } from './launch-error';
 import { resolveProvisioning } from './provisioning';
+import { ensureRendererBuild } from './renderer-build';
 import { measureScreen } from './screen-geometry';
 import { signInGuide } from './sign-in-guide';
 import { createKioskDevices } from '../devices/kiosk-devices';
@@ -43,17 +45,6 @@ import { devicesConfigSchema } from '../../kiosk-config/devices-schema';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const log = (message: string): void => console.log(`[service-point] ${message}`);
-
-async function buildRenderer(): Promise<string> {
-  const outDir = path.join(repoRoot, 'dist', 'renderer');
-  if (process.env.SERVICE_POINT_SKIP_BUILD === '1' && existsSync(path.join(outDir, 'index.html'))) {
-    return outDir;
-  }
-  const { build } = await import('vite');
-  log('building the renderer…');
-  await build({ configFile: path.join(repoRoot, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
-  return outDir;
-}
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -146,7 +137,7 @@ async function runShell(input: {
   stopping: Array<() => Promise<void> | void>;
 }): Promise<void> {
   const { env, dataDir, config, gatewayUrl, enrolmentToken, stopping } = input;
-  const rendererDir = await buildRenderer();
+  const { outDir: rendererDir } = await ensureRendererBuild({ repoRoot, env, log });
   const electronBinary = env.SERVICE_POINT_SHELL === 'browser' ? undefined : findElectronBinary();
 
   if (electronBinary) {

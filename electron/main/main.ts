@@ -16,6 +16,7 @@ import {
   session,
 } from 'electron';
 import { createBridgeRouter } from '../../sync/bridge/router';
+import { httpsRequiredMessage, isAllowedKioskUrl } from '../../sync/protocol/gateway-url';
 import { contentSecurityPolicy } from '../browser-shell/content-security-policy';
 import { createKioskServices } from '../services/kiosk-services';
 import { createLogRing } from '../services/log-ring';
@@ -174,7 +175,16 @@ export function startKiosk(
     } catch (error) {
       logger.log('error', 'config.invalid', { message: (error as Error).message });
     }
-    const gatewayUrl = env.SERVICE_POINT_GATEWAY_URL ?? config?.site.gatewayUrl;
+    // The override is held to the same rule as the site's gatewayUrl (kiosk-config/schema.ts) and
+    // the browser shell's launcher (electron/launch/provisioning.ts): https, or http on 127.0.0.1.
+    const override = env.SERVICE_POINT_GATEWAY_URL;
+    if (config && override !== undefined && !isAllowedKioskUrl(override)) {
+      logger.log('error', 'config.invalid', {
+        message: `SERVICE_POINT_GATEWAY_URL "${override}" ${httpsRequiredMessage}`,
+      });
+      config = undefined;
+    }
+    const gatewayUrl = config ? (override ?? config.site.gatewayUrl) : undefined;
     const csp = contentSecurityPolicy(gatewayUrl ? [gatewayUrl] : [], { bridgeWebSocket: false });
     const rendererDir = env.SERVICE_POINT_RENDERER_DIR ?? path.join(__dirname, '..', 'renderer');
     registerAppProtocol(protocol, rendererDir, { contentSecurityPolicy: csp });

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import type { SiteConfig } from '../../kiosk-config/schema';
 
 export type IdlePhase = { phase: 'active' } | { phase: 'warning'; secondsLeft: number };
 
@@ -66,4 +67,10 @@ export function useIdleTimer(options: {
     setState({ phase: 'active' });
   };
   return { state, keepAlive };
+}
+
+/** Idle timings in ms: the site's, or the short test-only ones a browser test serves. */
+export function sessionIdleTimings(site: SiteConfig): { idleMs: number; warningMs: number } {
+  const timing = site.testTiming ?? site;
+  return { idleMs: timing.idleTimeoutSeconds * 1000, warningMs: timing.idleWarningSeconds * 1000 };
 }

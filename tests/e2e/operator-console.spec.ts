@@ -44,14 +44,16 @@ test('the operator console opens with the operator PIN and shows health, queue a
     'turned off in the browser shell',
   );
 
-  // Simulated devices: paper out and back, and a swipe that reaches the page.
+  // Simulated devices: paper out and back, and a scan that reaches the page: the console shows
+  // it as the last read (how an operator checks a reader works) and stays open.
   await page.locator('[data-sim=paper-out]').click();
   await expect(page.locator('[data-printer-state]')).toHaveAttribute(
     'data-printer-state',
     'paper-out',
   );
-  await page.locator('[data-sim=officer-card]').click();
-  await expect(page.locator('[data-last-read]')).toHaveText('officer card 00012345');
+  await page.locator('[data-sim=receipt-code]').click();
+  await expect(page.locator('[data-last-read]')).toHaveText('receipt code 7K3M-Q9XD-N');
+  await expect(console_).toBeVisible();
   await expect(page.locator('[data-log-lines]')).toContainText(
     'simulated printer set to paper-out',
   );
@@ -63,6 +65,20 @@ test('the operator console opens with the operator PIN and shows health, queue a
     'online',
   );
   await page.getByRole('button', { name: 'Close the console' }).click();
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+
+  // "Swipe officer card" reads officer 00012345's card and, between sessions, opens the officer
+  // sign-in as a real swipe on the start screen does: how an officer signs in on the demo.
+  await page.keyboard.press('Control+Alt+o');
+  await page.locator('#operator-pin').fill(operatorPin);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(console_).toBeVisible({ timeout: 15_000 });
+  await page.locator('[data-sim=officer-card]').click();
+  await expect(page.locator('[data-screen=officer-sign-in]')).toBeVisible();
+  await expect(page.locator('[data-card-officer]')).toHaveText(
+    'Card read: officer 00012345. Enter your PIN.',
+  );
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
 });
 

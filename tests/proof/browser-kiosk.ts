@@ -288,6 +288,22 @@ export function chainProblems(snapshot: OutboxSnapshot): string[] {
   return problems;
 }
 
+/**
+ * After a page crash or a browser kill, a session committed just before it comes back as its
+ * receipt, before anything else (the open-receipt marker): the citizen sees the reference and
+ * finishes. Returns that reference, or undefined when the kiosk opened on the start screen.
+ */
+export async function finishOpenReceipt(page: Page): Promise<string | undefined> {
+  const start = page.getByRole('button', { name: 'Touch to start' });
+  const receipt = page.locator('[data-screen=receipt]');
+  await start.or(receipt).first().waitFor({ timeout: 15_000 });
+  if (!(await receipt.isVisible())) return undefined;
+  const ref = (await page.getByTestId('reference').textContent()) ?? undefined;
+  await page.getByRole('button', { name: /^(Finish|Done)$/ }).click();
+  await start.waitFor();
+  return ref;
+}
+
 /** One citizen session, as fast as the UI allows: a birth certificate, paid at the counter. */
 export async function citizenSession(
   page: Page,

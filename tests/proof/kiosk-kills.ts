@@ -8,7 +8,12 @@
  */
 import { emptyFigures } from './figures';
 import type { Scale, SuiteFigures } from './figures';
-import { chainProblems, citizenSession, startBrowserKiosk } from './browser-kiosk';
+import {
+  chainProblems,
+  citizenSession,
+  finishOpenReceipt,
+  startBrowserKiosk,
+} from './browser-kiosk';
 import type { BrowserKiosk } from './browser-kiosk';
 import { checkDelivery, seededRandom } from './node-kiosk';
 
@@ -83,6 +88,9 @@ export async function runKioskKills(scale: Scale, seed = 8): Promise<SuiteFigure
       figures.faultRuns += 1;
       if (mode.startsWith('browser-kill')) await kiosk.launch();
       await kiosk.open();
+      // A session whose commit landed before the kill comes back as its receipt first.
+      const recovered = await finishOpenReceipt(kiosk.page);
+      if (recovered) receiptsShown.add(recovered);
       const after = await kiosk.outbox();
       const problems = chainProblems(after);
       const present = new Set(after.rows.map((r) => r.txId));

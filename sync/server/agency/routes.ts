@@ -86,6 +86,10 @@ export async function registerAgencyApi(
       }
       return undefined;
     });
+    // A body Fastify could not parse (not JSON, too large) never reaches a route: log why.
+    scope.addHook('onError', async (request, _reply, error) => {
+      callOf(request).outcome = `refused: ${error.message}`;
+    });
     scope.addHook('onResponse', async (request, reply) => {
       const call = calls.get(request);
       const entry = {

@@ -10,7 +10,9 @@ import { decisionFigures, servicesOf, smsSubscriptions } from './decision-figure
 import type { DecisionFigures, ServiceInfo, SmsSubscriptionRow } from './decision-figures';
 
 /** The service that records SMS opt-ins (the receipt's "send me an SMS"). */
-export const SMS_OPT_IN_SERVICE = 'sms-alerts';
+import { SMS_OPT_IN_SERVICE } from '../../../kiosk-config/schema';
+
+export { SMS_OPT_IN_SERVICE };
 /** Processing figures cover applications submitted in this many days before now. */
 export const FIGURES_DAYS = 365;
 
@@ -65,6 +67,8 @@ export interface FleetView {
   years: Array<{ year: string; selfService: number; assisted: number; total: number }>;
   /** Site per kiosk id, from heartbeats (the kiosk id when a kiosk has not said). */
   siteOf: Record<string, string>;
+  /** Service titles (English, from the shipped catalogues) by service id. */
+  serviceTitles: Record<string, string>;
   /** Submission to decision, by service and by site (the last FIGURES_DAYS days). */
   decisions: DecisionFigures;
   /** SMS opt-ins by the service of the receipt they were made for. */
@@ -157,6 +161,7 @@ export async function loadFleetView(
       .sort(([a], [b]) => b.localeCompare(a))
       .map(([year, e]) => ({ year, ...e, total: e.selfService + e.assisted })),
     siteOf,
+    serviceTitles: Object.fromEntries([...services].map(([id, info]) => [id, info.title])),
     decisions: decisionFigures(await store.agencies.decisionRows(fromDay), services, siteOf, now),
     sms: smsSubscriptions(optIns, serviceOfRef, services),
     agencies,

@@ -174,15 +174,6 @@ function decisionsSection(view: FleetView): string {
 <h3>By site</h3>${processingTable(bySite, 'Site', 'figure-site')}`;
 }
 
-function smsSection(view: FleetView): string {
-  const total = view.sms.reduce((sum, row) => sum + row.subscriptions, 0);
-  return `<h2>SMS subscribers by service</h2>
-<p class="muted">SMS alert sign-ups made at the kiosks (voided ones left out), by the service of the receipt they were made for: <b>${total}</b> in all.</p>
-<table class="sms"><thead><tr><th>Service</th><th>Subscriptions</th></tr></thead><tbody>
-${view.sms.map((row) => `<tr data-sms-service="${esc(row.serviceId ?? 'all')}"><th scope="row">${esc(row.label)}</th><td class="num">${row.subscriptions}</td></tr>`).join('') || '<tr><td colspan="2">No SMS sign-ups yet.</td></tr>'}
-</tbody></table>`;
-}
-
 function agenciesSection(view: FleetView, now: Date): string {
   return `<h2>Agencies</h2>
 <p class="muted">Registered with <code>npm run gateway -- agency add</code> (see the README). Feed: entries acknowledged / given out.</p>
@@ -224,10 +215,10 @@ export function dashboardPage(view: FleetView, csrf: string): string {
     `${nav(csrf, 'fleet')}<main>
 ${wedgeAlert(view.wedges)}
 <section class="tiles" aria-label="Summary">
-<div><b>${view.kiosks.length}</b> kiosks at <b>${sites}</b> centres</div>
+<div><b>${view.kiosks.length}</b> ${view.kiosks.length === 1 ? 'kiosk' : 'kiosks'} at <b>${sites}</b> ${sites === 1 ? 'centre' : 'centres'}</div>
 <div><b>${online}</b> online now</div>
 <div><b>${formatNumber(thisYear?.total ?? 0)}</b> transactions via access points this year</div>
-<div class="${alerts > 0 ? 'bad' : ''}"><b>${alerts}</b> tamper alerts</div>
+<div class="${alerts > 0 ? 'bad' : ''}"><b>${alerts}</b> ${alerts === 1 ? 'tamper alert' : 'tamper alerts'}</div>
 <div><b>${withinTarget}</b> decided within target</div>
 </section>
 <h2>Kiosks</h2>
@@ -239,10 +230,9 @@ ${view.years.map((y) => `<tr><th scope="row">${esc(y.year)}</th><td class="num">
 </tbody></table>
 <h2>Transactions per day (last 30 days)</h2>${legend}${dailyChart(view, now)}
 <h2>By site</h2>${barsBy(view, 'Transactions by site', (row) => view.siteOf[row.kioskId] ?? row.kioskId)}
-<h2>By service</h2>${barsBy(view, 'Transactions by service', (row) => row.serviceId)}
+<h2>By service</h2>${barsBy(view, 'Transactions by service', (row) => view.serviceTitles[row.serviceId] ?? row.serviceId)}
 ${decisionsSection(view)}
-${smsSection(view)}
-${smsAlertsSection(view.smsAlerts)}
+${smsAlertsSection(view.smsAlerts, view.sms)}
 ${agenciesSection(view, now)}
 <p class="muted">Generated ${esc(view.generatedAt)}. Voided transactions are not counted.</p>
 </main>`,

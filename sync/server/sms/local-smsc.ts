@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import smpp from 'smpp';
-import type { PDU, Server, Session } from 'smpp';
+import type { PDU, PduValue, Server, Session } from 'smpp';
 import { messageText } from './sms-text';
 
 /** One message the local SMSC received (a submit_sm). */
@@ -71,6 +71,7 @@ export class LocalSmsc {
   readonly received: ReceivedSms[] = [];
   private server: Server | undefined;
   private readonly sessions = new Set<Session>();
+  private readonly bound = new Set<Session>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiters = new Set<() => void>();
   /** Test hooks: answer the next n submits with this command_status, or not at all. */
@@ -107,13 +108,19 @@ export class LocalSmsc {
     this.accepted += 1;
     const sessionNumber = this.accepted;
     this.sessions.add(session);
-    session.on('close', () => this.sessions.delete(session));
+    session.on('close', () => {
+      this.sessions.delete(session);
+      this.bound.delete(session);
+    });
     session.on('error', () => undefined);
     const bind = (pdu: PDU) => {
       const ok = pdu.system_id === this.options.systemId && pdu.password === this.options.password;
       session.send(pdu.response({ command_status: ok ? 0 : 0x0d, system_id: 'local-smsc' }));
       bound = ok;
-      if (!ok) session.close();
+      if (ok) {
+        this.bound.add(session);
+        this.bindCount += 1;
+      } else session.close();
     };
     session.on('bind_transceiver', bind);
     session.on('bind_transmitter', bind);
@@ -176,22 +183,41 @@ export class LocalSmsc {
     this.timers.add(timer);
   }
 
+  /** How many gateway sessions are bound now. */
+  get boundSessions(): number {
+    return this.bound.size;
+  }
+
+  /** How many binds this SMSC has accepted since it started. */
+  bindCount = 0;
+
+  /** Drops every session, as an SMSC restart or a broken network would. */
+  dropSessions(): void {
+    for (const session of this.sessions) session.destroy();
+  }
+
   /** A citizen's reply from `from` (E.164, with or without +) to the gateway's sender. */
   async reply(from: string, text: string, to = ''): Promise<number> {
-    const session = [...this.sessions][0];
+    return this.deliver({
+      source_addr_ton: 1,
+      source_addr_npi: 1,
+      source_addr: from.replace(/^\+/, ''),
+      destination_addr: to,
+      esm_class: 0,
+      short_message: text,
+    });
+  }
+
+  /**
+   * Any deliver_sm to the bound gateway (tests of what an SMSC may send: a receipt that names
+   * no message, one for a message the gateway never sent, a reply from a foreign number);
+   * resolves with the command_status of the gateway's deliver_sm_resp.
+   */
+  async deliver(fields: Record<string, PduValue>): Promise<number> {
+    const session = [...this.bound][0];
     if (!session) throw new Error('no gateway is bound to the local SMSC');
     return new Promise((resolve) => {
-      session.deliver_sm(
-        {
-          source_addr_ton: 1,
-          source_addr_npi: 1,
-          source_addr: from.replace(/^\+/, ''),
-          destination_addr: to,
-          esm_class: 0,
-          short_message: text,
-        },
-        (answer: PDU) => resolve(answer.command_status),
-      );
+      session.deliver_sm(fields, (answer: PDU) => resolve(answer.command_status));
     });
   }
 

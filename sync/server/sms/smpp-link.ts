@@ -79,6 +79,9 @@ export class SmppLink {
   private session: Session | undefined;
   private binding: Promise<Session> | undefined;
   private closed = false;
+  /** A bind again after the session was lost, so receipts and replies keep coming in. */
+  private rebindTimer: NodeJS.Timeout | undefined;
+  private rebindDelayMs: number;
   private readonly rate: SendRate;
   /** Submits written and not answered yet, failed as in doubt if the session drops. */
   private readonly pending = new Set<(outcome: SubmitOutcome) => void>();
@@ -87,8 +90,43 @@ export class SmppLink {
     readonly config: SmscConfig,
     private readonly onDeliver: DeliverHandler,
     private readonly log: (message: string) => void = () => undefined,
+    /** Back-off of binds again after a lost session: from this, doubling, at most a minute. */
+    private readonly rebindBaseMs = 1_000,
   ) {
     this.rate = new SendRate(config.ratePerSecond);
+    this.rebindDelayMs = rebindBaseMs;
+  }
+
+  /** Whether a session is bound now. */
+  get isBound(): boolean {
+    return this.session !== undefined;
+  }
+
+  /**
+   * After a bound session is lost (the SMSC restarted or dropped it, the network broke), binds
+   * again with back-off until it succeeds or the link is closed: an SMSC holds receipts and
+   * citizens' replies (STOP) for an ESME that is not bound, so they must not wait for the next
+   * message this gateway happens to send.
+   */
+  private scheduleRebind(): void {
+    if (this.closed || this.rebindTimer) return;
+    const delay = this.rebindDelayMs;
+    this.rebindDelayMs = Math.min(this.rebindDelayMs * 2, 60_000);
+    this.rebindTimer = setTimeout(() => {
+      this.rebindTimer = undefined;
+      if (this.closed || this.session) return;
+      this.bound().then(
+        () => {
+          this.rebindDelayMs = this.rebindBaseMs;
+          this.log('SMSC bound again');
+        },
+        (error: Error) => {
+          this.log(`SMSC bind failed: ${error.message}; trying again`);
+          this.scheduleRebind();
+        },
+      );
+    }, delay);
+    this.rebindTimer.unref?.();
   }
 
   /** Binds now (the gateway does at start, so receipts and replies can come in). */
@@ -137,7 +175,11 @@ export class SmppLink {
       });
       session.on('close', () => {
         clearTimeout(timer);
-        if (this.session === session) this.session = undefined;
+        if (this.session === session) {
+          this.session = undefined;
+          this.log('SMSC session lost; binding again');
+          this.scheduleRebind();
+        }
         for (const settle of [...this.pending]) {
           settle({ result: 'in-doubt', detail: 'the SMSC connection closed before it answered' });
         }
@@ -235,6 +277,8 @@ export class SmppLink {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.rebindTimer);
+    this.rebindTimer = undefined;
     const session = this.session ?? (await this.binding?.catch(() => undefined));
     this.session = undefined;
     if (!session) return;

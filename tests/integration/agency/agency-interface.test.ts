@@ -380,6 +380,13 @@ describe('the agency interface', () => {
     expect(logged.map((call) => call.status)).toEqual(
       expect.arrayContaining([400, 415, 413, 400, 400, 400]),
     );
+    expect(logged.map((call) => call.outcome)).toEqual(
+      expect.arrayContaining([
+        'refused: body is not JSON',
+        'bad-request: occurredAt is in the future',
+        'bad-request: not a reference',
+      ]),
+    );
   });
 
   it('gives up a webhook the endpoint answers 410 Gone, leaving the entry in the pull feed', async () => {

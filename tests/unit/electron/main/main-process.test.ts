@@ -200,4 +200,48 @@ describe('the Electron main process', () => {
     ]);
     expect(logger.entries.some((e) => e.event === 'config.invalid')).toBe(true);
   });
+
+  it('refuses a plain-http gateway override on another host: out of service, with the rule in the log', async () => {
+    const started = startKiosk(
+      {
+        SERVICE_POINT_DATA_DIR: dataDir,
+        SERVICE_POINT_RENDERER_DIR: dataDir,
+        SERVICE_POINT_GATEWAY_URL: 'http://gateway.example.gov.bz',
+      },
+      { clock, logger },
+    );
+    fakeApp().fireReady();
+    await started;
+    expect(recorder.windows[0]?.webContents.loadedUrls).toEqual([
+      'app://kiosk/__shell/out-of-service.html',
+    ]);
+    expect(recorder.ipcHandlers.has('bridge:invoke')).toBe(false);
+    expect(logger.entries.find((e) => e.event === 'config.invalid')?.detail).toEqual({
+      message: expect.stringMatching(/"http:\/\/gateway\.example\.gov\.bz" must be https/),
+    });
+  });
+
+  it('takes an https gateway override, and hands it to the page', async () => {
+    const started = startKiosk(
+      {
+        SERVICE_POINT_DATA_DIR: dataDir,
+        SERVICE_POINT_RENDERER_DIR: dataDir,
+        SERVICE_POINT_GATEWAY_URL: 'https://gateway.example.gov.bz',
+      },
+      { clock, logger },
+    );
+    fakeApp().fireReady();
+    await started;
+    const window = recorder.windows[0] as FakeBrowserWindow;
+    expect(window.webContents.loadedUrls).toEqual(['app://kiosk/']);
+    const reply = (await recorder.ipcHandlers.get('bridge:invoke')?.(
+      { sender: window.webContents, senderFrame: { url: 'app://kiosk/', parent: null } },
+      'kiosk:info',
+      undefined,
+    )) as BridgeReply;
+    expect(reply).toMatchObject({
+      ok: true,
+      value: { gatewayUrl: 'https://gateway.example.gov.bz' },
+    });
+  });
 });

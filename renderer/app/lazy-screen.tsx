@@ -1,0 +1,60 @@
+import { lazy, useSyncExternalStore } from 'react';
+import type { ComponentType, ReactElement } from 'react';
+
+/** How many on-demand screens have arrived so far (changes when one arrives). */
+let screensLoaded = 0;
+const loadListeners = new Set<() => void>();
+
+/**
+ * The number of on-demand screens loaded so far, as React state: a component that reads it is
+ * rendered again when a screen's code arrives (audio guidance then reads the new screen's prompt,
+ * which was not on the page while the screen was still on its way).
+ */
+export function useScreensLoaded(): number {
+  return useSyncExternalStore(
+    (listener) => {
+      loadListeners.add(listener);
+      return () => loadListeners.delete(listener);
+    },
+    () => screensLoaded,
+  );
+}
+
+/** A screen whose code is fetched on demand (its own chunk), and can be fetched ahead. */
+export interface LazyScreen<P extends object> {
+  (props: P): ReactElement;
+  /** Fetches the screen's chunk now; later renders then never suspend. */
+  preload(): Promise<void>;
+}
+
+/**
+ * Wraps a dynamic import of one screen. Until the chunk has arrived the screen suspends
+ * (React.lazy, shown by the nearest Suspense boundary); once `preload` has fetched it, the
+ * screen renders at once, so a screen fetched ahead of time never flashes a placeholder and its
+ * prompt is on the page when audio guidance reads it. A failed fetch is retried on the next use.
+ */
+export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>): LazyScreen<P> {
+  let loaded: ComponentType<P> | undefined;
+  let loading: Promise<ComponentType<P>> | undefined;
+  const fetchScreen = (): Promise<ComponentType<P>> => {
+    loading ??= load().then(
+      (component) => {
+        loaded = component;
+        screensLoaded += 1;
+        for (const listener of loadListeners) listener();
+        return component;
+      },
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+    return loading;
+  };
+  const Suspending = lazy(() => fetchScreen().then((component) => ({ default: component })));
+  const Screen = (props: P): ReactElement => {
+    const Loaded = loaded;
+    return Loaded ? <Loaded {...props} /> : <Suspending {...props} />;
+  };
+  return Object.assign(Screen, { preload: () => fetchScreen().then(() => undefined) });
+}

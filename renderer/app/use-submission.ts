@@ -1,0 +1,53 @@
+import { useCallback, useState } from 'react';
+import type { Dispatch } from 'react';
+import { submittedAnswers } from '../../kiosk-config/service-steps';
+import type { LanguageCode, ServiceDefinition } from '../../kiosk-config/schema';
+import type { SignedInOfficer } from '../../sync/client/officer-session';
+import type { KioskRuntime } from './kiosk-runtime';
+import type { SessionAction } from './session';
+
+/** Who completed a transaction on a citizen's behalf, as the receipt names them. */
+export type ReceiptOfficer = Pick<SignedInOfficer, 'officerId' | 'name'>;
+
+/**
+ * Commits the citizen's application (runtime.submit: durable before the receipt is shown) and
+ * remembers who completed it, the officer signed in at submit time, for the receipt screen. A
+ * resumed receipt names the officer its open-receipt record kept.
+ */
+export function useSubmission(
+  runtime: Pick<KioskRuntime, 'submit' | 'officers' | 'catalogue' | 'openReceipt'>,
+  dispatch: Dispatch<SessionAction>,
+): {
+  submit(
+    service: ServiceDefinition,
+    answers: Record<string, string>,
+    language: LanguageCode,
+  ): Promise<void>;
+  receiptOfficer: ReceiptOfficer | undefined;
+} {
+  const [receiptOfficer, setReceiptOfficer] = useState<ReceiptOfficer | undefined>(
+    runtime.openReceipt?.officer,
+  );
+  const submit = useCallback(
+    async (service: ServiceDefinition, answers: Record<string, string>, language: LanguageCode) => {
+      // Recorded inside the signed record: who completed it on the citizen's behalf.
+      const assisting = runtime.officers.officer;
+      const committed = await runtime.submit(
+        {
+          serviceId: service.id,
+          catalogueVersion: runtime.catalogue.version,
+          channel: assisting ? 'assisted' : 'self-service',
+          ...(assisting ? { officerId: assisting.officerId } : {}),
+          language,
+          fee: service.fee,
+          fields: submittedAnswers(service, answers),
+        },
+        { openReceipt: true },
+      );
+      setReceiptOfficer(assisting);
+      dispatch({ type: 'submitted', txId: committed.txId, ref: committed.ref });
+    },
+    [runtime, dispatch],
+  );
+  return { submit, receiptOfficer };
+}

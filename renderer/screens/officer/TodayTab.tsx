@@ -1,0 +1,160 @@
+import type { QueueItem } from '../../../sync/client/officer-queue';
+import { voidTransaction } from '../../../sync/client/officer-records';
+import type { SignedInOfficer } from '../../../sync/client/officer-session';
+import type { KioskRuntime } from '../../app/kiosk-runtime';
+import { reprintReceipt } from '../../app/officer-tools';
+import type { Translator } from '../../i18n/translator';
+import { itemState } from './queue-item-state';
+import type { OfficerNotice } from './queue-item-state';
+import { DecisionCell } from './TodayDecisions';
+import type { TodayDecisions } from './TodayDecisions';
+import { VoidForm } from './VoidForm';
+
+/**
+ * Today's transactions, newest first: time, reference, service, channel, state and the agency's
+ * decision, with a reprint for each and a void (with a reason) for what is not yet delivered.
+ * While a void form is open it replaces the table.
+ */
+export function TodayTab({
+  tr,
+  runtime,
+  officer,
+  transactions,
+  decisions,
+  voiding,
+  onVoiding,
+  say,
+}: {
+  tr: Translator;
+  runtime: KioskRuntime;
+  officer: SignedInOfficer;
+  /** Today's transaction items, oldest first (as the queue lists them). */
+  transactions: QueueItem[];
+  decisions: TodayDecisions;
+  /** The transaction whose void form is open, if any. */
+  voiding: QueueItem | undefined;
+  onVoiding(item: QueueItem | undefined): void;
+  say: OfficerNotice;
+}) {
+  const services = new Map(runtime.catalogue.services.map((s) => [s.id, tr.text(s.title)]));
+
+  const reprint = async (item: QueueItem) => {
+    try {
+      const { reply, copy } = await reprintReceipt(runtime, {
+        txId: item.txId,
+        officerId: officer.officerId,
+      });
+      say(
+        reply.state === 'held' || reply.state === 'uncertain'
+          ? tr.t('officer.reprint.held', { ref: item.ref ?? '' })
+          : tr.t('officer.reprint.done', { ref: item.ref ?? '', copy }),
+        reply.state === 'held' || reply.state === 'uncertain',
+      );
+    } catch {
+      say(tr.t('officer.reprint.failed'), true);
+    }
+  };
+
+  if (voiding) {
+    return (
+      <VoidForm
+        tr={tr}
+        item={voiding}
+        onCancel={() => onVoiding(undefined)}
+        onVoid={async (reason) => {
+          await voidTransaction(runtime.chain, {
+            officerId: officer.officerId,
+            txId: voiding.txId,
+            reason,
+          });
+          onVoiding(undefined);
+          say(tr.t('officer.void.done', { ref: voiding.ref ?? '' }));
+        }}
+      />
+    );
+  }
+  if (transactions.length === 0) return <p>{tr.t('officer.today.empty')}</p>;
+  return (
+    <>
+      <div className="decision-bar">
+        <button
+          type="button"
+          className="secondary"
+          data-check-decisions
+          disabled={decisions.busy}
+          onClick={() => void decisions.check()}
+        >
+          {decisions.busy ? tr.t('officer.decision.checking') : tr.t('officer.decision.check')}
+        </button>
+        {decisions.online === false ? (
+          <span className="error" data-decisions-offline>
+            {tr.t('officer.decision.offline')}
+          </span>
+        ) : decisions.online && decisions.checkedAt ? (
+          <span data-decisions-checked>
+            {tr.t('officer.decision.done', { time: tr.time(decisions.checkedAt) })}
+          </span>
+        ) : null}
+      </div>
+      <table className="officer-table">
+        <thead>
+          <tr>
+            <th scope="col">{tr.t('officer.column.time')}</th>
+            <th scope="col">{tr.t('officer.column.reference')}</th>
+            <th scope="col">{tr.t('officer.column.service')}</th>
+            <th scope="col">{tr.t('officer.column.channel')}</th>
+            <th scope="col">{tr.t('officer.column.state')}</th>
+            <th scope="col">{tr.t('officer.column.decision')}</th>
+            <th scope="col">{tr.t('officer.column.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...transactions].reverse().map((item) => (
+            <tr key={item.seq} data-ref={item.ref} data-state={itemState(item)}>
+              <td>{tr.time(item.queuedAt)}</td>
+              <td>
+                <strong>{item.ref}</strong>
+              </td>
+              <td>{services.get(item.serviceId ?? '') ?? item.serviceId}</td>
+              <td>
+                {item.channel === 'assisted'
+                  ? tr.t('report.channel.assisted')
+                  : tr.t('report.channel.self-service')}
+                {item.officerId ? ` · ${item.officerId}` : ''}
+              </td>
+              <td>
+                {tr.t(`officer.state.${itemState(item) as 'queued'}`)}
+                {item.voided ? ` · ${item.voided.reason}` : ''}
+              </td>
+              <DecisionCell
+                tr={tr}
+                status={decisions.byRef.get(item.ref ?? '')}
+                cached={decisions.online === false}
+              />
+              <td className="row-actions">
+                <button
+                  type="button"
+                  className="secondary"
+                  data-reprint={item.ref}
+                  onClick={() => void reprint(item)}
+                >
+                  {tr.t('officer.reprint')}
+                </button>
+                {item.state === 'queued' && !item.voided ? (
+                  <button
+                    type="button"
+                    className="secondary"
+                    data-void={item.ref}
+                    onClick={() => onVoiding(item)}
+                  >
+                    {tr.t('officer.void')}
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,9 @@
+import type { QueueItem } from '../../../sync/client/officer-queue';
+
+/** The state an officer sees for a queue item: a voided transaction shows as voided. */
+export function itemState(item: QueueItem): string {
+  return item.voided ? 'voided' : item.state;
+}
+
+/** A line for the officer: the text, and whether it reports a failure. */
+export type OfficerNotice = (text: string, error?: boolean) => void;
