@@ -1,6 +1,8 @@
 import type { EcPublicJwk } from '../protocol/crypto-primitives';
 import { sealTo } from '../protocol/sealed-box';
 import type { BatchItem } from '../protocol/wire';
+import { encodeBatchV2 } from '../protocol/wire-v2';
+import type { BatchRequestV2, OpenItem } from '../protocol/wire-v2';
 import { decryptLocal } from './data-key';
 import type { OutboxRow } from './store/outbox-store';
 import { SyncError } from './sync-error';
@@ -23,42 +25,89 @@ export interface SealedItems {
 /** Why a row left out for an unreadable personal copy is rejected on the kiosk. */
 export const UNREADABLE_REASON = 'personal-unreadable';
 
+/** Rows opened for sealing: each row's record and its personal fields' plaintext. */
+interface OpenedRows {
+  rows: OutboxRow[];
+  items: OpenItem[];
+  unreadable: OutboxRow[];
+}
+
 /**
- * The one sealing loop, for sync batches and USB bundles alike: each outbox row becomes the item
- * the gateway ingests, its personal fields decrypted from the kiosk's copy and sealed to the
- * gateway's key at send time (so a kiosk can commit before it has ever reached the gateway),
- * bound to the record id.
+ * The one loop that opens rows for sending, for sync batches (both protocol versions) and USB
+ * bundles alike: each row's personal fields are decrypted from the kiosk's copy at send time (so
+ * a kiosk can commit before it has ever reached the gateway) for the caller to seal.
  *
  * A row whose copy cannot be opened (a changed data key, a damaged ciphertext) is left out and
- * returned in `unreadable`; both carriers then mark it rejected on the kiosk
+ * returned in `unreadable`; every carrier then marks it rejected on the kiosk
  * (`UNREADABLE_REASON`), where the officer sees it and can retry it once the cause is put right,
  * and the rest moves on. Sending it without its values would only be refused by the gateway
  * (`personal-missing`, and a whole USB bundle with it). No data key at all is different: it may
  * come back (the shell restarts), so `SyncError('no-data-key')` stops the whole run instead.
  */
+async function openRows(
+  rows: readonly OutboxRow[],
+  dataKey: CryptoKey | undefined,
+): Promise<OpenedRows> {
+  const opened: OpenedRows = { rows: [], items: [], unreadable: [] };
+  for (const row of rows) {
+    const hasPersonal = row.record.kind === 'transaction' && row.record.body.personal;
+    if (!hasPersonal || !row.personalLocal) {
+      opened.rows.push(row);
+      opened.items.push({ record: row.record });
+      continue;
+    }
+    if (!dataKey) throw new SyncError('no-data-key');
+    try {
+      const personal = await decryptLocal(dataKey, row.personalLocal, row.txId);
+      opened.rows.push(row);
+      opened.items.push({ record: row.record, personal });
+    } catch {
+      opened.unreadable.push(row);
+    }
+  }
+  return opened;
+}
+
+/**
+ * Protocol v1 items (and USB bundles): each row's personal fields sealed to the gateway's key on
+ * their own, bound to the record id (sealed-box.ts).
+ */
 export async function toBatchItems(
   rows: readonly OutboxRow[],
   keys: SealingKeys,
 ): Promise<SealedItems> {
-  const sealed: SealedItems = { rows: [], items: [], unreadable: [] };
-  for (const row of rows) {
-    const hasPersonal = row.record.kind === 'transaction' && row.record.body.personal;
-    if (!hasPersonal || !row.personalLocal) {
-      sealed.rows.push(row);
-      sealed.items.push({ record: row.record });
-      continue;
-    }
-    if (!keys.dataKey) throw new SyncError('no-data-key');
-    let plaintext: string;
-    try {
-      plaintext = await decryptLocal(keys.dataKey, row.personalLocal, row.txId);
-    } catch {
-      sealed.unreadable.push(row);
-      continue;
-    }
-    const personal = await sealTo(await keys.gatewayKey(), plaintext, row.txId);
-    sealed.rows.push(row);
-    sealed.items.push({ record: row.record, personal });
+  const opened = await openRows(rows, keys.dataKey);
+  const items: BatchItem[] = [];
+  for (const { record, personal } of opened.items) {
+    items.push(
+      personal === undefined
+        ? { record }
+        : { record, personal: await sealTo(await keys.gatewayKey(), personal, record.body.txId) },
+    );
   }
-  return sealed;
+  return { rows: opened.rows, items, unreadable: opened.unreadable };
+}
+
+/** A protocol v2 batch of rows, and which rows it carries (wire-v2.ts). */
+export interface SealedBatchV2 {
+  rows: OutboxRow[];
+  request: BatchRequestV2 | undefined;
+  unreadable: OutboxRow[];
+}
+
+/**
+ * Protocol v2: the rows as signed segments, their personal fields sealed together to the
+ * gateway's key in one HPKE message (wire-v2.ts). `request` is undefined when no row can go.
+ */
+export async function toBatchV2(
+  rows: readonly OutboxRow[],
+  keys: SealingKeys,
+  ids: { batchId: string; kioskId: string },
+): Promise<SealedBatchV2> {
+  const opened = await openRows(rows, keys.dataKey);
+  const request =
+    opened.items.length === 0
+      ? undefined
+      : await encodeBatchV2({ ...ids, items: opened.items, gatewayKey: keys.gatewayKey });
+  return { rows: opened.rows, request, unreadable: opened.unreadable };
 }

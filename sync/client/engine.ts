@@ -1,13 +1,12 @@
 import { canonicalJson } from '../protocol/canonical-json';
 import type {
-  BatchItem,
   BatchReply,
   HeartbeatRequest,
   DecisionStatusReply,
   KioskConfigReply,
 } from '../protocol/wire';
 import type { EcPublicJwk } from '../protocol/crypto-primitives';
-import { UNREADABLE_REASON, toBatchItems } from './batch-items';
+import { UNREADABLE_REASON, toBatchItems, toBatchV2 } from './batch-items';
 import type {
   DeliveryOutcome,
   GatewayConfigCache,
@@ -56,6 +55,8 @@ export interface SyncEngineOptions {
    * (link-policy.ts), between 5 s and 10 minutes, and doubles after each timeout.
    */
   requestTimeoutMs?: number;
+  /** The highest batch protocol to use (default: the latest the gateway speaks; see GatewayClient). */
+  maxProtocol?: 1 | 2;
   /** Batch size bounds in bytes of canonical JSON; the size adapts between them. */
   batchBytes?: { initial: number; min: number; max: number };
   /**
@@ -81,9 +82,9 @@ export interface SyncEngineOptions {
 }
 
 interface PreparedBatch {
-  /** The rows that go, and their items (same index). */
+  /** The rows that go, and how to send them (none: every row was left out). */
   rows: OutboxRow[];
-  items: BatchItem[];
+  send: (() => Promise<BatchReply>) | undefined;
   /** Rows left out because their personal copy cannot be opened (batch-items.ts). */
   unreadable: OutboxRow[];
   /** The last seq this batch covered (sent or left out): the next batch starts after it. */
@@ -137,6 +138,7 @@ export class SyncEngine {
       fetch: options.fetch,
       link: this.#link,
       now: this.#now,
+      ...(options.maxProtocol ? { maxProtocol: options.maxProtocol } : {}),
     });
     this.#random = options.random ?? Math.random;
     this.#status = {
@@ -333,21 +335,42 @@ export class SyncEngine {
       const taken = await this.#takeBatch(afterSeq, limitBytes);
       const last = taken[taken.length - 1];
       if (!last) return undefined;
-      return { ...(await toBatchItems(taken, sealing)), lastSeq: last.seq, limitBytes };
+      const batchId = crypto.randomUUID();
+      if (this.#client.protocol === 2) {
+        const v2 = await toBatchV2(taken, sealing, { batchId, kioskId: this.#options.kioskId });
+        const { request } = v2;
+        const records = v2.rows.map((row) => row.record);
+        return {
+          rows: v2.rows,
+          unreadable: v2.unreadable,
+          lastSeq: last.seq,
+          limitBytes,
+          send: request && (() => this.#client.postBatchV2(request, records)),
+        };
+      }
+      const v1 = await toBatchItems(taken, sealing);
+      const { items } = v1;
+      return {
+        rows: v1.rows,
+        unreadable: v1.unreadable,
+        lastSeq: last.seq,
+        limitBytes,
+        send: items.length > 0 ? () => this.#client.postBatch({ batchId, items }) : undefined,
+      };
     };
     let unsettled = 0;
     let applying: Promise<void> | undefined;
     let batch = await prepare(0);
     try {
       while (batch) {
-        const { rows, items, unreadable, lastSeq, limitBytes } = batch;
+        const { rows, send, unreadable, lastSeq, limitBytes } = batch;
         if (unreadable.length > 0) await this.#rejectUnreadable(unreadable);
-        if (items.length === 0) {
+        if (!send) {
           batch = await prepare(lastSeq);
           continue;
         }
         const startedAt = this.#now();
-        const posting = this.#client.postBatch({ batchId: crypto.randomUUID(), items });
+        const posting = send();
         // Marked handled here; the rejection is still thrown by the await below.
         posting.catch(() => undefined);
         if (applying) await applying;

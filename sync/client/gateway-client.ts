@@ -2,7 +2,11 @@ import { exportPublicKey, signText } from '../protocol/device-signature';
 import { canonicalJson } from '../protocol/canonical-json';
 import { sha256Hex, toBase64Url } from '../protocol/encoding';
 import { requestSigningText, signatureHeaders } from '../protocol/request-signature';
+import type { ChainRecord } from '../protocol/records';
+import { PROTOCOL_V2, batchReplyV2Schema, expandReply } from '../protocol/wire-v2';
+import type { BatchRequestV2 } from '../protocol/wire-v2';
 import {
+  LATEST_PROTOCOL_VERSION,
   STATUS_INCLUDE_DECISION,
   acksReplySchema,
   batchReplySchema,
@@ -42,6 +46,8 @@ export interface GatewayClientOptions {
   /** The initial request timeout when no `link` is given (default 20 s). */
   timeoutMs?: number;
   now?: () => number;
+  /** The highest batch protocol to use even if the gateway speaks a later one (default: latest). */
+  maxProtocol?: 1 | 2;
 }
 
 async function gzip(text: string): Promise<ArrayBuffer> {
@@ -74,6 +80,9 @@ export class GatewayClient {
   readonly #fetch: FetchLike;
   readonly #link: LinkPolicy;
   readonly #now: () => number;
+  /** The batch protocol both ends speak, learnt from the health probe (1 until it answers). */
+  #protocol: 1 | 2 = 1;
+  readonly #maxProtocol: 1 | 2;
   /** Gateway clock minus kiosk clock, learnt from replies' Date header (kiosk RTCs drift). */
   #skewMs = 0;
 
@@ -88,6 +97,16 @@ export class GatewayClient {
         options.timeoutMs !== undefined ? { requestTimeoutMs: options.timeoutMs } : {},
       );
     this.#now = options.now ?? (() => Date.now());
+    this.#maxProtocol = options.maxProtocol ?? LATEST_PROTOCOL_VERSION;
+  }
+
+  /**
+   * The batch protocol to send in: 2 when the gateway's health reply lists it (wire-v2.ts) and
+   * this client may use it, else 1. Learnt afresh by every `probe()`, so a gateway rolled back to
+   * one that speaks only v1 is followed at the next run.
+   */
+  get protocol(): 1 | 2 {
+    return this.#protocol;
   }
 
   get clockSkewMs(): number {
@@ -102,13 +121,15 @@ export class GatewayClient {
   /** True when the gateway answers its health check; `navigator.onLine` is only a hint. */
   async probe(): Promise<boolean> {
     try {
-      await this.#request({
+      const health = await this.#request({
         method: 'GET',
         path: '/v1/health',
         schema: healthReplySchema,
         signed: false,
         probe: true,
       });
+      const speaks = health.protocols ?? [health.protocol];
+      this.#protocol = this.#maxProtocol >= 2 && speaks.includes(PROTOCOL_V2) ? 2 : 1;
       return true;
     } catch {
       return false;
@@ -135,6 +156,25 @@ export class GatewayClient {
       signed: true,
       followLink: true,
     });
+  }
+
+  /**
+   * Sends a protocol v2 batch (wire-v2.ts); the compact reply is expanded to one result per
+   * record, named by the ids of `sent` (the batch's records), as `postBatch` returns them.
+   */
+  async postBatchV2(
+    batch: BatchRequestV2,
+    sent: ReadonlyArray<Pick<ChainRecord, 'seq' | 'body'>>,
+  ): Promise<BatchReply & { wireBytes: number }> {
+    const reply = await this.#request({
+      method: 'POST',
+      path: `/v2/kiosks/${encodeURIComponent(this.#kioskId)}/batches`,
+      body: canonicalJson(batch),
+      schema: batchReplyV2Schema,
+      signed: true,
+      followLink: true,
+    });
+    return { results: expandReply(reply, sent), head: reply.head, wireBytes: reply.wireBytes };
   }
 
   /** The kiosk's config; `undefined` when the gateway answers 304 to `etag`. */

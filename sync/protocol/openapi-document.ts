@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sealedBoxSchema } from './sealed-box';
 import { signatureHeaders } from './request-signature';
 import {
-  PROTOCOL_VERSION,
+  LATEST_PROTOCOL_VERSION,
   acksReplySchema,
   batchReplySchema,
   batchRequestSchema,
@@ -17,6 +17,8 @@ import {
   decisionStatusReplySchema,
   statusReplySchema,
 } from './wire';
+import { batchReplyV2Schema, batchRequestV2Schema } from './wire-v2';
+import { PERSONAL_HPKE_INFO } from './personal-seal';
 
 /**
  * The OpenAPI 3.1 description of sync protocol v1, built from the same zod schemas both ends
@@ -45,14 +47,16 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     openapi: '3.1.0',
     info: {
       title: 'Service Point sync protocol',
-      version: String(PROTOCOL_VERSION),
+      version: String(LATEST_PROTOCOL_VERSION),
       description:
         'Kiosk to gateway delivery of hash-chained, device-signed records. Request bodies may be ' +
         'gzip-encoded (Content-Encoding: gzip). Every request after enrolment carries the ' +
         `${Object.values(signatureHeaders).join(', ')} headers: an ECDSA P-256 signature ` +
         '(IEEE P1363, base64url) by the enrolled device key over the lines ' +
         '"SP1", METHOD, path-with-query, kiosk id, timestamp (epoch ms), nonce, and the hex ' +
-        'SHA-256 of the uncompressed body, joined with "\\n".',
+        'SHA-256 of the uncompressed body, joined with "\\n". Protocol v2 (POST ' +
+        '/v2/kiosks/{kioskId}/batches) carries the same records in fewer bytes; a gateway lists ' +
+        'the versions it speaks in GET /v1/health (`protocols`) and keeps accepting v1.',
     },
     components: {
       securitySchemes: {
@@ -69,6 +73,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         EnrolReply: schema(enrolReplySchema),
         BatchRequest: schema(batchRequestSchema),
         BatchReply: schema(batchReplySchema),
+        BatchRequestV2: schema(batchRequestV2Schema),
+        BatchReplyV2: schema(batchReplyV2Schema),
         SealedBox: schema(sealedBoxSchema),
         KioskConfig: schema(kioskConfigReplySchema),
         StatusReply: schema(statusReplySchema),
@@ -113,6 +119,36 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           requestBody: { required: true, ...json('BatchRequest') },
           responses: {
             '200': { description: 'A result per item and the chain head.', ...json('BatchReply') },
+            '400': error('Malformed batch.'),
+            '401': refused,
+          },
+        },
+      },
+      '/v2/kiosks/{kioskId}/batches': {
+        post: {
+          summary: 'Deliver chain records in protocol v2; idempotent by transaction id',
+          description:
+            'Records travel in segments of consecutive records. The gateway derives v (1), ' +
+            "kioskId, each seq (segment seq + position), each prevHash (the previous record's " +
+            'hash; the first from the segment) and every hash (SHA-256 of the canonical JSON of ' +
+            "the record without hash and sig, hex), then checks the segment's sig (ECDSA P-256 " +
+            "by the device key) over its last record's hash, which covers every record before " +
+            "it through the prevHash links. A transaction's personal.digest travels as " +
+            'base64url of its 32 bytes. `personal` is HPKE (RFC 9180) base mode, DHKEM(P-256, ' +
+            'HKDF-SHA256), HKDF-SHA256, AES-256-GCM, to the gatewayKey of the config reply, ' +
+            `info "${PERSONAL_HPKE_INFO}", aad "service-point/batch/v2\\n<kioskId>\\n<batchId>", ` +
+            'single-shot; its plaintext is the raw DEFLATE (RFC 1951) of a JSON array with one ' +
+            '{salt, fields} object (or null) per transaction that declares personal fields, in ' +
+            'batch order. Stored records are byte for byte the v1 records, with sig only on each ' +
+            "segment's last record.",
+          parameters: [kioskId],
+          security: signed,
+          requestBody: { required: true, ...json('BatchRequestV2') },
+          responses: {
+            '200': {
+              description: 'Outcomes as inclusive seq ranges, and the chain head.',
+              ...json('BatchReplyV2'),
+            },
             '400': error('Malformed batch.'),
             '401': refused,
           },

@@ -92,41 +92,65 @@ export const configChangeBodySchema = z
   })
   .strict();
 
-const envelope = {
-  v: z.literal(1),
-  kioskId: z.string().min(3).max(64),
-  seq: z.number().int().min(1),
-  prevHash: hex64,
-  createdAt: z.string().datetime({ offset: true }),
-  hash: hex64,
-  sig: z.string().regex(/^[A-Za-z0-9_-]{40,200}$/),
-};
+const signatureSchema = z.string().regex(/^[A-Za-z0-9_-]{40,200}$/);
+
+function envelopeWith<S extends z.ZodTypeAny>(sig: S) {
+  return {
+    v: z.literal(1),
+    kioskId: z.string().min(3).max(64),
+    seq: z.number().int().min(1),
+    prevHash: hex64,
+    createdAt: z.string().datetime({ offset: true }),
+    hash: hex64,
+    sig,
+  };
+}
+
+function recordSchemaWith<S extends z.ZodTypeAny>(sig: S) {
+  const envelope = envelopeWith(sig);
+  return z.discriminatedUnion('kind', [
+    z.object({ ...envelope, kind: z.literal('transaction'), body: transactionBodySchema }).strict(),
+    z
+      .object({ ...envelope, kind: z.literal('officer-sign-in'), body: officerSignInBodySchema })
+      .strict(),
+    z
+      .object({ ...envelope, kind: z.literal('officer-sign-out'), body: officerSignOutBodySchema })
+      .strict(),
+    z.object({ ...envelope, kind: z.literal('void'), body: voidBodySchema }).strict(),
+    z.object({ ...envelope, kind: z.literal('reprint'), body: reprintBodySchema }).strict(),
+    z
+      .object({ ...envelope, kind: z.literal('config-change'), body: configChangeBodySchema })
+      .strict(),
+  ]);
+}
 
 export const transactionRecordSchema = z
-  .object({ ...envelope, kind: z.literal('transaction'), body: transactionBodySchema })
+  .object({
+    ...envelopeWith(signatureSchema),
+    kind: z.literal('transaction'),
+    body: transactionBodySchema,
+  })
   .strict();
 export type TransactionRecord = z.infer<typeof transactionRecordSchema>;
 
 /**
- * Every record in a kiosk's chain, discriminated by `kind`. Transaction records are byte for
- * byte what they were before the other kinds existed (an optional field absent is not encoded).
+ * Every record in a kiosk's chain, discriminated by `kind`, as the kiosk signs it (every record
+ * carries `sig`, the device's signature over its `hash`). Transaction records are byte for byte
+ * what they were before the other kinds existed (an optional field absent is not encoded).
  */
-export const chainRecordSchema = z.discriminatedUnion('kind', [
-  transactionRecordSchema,
-  z
-    .object({ ...envelope, kind: z.literal('officer-sign-in'), body: officerSignInBodySchema })
-    .strict(),
-  z
-    .object({ ...envelope, kind: z.literal('officer-sign-out'), body: officerSignOutBodySchema })
-    .strict(),
-  z.object({ ...envelope, kind: z.literal('void'), body: voidBodySchema }).strict(),
-  z.object({ ...envelope, kind: z.literal('reprint'), body: reprintBodySchema }).strict(),
-  z
-    .object({ ...envelope, kind: z.literal('config-change'), body: configChangeBodySchema })
-    .strict(),
-]);
+export const chainRecordSchema = recordSchemaWith(signatureSchema);
 export type ChainRecord = z.infer<typeof chainRecordSchema>;
 export type RecordKind = ChainRecord['kind'];
+
+/**
+ * A chain record as the gateway holds it. Records that came in protocol v1 batches or USB
+ * bundles keep their own `sig`; records that came in a protocol v2 batch keep `sig` only when
+ * they ended a signed segment (wire-v2.ts): a record without one is proven by the hash chain
+ * from it to the next record that has one, whose signature covers its hash and so, through the
+ * `prevHash` links, every record before it (verify with `checkChainSegment` in record-check.ts).
+ */
+export const gatewayRecordSchema = recordSchemaWith(signatureSchema.optional());
+export type GatewayRecord = z.infer<typeof gatewayRecordSchema>;
 export type RecordBodyOf<K extends RecordKind> = Extract<ChainRecord, { kind: K }>['body'];
 /** A record before hashing and signing; distributes over the kinds so `kind` narrows `body`. */
 export type UnsignedRecord = ChainRecord extends infer R
@@ -135,7 +159,9 @@ export type UnsignedRecord = ChainRecord extends infer R
     : never
   : never;
 
-export function isTransactionRecord(record: ChainRecord): record is TransactionRecord {
+export function isTransactionRecord<R extends GatewayRecord>(
+  record: R,
+): record is Extract<R, { kind: 'transaction' }> {
   return record.kind === 'transaction';
 }
 
@@ -144,7 +170,7 @@ export function isTransactionRecord(record: ChainRecord): record is TransactionR
  * The kiosk computes it when it commits, the gateway again when it checks (record-check.ts).
  */
 export async function recordHash(
-  record: UnsignedRecord | ChainRecord,
+  record: UnsignedRecord | GatewayRecord,
   primitives: CryptoPrimitives = webCrypto,
 ): Promise<string> {
   const { v, kioskId, seq, prevHash, createdAt, kind, body } = record;

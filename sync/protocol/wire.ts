@@ -9,8 +9,20 @@ import {
 
 /** Wire types of sync protocol v1. Both ends parse what they receive with these schemas. */
 export const PROTOCOL_VERSION = 1;
+/**
+ * Every protocol version this code speaks (v2: wire-v2.ts). A gateway lists them in its health
+ * reply (`protocols`) and a kiosk sends batches in the highest one both speak; a gateway that
+ * predates v2 answers only `protocol: 1`, and a v1 kiosk ignores `protocols`.
+ */
+export const PROTOCOL_VERSIONS = [1, 2] as const;
+export const LATEST_PROTOCOL_VERSION = 2;
 
-export const healthReplySchema = z.object({ ok: z.literal(true), protocol: z.number().int() });
+export const healthReplySchema = z.object({
+  ok: z.literal(true),
+  /** The highest version the gateway speaks. */
+  protocol: z.number().int(),
+  protocols: z.array(z.number().int()).max(20).optional(),
+});
 export type HealthReply = z.infer<typeof healthReplySchema>;
 
 export const publicKeyJwkSchema = z

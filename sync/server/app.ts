@@ -16,16 +16,18 @@ import {
 import {
   MAX_ACKS,
   MAX_STATUS_REFS,
-  PROTOCOL_VERSION,
+  LATEST_PROTOCOL_VERSION,
+  PROTOCOL_VERSIONS,
   STATUS_INCLUDE_DECISION,
   batchRequestSchema,
   enrolRequestSchema,
   heartbeatRequestSchema,
 } from '../protocol/wire';
 import type { DecisionStatus, KioskConfigReply } from '../protocol/wire';
+import { MalformedBatchError, batchRequestV2Schema, compactReply } from '../protocol/wire-v2';
 import { registerAgencyApi } from './agency/routes';
 import { WEBHOOK_QUEUE, webhookDelivery } from './agency/webhooks';
-import { ingestBatch } from './ingest';
+import { ingestBatch, ingestBatchV2 } from './ingest';
 import { JOB_RETENTION_DAYS } from './jobs/job-queue';
 import { JobRunner } from './jobs/job-runner';
 import type { JobRunnerOptions, QueueOptions } from './jobs/job-runner';
@@ -286,7 +288,11 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   const badRequest = (reply: FastifyReply, message: string): FastifyReply =>
     reply.status(400).send({ error: 'bad-request', message });
 
-  app.get('/v1/health', async () => ({ ok: true as const, protocol: PROTOCOL_VERSION }));
+  app.get('/v1/health', async () => ({
+    ok: true as const,
+    protocol: LATEST_PROTOCOL_VERSION,
+    protocols: [...PROTOCOL_VERSIONS],
+  }));
 
   app.get('/v1/openapi.json', async () => openapi);
 
@@ -331,6 +337,37 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     return applied;
   });
 
+  // Protocol v2 (wire-v2.ts): the same ingest, fewer bytes. Kiosks learn of it from /v1/health.
+  app.post('/v2/kiosks/:kioskId/batches', async (request, reply) => {
+    const params = kioskParams.safeParse(request.params);
+    if (!params.success) return badRequest(reply, 'invalid kiosk id');
+    const { kioskId } = params.data;
+    const kiosk = await authenticate(request, reply, kioskId);
+    if (!kiosk) return reply;
+    const batch = batchRequestV2Schema.safeParse(request.body);
+    if (!batch.success) {
+      const issue = batch.error.issues[0];
+      return badRequest(
+        reply,
+        `invalid batch at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
+      );
+    }
+    let applied;
+    try {
+      applied = await ingestBatchV2({ store, sealing, now }, kiosk, batch.data);
+    } catch (error) {
+      if (error instanceof MalformedBatchError)
+        return badRequest(reply, `invalid batch at ${error.message}`);
+      throw error;
+    }
+    runner.poke();
+    if ((await options.afterCommit?.(kioskId)) === 'drop') {
+      request.raw.socket.destroy();
+      return reply.hijack();
+    }
+    return compactReply(applied);
+  });
+
   app.get('/v1/kiosks/:kioskId/config', async (request, reply) => {
     const params = kioskParams.safeParse(request.params);
     if (!params.success) return badRequest(reply, 'invalid kiosk id');
@@ -339,7 +376,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     const extra = (await options.kioskConfig?.(kioskId)) ?? {};
     const body: KioskConfigReply = {
       kioskId,
-      protocol: PROTOCOL_VERSION,
+      protocol: LATEST_PROTOCOL_VERSION,
       gatewayKey: sealing.publicJwk,
       site: extra.site ?? null,
       catalogue: extra.catalogue ?? null,

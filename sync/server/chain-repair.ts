@@ -1,4 +1,4 @@
-import type { ChainRecord } from '../protocol/records';
+import type { GatewayRecord } from '../protocol/records';
 
 /**
  * Repairing a wedged chain. A record held as `awaiting` right after a kiosk's head whose
@@ -24,7 +24,7 @@ export interface ChainCandidate {
   state: 'chained' | 'awaiting' | 'refused';
   ref: string;
   serviceId: string;
-  record: ChainRecord;
+  record: GatewayRecord;
 }
 
 /** A seq where a held record and one or more refused records compete. */
@@ -54,7 +54,7 @@ export interface ChainRepair {
   kept: 'held' | 'refused';
   keptTxId: string;
   setAsideTxId: string;
-  setAsideRecord: ChainRecord;
+  setAsideRecord: GatewayRecord;
   reason: string;
   decidedBy: string;
   decidedAt: string;

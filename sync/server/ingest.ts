@@ -2,7 +2,11 @@ import type { CryptoPrimitives } from '../protocol/crypto-primitives';
 import { canonicalJson } from '../protocol/canonical-json';
 import { personalDigest, personalPayloadSchema } from '../protocol/personal-fields';
 import { checkRecord } from '../protocol/record-check';
-import { openSealed } from '../protocol/sealed-box';
+import { verifySignature } from '../protocol/device-signature';
+import { openPersonalBatch } from '../protocol/personal-seal';
+import { openSealed, sealTo } from '../protocol/sealed-box';
+import { declaresPersonal, decodeSegments, personalAad } from '../protocol/wire-v2';
+import type { BatchRequestV2 } from '../protocol/wire-v2';
 import type { BatchItem, ChainHead, ItemResult } from '../protocol/wire';
 import { nodeCrypto } from './node-crypto';
 import type { SealingKey } from './sealing-key';
@@ -18,6 +22,27 @@ export interface IngestDeps {
 }
 
 /**
+ * Checks a transaction's personal fields, as opened, against what its signed record declares:
+ * the same field ids and the salted digest (personal-fields.ts). Returns why they fail
+ * (`personal-mismatch`, `personal-unreadable` when they are not a payload at all), or undefined.
+ * Shared by both protocol versions; never rejects.
+ */
+export async function checkPersonalPayload(
+  declared: { fieldIds: readonly string[]; digest: string },
+  opened: unknown,
+  primitives: CryptoPrimitives = nodeCrypto,
+): Promise<string | undefined> {
+  const payload = personalPayloadSchema.safeParse(opened);
+  if (!payload.success) return 'personal-unreadable';
+  const ids = Object.keys(payload.data.fields).sort();
+  if (canonicalJson(ids) !== canonicalJson([...declared.fieldIds].sort())) {
+    return 'personal-mismatch';
+  }
+  const digest = await personalDigest(payload.data, primitives);
+  return digest === declared.digest ? undefined : 'personal-mismatch';
+}
+
+/**
  * Opens an item's sealed personal fields and checks them against the digest in its signed
  * record; returns why they fail (`unexpected-personal`, `personal-missing`,
  * `personal-mismatch`, `personal-unreadable`), or undefined. Never rejects.
@@ -30,6 +55,7 @@ export async function checkPersonalFields(
   const declared = item.record.kind === 'transaction' ? item.record.body.personal : undefined;
   if (!declared) return item.personal ? 'unexpected-personal' : undefined;
   if (!item.personal) return 'personal-missing';
+  let opened: unknown;
   try {
     const text = await openSealed(
       sealing.privateJwk,
@@ -37,16 +63,11 @@ export async function checkPersonalFields(
       item.record.body.txId,
       primitives,
     );
-    const payload = personalPayloadSchema.parse(JSON.parse(text) as unknown);
-    const ids = Object.keys(payload.fields).sort();
-    if (canonicalJson(ids) !== canonicalJson([...declared.fieldIds].sort())) {
-      return 'personal-mismatch';
-    }
-    const digest = await personalDigest(payload, primitives);
-    return digest === declared.digest ? undefined : 'personal-mismatch';
+    opened = JSON.parse(text) as unknown;
   } catch {
     return 'personal-unreadable';
   }
+  return checkPersonalPayload(declared, opened, primitives);
 }
 
 /**
@@ -69,41 +90,145 @@ export async function verifyItem(
   return personal;
 }
 
+/** An item that failed verification: rejected with its reason and a tamper alert. */
+interface Refusal {
+  record: { seq: number; body: { txId: string } };
+  reason: string;
+}
+
 /**
- * Ingests one batch from an authenticated kiosk: every item is verified (all at once); each
- * that fails is rejected with its reason and raises a tamper alert; the rest are placed in the
- * kiosk's chain in one transaction (`store.applyBatch`, place-batch.ts), which has committed
- * when this returns. Results come in placement order, then the rejected items.
+ * Places what passed (one transaction, `store.applyBatch`, place-batch.ts, committed when this
+ * returns) and refuses the rest, each with a tamper alert. Results come in placement order,
+ * then the refused items. Both protocol versions end here.
+ */
+async function placeVerified(
+  deps: IngestDeps,
+  kiosk: KioskRow,
+  verified: VerifiedItem[],
+  refusals: Refusal[],
+): Promise<{ results: ItemResult[]; head: ChainHead }> {
+  const at = deps.now().toISOString();
+  const refused: ItemResult[] = [];
+  for (const { record, reason } of refusals) {
+    const id = record.body.txId;
+    refused.push({ id, seq: record.seq, status: 'rejected', reason });
+    await deps.store.addTamperAlert({
+      kioskId: kiosk.kioskId,
+      seq: record.seq,
+      kind: reason,
+      detail: `record ${id} failed verification`,
+      at,
+    });
+  }
+  const applied = await deps.store.applyBatch(kiosk.kioskId, verified);
+  return { results: [...applied.results, ...refused], head: applied.head };
+}
+
+/**
+ * Ingests one v1 batch from an authenticated kiosk: every item is verified (all at once); each
+ * that fails is rejected with its reason and raises a tamper alert; the rest are placed.
  */
 export async function ingestBatch(
   deps: IngestDeps,
   kiosk: KioskRow,
   items: BatchItem[],
 ): Promise<{ results: ItemResult[]; head: ChainHead }> {
-  const { store, sealing } = deps;
-  const at = deps.now().toISOString();
   const reasons = await Promise.all(
-    items.map((item) => verifyItem(kiosk, item, sealing, deps.primitives)),
+    items.map((item) => verifyItem(kiosk, item, deps.sealing, deps.primitives)),
   );
   const verified: VerifiedItem[] = [];
-  const refused: ItemResult[] = [];
+  const refusals: Refusal[] = [];
   for (const [index, item] of items.entries()) {
-    const { record } = item;
     const reason = reasons[index];
-    if (reason) {
-      const id = record.body.txId;
-      refused.push({ id, seq: record.seq, status: 'rejected', reason });
-      await store.addTamperAlert({
-        kioskId: kiosk.kioskId,
-        seq: record.seq,
-        kind: reason,
-        detail: `record ${id} failed verification`,
-        at,
-      });
-      continue;
-    }
-    verified.push(item.personal ? { record, personal: item.personal } : { record });
+    if (reason) refusals.push({ record: item.record, reason });
+    else
+      verified.push(
+        item.personal ? { record: item.record, personal: item.personal } : { record: item.record },
+      );
   }
-  const applied = await store.applyBatch(kiosk.kioskId, verified);
-  return { results: [...applied.results, ...refused], head: applied.head };
+  return placeVerified(deps, kiosk, verified, refusals);
+}
+
+/**
+ * Ingests one v2 batch (wire-v2.ts): rebuilds each segment's records, checks the segment's one
+ * signature over its last record's hash (a failure refuses the whole segment: `bad-signature`,
+ * since any changed record changes that hash), opens the batch's sealed personal fields once and
+ * checks each transaction's entry against its record's digest. What passes is stored exactly as
+ * a v1 batch would have stored it: the record (with `sig` on each segment's last record) and its
+ * personal fields sealed to this gateway's key one record at a time, bound to the record id, so
+ * the agency feed, SMS and bundles read them as before. Throws a `MalformedBatchError` when a record is
+ * not a valid chain record once rebuilt (the route answers 400, nothing is stored).
+ */
+export async function ingestBatchV2(
+  deps: IngestDeps,
+  kiosk: KioskRow,
+  batch: BatchRequestV2,
+): Promise<{ results: ItemResult[]; head: ChainHead }> {
+  const primitives = deps.primitives ?? nodeCrypto;
+  const segments = await decodeSegments(kiosk.kioskId, batch, primitives);
+  const signed = await Promise.all(
+    segments.map(({ records }) => {
+      const last = records[records.length - 1];
+      return last?.sig
+        ? verifySignature(kiosk.publicKey, last.hash, last.sig, primitives).catch(() => false)
+        : false;
+    }),
+  );
+  const records = segments.flatMap((segment) => segment.records);
+  const declaring = records.filter((record) => declaresPersonal(record));
+  let entries: unknown[] | undefined;
+  let personalFailure: string | undefined;
+  if (declaring.length > 0) {
+    if (!batch.personal) personalFailure = 'personal-missing';
+    else {
+      try {
+        entries = await openPersonalBatch(
+          deps.sealing.privateJwk,
+          batch.personal,
+          personalAad(kiosk.kioskId, batch.batchId),
+        );
+        if (entries.length !== declaring.length) personalFailure = 'personal-mismatch';
+      } catch {
+        personalFailure = 'personal-unreadable';
+      }
+    }
+  } else if (batch.personal) personalFailure = 'unexpected-personal';
+  const verified: VerifiedItem[] = [];
+  const refusals: Refusal[] = [];
+  let entry = 0;
+  for (const [s, segment] of segments.entries()) {
+    for (const [i, record] of segment.records.entries()) {
+      const declared = record.kind === 'transaction' ? record.body.personal : undefined;
+      const opened = declared ? entries?.[entry++] : undefined;
+      if (!signed[s]) {
+        refusals.push({ record, reason: 'bad-signature' });
+        continue;
+      }
+      if (segment.altered.has(i)) {
+        refusals.push({ record, reason: 'hash-mismatch' });
+        continue;
+      }
+      if (!declared) {
+        if (personalFailure === 'unexpected-personal') {
+          refusals.push({ record, reason: personalFailure });
+        } else verified.push({ record });
+        continue;
+      }
+      const reason =
+        personalFailure ??
+        (opened === null ? 'personal-missing' : await checkPersonalPayload(declared, opened));
+      if (reason) {
+        refusals.push({ record, reason });
+        continue;
+      }
+      const personal = await sealTo(
+        deps.sealing.publicJwk,
+        canonicalJson(opened),
+        record.body.txId,
+        primitives,
+      );
+      verified.push({ record, personal });
+    }
+  }
+  return placeVerified(deps, kiosk, verified, refusals);
 }

@@ -1,4 +1,4 @@
-import type { ChainRecord, RecordKind } from '../protocol/records';
+import type { GatewayRecord, RecordKind } from '../protocol/records';
 import type { ChainHead, ItemResult } from '../protocol/wire';
 import type { TamperAlert, VerifiedItem } from './store';
 
@@ -177,7 +177,7 @@ export async function placeBatch(
 }
 
 /** Decides where one record goes, given what the batch knows; changes nothing. */
-function place(view: ChainView, record: ChainRecord): Placement {
+function place(view: ChainView, record: GatewayRecord): Placement {
   const reject = (reason: string, detail: string): Placement => ({
     status: 'rejected',
     reason,
@@ -244,7 +244,7 @@ async function linkHeld(
 
 /** The columns a store indexes for a record, by kind. */
 export function recordColumns(
-  record: ChainRecord,
+  record: GatewayRecord,
 ): Pick<StoredRecordRow, 'ref' | 'serviceId' | 'channel' | 'kind' | 'subjectTxId'> {
   switch (record.kind) {
     case 'transaction':

@@ -1,4 +1,4 @@
-import type { ChainRecord } from '../protocol/records';
+import type { GatewayRecord } from '../protocol/records';
 import type { SealedBox } from '../protocol/sealed-box';
 import type { ChainHead, HeartbeatRequest, ItemResult } from '../protocol/wire';
 import type { PublicKeyJwk } from '../protocol/device-signature';
@@ -22,9 +22,12 @@ export interface TamperAlert {
   at: string;
 }
 
-/** A record that passed hash, signature and personal-data checks, ready to be chained. */
+/**
+ * A record that passed hash, signature and personal-data checks, ready to be chained. Its `sig`
+ * is absent when a v2 segment's signature (on a later record) proves it (records.ts).
+ */
 export interface VerifiedItem {
-  record: ChainRecord;
+  record: GatewayRecord;
   /** The personal fields as the kiosk sealed them to this gateway; stored sealed. */
   personal?: SealedBox;
 }
@@ -90,7 +93,7 @@ export interface GatewayStore {
   addTamperAlert(alert: TamperAlert): Promise<void>;
   listTamperAlerts(kioskId?: string): Promise<TamperAlert[]>;
   countRecords(kioskId: string): Promise<{ chained: number; awaiting: number }>;
-  listRecords(kioskId: string): Promise<ChainRecord[]>;
+  listRecords(kioskId: string): Promise<GatewayRecord[]>;
   /** The sealed personal fields of one record, as received. */
   readPersonal(kioskId: string, seq: number): Promise<SealedBox | undefined>;
   /** Records a request nonce; false when this kiosk already used it (a replay). */

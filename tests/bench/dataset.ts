@@ -25,7 +25,11 @@ export interface CommittedKiosk {
 export async function commitDataset(
   kioskId: string,
   count: number,
-  options: { extractableKey?: boolean } = {},
+  options: {
+    extractableKey?: boolean;
+    /** The i-th submission (default: `formSubmission`, random words; see realistic-data.ts). */
+    submission?: (i: number) => Parameters<typeof commitTransaction>[1];
+  } = {},
 ): Promise<CommittedKiosk> {
   const { store, db } = openTestStore(kioskId);
   await db.open();
@@ -34,10 +38,11 @@ export async function commitDataset(
     options.extractableKey ?? false,
     ['sign', 'verify'],
   );
+  const submission = options.submission ?? formSubmission;
   const dataKey = await importDataKey(crypto.getRandomValues(new Uint8Array(32)));
   const started = performance.now();
   for (let i = 0; i < count; i += 1) {
-    await commitTransaction({ store, kioskId, keys, dataKey }, formSubmission(i));
+    await commitTransaction({ store, kioskId, keys, dataKey }, submission(i));
   }
   const commitMs = performance.now() - started;
   const privateJwk = options.extractableKey

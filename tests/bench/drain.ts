@@ -46,6 +46,8 @@ export async function drainWithEngine(input: {
   token: string;
   link: LinkProxy;
   total: number;
+  /** The highest batch protocol the engine may use (default: the latest the gateway speaks). */
+  maxProtocol?: 1 | 2;
 }): Promise<DrainResult> {
   const { kiosk, link } = input;
   const progress: Array<[number, number]> = [];
@@ -60,10 +62,21 @@ export async function drainWithEngine(input: {
     if (url.endsWith('/batches') && response.ok) {
       const sent = JSON.parse(
         gunzipSync(Buffer.from(init?.body as ArrayBuffer)).toString('utf8'),
-      ) as { items: unknown[] };
-      for (const item of sent.items) payload.push(canonicalJson(item));
-      const reply = (await response.clone().json()) as { results: Array<{ status: string }> };
-      delivered += reply.results.filter((r) => r.status !== 'rejected').length;
+      ) as { items?: unknown[]; segments?: Array<{ records: unknown[] }>; personal?: unknown };
+      // v1 items, or v2 segments' records and the batch's sealed personal fields.
+      const items = sent.items ?? sent.segments?.flatMap((segment) => segment.records) ?? [];
+      for (const item of items) payload.push(canonicalJson(item));
+      if (sent.personal) payload.push(canonicalJson(sent.personal));
+      const reply = (await response.clone().json()) as {
+        results?: Array<{ status: string }>;
+        accepted?: Array<[number, number]>;
+        duplicate?: Array<[number, number]>;
+      };
+      const inRanges = (ranges: Array<[number, number]> = []): number =>
+        ranges.reduce((n, [from, to]) => n + to - from + 1, 0);
+      delivered += reply.results
+        ? reply.results.filter((r) => r.status !== 'rejected').length
+        : inRanges(reply.accepted) + inRanges(reply.duplicate);
       progress.push([performance.now() - startedAt, delivered]);
       if (delivered >= input.total) resolveDone();
     }
@@ -81,6 +94,7 @@ export async function drainWithEngine(input: {
     periodicMs: 15_000,
     backoffCapMs: 60_000,
     fetch: observingFetch,
+    ...(input.maxProtocol ? { maxProtocol: input.maxProtocol } : {}),
   });
   engine.subscribe((status) => {
     if (status.state === 'waiting') failedAttempts += 1;

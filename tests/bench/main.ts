@@ -13,6 +13,7 @@ import { launchChromium, startBenchPageServer } from './browser-page';
 import { commitDataset } from './dataset';
 import type { CommittedKiosk } from './dataset';
 import { formBytes, formSubmission } from './form-data';
+import { measureWireBytes, wireFigures, wireSummary } from './wire-bytes';
 import { startBenchGateway } from './gateway';
 import { measureIngest } from './ingest';
 import type { IngestResult } from './ingest';
@@ -28,7 +29,7 @@ import type { ScaleOut } from './scale-out';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const artifacts = path.join(root, 'tests', 'artifacts');
 
-const allParts = ['drain', 'thin', 'commit', 'heap', 'startup', 'ingest', 'scale'] as const;
+const allParts = ['drain', 'thin', 'wire', 'commit', 'heap', 'startup', 'ingest', 'scale'] as const;
 type Part = (typeof allParts)[number];
 
 const { values } = parseArgs({
@@ -311,6 +312,13 @@ async function main(): Promise<void> {
       : undefined;
     if (thin) figures.push(...drainFigures(thin, 'thin.drain'));
 
+    // ---- 3a. bytes per transaction: protocol v1 against v2, random and realistic data ------
+    const wireCount = quick ? 200 : 1000;
+    const wireRuns = parts.has('wire')
+      ? await measureWireBytes({ count: wireCount, link: governmentLink, log })
+      : [];
+    figures.push(...wireFigures(wireRuns, governmentLink));
+
     // ---- 3. wire efficiency ------------------------------------------------------------------
     if (wan) {
       const { engine } = wan;
@@ -575,6 +583,7 @@ async function main(): Promise<void> {
       },
       runSeconds: (Date.now() - runStarted) / 1000,
       figures,
+      wire: wireRuns,
       drainProgress: Object.fromEntries(
         drains.map((d) => [
           d.profile.id,
@@ -600,6 +609,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `wrote tests/artifacts/bench.json${charts.map((c) => ` and ${c}`).join('')} in ${report.runSeconds.toFixed(0)} s\n`,
     );
+    if (wireRuns.length > 0) process.stdout.write(`${wireSummary(wireRuns)}\n`);
     const fixed = (value: number | undefined, digits: number): string =>
       value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : 'nan';
     const bytesPerTx = wan ? (wan.engine.up + wan.engine.down) / wan.engine.transactions : NaN;

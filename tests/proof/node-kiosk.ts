@@ -10,8 +10,8 @@ import type { OutboxStore } from '../../sync/client/store/outbox-store';
 import type { CommittedTransaction, TransactionInput } from '../../sync/client/commit';
 import { SyncEngine } from '../../sync/client/engine';
 import type { SyncEngineOptions } from '../../sync/client/engine';
-import { GENESIS_HASH, chainRecordSchema } from '../../sync/protocol/records';
-import type { ChainRecord } from '../../sync/protocol/records';
+import { GENESIS_HASH, gatewayRecordSchema } from '../../sync/protocol/records';
+import type { GatewayRecord } from '../../sync/protocol/records';
 import { birthCertificate, openTestKiosk } from '../support/chain-fixture';
 
 /** What the proof suites commit unless they say otherwise. */
@@ -93,7 +93,7 @@ export interface DeliveryCheck {
 export function readGatewayRecords(
   file: string,
   kioskId: string,
-): { records: ChainRecord[]; alerts: number; awaiting: number } {
+): { records: GatewayRecord[]; alerts: number; awaiting: number } {
   const sqlite = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const rows = sqlite
@@ -105,7 +105,7 @@ export function readGatewayRecords(
       }
     ).n;
     return {
-      records: rows.map((r) => chainRecordSchema.parse(JSON.parse(r.record_json))),
+      records: rows.map((r) => gatewayRecordSchema.parse(JSON.parse(r.record_json))),
       awaiting: rows.filter((r) => r.chain_state === 'awaiting').length,
       alerts,
     };
@@ -117,7 +117,7 @@ export function readGatewayRecords(
 /** Every committed transaction at the gateway exactly once, the chain gapless and linked. */
 export function checkDelivery(
   committed: readonly string[],
-  atGateway: { records: ChainRecord[]; alerts: number; awaiting: number },
+  atGateway: { records: GatewayRecord[]; alerts: number; awaiting: number },
 ): DeliveryCheck {
   const counts = new Map<string, number>();
   for (const record of atGateway.records) {

@@ -1,6 +1,6 @@
 import type { ApplicationState, StatusDetail } from '../../protocol/application-status';
 import type { EcPublicJwk } from '../../protocol/crypto-primitives';
-import type { ChainRecord } from '../../protocol/records';
+import type { GatewayRecord } from '../../protocol/records';
 import type { SealedBox } from '../../protocol/sealed-box';
 
 /** An agency as the administrator registered it (no credentials). */
@@ -65,7 +65,7 @@ export interface FeedEntry {
   ref: string;
   serviceId: string;
   /** The application's record (`delivered`), or the void record (`voided`). */
-  record: ChainRecord;
+  record: GatewayRecord;
   /** The application's personal fields sealed to the gateway (`delivered` only). */
   personal?: SealedBox;
   /** When the gateway received the record. */

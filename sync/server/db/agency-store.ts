@@ -9,7 +9,7 @@ import {
 } from '../../protocol/application-status';
 import type { StatusDetail } from '../../protocol/application-status';
 import { ecPublicJwkSchema } from '../../protocol/crypto-primitives';
-import { chainRecordSchema } from '../../protocol/records';
+import { gatewayRecordSchema } from '../../protocol/records';
 import { sealedBoxSchema } from '../../protocol/sealed-box';
 import { AgencyConflictError } from '../agency/agencies';
 import type {
@@ -323,7 +323,7 @@ export function agencyStore(
           txId: row.tx_id,
           ref: row.ref,
           serviceId: row.service_id,
-          record: chainRecordSchema.parse(parseJson(record.record_json)),
+          record: gatewayRecordSchema.parse(parseJson(record.record_json)),
           ...(row.kind === 'delivered' && record.personal_json
             ? { personal: sealedBoxSchema.parse(parseJson(record.personal_json)) }
             : {}),

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { GENESIS_HASH, chainRecordSchema } from '../../protocol/records';
-import type { ChainRecord } from '../../protocol/records';
+import { GENESIS_HASH, gatewayRecordSchema } from '../../protocol/records';
+import type { GatewayRecord } from '../../protocol/records';
 import { sealedBoxSchema } from '../../protocol/sealed-box';
 import type { ChainHead, ItemResult } from '../../protocol/wire';
 import { MIN_REASON_CHARS } from '../chain-repair';
@@ -29,11 +29,11 @@ class RepairRefused extends Error {
   }
 }
 
-const parseRecord = (json: string): ChainRecord =>
-  chainRecordSchema.parse(JSON.parse(json) as unknown);
+const parseRecord = (json: string): GatewayRecord =>
+  gatewayRecordSchema.parse(JSON.parse(json) as unknown);
 
 function candidate(
-  record: ChainRecord,
+  record: GatewayRecord,
   receivedAt: string,
   previousHash: string | undefined,
   state: ChainCandidate['state'],

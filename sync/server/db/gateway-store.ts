@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
-import { GENESIS_HASH, chainRecordSchema } from '../../protocol/records';
-import type { ChainRecord } from '../../protocol/records';
+import { GENESIS_HASH, gatewayRecordSchema } from '../../protocol/records';
+import type { GatewayRecord } from '../../protocol/records';
 import { sealedBoxSchema } from '../../protocol/sealed-box';
 import type { PublicKeyJwk } from '../../protocol/device-signature';
 import { heartbeatRequestSchema } from '../../protocol/wire';
@@ -317,7 +317,7 @@ export async function openGatewayStore(
         .where('kiosk_id', '=', kioskId)
         .orderBy('seq')
         .execute();
-      return rows.map((row) => JSON.parse(row.record_json) as ChainRecord);
+      return rows.map((row) => JSON.parse(row.record_json) as GatewayRecord);
     },
     async readPersonal(kioskId, seq) {
       const row = await db
@@ -431,7 +431,7 @@ export async function openGatewayStore(
         .orderBy('r.created_at')
         .execute();
       return rows.flatMap((row) => {
-        const record = chainRecordSchema.safeParse(JSON.parse(row.record_json) as unknown);
+        const record = gatewayRecordSchema.safeParse(JSON.parse(row.record_json) as unknown);
         if (!record.success || record.data.kind !== 'transaction') return [];
         return [
           {

@@ -1,0 +1,319 @@
+import { z } from 'zod';
+import { webCrypto } from './crypto-primitives';
+import type { CryptoPrimitives, EcPublicJwk } from './crypto-primitives';
+import { fromBase64Url, toBase64Url, toHex } from './encoding';
+import { sealPersonalBatch, sealedBatchSchema } from './personal-seal';
+import { gatewayRecordSchema, recordHash } from './records';
+import type { ChainRecord, GatewayRecord } from './records';
+import { chainHeadSchema } from './wire';
+import type { ItemResult } from './wire';
+
+/**
+ * Sync protocol v2: the same records, chain and guarantees as v1 (wire.ts) in fewer bytes.
+ *
+ * - **Segments, one signature each.** A batch is a list of segments; a segment is a run of
+ *   consecutive records of the kiosk's chain. It carries the first record's `seq` and `prevHash`
+ *   and the device's signature of its LAST record (the `sig` the kiosk made when it committed
+ *   that record, over its hash). Every other field of the envelope is derived by the gateway:
+ *   `v` (1), `kioskId` (the signed request's kiosk), each `seq` (the first plus the position),
+ *   each `prevHash` (the hash of the record before it in the segment) and every `hash` (computed
+ *   from the content, as v1's check does anyway). Because each hash covers its `prevHash`, the
+ *   one signature covers every record of the segment: change one byte of any record and the
+ *   last hash, so the signature, no longer matches. A record the kiosk finds altered since it
+ *   was signed carries the hash it was signed with (`WireRecord.hash`), so only it is refused
+ *   (`hash-mismatch`) and the records after it still verify, as in v1.
+ * - **Personal fields sealed once per batch** (personal-seal.ts: HPKE, RFC 9180, after DEFLATE):
+ *   one array, an entry for each transaction that declares personal fields, in batch order.
+ * - **Binary digests**: a transaction's `personal.digest` travels as base64url of its 32 bytes.
+ * - **Compact reply**: seq ranges by status instead of one object per record.
+ *
+ * The gateway stores what it derives: the record exactly as v1 would have carried it, with
+ * `sig` only on each segment's last record (records.ts `gatewayRecordSchema`).
+ */
+export const PROTOCOL_V2 = 2;
+
+const b64u = z.string().regex(/^[A-Za-z0-9_-]*$/);
+/** 32 bytes, base64url without padding. */
+const hash32 = b64u.length(43);
+
+/** A record on the v2 wire: what the gateway cannot derive. */
+export const wireRecordSchema = z
+  .object({
+    kind: z.string().min(1).max(40),
+    createdAt: z.string().max(40),
+    body: z.record(z.string(), z.unknown()),
+    /**
+     * The hash the record was signed with, sent only when its content no longer hashes to it
+     * (altered after signing, on the kiosk): the gateway links the chain with it and refuses this
+     * record alone as `hash-mismatch`, as v1 does. Never present on a sound record.
+     */
+    hash: hash32.optional(),
+  })
+  .strict();
+export type WireRecord = z.infer<typeof wireRecordSchema>;
+
+export const segmentSchema = z
+  .object({
+    /** seq of the segment's first record; the rest follow one by one. */
+    seq: z.number().int().min(1),
+    /** prevHash of the first record (32 bytes, base64url). */
+    prevHash: hash32,
+    /** The device's signature (ECDSA P-256, P1363, base64url) over the last record's hash. */
+    sig: z.string().regex(/^[A-Za-z0-9_-]{40,200}$/),
+    records: z.array(wireRecordSchema).min(1).max(5000),
+  })
+  .strict();
+export type Segment = z.infer<typeof segmentSchema>;
+
+export const batchRequestV2Schema = z
+  .object({
+    batchId: z.string().uuid(),
+    segments: z.array(segmentSchema).min(1).max(5000),
+    personal: sealedBatchSchema.optional(),
+  })
+  .strict()
+  .refine((batch) => batch.segments.reduce((n, s) => n + s.records.length, 0) <= 5000, {
+    message: 'at most 5000 records in a batch',
+    path: ['segments'],
+  });
+export type BatchRequestV2 = z.infer<typeof batchRequestV2Schema>;
+
+const seqRangeSchema = z.tuple([z.number().int().min(1), z.number().int().min(1)]);
+
+/** The reply: the kiosk's chain head and each record's outcome, as inclusive seq ranges. */
+export const batchReplyV2Schema = z
+  .object({
+    head: chainHeadSchema,
+    accepted: z.array(seqRangeSchema),
+    duplicate: z.array(seqRangeSchema),
+    rejected: z
+      .array(z.object({ seq: z.number().int().min(1), reason: z.string() }).strict())
+      .max(5000),
+  })
+  .strict();
+export type BatchReplyV2 = z.infer<typeof batchReplyV2Schema>;
+
+/** The HPKE additional data of a batch's sealed personal fields: its kiosk and batch. */
+export function personalAad(kioskId: string, batchId: string): string {
+  return `service-point/batch/v2\n${kioskId}\n${batchId}`;
+}
+
+function hexToBase64Url(hex: string): string {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i += 1) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return toBase64Url(bytes);
+}
+
+function base64UrlToHex(text: string): string {
+  return toHex(fromBase64Url(text));
+}
+
+/** Whether a record declares personal fields (its entry in the sealed array). */
+export function declaresPersonal(record: Pick<ChainRecord, 'kind' | 'body'>): boolean {
+  return record.kind === 'transaction' && 'personal' in record.body && !!record.body.personal;
+}
+
+function toWireRecord(record: ChainRecord, sound: boolean): WireRecord {
+  const { kind, createdAt } = record;
+  const claimed = sound ? {} : { hash: hexToBase64Url(record.hash) };
+  const body = record.body as Record<string, unknown>;
+  if (record.kind === 'transaction' && record.body.personal) {
+    const { fieldIds, digest } = record.body.personal;
+    return {
+      kind,
+      createdAt,
+      body: { ...body, personal: { fieldIds, digest: hexToBase64Url(digest) } },
+      ...claimed,
+    };
+  }
+  return { kind, createdAt, body, ...claimed };
+}
+
+/**
+ * Splits records (in chain order) into segments of consecutive, linked records, each signed by
+ * its last record's signature. Throws when a record is not the kiosk's own signed record.
+ */
+export async function toSegments(
+  records: readonly ChainRecord[],
+  primitives: CryptoPrimitives = webCrypto,
+): Promise<Segment[]> {
+  const segments: Segment[] = [];
+  let current: { segment: Segment; last: ChainRecord } | undefined;
+  for (const record of records) {
+    const sound = (await recordHash(record, primitives)) === record.hash;
+    const continues =
+      current && record.seq === current.last.seq + 1 && record.prevHash === current.last.hash;
+    if (current && continues) {
+      current.segment.records.push(toWireRecord(record, sound));
+      current.segment.sig = record.sig;
+      current.last = record;
+      continue;
+    }
+    current = {
+      segment: {
+        seq: record.seq,
+        prevHash: hexToBase64Url(record.prevHash),
+        sig: record.sig,
+        records: [toWireRecord(record, sound)],
+      },
+      last: record,
+    };
+    segments.push(current.segment);
+  }
+  return segments;
+}
+
+/** One record for a v2 batch, with its personal fields' JSON text when it declares them. */
+export interface OpenItem {
+  record: ChainRecord;
+  /** The `{salt, fields}` JSON text (personal-fields.ts); absent when the kiosk lacks it. */
+  personal?: string;
+}
+
+/** Builds a v2 batch from records in chain order, sealing their personal fields at once. */
+export async function encodeBatchV2(input: {
+  batchId: string;
+  kioskId: string;
+  items: readonly OpenItem[];
+  gatewayKey: () => Promise<EcPublicJwk>;
+}): Promise<BatchRequestV2> {
+  const { batchId, kioskId, items } = input;
+  const segments = await toSegments(items.map((item) => item.record));
+  const payloads = items
+    .filter((item) => declaresPersonal(item.record))
+    .map((item) => item.personal ?? null);
+  if (payloads.length === 0) return { batchId, segments };
+  const personal = await sealPersonalBatch(
+    await input.gatewayKey(),
+    payloads,
+    personalAad(kioskId, batchId),
+  );
+  return { batchId, segments, personal };
+}
+
+/** A v2 batch whose records are not valid chain records once rebuilt (the gateway answers 400). */
+export class MalformedBatchError extends Error {
+  override name = 'MalformedBatchError';
+}
+
+/** A segment as the gateway reconstructs it: its records and whether they parsed. */
+export interface DecodedSegment {
+  segment: Segment;
+  /** The records rebuilt with every derived field; the last one carries the segment's `sig`. */
+  records: GatewayRecord[];
+  /** Positions of records whose content does not hash to the hash they claim (`hash`). */
+  altered: Set<number>;
+}
+
+/**
+ * Rebuilds a v2 batch's records as v1 would have carried them (hashes computed, the segment's
+ * signature on its last record). Throws a `MalformedBatchError` naming the first record that is not a
+ * valid chain record once rebuilt; the signature is NOT checked here (`checkSegment`).
+ */
+export async function decodeSegments(
+  kioskId: string,
+  batch: BatchRequestV2,
+  primitives: CryptoPrimitives = webCrypto,
+): Promise<DecodedSegment[]> {
+  const decoded: DecodedSegment[] = [];
+  for (const [s, segment] of batch.segments.entries()) {
+    const records: GatewayRecord[] = [];
+    const altered = new Set<number>();
+    let prevHash = base64UrlToHex(segment.prevHash);
+    for (const [i, wire] of segment.records.entries()) {
+      const personal = wire.body.personal as { fieldIds?: unknown; digest?: unknown } | undefined;
+      const body =
+        wire.kind === 'transaction' && personal && typeof personal.digest === 'string'
+          ? { ...wire.body, personal: { ...personal, digest: safeHex(personal.digest) } }
+          : wire.body;
+      const unsigned = {
+        v: 1,
+        kioskId,
+        seq: segment.seq + i,
+        prevHash,
+        createdAt: wire.createdAt,
+        kind: wire.kind,
+        body,
+      };
+      const computed = await recordHash(unsigned as Parameters<typeof recordHash>[0], primitives);
+      const hash = wire.hash === undefined ? computed : base64UrlToHex(wire.hash);
+      if (hash !== computed) altered.add(i);
+      const last = i === segment.records.length - 1;
+      const parsed = gatewayRecordSchema.safeParse({
+        ...unsigned,
+        hash,
+        ...(last ? { sig: segment.sig } : {}),
+      });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new MalformedBatchError(
+          `segments.${s}.records.${i}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+        );
+      }
+      records.push(parsed.data);
+      prevHash = hash;
+    }
+    decoded.push({ segment, records, altered });
+  }
+  return decoded;
+}
+
+function safeHex(text: string): string {
+  try {
+    return base64UrlToHex(text);
+  } catch {
+    return text;
+  }
+}
+
+function ranges(seqs: number[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const seq of [...seqs].sort((a, b) => a - b)) {
+    const last = out[out.length - 1];
+    if (last && seq === last[1] + 1) last[1] = seq;
+    else out.push([seq, seq]);
+  }
+  return out;
+}
+
+/** The v2 reply for results computed by the shared ingest (one per record). */
+export function compactReply(reply: {
+  results: readonly ItemResult[];
+  head: BatchReplyV2['head'];
+}): BatchReplyV2 {
+  const of = (status: ItemResult['status']): number[] =>
+    reply.results.filter((r) => r.status === status).map((r) => r.seq);
+  return {
+    head: reply.head,
+    accepted: ranges(of('accepted')),
+    duplicate: ranges(of('duplicate')),
+    rejected: reply.results
+      .filter((r) => r.status === 'rejected')
+      .map((r) => ({ seq: r.seq, reason: r.reason ?? 'rejected' })),
+  };
+}
+
+/**
+ * The per-record results a v2 reply stands for, named by the sent records' ids; a seq the batch
+ * did not send is ignored, and one without an outcome has no result (the engine resends it).
+ */
+export function expandReply(
+  reply: BatchReplyV2,
+  sent: ReadonlyArray<Pick<ChainRecord, 'seq' | 'body'>>,
+): ItemResult[] {
+  const ids = new Map(sent.map((record) => [record.seq, record.body.txId]));
+  const results: ItemResult[] = [];
+  const push = (seq: number, status: ItemResult['status'], reason?: string): void => {
+    const id = ids.get(seq);
+    if (id === undefined) return;
+    results.push(reason === undefined ? { id, seq, status } : { id, seq, status, reason });
+  };
+  for (const status of ['accepted', 'duplicate'] as const) {
+    for (const [from, to] of reply[status]) {
+      // A range is bounded by the records sent, so a hostile reply cannot make this loop long.
+      for (let seq = Math.max(from, 0); seq <= to && ids.has(seq); seq += 1) push(seq, status);
+    }
+  }
+  for (const { seq, reason } of reply.rejected) push(seq, 'rejected', reason);
+  return results;
+}

@@ -1,0 +1,314 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commitTransaction } from '../../../sync/client/commit';
+import type { TransactionInput } from '../../../sync/client/commit';
+import { SyncEngine } from '../../../sync/client/engine';
+import type { FetchLike } from '../../../sync/client/gateway-client';
+import { GatewayClient } from '../../../sync/client/gateway-client';
+import { toBatchV2 } from '../../../sync/client/batch-items';
+import { exportPublicKey } from '../../../sync/protocol/device-signature';
+import { personalDigest, personalPayloadSchema } from '../../../sync/protocol/personal-fields';
+import { checkSegmentProof } from '../../../sync/protocol/record-check';
+import type { GatewayRecord } from '../../../sync/protocol/records';
+import { openSealed } from '../../../sync/protocol/sealed-box';
+import type { BatchRequestV2 } from '../../../sync/protocol/wire-v2';
+import { loadOrCreateSealingKey } from '../../../sync/server/sealing-key';
+import { birthCertificate, livestockPermit, openTestKiosk } from '../../support/chain-fixture';
+import type { TestKiosk } from '../../support/chain-fixture';
+import { startInProcessGateway } from '../../support/gateway-harness';
+import type { InProcessGateway } from '../../support/gateway-harness';
+
+const HOUR = 3600_000;
+
+/** Every request path a kiosk made, through real fetch, with a hook to bend replies. */
+function recordingFetch(edit?: (path: string, reply: Response) => Promise<Response | void>): {
+  fetch: FetchLike;
+  calls: string[];
+} {
+  const calls: string[] = [];
+  return {
+    calls,
+    fetch: async (url, init) => {
+      const path = new URL(url).pathname;
+      calls.push(`${init?.method ?? 'GET'} ${path}`);
+      const reply = await fetch(url, init);
+      return (await edit?.(path, reply)) ?? reply;
+    },
+  };
+}
+
+async function commitMany(kiosk: TestKiosk, count: number): Promise<string[]> {
+  const deps = {
+    store: kiosk.store,
+    kioskId: kiosk.kioskId,
+    keys: kiosk.keys,
+    dataKey: kiosk.dataKey,
+  };
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const input: TransactionInput = i % 3 === 2 ? livestockPermit : birthCertificate;
+    ids.push((await commitTransaction(deps, input)).txId);
+  }
+  return ids;
+}
+
+describe('sync protocol v2 beside v1', () => {
+  let gateway: InProcessGateway;
+  const kiosks: TestKiosk[] = [];
+  const engines: SyncEngine[] = [];
+  const tokens = [
+    { kioskId: 'v1-kiosk-01', token: 'token-v1-kiosk-01' },
+    { kioskId: 'v2-kiosk-01', token: 'token-v2-kiosk-01' },
+  ];
+
+  const engineFor = (
+    kiosk: TestKiosk,
+    options: { maxProtocol?: 1 | 2; fetch?: FetchLike; batchBytes?: number } = {},
+  ): SyncEngine => {
+    const engine = new SyncEngine({
+      store: kiosk.store,
+      kioskId: kiosk.kioskId,
+      keys: kiosk.keys,
+      dataKey: kiosk.dataKey,
+      gatewayUrl: gateway.url,
+      enrolmentToken: tokens.find((t) => t.kioskId === kiosk.kioskId)?.token ?? '',
+      periodicMs: HOUR,
+      backoffBaseMs: HOUR,
+      random: () => 0.5,
+      ...(options.maxProtocol ? { maxProtocol: options.maxProtocol } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.batchBytes
+        ? {
+            batchBytes: {
+              initial: options.batchBytes,
+              min: options.batchBytes,
+              max: options.batchBytes,
+            },
+          }
+        : {}),
+    });
+    engines.push(engine);
+    return engine;
+  };
+
+  beforeEach(async () => {
+    gateway = await startInProcessGateway(tokens);
+    for (const { kioskId } of tokens) kiosks.push(await openTestKiosk(kioskId));
+  });
+
+  afterEach(async () => {
+    for (const engine of engines.splice(0)) engine.stop();
+    for (const kiosk of kiosks.splice(0)) await kiosk.close();
+    await gateway.close();
+  });
+
+  it('delivers every transaction exactly once when a v1 kiosk and a v2 kiosk drain into the same gateway, replays included', async () => {
+    const [v1Kiosk, v2Kiosk] = kiosks as [TestKiosk, TestKiosk];
+    const v1Ids = await commitMany(v1Kiosk, 9);
+    const v2Ids = await commitMany(v2Kiosk, 9);
+    const v1Link = recordingFetch();
+    const v2Link = recordingFetch();
+    // Small batches, so each kiosk sends several and the v2 kiosk several signed segments.
+    const v1Engine = engineFor(v1Kiosk, { maxProtocol: 1, fetch: v1Link.fetch, batchBytes: 2_500 });
+    const v2Engine = engineFor(v2Kiosk, { fetch: v2Link.fetch, batchBytes: 2_500 });
+    await Promise.all([v1Engine.trigger(), v2Engine.trigger()]);
+
+    const batchCalls = (calls: string[]) => calls.filter((c) => c.endsWith('/batches'));
+    expect(batchCalls(v1Link.calls).length).toBeGreaterThan(1);
+    expect(
+      batchCalls(v1Link.calls).every((c) => c.startsWith('POST /v1/kiosks/v1-kiosk-01/')),
+    ).toBe(true);
+    expect(batchCalls(v2Link.calls).length).toBeGreaterThan(1);
+    expect(
+      batchCalls(v2Link.calls).every((c) => c.startsWith('POST /v2/kiosks/v2-kiosk-01/')),
+    ).toBe(true);
+
+    // Replays: both kiosks send everything again (a lost reply, say), in their own protocol.
+    for (const kiosk of kiosks) await kiosk.db.outbox.toCollection().modify({ state: 'queued' });
+    await Promise.all([v1Engine.trigger(), v2Engine.trigger()]);
+
+    for (const [kiosk, ids] of [
+      [v1Kiosk, v1Ids],
+      [v2Kiosk, v2Ids],
+    ] as const) {
+      const rows = await kiosk.db.outbox.orderBy('seq').toArray();
+      expect(rows.map((row) => row.state)).toEqual(ids.map(() => 'delivered'));
+      const records = await gateway.store.listRecords(kiosk.kioskId);
+      expect(records.map((record) => record.body.txId).sort()).toEqual([...ids].sort());
+      expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({ chained: 9, awaiting: 0 });
+      expect(await gateway.store.listTamperAlerts(kiosk.kioskId)).toEqual([]);
+      // Whatever carried them, the stored records are the kiosk's records, hash for hash.
+      expect(records.map((record) => record.hash)).toEqual(rows.map((row) => row.record.hash));
+    }
+  });
+
+  it('stores v2 records as v1 would, signed at each segment end, each provable by the chain to a signed record', async () => {
+    const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+    await commitMany(kiosk, 7);
+    await engineFor(kiosk, { batchBytes: 2_500 }).trigger();
+    const records = await gateway.store.listRecords(kiosk.kioskId);
+    const rows = await kiosk.db.outbox.orderBy('seq').toArray();
+    const signed = records.filter((record) => record.sig !== undefined);
+    // Fewer signatures than records (one per segment), and the last record is always signed.
+    expect(signed.length).toBeGreaterThan(0);
+    expect(signed.length).toBeLessThan(records.length);
+    expect(records[records.length - 1]?.sig).toBeDefined();
+    // Apart from the signatures left off, byte for byte the kiosk's records.
+    for (const [i, record] of records.entries()) {
+      const { sig, ...rest } = rows[i]!.record;
+      expect(record).toEqual(record.sig ? { ...rest, sig } : rest);
+    }
+    // Each record is proven by the chain from it to the next signed record.
+    const publicKey = await exportPublicKey(kiosk.keys.publicKey);
+    for (const [i, record] of records.entries()) {
+      const end = records.findIndex((r, j) => j >= i && r.sig !== undefined);
+      const proof = records.slice(i, end + 1);
+      expect(await checkSegmentProof(proof, publicKey)).toEqual({ ok: true });
+      // An edit anywhere in the proof is caught.
+      const edited: GatewayRecord[] = proof.map((r, j) =>
+        j === 0 && r.kind === 'transaction'
+          ? {
+              ...r,
+              body: { ...r.body, fee: { ...r.body.fee, amountMinor: r.body.fee.amountMinor + 1 } },
+            }
+          : r,
+      );
+      if (record.kind === 'transaction') {
+        expect((await checkSegmentProof(edited, publicKey)).ok).toBe(false);
+      }
+    }
+    // Personal fields are stored sealed to the gateway, one box per record, matching the digest.
+    const sealing = await loadOrCreateSealingKey(gateway.store);
+    for (const record of records) {
+      if (record.kind !== 'transaction' || !record.body.personal) continue;
+      const box = await gateway.store.readPersonal(kiosk.kioskId, record.seq);
+      expect(box).toBeDefined();
+      const payload = personalPayloadSchema.parse(
+        JSON.parse(await openSealed(sealing.privateJwk, box!, record.body.txId)) as unknown,
+      );
+      expect(await personalDigest(payload)).toBe(record.body.personal.digest);
+    }
+  });
+
+  it('sends v1 to a gateway that speaks only v1', async () => {
+    const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+    const ids = await commitMany(kiosk, 3);
+    // A gateway from before v2: its health reply names protocol 1 and nothing else.
+    const link = recordingFetch(async (path) =>
+      path === '/v1/health'
+        ? new Response(JSON.stringify({ ok: true, protocol: 1 }), {
+            headers: { 'content-type': 'application/json' },
+          })
+        : undefined,
+    );
+    await engineFor(kiosk, { fetch: link.fetch }).trigger();
+    expect(link.calls.filter((c) => c.endsWith('/batches'))).toEqual([
+      'POST /v1/kiosks/v2-kiosk-01/batches',
+    ]);
+    const records = await gateway.store.listRecords(kiosk.kioskId);
+    expect(records.map((r) => r.body.txId)).toEqual(ids);
+    expect(records.every((r) => r.sig !== undefined)).toBe(true);
+  });
+
+  it('sends again the records a v2 reply gives no outcome for', async () => {
+    const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+    await commitMany(kiosk, 3);
+    let first = true;
+    const link = recordingFetch(async (path, reply) => {
+      if (!path.endsWith('/batches') || !first) return;
+      first = false;
+      const json = (await reply.json()) as { accepted: Array<[number, number]> };
+      // The gateway stored all three; the reply names only seq 1.
+      return new Response(JSON.stringify({ ...json, accepted: [[1, 1]] }), {
+        headers: { 'content-type': 'application/json', date: reply.headers.get('date') ?? '' },
+      });
+    });
+    await engineFor(kiosk, { fetch: link.fetch }).trigger();
+    expect(link.calls.filter((c) => c.endsWith('/batches'))).toHaveLength(2);
+    const rows = await kiosk.db.outbox.orderBy('seq').toArray();
+    expect(rows.map((row) => [row.state, row.attempts])).toEqual([
+      ['delivered', 1],
+      ['delivered', 2],
+      ['delivered', 2],
+    ]);
+    expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({ chained: 3, awaiting: 0 });
+  });
+
+  describe('what the gateway refuses', () => {
+    /** A signed-in client and the kiosk's queued rows as a v2 batch, to bend before sending. */
+    async function preparedBatch(kiosk: TestKiosk): Promise<{
+      client: GatewayClient;
+      batch: BatchRequestV2;
+      records: GatewayRecord[];
+    }> {
+      const client = new GatewayClient({
+        baseUrl: gateway.url,
+        kioskId: kiosk.kioskId,
+        signingKey: kiosk.keys.privateKey,
+      });
+      await client.enrol(tokens[1]!.token, kiosk.keys.publicKey);
+      const config = await client.getConfig();
+      const rows = await kiosk.store.queued(100);
+      const sealed = await toBatchV2(
+        rows,
+        { dataKey: kiosk.dataKey, gatewayKey: async () => config!.config.gatewayKey },
+        { batchId: crypto.randomUUID(), kioskId: kiosk.kioskId },
+      );
+      return { client, batch: sealed.request!, records: rows.map((row) => row.record) };
+    }
+
+    it('refuses a whole segment whose records were changed on the way, and stores none of it', async () => {
+      const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+      await commitMany(kiosk, 3);
+      const { client, batch, records } = await preparedBatch(kiosk);
+      const segment = batch.segments[0]!;
+      const changed = segment.records[1]!;
+      segment.records[1] = {
+        ...changed,
+        body: { ...changed.body, fee: { amountMinor: 1, currency: 'BZD' } },
+      };
+      const reply = await client.postBatchV2(batch, records);
+      expect(reply.results.map((r) => [r.seq, r.status, r.reason])).toEqual([
+        [1, 'rejected', 'bad-signature'],
+        [2, 'rejected', 'bad-signature'],
+        [3, 'rejected', 'bad-signature'],
+      ]);
+      expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({ chained: 0, awaiting: 0 });
+      expect((await gateway.store.listTamperAlerts(kiosk.kioskId)).map((a) => a.kind)).toEqual([
+        'bad-signature',
+        'bad-signature',
+        'bad-signature',
+      ]);
+    });
+
+    it('refuses every personal record when the sealed fields were swapped for another batch', async () => {
+      const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+      await kiosk.commit(birthCertificate);
+      await kiosk.commit({ ...birthCertificate, personalFieldIds: [] });
+      await kiosk.commit(livestockPermit);
+      const { client, batch, records } = await preparedBatch(kiosk);
+      // The same sealed fields under another batch id: the HPKE aad no longer matches.
+      const moved = { ...batch, batchId: crypto.randomUUID() };
+      const reply = await client.postBatchV2(moved, records);
+      const byReason = reply.results.map((r) => [r.seq, r.status, r.reason ?? null]);
+      // seq 2 has no personal fields: it goes through (held, as seq 1 is not in the chain).
+      expect(byReason).toEqual([
+        [2, 'accepted', null],
+        [1, 'rejected', 'personal-unreadable'],
+        [3, 'rejected', 'personal-unreadable'],
+      ]);
+    });
+
+    it('answers 400 for a batch that does not rebuild into valid records, storing nothing', async () => {
+      const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+      await commitMany(kiosk, 2);
+      const { client, batch, records } = await preparedBatch(kiosk);
+      batch.segments[0]!.records[0]!.kind = 'not-a-kind';
+      await expect(client.postBatchV2(batch, records)).rejects.toMatchObject({
+        code: 'gateway-error',
+        details: { status: 400 },
+      });
+      expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({ chained: 0, awaiting: 0 });
+    });
+  });
+});
