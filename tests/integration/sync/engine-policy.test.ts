@@ -959,4 +959,35 @@ describe('the sync engine', () => {
       expect(beats).toHaveLength(2);
     });
   });
+
+  describe('status look-ups', () => {
+    it('looks up decisions on its own client, and says the link is down only when the gateway did not answer', async () => {
+      const tx = await commitTransaction(deps, sampleInput);
+      const sync = newEngine();
+      await sync.trigger();
+      expect(sync.status.link).toBe('online');
+      const statusCalls = () => link.calls.filter((call) => call.startsWith('GET /v1/status'));
+
+      link.down = true;
+      await expect(sync.lookupDecisions([tx.ref])).rejects.toMatchObject({
+        code: 'gateway-unreachable',
+      });
+      expect(sync.status.link).toBe('offline');
+      expect(statusCalls()).toHaveLength(1);
+
+      link.down = false;
+      const reply = await sync.lookupDecisions([tx.ref]);
+      expect(reply.statuses).toEqual([expect.objectContaining({ ref: tx.ref, state: 'received' })]);
+      expect(sync.status.link).toBe('online');
+
+      // A refusal is an answer: the look-up fails, the link stays up.
+      link.onReply = async (path) =>
+        path === '/v1/status'
+          ? new Response('{"error":"bad-request"}', { status: 400 })
+          : undefined;
+      await expect(sync.lookupDecisions([tx.ref])).rejects.toMatchObject({ code: 'gateway-error' });
+      expect(sync.status.link).toBe('online');
+      expect(statusCalls()).toHaveLength(3);
+    });
+  });
 });
