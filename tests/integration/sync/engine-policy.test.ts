@@ -931,6 +931,58 @@ describe('the sync engine', () => {
       expect(beats).toHaveLength(2);
     });
 
+    it('reports a drained queue in a heartbeat at once, not 5 minutes later, at most once per heartbeatOnChangeMs', async () => {
+      let now = Date.now();
+      const beats: unknown[] = [];
+      let commitDuringRun = true;
+      // A citizen submits after the run's drain, just before its heartbeat: the beat says Queue 1.
+      const racingStore = new Proxy(store, {
+        get(target, key) {
+          if (key === 'figures') {
+            return async () => {
+              if (commitDuringRun) {
+                commitDuringRun = false;
+                await commitTransaction(deps, sampleInput);
+              }
+              return target.figures();
+            };
+          }
+          const value = Reflect.get(target, key, target) as unknown;
+          return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+        },
+      });
+      link.onReply = async (path, reply) => {
+        if (path.endsWith('/heartbeat')) {
+          beats.push((await gateway.store.lastHeartbeat(kioskId))?.beat);
+        }
+        return reply;
+      };
+      const sync = newEngine({ now: () => now, store: racingStore });
+      await sync.trigger();
+      expect(beats).toHaveLength(1);
+      expect(beats[0]).toMatchObject({ queueDepth: 1 });
+      // The next run delivers it: the dashboard hears "0 waiting" from this run, not in 5 minutes.
+      now += 20_000;
+      await sync.trigger();
+      expect(await states()).toEqual(['delivered']);
+      expect(beats).toHaveLength(2);
+      expect(beats[1]).toMatchObject({ queueDepth: 0, oldestQueuedAt: null });
+      // Nothing changed: no extra heartbeat.
+      now += 1_000;
+      await sync.trigger();
+      expect(beats).toHaveLength(2);
+      // A change within 15 s of the last heartbeat waits for a later run.
+      await commitTransaction(deps, sampleInput);
+      await db.outbox.update(2, { state: 'rejected', rejectReason: 'test' });
+      now += 1_000;
+      await sync.trigger();
+      expect(beats).toHaveLength(2);
+      now += 13_000;
+      await sync.trigger();
+      expect(beats).toHaveLength(3);
+      expect(beats[2]).toMatchObject({ queueDepth: 0, rejected: 1 });
+    });
+
     it('sends a heartbeat at most every 5 minutes by default, and a lost one costs no back-off', async () => {
       let now = Date.now();
       const beats: unknown[] = [];
