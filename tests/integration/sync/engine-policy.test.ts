@@ -20,7 +20,12 @@ import type { KioskConfigReply } from '../../../sync/protocol/wire';
 import { hashToken } from '../../../sync/server/app';
 import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
-import { birthCertificate as sampleInput, openTestStore } from '../../support/chain-fixture';
+import {
+  birthCertificate as sampleInput,
+  openTestStore,
+  personalValues,
+} from '../../support/chain-fixture';
+import { syncEventLogger } from '../../../sync/client/sync-events';
 
 const kioskId = 'policy-kiosk-01';
 const token = 'policy-token-0001';
@@ -786,6 +791,40 @@ describe('the sync engine', () => {
       expect(seen[0]).toBe('unknown');
       expect(seen).toContain('offline');
       expect(seen.at(-1)).toBe('online');
+    });
+  });
+
+  describe('events for the operator', () => {
+    it('logs the link going down and up and a failing sync once per change, not per retry, with no personal data', async () => {
+      const lines: string[] = [];
+      const sync = newEngine({ backoffBaseMs: 1, backoffCapMs: 1 });
+      sync.subscribe(syncEventLogger((level, message) => lines.push(`${level} ${message}`)));
+      await sync.trigger();
+      expect(lines).toEqual(['info sync: link up']);
+      // The gateway is killed; a citizen's transaction is queued; Sync now, then retries.
+      link.down = true;
+      await commitTransaction(deps, sampleInput);
+      await sync.syncNow();
+      await sync.trigger();
+      await sync.trigger();
+      expect(lines.slice(1)).toEqual([
+        `error sync failed: ${message('gateway-unreachable', 'health probe failed')} (retrying with back-off)`,
+        'warn sync: link down (the gateway does not answer)',
+      ]);
+      // The gateway answers but refuses batches: a new kind of failure is a new line, once.
+      link.down = false;
+      link.onReply = async (path, reply) =>
+        path.endsWith('/batches') ? new Response('busy', { status: 500 }) : reply;
+      await sync.trigger();
+      await sync.trigger();
+      expect(lines.slice(3, 4)).toEqual(['info sync: link up again']);
+      expect(lines.slice(4).filter((l) => l.startsWith('error sync failed'))).toHaveLength(1);
+      link.onReply = undefined;
+      await sync.trigger();
+      expect(await states()).toEqual(['delivered']);
+      expect(lines.at(-1)).toBe('info sync: delivering again');
+      expect(lines).toHaveLength(6);
+      for (const value of personalValues) expect(lines.join('\n')).not.toContain(value);
     });
   });
 
