@@ -112,7 +112,7 @@ export function normalizeNationalId(value: string): string {
  * accented letter) and it would be stored, sent and printed invisibly. No field type asks for
  * line breaks today, so every typed answer refuses them all, line breaks and tabs included.
  */
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/u;
+const CONTROL_CHARACTER = /\p{Cc}/u;
 
 /** Whether a field is asked, given the answers so far (its `showIf` rule). */
 export function isFieldShown(field: FieldDefinition, answers: Record<string, string>): boolean {

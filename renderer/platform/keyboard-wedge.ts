@@ -109,7 +109,7 @@ for (const [code, plain, shifted] of [
  * an empty `code`; the browser's own text input still types the right letter for them.
  */
 export function isTypedCharacter(key: string): boolean {
-  return [...key].length === 1 && !/[\u0000-\u001f\u007f-\u009f]/u.test(key);
+  return [...key].length === 1 && !/\p{Cc}/u.test(key);
 }
 
 /** The character a US-programmed device meant by this keystroke. */
