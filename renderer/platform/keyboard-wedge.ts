@@ -47,7 +47,14 @@ export type WedgeDecision =
   /** Typing: deliver these keys to the page in order (they may include the current key). */
   | { action: 'release'; keys: string[] }
   /** A device read: hand `text` to the card/reference parser; nothing reaches the page. */
-  | { action: 'scan'; text: string; source: WedgeSource; thenRelease?: string[] };
+  | {
+      action: 'scan';
+      text: string;
+      source: WedgeSource;
+      /** The burst's keys as this computer's layout typed them (to give back if it was typing). */
+      keys: string[];
+      thenRelease?: string[];
+    };
 
 export interface WedgeDetector {
   feed(stroke: Keystroke): WedgeDecision;
@@ -169,12 +176,14 @@ export function createWedgeDetector(options: WedgeOptions = defaultWedgeOptions)
 
   const scan = (t: number): WedgeDecision => {
     const text = held.map(usCharacter).join('');
+    const keys = held.map((stroke) => stroke.key);
     held = [];
     suffixUntil = t + options.suffixMs;
     return {
       action: 'scan',
       text,
       source: startSentinels.has(text[0] ?? '') ? 'card-track' : 'barcode',
+      keys,
     };
   };
 

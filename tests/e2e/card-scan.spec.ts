@@ -145,3 +145,76 @@ test('an accented letter Chromium reports as key "\\u0000" is typed by the brows
   }
   await expect(field).toHaveValue('María Núñez');
 });
+
+/**
+ * Keys at a steady `gapMs` apart, dispatched inside the page so a loaded test machine cannot
+ * stretch the gaps (as a CDP round trip per key can): a device's rhythm, deterministically.
+ */
+async function burst(page: Page, text: string, gapMs: number) {
+  await page.evaluate(
+    async ({ text: keys, gapMs: gap }) => {
+      const codeOf = (key: string): string =>
+        key === 'Enter'
+          ? 'Enter'
+          : /[a-z]/i.test(key)
+            ? `Key${key.toUpperCase()}`
+            : /\d/.test(key)
+              ? `Digit${key}`
+              : key === ' '
+                ? 'Space'
+                : key === '-'
+                  ? 'Minus'
+                  : key === ';'
+                    ? 'Semicolon'
+                    : key === '='
+                      ? 'Equal'
+                      : key === '?'
+                        ? 'Slash'
+                        : '';
+      for (const key of [...keys, 'Enter']) {
+        const target = document.activeElement ?? document.body;
+        target.dispatchEvent(
+          new KeyboardEvent('keydown', {
+            key,
+            code: codeOf(key),
+            shiftKey: key === '?' || /[A-Z]/.test(key),
+            bubbles: true,
+            cancelable: true,
+          }),
+        );
+        await new Promise((resolve) => setTimeout(resolve, gap));
+      }
+    },
+    { text, gapMs },
+  );
+}
+
+test('fast typing taken for a scan goes back into the field, and nothing moves for the notice', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  await openBirthCertificateName(page);
+  const field = page.locator('[data-screen=form] input.answer');
+  const before = await field.boundingBox();
+
+  // A 40-character payment reference typed fast, then Enter (5 ms a key here, so a loaded machine still sees a device's rhythm), but
+  // no card and no code. It must not be lost, and no "not recognised" sentence is shown.
+  const typed = 'PAY-2026-BZ-000123-CASH-COUNTER-7 ABCDEF';
+  await burst(page, typed, 5);
+  await expect(field).toHaveValue(typed);
+  await expect(page.locator('[data-screen=form]')).toBeVisible();
+  await expect(page.locator('.scan-notice')).toHaveCount(0);
+  // Typing goes on after it, at the caret.
+  await page.keyboard.type(' 9', { delay: 90 });
+  await expect(field).toHaveValue(`${typed} 9`);
+
+  // A card swipe that is not recognised still never reaches the field; its notice floats and
+  // takes no room, so neither its coming nor its going moves the field.
+  await field.fill('');
+  await page.waitForTimeout(300);
+  await burst(page, ';1234567890123=2912?', 5);
+  await expect(page.locator('.scan-notice')).toBeVisible();
+  await expect(field).toHaveValue('');
+  expect(await field.boundingBox()).toEqual(before);
+});

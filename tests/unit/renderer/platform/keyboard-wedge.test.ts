@@ -35,6 +35,16 @@ describe('keyboard-wedge detection (keystroke timelines)', () => {
     expect(kinds.filter((k) => k === 'scan').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('hands a scan the keys as typed, so a burst that was typing can be given back', () => {
+    const detector = createWedgeDetector();
+    const keys = 'PAY-2026-BZ'.split('');
+    for (const [i, key] of keys.entries()) {
+      detector.feed({ code: '', key, shift: false, t: i * 5 });
+    }
+    const decision = detector.feed({ code: 'Enter', key: 'Enter', shift: false, t: 60 });
+    expect(decision).toMatchObject({ action: 'scan', text: 'PAY-2026-BZ', keys });
+  });
+
   it('never lets a scanned character reach the page', () => {
     const [, fixture] = fixtures.find(([name]) => name === 'wedge-officer-card') ?? [];
     const detector = createWedgeDetector();
