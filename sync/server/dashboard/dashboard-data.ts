@@ -56,7 +56,10 @@ export interface KioskHealth {
   configVersion: string;
   headSeq: number;
   awaiting: number;
+  /** Tamper alerts still open (the conflict and mismatch at a repaired seq are not). */
   alerts: TamperAlert[];
+  /** Alerts an administrator's chain repair settled (kept, shown as settled). */
+  repairedAlerts: number;
 }
 
 export interface FleetView {
@@ -87,11 +90,17 @@ export async function loadFleetView(
 ): Promise<FleetView> {
   const kiosks: KioskHealth[] = [];
   for (const kiosk of await store.listKiosks()) {
-    const [beat, alerts, counts] = await Promise.all([
+    const [beat, allAlerts, counts, repairs] = await Promise.all([
       store.lastHeartbeat(kiosk.kioskId),
       store.listTamperAlerts(kiosk.kioskId),
       store.countRecords(kiosk.kioskId),
+      store.chains.repairs(kiosk.kioskId),
     ]);
+    // A repair decides its seq: the refusals there and the stray's own mismatch are settled.
+    const settled = (alert: TamperAlert) =>
+      (alert.kind === 'seq-conflict' || alert.kind === 'chain-mismatch') &&
+      repairs.some((repair) => repair.seq === alert.seq && repair.decidedAt >= alert.at);
+    const alerts = allAlerts.filter((alert) => !settled(alert));
     const at = beat ? Date.parse(beat.receivedAt) : NaN;
     kiosks.push({
       kioskId: kiosk.kioskId,
@@ -111,6 +120,7 @@ export async function loadFleetView(
       headSeq: kiosk.head.seq,
       awaiting: counts.awaiting,
       alerts,
+      repairedAlerts: allAlerts.length - alerts.length,
     });
   }
   const counts = await store.transactionCounts('0000-01-01');
