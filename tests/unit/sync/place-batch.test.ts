@@ -42,6 +42,7 @@ function memoryTx() {
   const log: string[] = [];
   const inserts: number[] = [];
   const alerts: TamperAlert[] = [];
+  const conflicts: Array<{ seq: number; txId: string; heldTxId: string }> = [];
   const tx: ChainTx = {
     async head(id) {
       log.push('head');
@@ -80,8 +81,11 @@ function memoryTx() {
       log.push(`alert ${alert.seq} ${alert.kind}`);
       alerts.push(alert);
     },
+    async conflict({ seq, txId, heldTxId }) {
+      conflicts.push({ seq, txId, heldTxId });
+    },
   };
-  return { tx, rows, log, inserts, alerts, head: () => head };
+  return { tx, rows, log, inserts, alerts, conflicts, head: () => head };
 }
 
 const items = (records: ChainRecord[]) => records.map((record) => ({ record }));
@@ -143,6 +147,23 @@ describe('chain placement and its store', () => {
       },
     ]);
     expect(store.log.slice(-2)).toEqual(['markChained ', 'setHead 2']);
+  });
+
+  it('keeps a record refused at a seq held earlier in the same batch, naming the held one for repair', async () => {
+    const store = memoryTx();
+    const reply = await placeBatch(
+      store.tx,
+      kioskId,
+      items([record(1), record(3), record(3, { fork: 'e' })]),
+      receivedAt,
+    );
+    expect(reply.results.map((result) => [result.id, result.status, result.reason])).toEqual([
+      ['tx-1', 'accepted', undefined],
+      ['tx-3', 'accepted', undefined],
+      ['tx-e3', 'rejected', 'seq-conflict'],
+    ]);
+    // The administrator compares the two at seq 3 (dashboard/chain-repair.ts).
+    expect(store.conflicts).toEqual([{ seq: 3, txId: 'tx-e3', heldTxId: 'tx-3' }]);
   });
 
   it('refuses a batch for a kiosk the store does not know, before reading anything else', async () => {
