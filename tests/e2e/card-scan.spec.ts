@@ -6,10 +6,54 @@ import { expect, screenshot, test } from './fixtures';
 // A valid receipt reference (its check character matches), as on a receipt's QR code.
 const reference = '7K3M-Q9XD-N';
 
-/** A keyboard-wedge scanner: the whole code in a few milliseconds, then Enter. */
+/** US-layout physical keys for what a scanner types: [code, shifted]. */
+function usKey(ch: string): { code: string; shift: boolean; keyCode: number } {
+  if (/[A-Z]/.test(ch)) return { code: `Key${ch}`, shift: true, keyCode: ch.charCodeAt(0) };
+  if (/[a-z]/.test(ch))
+    return {
+      code: `Key${ch.toUpperCase()}`,
+      shift: false,
+      keyCode: ch.toUpperCase().charCodeAt(0),
+    };
+  if (/[0-9]/.test(ch)) return { code: `Digit${ch}`, shift: false, keyCode: ch.charCodeAt(0) };
+  const table: Record<string, { code: string; shift: boolean; keyCode: number }> = {
+    ':': { code: 'Semicolon', shift: true, keyCode: 186 },
+    ';': { code: 'Semicolon', shift: false, keyCode: 186 },
+    '-': { code: 'Minus', shift: false, keyCode: 189 },
+    '=': { code: 'Equal', shift: false, keyCode: 187 },
+    '?': { code: 'Slash', shift: true, keyCode: 191 },
+    '\r': { code: 'Enter', shift: false, keyCode: 13 },
+  };
+  const key = table[ch];
+  if (!key) throw new Error(`no US key for ${JSON.stringify(ch)}`);
+  return key;
+}
+
+/**
+ * A keyboard-wedge scanner: the whole code 4 ms a character, then Enter, as real key events
+ * stamped as the operating system stamps a scanner's. They are sent at once, without waiting for
+ * each to be handled (Playwright's keyboard waits, which on a loaded machine spaces the keys
+ * wider than any scanner and makes the burst read as typing).
+ */
 async function scan(page: Page, text: string) {
-  await page.keyboard.type(text, { delay: 4 });
-  await page.keyboard.press('Enter');
+  const cdp = await page.context().newCDPSession(page);
+  const start = Date.now() / 1000;
+  const sent: Array<Promise<unknown>> = [];
+  [...text, '\r'].forEach((ch, i) => {
+    const { code, shift, keyCode } = usKey(ch);
+    const key = ch === '\r' ? 'Enter' : ch;
+    const common = {
+      key,
+      code,
+      windowsVirtualKeyCode: keyCode,
+      modifiers: shift ? 8 : 0,
+      timestamp: start + (i * 4) / 1000,
+    };
+    sent.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', text: ch, ...common }));
+    sent.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...common }));
+  });
+  await Promise.all(sent);
+  await cdp.detach();
 }
 
 async function openBirthCertificateName(page: Page) {
