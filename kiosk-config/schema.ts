@@ -9,6 +9,12 @@ import {
 
 /** Languages the kiosk can speak. Codes are BCP 47: Belize Kriol is `bzj`, Setswana is `tn`. */
 export const languageCodes = ['en', 'es', 'bzj', 'tn'] as const;
+
+/**
+ * The catalogue service a citizen's SMS sign-up is committed as (on the receipt): a transaction
+ * of its own that names the receipt's reference; it never has an agency's decision.
+ */
+export const SMS_OPT_IN_SERVICE = 'sms-alerts';
 export const languageCodeSchema = z.enum(languageCodes);
 export type LanguageCode = z.infer<typeof languageCodeSchema>;
 

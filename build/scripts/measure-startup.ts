@@ -29,6 +29,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright';
 import type { Browser } from 'playwright';
+import WebSocket from 'ws';
 
 const here = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({
@@ -92,7 +93,9 @@ function npmStart(tree: Tree, env: NodeJS.ProcessEnv): Started {
           if (match) return match;
         }
         if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`no line matching ${pattern}:\n${lines.join('\n')}`);
+          throw new Error(
+            `no line matching ${pattern} (exit ${String(child.exitCode)}):\n${lines.join('\n')}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -124,12 +127,25 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-/** A browser wrapper that opens Chromium's DevTools port, so the page can be watched. */
+/**
+ * A browser wrapper that opens Chromium's DevTools port, so the page can be watched. The kiosk
+ * profile turns DevTools off (chromium-profile.ts); for the measurement only, the wrapper turns
+ * them back on in the profile the launcher has just written, before Chromium reads it.
+ */
 function chromiumWithDevTools(dir: string, port: number): string {
   const file = path.join(dir, 'chromium-devtools.sh');
-  writeFileSync(file, `#!/bin/sh\nexec "${chromiumPath}" --remote-debugging-port=${port} "$@"\n`, {
-    mode: 0o755,
-  });
+  writeFileSync(
+    file,
+    [
+      '#!/bin/sh',
+      'for arg in "$@"; do case "$arg" in --user-data-dir=*) profile="${arg#--user-data-dir=}";; esac; done',
+      'prefs="$profile/Default/Preferences"',
+      '[ -f "$prefs" ] && sed -i \'s/"devtools":{"availability":2}/"devtools":{"availability":1}/\' "$prefs"',
+      `exec "${chromiumPath}" --remote-debugging-port=${port} "$@"`,
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
   return file;
 }
 
@@ -153,32 +169,77 @@ async function timedStart(tree: Tree, dataDir: string, ports: number[]): Promise
     SERVICE_POINT_POLICY_DIR: path.join(dataDir, 'policy'),
     CHROME_PATH: wrapper,
   });
-  let browser: Browser | undefined;
   try {
     const pageUrl = (await kiosk.waitFor(/url: (http:\/\/127\.0\.0\.1:\d+\/)/, 120_000))[1] ?? '';
     const deadline = Date.now() + 120_000;
-    while (!browser) {
-      browser = await chromium
-        .connectOverCDP(`http://127.0.0.1:${devtoolsPort}`, { timeout: 2_000 })
-        .catch(() => undefined);
-      if (!browser) {
-        if (Date.now() > deadline) throw new Error(`no DevTools:\n${kiosk.lines.join('\n')}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+    const fail = (what: string): never => {
+      throw new Error(`${what}:\n${kiosk.lines.join('\n')}`);
+    };
+    // The kiosk's page, from DevTools' target list (the launch page navigates to it).
+    let target: string | undefined;
+    while (!target) {
+      if (Date.now() > deadline) fail('no kiosk page in DevTools');
+      const list = (await fetch(`http://127.0.0.1:${devtoolsPort}/json/list`)
+        .then((r) => r.json())
+        .catch(() => [])) as Array<{ type: string; url: string; id: string }>;
+      target = list.find((t) => t.type === 'page' && t.url.startsWith(pageUrl))?.id;
+      if (!target) await new Promise((r) => setTimeout(r, 25));
     }
-    for (;;) {
-      if (Date.now() > deadline) throw new Error(`no first screen:\n${kiosk.lines.join('\n')}`);
-      const page = browser
-        .contexts()
-        .flatMap((context) => context.pages())
-        .find((p) => p.url().startsWith(pageUrl));
-      const ready = await page?.evaluate(() => document.body?.dataset.ready ?? '').catch(() => '');
-      if (ready === 'true') return Date.now() - started;
-      if (ready === 'error') throw new Error('the page showed its out-of-service screen');
-      await new Promise((r) => setTimeout(r, 25));
+    const version = (await fetch(`http://127.0.0.1:${devtoolsPort}/json/version`).then((r) =>
+      r.json(),
+    )) as { webSocketDebuggerUrl: string };
+    const devtools = new WebSocket(version.webSocketDebuggerUrl);
+    await new Promise((resolve, reject) => {
+      devtools.once('open', resolve);
+      devtools.once('error', reject);
+    });
+    try {
+      let id = 0;
+      const call = (
+        method: string,
+        params: Record<string, unknown>,
+        sessionId?: string,
+      ): Promise<Record<string, unknown>> =>
+        new Promise((resolve) => {
+          id += 1;
+          const mine = id;
+          const onMessage = (data: Buffer): void => {
+            const reply = JSON.parse(String(data)) as {
+              id?: number;
+              result?: Record<string, unknown>;
+            };
+            if (reply.id !== mine) return;
+            devtools.off('message', onMessage);
+            resolve(reply.result ?? {});
+          };
+          devtools.on('message', onMessage);
+          devtools.send(
+            JSON.stringify({ id: mine, method, params, ...(sessionId ? { sessionId } : {}) }),
+          );
+        });
+      const { sessionId } = (await call('Target.attachToTarget', {
+        targetId: target,
+        flatten: true,
+      })) as { sessionId: string };
+      const readyState = async (): Promise<string> => {
+        const reply = (await call(
+          'Runtime.evaluate',
+          { expression: "document.body?.dataset.ready ?? ''", returnByValue: true },
+          sessionId,
+        )) as { result?: { value?: unknown } };
+        return String(reply.result?.value ?? '');
+      };
+      for (;;) {
+        const ready = await readyState();
+        if (ready === 'true') return Date.now() - started;
+        if (ready === 'error') fail('the page showed its out-of-service screen');
+        if (Date.now() > deadline) fail('no first screen');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    } finally {
+      devtools.close();
     }
   } finally {
-    await browser?.close().catch(() => undefined);
     await kiosk.stop();
   }
 }

@@ -3,6 +3,7 @@ import {
   defaultWedgeOptions,
   isCharacterKey,
   isModifierKey,
+  isTypedCharacter,
 } from './keyboard-wedge';
 import type { WedgeDecision, WedgeOptions, WedgeSource } from './keyboard-wedge';
 
@@ -35,7 +36,8 @@ function deliver(keys: string[]): void {
       if (isTextEntry(target)) target.form?.requestSubmit();
       continue;
     }
-    if (key.length === 1 && isTextEntry(target)) {
+    // Never a control character: a key Chromium could not name arrives as "\u0000".
+    if (isTypedCharacter(key) && isTextEntry(target)) {
       // execCommand is the one way to insert text that the page's own input handlers and the
       // undo stack treat as typing; setting `.value` would bypass React's onChange.
       document.execCommand('insertText', false, key);

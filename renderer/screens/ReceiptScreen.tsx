@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ServiceDefinition } from '../../kiosk-config/schema';
 import { parseMobileNumber } from '../../kiosk-config/phone-numbers';
+import { SMS_OPT_IN_SERVICE } from '../../kiosk-config/schema';
 import type { CountryCode } from '../../kiosk-config/countries';
 import { countries } from '../../kiosk-config/countries';
 import { observeDelivery } from '../../sync/client/status';
@@ -29,7 +30,6 @@ interface ReceiptScreenProps {
   onFinish: () => void;
 }
 
-const SMS_SERVICE_ID = 'sms-alerts';
 /** A mobile number of each country, as the error message shows it. */
 const MOBILE_EXAMPLE: Record<CountryCode, string> = { BW: '71 234 567', BZ: '610 1234' };
 
@@ -54,7 +54,7 @@ function SmsOptIn({
   const [stage, setStage] = useState<'offer' | 'phone' | 'saving' | 'saved' | 'failed'>('offer');
   const [phone, setPhone] = useState('');
   const [invalid, setInvalid] = useState(false);
-  const alerts = runtime.catalogue.services.find((service) => service.id === SMS_SERVICE_ID);
+  const alerts = runtime.catalogue.services.find((service) => service.id === SMS_OPT_IN_SERVICE);
   if (!alerts) return null;
 
   const save = async (event?: FormEvent) => {
@@ -67,7 +67,7 @@ function SmsOptIn({
     setStage('saving');
     try {
       await runtime.submit({
-        serviceId: SMS_SERVICE_ID,
+        serviceId: SMS_OPT_IN_SERVICE,
         catalogueVersion: runtime.catalogue.version,
         channel: officer ? 'assisted' : 'self-service',
         ...(officer ? { officerId: officer.officerId } : {}),

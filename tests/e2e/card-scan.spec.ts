@@ -120,3 +120,28 @@ test('a scanner’s CR LF suffix does not submit the form the citizen is filling
   await expect(field).toBeFocused();
   await expect(field).toHaveValue('Ana Pérez');
 });
+
+test('an accented letter Chromium reports as key "\\u0000" is typed by the browser, never as a NUL', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  await openBirthCertificateName(page);
+  const field = page.locator('[data-screen=form] input.answer');
+  // What X11 Chromium sends for `xdotool type María` / `xdotool key ntilde`: the letter's text,
+  // but `key` "\u0000" and no `code`, because the keysym has no key on the current layout.
+  const cdp = await page.context().newCDPSession(page);
+  for (const char of 'María Núñez') {
+    const named = /[a-zA-Z ]/.test(char);
+    await cdp.send('Input.dispatchKeyEvent', {
+      type: 'keyDown',
+      key: named ? char : '\u0000',
+      code: named ? (char === ' ' ? 'Space' : `Key${char.toUpperCase()}`) : '',
+      text: char,
+      unmodifiedText: char,
+    });
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: named ? char : '\u0000' });
+    await page.waitForTimeout(90);
+  }
+  await expect(field).toHaveValue('María Núñez');
+});

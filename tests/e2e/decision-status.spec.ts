@@ -295,6 +295,10 @@ for (const walk of walks) {
       await expect(row.locator('[data-decision]')).toContainText(
         staff === walk.language ? walk.collectAt : 'Civil Registry counter 3',
       );
+      // The receipt's SMS sign-up is a transaction of its own, never an application to decide.
+      const signUp = page.locator(`tr[data-ref]:not([data-ref="${ref}"])`);
+      await expect(signUp).toHaveCount(1);
+      await expect(signUp.locator('[data-decision]')).toHaveAttribute('data-decision', 'none');
       await expectAxeClean(page);
       await screenshot(page, `decision-${walk.language}-5-officer`);
     });

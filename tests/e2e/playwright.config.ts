@@ -12,7 +12,9 @@ export default defineConfig({
   globalTeardown: './global-teardown.ts',
   timeout: 90_000,
   expect: { timeout: 10_000 },
-  workers: 1,
+  // Two workers in CI (a 2-core machine): while one test waits on timers, X or a browser
+  // restart, the other computes. One by default, for a developer running a spec beside others.
+  workers: Number(process.env.E2E_WORKERS ?? (process.env.CI ? 2 : 1)),
   fullyParallel: false,
   // One retry in CI only, where a 2-core machine can starve a timer; Playwright still lists any
   // test that needed it as flaky, so a flake is seen, not hidden. Broken behaviour fails twice.

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { SMS_OPT_IN_SERVICE } from '../../../kiosk-config/schema';
 import type { QueueItem } from '../../../sync/client/officer-queue';
 import type { SignedInOfficer } from '../../../sync/client/officer-session';
 import type { KioskRuntime } from '../../app/kiosk-runtime';
@@ -40,11 +41,12 @@ export function OfficerToolsScreen({
   const [corrections, setCorrections] = useState<Record<number, string>>({});
   const view = useObservable<OfficerView>(() => observeOfficerView(runtime), [runtime]);
   const transactions = (view?.items ?? []).filter((item) => item.kind === 'transaction');
-  // Only what reached the office can have a decision.
+  // Only applications that reached the office can have a decision (an SMS sign-up never has).
   const decisions = useTodayDecisions(
     runtime,
     transactions
       .filter((item) => item.ref && (item.state === 'delivered' || item.state === 'purged'))
+      .filter((item) => item.serviceId !== SMS_OPT_IN_SERVICE)
       .map((item) => item.ref ?? ''),
   );
   const say = (text: string, error = false) => setNotice({ text, error });

@@ -51,11 +51,17 @@ export interface WebhookDeliveryOptions {
   timeoutMs?: number;
 }
 
+/**
+ * A Retry-After (RFC 9110 §10.2.3): delay-seconds, or an HTTP-date (`Sun, 06 Nov 1994 08:49:37
+ * GMT`), at most a day. Anything else (`soon`, `-5`, which Date.parse would read as the year -5)
+ * is ignored and the usual back-off applies.
+ */
 function retryAfterMs(header: string | null, now: Date): number | undefined {
   if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 86_400) * 1000;
-  const at = Date.parse(header);
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Math.min(Number(text), 86_400) * 1000;
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined;
+  const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, Math.min(at - now.getTime(), 86_400_000));
 }
 

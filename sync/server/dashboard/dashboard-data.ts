@@ -10,7 +10,9 @@ import { decisionFigures, servicesOf, smsSubscriptions } from './decision-figure
 import type { DecisionFigures, ServiceInfo, SmsSubscriptionRow } from './decision-figures';
 
 /** The service that records SMS opt-ins (the receipt's "send me an SMS"). */
-export const SMS_OPT_IN_SERVICE = 'sms-alerts';
+import { SMS_OPT_IN_SERVICE } from '../../../kiosk-config/schema';
+
+export { SMS_OPT_IN_SERVICE };
 /** Processing figures cover applications submitted in this many days before now. */
 export const FIGURES_DAYS = 365;
 
@@ -54,7 +56,10 @@ export interface KioskHealth {
   configVersion: string;
   headSeq: number;
   awaiting: number;
+  /** Tamper alerts still open (the conflict and mismatch at a repaired seq are not). */
   alerts: TamperAlert[];
+  /** Alerts an administrator's chain repair settled (kept, shown as settled). */
+  repairedAlerts: number;
 }
 
 export interface FleetView {
@@ -65,6 +70,8 @@ export interface FleetView {
   years: Array<{ year: string; selfService: number; assisted: number; total: number }>;
   /** Site per kiosk id, from heartbeats (the kiosk id when a kiosk has not said). */
   siteOf: Record<string, string>;
+  /** Service titles (English, from the shipped catalogues) by service id. */
+  serviceTitles: Record<string, string>;
   /** Submission to decision, by service and by site (the last FIGURES_DAYS days). */
   decisions: DecisionFigures;
   /** SMS opt-ins by the service of the receipt they were made for. */
@@ -83,11 +90,17 @@ export async function loadFleetView(
 ): Promise<FleetView> {
   const kiosks: KioskHealth[] = [];
   for (const kiosk of await store.listKiosks()) {
-    const [beat, alerts, counts] = await Promise.all([
+    const [beat, allAlerts, counts, repairs] = await Promise.all([
       store.lastHeartbeat(kiosk.kioskId),
       store.listTamperAlerts(kiosk.kioskId),
       store.countRecords(kiosk.kioskId),
+      store.chains.repairs(kiosk.kioskId),
     ]);
+    // A repair decides its seq: the refusals there and the stray's own mismatch are settled.
+    const settled = (alert: TamperAlert) =>
+      (alert.kind === 'seq-conflict' || alert.kind === 'chain-mismatch') &&
+      repairs.some((repair) => repair.seq === alert.seq && repair.decidedAt >= alert.at);
+    const alerts = allAlerts.filter((alert) => !settled(alert));
     const at = beat ? Date.parse(beat.receivedAt) : NaN;
     kiosks.push({
       kioskId: kiosk.kioskId,
@@ -107,6 +120,7 @@ export async function loadFleetView(
       headSeq: kiosk.head.seq,
       awaiting: counts.awaiting,
       alerts,
+      repairedAlerts: allAlerts.length - alerts.length,
     });
   }
   const counts = await store.transactionCounts('0000-01-01');
@@ -157,6 +171,7 @@ export async function loadFleetView(
       .sort(([a], [b]) => b.localeCompare(a))
       .map(([year, e]) => ({ year, ...e, total: e.selfService + e.assisted })),
     siteOf,
+    serviceTitles: Object.fromEntries([...services].map(([id, info]) => [id, info.title])),
     decisions: decisionFigures(await store.agencies.decisionRows(fromDay), services, siteOf, now),
     sms: smsSubscriptions(optIns, serviceOfRef, services),
     agencies,

@@ -73,7 +73,7 @@ function kioskRow(k: KioskHealth, now: Date): string {
 <td>${status(k.cardReader, k.simulated.includes('card-reader'))}</td>
 <td>${esc(k.appVersion)}<br><small>config ${esc(k.configVersion)}</small></td>
 <td class="num">${k.headSeq}${k.awaiting > 0 ? `<br><small>${k.awaiting} awaiting</small>` : ''}</td>
-<td>${k.alerts.length === 0 ? '<span class="pill ok">none</span>' : `<span class="pill bad">${k.alerts.length}</span> <small>${esc(alert?.kind ?? '')} at seq ${esc(alert?.seq ?? '—')}</small>`}</td>
+<td>${k.alerts.length === 0 ? '<span class="pill ok">none</span>' : `<span class="pill bad">${k.alerts.length}</span> <small>${esc(alert?.kind ?? '')} at seq ${esc(alert?.seq ?? '—')}</small>`}${k.repairedAlerts > 0 ? `<br><small data-repaired-alerts="${k.repairedAlerts}">${k.repairedAlerts} settled by a <a href="/admin/chains">chain repair</a></small>` : ''}</td>
 </tr>`;
 }
 
@@ -230,7 +230,7 @@ ${view.years.map((y) => `<tr><th scope="row">${esc(y.year)}</th><td class="num">
 </tbody></table>
 <h2>Transactions per day (last 30 days)</h2>${legend}${dailyChart(view, now)}
 <h2>By site</h2>${barsBy(view, 'Transactions by site', (row) => view.siteOf[row.kioskId] ?? row.kioskId)}
-<h2>By service</h2>${barsBy(view, 'Transactions by service', (row) => row.serviceId)}
+<h2>By service</h2>${barsBy(view, 'Transactions by service', (row) => view.serviceTitles[row.serviceId] ?? row.serviceId)}
 ${decisionsSection(view)}
 ${smsAlertsSection(view.smsAlerts, view.sms)}
 ${agenciesSection(view, now)}

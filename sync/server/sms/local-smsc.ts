@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import smpp from 'smpp';
-import type { PDU, Server, Session } from 'smpp';
+import type { PDU, PduValue, Server, Session } from 'smpp';
 import { messageText } from './sms-text';
 
 /** One message the local SMSC received (a submit_sm). */
@@ -198,20 +198,26 @@ export class LocalSmsc {
 
   /** A citizen's reply from `from` (E.164, with or without +) to the gateway's sender. */
   async reply(from: string, text: string, to = ''): Promise<number> {
+    return this.deliver({
+      source_addr_ton: 1,
+      source_addr_npi: 1,
+      source_addr: from.replace(/^\+/, ''),
+      destination_addr: to,
+      esm_class: 0,
+      short_message: text,
+    });
+  }
+
+  /**
+   * Any deliver_sm to the bound gateway (tests of what an SMSC may send: a receipt that names
+   * no message, one for a message the gateway never sent, a reply from a foreign number);
+   * resolves with the command_status of the gateway's deliver_sm_resp.
+   */
+  async deliver(fields: Record<string, PduValue>): Promise<number> {
     const session = [...this.bound][0];
     if (!session) throw new Error('no gateway is bound to the local SMSC');
     return new Promise((resolve) => {
-      session.deliver_sm(
-        {
-          source_addr_ton: 1,
-          source_addr_npi: 1,
-          source_addr: from.replace(/^\+/, ''),
-          destination_addr: to,
-          esm_class: 0,
-          short_message: text,
-        },
-        (answer: PDU) => resolve(answer.command_status),
-      );
+      session.deliver_sm(fields, (answer: PDU) => resolve(answer.command_status));
     });
   }
 

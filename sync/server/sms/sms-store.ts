@@ -17,7 +17,9 @@ export const SMS_QUEUES = {
 } as const;
 
 /** The service the kiosk's SMS opt-in is recorded under (the receipt's opt-in and the form). */
-export const SMS_OPT_IN_SERVICE = 'sms-alerts';
+import { SMS_OPT_IN_SERVICE } from '../../../kiosk-config/schema';
+
+export { SMS_OPT_IN_SERVICE };
 
 /**
  * Message states, in GOV.UK Notify's words: `queued` (not yet handed over), `sending` (the SMS

@@ -53,6 +53,8 @@ describe('SMS alerts over SMPP', () => {
   let agencyKey: string;
   const kioskId = 'sms-kiosk-01';
   let event = 0;
+  /** What the SMS service logged (bad receipts and replies are logged, not thrown). */
+  const logged: string[] = [];
 
   const post = async (ref: string, state: string, detail: Record<string, unknown> = {}) => {
     event += 1;
@@ -104,7 +106,7 @@ describe('SMS alerts over SMPP', () => {
             submitTimeoutMs: 700,
           },
           retry: { baseMs: 100, capMs: 200 },
-          log: () => undefined,
+          log: (line: string) => logged.push(line),
         });
       },
     });
@@ -336,5 +338,45 @@ describe('SMS alerts over SMPP', () => {
     expect(messagesTo(to)[1]?.text).toBe(
       'Service Point: ga o kitla o amogela SMS gape go tswa go rona.',
     );
+  });
+  it('takes a malformed receipt, one for an unknown message and a foreign reply, changing nothing', async () => {
+    const ref = await apply(licence('en'));
+    await apply(optIn('en', ref, '74 000 005'));
+    const to = '26774000005';
+    await smsc.waitFor((m) => m.to === to, 1);
+    await waitFor('the confirmation delivered', async () =>
+      (await gateway.store.sms.listMessages()).find(
+        (m) => m.params.ref === ref && m.kind === 'subscribed' && m.state === 'delivered',
+      ),
+    );
+    const subscription = async () => {
+      const [sub] = await gateway.store.sms.subscriptionsFor(ref);
+      return sub;
+    };
+    // A receipt (esm_class 0x04) that names no message, whose text reads STOP: not a reply.
+    expect(await smsc.deliver({ source_addr: to, esm_class: 0x04, short_message: 'stop' })).toBe(0);
+    expect(logged.at(-1)).toBe(
+      'SMS delivery receipt not understood (no message id in the receipt): stop',
+    );
+    expect((await subscription())?.endedAt).toBeNull();
+    // A receipt for a message this gateway never sent: looked for a while, then logged.
+    const before = await gateway.store.sms.listMessages();
+    expect(
+      await smsc.deliver({
+        source_addr: to,
+        esm_class: 0x04,
+        short_message:
+          'id:ffffffff0000 sub:001 dlvrd:001 submit date:2611301200 done date:2611301201 stat:DELIVRD err:000 text:',
+      }),
+    ).toBe(0);
+    expect(logged.at(-1)).toBe('SMS delivery receipt for unknown message ffffffff0000 (DELIVRD)');
+    expect(await gateway.store.sms.listMessages()).toEqual(before);
+    // STOP from a South African number, and from a number with no subscription: nothing ends.
+    expect(await smsc.reply('+27821234567', 'STOP')).toBe(0);
+    expect(await smsc.reply('+26775999999', 'STOP')).toBe(0);
+    expect(await smsc.reply('not a number', 'STOP')).toBe(0);
+    expect((await subscription())?.endedAt).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(messagesTo(to)).toHaveLength(1);
   });
 });

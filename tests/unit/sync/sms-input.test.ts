@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatDate, wallClock } from '../../../kiosk-config/formatting';
 import { parseMobileNumber } from '../../../kiosk-config/phone-numbers';
+import type { ReminderDefinition } from '../../../kiosk-config/schema';
 import {
   parseDeliveryReceipt,
   receiptIdCandidates,
   stateOfStat,
 } from '../../../sync/server/sms/delivery-receipt';
 import { SendRate } from '../../../sync/server/sms/smpp-link';
-import { readReply } from '../../../sync/server/sms/sms-service';
+import { readReply, reminderDue } from '../../../sync/server/sms/sms-service';
 import { smscConfigFrom } from '../../../sync/server/sms/sms-settings';
 import { renderSms } from '../../../sync/server/sms/sms-templates';
 import { messageFields, smsEncoding } from '../../../sync/server/sms/sms-text';
@@ -169,6 +171,54 @@ describe('the texts sent', () => {
     expect(smsEncoding('€'.repeat(80))).toEqual({ dataCoding: 0, units: 160, segments: 1 });
     expect(smsEncoding('á'.repeat(71))).toEqual({ dataCoding: 8, units: 71, segments: 2 });
     expect(Object.keys(messageFields('á'.repeat(71)))).toEqual(['data_coding', 'message_payload']);
+  });
+});
+
+describe('the expiry reminder the catalogue asks for', () => {
+  const licence: ReminderDefinition = {
+    id: 'licence-expiry',
+    after: 'ready-for-collection',
+    validFor: { yearsField: 'years' },
+    daysBefore: 60,
+    what: { en: 'driving licence', tn: 'laesense ya go kgweetsa' },
+  };
+  const ready = '2026-11-30T10:00:00.000Z';
+  const now = new Date(ready);
+
+  it('is due 60 days before the end of the years the citizen chose', () => {
+    const due = reminderDue(licence, { occurredAt: ready, fields: { years: '5' } }, now);
+    expect(due?.expiresAt.toISOString()).toBe('2031-11-30T10:00:00.000Z');
+    expect(due?.sendAt.toISOString()).toBe('2031-10-01T10:00:00.000Z');
+    // Its words and date in the citizen's language, on the country's calendar.
+    const date = formatDate(wallClock(due?.expiresAt ?? now, 'Africa/Gaborone'), 'tn');
+    expect(
+      renderSms('sms.reminder.expiry', 'tn', { what: licence.what.tn ?? '', date, ref: 'X' }),
+    ).toBe(
+      'Service Point: laesense ya go kgweetsa ya gago e fela ka 30 Ngwanatsele 2031. E ntšhafatse kwa khiosikong epe ya Service Point.',
+    );
+    expect(
+      renderSms('sms.reminder.expiry', 'es', {
+        what: 'licencia de conducir',
+        date: formatDate(wallClock(due?.expiresAt ?? now, 'America/Belize'), 'es'),
+        ref: 'X',
+      }),
+    ).toBe(
+      'Service Point: su licencia de conducir vence el 30 de noviembre de 2031. Puede renovarla en cualquier quiosco de Service Point.',
+    );
+  });
+
+  it('is sent at once when less than 60 days are left, and not at all when the period is unknown or over', () => {
+    const monthly = { ...licence, validFor: { months: 1 } };
+    expect(reminderDue(monthly, { occurredAt: ready, fields: {} }, now)?.sendAt).toEqual(now);
+    for (const years of ['', 'five', '0', '-1', '1.2']) {
+      expect(reminderDue(licence, { occurredAt: ready, fields: { years } }, now), years).toBe(
+        undefined,
+      );
+    }
+    const later = new Date('2032-01-01T00:00:00.000Z');
+    expect(reminderDue(licence, { occurredAt: ready, fields: { years: '5' } }, later)).toBe(
+      undefined,
+    );
   });
 });
 
