@@ -1,4 +1,6 @@
-import type { LanguageCode } from './schema';
+/** Languages the kiosk can speak. Codes are BCP 47: Belize Kriol is `bzj`, Setswana is `tn`. */
+export const languageCodes = ['en', 'es', 'bzj', 'tn'] as const;
+export type LanguageCode = (typeof languageCodes)[number];
 
 /**
  * The countries Service Point serves, by ISO 3166-1 alpha-2 code. A site profile names one; the

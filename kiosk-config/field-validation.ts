@@ -9,6 +9,7 @@ export interface FieldProblem {
     | 'form.error.tooShort'
     | 'form.error.tooLong'
     | 'form.error.pattern'
+    | 'form.error.controlCharacter'
     | 'form.error.number'
     | 'form.error.integer'
     | 'form.error.min'
@@ -142,6 +143,14 @@ export function normalizeNationalId(value: string): string {
   return value.replace(/[\s-]/g, '').toUpperCase();
 }
 
+/**
+ * C0 and C1 control characters (U+0000-U+001F, U+007F-U+009F, Unicode's `Cc` category): never
+ * typed on purpose, but a faulty key or keyboard layout can produce one (a NUL in place of an
+ * accented letter) and it would be stored, sent and printed invisibly. No field type asks for
+ * line breaks today, so every typed answer refuses them all, line breaks and tabs included.
+ */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
 /** Whether a field is asked, given the answers so far (its `showIf` rule). */
 export function isFieldShown(field: FieldDefinition, answers: Record<string, string>): boolean {
   const rule = field.showIf;
@@ -174,6 +183,7 @@ export function checkField(
     return field.required || value !== '' ? { key: 'form.error.consent' } : undefined;
   }
   if (value === '') return field.required ? { key: 'form.error.required' } : undefined;
+  if (CONTROL_CHARACTER.test(raw ?? '')) return { key: 'form.error.controlCharacter' };
   switch (field.type) {
     case 'text': {
       const length = [...value].length;

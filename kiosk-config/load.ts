@@ -5,16 +5,25 @@ import type { Catalogue, LanguageCode, SiteConfig } from './schema';
 
 export type ConfigResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** One clear sentence naming the first bad field, e.g. `services[2].fee.currency: must be ...`. */
+/** Problems listed in one config error; the rest are counted. */
+export const MAX_CONFIG_PROBLEMS = 10;
+
+/**
+ * One message naming every bad field (the first `MAX_CONFIG_PROBLEMS`, then how many more), so
+ * a profile is fixed in one pass: `site.json: languages[2]: …; gatewayUrl: …`.
+ */
 export function describeConfigError(source: string, error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return `${source}: invalid`;
-  const path = issue.path
-    .map((part, index) =>
-      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
-    )
-    .join('');
-  return `${source}: ${path || '(top level)'}: ${issue.message}`;
+  if (error.issues.length === 0) return `${source}: invalid`;
+  const problems = error.issues.slice(0, MAX_CONFIG_PROBLEMS).map((issue) => {
+    const where = issue.path
+      .map((part, index) =>
+        typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+      )
+      .join('');
+    return `${where || '(top level)'}: ${issue.message}`;
+  });
+  const more = error.issues.length - problems.length;
+  return `${source}: ${problems.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
 function parseWith<T>(schema: z.ZodType<T>, source: string, input: unknown): ConfigResult<T> {

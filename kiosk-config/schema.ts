@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countries, countryCodes } from './countries';
+import { countries, countryCodes, languageCodes } from './countries';
 import { devicesConfigSchema } from './devices-schema';
 import {
   httpsRequiredMessage,
@@ -7,8 +7,7 @@ import {
   isLoopbackUrl,
 } from '../sync/protocol/gateway-url';
 
-/** Languages the kiosk can speak. Codes are BCP 47: Belize Kriol is `bzj`, Setswana is `tn`. */
-export const languageCodes = ['en', 'es', 'bzj', 'tn'] as const;
+export { languageCodes } from './countries';
 
 /**
  * The catalogue service a citizen's SMS sign-up is committed as (on the receipt): a transaction

@@ -3,7 +3,7 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { startKioskRuntime } from './app/kiosk-runtime';
-import { ReceiptScreen, preloadScreensOnDemand } from './app/screens-on-demand';
+import { ReceiptScreen, preloadScreensOnDemand, whenQuiet } from './app/screens-on-demand';
 import { outOfServiceLanguages } from './app/config-store';
 import { connectShellBridge } from './platform/kiosk-bridge';
 import { installKeyGuard } from './platform/key-guard';
@@ -20,8 +20,12 @@ const container = document.getElementById('root');
 if (!container) throw new Error('#root is missing');
 const root = createRoot(container);
 
+// The offline shell installs once the first screen (or the out-of-service screen) is up and
+// nobody is touching the kiosk: precaching every file never competes with a first touch or scan.
 // Under the vite dev server there is no sw.js; registration then fails quietly.
-const updates = registerAppShell();
+let shown: () => void = () => undefined;
+const firstScreenShown = new Promise<void>((resolve) => (shown = resolve));
+const updates = registerAppShell(firstScreenShown.then(() => whenQuiet()));
 
 const outOfService = (reason: 'no-shell' | 'start-failed', detail: string): void => {
   flushSync(() =>
@@ -34,6 +38,7 @@ const outOfService = (reason: 'no-shell' | 'start-failed', detail: string): void
     ),
   );
   document.body.dataset.ready = 'error';
+  shown();
 };
 
 // Fail closed: a production page without its shell must not take personal data under a key that
@@ -66,8 +71,9 @@ function start(bridge: KioskBridge): void {
         ),
       );
       document.body.dataset.ready = 'true';
+      shown();
       // The other screens' code, fetched once the first screen is up and the kiosk is quiet.
-      preloadScreensOnDemand();
+      void preloadScreensOnDemand();
     },
     (error: unknown) =>
       outOfService('start-failed', error instanceof Error ? error.message : String(error)),

@@ -7,14 +7,13 @@ import base from './vitest.config';
  * test and the CLI tests drive gateways in child processes (a mutant is active only in the test
  * process, so those see the unmutated gateway) and take minutes; the chaos property also draws a
  * new random schedule each run. Under load their timing-bound steps time out, which Stryker
- * would count as a kill. They still run in `npm test`. Timeouts are longer here: a mutant may
- * make a test slow without making it wrong.
+ * would count as a kill. They still run in `npm test`. A mutant that makes a test hang fails
+ * it at the usual 20 s test timeout.
  */
 export default mergeConfig(
   base,
   defineConfig({
     test: {
-      testTimeout: 60_000,
       exclude: [
         'tests/integration/proof/**',
         'tests/integration/sync/chaos-property.test.ts',

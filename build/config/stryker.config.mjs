@@ -20,7 +20,7 @@ export default {
   ],
   ignoreStatic: true,
   concurrency: 1,
-  timeoutMS: 60000,
+  timeoutMS: 30000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'tests/artifacts/mutation/index.html' },
   jsonReporter: { fileName: 'tests/artifacts/mutation/mutation.json' },

@@ -2,10 +2,10 @@
 // beside the build, so `npm start` (and the browser tests' set-up) reuse a build that is current
 // instead of building again. Written by the build itself (renderer/vite.config.ts) and read by
 // electron/launch/renderer-build.ts.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { inputsHash } from './build-stamp.mjs';
 
 /** Bumped when the stamp's meaning changes: an old stamp then never matches. */
 const STAMP_VERSION = 1;
@@ -24,6 +24,7 @@ export function fixedRendererInputs(repoRoot: string): string[] {
     'renderer/index.html',
     'renderer/sw/service-worker.ts',
     'build/scripts/renderer-stamp.ts',
+    'build/scripts/build-stamp.mjs',
     ...publicFiles.map((file) => toRelative(repoRoot, file)),
   ];
 }
@@ -31,7 +32,7 @@ export function fixedRendererInputs(repoRoot: string): string[] {
 const stampSchema = z.object({
   version: z.literal(STAMP_VERSION),
   mode: z.string(),
-  /** SHA-256 over every input's path and content, in path order (inputsHash). */
+  /** SHA-256 over every input's path and content, in path order (build-stamp.mjs). */
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   /** The build's inputs, relative to the repository root: its own sources and the fixed ones. */
   inputs: z.array(z.string().min(1)).min(1),
@@ -53,28 +54,6 @@ function listFiles(dir: string): string[] {
 
 function toRelative(repoRoot: string, file: string): string {
   return path.relative(repoRoot, file).split(path.sep).join('/');
-}
-
-/**
- * SHA-256 over the inputs' relative paths and contents, in path order. A missing input hashes
- * as missing, so a deleted file never matches a stamp made while it existed.
- */
-export function inputsHash(repoRoot: string, inputs: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const input of [...new Set(inputs)].sort()) {
-    hash.update(`${input}\0`);
-    try {
-      hash.update(
-        createHash('sha256')
-          .update(readFileSync(path.join(repoRoot, input)))
-          .digest(),
-      );
-    } catch {
-      hash.update('missing');
-    }
-    hash.update('\0');
-  }
-  return hash.digest('hex');
 }
 
 /**

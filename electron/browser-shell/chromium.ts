@@ -116,6 +116,10 @@ export function superviseChromium(
     }
     const running = spawn(executable, args, { stdio: 'ignore' });
     child = running;
+    // The operator (and `kill` in a field test) needs the new browser's pid, not the first one's.
+    if (restarts > 0 && running.pid !== undefined) {
+      options.log?.(`browser restarted (pid ${running.pid}, restart ${restarts})`);
+    }
     running.on('exit', (code, signal) => {
       if (stopped || child !== running) return;
       restarts += 1;

@@ -255,7 +255,12 @@ export async function startBrowserShellHost(
     async close() {
       for (const ws of sockets) ws.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // The host is going away: keep-alive sockets, and those a browser opens ahead of a request
+      // it may never send (preconnect), go now; close() alone waits for them to time out, up to
+      // a minute (Node's headersTimeout), and a kiosk stopping would hang that long.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -65,6 +65,10 @@ export function kioskManagedPolicy(input: {
     SavingBrowserHistoryDisabled: true,
     TaskManagerEndProcessEnabled: false,
     DefaultPopupsSetting: 2,
+    // The async Clipboard API (navigator.clipboard.read/readText) for every site. Ctrl+C/Ctrl+V
+    // and the X PRIMARY selection are "trusted" operations no Chromium policy on Linux stops;
+    // the page's key guard refuses those (renderer/platform/key-guard.ts).
+    DefaultClipboardSetting: 2,
     DefaultNotificationsSetting: 2,
     DefaultGeolocationSetting: 2,
     DefaultWebUsbGuardSetting: 2,

@@ -86,7 +86,7 @@ export function resolveProvisioning(input: {
   if (site.embeddedGateway) {
     if (!isLoopbackUrl(gatewayUrl)) {
       throw new LaunchError(
-        `${path.basename(input.siteFile)} runs an embedded gateway, which listens on this machine only: ` +
+        `${input.siteFile} runs an embedded gateway, which listens on this machine only: ` +
           `the gateway URL must be on 127.0.0.1, not ${gatewayUrl}`,
       );
     }
@@ -106,7 +106,7 @@ export function resolveProvisioning(input: {
   const warnings: string[] = [];
   if (!site.enrolmentFile) {
     warnings.push(
-      `${path.basename(input.siteFile)} names no enrolmentFile: this kiosk can sync only if it ` +
+      `${input.siteFile} names no enrolmentFile: this kiosk can sync only if it ` +
         'enrolled at the gateway before (ask the administrator for an enrolment file)',
     );
     return { kind: 'remote', gatewayUrl, warnings };

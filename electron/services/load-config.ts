@@ -37,12 +37,13 @@ export function loadKioskConfig(
   options: { siteFile?: string; catalogueFile?: string } = {},
 ): LoadedConfig {
   const siteFile = options.siteFile ?? siteProfilePath('demo.json');
-  const site = parseSiteConfig(readText(siteFile), path.basename(siteFile));
+  // Named as given (relative or absolute), so the operator finds the very file that is wrong.
+  const site = parseSiteConfig(readText(siteFile), siteFile);
   if (!site.ok) throw new Error(site.error);
   const catalogueFile =
     options.catalogueFile ??
     path.join(kioskConfigDir, 'catalogue', countries[site.value.country].catalogueFile);
-  const catalogueName = path.basename(catalogueFile);
+  const catalogueName = options.catalogueFile ?? path.basename(catalogueFile);
   const catalogue = parseCatalogue(readText(catalogueFile), catalogueName);
   if (!catalogue.ok) throw new Error(catalogue.error);
   const mismatch = checkSiteCatalogue(site.value, catalogue.value, catalogueName);

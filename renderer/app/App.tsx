@@ -17,6 +17,7 @@ import { useCardReadRouting } from './use-card-read-routing';
 import { useKioskSession } from './use-kiosk-session';
 import { usePagePreferences } from './use-page-preferences';
 import { useSessionOpenSignal } from './use-session-open-signal';
+import { forgetSelection } from '../platform/key-guard';
 import { useSessionStart } from './use-session-start';
 import { useStaffMode } from './use-staff-mode';
 import { useSubmission } from './use-submission';
@@ -48,6 +49,8 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
   const speaker = useMemo(() => createSpeaker(runtime.bridge), [runtime.bridge]);
   const end = useCallback(() => {
     speaker.cancel();
+    // Nothing the citizen selected or copied may be pasted by the next one.
+    forgetSelection();
     // Nothing of the session may stay in the address or the history either.
     if (location.hash) history.replaceState(null, '', location.pathname + location.search);
     runtime.closeReceipt();

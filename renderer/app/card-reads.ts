@@ -27,14 +27,25 @@ export function connectCardReads(
   const offHid = bridge.on('card-reader:read', publish);
   const offWedge = installWedgeListener(
     target,
-    (text) => {
-      bridge.invoke('card-reader:wedge-read', { text }).then(publish, () =>
-        publish({
-          kind: 'rejected',
-          code: 'shell-unavailable',
-          message: 'The card could not be read. Please try again.',
-          source: 'keyboard-wedge',
-        }),
+    ({ text, source, giveBack }) => {
+      // A burst taken from a text field that is no card track and no code was a person typing
+      // fast (or under load): it goes back into the field instead of being refused. Card track
+      // data never does, so a misread swipe cannot leave a card number in a form.
+      const typedAfterAll = (): boolean => source !== 'card-track' && (giveBack?.() ?? false);
+      bridge.invoke('card-reader:wedge-read', { text }).then(
+        (read) => {
+          if (read.kind === 'rejected' && typedAfterAll()) return;
+          publish(read);
+        },
+        () => {
+          if (typedAfterAll()) return;
+          publish({
+            kind: 'rejected',
+            code: 'shell-unavailable',
+            message: 'The card could not be read. Please try again.',
+            source: 'keyboard-wedge',
+          });
+        },
       );
     },
     wedge,

@@ -24,6 +24,7 @@ import { purgeDeliveredPersonalData } from '../../sync/client/personal-data';
 import { checkStorageHeadroom, requestPersistentStorage } from '../../sync/client/storage-guard';
 import type { StorageCheck } from '../../sync/client/storage-guard';
 import { OfficerSession, cacheRoster } from '../../sync/client/officer-session';
+import { syncEventLogger } from '../../sync/client/sync-events';
 import type { OfficerDeps } from '../../sync/client/officer-records';
 import { recordConfigInForce } from '../../sync/client/officer-records';
 import { reconcileBundleAcks } from '../../sync/client/bundle-export';
@@ -169,6 +170,8 @@ export async function startKioskRuntime(
     heartbeatExtras: () =>
       heartbeatExtras(bridge, info, site.value.siteName, catalogue.value.version),
   });
+  // Link changes and failed syncs for the operator console's recent events and the shell log.
+  engine.subscribe(syncEventLogger(log));
   engine.start();
   // The site's wedge thresholds (devices.wedge), else the defaults.
   const cardReads = connectCardReads(bridge, window, site.value.devices?.wedge);

@@ -1,14 +1,15 @@
 import { lazy, useSyncExternalStore } from 'react';
 import type { ComponentType, ReactElement } from 'react';
 
-/** How many on-demand screens have arrived so far (changes when one arrives). */
+/** How many on-demand screens arrived after a render had asked for them (and was suspended). */
 let screensLoaded = 0;
 const loadListeners = new Set<() => void>();
 
 /**
- * The number of on-demand screens loaded so far, as React state: a component that reads it is
- * rendered again when a screen's code arrives (audio guidance then reads the new screen's prompt,
- * which was not on the page while the screen was still on its way).
+ * The number of on-demand screens that arrived while shown as a placeholder, as React state: a
+ * component that reads it is rendered again when such a screen's code arrives (audio guidance
+ * then reads the new screen's prompt, which was not on the page while the screen was on its
+ * way). Screens fetched ahead in the background change nothing.
  */
 export function useScreensLoaded(): number {
   return useSyncExternalStore(
@@ -36,12 +37,16 @@ export interface LazyScreen<P extends object> {
 export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>): LazyScreen<P> {
   let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
+  // A render asked for the screen before its code was here (the placeholder was shown).
+  let awaited = false;
   const fetchScreen = (): Promise<ComponentType<P>> => {
     loading ??= load().then(
       (component) => {
         loaded = component;
-        screensLoaded += 1;
-        for (const listener of loadListeners) listener();
+        if (awaited) {
+          screensLoaded += 1;
+          for (const listener of loadListeners) listener();
+        }
         return component;
       },
       (error: unknown) => {
@@ -51,7 +56,11 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
     );
     return loading;
   };
-  const Suspending = lazy(() => fetchScreen().then((component) => ({ default: component })));
+  // React calls this the first time the screen is rendered before its code is here.
+  const Suspending = lazy(() => {
+    awaited = true;
+    return fetchScreen().then((component) => ({ default: component }));
+  });
   const Screen = (props: P): ReactElement => {
     const Loaded = loaded;
     return Loaded ? <Loaded {...props} /> : <Suspending {...props} />;

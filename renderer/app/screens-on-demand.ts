@@ -55,42 +55,39 @@ const inOrder = [
 const QUIET_MS = 1000;
 
 /**
- * Fetches every on-demand screen, one at a time, while nobody is using the kiosk: each waits
- * until there has been no key or touch for QUIET_MS, so evaluating a screen's code never runs
- * into a citizen's touch or a scanner's burst of keys. A screen asked for before its turn loads
- * then (lazyScreen); a fetch that fails (no network and no service worker yet) is left for the
- * screen's first use. Returns a function that stops it (page teardown, tests).
+ * Resolves once nobody has touched the kiosk (key or pointer) for QUIET_MS. Background work
+ * started then (installing the offline shell, fetching screens ahead) never runs into a citizen's
+ * touch or a scanner's burst of keys.
  */
-export function preloadScreensOnDemand(target: Window = window): () => void {
-  let lastInput = performance.now();
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const touch = (): void => {
-    lastInput = performance.now();
-  };
-  const events = ['keydown', 'pointerdown'] as const;
-  for (const name of events) target.addEventListener(name, touch, true);
-  const stop = (): void => {
-    stopped = true;
-    clearTimeout(timer);
-    for (const name of events) target.removeEventListener(name, touch, true);
-  };
-  const quiet = (): Promise<void> =>
-    new Promise((resolve) => {
-      const check = (): void => {
-        const wait = lastInput + QUIET_MS - performance.now();
-        if (wait <= 0) resolve();
-        else timer = setTimeout(check, wait);
-      };
-      check();
-    });
-  void (async () => {
-    for (const screen of inOrder) {
-      await quiet();
-      if (stopped) return;
-      await screen.preload().catch(() => undefined);
-    }
-    stop();
-  })();
-  return stop;
+export function whenQuiet(target: Window = window, quietMs = QUIET_MS): Promise<void> {
+  return new Promise((resolve) => {
+    let lastInput = performance.now();
+    const touch = (): void => {
+      lastInput = performance.now();
+    };
+    const events = ['keydown', 'pointerdown'] as const;
+    for (const name of events) target.addEventListener(name, touch, true);
+    const check = (): void => {
+      const wait = lastInput + quietMs - performance.now();
+      if (wait > 0) {
+        setTimeout(check, wait);
+        return;
+      }
+      for (const name of events) target.removeEventListener(name, touch, true);
+      resolve();
+    };
+    check();
+  });
+}
+
+/**
+ * Fetches every on-demand screen, one at a time, each once the kiosk is quiet (whenQuiet). A
+ * screen asked for before its turn loads then (lazyScreen); a fetch that fails (no network and
+ * no service worker yet) is left for the screen's first use.
+ */
+export async function preloadScreensOnDemand(target: Window = window): Promise<void> {
+  for (const screen of inOrder) {
+    await whenQuiet(target);
+    await screen.preload().catch(() => undefined);
+  }
 }

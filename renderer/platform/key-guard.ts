@@ -6,7 +6,10 @@ import { blockedInputReason } from '../../sync/bridge/key-policy';
  * (Ctrl+N, Ctrl+W, Alt+F4, Ctrl+P, F12 …) and does nothing when the page cancels it. It also
  * cancels what a touch or a mouse can do to leave or change the page: the context menu (a long
  * press), Ctrl+wheel zoom, dropping a file or link (which would open it), modified or middle
- * clicks on links (new tab, new window) and the mouse's back and forward buttons. Returns a
+ * clicks on links (new tab, new window) and the mouse's back and forward buttons. And no text
+ * leaves or enters through the clipboard or the X PRIMARY selection, because the next citizen
+ * would get it: copy and cut write an empty text (so the clipboard holds nothing of a session),
+ * paste, drag-and-drop and the middle button's selection paste are cancelled. Returns a
  * function that removes the guard.
  */
 export function installKeyGuard(
@@ -35,6 +38,22 @@ export function installKeyGuard(
   const onHistoryButton = (event: MouseEvent): void => {
     if (event.button === 3 || event.button === 4) event.preventDefault();
   };
+  // Copy and cut put an empty text on the clipboard instead of the selection (a cancelled copy
+  // would leave the previous contents there).
+  const onCopy = (event: ClipboardEvent): void => {
+    event.clipboardData?.setData('text/plain', '');
+    event.preventDefault();
+  };
+  // Text arriving by paste, drop or the X selection ("yank"), and text leaving by cut or drag.
+  const onBeforeInput = (event: InputEvent): void => {
+    if (/^(insertFrom(Paste|Drop|Yank)|deleteBy(Cut|Drag))/.test(event.inputType)) {
+      event.preventDefault();
+    }
+  };
+  // The middle button pastes the X PRIMARY selection when its release is not cancelled.
+  const onMiddleButton = (event: MouseEvent): void => {
+    if (event.button === 1) event.preventDefault();
+  };
   const onClick = (event: MouseEvent): void => {
     const link = (event.target as Element | null)?.closest?.('a[href]');
     if (!link) return;
@@ -54,6 +73,12 @@ export function installKeyGuard(
     ['auxclick', onClick as EventListener, { capture: true }],
     ['mousedown', onHistoryButton as EventListener, { capture: true }],
     ['mouseup', onHistoryButton as EventListener, { capture: true }],
+    ['copy', onCopy as EventListener, { capture: true }],
+    ['cut', onCopy as EventListener, { capture: true }],
+    ['paste', cancel, { capture: true }],
+    ['beforeinput', onBeforeInput as EventListener, { capture: true }],
+    ['mousedown', onMiddleButton as EventListener, { capture: true }],
+    ['mouseup', onMiddleButton as EventListener, { capture: true }],
   ];
   for (const [type, listener, options] of listeners) {
     target.addEventListener(type, listener, options);
@@ -63,4 +88,29 @@ export function installKeyGuard(
       target.removeEventListener(type, listener, options);
     }
   };
+}
+
+/**
+ * At the end of a session: drops any text selection (a field's included) and overwrites the
+ * clipboard with an empty text through the guard's copy handler, so nothing a citizen selected
+ * or copied is left for the next one. Chromium lets a page write the clipboard only during a
+ * user gesture (the "Start over" press); at an idle reset the guard's refusal to paste is what
+ * holds.
+ */
+export function forgetSelection(doc: Document = document): void {
+  const active = doc.activeElement;
+  if (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) {
+    try {
+      const end = active.value.length;
+      active.setSelectionRange(end, end);
+    } catch {
+      // Input types without a selection (e.g. number) have nothing selected to drop.
+    }
+  }
+  doc.getSelection()?.removeAllRanges();
+  try {
+    doc.execCommand('copy');
+  } catch {
+    // Refused outside a user gesture: the guard's paste refusal still holds.
+  }
 }

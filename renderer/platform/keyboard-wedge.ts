@@ -47,7 +47,14 @@ export type WedgeDecision =
   /** Typing: deliver these keys to the page in order (they may include the current key). */
   | { action: 'release'; keys: string[] }
   /** A device read: hand `text` to the card/reference parser; nothing reaches the page. */
-  | { action: 'scan'; text: string; source: WedgeSource; thenRelease?: string[] };
+  | {
+      action: 'scan';
+      text: string;
+      source: WedgeSource;
+      /** The burst's keys as this computer's layout typed them (to give back if it was typing). */
+      keys: string[];
+      thenRelease?: string[];
+    };
 
 export interface WedgeDetector {
   feed(stroke: Keystroke): WedgeDecision;
@@ -102,6 +109,16 @@ for (const [code, plain, shifted] of [
   usLayout.set(code, [plain, shifted]);
 }
 
+/**
+ * Whether a `KeyboardEvent.key` is one character that types something: not a named key
+ * (`Enter`, `Backspace`) and not a C0/C1 control character. Chromium on X11 reports keys it
+ * cannot name (an accented letter sent by `xdotool type`, a remapped keysym) as `"\u0000"` with
+ * an empty `code`; the browser's own text input still types the right letter for them.
+ */
+export function isTypedCharacter(key: string): boolean {
+  return [...key].length === 1 && !/\p{Cc}/u.test(key);
+}
+
 /** The character a US-programmed device meant by this keystroke. */
 export function usCharacter(stroke: Pick<Keystroke, 'code' | 'key' | 'shift'>): string {
   const pair = usLayout.get(stroke.code);
@@ -110,12 +127,12 @@ export function usCharacter(stroke: Pick<Keystroke, 'code' | 'key' | 'shift'>): 
   if (pair && (stroke.key === pair[0] || stroke.key === pair[1])) return stroke.key;
   if (pair) return stroke.shift ? pair[1] : pair[0];
   // A key with no US meaning (or a synthetic event without a code): what the layout typed.
-  return stroke.key.length === 1 ? stroke.key : '';
+  return isTypedCharacter(stroke.key) ? stroke.key : '';
 }
 
 /** A key that types a character (as opposed to Enter, Tab, arrows, Backspace, modifiers). */
 export function isCharacterKey(stroke: Pick<Keystroke, 'code' | 'key'>): boolean {
-  return usLayout.has(stroke.code) || stroke.key.length === 1;
+  return usLayout.has(stroke.code) || isTypedCharacter(stroke.key);
 }
 
 /** A modifier on its own (Shift, Control…): it changes the next key, it is no key itself. */
@@ -159,12 +176,14 @@ export function createWedgeDetector(options: WedgeOptions = defaultWedgeOptions)
 
   const scan = (t: number): WedgeDecision => {
     const text = held.map(usCharacter).join('');
+    const keys = held.map((stroke) => stroke.key);
     held = [];
     suffixUntil = t + options.suffixMs;
     return {
       action: 'scan',
       text,
       source: startSentinels.has(text[0] ?? '') ? 'card-track' : 'barcode',
+      keys,
     };
   };
 
@@ -246,7 +265,9 @@ export function classifyKeystrokes(
   const detector = createWedgeDetector(options);
   const segments: WedgeSegment[] = [];
   const typed = (keys: string[]): void => {
-    const text = keys.map((key) => (key === 'Enter' ? '\n' : key.length === 1 ? key : '')).join('');
+    const text = keys
+      .map((key) => (key === 'Enter' ? '\n' : isTypedCharacter(key) ? key : ''))
+      .join('');
     if (text.length === 0) return;
     const last = segments[segments.length - 1];
     if (last?.kind === 'typing') last.text += text;

@@ -3,6 +3,7 @@ import {
   defaultWedgeOptions,
   isCharacterKey,
   isModifierKey,
+  isTypedCharacter,
 } from './keyboard-wedge';
 import type { WedgeDecision, WedgeOptions, WedgeSource } from './keyboard-wedge';
 
@@ -35,12 +36,52 @@ function deliver(keys: string[]): void {
       if (isTextEntry(target)) target.form?.requestSubmit();
       continue;
     }
-    if (key.length === 1 && isTextEntry(target)) {
+    // Never a control character: a key Chromium could not name arrives as "\u0000".
+    if (isTypedCharacter(key) && isTextEntry(target)) {
       // execCommand is the one way to insert text that the page's own input handlers and the
       // undo stack treat as typing; setting `.value` would bypass React's onChange.
       document.execCommand('insertText', false, key);
     }
   }
+}
+
+/**
+ * Types a burst that was taken for a scan back into the field it was caught in, where it was
+ * caught (after anything typed there since), and keeps the caret where the person left it.
+ * Returns false when that field is gone or can no longer be typed in.
+ */
+function giveBackTo(
+  field: HTMLInputElement | HTMLTextAreaElement,
+  at: number | null,
+  keys: string[],
+) {
+  return (): boolean => {
+    const text = keys.filter(isTypedCharacter).join('');
+    if (!field.isConnected || !isTextEntry(field)) return false;
+    if (text === '') return true;
+    if (document.activeElement !== field) field.focus();
+    const caret = field.selectionStart;
+    const canPlace = at !== null && caret !== null && at <= field.value.length;
+    if (canPlace) field.setSelectionRange(at, at);
+    document.execCommand('insertText', false, text);
+    if (canPlace && caret >= at) {
+      const after = caret + text.length;
+      field.setSelectionRange(after, after);
+    }
+    return true;
+  };
+}
+
+/** A read the page caught, and (when it was caught in a text field) a way to give it back. */
+export interface WedgeScan {
+  text: string;
+  source: WedgeSource;
+  /**
+   * Present when the burst was taken from a focused text field: types it back there, for when
+   * the parser does not recognise it (it was a person typing fast, not a device). False if the
+   * field is gone.
+   */
+  giveBack?: () => boolean;
 }
 
 /**
@@ -54,13 +95,25 @@ function deliver(keys: string[]): void {
  */
 export function installWedgeListener(
   target: Window,
-  onScan: (text: string, source: WedgeSource) => void,
+  onScan: (scan: WedgeScan) => void,
   options: WedgeOptions = defaultWedgeOptions,
 ): () => void {
   const detector = createWedgeDetector(options);
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   // Whether the held keys were caught in a text field (and so must be typed in by us).
   let holdingForField = false;
+  // The field the held burst was caught in, and where its caret was at the burst's first key.
+  let heldIn: { field: HTMLInputElement | HTMLTextAreaElement; at: number | null } | undefined;
+
+  const report = (decision: Extract<WedgeDecision, { action: 'scan' }>): void => {
+    const from = holdingForField ? heldIn : undefined;
+    heldIn = undefined;
+    onScan({
+      text: decision.text,
+      source: decision.source,
+      ...(from ? { giveBack: giveBackTo(from.field, from.at, decision.keys) } : {}),
+    });
+  };
 
   const apply = (decision: WedgeDecision, event?: KeyboardEvent): void => {
     if (decision.action === 'swallow') {
@@ -68,7 +121,7 @@ export function installWedgeListener(
       event?.stopImmediatePropagation();
     } else if (decision.action === 'scan') {
       event?.preventDefault();
-      onScan(decision.text, decision.source);
+      report(decision);
       if (holdingForField && decision.thenRelease) deliver(decision.thenRelease);
     } else if (decision.action === 'release') {
       if (holdingForField) {
@@ -109,13 +162,22 @@ export function installWedgeListener(
       if (decision.action === 'release' && holdingForField) {
         deliver(decision.keys.filter((key) => key !== event.key));
       } else if (decision.action === 'scan') {
-        onScan(decision.text, decision.source);
+        report(decision);
       }
       holdingForField = inField;
       return;
     }
     holdingForField = inField;
-    apply(detector.feed(stroke), event);
+    const active = document.activeElement;
+    if (!isTextEntry(active)) heldIn = undefined;
+    else if (heldIn?.field !== active) heldIn = { field: active, at: active.selectionStart };
+    const decision = detector.feed(stroke);
+    apply(decision, event);
+    if (decision.action === 'release') heldIn = undefined;
+    // A read that ended at this key's pause: this key starts the next held burst, here.
+    if (decision.action === 'scan' && event.key !== 'Enter' && !decision.thenRelease) {
+      heldIn = isTextEntry(active) ? { field: active, at: active.selectionStart } : undefined;
+    }
     scheduleFlush();
   };
 

@@ -10,7 +10,10 @@ export interface AppShellUpdates {
  * version installs in the background and waits; it is activated, and the page reloaded, only
  * while no session is open, so a citizen's form is never swapped out under them.
  */
-export function registerAppShell(): AppShellUpdates {
+export function registerAppShell(
+  /** When to register: at once, or once this settles (the kiosk's first screen is up and quiet). */
+  when: Promise<unknown> = Promise.resolve(),
+): AppShellUpdates {
   if (!('serviceWorker' in navigator) || !window.isSecureContext) return { setSessionOpen() {} };
   const workbox = new Workbox('./sw.js', { scope: './' });
   let waiting = false;
@@ -24,9 +27,11 @@ export function registerAppShell(): AppShellUpdates {
     waiting = true;
     if (!sessionOpen) activate();
   });
-  workbox.register().catch(() => {
-    // Without a service worker the kiosk still runs; it only cannot start with no network.
-  });
+  void when
+    .then(() => workbox.register())
+    .catch(() => {
+      // Without a service worker the kiosk still runs; it only cannot start with no network.
+    });
   return {
     setSessionOpen(open) {
       sessionOpen = open;

@@ -71,6 +71,13 @@ export interface SyncEngineOptions {
    */
   configRefreshMs?: number;
   heartbeatMs?: number;
+  /**
+   * A run whose queue figures (queued, rejected, dead letters) differ from the last heartbeat's
+   * sends one at once, so the fleet dashboard is current after a drain; at most one such extra
+   * heartbeat per this many ms (default 15 s; a later run, at the latest the periodic one, sends
+   * the change held back).
+   */
+  heartbeatOnChangeMs?: number;
   /** How often to look for refused records since put in the chain by a repair (default 60 s). */
   refusedCheckMs?: number;
   /** Called with each fresh config the gateway sends (a new ETag). */
@@ -115,6 +122,8 @@ export class SyncEngine {
   #configDue = false;
   #failures = 0;
   #lastHeartbeatAt = 0;
+  /** `queued/rejected/deadLetters` as last reported to the gateway. */
+  #lastReportedQueue: string | undefined;
   #lastRefusedCheckAt = Number.NEGATIVE_INFINITY;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #periodicTimer: ReturnType<typeof setInterval> | undefined;
@@ -461,8 +470,13 @@ export class SyncEngine {
 
   async #maybeHeartbeat(): Promise<void> {
     const every = this.#options.heartbeatMs ?? 5 * 60_000;
-    if (this.#now() - this.#lastHeartbeatAt < every) return;
+    const sinceLast = this.#now() - this.#lastHeartbeatAt;
     const figures = await this.#options.store.figures();
+    const queue = `${figures.queued}/${figures.rejected}/${figures.deadLetters}`;
+    const changed =
+      queue !== this.#lastReportedQueue &&
+      sinceLast >= (this.#options.heartbeatOnChangeMs ?? 15_000);
+    if (sinceLast < every && !changed) return;
     try {
       await this.#client.heartbeat({
         sentAt: new Date(this.#now()).toISOString(),
@@ -475,6 +489,7 @@ export class SyncEngine {
         ...(await this.#options.heartbeatExtras?.().catch(() => ({}))),
       });
       this.#lastHeartbeatAt = this.#now();
+      this.#lastReportedQueue = queue;
     } catch {
       // A lost heartbeat is not worth a back-off: the next run sends another.
     }

@@ -353,7 +353,9 @@ export class GatewayClient {
 
   #timeoutFor(spec: RequestSpec<unknown>, bytes: number): number {
     if (spec.timeoutMs !== undefined) return spec.timeoutMs;
-    if (spec.probe) return this.#link.timeoutFor(0, { unmeasuredMs: 5_000 });
+    // The probe waits at least 5 s (a gateway just restarted is slow to answer), more on a link
+    // measured slower.
+    if (spec.probe) return this.#link.timeoutFor(0, { unmeasuredMs: 5_000, atLeastMs: 5_000 });
     if (spec.followLink) return this.#link.timeoutFor(bytes);
     return this.#link.timeoutFor(bytes, { atLeastMs: this.#link.initialTimeoutMs });
   }

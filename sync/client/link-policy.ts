@@ -18,7 +18,7 @@
  *   least round trip) took under half the target, the next is sized to take three quarters of
  *   it (scaled from that batch's size, at most ×4); after one over the target, likewise (at
  *   least ×½); in between it is kept. Each failed attempt (a timeout included) halves it. Always
- *   within [min, max] (8 KB to 1 MB). Scaling from the batch that was measured, not the current
+ *   within [min, max] (8 KB to 4 MB). Scaling from the batch that was measured, not the current
  *   size, keeps the batch already prepared while one is on the wire from counting twice. The target is 5 s, or 25 round trips when that is longer: batches go one at a time,
  *   so the link idles for a round trip (and the reply) between two of them, and on a long link
  *   that wait stays a twentieth or less of a batch's time.
@@ -27,7 +27,10 @@
  * smaller and more patient. Pure logic: no timers, no I/O; the engine and its HTTP client call it.
  */
 export interface LinkPolicyOptions {
-  /** Batch size bounds in bytes of canonical JSON; default 64 KiB, 8 KiB..1 MiB. */
+  /**
+   * Batch size bounds in bytes of canonical JSON; default 64 KiB, 8 KiB..4 MiB (protocol v2 puts
+   * about a third of a record's JSON size on the wire, so 4 MiB is about 20 s at 256 kbit/s).
+   */
   batchBytes?: { initial: number; min: number; max: number };
   /** A batch's transfer should take about this long (ms); default 5 s (see `targetBatchMs`). */
   targetBatchMs?: number;
@@ -79,7 +82,7 @@ export class LinkPolicy {
   #timeouts = 0;
 
   constructor(options: LinkPolicyOptions = {}) {
-    const batch = options.batchBytes ?? { initial: 64 * 1024, min: 8 * 1024, max: 1024 * 1024 };
+    const batch = options.batchBytes ?? { initial: 64 * 1024, min: 8 * 1024, max: 4 * 1024 * 1024 };
     if (!(batch.min > 0 && batch.min <= batch.initial && batch.initial <= batch.max)) {
       throw new RangeError(`batch bytes need 0 < min ≤ initial ≤ max: ${JSON.stringify(batch)}`);
     }

@@ -20,7 +20,10 @@ export type SignInResult =
   | { result: 'wrong-pin'; attemptsLeft: number }
   | { result: 'locked'; retryAfterSeconds: number }
   | { result: 'unknown-officer' }
-  | { result: 'no-roster' };
+  /** No roster has ever arrived from the gateway (the kiosk has not reached the office). */
+  | { result: 'no-roster' }
+  /** The gateway's roster arrived and lists no officers (the office must add one). */
+  | { result: 'empty-roster' };
 
 export interface OfficerSessionOptions extends OfficerDeps {
   /** Signs the officer out after this long without a touch. */
@@ -39,7 +42,12 @@ export interface OfficerSessionOptions extends OfficerDeps {
 
 /** The roster as last received from the gateway (IndexedDB), or an empty list. */
 export async function readCachedRoster(store: OutboxStore): Promise<OfficerRosterEntry[]> {
-  return (await store.readSetting('officer-roster')) ?? [];
+  return (await readReceivedRoster(store)) ?? [];
+}
+
+/** The roster as last received, or `undefined` when no roster has arrived yet. */
+async function readReceivedRoster(store: OutboxStore): Promise<OfficerRosterEntry[] | undefined> {
+  return await store.readSetting('officer-roster');
 }
 
 /**
@@ -105,8 +113,9 @@ export class OfficerSession {
     method: 'card' | 'pin';
   }): Promise<SignInResult> {
     const { store } = this.#options;
-    const roster = await readCachedRoster(store);
-    if (roster.length === 0) return { result: 'no-roster' };
+    const roster = await readReceivedRoster(store);
+    if (roster === undefined) return { result: 'no-roster' };
+    if (roster.length === 0) return { result: 'empty-roster' };
     const now = this.#clock.now();
     const failures: Failures = (await store.readSetting('officer-pin-failures')) ?? {};
     const mine = failures[input.officerId];

@@ -9,7 +9,7 @@ import { describeImport, importBundle } from './bundle-import';
 import { setAdminPassword } from './dashboard/admin-auth';
 import { registerDashboard } from './dashboard/routes';
 import { shippedCatalogues } from './dashboard/dashboard-data';
-import { addOfficer, deactivateOfficer, readRosterFile } from './roster';
+import { addOfficer, deactivateOfficer, readRosterFile, rosterStartWarning } from './roster';
 import { loadOrCreateSealingKey } from './sealing-key';
 import { openGatewayStore } from './db/gateway-store';
 import type { GatewayStore } from './store';
@@ -249,6 +249,9 @@ export async function main(argv: string[]): Promise<void> {
   await registerDashboard(app, { store, catalogues });
   const address = await app.listen({ port, host: values.host });
   console.log(`gateway listening on ${address} (${where})`);
+  // The roster is re-read on every config request, so adding an officer needs no restart.
+  const rosterWarning = rosterStartWarning(rosterFile);
+  if (rosterWarning) console.warn(`gateway: warning: ${rosterWarning}`);
   const shutdown = (): void => {
     void app
       .close()

@@ -27,6 +27,30 @@ export function readRosterFile(file: string): OfficerRosterEntry[] {
   return parsed.data.officers;
 }
 
+/**
+ * What the gateway says at start about its roster: `undefined` when the file lists at least one
+ * active officer, otherwise one line saying why no officer can sign in at any kiosk and the
+ * command that adds one. Throws (like `readRosterFile`) when the file is broken.
+ */
+export function rosterStartWarning(file: string | undefined): string | undefined {
+  const add = (roster: string): string =>
+    `add one with: npm run gateway -- officer add --roster ${roster} --id <8 digits> --name <name> --pin <digits>`;
+  if (file === undefined) {
+    return `no --roster given: kiosks receive an empty officer list and no officer can sign in; ${add('<file>')}, then start with --roster <file>`;
+  }
+  if (!existsSync(file)) {
+    return `roster ${file} does not exist: kiosks receive an empty officer list and no officer can sign in; ${add(file)}`;
+  }
+  const officers = readRosterFile(file);
+  if (officers.length === 0) {
+    return `roster ${file} lists no officers: no officer can sign in at any kiosk; ${add(file)}`;
+  }
+  if (!officers.some((o) => o.active)) {
+    return `roster ${file} lists only inactive officers: no officer can sign in at any kiosk; ${add(file)}`;
+  }
+  return undefined;
+}
+
 function writeRosterFile(file: string, officers: OfficerRosterEntry[]): void {
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, `${JSON.stringify({ officers }, null, 2)}\n`, { mode: 0o600 });

@@ -44,7 +44,7 @@ async function prepareStream(
   const config = await client.getConfig();
   if (!config) throw new Error('no gateway config');
   const gatewayKey = config.config.gatewayKey;
-  const { items } = await toBatchItems(await kiosk.store.queued(Number.MAX_SAFE_INTEGER), {
+  const { items } = await toBatchItems(await kiosk.store.queued(await kiosk.store.countQueued()), {
     dataKey: kiosk.dataKey,
     gatewayKey: async () => gatewayKey,
   });

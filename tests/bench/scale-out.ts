@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { commitDataset } from './dataset';
@@ -7,11 +8,66 @@ import type { BenchGateway } from './gateway';
 import { measureIngest } from './ingest';
 import type { IngestResult } from './ingest';
 
+/** One case of the scale-out: its ingest, and how busy its gateway processes were. */
+export type ScaleCase = IngestResult & {
+  /** CPU time the gateway processes used over the whole case (warm-up included), in cores. */
+  gatewayCores: number;
+  /**
+   * CPU time PostgreSQL's backends for this case's database used over their lives (the gateways'
+   * migrations included), over the case's time, in cores; 0 when /proc cannot say.
+   */
+  databaseCores: number;
+};
+
 export interface ScaleOut {
-  one: IngestResult;
-  two: IngestResult;
+  one: ScaleCase;
+  two: ScaleCase;
   /** Two gateway processes' ingest over one's, same kiosks and data, each on a fresh database. */
   ratio: number;
+}
+
+/** Why PostgreSQL at `databaseUrl` cannot be used (no connection, no CREATEDB), or undefined. */
+export async function postgresUnusable(databaseUrl: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ rolcreatedb: boolean }>(
+      'SELECT rolcreatedb FROM pg_roles WHERE rolname = current_user',
+    );
+    return rows[0]?.rolcreatedb ? undefined : 'its role may not create databases (CREATEDB)';
+  } catch (error) {
+    return (error as Error).message || String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // Fields after the command name (which may hold spaces): state is the 3rd, utime the 14th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The server processes serving database `name` now (pg_stat_activity). */
+async function backendPids(databaseUrl: string, name: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1',
+      [name],
+    );
+    return rows.map((row) => row.pid);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A throwaway database on the server `databaseUrl` names (the role may CREATEDB). */
@@ -64,13 +120,11 @@ export async function measureScaleOut(input: {
   const data: CommittedKiosk[] = [];
   for (const id of ids) data.push(await commitDataset(id, input.perKiosk));
   const kiosks = data.map((kiosk, i) => ({ kiosk, token: tokens[i]?.token ?? '' }));
-  const results: IngestResult[] = [];
+  const results: ScaleCase[] = [];
   try {
     for (const processes of [1, 2]) {
-      const database = await freshDatabase(
-        input.databaseUrl,
-        `sp_bench_scale_${suffix}_${processes}`,
-      );
+      const databaseName = `sp_bench_scale_${suffix}_${processes}`;
+      const database = await freshDatabase(input.databaseUrl, databaseName);
       const gateways: BenchGateway[] = [];
       try {
         for (let i = 0; i < processes; i += 1) {
@@ -86,14 +140,20 @@ export async function measureScaleOut(input: {
         input.log(
           `scale-out: ${input.kiosks} kiosks at once into ${processes} gateway process${processes > 1 ? 'es' : ''} on one PostgreSQL`,
         );
-        results.push(
-          await measureIngest({
-            store: 'postgres',
-            gatewayUrls: gateways.map((g) => g.url),
-            kiosks,
-            batchSize: input.batchSize,
-          }),
-        );
+        const cpu = (): number => gateways.reduce((sum, g) => sum + cpuSeconds(g.child.pid), 0);
+        const cpuBefore = cpu();
+        const started = performance.now();
+        const result = await measureIngest({
+          store: 'postgres',
+          gatewayUrls: gateways.map((g) => g.url),
+          kiosks,
+          batchSize: input.batchSize,
+        });
+        const wallSeconds = (performance.now() - started) / 1000;
+        const gatewayCores = (cpu() - cpuBefore) / wallSeconds;
+        const backends = await backendPids(input.databaseUrl, databaseName).catch(() => []);
+        const databaseSeconds = backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+        results.push({ ...result, gatewayCores, databaseCores: databaseSeconds / wallSeconds });
       } finally {
         for (const gateway of gateways) await gateway.stop();
         await database.drop().catch(() => undefined);

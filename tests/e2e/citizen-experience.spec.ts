@@ -320,7 +320,7 @@ test('the status check answers from the gateway when the link is up and calmly w
     'We cannot reach the office right now. Please try again later.',
   );
   await expect(page.locator('[data-link]')).toHaveText(
-    'Saved on this kiosk, it will be sent automatically',
+    'Not connected to the office: your request will be saved on this kiosk and sent later',
     {
       timeout: 30_000,
     },

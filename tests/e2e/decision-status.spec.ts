@@ -77,6 +77,10 @@ async function apply(page: Page, walk: Walk): Promise<string> {
   await page.locator('[data-screen=form] form button[type=submit]').click();
   await page.locator('input[data-type=date]').focus();
   await page.keyboard.type('19900401', { delay: 80 });
+  // As a person does, Next is touched once the date shows in the field: the page holds a quick
+  // burst of keys until it can tell typing from a scanner, so a touch within that moment (a loaded
+  // machine's Playwright manages it) would come before the last digits.
+  await expect(page.locator('input[data-type=date]')).toHaveValue(/^1990-?04-?01$/);
   await page.locator('[data-screen=form] form button[type=submit]').click();
   await page.locator(`input[type=radio][value=${walk.district}]`).check();
   await page.locator('[data-screen=form] form button[type=submit]').click();

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,8 @@ export interface KioskStack {
   pageUrl: string;
   /** The shell's data dir (reports/, exports/, devices/). */
   dataDir: string;
+  /** The renderer build the host serves (a private copy when the spec asked for `rendererCopy`). */
+  rendererDir: string;
   /** Simulated printer and card reader, when the spec asked for them (`simulatedDevices`). */
   devices?: KioskDevices;
   /** Every call the page made over the bridge, in order (channel and request, as received). */
@@ -108,6 +110,7 @@ export const test = base.extend<{
   simulatedDevices: boolean;
   offlineSpeech: boolean;
   smsCentre: boolean;
+  rendererCopy: boolean;
 }>({
   siteFile: ['demo.json', { option: true }],
   /** Site config fields a spec changes (`test.use({ siteOverrides: ... })`), e.g. idle timing. */
@@ -120,11 +123,15 @@ export const test = base.extend<{
   offlineSpeech: [true, { option: true }],
   /** SMS alerts from the gateway to a local SMS centre (`kiosk.gateway.smsc`). */
   smsCentre: [false, { option: true }],
+  /** Serve a private copy of the build, which the spec may take files away from. */
+  rendererCopy: [false, { option: true }],
   kiosk: async (
-    { siteFile, siteOverrides, roster, simulatedDevices, offlineSpeech, smsCentre },
+    { siteFile, siteOverrides, roster, simulatedDevices, offlineSpeech, smsCentre, rendererCopy },
     use,
   ) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-e2e-'));
+    const servedDir = rendererCopy ? path.join(dataDir, 'renderer') : rendererDir;
+    if (rendererCopy) cpSync(rendererDir, servedDir, { recursive: true });
     const loaded = loadKioskConfig({ siteFile: siteProfilePath(siteFile) });
     const config = { ...loaded, site: { ...loaded.site, ...siteOverrides } };
     const gateway = new GatewayProcess(dataDir, config.site.kioskId, 'e2e-enrolment-token', roster);
@@ -159,7 +166,7 @@ export const test = base.extend<{
     const router = createBridgeRouter(services);
     const bridgeCalls: KioskStack['bridgeCalls'] = [];
     const host = await startBrowserShellHost({
-      rendererDir,
+      rendererDir: servedDir,
       router: {
         handle(channel, request, caller) {
           bridgeCalls.push({ channel: String(channel), request });
@@ -176,6 +183,7 @@ export const test = base.extend<{
       host,
       pageUrl,
       dataDir,
+      rendererDir: servedDir,
       bridgeCalls,
       ...(devices ? { devices } : {}),
       async open(page) {

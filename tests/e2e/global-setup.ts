@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import { managedPolicyDir, policyFileName } from '../../electron/browser-shell/managed-policy';
+import { ensureRendererBuild } from '../../electron/launch/renderer-build';
 
 /**
  * The kiosk's managed Chromium policy, where `npm start` run as root installs it machine-wide.
@@ -14,7 +14,10 @@ export function machineWidePolicyFile(): string | undefined {
   return dir ? path.join(dir, policyFileName) : undefined;
 }
 
-/** Builds the renderer once for every browser test (the same build `npm start` serves). */
+/**
+ * Builds the renderer once for every browser test (the same build `npm start` serves), or reuses
+ * the build on disk when its stamp says nothing it was made from has changed.
+ */
 export default async function globalSetup(): Promise<void> {
   const policy = machineWidePolicyFile();
   if (policy && existsSync(policy)) {
@@ -24,6 +27,10 @@ export default async function globalSetup(): Promise<void> {
         `it when it stops), or remove it: rm ${policy}`,
     );
   }
-  const config = fileURLToPath(new URL('../../renderer/vite.config.ts', import.meta.url));
-  await build({ configFile: config, logLevel: 'warn' });
+  await ensureRendererBuild({
+    repoRoot: fileURLToPath(new URL('../..', import.meta.url)),
+    // Never a build on trust here: SERVICE_POINT_SKIP_BUILD is for the field tests.
+    env: {},
+    log: (message) => console.log(`[e2e] ${message}`),
+  });
 }

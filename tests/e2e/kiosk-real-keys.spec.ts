@@ -29,7 +29,7 @@ import type { XDisplay, XWindow } from '../support/x-display';
  * reload or a navigation all change its pixels).
  *
  * `guards` says what stops each one, as measured by running this table once with layers taken
- * out (README, Kiosk shell, "What stops each shortcut"): `page` the page's key guard
+ * out (build/docs/kiosk-shell.md, "What stops each shortcut"): `page` the page's key guard
  * (renderer/platform/key-guard.ts), `prefs` the kiosk profile's preferences, `policy` the
  * managed policy, each of which alone held its rows; `kiosk` rows showed nothing even with the
  * page guard, the preferences and the policy all taken out (Chromium's --kiosk --app window has

@@ -44,6 +44,8 @@ export function OfficerSignInScreen({
         });
       case 'no-roster':
         return tr.t('officer.signIn.noRoster');
+      case 'empty-roster':
+        return tr.t('officer.signIn.emptyRoster');
     }
   };
 

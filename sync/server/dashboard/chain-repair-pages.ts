@@ -1,6 +1,6 @@
 import type { ChainCandidate, ChainConflict, ChainRepair, ChainWedge } from '../chain-repair';
 import { MIN_REASON_CHARS } from '../chain-repair';
-import { esc, nav, page } from './dashboard-pages';
+import { esc, nav, page } from './page-shell';
 
 /** The fleet page's alert: one line per wedged chain, until it is repaired. */
 export function wedgeAlert(wedges: ChainWedge[]): string {

@@ -3,35 +3,9 @@ import { formatNumber } from '../../../kiosk-config/formatting';
 import { smsAlertsSection } from './sms-section';
 import { wedgeAlert } from './chain-repair-pages';
 import type { ProcessingRow } from './decision-figures';
+import { esc, nav, page } from './page-shell';
 
 /** Server-rendered pages of the fleet dashboard. Everything from data is escaped. */
-export function esc(value: unknown): string {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-export function page(title: string, body: string, csrf?: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-${csrf ? `<meta name="csrf-token" content="${esc(csrf)}">` : ''}
-<title>${esc(title)} · Service Point fleet</title><link rel="stylesheet" href="/admin/static/dashboard.css"></head>
-<body>${body}</body></html>`;
-}
-
-export function nav(csrf: string, current: 'fleet' | 'bundles' | 'chains'): string {
-  const link = (href: string, label: string, key: string): string =>
-    `<a href="${href}"${key === current ? ' aria-current="page"' : ''}>${label}</a>`;
-  return `<header class="bar"><strong>Service Point · fleet</strong><nav>
-${link('/admin/dashboard', 'Fleet', 'fleet')} ${link('/admin/bundles', 'Import a USB bundle', 'bundles')} ${link('/admin/chains', 'Chain repairs', 'chains')}
-<a href="/admin/export.csv">Download CSV</a>
-<form method="post" action="/admin/logout"><input type="hidden" name="csrf" value="${esc(csrf)}"><button>Sign out</button></form>
-</nav></header>`;
-}
-
 export function loginPage(message?: string): string {
   return page(
     'Sign in',

@@ -1,7 +1,7 @@
 import { formatNumber } from '../../../kiosk-config/formatting';
 import { SMS_OPT_IN_SERVICE } from '../sms/sms-store';
 import type { SmsFigures, SmsMessageState } from '../sms/sms-store';
-import { esc } from './dashboard-pages';
+import { esc } from './page-shell';
 import type { SmsSubscriptionRow } from './decision-figures';
 
 const COLUMNS: Array<[SmsMessageState, string]> = [

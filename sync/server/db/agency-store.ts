@@ -8,6 +8,7 @@ import {
   statusDetailSchema,
 } from '../../protocol/application-status';
 import type { StatusDetail } from '../../protocol/application-status';
+import type { ChainedRecord } from './schema';
 import { ecPublicJwkSchema } from '../../protocol/crypto-primitives';
 import { gatewayRecordSchema } from '../../protocol/records';
 import { sealedBoxSchema } from '../../protocol/sealed-box';
@@ -56,15 +57,6 @@ const chunks = <T>(items: T[], size = 500): T[][] => {
  * A webhook job is enqueued with each entry when the agency has a webhook. Returns how many
  * entries were added.
  */
-/** What the feeds need of a record that was just chained. */
-export interface ChainedRecord {
-  tx_id: string;
-  kind: string;
-  ref: string;
-  service_id: string;
-  subject_tx_id: string | null;
-}
-
 export async function appendToFeeds(
   trx: Trx,
   dialect: SqlDialect,

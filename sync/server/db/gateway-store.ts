@@ -15,7 +15,7 @@ import { jobQueueStore } from './job-queue-store';
 import { agencyStore, appendToFeeds } from './agency-store';
 import { addSubscriptionsIn, smsStore } from './sms-store';
 import { chainRepairStore } from './chain-repair-store';
-import type { ChainedRecord } from './agency-store';
+import type { ChainedRecord } from './schema';
 import type { StoreLocation } from './connect';
 import type { GatewayTables } from './schema';
 

@@ -274,3 +274,15 @@ export interface GatewayTables {
 export type SqlDialect = 'sqlite' | 'postgres';
 
 export type GatewayDb = Kysely<GatewayTables>;
+
+/**
+ * What the agency feeds and SMS subscriptions need of a record a batch has just chained (columns
+ * of `records`), handed to them inside the batch's transaction.
+ */
+export interface ChainedRecord {
+  tx_id: string;
+  kind: string;
+  ref: string;
+  service_id: string;
+  subject_tx_id: string | null;
+}

@@ -10,7 +10,7 @@ import type {
   SmsSubscription,
 } from '../sms/sms-store';
 import { enqueueJobsIn } from './job-queue-store';
-import type { ChainedRecord } from './agency-store';
+import type { ChainedRecord } from './schema';
 import type { GatewayTables, SqlDialect } from './schema';
 
 type Trx = Transaction<GatewayTables>;

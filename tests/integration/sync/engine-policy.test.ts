@@ -20,7 +20,12 @@ import type { KioskConfigReply } from '../../../sync/protocol/wire';
 import { hashToken } from '../../../sync/server/app';
 import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
-import { birthCertificate as sampleInput, openTestStore } from '../../support/chain-fixture';
+import {
+  birthCertificate as sampleInput,
+  openTestStore,
+  personalValues,
+} from '../../support/chain-fixture';
+import { syncEventLogger } from '../../../sync/client/sync-events';
 
 const kioskId = 'policy-kiosk-01';
 const token = 'policy-token-0001';
@@ -789,6 +794,40 @@ describe('the sync engine', () => {
     });
   });
 
+  describe('events for the operator', () => {
+    it('logs the link going down and up and a failing sync once per change, not per retry, with no personal data', async () => {
+      const lines: string[] = [];
+      const sync = newEngine({ backoffBaseMs: 1, backoffCapMs: 1 });
+      sync.subscribe(syncEventLogger((level, message) => lines.push(`${level} ${message}`)));
+      await sync.trigger();
+      expect(lines).toEqual(['info sync: link up']);
+      // The gateway is killed; a citizen's transaction is queued; Sync now, then retries.
+      link.down = true;
+      await commitTransaction(deps, sampleInput);
+      await sync.syncNow();
+      await sync.trigger();
+      await sync.trigger();
+      expect(lines.slice(1)).toEqual([
+        `error sync failed: ${message('gateway-unreachable', 'health probe failed')} (retrying with back-off)`,
+        'warn sync: link down (the gateway does not answer)',
+      ]);
+      // The gateway answers but refuses batches: a new kind of failure is a new line, once.
+      link.down = false;
+      link.onReply = async (path, reply) =>
+        path.endsWith('/batches') ? new Response('busy', { status: 500 }) : reply;
+      await sync.trigger();
+      await sync.trigger();
+      expect(lines.slice(3, 4)).toEqual(['info sync: link up again']);
+      expect(lines.slice(4).filter((l) => l.startsWith('error sync failed'))).toHaveLength(1);
+      link.onReply = undefined;
+      await sync.trigger();
+      expect(await states()).toEqual(['delivered']);
+      expect(lines.at(-1)).toBe('info sync: delivering again');
+      expect(lines).toHaveLength(6);
+      for (const value of personalValues) expect(lines.join('\n')).not.toContain(value);
+    });
+  });
+
   describe('config and heartbeat', () => {
     it('hands each new config to the page, re-validates it by ETag only when due', async () => {
       let now = 5_000_000;
@@ -931,6 +970,58 @@ describe('the sync engine', () => {
       expect(beats).toHaveLength(2);
     });
 
+    it('reports a drained queue in a heartbeat at once, not 5 minutes later, at most once per heartbeatOnChangeMs', async () => {
+      let now = Date.now();
+      const beats: unknown[] = [];
+      let commitDuringRun = true;
+      // A citizen submits after the run's drain, just before its heartbeat: the beat says Queue 1.
+      const racingStore = new Proxy(store, {
+        get(target, key) {
+          if (key === 'figures') {
+            return async () => {
+              if (commitDuringRun) {
+                commitDuringRun = false;
+                await commitTransaction(deps, sampleInput);
+              }
+              return target.figures();
+            };
+          }
+          const value = Reflect.get(target, key, target) as unknown;
+          return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+        },
+      });
+      link.onReply = async (path, reply) => {
+        if (path.endsWith('/heartbeat')) {
+          beats.push((await gateway.store.lastHeartbeat(kioskId))?.beat);
+        }
+        return reply;
+      };
+      const sync = newEngine({ now: () => now, store: racingStore });
+      await sync.trigger();
+      expect(beats).toHaveLength(1);
+      expect(beats[0]).toMatchObject({ queueDepth: 1 });
+      // The next run delivers it: the dashboard hears "0 waiting" from this run, not in 5 minutes.
+      now += 20_000;
+      await sync.trigger();
+      expect(await states()).toEqual(['delivered']);
+      expect(beats).toHaveLength(2);
+      expect(beats[1]).toMatchObject({ queueDepth: 0, oldestQueuedAt: null });
+      // Nothing changed: no extra heartbeat.
+      now += 1_000;
+      await sync.trigger();
+      expect(beats).toHaveLength(2);
+      // A change within 15 s of the last heartbeat waits for a later run.
+      await commitTransaction(deps, sampleInput);
+      await db.outbox.update(2, { state: 'rejected', rejectReason: 'test' });
+      now += 1_000;
+      await sync.trigger();
+      expect(beats).toHaveLength(2);
+      now += 13_000;
+      await sync.trigger();
+      expect(beats).toHaveLength(3);
+      expect(beats[2]).toMatchObject({ queueDepth: 0, rejected: 1 });
+    });
+
     it('sends a heartbeat at most every 5 minutes by default, and a lost one costs no back-off', async () => {
       let now = Date.now();
       const beats: unknown[] = [];
@@ -957,6 +1048,37 @@ describe('the sync engine', () => {
       now += 1;
       await sync.trigger();
       expect(beats).toHaveLength(2);
+    });
+  });
+
+  describe('status look-ups', () => {
+    it('looks up decisions on its own client, and says the link is down only when the gateway did not answer', async () => {
+      const tx = await commitTransaction(deps, sampleInput);
+      const sync = newEngine();
+      await sync.trigger();
+      expect(sync.status.link).toBe('online');
+      const statusCalls = () => link.calls.filter((call) => call.startsWith('GET /v1/status'));
+
+      link.down = true;
+      await expect(sync.lookupDecisions([tx.ref])).rejects.toMatchObject({
+        code: 'gateway-unreachable',
+      });
+      expect(sync.status.link).toBe('offline');
+      expect(statusCalls()).toHaveLength(1);
+
+      link.down = false;
+      const reply = await sync.lookupDecisions([tx.ref]);
+      expect(reply.statuses).toEqual([expect.objectContaining({ ref: tx.ref, state: 'received' })]);
+      expect(sync.status.link).toBe('online');
+
+      // A refusal is an answer: the look-up fails, the link stays up.
+      link.onReply = async (path) =>
+        path === '/v1/status'
+          ? new Response('{"error":"bad-request"}', { status: 400 })
+          : undefined;
+      await expect(sync.lookupDecisions([tx.ref])).rejects.toMatchObject({ code: 'gateway-error' });
+      expect(sync.status.link).toBe('online');
+      expect(statusCalls()).toHaveLength(3);
     });
   });
 });

@@ -106,7 +106,9 @@ describe('kiosk configuration', () => {
     const result = parseCatalogue(catalogue, 'belize.json');
     expect(result).toEqual({
       ok: false,
-      error: 'belize.json: services[1].fee.currency: must be an ISO 4217 code such as BZD',
+      error:
+        'belize.json: services[1].fee.currency: must be an ISO 4217 code such as BZD; ' +
+        'services[1].fee.currency: must be BZD, the currency of Belize',
     });
   });
 

@@ -33,6 +33,19 @@ describe('field validation', () => {
     expect(checkField(licence, 'ab-12')).toEqual({ key: 'form.error.pattern' });
   });
 
+  it('refuses an answer with a control character (a NUL from a key Chromium could not name)', () => {
+    const name = field({ id: 'a', type: 'text', label });
+    expect(checkField(name, 'Mar\u0000a Jos\u0000')).toEqual({
+      key: 'form.error.controlCharacter',
+    });
+    expect(checkField(name, 'Ana\u0085')).toEqual({ key: 'form.error.controlCharacter' });
+    expect(checkField(name, 'Ana\nPérez')).toEqual({ key: 'form.error.controlCharacter' });
+    expect(checkField(field({ id: 'p', type: 'phone', label }), '7123\u00004567')).toEqual({
+      key: 'form.error.controlCharacter',
+    });
+    expect(checkField(name, 'María José Núñez')).toBeUndefined();
+  });
+
   it('checks numbers and their range', () => {
     const amount = field({ id: 'a', type: 'number', label, min: 1, max: 100 });
     expect(checkField(amount, '12.5')).toBeUndefined();

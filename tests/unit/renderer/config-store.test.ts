@@ -41,7 +41,7 @@ describe('the last good configuration', () => {
     expect(store.map.get(LAST_GOOD_KEY)).not.toContain('one-time-secret');
   });
 
-  it('refuses an invalid catalogue with one error naming the field and runs on the last good one', async () => {
+  it('refuses an invalid catalogue naming the field and each problem, and runs on the last good one', async () => {
     const store = memoryStore();
     await loadConfiguration(
       async () => ({
@@ -60,8 +60,10 @@ describe('the last good configuration', () => {
       store,
     );
     expect(loaded.source).toBe('last-good');
+    // Every problem is named: the code is not ISO 4217, and it is not the country's currency.
     expect(loaded.refused).toBe(
-      'catalogue: services[3].fee.currency: must be an ISO 4217 code such as BZD',
+      'catalogue: services[3].fee.currency: must be an ISO 4217 code such as BZD; ' +
+        'services[3].fee.currency: must be BZD, the currency of Belize',
     );
     expect(loaded.catalogue.services[3]!.fee.currency).toBe('BZD');
     // The refused catalogue never replaces the good copy.

@@ -81,6 +81,15 @@ describe('officer session', () => {
     expect(kinds).toEqual(['config-change', 'officer-sign-in', 'officer-sign-out']);
   });
 
+  it('tells a kiosk that never received a roster apart from one whose office roster lists nobody', async () => {
+    const deps = await kiosk();
+    const session = new OfficerSession({ ...deps, inactivityMs: 60_000, minPinIterations: ITER });
+    const attempt = { officerId: '00012345', pin: '482913', method: 'pin' } as const;
+    expect(await session.signIn(attempt)).toEqual({ result: 'no-roster' });
+    expect(await cacheRoster(deps, [])).toMatchObject({ ok: true });
+    expect(await session.signIn(attempt)).toEqual({ result: 'empty-roster' });
+  });
+
   it('locks an officer id out after five wrong PINs, even with the right PIN after', async () => {
     const deps = await kiosk();
     await cacheRoster(deps, [

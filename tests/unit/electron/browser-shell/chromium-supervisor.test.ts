@@ -78,13 +78,30 @@ describe('the Chromium supervisor', () => {
     // Each start was prepared before it ran (profile preferences, launch page).
     expect(prepared.slice(0, 3)).toEqual([0, 1, 2]);
     expect(messages[0]).toMatch(/restarting it now/);
-    await until(() => messages.length >= 3);
-    expect(messages[2]).toMatch(/it keeps exiting: restarting in 400 ms/);
+    const exited = (): string[] => messages.filter((m) => m.startsWith('browser exited'));
+    await until(() => exited().length >= 3);
+    expect(exited()[2]).toMatch(/it keeps exiting: restarting in 400 ms/);
     const startsAtLoop = browser.starts().length;
     await new Promise((r) => setTimeout(r, 150));
     expect(browser.starts()).toHaveLength(startsAtLoop);
     await until(() => browser.starts().length > startsAtLoop);
     expect(supervisor.pid).toBeGreaterThan(0);
+  });
+
+  it('says the new pid when it restarts a killed browser', async () => {
+    const browser = fakeBrowser(dir);
+    writeFileSync(path.join(dir, 'stay'), '');
+    const messages: string[] = [];
+    supervisor = superviseChromium(browser.executable, [], { log: (m) => messages.push(m) });
+    await until(() => browser.starts().length === 1 && supervisor?.pid !== undefined);
+    const first = supervisor.pid as number;
+    process.kill(first, 'SIGKILL');
+    await until(() => messages.some((m) => m.startsWith('browser restarted')));
+    expect(messages).toEqual([
+      'browser exited (code null, signal SIGKILL); restarting it now',
+      `browser restarted (pid ${String(supervisor.pid)}, restart 1)`,
+    ]);
+    expect(supervisor.pid).not.toBe(first);
   });
 
   it('stops restarting once stopped, and kills the running browser', async () => {

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,19 @@ describe('the browser shell host', () => {
     expect(other.token).not.toBe(host.token);
     expect(host.token.length).toBeGreaterThanOrEqual(32);
     await other.close();
+  });
+
+  it('closes at once, ending a connection a browser opened ahead of a request it never sent', async () => {
+    const other = await startBrowserShellHost({
+      rendererDir: dir,
+      router: createBridgeRouter(handlers),
+    });
+    const socket = createConnection({ host: '127.0.0.1', port: Number(new URL(other.url).port) });
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const ended = new Promise<boolean>((resolve) => socket.once('close', () => resolve(true)));
+    // Without closing every connection, close() waits for Node's headersTimeout (60 s).
+    await other.close();
+    expect(await ended).toBe(true);
   });
 
   it('accepts the page with this launch token from its own origin, and answers calls', async () => {

@@ -88,6 +88,7 @@ describe("the browser shell's lockdown layers", () => {
       PasswordManagerEnabled: false,
       PrintingEnabled: false,
       DownloadRestrictions: 3,
+      DefaultClipboardSetting: 2,
     });
     // Machine-wide: nothing that stops test tools from driving Chromium.
     expect(policy).not.toHaveProperty('DeveloperToolsAvailability');

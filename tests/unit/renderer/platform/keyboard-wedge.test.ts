@@ -5,6 +5,8 @@ import { wedgeConfigSchema } from '../../../../kiosk-config/devices-schema';
 import {
   classifyKeystrokes,
   createWedgeDetector,
+  isCharacterKey,
+  isTypedCharacter,
   usCharacter,
 } from '../../../../renderer/platform/keyboard-wedge';
 import type { Keystroke, WedgeSegment } from '../../../../renderer/platform/keyboard-wedge';
@@ -33,6 +35,16 @@ describe('keyboard-wedge detection (keystroke timelines)', () => {
     expect(kinds.filter((k) => k === 'scan').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('hands a scan the keys as typed, so a burst that was typing can be given back', () => {
+    const detector = createWedgeDetector();
+    const keys = 'PAY-2026-BZ'.split('');
+    for (const [i, key] of keys.entries()) {
+      detector.feed({ code: '', key, shift: false, t: i * 5 });
+    }
+    const decision = detector.feed({ code: 'Enter', key: 'Enter', shift: false, t: 60 });
+    expect(decision).toMatchObject({ action: 'scan', text: 'PAY-2026-BZ', keys });
+  });
+
   it('never lets a scanned character reach the page', () => {
     const [, fixture] = fixtures.find(([name]) => name === 'wedge-officer-card') ?? [];
     const detector = createWedgeDetector();
@@ -59,6 +71,22 @@ describe('keyboard-wedge detection (keystroke timelines)', () => {
       if (decision.action === 'release') reachedPage.push(...decision.keys);
     }
     expect(reachedPage).toEqual(['a', 'b', 'Backspace', 'c', 'Enter']);
+  });
+
+  it('never treats a control character as a typed key (Chromium’s "\\u0000" for an unnamed keysym)', () => {
+    expect(isTypedCharacter('\u0000')).toBe(false);
+    expect(isTypedCharacter('\u0085')).toBe(false);
+    expect(isTypedCharacter('ñ')).toBe(true);
+    expect(isTypedCharacter('😀')).toBe(true);
+    expect(isCharacterKey({ code: '', key: '\u0000' })).toBe(false);
+    expect(usCharacter({ code: '', key: '\u0000', shift: false })).toBe('');
+    const segments = classifyKeystrokes([
+      { code: 'KeyM', key: 'M', shift: true, t: 0 },
+      { code: 'KeyA', key: 'a', shift: false, t: 90 },
+      { code: '', key: '\u0000', shift: false, t: 180 },
+      { code: 'KeyA', key: 'a', shift: false, t: 270 },
+    ]);
+    expect(segments.map((segment) => segment.text).join('')).not.toContain('\u0000');
   });
 
   it('releases a held key once the pause shows it was typed', () => {

@@ -1,0 +1,2 @@
+/** See build-stamp.mjs. */
+export declare function inputsHash(root: string, inputs: readonly string[]): string;
