@@ -103,6 +103,13 @@ async function expectScannableReceipt(
   for (const button of ['[data-print]', '[data-screen=receipt] .actions .primary']) {
     expect(await uncovered(page, button), button).toEqual([]);
   }
+  // The reference is copied by hand: one line, never broken at a dash.
+  const referenceLines = await page.getByTestId('reference').evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+  });
+  expect(referenceLines, 'lines the reference takes').toBe(1);
   mkdirSync(shotsDir, { recursive: true });
   await page.screenshot({ path: path.join(shotsDir, `receipt-${language}-${size}.png`) });
   // What a phone's camera sees: only the code's box on screen, read by a decoder we did not write.
