@@ -13,7 +13,7 @@ import type {
   OutboxRow,
   OutboxStore,
 } from './store/outbox-store';
-import type { FetchLike } from './gateway-client';
+import type { BatchExchange, FetchLike } from './gateway-client';
 import { GatewayClient } from './gateway-client';
 import { LinkPolicy } from './link-policy';
 import { reconcileRefused } from './refused-reconcile';
@@ -57,6 +57,11 @@ export interface SyncEngineOptions {
   requestTimeoutMs?: number;
   /** The highest batch protocol to use (default: the latest the gateway speaks; see GatewayClient). */
   maxProtocol?: 1 | 2;
+  /**
+   * Batches on the wire at once (default 2): the next goes while the previous reply is pending,
+   * so the link does not idle for a round trip between batches. 1 sends one at a time.
+   */
+  batchesInFlight?: number;
   /** Batch size bounds in bytes of canonical JSON; the size adapts between them. */
   batchBytes?: { initial: number; min: number; max: number };
   /**
@@ -91,7 +96,7 @@ export interface SyncEngineOptions {
 interface PreparedBatch {
   /** The rows that go, and how to send them (none: every row was left out). */
   rows: OutboxRow[];
-  send: (() => Promise<BatchReply>) | undefined;
+  send: (() => Promise<BatchReply & BatchExchange>) | undefined;
   /** Rows left out because their personal copy cannot be opened (batch-items.ts). */
   unreadable: OutboxRow[];
   /** The last seq this batch covered (sent or left out): the next batch starts after it. */
@@ -328,10 +333,18 @@ export class SyncEngine {
   }
 
   /**
-   * One pass over the queue, pipelined so the link does not wait for the kiosk's own work: while
-   * a batch is on the wire, the previous batch's results are written and the next batch is read
-   * and sealed. Batches still go one at a time, in chain order. True when rows were left without
-   * a result, so another pass is due.
+   * One pass over the queue, in chain order, with up to `batchesInFlight` batches on the wire
+   * (default 2, each on its own connection): the next batch goes while the previous one's reply
+   * is pending, so the link is not idle for a round trip and the gateway's work between batches.
+   * The gateway may thus receive a batch before its predecessor: it holds those records
+   * (`awaiting`, place-batch.ts) and chains them when the gap closes, so the chain and
+   * exactly-once hold whatever the order of arrival. The next batch is read and sealed after the
+   * oldest one's answer, so its size follows the latest measurement, while the other batch keeps
+   * the link busy. A batch whose connection failed (a reset, not a timeout or an error status) is
+   * sent again at once, up to three times in a row, while the other stays on the wire; any other
+   * failure stops new batches, the ones on the wire are waited for and their results written,
+   * and the run fails (back-off). True when rows were left without a result, so another pass is
+   * due.
    */
   async #drainPass(): Promise<boolean> {
     let gatewayKey: Promise<EcPublicJwk> | undefined;
@@ -367,40 +380,76 @@ export class SyncEngine {
         send: items.length > 0 ? () => this.#client.postBatch({ batchId, items }) : undefined,
       };
     };
+    const depth = Math.max(1, this.#options.batchesInFlight ?? 2);
+    interface OnWire {
+      batch: PreparedBatch;
+      posting: Promise<BatchReply & BatchExchange>;
+    }
+    const onWire: OnWire[] = [];
+    const launch = (batch: PreparedBatch, send: NonNullable<PreparedBatch['send']>): void => {
+      const posting = send();
+      // Marked handled here; the rejection is still thrown where it is awaited.
+      posting.catch(() => undefined);
+      onWire.push({ batch, posting });
+    };
     let unsettled = 0;
     let applying: Promise<void> | undefined;
-    let batch = await prepare(0);
+    let failure: { error: unknown } | undefined;
+    let afterSeq = 0;
+    let more = true;
+    let resetsInARow = 0;
     try {
-      while (batch) {
-        const { rows, send, unreadable, lastSeq, limitBytes } = batch;
-        if (unreadable.length > 0) await this.#rejectUnreadable(unreadable);
-        if (!send) {
-          batch = await prepare(lastSeq);
+      for (;;) {
+        // Fill the window: each batch is read after the previous one's results are written.
+        while (more && !failure && onWire.length < depth) {
+          try {
+            if (applying) await applying;
+            const batch = await prepare(afterSeq);
+            if (!batch) {
+              more = false;
+              break;
+            }
+            afterSeq = batch.lastSeq;
+            if (batch.unreadable.length > 0) await this.#rejectUnreadable(batch.unreadable);
+            if (batch.send) launch(batch, batch.send);
+          } catch (error) {
+            failure = { error };
+          }
+        }
+        const oldest = onWire.shift();
+        if (!oldest) break;
+        const { rows, limitBytes } = oldest.batch;
+        let reply: BatchReply & BatchExchange;
+        try {
+          reply = await oldest.posting;
+        } catch (error) {
+          const send = oldest.batch.send;
+          if (!failure && send && isConnectionFailure(error) && resetsInARow < QUICK_RESENDS) {
+            // A reset costs the bytes it cut off, not a back-off and a probe: send it again now.
+            resetsInARow += 1;
+            launch(oldest.batch, send);
+          } else failure ??= { error };
           continue;
         }
-        const startedAt = this.#now();
-        const posting = send();
-        // Marked handled here; the rejection is still thrown by the await below.
-        posting.catch(() => undefined);
-        if (applying) await applying;
-        const next = prepare(lastSeq);
-        next.catch(() => undefined);
-        const reply = await posting;
-        applying = this.#applyResults(rows, reply).then((settled) => {
+        resetsInARow = 0;
+        const previous = applying;
+        applying = (async () => {
+          await previous;
+          const settled = await this.#applyResults(rows, reply);
           if (settled === 0) throw new SyncError('bad-reply', { reason: 'no item had a result' });
           unsettled += rows.length - settled;
           // Progress: a later failure backs off from the start, not from where the last one left it.
           this.#failures = 0;
-        });
+        })();
         applying.catch(() => undefined);
-        this.#link.batchAnswered(this.#now() - startedAt, limitBytes);
+        this.#link.batchAnswered(reply.linkMs, limitBytes);
         this.#setStatus({ batchBytes: this.#link.batchBytes });
-        batch = await next;
       }
     } finally {
       // Results that arrived are written even when a later batch failed.
       await applying?.catch(() => undefined);
     }
+    if (failure) throw failure.error;
     await applying;
     return unsettled > 0;
   }
@@ -526,6 +575,21 @@ export class SyncEngine {
     this.#status = { ...this.#status, ...patch };
     for (const listener of this.#listeners) listener(this.#status);
   }
+}
+
+/** A batch whose connection failed is sent again at once this many times in a row, at most. */
+const QUICK_RESENDS = 3;
+
+/**
+ * A request that failed on its connection (reset, refused, closed before the reply was whole):
+ * not a timeout, not an error status, not a bad reply.
+ */
+function isConnectionFailure(error: unknown): boolean {
+  return (
+    error instanceof SyncError &&
+    error.code === 'gateway-unreachable' &&
+    error.details.connection === true
+  );
 }
 
 /**

@@ -32,6 +32,12 @@ import { SyncError } from './sync-error';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
+/** What a batch's exchange showed besides its results: bytes both ways and its link time (ms). */
+export interface BatchExchange {
+  wireBytes: number;
+  linkMs: number;
+}
+
 export interface GatewayClientOptions {
   baseUrl: string;
   kioskId: string;
@@ -53,6 +59,20 @@ export interface GatewayClientOptions {
 async function gzip(text: string): Promise<ArrayBuffer> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Response(stream).arrayBuffer();
+}
+
+/** What every answered request carries besides its parsed body. */
+interface Answered {
+  /** Request body bytes (gzip'd) plus the reply's. */
+  wireBytes: number;
+  status: number;
+  etag: string | undefined;
+  /**
+   * The exchange's time on the link (ms): from sending, or, for a batch sent while another was on
+   * the wire, from when that one's bytes were through (its answer less the least round trip),
+   * since a batch queued behind another waits for it on the link.
+   */
+  linkMs: number;
 }
 
 interface RequestSpec<T> {
@@ -85,6 +105,13 @@ export class GatewayClient {
   readonly #maxProtocol: 1 | 2;
   /** Gateway clock minus kiosk clock, learnt from replies' Date header (kiosk RTCs drift). */
   #skewMs = 0;
+  /**
+   * Batches on the wire now (the engine keeps up to two in flight): each one's request bytes,
+   * and how to give it more time when another starts to share the link with it.
+   */
+  readonly #batchesOnWire = new Set<{ bytes: number; extend: (ms: number) => void }>();
+  /** When the last batch exchange ended (answered or failed), on the `now` clock. */
+  #lastBatchEndAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: GatewayClientOptions) {
     this.#base = options.baseUrl.replace(/\/+$/, '');
@@ -147,7 +174,7 @@ export class GatewayClient {
     });
   }
 
-  async postBatch(batch: BatchRequest): Promise<BatchReply & { wireBytes: number }> {
+  async postBatch(batch: BatchRequest): Promise<BatchReply & BatchExchange> {
     return this.#request({
       method: 'POST',
       path: `${this.#kioskPath()}/batches`,
@@ -165,7 +192,7 @@ export class GatewayClient {
   async postBatchV2(
     batch: BatchRequestV2,
     sent: ReadonlyArray<Pick<ChainRecord, 'seq' | 'body'>>,
-  ): Promise<BatchReply & { wireBytes: number }> {
+  ): Promise<BatchReply & BatchExchange> {
     const reply = await this.#request({
       method: 'POST',
       path: `/v2/kiosks/${encodeURIComponent(this.#kioskId)}/batches`,
@@ -174,7 +201,12 @@ export class GatewayClient {
       signed: true,
       followLink: true,
     });
-    return { results: expandReply(reply, sent), head: reply.head, wireBytes: reply.wireBytes };
+    return {
+      results: expandReply(reply, sent),
+      head: reply.head,
+      wireBytes: reply.wireBytes,
+      linkMs: reply.linkMs,
+    };
   }
 
   /** The kiosk's config; `undefined` when the gateway answers 304 to `etag`. */
@@ -268,14 +300,15 @@ export class GatewayClient {
     };
   }
 
-  async #request<T>(
-    spec: RequestSpec<T>,
-  ): Promise<T & { wireBytes: number; status: number; etag: string | undefined }> {
+  async #request<T>(spec: RequestSpec<T>): Promise<T & Answered> {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let timeoutMs = 0;
     let timedOut = false;
     let wireBytes = 0;
+    /** This batch, while it is on the wire (see `#batchesOnWire`). */
+    let onWire: { bytes: number; extend: (ms: number) => void } | undefined;
+    let behindAnother = false;
     try {
       const headers: Record<string, string> = { accept: 'application/json', ...spec.headers };
       if (spec.signed) Object.assign(headers, await this.#signatureHeaders(spec));
@@ -286,11 +319,38 @@ export class GatewayClient {
         headers['content-type'] = 'application/json';
         headers['content-encoding'] = 'gzip';
       }
-      timeoutMs = this.#timeoutFor(spec, wireBytes);
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs);
+      // A batch sent while others are on the wire waits for their bytes too.
+      const othersBytes = spec.followLink
+        ? [...this.#batchesOnWire].reduce((sum, other) => sum + other.bytes, 0)
+        : 0;
+      timeoutMs = this.#timeoutFor(spec, wireBytes + othersBytes);
+      let armedAt = Date.now();
+      let armedFor = timeoutMs;
+      const arm = (ms: number): void => {
+        clearTimeout(timer);
+        armedAt = Date.now();
+        armedFor = ms;
+        timer = setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, ms);
+      };
+      arm(timeoutMs);
+      if (spec.followLink) {
+        behindAnother = this.#batchesOnWire.size > 0;
+        // The batches already on the wire now share the link with this one: they get its time.
+        const allowance = this.#link.transferAllowanceMs(wireBytes);
+        for (const other of this.#batchesOnWire) other.extend(allowance);
+        onWire = {
+          bytes: wireBytes,
+          extend: (ms) => {
+            const left = Math.max(0, armedFor - (Date.now() - armedAt));
+            timeoutMs += ms;
+            arm(left + ms);
+          },
+        };
+        this.#batchesOnWire.add(onWire);
+      }
       const sentAt = this.#now();
       const response = await this.#fetch(`${this.#base}${spec.path}`, {
         method: spec.method,
@@ -300,22 +360,22 @@ export class GatewayClient {
       });
       this.#learnSkew(response.headers.get('date'), sentAt);
       const text = await response.text();
+      const linkFrom = behindAnother
+        ? Math.max(sentAt, this.#lastBatchEndAt - (this.#link.minRttMs ?? 0))
+        : sentAt;
+      const linkMs = this.#now() - linkFrom;
       if (spec.timeoutMs === undefined) {
         this.#link.answered({
           bytes: wireBytes,
           replyBytes: text.length,
-          elapsedMs: this.#now() - sentAt,
+          elapsedMs: linkMs,
           ...(spec.probe ? { roundTrip: true } : {}),
         });
       }
       wireBytes += text.length;
       const etag = response.headers.get('etag') ?? undefined;
       if (spec.accept?.includes(response.status)) {
-        return { wireBytes, status: response.status, etag } as T & {
-          wireBytes: number;
-          status: number;
-          etag: string | undefined;
-        };
+        return { wireBytes, status: response.status, etag, linkMs } as T & Answered;
       }
       if (!response.ok) {
         throw new SyncError('gateway-error', {
@@ -338,16 +398,28 @@ export class GatewayClient {
         wireBytes,
         status: response.status,
         etag,
-      }) as T & { wireBytes: number; status: number; etag: string | undefined };
+        linkMs,
+      }) as T & Answered;
     } catch (error) {
       if (error instanceof SyncError) throw error;
       if (timedOut) {
         if (spec.timeoutMs === undefined) this.#link.timedOut(timeoutMs);
-        throw new SyncError('gateway-unreachable', { reason: `no reply within ${timeoutMs} ms` });
+        throw new SyncError('gateway-unreachable', {
+          reason: `no reply within ${timeoutMs} ms`,
+          timedOut: true,
+        });
       }
-      throw new SyncError('gateway-unreachable', { reason: (error as Error).message });
+      // No answer and no timeout: the connection failed (reset, refused, closed mid-reply).
+      throw new SyncError('gateway-unreachable', {
+        reason: (error as Error).message,
+        connection: true,
+      });
     } finally {
       clearTimeout(timer);
+      if (onWire) {
+        this.#batchesOnWire.delete(onWire);
+        this.#lastBatchEndAt = this.#now();
+      }
     }
   }
 

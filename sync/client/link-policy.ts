@@ -159,6 +159,16 @@ export class LinkPolicy {
   }
 
   /**
+   * The time (ms) `bytes` more on the wire add to a request's timeout: the margin times their
+   * transfer at the measured throughput (0 before it is measured: the initial timeout holds).
+   * A batch already on the wire gets this when another starts to share the link with it.
+   */
+  transferAllowanceMs(bytes: number): number {
+    const rate = this.#bytesPerSecond;
+    return rate ? Math.round(TIMEOUT_MARGIN * (bytes / rate) * 1000) : 0;
+  }
+
+  /**
    * A reply arrived: learn from it. A reply to anything but the probe also lets a raised floor
    * come back down (the probe is tiny: its quick answer says nothing about a batch's wait).
    */

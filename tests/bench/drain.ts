@@ -24,6 +24,121 @@ export interface DrainResult {
   progress: Array<[number, number]>;
   /** The delivered items' canonical JSON, one stream, gzip'd: what the protocol must carry. */
   payloadGzipBytes?: number;
+  /** The engine's every HTTP exchange, in the order they started (the drain breakdown's input). */
+  exchanges?: Exchange[];
+}
+
+/** One HTTP exchange the engine made, timed from the drain's start (ms). */
+export interface Exchange {
+  kind: 'batch' | 'probe' | 'other';
+  startMs: number;
+  endMs: number;
+  /** Request body bytes (gzip'd), 0 for a GET. */
+  bytes: number;
+  /** Records in the batch (batches only). */
+  records?: number;
+  /** 'ok', or why it failed (the HTTP status or the error's message). */
+  outcome: string;
+}
+
+/** Where an engine drain's time went beyond the link floor (ms, except counts and bytes). */
+export interface DrainBreakdown {
+  totalMs: number;
+  floorMs: number;
+  batches: number;
+  /** Batch bytes at the link's rate: the floor's transfer part. */
+  transferMs: number;
+  /** Time with no batch on the wire: start-up (probe, enrolment, config), gaps, back-offs. */
+  idleMs: number;
+  /** Before the first batch left: probe, enrolment, config. */
+  startupMs: number;
+  /** Between a failed batch and the next batch leaving (back-off, probe, new connection). */
+  recoveryMs: number;
+  /** Between an answered batch and the next batch leaving. */
+  gapMs: number;
+  /** Batch exchanges' time beyond their bytes at the rate (RTT, handshake, gateway, reply). */
+  exchangeExtraMs: number;
+  /** Failed batch attempts, their time on the wire and their bytes. */
+  failedBatches: number;
+  failedMs: number;
+  failedBytes: number;
+  /** Why batches failed, with how many times each. */
+  failures: Record<string, number>;
+  /** Answered batches' mean records and bytes; the first few batches' bytes (the ramp). */
+  meanRecords: number;
+  meanBytes: number;
+  rampBytes: number[];
+}
+
+/**
+ * The breakdown of an engine drain against its link floor: time with at least one batch on the
+ * wire is split into the bytes' transfer and the rest of those exchanges (round trip, handshake,
+ * gateway work, the reply); time with none is split into start-up, recovery after a failure, and
+ * gaps between an answer and the next batch.
+ */
+export function drainBreakdown(
+  result: DrainResult,
+  link: { rateKbit: number; rttMs: number },
+): DrainBreakdown {
+  const exchanges = result.exchanges ?? [];
+  const bytesPerMs = (link.rateKbit * 1000) / 8 / 1000;
+  const batches = exchanges.filter((e) => e.kind === 'batch');
+  let busy = 0;
+  let coveredTo = 0;
+  let startupMs = 0;
+  let recoveryMs = 0;
+  let gapMs = 0;
+  let previous: Exchange | undefined;
+  for (const batch of batches) {
+    if (batch.startMs > coveredTo) {
+      const idle = batch.startMs - coveredTo;
+      if (!previous) startupMs += idle;
+      else if (previous.outcome === 'ok') gapMs += idle;
+      else recoveryMs += idle;
+    }
+    const from = Math.max(batch.startMs, coveredTo);
+    if (batch.endMs > from) busy += batch.endMs - from;
+    coveredTo = Math.max(coveredTo, batch.endMs);
+    if (!previous || batch.endMs >= previous.endMs) previous = batch;
+  }
+  const ok = batches.filter((b) => b.outcome === 'ok');
+  const failed = batches.filter((b) => b.outcome !== 'ok');
+  const allBytes = batches.reduce((n, b) => n + b.bytes, 0);
+  const transferMs = allBytes / bytesPerMs;
+  const tail = Math.max(0, result.ms - coveredTo);
+  return {
+    totalMs: result.ms,
+    floorMs: result.up / bytesPerMs + link.rttMs,
+    batches: batches.length,
+    transferMs,
+    idleMs: result.ms - busy,
+    startupMs,
+    recoveryMs,
+    gapMs: gapMs + tail,
+    exchangeExtraMs: busy - transferMs,
+    failedBatches: failed.length,
+    failedMs: failed.reduce((n, b) => n + b.endMs - b.startMs, 0),
+    failedBytes: failed.reduce((n, b) => n + b.bytes, 0),
+    failures: failed.reduce<Record<string, number>>(
+      (why, b) => ({ ...why, [b.outcome]: (why[b.outcome] ?? 0) + 1 }),
+      {},
+    ),
+    meanRecords: ok.reduce((n, b) => n + (b.records ?? 0), 0) / Math.max(1, ok.length),
+    meanBytes: ok.reduce((n, b) => n + b.bytes, 0) / Math.max(1, ok.length),
+    rampBytes: batches.slice(0, 6).map((b) => b.bytes),
+  };
+}
+
+/** The breakdown as one log line per part, in seconds. */
+export function formatBreakdown(b: DrainBreakdown): string {
+  const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  return [
+    `total ${s(b.totalMs)} = floor ${s(b.floorMs)} × ${(b.totalMs / b.floorMs).toFixed(2)}`,
+    `${b.batches} batches (${b.failedBatches} failed, ${b.failedBytes} B and ${s(b.failedMs)} on the wire), mean ${b.meanRecords.toFixed(0)} records / ${b.meanBytes.toFixed(0)} B; first: ${b.rampBytes.join(', ')} B`,
+    ...(b.failedBatches > 0 ? [`failures: ${JSON.stringify(b.failures)}`] : []),
+    `batch bytes at the rate ${s(b.transferMs)}; exchanges beyond that (RTT, handshake, gateway, reply) ${s(b.exchangeExtraMs)}`,
+    `no batch on the wire ${s(b.idleMs)}: start-up ${s(b.startupMs)}, after failures ${s(b.recoveryMs)}, between answered batches ${s(b.gapMs)}`,
+  ].join('\n  ');
 }
 
 function delta(before: LinkCounters, after: LinkCounters) {
@@ -57,8 +172,41 @@ export async function drainWithEngine(input: {
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   const payload: string[] = [];
+  const exchanges: Exchange[] = [];
+  const timedFetch: FetchLike = async (url, init) => {
+    const kind = url.endsWith('/batches') ? 'batch' : url.endsWith('/health') ? 'probe' : 'other';
+    const body = init?.body as ArrayBuffer | undefined;
+    const exchange: Exchange = {
+      kind,
+      startMs: performance.now() - startedAt,
+      endMs: NaN,
+      bytes: body?.byteLength ?? 0,
+      outcome: 'pending',
+    };
+    if (kind === 'batch' && body) {
+      const sent = JSON.parse(gunzipSync(Buffer.from(body)).toString('utf8')) as {
+        items?: unknown[];
+        segments?: Array<{ records: unknown[] }>;
+      };
+      exchange.records =
+        sent.items?.length ?? sent.segments?.reduce((n, seg) => n + seg.records.length, 0) ?? 0;
+    }
+    exchanges.push(exchange);
+    try {
+      const response = await fetch(url, init);
+      // The engine reads the reply at once; the exchange ends with its body.
+      await response.clone().arrayBuffer();
+      exchange.outcome = response.ok ? 'ok' : String(response.status);
+      return response;
+    } catch (error) {
+      exchange.outcome = (error as Error).message;
+      throw error;
+    } finally {
+      exchange.endMs = performance.now() - startedAt;
+    }
+  };
   const observingFetch: FetchLike = async (url, init) => {
-    const response = await fetch(url, init);
+    const response = await timedFetch(url, init);
     if (url.endsWith('/batches') && response.ok) {
       const sent = JSON.parse(
         gunzipSync(Buffer.from(init?.body as ArrayBuffer)).toString('utf8'),
@@ -118,6 +266,7 @@ export async function drainWithEngine(input: {
     failedAttempts,
     progress,
     payloadGzipBytes: gzipSync(payload.join('\n')).length,
+    exchanges,
   };
 }
 

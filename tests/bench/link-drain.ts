@@ -2,8 +2,14 @@ import path from 'node:path';
 import type { Browser } from 'playwright';
 import type { BenchPageServer } from './browser-page';
 import { commitDataset } from './dataset';
-import { drainWithEngine, drainWithWorkbox, singleItemBodies } from './drain';
-import type { DrainResult } from './drain';
+import {
+  drainBreakdown,
+  drainWithEngine,
+  drainWithWorkbox,
+  formatBreakdown,
+  singleItemBodies,
+} from './drain';
+import type { DrainBreakdown, DrainResult } from './drain';
 import { startBenchGateway } from './gateway';
 import { createShapedNamespace, startLinkProxy } from './link';
 import type { LinkProfile, Shaper } from './link';
@@ -19,6 +25,8 @@ export interface LinkDrain {
   drainVsBaseline: number;
   /** The engine's drain time over the link floor. */
   drainVsFloor: number;
+  /** Where the engine's time went beyond the floor (drain.ts). */
+  breakdown: DrainBreakdown;
 }
 
 /**
@@ -97,8 +105,9 @@ export async function drainOverLink(input: {
       link: proxy,
       total: input.drain,
     });
+    const breakdown = drainBreakdown(engine, profile);
     log(
-      `engine: ${(engine.ms / 1000).toFixed(1)} s, ${engine.requests} requests, ${engine.resets} resets`,
+      `engine: ${(engine.ms / 1000).toFixed(1)} s, ${engine.requests} requests, ${engine.resets} resets\n  ${formatBreakdown(breakdown)}`,
     );
     engineData.db.close();
 
@@ -131,6 +140,7 @@ export async function drainOverLink(input: {
       floorMs,
       drainVsBaseline: perTx(baseline) / perTx(engine),
       drainVsFloor: engine.ms / floorMs,
+      breakdown,
     };
   } finally {
     for (const stop of stops) {

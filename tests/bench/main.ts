@@ -149,6 +149,7 @@ function drainFigures(drain: LinkDrain, prefix: string): Figure[] {
       connections: engine.connections,
       resets: engine.resets,
       failedAttempts: engine.failedAttempts,
+      breakdown: drain.breakdown,
       notes: 'SyncEngine in Node (fake-indexeddb, WebCrypto), renderer settings',
     },
     {

@@ -527,11 +527,119 @@ describe('the sync engine', () => {
         posts += 1;
         return posts === 2 ? new Response('busy', { status: 503 }) : reply;
       };
-      const sync = newEngine({ batchBytes: { initial: 300, min: 300, max: 300 } });
+      const sync = newEngine({
+        batchBytes: { initial: 300, min: 300, max: 300 },
+        batchesInFlight: 1,
+      });
       await sync.trigger();
       expect(posts).toBe(2);
       expect(await states()).toEqual(['delivered', 'queued', 'queued']);
       expect(sync.status.state).toBe('waiting');
+    });
+
+    describe('two batches on the wire', () => {
+      /** The link's fetch, with the n-th batch POST (1-based) given to `fault` instead. */
+      const faultyBatch = (
+        n: number,
+        fault: (url: string, init?: RequestInit) => Promise<Response>,
+      ): FetchLike => {
+        let posts = 0;
+        return async (url, init) => {
+          if (new URL(url).pathname.endsWith('/batches') && ++posts === n) return fault(url, init);
+          return link.fetch(url, init);
+        };
+      };
+
+      it("keeps the later batch's results when the earlier fails, and the gateway chains it once the gap closes", async () => {
+        const txs = [];
+        for (let i = 0; i < 3; i += 1) txs.push(await commitTransaction(deps, sampleInput));
+        // The second batch never reaches the gateway: a proxy in front of it answers 503.
+        const sync = newEngine({
+          batchBytes: { initial: 300, min: 300, max: 300 },
+          fetch: faultyBatch(2, async () => new Response('busy', { status: 503 })),
+        });
+        await sync.trigger();
+        // The third batch was on the wire when the second failed: the gateway holds it.
+        expect(await states()).toEqual(['delivered', 'queued', 'delivered']);
+        expect(sync.status.state).toBe('waiting');
+        expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 1, awaiting: 1 });
+        await sync.trigger();
+        expect(await states()).toEqual(['delivered', 'delivered', 'delivered']);
+        const stored = await gateway.store.listRecords(kioskId);
+        expect(stored.map((record) => record.body.txId)).toEqual(txs.map((tx) => tx.txId));
+        expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 3, awaiting: 0 });
+      });
+
+      it('sends a batch whose connection was reset again at once, while the next is on the wire, in the same run', async () => {
+        const txs = [];
+        for (let i = 0; i < 3; i += 1) txs.push(await commitTransaction(deps, sampleInput));
+        const sync = newEngine({
+          batchBytes: { initial: 300, min: 300, max: 300 },
+          fetch: faultyBatch(2, async () => {
+            throw new TypeError('fetch failed', { cause: new Error('read ECONNRESET') });
+          }),
+        });
+        await sync.trigger();
+        expect(sync.status.state).toBe('idle');
+        expect(sync.status.lastError).toBeUndefined();
+        expect(await states()).toEqual(['delivered', 'delivered', 'delivered']);
+        // Batches 1 and 2 went, 2 was reset; 3 went while 2 was sent again.
+        const batches = link.calls.filter((call) => call.endsWith('/batches'));
+        expect(batches).toHaveLength(3);
+        const stored = await gateway.store.listRecords(kioskId);
+        expect(stored.map((record) => record.body.txId)).toEqual(txs.map((tx) => tx.txId));
+        expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 3, awaiting: 0 });
+      });
+
+      it('ingests exactly once, in chain order, batches that reach the gateway in the wrong order', async () => {
+        const txs = [];
+        for (let i = 0; i < 4; i += 1) txs.push(await commitTransaction(deps, sampleInput));
+        // The first batch is held on the link until the second has been answered.
+        const secondAnswered = gate();
+        let posts = 0;
+        let arrivals: number[] = [];
+        const fetchInOrder: FetchLike = async (url, init) => {
+          if (!new URL(url).pathname.endsWith('/batches')) return link.fetch(url, init);
+          const n = ++posts;
+          if (n === 1) await secondAnswered.opened;
+          arrivals = [...arrivals, n];
+          const reply = await link.fetch(url, init);
+          if (n === 2) secondAnswered.open();
+          return reply;
+        };
+        const sync = newEngine({
+          batchBytes: { initial: 300, min: 300, max: 300 },
+          fetch: fetchInOrder,
+        });
+        await sync.trigger();
+        expect(arrivals.slice(0, 2)).toEqual([2, 1]);
+        expect(sync.status.state).toBe('idle');
+        expect(await states()).toEqual(Array(4).fill('delivered'));
+        const stored = await gateway.store.listRecords(kioskId);
+        expect(stored.map((record) => record.body.txId)).toEqual(txs.map((tx) => tx.txId));
+        expect(stored.map((record) => record.seq)).toEqual([1, 2, 3, 4]);
+        expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 4, awaiting: 0 });
+        expect(await gateway.store.listTamperAlerts(kioskId)).toEqual([]);
+      });
+
+      it('backs off after four resets of one batch in a row, and delivers it on the next run', async () => {
+        await commitTransaction(deps, sampleInput);
+        let resets = 0;
+        const sync = newEngine({
+          fetch: async (url, init) => {
+            if (new URL(url).pathname.endsWith('/batches') && resets < 4) {
+              resets += 1;
+              throw new TypeError('fetch failed');
+            }
+            return link.fetch(url, init);
+          },
+        });
+        await sync.trigger();
+        expect(resets).toBe(4);
+        expect(sync.status.state).toBe('waiting');
+        await sync.trigger();
+        expect(await states()).toEqual(['delivered']);
+      });
     });
 
     it('writes the results it has when the next batch cannot even be prepared', async () => {
