@@ -190,7 +190,7 @@ function drainFigures(drain: LinkDrain, prefix: string): Figure[] {
     },
     {
       id: `${prefix}.engine.bytes-per-tx`,
-      label: `wire${on}: engine bytes per tx (up+down)`,
+      label: `wire${on}: engine bytes per tx (up+down), random data, resets included`,
       value: (engine.up + engine.down) / engine.transactions,
       unit: 'B/tx',
       up: engine.up / engine.transactions,
@@ -199,7 +199,7 @@ function drainFigures(drain: LinkDrain, prefix: string): Figure[] {
     },
     {
       id: `${prefix}.baseline.bytes-per-tx`,
-      label: `wire${on}: Workbox bytes per tx (up+down)`,
+      label: `wire${on}: Workbox bytes per tx (up+down), random data, resets included`,
       value: (baseline.up + baseline.down) / baseline.transactions,
       unit: 'B/tx',
       up: baseline.up / baseline.transactions,
@@ -616,9 +616,16 @@ async function main(): Promise<void> {
     if (wireRuns.length > 0) process.stdout.write(`${wireSummary(wireRuns)}\n`);
     const fixed = (value: number | undefined, digits: number): string =>
       value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : 'nan';
-    const bytesPerTx = wan ? (wan.engine.up + wan.engine.down) / wan.engine.transactions : NaN;
+    // bytes_per_tx is what the issue's target (≤ 500) names: the realistic data, protocol v2, at
+    // 256 kbit/s (the wire part; no resets). bytes_per_tx_random is the 256 kbit/s drain's own
+    // figure: the random answers gzip cannot shrink, resets included.
+    const realisticV2 = wireRuns.find((r) => r.dataset === 'realistic' && r.protocol === 2);
+    const bytesPerTx = realisticV2?.bytesPerTx ?? NaN;
+    const randomBytesPerTx = wan
+      ? (wan.engine.up + wan.engine.down) / wan.engine.transactions
+      : NaN;
     process.stdout.write(
-      `drain_vs_baseline=${fixed(wan?.drainVsBaseline, 1)} drain_vs_floor=${fixed(wan?.drainVsFloor, 2)} commit_p99_ms=${fixed(commitP99, 2)} bytes_per_tx=${fixed(bytesPerTx, 0)} thin_drain_vs_baseline=${fixed(thin?.drainVsBaseline, 1)}\n`,
+      `drain_vs_baseline=${fixed(wan?.drainVsBaseline, 1)} drain_vs_floor=${fixed(wan?.drainVsFloor, 2)} commit_p99_ms=${fixed(commitP99, 2)} bytes_per_tx=${fixed(bytesPerTx, 0)} thin_drain_vs_baseline=${fixed(thin?.drainVsBaseline, 1)} thin_drain_vs_floor=${fixed(thin?.drainVsFloor, 2)} bytes_per_tx_random=${fixed(randomBytesPerTx, 0)}\n`,
     );
   } finally {
     await cleanup();

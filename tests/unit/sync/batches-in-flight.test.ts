@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayClient } from '../../../sync/client/gateway-client';
+import type { FetchLike } from '../../../sync/client/gateway-client';
+import { LinkPolicy } from '../../../sync/client/link-policy';
+import { SyncError } from '../../../sync/client/sync-error';
+
+/** A fetch whose replies the test releases one by one; an aborted request rejects at once. */
+function heldFetch(): {
+  fetch: FetchLike;
+  sent: Array<{ bytes: number; answer: () => void; aborted: Promise<void> }>;
+} {
+  const sent: Array<{ bytes: number; answer: () => void; aborted: Promise<void> }> = [];
+  const fetch: FetchLike = (_url, init) =>
+    new Promise<Response>((resolve, reject) => {
+      let aborted = (): void => undefined;
+      const abortedPromise = new Promise<void>((done) => (aborted = done));
+      init?.signal?.addEventListener('abort', () => {
+        aborted();
+        reject(new DOMException('aborted', 'AbortError'));
+      });
+      sent.push({
+        bytes: (init?.body as ArrayBuffer | undefined)?.byteLength ?? 0,
+        answer: () =>
+          resolve(
+            new Response(JSON.stringify({ results: [], head: { seq: 0, hash: '' } }), {
+              status: 200,
+            }),
+          ),
+        aborted: abortedPromise,
+      });
+    });
+  return { fetch, sent };
+}
+
+async function signingKey(): Promise<CryptoKey> {
+  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  return pair.privateKey;
+}
+
+/** A link measured at 100 ms round trip and 100,000 B/s. */
+function measuredLink(initialTimeoutMs: number): LinkPolicy {
+  const link = new LinkPolicy({
+    requestTimeoutMs: initialTimeoutMs,
+    timeoutBounds: { min: 1, max: 3_600_000 },
+  });
+  link.answered({ bytes: 0, elapsedMs: 100, roundTrip: true });
+  link.answered({ bytes: 10_000, elapsedMs: 200 });
+  return link;
+}
+
+const batch = (n: number) => ({
+  batchId: `00000000-0000-4000-8000-00000000000${n}`,
+  items: [],
+});
+
+describe('batches on the wire at once', () => {
+  it('gives a batch more time when another starts to share the link, and the later one waits for both', async () => {
+    const link = measuredLink(20_000);
+    expect(link.bytesPerSecond).toBe(100_000);
+    const { fetch, sent } = heldFetch();
+    const client = new GatewayClient({
+      baseUrl: 'http://gateway.invalid',
+      kioskId: 'k1',
+      signingKey: await signingKey(),
+      fetch,
+      link,
+    });
+    const first = client.postBatch(batch(1));
+    first.catch(() => undefined);
+    await expect.poll(() => sent.length).toBe(1);
+    const second = client.postBatch(batch(2));
+    second.catch(() => undefined);
+    await expect.poll(() => sent.length).toBe(2);
+    const [a, b] = sent.map((s) => s.bytes) as [number, number];
+    // The first was given its own bytes' time, then the second's on top when it started; the
+    // second was given the time for its own bytes and those of the first, still on the wire.
+    const firstTimeout = link.timeoutFor(a) + link.transferAllowanceMs(b);
+    const secondTimeout = link.timeoutFor(a + b);
+    expect(link.transferAllowanceMs(b)).toBeGreaterThan(0);
+    const reason = (error: unknown) => (error as SyncError).details.reason;
+    await expect(first.catch(reason)).resolves.toBe(`no reply within ${firstTimeout} ms`);
+    await expect(second.catch(reason)).resolves.toBe(`no reply within ${secondTimeout} ms`);
+  }, 10_000);
+
+  it('times a batch that waited behind another from when that one was through, not from when it was sent', async () => {
+    let clock = 0;
+    const link = measuredLink(60_000);
+    const { fetch, sent } = heldFetch();
+    const client = new GatewayClient({
+      baseUrl: 'http://gateway.invalid',
+      kioskId: 'k1',
+      signingKey: await signingKey(),
+      fetch,
+      link,
+      now: () => clock,
+    });
+    const first = client.postBatch(batch(1));
+    await expect.poll(() => sent.length).toBe(1);
+    const second = client.postBatch(batch(2));
+    await expect.poll(() => sent.length).toBe(2);
+    clock = 1_000;
+    sent[0]?.answer();
+    expect((await first).linkMs).toBe(1_000);
+    clock = 1_500;
+    sent[1]?.answer();
+    // Its bytes followed the first's: from 1,000 − the 100 ms round trip to 1,500.
+    expect((await second).linkMs).toBe(600);
+    // Alone on the wire, a batch is timed from when it was sent.
+    const third = client.postBatch(batch(3));
+    await expect.poll(() => sent.length).toBe(3);
+    clock = 2_300;
+    sent[2]?.answer();
+    expect((await third).linkMs).toBe(800);
+  });
+
+  it('tells a failed connection from a timeout', async () => {
+    const failing: FetchLike = () => Promise.reject(new TypeError('fetch failed'));
+    const client = new GatewayClient({
+      baseUrl: 'http://gateway.invalid',
+      kioskId: 'k1',
+      signingKey: await signingKey(),
+      fetch: failing,
+    });
+    const error = await client.postBatch(batch(1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SyncError);
+    expect((error as SyncError).details).toMatchObject({ connection: true });
+    expect((error as SyncError).details.timedOut).toBeUndefined();
+  });
+});
