@@ -17,11 +17,17 @@
  * - **Batch size** (bytes of canonical JSON): after a batch whose transfer (time beyond the
  *   least round trip) took under half the target, the next is sized to take three quarters of
  *   it (scaled from that batch's size, at most ×4); after one over the target, likewise (at
- *   least ×½); in between it is kept. Each failed attempt (a timeout included) halves it. Always
- *   within [min, max] (8 KB to 4 MB). Scaling from the batch that was measured, not the current
- *   size, keeps the batch already prepared while one is on the wire from counting twice. The target is 5 s, or 25 round trips when that is longer: batches go one at a time,
- *   so the link idles for a round trip (and the reply) between two of them, and on a long link
- *   that wait stays a twentieth or less of a batch's time.
+ *   least ×½); in between it is kept. Each failed run (a timeout included; not a reset the
+ *   engine resent at once) halves it. Always within [min, max] (8 KB to 4 MB). Scaling from
+ *   the batch that was measured, not the current size, keeps a batch prepared while others were
+ *   on the wire from counting twice. The target is 5 s, or 25 round trips when that is longer.
+ *   The engine keeps two batches on the wire, so the round trip and the gateway's work between
+ *   batches no longer idle the link; the long target keeps the number of exchanges (each a
+ *   chance of a reset, each ~600 B of signed headers) low.
+ * - **Batches sharing the link**: a batch sent while others are on the wire is timed (for its
+ *   throughput sample and its size) from when their bytes were through, and its timeout covers
+ *   their bytes too; one already on the wire gets `transferAllowanceMs` of the newcomer's bytes
+ *   added to its timeout (gateway-client.ts).
  *
  * A slow link therefore drains slowly but never stops: a timeout makes the next attempt both
  * smaller and more patient. Pure logic: no timers, no I/O; the engine and its HTTP client call it.
