@@ -61,6 +61,18 @@ async function gzip(text: string): Promise<ArrayBuffer> {
   return new Response(stream).arrayBuffer();
 }
 
+/** A batch on the wire (the engine keeps up to two). */
+interface BatchOnWire {
+  /** Its request bytes (gzip'd). */
+  bytes: number;
+  /** The batches that were on the wire when it was sent: its bytes queue behind theirs. */
+  ahead: BatchOnWire[];
+  /** Gives it `ms` more before it times out (another batch now shares the link). */
+  extend: (ms: number) => void;
+  /** When its exchange ended (answered or failed), on the `now` clock. */
+  endedAt?: number;
+}
+
 /** What every answered request carries besides its parsed body. */
 interface Answered {
   /** Request body bytes (gzip'd) plus the reply's. */
@@ -109,9 +121,7 @@ export class GatewayClient {
    * Batches on the wire now (the engine keeps up to two in flight): each one's request bytes,
    * and how to give it more time when another starts to share the link with it.
    */
-  readonly #batchesOnWire = new Set<{ bytes: number; extend: (ms: number) => void }>();
-  /** When the last batch exchange ended (answered or failed), on the `now` clock. */
-  #lastBatchEndAt = Number.NEGATIVE_INFINITY;
+  readonly #batchesOnWire = new Set<BatchOnWire>();
 
   constructor(options: GatewayClientOptions) {
     this.#base = options.baseUrl.replace(/\/+$/, '');
@@ -307,8 +317,7 @@ export class GatewayClient {
     let timedOut = false;
     let wireBytes = 0;
     /** This batch, while it is on the wire (see `#batchesOnWire`). */
-    let onWire: { bytes: number; extend: (ms: number) => void } | undefined;
-    let behindAnother = false;
+    let onWire: BatchOnWire | undefined;
     try {
       const headers: Record<string, string> = { accept: 'application/json', ...spec.headers };
       if (spec.signed) Object.assign(headers, await this.#signatureHeaders(spec));
@@ -337,12 +346,12 @@ export class GatewayClient {
       };
       arm(timeoutMs);
       if (spec.followLink) {
-        behindAnother = this.#batchesOnWire.size > 0;
         // The batches already on the wire now share the link with this one: they get its time.
         const allowance = this.#link.transferAllowanceMs(wireBytes);
         for (const other of this.#batchesOnWire) other.extend(allowance);
         onWire = {
           bytes: wireBytes,
+          ahead: [...this.#batchesOnWire],
           extend: (ms) => {
             const left = Math.max(0, armedFor - (Date.now() - armedAt));
             timeoutMs += ms;
@@ -360,9 +369,7 @@ export class GatewayClient {
       });
       this.#learnSkew(response.headers.get('date'), sentAt);
       const text = await response.text();
-      const linkFrom = behindAnother
-        ? Math.max(sentAt, this.#lastBatchEndAt - (this.#link.minRttMs ?? 0))
-        : sentAt;
+      const linkFrom = onWire ? this.#linkFrom(onWire, sentAt) : sentAt;
       const linkMs = this.#now() - linkFrom;
       if (spec.timeoutMs === undefined) {
         this.#link.answered({
@@ -418,9 +425,27 @@ export class GatewayClient {
       clearTimeout(timer);
       if (onWire) {
         this.#batchesOnWire.delete(onWire);
-        this.#lastBatchEndAt = this.#now();
+        onWire.endedAt = this.#now();
+        // What it waited behind is no longer needed (and must not chain old batches together).
+        onWire.ahead = [];
       }
     }
+  }
+
+  /**
+   * When a batch's bytes had the link to themselves: when it was sent, or, if it was sent behind
+   * batches that have all been answered since, when the last of their bytes was through (its
+   * answer less the least round trip). If one it was sent behind is still on the wire (the two
+   * shared the link rather than queued), from when it was sent: the time then overstates its
+   * transfer, so the throughput it shows errs low and the next timeout long.
+   */
+  #linkFrom(batch: BatchOnWire, sentAt: number): number {
+    let from = sentAt;
+    for (const other of batch.ahead) {
+      if (other.endedAt === undefined) return sentAt;
+      from = Math.max(from, other.endedAt - (this.#link.minRttMs ?? 0));
+    }
+    return from;
   }
 
   #timeoutFor(spec: RequestSpec<unknown>, bytes: number): number {

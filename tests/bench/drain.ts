@@ -196,7 +196,9 @@ export async function drainWithEngine(input: {
       const response = await fetch(url, init);
       // The engine reads the reply at once; the exchange ends with its body.
       await response.clone().arrayBuffer();
-      exchange.outcome = response.ok ? 'ok' : String(response.status);
+      exchange.outcome = response.ok
+        ? 'ok'
+        : `${response.status} ${(await response.clone().text()).slice(0, 120)}`;
       return response;
     } catch (error) {
       exchange.outcome = (error as Error).message;

@@ -158,6 +158,30 @@ class Direction {
 }
 
 /**
+ * Actions run at their due times (performance.now() ms), in the order they were queued: an
+ * action never runs before one queued ahead of it, even if its own due time is earlier.
+ */
+function orderedQueue(): { at(due: number, action: () => void): void } {
+  const queue: Array<{ due: number; action: () => void }> = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const run = (): void => {
+    timer = undefined;
+    while (queue.length > 0 && (queue[0]?.due ?? 0) <= performance.now() + 0.5) {
+      queue.shift()?.action();
+    }
+    const head = queue[0];
+    if (head) timer = setTimeout(run, Math.max(0, head.due - performance.now()));
+  };
+  return {
+    at(due, action) {
+      const last = queue[queue.length - 1];
+      queue.push({ due: Math.max(due, last?.due ?? due), action });
+      if (!timer) timer = setTimeout(run, Math.max(0, (queue[0]?.due ?? due) - performance.now()));
+    },
+  };
+}
+
+/**
  * A TCP proxy on 127.0.0.1 that plays the long part of the link: half the round trip each way,
  * one extra round trip before a new connection carries data (the TCP handshake), and resets.
  * It sees HTTP/1.1 exchanges (a request starts when the client sends after a reply began) and
@@ -198,9 +222,12 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
       client.resetAndDestroy();
       upstream.resetAndDestroy();
     };
-    const later = (due: number, action: () => void): void => {
-      setTimeout(action, Math.max(0, due - performance.now()));
-    };
+    // One queue per direction of this connection, run in order: two timers with nearly the same
+    // due time may fire out of order (Node keys timers by their loop-start time), and a new
+    // connection's first chunk waits a handshake longer than the chunks after it, so separate
+    // timers would put a request's bytes on the wire out of order.
+    const upQueue = orderedQueue();
+    const downQueue = orderedQueue();
 
     client.on('data', (chunk: Buffer) => {
       if (dead || resetAt === -1) return;
@@ -230,28 +257,36 @@ export async function startLinkProxy(options: LinkProxyOptions): Promise<LinkPro
       const extra = firstData ? settings.rttMs : 0;
       firstData = false;
       const due = upLink.due(piece.length, now) + extra;
-      if (piece.length > 0) later(due, () => !dead && upstream.write(piece));
+      if (piece.length > 0) upQueue.at(due, () => !dead && upstream.write(piece));
       if (resetHere) {
         resetAt = -1;
         counters.resets += 1;
         counters.wasted += requestBytes;
-        later(due, kill);
+        upQueue.at(due, kill);
       }
     });
     upstream.on('data', (chunk: Buffer) => {
       if (dead) return;
       expectingRequest = true;
       counters.down += chunk.length;
-      later(downLink.due(chunk.length, performance.now()), () => !dead && client.write(chunk));
+      downQueue.at(
+        downLink.due(chunk.length, performance.now()),
+        () => !dead && client.write(chunk),
+      );
     });
     const endBoth = (): void => {
-      later(Math.max(upLink.due(0, performance.now()), downLink.due(0, performance.now())), () => {
-        if (!dead) {
-          dead = true;
-          client.destroy();
-          upstream.destroy();
-        }
-      });
+      const due = Math.max(upLink.due(0, performance.now()), downLink.due(0, performance.now()));
+      // After everything already queued either way has gone.
+      let pending = 2;
+      const close = (): void => {
+        pending -= 1;
+        if (pending > 0 || dead) return;
+        dead = true;
+        client.destroy();
+        upstream.destroy();
+      };
+      upQueue.at(due, close);
+      downQueue.at(due, close);
     };
     client.on('end', endBoth);
     upstream.on('end', endBoth);

@@ -116,6 +116,32 @@ describe('batches on the wire at once', () => {
     expect((await third).linkMs).toBe(800);
   });
 
+  it('times from when it was sent a batch answered before the one it was sent behind', async () => {
+    let clock = 0;
+    const link = measuredLink(60_000);
+    const { fetch, sent } = heldFetch();
+    const client = new GatewayClient({
+      baseUrl: 'http://gateway.invalid',
+      kioskId: 'k1',
+      signingKey: await signingKey(),
+      fetch,
+      link,
+      now: () => clock,
+    });
+    const first = client.postBatch(batch(1));
+    await expect.poll(() => sent.length).toBe(1);
+    const second = client.postBatch(batch(2));
+    await expect.poll(() => sent.length).toBe(2);
+    // The two shared the link: the second's answer came first.
+    clock = 1_000;
+    sent[1]?.answer();
+    expect((await second).linkMs).toBe(1_000);
+    clock = 1_500;
+    sent[0]?.answer();
+    // Not from the second's answer (that would make its 1.5 s look like 0.6 s, a link too fast).
+    expect((await first).linkMs).toBe(1_500);
+  });
+
   it('tells a failed connection from a timeout', async () => {
     const failing: FetchLike = () => Promise.reject(new TypeError('fetch failed'));
     const client = new GatewayClient({
