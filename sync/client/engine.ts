@@ -338,13 +338,13 @@ export class SyncEngine {
    * is pending, so the link is not idle for a round trip and the gateway's work between batches.
    * The gateway may thus receive a batch before its predecessor: it holds those records
    * (`awaiting`, place-batch.ts) and chains them when the gap closes, so the chain and
-   * exactly-once hold whatever the order of arrival. The next batch is read and sealed after the
-   * oldest one's answer, so its size follows the latest measurement, while the other batch keeps
-   * the link busy. A batch whose connection failed (a reset, not a timeout or an error status) is
-   * sent again at once, up to three times in a row, while the other stays on the wire; any other
-   * failure stops new batches, the ones on the wire are waited for and their results written,
-   * and the run fails (back-off). True when rows were left without a result, so another pass is
-   * due.
+   * exactly-once hold whatever the order of arrival. The next batch is read and sealed while the
+   * window's batches are on the wire (after the results before it are written), so it goes the
+   * moment the oldest is answered. A batch whose connection failed (a reset, not a timeout or an
+   * error status) is sent again at once, up to three times in a row, while the other stays on
+   * the wire; any other failure stops new batches, the ones on the wire are waited for and their
+   * results written, and the run fails (back-off). True when rows were left without a result, so
+   * another pass is due.
    */
   async #drainPass(): Promise<boolean> {
     let gatewayKey: Promise<EcPublicJwk> | undefined;
@@ -398,24 +398,41 @@ export class SyncEngine {
     let afterSeq = 0;
     let more = true;
     let resetsInARow = 0;
+    /** The next batch, read and sealed while the window's batches are on the wire. */
+    let ready: Promise<PreparedBatch | undefined> | undefined;
+    const prepareNext = (): Promise<PreparedBatch | undefined> => {
+      const written = applying;
+      const next = (async () => {
+        // Each batch is read after the results before it are written.
+        if (written) await written;
+        const batch = await prepare(afterSeq);
+        if (batch) afterSeq = batch.lastSeq;
+        return batch;
+      })();
+      next.catch(() => undefined);
+      return next;
+    };
     try {
       for (;;) {
-        // Fill the window: each batch is read after the previous one's results are written.
+        // Fill the window.
         while (more && !failure && onWire.length < depth) {
           try {
-            if (applying) await applying;
-            const batch = await prepare(afterSeq);
+            const batch = await (ready ?? prepareNext());
+            ready = undefined;
             if (!batch) {
               more = false;
               break;
             }
-            afterSeq = batch.lastSeq;
             if (batch.unreadable.length > 0) await this.#rejectUnreadable(batch.unreadable);
             if (batch.send) launch(batch, batch.send);
           } catch (error) {
+            ready = undefined;
             failure = { error };
           }
         }
+        // The next batch is made ready while these are on the wire, to go the moment one is
+        // answered (its size follows the measurements so far).
+        if (more && !failure && !ready) ready = prepareNext();
         const oldest = onWire.shift();
         if (!oldest) break;
         const { rows, limitBytes } = oldest.batch;
@@ -446,6 +463,8 @@ export class SyncEngine {
         this.#setStatus({ batchBytes: this.#link.batchBytes });
       }
     } finally {
+      // A batch made ready and not sent is dropped (its rows stay queued); its reads finish first.
+      await ready?.catch(() => undefined);
       // Results that arrived are written even when a later batch failed.
       await applying?.catch(() => undefined);
     }
