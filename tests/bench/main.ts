@@ -565,8 +565,8 @@ async function main(): Promise<void> {
         loadAverage: scale.loadAverage,
         notes:
           `median of ${scale.ratios.map((r) => r.toFixed(2)).join(', ')} (order 1,2,1,2,…; same batches, fresh database each); ` +
-          `CPU per tx: gateway ${ceiling.gatewayMsPerTx.toFixed(3)} ms, PostgreSQL ${ceiling.databaseMsPerTx.toFixed(3)} ms, bench ${ceiling.benchMsPerTx.toFixed(3)} ms; ` +
-          `ceiling on ${ceiling.cores} cores ${ceiling.ratio.toFixed(2)}×; load average ${scale.loadAverage.before.toFixed(1)} → ${scale.loadAverage.after.toFixed(1)}`,
+          `CPU per tx: gateway ${ceiling.gatewayMsPerTx.toFixed(3)} ms (event loop ${ceiling.gatewayLoopMsPerTx.toFixed(3)}), PostgreSQL ${ceiling.databaseMsPerTx.toFixed(3)} ms, bench ${ceiling.benchMsPerTx.toFixed(3)} ms; ` +
+          `ceiling on ${ceiling.cores} idle cores ${ceiling.ratio.toFixed(2)}× (${ceiling.oneProcessMax.toFixed(0)} → ${ceiling.twoProcessMax.toFixed(0)} tx/s); load average ${scale.loadAverage.before.toFixed(1)} → ${scale.loadAverage.after.toFixed(1)}`,
       });
     } else if (parts.has('scale')) {
       figures.push({
