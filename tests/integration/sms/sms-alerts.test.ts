@@ -46,6 +46,60 @@ const optIn = (language: string, ref: string, phone: string, country = 'BW'): Tr
   personalFieldIds: ['phone'],
 });
 
+/** A local SMSC, a gateway with SMS alerts and the transport agency, and one Node kiosk. */
+async function startSmsSite(options: {
+  kioskId: string;
+  smscOutcome?: ConstructorParameters<typeof LocalSmsc>[0]['outcome'];
+  storeNow?: () => Date;
+  log?: (line: string) => void;
+}): Promise<{
+  smsc: LocalSmsc;
+  gateway: InProcessGateway;
+  kiosk: NodeKiosk;
+  sms: SmsAlerts;
+  agencyKey: string;
+}> {
+  const smsc = new LocalSmsc({
+    systemId: 'gateway',
+    password: 'local-secret',
+    receiptDelayMs: 50,
+    ...(options.smscOutcome ? { outcome: options.smscOutcome } : {}),
+  });
+  await smsc.start();
+  const token = `token-${options.kioskId}`;
+  let sms: SmsAlerts | undefined;
+  const gateway = await startInProcessGateway([{ kioskId: options.kioskId, token }], {
+    jobs: { pollMs: 50 },
+    ...(options.storeNow ? { storeNow: options.storeNow } : {}),
+    setup: async (app, store) => {
+      sms = await registerSmsAlerts(app, {
+        store,
+        smsc: {
+          url: smsc.url,
+          systemId: 'gateway',
+          password: 'local-secret',
+          sourceAddr: 'ServicePt',
+          ratePerSecond: 50,
+          submitTimeoutMs: 700,
+        },
+        retry: { baseMs: 100, capMs: 200 },
+        log: options.log ?? (() => undefined),
+      });
+    },
+  });
+  const apiKey = makeApiKey('transport');
+  await gateway.store.agencies.register({
+    agencyId: 'transport',
+    name: 'Department of Road Transport and Safety',
+    services: [LICENCE],
+    keyHash: apiKey.hash,
+    publicKey: publicJwkOf(await generateSealingKey()),
+  });
+  const kiosk = await startNodeKiosk({ kioskId: options.kioskId, token, gatewayUrl: gateway.url });
+  if (!sms) throw new Error('SMS alerts were not registered');
+  return { smsc, gateway, kiosk, sms, agencyKey: apiKey.key };
+}
+
 describe('SMS alerts over SMPP', () => {
   let smsc: LocalSmsc;
   let gateway: InProcessGateway;
@@ -86,41 +140,11 @@ describe('SMS alerts over SMPP', () => {
   }
 
   beforeAll(async () => {
-    smsc = new LocalSmsc({
-      systemId: 'gateway',
-      password: 'local-secret',
-      receiptDelayMs: 50,
-      outcome: ({ to }) => (to === '26772000001' ? 'UNDELIV' : 'DELIVRD'),
-    });
-    await smsc.start();
-    gateway = await startInProcessGateway([{ kioskId, token: 'sms-token-1' }], {
-      jobs: { pollMs: 50 },
-      setup: async (app, store) => {
-        sms = await registerSmsAlerts(app, {
-          store,
-          smsc: {
-            url: smsc.url,
-            systemId: 'gateway',
-            password: 'local-secret',
-            sourceAddr: 'ServicePt',
-            ratePerSecond: 50,
-            submitTimeoutMs: 700,
-          },
-          retry: { baseMs: 100, capMs: 200 },
-          log: (line: string) => logged.push(line),
-        });
-      },
-    });
-    const apiKey = makeApiKey('transport');
-    agencyKey = apiKey.key;
-    await gateway.store.agencies.register({
-      agencyId: 'transport',
-      name: 'Department of Road Transport and Safety',
-      services: [LICENCE],
-      keyHash: apiKey.hash,
-      publicKey: publicJwkOf(await generateSealingKey()),
-    });
-    kiosk = await startNodeKiosk({ kioskId, token: 'sms-token-1', gatewayUrl: gateway.url });
+    ({ smsc, gateway, kiosk, sms, agencyKey } = await startSmsSite({
+      kioskId,
+      smscOutcome: ({ to }) => (to === '26772000001' ? 'UNDELIV' : 'DELIVRD'),
+      log: (line: string) => logged.push(line),
+    }));
   });
   afterAll(async () => {
     await kiosk?.close();
@@ -389,28 +413,12 @@ describe('the expiry reminder', () => {
   let gateway: InProcessGateway;
   let kiosk: NodeKiosk;
   const kioskId = 'sms-kiosk-02';
+  let agencyKey: string;
   beforeAll(async () => {
-    smsc = new LocalSmsc({ systemId: 'gateway', password: 'local-secret', receiptDelayMs: 50 });
-    await smsc.start();
-    gateway = await startInProcessGateway([{ kioskId, token: 'sms-token-2' }], {
-      jobs: { pollMs: 50 },
+    ({ smsc, gateway, kiosk, agencyKey } = await startSmsSite({
+      kioskId,
       storeNow: () => new Date(Date.now() + ahead),
-      setup: async (app, store) => {
-        await registerSmsAlerts(app, {
-          store,
-          smsc: {
-            url: smsc.url,
-            systemId: 'gateway',
-            password: 'local-secret',
-            sourceAddr: 'ServicePt',
-            ratePerSecond: 50,
-          },
-          retry: { baseMs: 100, capMs: 200 },
-          log: () => undefined,
-        });
-      },
-    });
-    kiosk = await startNodeKiosk({ kioskId, token: 'sms-token-2', gatewayUrl: gateway.url });
+    }));
   });
   afterAll(async () => {
     await kiosk?.close();
@@ -419,14 +427,6 @@ describe('the expiry reminder', () => {
   });
 
   it('goes out when it falls due, in Setswana with the date in words, once', async () => {
-    const apiKey = makeApiKey('transport');
-    await gateway.store.agencies.register({
-      agencyId: 'transport',
-      name: 'Department of Road Transport and Safety',
-      services: [LICENCE],
-      keyHash: apiKey.hash,
-      publicKey: publicJwkOf(await generateSealingKey()),
-    });
     const done = await kiosk.commit(licence('tn', '1'));
     await kiosk.commit(optIn('tn', done.ref, '74 000 006'));
     await kiosk.drain();
@@ -437,7 +437,7 @@ describe('the expiry reminder', () => {
       readyAt = new Date();
       const reply = await fetch(`${gateway.url}/agency/v1/applications/${done.ref}/status`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${apiKey.key}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${agencyKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({
           eventId: `reminder-${i}`,
           state,
