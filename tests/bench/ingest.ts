@@ -21,6 +21,11 @@ export interface IngestResult {
   batchSize: number;
   ms: number;
   perSecond: number;
+  /**
+   * Of `ms`, the time after the first kiosk had sent its last batch (fewer requests in flight
+   * than kiosks from then on): the end of the window, where a gateway may wait for work.
+   */
+  tailMs: number;
 }
 
 /** One kiosk's batches, built before anything is timed: sealed, canonical JSON, gzip'd. */
@@ -171,7 +176,15 @@ export async function postStreams(input: {
   );
   await input.onTimed?.('start');
   const started = performance.now();
-  const timed = await Promise.all(timedRequests.map((requests) => send(requests)));
+  const finished: number[] = [];
+  const timed = await Promise.all(
+    timedRequests.map((requests) =>
+      send(requests).then((accepted) => {
+        finished.push(performance.now());
+        return accepted;
+      }),
+    ),
+  );
   const ms = performance.now() - started;
   await input.onTimed?.('end');
   const timedTransactions = timed.reduce((a, b) => a + b, 0);
@@ -187,6 +200,7 @@ export async function postStreams(input: {
     batchSize: input.batchSize,
     ms,
     perSecond: (timedTransactions / ms) * 1000,
+    tailMs: started + ms - Math.min(...finished),
   };
 }
 

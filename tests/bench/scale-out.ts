@@ -264,7 +264,8 @@ export function describeCase(c: ScaleCase): string {
   const ours =
     cpu.gateways.reduce((a, b) => a + b, 0) + cpu.database + cpu.databaseBackground + cpu.bench;
   return (
-    `${c.gateways} process${c.gateways > 1 ? 'es' : ''}: ${c.perSecond.toFixed(0)} tx/s; cores: ` +
+    `${c.gateways} process${c.gateways > 1 ? 'es' : ''}: ${c.perSecond.toFixed(0)} tx/s ` +
+    `(tail ${((100 * c.tailMs) / c.ms).toFixed(0)} % of ${(c.ms / 1000).toFixed(1)} s); cores: ` +
     `gateway ${cpu.gateways.map((g, i) => `${g.toFixed(2)} (loop ${(cpu.gatewayLoops[i] ?? 0).toFixed(2)})`).join(' + ')}, PostgreSQL ${cpu.database.toFixed(2)} ` +
     `(+${cpu.databaseBackground.toFixed(2)} shared), bench ${cpu.bench.toFixed(2)}, ` +
     `machine ${cpu.machine.toFixed(2)} (others ${Math.max(0, cpu.machine - ours).toFixed(2)})`
