@@ -8,6 +8,15 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inputsHash } from './build-stamp.mjs';
 
+// SERVICE_POINT_TRACE=1: the start-up timeline for build/scripts/measure-startup.ts
+// (the same line format as electron/launch/startup-trace.ts).
+const trace = (step, at = Date.now()) => {
+  if (process.env.SERVICE_POINT_TRACE === '1') {
+    console.log(`[service-point] trace ${Math.round(at)} ${step}`);
+  }
+};
+trace('node started', performance.timeOrigin);
+
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 // Two folders deep, like electron/launch/: modules find repository files from import.meta.url.
 const bundle = path.join(repoRoot, 'dist', 'launch', 'start.mjs');
@@ -59,4 +68,5 @@ if (!bundleIsCurrent()) {
   );
 }
 
+trace('launcher bundle checked');
 await import(pathToFileURL(bundle).href);

@@ -39,6 +39,7 @@ import { resolveProvisioning } from './provisioning';
 import { ensureRendererBuild } from './renderer-build';
 import { measureScreen } from './screen-geometry';
 import { signInGuide } from './sign-in-guide';
+import { traceStep } from './startup-trace';
 import { createKioskDevices } from '../devices/kiosk-devices';
 import { systemDeviceClock } from '../devices/device-runtime';
 import { devicesConfigSchema } from '../../kiosk-config/devices-schema';
@@ -47,6 +48,7 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const log = (message: string): void => console.log(`[service-point] ${message}`);
 
 async function main(): Promise<void> {
+  traceStep('launcher bundle loaded');
   const env = process.env;
   const dataDir = path.resolve(env.SERVICE_POINT_DATA_DIR ?? path.join(repoRoot, '.kiosk-data'));
   mkdirSync(dataDir, { recursive: true });
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
   const config = loadKioskConfig({ siteFile });
   const { kioskId } = config.site;
   const provisioning = resolveProvisioning({ site: config.site, siteFile, env });
+  traceStep('site config loaded');
   const stopping: Array<() => Promise<void> | void> = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of stopping.splice(0)) await Promise.resolve(stop()).catch(() => undefined);
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
       resetAdminPassword: env.SERVICE_POINT_NEW_ADMIN_PASSWORD === '1',
     });
     stopping.push(() => embedded?.close());
+    traceStep('gateway listening');
     gatewayUrl = embedded.url;
     enrolmentToken = embedded.enrolmentToken;
     log(`gateway: ${gatewayUrl} (embedded reference gateway, SQLite in ${embedded.dir})`);
@@ -138,6 +142,7 @@ async function runShell(input: {
 }): Promise<void> {
   const { env, dataDir, config, gatewayUrl, enrolmentToken, stopping } = input;
   const { outDir: rendererDir } = await ensureRendererBuild({ repoRoot, env, log });
+  traceStep('renderer build checked');
   const electronBinary = env.SERVICE_POINT_SHELL === 'browser' ? undefined : findElectronBinary();
 
   if (electronBinary) {
@@ -178,6 +183,7 @@ async function runShell(input: {
     },
   });
   devices.start();
+  traceStep('devices started');
   stopping.unshift(() => devices.stop());
   if (devices.simulated.length > 0) {
     log(
@@ -221,6 +227,7 @@ async function runShell(input: {
   stopping.unshift(() => host.close());
   devices.onCardRead((read) => host.emit('card-reader:read', read));
   devices.onPrinterStatus((status) => host.emit('printer:status', status));
+  traceStep('page host listening');
   log(`shell: browser`);
   log(`url: ${host.url}`);
 
@@ -272,7 +279,9 @@ async function runShell(input: {
     }
   }
 
+  traceStep('policy installed');
   const screen = kiosk && process.platform === 'linux' ? measureScreen() : undefined;
+  traceStep('screen measured');
   if (kiosk && process.platform === 'linux') {
     log(
       screen
@@ -297,9 +306,11 @@ async function runShell(input: {
     beforeStart: () => {
       seedKioskProfile(userDataDir);
       launchPage.write();
+      traceStep('profile seeded');
     },
   });
   stopping.unshift(() => browser.stop());
+  traceStep('chromium spawned');
   log(
     `browser: ${chromium} ${kiosk ? '--kiosk ' : ''}--app=${launchPage.url} (pid ${String(browser.pid)})`,
   );
