@@ -296,20 +296,33 @@ async function runShell(input: {
     return {};
   }
 
-  // Printer, card reader and the bridge's handlers: loaded while the host and Chromium start.
-  const backend = import('./kiosk-backend').then(({ startKioskBackend }) =>
-    startKioskBackend({
-      config,
-      dataDir,
-      gatewayUrl,
-      enrolmentToken,
-      appVersion: env.npm_package_version ?? '0.0.0',
-      log,
-    }),
+  // Printer, card reader and the bridge's handlers: loaded once Chromium is on its way (loading
+  // them holds this thread for a while), before the page's first call, which waits for them.
+  let backendMayStart = false;
+  let startBackend: () => void = () => undefined;
+  const backend = new Promise<void>((resolve) => {
+    startBackend = () => {
+      backendMayStart = true;
+      resolve();
+    };
+  })
+    .then(() => import('./kiosk-backend'))
+    .then(({ startKioskBackend }) =>
+      startKioskBackend({
+        config,
+        dataDir,
+        gatewayUrl,
+        enrolmentToken,
+        appVersion: env.npm_package_version ?? '0.0.0',
+        log,
+      }),
+    );
+  stopping.add(
+    async () => {
+      if (backendMayStart) (await backend.catch(() => undefined))?.devices.stop();
+    },
+    { first: true },
   );
-  stopping.add(async () => (await backend.catch(() => undefined))?.devices.stop(), {
-    first: true,
-  });
   const launchDir = path.join(dataDir, 'launch');
   // Made once the host's address is known; its token is removed as soon as the page connects.
   const launch: { page?: ReturnType<typeof createLaunchPage> } = {};
@@ -357,6 +370,7 @@ async function runShell(input: {
     log(
       `or open this address in a browser on this machine: ${host.url}#bridge-token=${host.token}`,
     );
+    startBackend();
     input.startGateway();
     return { backend };
   }
@@ -426,6 +440,7 @@ async function runShell(input: {
   });
   stopping.add(() => browser.stop(), { first: true });
   traceStep('chromium spawned');
+  startBackend();
   // A page that is slow to ask (or never does) does not keep the gateway from starting.
   setTimeout(input.startGateway, 5_000);
   log(
