@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { countries, countryCodes, languageCodes } from './countries';
 import { devicesConfigSchema } from './devices-schema';
-import {
-  httpsRequiredMessage,
-  isAllowedKioskUrl,
-  isLoopbackUrl,
-} from '../sync/protocol/gateway-url';
+import { httpsRequiredMessage, isAllowedKioskUrl, isLoopbackUrl } from './gateway-url';
 
 export { languageCodes } from './countries';
 
