@@ -25,6 +25,12 @@ export interface LinkDrain {
   drainVsBaseline: number;
   /** The engine's drain time over the link floor. */
   drainVsFloor: number;
+  /**
+   * The same against a floor without the request bytes lost to resets: with the kernel's tbf
+   * the proxy resets a request half a round trip after it starts, so those bytes hardly use the
+   * link, yet the floor counts them.
+   */
+  drainVsFloorWithoutResets: number;
   /** Where the engine's time went beyond the floor (drain.ts). */
   breakdown: DrainBreakdown;
 }
@@ -140,6 +146,8 @@ export async function drainOverLink(input: {
       floorMs,
       drainVsBaseline: perTx(baseline) / perTx(engine),
       drainVsFloor: engine.ms / floorMs,
+      drainVsFloorWithoutResets:
+        engine.ms / (((engine.up - engine.wasted) / bytesPerSecond) * 1000 + profile.rttMs),
       breakdown,
     };
   } finally {
