@@ -2,7 +2,9 @@ import { StrictMode } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
-import { startKioskRuntime } from './app/kiosk-runtime';
+import { loadKioskFrame } from './app/kiosk-frame';
+import type { KioskFrame } from './app/kiosk-frame';
+import type { KioskRuntime } from './app/kiosk-runtime';
 import { ReceiptScreen, preloadScreensOnDemand, whenQuiet } from './app/screens-on-demand';
 import { outOfServiceLanguages } from './app/config-store';
 import { connectShellBridge } from './platform/kiosk-bridge';
@@ -57,25 +59,47 @@ if (!bridge) {
 }
 
 function start(bridge: KioskBridge): void {
-  startKioskRuntime(bridge).then(
-    async (runtime) => {
-      // A receipt a crash left open is the first screen: its code comes before the first render.
-      if (runtime.openReceipt) await ReceiptScreen.preload().catch(() => undefined);
-      // Rendered synchronously, so "ready" means the first screen is on the page and focused
-      // (createRoot's render alone commits later, and a test or a scanner could act too early).
-      flushSync(() =>
+  loadKioskFrame(bridge).then(
+    (frame) => {
+      const render = (started?: KioskRuntime): void =>
         root.render(
           <StrictMode>
-            <App runtime={runtime} updates={updates} />
+            <App frame={frame} runtime={started} updates={updates} />
           </StrictMode>,
-        ),
-      );
+        );
+      // Rendered synchronously, so "ready" means the first screen is on the page and focused
+      // (createRoot's render alone commits later, and a test or a scanner could act too early).
+      flushSync(() => render());
       document.body.dataset.ready = 'true';
       shown();
-      // The other screens' code, fetched once the first screen is up and the kiosk is quiet.
-      void preloadScreensOnDemand();
+      // Then the runtime (IndexedDB store, device key, sync engine: a chunk of its own), which
+      // the first screen waited for none of.
+      import('./app/kiosk-runtime')
+        .then((module) => module.startKioskRuntime(frame))
+        .then(async (started) => {
+          // A receipt a crash left open comes first once the store is read: its code arrives
+          // before the App is told, so it never shows as a placeholder.
+          if (started.openReceipt) await ReceiptScreen.preload().catch(() => undefined);
+          return started;
+        })
+        .then(
+          (started) => {
+            flushSync(() => render(started));
+            // Everything has started: the store is open and the engine runs (tests wait for it).
+            document.body.dataset.runtime = 'ready';
+            // The other screens' code, fetched once the kiosk is quiet.
+            void preloadScreensOnDemand();
+          },
+          (error: unknown) => failed(frame, error),
+        );
     },
     (error: unknown) =>
       outOfService('start-failed', error instanceof Error ? error.message : String(error)),
   );
+}
+
+/** The runtime could not start (no IndexedDB, a store that will not open): out of service. */
+function failed(frame: KioskFrame, error: unknown): void {
+  frame.log('error', `start failed: ${error instanceof Error ? error.message : String(error)}`);
+  outOfService('start-failed', error instanceof Error ? error.message : String(error));
 }

@@ -7,7 +7,9 @@ import { askedFields, consentFields } from '../../kiosk-config/service-steps';
 import type { Translator } from '../i18n/translator';
 import { AttractScreen } from '../screens/AttractScreen';
 import { LanguageScreen } from '../screens/LanguageScreen';
+import type { KioskFrame } from './kiosk-frame';
 import type { KioskRuntime } from './kiosk-runtime';
+import { ScreenLoading } from './lazy-screen';
 import {
   ConsentScreen,
   FormScreen,
@@ -28,6 +30,7 @@ import type { useSubmission } from './use-submission';
  */
 export function CitizenScreens({
   tr,
+  frame,
   runtime,
   session,
   dispatch,
@@ -39,7 +42,9 @@ export function CitizenScreens({
   submission,
 }: {
   tr: Translator;
-  runtime: KioskRuntime;
+  frame: KioskFrame;
+  /** Undefined while the runtime is starting: screens past the language screen wait for it. */
+  runtime: KioskRuntime | undefined;
   session: Session;
   dispatch: Dispatch<SessionAction>;
   staff: StaffModeState;
@@ -49,7 +54,7 @@ export function CitizenScreens({
   scanned: CardReadRouting['scanned'];
   submission: ReturnType<typeof useSubmission>;
 }): ReactElement {
-  const { site, catalogue } = runtime;
+  const { site, catalogue } = frame;
   const { screen, answers } = session;
   const service =
     'serviceId' in screen ? catalogue.services.find((s) => s.id === screen.serviceId) : undefined;
@@ -64,7 +69,7 @@ export function CitizenScreens({
       return (
         <AttractScreen
           tr={tr}
-          configRefused={runtime.configRefused}
+          configRefused={frame.configRefused}
           storageLow={storageLow}
           onStart={start}
           officer={staff.officer}
@@ -82,6 +87,10 @@ export function CitizenScreens({
           onChoose={(language) => dispatch({ type: 'choose-language', language })}
         />
       );
+  }
+  // Every later screen needs the runtime (the store, the engine), which starts beside the first.
+  if (!runtime) return <ScreenLoading />;
+  switch (screen.name) {
     case 'services':
       return (
         <ServicesScreen

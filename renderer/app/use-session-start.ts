@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { Dispatch } from 'react';
-import type { KioskRuntime } from './kiosk-runtime';
+import type { KioskFrame } from './kiosk-frame';
 import type { SessionAction } from './session';
 
 /**
@@ -9,7 +9,7 @@ import type { SessionAction } from './session';
  * cannot run lets the session start.
  */
 export function useSessionStart(
-  runtime: Pick<KioskRuntime, 'checkStorage'>,
+  runtime: Pick<KioskFrame, 'checkStorage'>,
   dispatch: Dispatch<SessionAction>,
 ): { start(): void; storageLow: boolean } {
   const [storageLow, setStorageLow] = useState(false);

@@ -15,7 +15,8 @@ export type ReceiptOfficer = Pick<SignedInOfficer, 'officerId' | 'name'>;
  * resumed receipt names the officer its open-receipt record kept.
  */
 export function useSubmission(
-  runtime: Pick<KioskRuntime, 'submit' | 'officers' | 'catalogue' | 'openReceipt'>,
+  /** Undefined until the runtime has started (the consent screen waits for it). */
+  runtime: Pick<KioskRuntime, 'submit' | 'officers' | 'catalogue' | 'openReceipt'> | undefined,
   dispatch: Dispatch<SessionAction>,
 ): {
   submit(
@@ -25,11 +26,12 @@ export function useSubmission(
   ): Promise<void>;
   receiptOfficer: ReceiptOfficer | undefined;
 } {
-  const [receiptOfficer, setReceiptOfficer] = useState<ReceiptOfficer | undefined>(
-    runtime.openReceipt?.officer,
-  );
+  // Who completed the last submit here; before any, who completed the resumed receipt.
+  const [submitted, setSubmitted] = useState<{ officer: ReceiptOfficer | undefined }>();
+  const receiptOfficer = submitted ? submitted.officer : runtime?.openReceipt?.officer;
   const submit = useCallback(
     async (service: ServiceDefinition, answers: Record<string, string>, language: LanguageCode) => {
+      if (!runtime) throw new Error('the kiosk is still starting');
       // Recorded inside the signed record: who completed it on the citizen's behalf.
       const assisting = runtime.officers.officer;
       const committed = await runtime.submit(
@@ -44,7 +46,7 @@ export function useSubmission(
         },
         { openReceipt: true },
       );
-      setReceiptOfficer(assisting);
+      setSubmitted({ officer: assisting });
       dispatch({ type: 'submitted', txId: committed.txId, ref: committed.ref });
     },
     [runtime, dispatch],
