@@ -7,6 +7,7 @@ import type { KioskFrame } from './app/kiosk-frame';
 import type { KioskRuntime } from './app/kiosk-runtime';
 import { ReceiptScreen, preloadScreensOnDemand, whenQuiet } from './app/screens-on-demand';
 import { outOfServiceLanguages } from './app/config-store';
+import { loadLanguages } from './i18n/translator';
 import { connectShellBridge } from './platform/kiosk-bridge';
 import { installKeyGuard } from './platform/key-guard';
 import { createSimulatedBridge } from './platform/simulated-bridge';
@@ -30,17 +31,15 @@ const firstScreenShown = new Promise<void>((resolve) => (shown = resolve));
 const updates = registerAppShell(firstScreenShown.then(() => whenQuiet()));
 
 const outOfService = (reason: 'no-shell' | 'start-failed', detail: string): void => {
-  flushSync(() =>
-    root.render(
-      <OutOfServiceScreen
-        languages={outOfServiceLanguages(localStorage)}
-        reason={reason}
-        detail={detail}
-      />,
-    ),
-  );
-  document.body.dataset.ready = 'error';
-  shown();
+  const languages = outOfServiceLanguages(localStorage);
+  // Said in each of the kiosk's languages: their messages first (English if one cannot load).
+  void loadLanguages(languages).then(() => {
+    flushSync(() =>
+      root.render(<OutOfServiceScreen languages={languages} reason={reason} detail={detail} />),
+    );
+    document.body.dataset.ready = 'error';
+    shown();
+  });
 };
 
 // Fail closed: a production page without its shell must not take personal data under a key that
@@ -59,43 +58,56 @@ if (!bridge) {
 }
 
 function start(bridge: KioskBridge): void {
-  loadKioskFrame(bridge).then(
-    (frame) => {
-      const render = (started?: KioskRuntime): void =>
-        root.render(
-          <StrictMode>
-            <App frame={frame} runtime={started} updates={updates} />
-          </StrictMode>,
-        );
-      // Rendered synchronously, so "ready" means the first screen is on the page and focused
-      // (createRoot's render alone commits later, and a test or a scanner could act too early).
-      flushSync(() => render());
-      document.body.dataset.ready = 'true';
-      shown();
-      // Then the runtime (IndexedDB store, device key, sync engine: a chunk of its own), which
-      // the first screen waited for none of.
-      import('./app/kiosk-runtime')
-        .then((module) => module.startKioskRuntime(frame))
-        .then(async (started) => {
-          // A receipt a crash left open comes first once the store is read: its code arrives
-          // before the App is told, so it never shows as a placeholder.
-          if (started.openReceipt) await ReceiptScreen.preload().catch(() => undefined);
-          return started;
-        })
-        .then(
-          (started) => {
-            flushSync(() => render(started));
-            // Everything has started: the store is open and the engine runs (tests wait for it).
-            document.body.dataset.runtime = 'ready';
-            // The other screens' code, fetched once the kiosk is quiet.
-            void preloadScreensOnDemand();
-          },
-          (error: unknown) => failed(frame, error),
-        );
-    },
-    (error: unknown) =>
-      outOfService('start-failed', error instanceof Error ? error.message : String(error)),
-  );
+  loadKioskFrame(bridge)
+    // The site's own first language, when it is not English (which is always in the page).
+    .then(async (frame) => {
+      await loadLanguages([frame.site.defaultLanguage]);
+      return frame;
+    })
+    .then(
+      (frame) => {
+        const render = (started?: KioskRuntime): void =>
+          root.render(
+            <StrictMode>
+              <App frame={frame} runtime={started} updates={updates} />
+            </StrictMode>,
+          );
+        // Rendered synchronously, so "ready" means the first screen is on the page and focused
+        // (createRoot's render alone commits later, and a test or a scanner could act too early).
+        flushSync(() => render());
+        document.body.dataset.ready = 'true';
+        shown();
+        // Then the runtime (IndexedDB store, device key, sync engine: a chunk of its own), which
+        // the first screen waited for none of.
+        import('./app/kiosk-runtime')
+          .then((module) => module.startKioskRuntime(frame))
+          .then(async (started) => {
+            // A receipt a crash left open comes first once the store is read: its code arrives
+            // before the App is told, so it never shows as a placeholder.
+            if (started.openReceipt) {
+              await Promise.all([
+                ReceiptScreen.preload().catch(() => undefined),
+                loadLanguages([started.openReceipt.language]),
+              ]);
+            }
+            return started;
+          })
+          .then(
+            (started) => {
+              flushSync(() => render(started));
+              // Everything has started: the store is open and the engine runs (tests wait for it).
+              document.body.dataset.runtime = 'ready';
+              // The site's languages and the other screens' code, fetched once the kiosk is quiet.
+              void whenQuiet()
+                .then(() => loadLanguages(frame.site.languages))
+                .then(() => preloadScreensOnDemand());
+            },
+            (error: unknown) => failed(frame, error),
+          );
+      },
+      (error: unknown) =>
+        outOfService('start-failed', error instanceof Error ? error.message : String(error)),
+    );
 }
 
 /** The runtime could not start (no IndexedDB, a store that will not open): out of service. */

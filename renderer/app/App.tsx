@@ -4,7 +4,7 @@ import type { EngineStatus } from '../../sync/client/engine';
 import { Header } from '../components/Header';
 import { IdleWarning } from '../components/IdleWarning';
 import { SpeechNotice } from '../components/SpeechNotice';
-import { createTranslator } from '../i18n/translator';
+import { createTranslator, loadLanguages } from '../i18n/translator';
 import type { AppShellUpdates } from '../sw/register';
 import { CitizenScreens } from './CitizenScreens';
 import { useSpeechGuidance } from './guidance';
@@ -117,7 +117,12 @@ export function App({
             access={session.access}
             link={engine?.link ?? 'unknown'}
             gettingRoster={engine?.configAt === undefined}
-            onLanguage={(language) => dispatch({ type: 'switch-language', language })}
+            onLanguage={(language) =>
+              // Its messages first (a chunk of their own, precached), then the switch.
+              void loadLanguages([language]).then(() =>
+                dispatch({ type: 'switch-language', language }),
+              )
+            }
             onToggle={(preference) => dispatch({ type: 'toggle-access', preference })}
             onStartOver={sessionOpen ? end : undefined}
           />

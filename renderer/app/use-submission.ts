@@ -1,6 +1,5 @@
 import { useCallback, useState } from 'react';
 import type { Dispatch } from 'react';
-import { submittedAnswers } from '../../kiosk-config/service-steps';
 import type { LanguageCode, ServiceDefinition } from '../../kiosk-config/schema';
 import type { SignedInOfficer } from '../../sync/client/officer-session';
 import type { KioskRuntime } from './kiosk-runtime';
@@ -19,9 +18,10 @@ export function useSubmission(
   runtime: Pick<KioskRuntime, 'submit' | 'officers' | 'catalogue' | 'openReceipt'> | undefined,
   dispatch: Dispatch<SessionAction>,
 ): {
+  /** `fields`: the answers as submitted (service-steps.ts, submittedAnswers). */
   submit(
     service: ServiceDefinition,
-    answers: Record<string, string>,
+    fields: Record<string, string>,
     language: LanguageCode,
   ): Promise<void>;
   receiptOfficer: ReceiptOfficer | undefined;
@@ -30,7 +30,7 @@ export function useSubmission(
   const [submitted, setSubmitted] = useState<{ officer: ReceiptOfficer | undefined }>();
   const receiptOfficer = submitted ? submitted.officer : runtime?.openReceipt?.officer;
   const submit = useCallback(
-    async (service: ServiceDefinition, answers: Record<string, string>, language: LanguageCode) => {
+    async (service: ServiceDefinition, fields: Record<string, string>, language: LanguageCode) => {
       if (!runtime) throw new Error('the kiosk is still starting');
       // Recorded inside the signed record: who completed it on the citizen's behalf.
       const assisting = runtime.officers.officer;
@@ -42,7 +42,7 @@ export function useSubmission(
           ...(assisting ? { officerId: assisting.officerId } : {}),
           language,
           fee: service.fee,
-          fields: submittedAnswers(service, answers),
+          fields,
         },
         { openReceipt: true },
       );

@@ -1,5 +1,11 @@
-import { createMessages } from '../../kiosk-config/messages';
-import type { MessageKey, MessageValues, Messages } from '../../kiosk-config/messages';
+import { messagesFrom } from '../../kiosk-config/message-format';
+import type {
+  MessageKey,
+  MessageTable,
+  MessageValues,
+  Messages,
+} from '../../kiosk-config/message-format';
+import english from '../../kiosk-config/translations/en.json' with { type: 'json' };
 import {
   formatDate,
   formatDateTime,
@@ -16,6 +22,43 @@ import type { FieldProblem } from '../../kiosk-config/field-validation';
 import type { LanguageCode } from '../../kiosk-config/schema';
 
 export type { MessageKey, MessageValues };
+
+/**
+ * Each language's messages are a chunk of their own, loaded when first needed (the service
+ * worker precaches them all): English, the reference and every other table's fallback, is in
+ * the page from the start; the others arrive when the language screen is about to show, the
+ * header switches language, a resumed receipt or the out-of-service screen needs them.
+ */
+const loaders: Record<Exclude<LanguageCode, 'en'>, () => Promise<{ default: MessageTable }>> = {
+  es: () => import('../../kiosk-config/translations/es.json'),
+  bzj: () => import('../../kiosk-config/translations/bzj.json'),
+  tn: () => import('../../kiosk-config/translations/tn.json'),
+};
+
+const tables = new Map<string, MessageTable>([['en', english]]);
+
+/** Whether a language's messages are in the page (English always is). */
+export function languageLoaded(language: string): boolean {
+  return tables.has(language);
+}
+
+/**
+ * Loads the messages of these languages (codes the kiosk does not speak are ignored). Never
+ * rejects: a table that cannot be fetched (no network and no service worker yet) leaves that
+ * language in English until a later call loads it.
+ */
+export async function loadLanguages(languages: readonly string[]): Promise<void> {
+  await Promise.all(
+    languages.map(async (language) => {
+      if (tables.has(language) || !Object.hasOwn(loaders, language)) return;
+      const load = loaders[language as keyof typeof loaders];
+      await load().then(
+        (module) => void tables.set(language, module.default),
+        () => undefined,
+      );
+    }),
+  );
+}
 
 /** Display names: each language in its own words (names, not flags). */
 export const languageNames: Record<LanguageCode, string> = {
@@ -49,8 +92,12 @@ export interface Translator extends Messages {
   problem(problem: FieldProblem): string;
 }
 
+/**
+ * The translator of one language. Its table must have been loaded (loadLanguages); until it is,
+ * every message is English's.
+ */
 export function createTranslator(language: LanguageCode, timeZone = 'UTC'): Translator {
-  const messages = createMessages(language);
+  const messages = messagesFrom(language, tables.get(language) ?? {}, english);
   return {
     ...messages,
     timeZone,
