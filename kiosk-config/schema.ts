@@ -5,7 +5,7 @@ import {
   httpsRequiredMessage,
   isAllowedKioskUrl,
   isLoopbackUrl,
-} from '../sync/protocol/gateway-url';
+} from './gateway-url';
 
 export { languageCodes } from './countries';
 

@@ -4,7 +4,7 @@ import {
   httpsRequiredMessage,
   isAllowedKioskUrl,
   isLoopbackUrl,
-} from '../../sync/protocol/gateway-url';
+} from '../../kiosk-config/gateway-url';
 import { enrolmentFileSchema } from '../../sync/protocol/enrolment-file';
 import type { EnrolmentFile } from '../../sync/protocol/enrolment-file';
 import type { SiteConfig } from '../../kiosk-config/schema';

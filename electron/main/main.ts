@@ -16,7 +16,7 @@ import {
   session,
 } from 'electron';
 import { createBridgeRouter } from '../../sync/bridge/router';
-import { httpsRequiredMessage, isAllowedKioskUrl } from '../../sync/protocol/gateway-url';
+import { httpsRequiredMessage, isAllowedKioskUrl } from '../../kiosk-config/gateway-url';
 import { contentSecurityPolicy } from '../browser-shell/content-security-policy';
 import { createKioskServices } from '../services/kiosk-services';
 import { createLogRing } from '../services/log-ring';

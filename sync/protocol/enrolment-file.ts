@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpsRequiredMessage, isAllowedKioskUrl } from './gateway-url';
+import { httpsRequiredMessage, isAllowedKioskUrl } from '../../kiosk-config/gateway-url';
 
 /**
  * The enrolment file a gateway's administrator issues for one kiosk (`npm run gateway -- enrol`,

@@ -23,6 +23,8 @@ export type HarnessOptions = Omit<GatewayOptions, 'store'> & {
   dataDir?: string;
   /** Runs after the gateway is built and before it listens (register SMS alerts, say). */
   setup?: (app: FastifyInstance, store: GatewayStore) => Promise<void>;
+  /** The store's clock (when queued jobs fall due); default the real one. */
+  storeNow?: () => Date;
 };
 
 /** A real gateway (Fastify + SQLite in a temp dir) listening on 127.0.0.1 in this process. */
@@ -32,7 +34,8 @@ export async function startInProcessGateway(
 ): Promise<InProcessGateway> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sp-gateway-'));
   const file = path.join(dataDir, 'gateway.sqlite');
-  let store = await openGatewayStore({ sqliteFile: file });
+  const storeClock = options.storeNow ? { now: options.storeNow } : {};
+  let store = await openGatewayStore({ sqliteFile: file }, storeClock);
   for (const { kioskId, token } of tokens) await store.addEnrolmentToken(kioskId, hashToken(token));
   let app = await buildGateway({ ...options, store });
   await options.setup?.(app, store);
@@ -56,7 +59,7 @@ export async function startInProcessGateway(
     },
     async restart() {
       await harness.stop();
-      store = await openGatewayStore({ sqliteFile: file });
+      store = await openGatewayStore({ sqliteFile: file }, storeClock);
       app = await buildGateway({ ...options, store });
       await options.setup?.(app, store);
       await app.listen({ port, host: '127.0.0.1' });

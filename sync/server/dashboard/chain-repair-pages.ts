@@ -1,6 +1,6 @@
 import type { ChainCandidate, ChainConflict, ChainRepair, ChainWedge } from '../chain-repair';
 import { MIN_REASON_CHARS } from '../chain-repair';
-import { esc, nav, page } from './page-shell';
+import { esc, nav, page, when } from './page-shell';
 
 /** The fleet page's alert: one line per wedged chain, until it is repaired. */
 export function wedgeAlert(wedges: ChainWedge[]): string {
@@ -15,7 +15,7 @@ export function wedgeAlert(wedges: ChainWedge[]): string {
     .join('')}</ul></section>`;
 }
 
-function side(title: string, c: ChainCandidate | undefined): string {
+function side(title: string, c: ChainCandidate | undefined, timeZone: string): string {
   if (!c) return `<td>${esc(title)}: none</td>`;
   const row = (label: string, value: string) =>
     `<tr><th scope="row">${label}</th><td>${value}</td></tr>`;
@@ -24,8 +24,8 @@ ${row('Record id', `<code>${esc(c.txId)}</code>`)}
 ${row('Kind', esc(c.kind))}
 ${row('Reference', esc(c.ref || '—'))}
 ${row('Service', esc(c.serviceId || '—'))}
-${row('Made on the kiosk', esc(c.createdAt))}
-${row('Received', esc(c.receivedAt))}
+${row('Made on the kiosk', when(c.createdAt, timeZone))}
+${row('Received', when(c.receivedAt, timeZone))}
 ${row('Hash', `<code>${esc(c.hash.slice(0, 16))}…</code>`)}
 ${row('prevHash', `<code>${esc(c.prevHash.slice(0, 16))}…</code>`)}
 ${row('Continues the chain', c.links ? '<span class="pill ok">yes</span>' : '<span class="pill bad">no</span>')}
@@ -67,11 +67,12 @@ export function chainsPage(
   conflicts: ChainConflict[],
   repairs: ChainRepair[],
   csrf: string,
+  timeZone: string,
   message?: { ok: boolean; text: string },
 ): string {
   return page(
     'Chain repairs',
-    `${nav(csrf, 'chains')}${chainsBody(conflicts, repairs, csrf, message)}`,
+    `${nav(csrf, 'chains')}${chainsBody(conflicts, repairs, csrf, timeZone, message)}`,
     csrf,
   );
 }
@@ -80,6 +81,7 @@ function chainsBody(
   conflicts: ChainConflict[],
   repairs: ChainRepair[],
   csrf: string,
+  timeZone: string,
   message?: { ok: boolean; text: string },
 ): string {
   const sections = conflicts
@@ -88,14 +90,14 @@ function chainsBody(
       return `<section class="conflict" data-kiosk="${esc(c.kioskId)}" data-seq="${c.seq}">
 <h2 id="title-${esc(id)}">${esc(c.kioskId)}, seq ${c.seq}${c.wedged ? ' <span class="pill bad">chain stopped here</span>' : ''}</h2>
 <p>Chain head: seq ${c.headSeq}. The record held at seq ${c.seq} ${c.held?.links ? 'continues' : 'does not continue'} the chain.</p>
-<table class="side-by-side"><tr>${side('Held by the gateway', c.held)}${c.refused.map((r, i) => side(`Refused #${i + 1} (sent by the kiosk)`, r)).join('')}</tr></table>
+<table class="side-by-side"><tr>${side('Held by the gateway', c.held, timeZone)}${c.refused.map((r, i) => side(`Refused #${i + 1} (sent by the kiosk)`, r, timeZone)).join('')}</tr></table>
 ${conflictForm(c, csrf)}</section>`;
     })
     .join('');
   const history = repairs
     .map(
       (r) =>
-        `<tr><td>${esc(r.decidedAt)}</td><td>${esc(r.kioskId)}</td><td class="num">${r.seq}</td><td>${r.kept === 'held' ? 'kept the held record' : 'put the refused record in place'} (<code>${esc(r.keptTxId.slice(0, 8))}</code>)</td><td><code>${esc(r.setAsideTxId.slice(0, 8))}</code> set aside</td><td>${esc(r.decidedBy)}</td><td>${esc(r.reason)}</td><td class="num">${r.headBefore} → ${r.headAfter}</td></tr>`,
+        `<tr><td>${when(r.decidedAt, timeZone)}</td><td>${esc(r.kioskId)}</td><td class="num">${r.seq}</td><td>${r.kept === 'held' ? 'kept the held record' : 'put the refused record in place'} (<code>${esc(r.keptTxId.slice(0, 8))}</code>)</td><td><code>${esc(r.setAsideTxId.slice(0, 8))}</code> set aside</td><td>${esc(r.decidedBy)}</td><td>${esc(r.reason)}</td><td class="num">${r.headBefore} → ${r.headAfter}</td></tr>`,
     )
     .join('');
   return `<main>
@@ -104,7 +106,7 @@ ${message ? `<p class="${message.ok ? 'ok' : 'error'}" role="${message.ok ? 'sta
 <p>A record held after a kiosk's head that does not continue its chain stops the chain: the kiosk's true record for that seq is refused. Compare them, choose, and say why. Nothing is deleted: the record set aside is kept with the repair below.</p>
 ${sections || '<p>No chain needs a decision.</p>'}
 <h2>Repairs made</h2>
-<table class="repairs"><thead><tr><th>When</th><th>Kiosk</th><th>Seq</th><th>Decision</th><th>Set aside</th><th>By</th><th>Reason</th><th>Head</th></tr></thead>
+<table class="repairs"><thead><tr><th>When (${esc(timeZone)})</th><th>Kiosk</th><th>Seq</th><th>Decision</th><th>Set aside</th><th>By</th><th>Reason</th><th>Head</th></tr></thead>
 <tbody>${history || '<tr><td colspan="8">None yet.</td></tr>'}</tbody></table>
 </main>`;
 }

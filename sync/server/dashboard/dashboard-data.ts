@@ -64,6 +64,8 @@ export interface KioskHealth {
 
 export interface FleetView {
   generatedAt: string;
+  /** IANA zone the dashboard shows times in: the first served catalogue's country's. */
+  timeZone: string;
   kiosks: KioskHealth[];
   counts: TransactionCount[];
   /** Transactions completed via access points (voided ones left out), per year and channel. */
@@ -165,6 +167,7 @@ export async function loadFleetView(
   }
   return {
     generatedAt: now.toISOString(),
+    timeZone: [...services.values()][0]?.timeZone ?? 'UTC',
     kiosks,
     counts,
     years: [...byYear.entries()]

@@ -3,7 +3,7 @@ import { formatNumber } from '../../../kiosk-config/formatting';
 import { smsAlertsSection } from './sms-section';
 import { wedgeAlert } from './chain-repair-pages';
 import type { ProcessingRow } from './decision-figures';
-import { esc, nav, page } from './page-shell';
+import { esc, nav, page, when } from './page-shell';
 
 /** Server-rendered pages of the fleet dashboard. Everything from data is escaped. */
 export function loginPage(message?: string): string {
@@ -208,7 +208,7 @@ ${view.years.map((y) => `<tr><th scope="row">${esc(y.year)}</th><td class="num">
 ${decisionsSection(view)}
 ${smsAlertsSection(view.smsAlerts, view.sms)}
 ${agenciesSection(view, now)}
-<p class="muted">Generated ${esc(view.generatedAt)}. Voided transactions are not counted.</p>
+<p class="muted">Generated ${when(view.generatedAt, view.timeZone)} (${esc(view.timeZone)} time). Voided transactions are not counted.</p>
 </main>`,
     csrf,
   );

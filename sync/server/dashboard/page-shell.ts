@@ -1,3 +1,5 @@
+import { formatDateTime } from '../../../kiosk-config/formatting';
+
 /**
  * The fleet dashboard's page shell, shared by every page module: HTML escaping (everything from
  * data goes through `esc`), the document around a page, and the navigation bar.
@@ -9,6 +11,20 @@ export function esc(value: unknown): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;');
+}
+
+/**
+ * An instant (ISO 8601 from the store) as the gateway's country reads its clock, "14 November
+ * 2026, 10:30", in a `<time>` element that keeps the exact instant. A value that is not a time is
+ * shown as it came, escaped, rather than hidden.
+ */
+export function when(iso: string | null | undefined, timeZone: string): string {
+  if (!iso) return '—';
+  try {
+    return `<time datetime="${esc(iso)}">${esc(formatDateTime(iso, 'en', timeZone))}</time>`;
+  } catch {
+    return esc(iso);
+  }
 }
 
 export function page(title: string, body: string, csrf?: string): string {

@@ -53,6 +53,8 @@ export async function registerDashboard(
   const auth = options.auth ?? createAdminAuth({ store: options.store });
   const sealing = await loadOrCreateSealingKey(options.store);
   const services = servicesOf(options.catalogues ?? shippedCatalogues());
+  // Times on the pages read as the served country's clock (the first catalogue's).
+  const timeZone = [...services.values()][0]?.timeZone ?? 'UTC';
 
   await app.register(async (scope) => {
     scope.addContentTypeParser(
@@ -203,6 +205,7 @@ export async function registerDashboard(
           await store.chains.conflicts(kiosk),
           await store.chains.repairs(kiosk),
           session.csrf,
+          timeZone,
         ),
       );
     });
@@ -231,6 +234,7 @@ export async function registerDashboard(
             await store.chains.conflicts(),
             await store.chains.repairs(),
             session.csrf,
+            timeZone,
             message,
           ),
           status,

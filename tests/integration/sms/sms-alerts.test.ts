@@ -10,6 +10,7 @@ import type { SmsMessage } from '../../../sync/server/sms/sms-store';
 import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
 import { startNodeKiosk } from '../../proof/node-kiosk';
+import { formatDate, wallClock } from '../../../kiosk-config/formatting';
 import type { NodeKiosk } from '../../proof/node-kiosk';
 
 const LICENCE = 'drivers-licence-renewal';
@@ -44,6 +45,60 @@ const optIn = (language: string, ref: string, phone: string, country = 'BW'): Tr
   fields: { phone, alerts: 'all', forReference: ref, country },
   personalFieldIds: ['phone'],
 });
+
+/** A local SMSC, a gateway with SMS alerts and the transport agency, and one Node kiosk. */
+async function startSmsSite(options: {
+  kioskId: string;
+  smscOutcome?: ConstructorParameters<typeof LocalSmsc>[0]['outcome'];
+  storeNow?: () => Date;
+  log?: (line: string) => void;
+}): Promise<{
+  smsc: LocalSmsc;
+  gateway: InProcessGateway;
+  kiosk: NodeKiosk;
+  sms: SmsAlerts;
+  agencyKey: string;
+}> {
+  const smsc = new LocalSmsc({
+    systemId: 'gateway',
+    password: 'local-secret',
+    receiptDelayMs: 50,
+    ...(options.smscOutcome ? { outcome: options.smscOutcome } : {}),
+  });
+  await smsc.start();
+  const token = `token-${options.kioskId}`;
+  let sms: SmsAlerts | undefined;
+  const gateway = await startInProcessGateway([{ kioskId: options.kioskId, token }], {
+    jobs: { pollMs: 50 },
+    ...(options.storeNow ? { storeNow: options.storeNow } : {}),
+    setup: async (app, store) => {
+      sms = await registerSmsAlerts(app, {
+        store,
+        smsc: {
+          url: smsc.url,
+          systemId: 'gateway',
+          password: 'local-secret',
+          sourceAddr: 'ServicePt',
+          ratePerSecond: 50,
+          submitTimeoutMs: 700,
+        },
+        retry: { baseMs: 100, capMs: 200 },
+        log: options.log ?? (() => undefined),
+      });
+    },
+  });
+  const apiKey = makeApiKey('transport');
+  await gateway.store.agencies.register({
+    agencyId: 'transport',
+    name: 'Department of Road Transport and Safety',
+    services: [LICENCE],
+    keyHash: apiKey.hash,
+    publicKey: publicJwkOf(await generateSealingKey()),
+  });
+  const kiosk = await startNodeKiosk({ kioskId: options.kioskId, token, gatewayUrl: gateway.url });
+  if (!sms) throw new Error('SMS alerts were not registered');
+  return { smsc, gateway, kiosk, sms, agencyKey: apiKey.key };
+}
 
 describe('SMS alerts over SMPP', () => {
   let smsc: LocalSmsc;
@@ -85,41 +140,11 @@ describe('SMS alerts over SMPP', () => {
   }
 
   beforeAll(async () => {
-    smsc = new LocalSmsc({
-      systemId: 'gateway',
-      password: 'local-secret',
-      receiptDelayMs: 50,
-      outcome: ({ to }) => (to === '26772000001' ? 'UNDELIV' : 'DELIVRD'),
-    });
-    await smsc.start();
-    gateway = await startInProcessGateway([{ kioskId, token: 'sms-token-1' }], {
-      jobs: { pollMs: 50 },
-      setup: async (app, store) => {
-        sms = await registerSmsAlerts(app, {
-          store,
-          smsc: {
-            url: smsc.url,
-            systemId: 'gateway',
-            password: 'local-secret',
-            sourceAddr: 'ServicePt',
-            ratePerSecond: 50,
-            submitTimeoutMs: 700,
-          },
-          retry: { baseMs: 100, capMs: 200 },
-          log: (line: string) => logged.push(line),
-        });
-      },
-    });
-    const apiKey = makeApiKey('transport');
-    agencyKey = apiKey.key;
-    await gateway.store.agencies.register({
-      agencyId: 'transport',
-      name: 'Department of Road Transport and Safety',
-      services: [LICENCE],
-      keyHash: apiKey.hash,
-      publicKey: publicJwkOf(await generateSealingKey()),
-    });
-    kiosk = await startNodeKiosk({ kioskId, token: 'sms-token-1', gatewayUrl: gateway.url });
+    ({ smsc, gateway, kiosk, sms, agencyKey } = await startSmsSite({
+      kioskId,
+      smscOutcome: ({ to }) => (to === '26772000001' ? 'UNDELIV' : 'DELIVRD'),
+      log: (line: string) => logged.push(line),
+    }));
   });
   afterAll(async () => {
     await kiosk?.close();
@@ -378,5 +403,71 @@ describe('SMS alerts over SMPP', () => {
     expect((await subscription())?.endedAt).toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(messagesTo(to)).toHaveLength(1);
+  });
+});
+
+describe('the expiry reminder', () => {
+  // The store's clock (when queued jobs fall due) runs `ahead` ms past the real one.
+  let ahead = 0;
+  let smsc: LocalSmsc;
+  let gateway: InProcessGateway;
+  let kiosk: NodeKiosk;
+  const kioskId = 'sms-kiosk-02';
+  let agencyKey: string;
+  beforeAll(async () => {
+    ({ smsc, gateway, kiosk, agencyKey } = await startSmsSite({
+      kioskId,
+      storeNow: () => new Date(Date.now() + ahead),
+    }));
+  });
+  afterAll(async () => {
+    await kiosk?.close();
+    await gateway?.close();
+    await smsc?.close();
+  });
+
+  it('goes out when it falls due, in Setswana with the date in words, once', async () => {
+    const done = await kiosk.commit(licence('tn', '1'));
+    await kiosk.commit(optIn('tn', done.ref, '74 000 006'));
+    await kiosk.drain();
+    const to = '26774000006';
+    await smsc.waitFor((m) => m.to === to, 1);
+    let readyAt = new Date();
+    for (const [i, state] of ['approved', 'ready-for-collection'].entries()) {
+      readyAt = new Date();
+      const reply = await fetch(`${gateway.url}/agency/v1/applications/${done.ref}/status`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${agencyKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          eventId: `reminder-${i}`,
+          state,
+          ...(state === 'ready-for-collection'
+            ? { collectAt: { en: 'DRTS Francistown' }, occurredAt: readyAt.toISOString() }
+            : {}),
+        }),
+      });
+      expect(reply.status, await reply.clone().text()).toBe(201);
+    }
+    await smsc.waitFor((m) => m.to === to, 3);
+    // A one-year licence: the reminder waits until 60 days before it runs out, and not a day less.
+    const expires = new Date(readyAt);
+    expires.setUTCFullYear(expires.getUTCFullYear() + 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smsc.received.filter((m) => m.to === to)).toHaveLength(3);
+    ahead = expires.getTime() - 61 * 86_400_000 - Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smsc.received.filter((m) => m.to === to)).toHaveLength(3);
+    // Sixty days before: it goes.
+    ahead = expires.getTime() - 60 * 86_400_000 - Date.now() + 1_000;
+    const [, , , reminder] = await smsc.waitFor((m) => m.to === to, 4);
+    const words = formatDate(wallClock(expires, 'Africa/Gaborone'), 'tn');
+    expect(words).toMatch(/^\d{1,2} \S+ \d{4}$/);
+    expect(reminder?.text).toBe(
+      `Service Point: laesense ya go kgweetsa ya gago e fela ka ${words}. E ntšhafatse kwa khiosikong epe ya Service Point.`,
+    );
+    // š is not in GSM 03.38: the reminder goes as UCS-2.
+    expect(reminder?.dataCoding).toBe(8);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(smsc.received.filter((m) => m.to === to)).toHaveLength(4);
   });
 });
