@@ -1,3 +1,4 @@
+import type { MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { LanguageCode, LocalizedText } from './schema';
 import type en from './translations/en.json';
@@ -5,8 +6,13 @@ import type en from './translations/en.json';
 /** The message keys: English (`translations/en.json`) is the reference key set. */
 export type MessageKey = keyof typeof en;
 export type MessageValues = Record<string, string | number>;
-/** One language's ICU MessageFormat sources by key (a key left out falls back to English). */
-export type MessageTable = Partial<Record<MessageKey, string>>;
+/**
+ * One message: its ICU MessageFormat source, or that source already parsed (the page's build
+ * parses every message ahead, so the page carries no ICU parser: renderer/vite.config.ts).
+ */
+export type MessageSource = string | MessageFormatElement[];
+/** One language's messages by key (a key left out falls back to English). */
+export type MessageTable = Partial<Record<MessageKey, MessageSource>>;
 
 /**
  * The locale ICU plural rules and `#` use per kiosk language. Kriol has no CLDR data and is
@@ -14,7 +20,7 @@ export type MessageTable = Partial<Record<MessageKey, string>>;
  * Botswana's digit grouping where CLDR's `tn` would print 1'234. Money and dates never go
  * through ICU: they are formatted by formatting.ts and passed in as text.
  */
-const messageLocales: Record<LanguageCode, string> = {
+export const messageLocales: Record<LanguageCode, string> = {
   en: 'en-BZ',
   es: 'es-BZ',
   bzj: 'en-BZ',
@@ -29,7 +35,8 @@ export interface Messages {
   text(localized: LocalizedText): string;
 }
 
-const cache = new Map<string, IntlMessageFormat>();
+/** Formatters by locale and source (a parsed source by identity: it lives in its table). */
+const cache = new Map<string, Map<MessageSource, IntlMessageFormat>>();
 
 /**
  * One language's messages from its table, with English's for any key the table lacks. Used by
@@ -39,19 +46,23 @@ const cache = new Map<string, IntlMessageFormat>();
 export function messagesFrom(
   language: LanguageCode,
   table: MessageTable,
-  english: Record<MessageKey, string>,
+  english: Record<MessageKey, MessageSource>,
 ): Messages {
   const locale = messageLocales[language];
   return {
     language,
     t(key, values) {
+      // Keyed by the source: a table loaded later for the same language replaces a fallback.
       const source = table[key] ?? english[key];
-      // Keyed by the source too: a table loaded later for the same language replaces a fallback.
-      const cacheKey = `${language}\u0000${key}\u0000${source}`;
-      let format = cache.get(cacheKey);
+      let formats = cache.get(locale);
+      if (!formats) {
+        formats = new Map();
+        cache.set(locale, formats);
+      }
+      let format = formats.get(source);
       if (!format) {
         format = new IntlMessageFormat(source, locale);
-        cache.set(cacheKey, format);
+        formats.set(source, format);
       }
       return String(format.format(values));
     },

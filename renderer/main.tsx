@@ -77,13 +77,16 @@ function start(bridge: KioskBridge): void {
         flushSync(() => render());
         document.body.dataset.ready = 'true';
         shown();
-        // Then the runtime (IndexedDB store, device key, sync engine: a chunk of its own), which
-        // the first screen waited for none of.
+        // Then the runtime (IndexedDB store, device key, sync engine: a chunk of its own),
+        // which the first screen waited for none of, and the site's other languages (a small
+        // chunk each), which the language screen asks in.
+        const languages = loadLanguages(frame.site.languages);
         import('./app/kiosk-runtime')
           .then((module) => module.startKioskRuntime(frame))
           .then(async (started) => {
-            // A receipt a crash left open comes first once the store is read: its code arrives
-            // before the App is told, so it never shows as a placeholder.
+            await languages;
+            // A receipt a crash left open comes first once the store is read: its code and
+            // language arrive before the App is told, so it never shows as a placeholder.
             if (started.openReceipt) {
               await Promise.all([
                 ReceiptScreen.preload().catch(() => undefined),
@@ -95,12 +98,11 @@ function start(bridge: KioskBridge): void {
           .then(
             (started) => {
               flushSync(() => render(started));
-              // Everything has started: the store is open and the engine runs (tests wait for it).
+              // Everything has started: the store is open, the engine runs and the site's
+              // languages are in (tests wait for this).
               document.body.dataset.runtime = 'ready';
-              // The site's languages and the other screens' code, fetched once the kiosk is quiet.
-              void whenQuiet()
-                .then(() => loadLanguages(frame.site.languages))
-                .then(() => preloadScreensOnDemand());
+              // The other screens' code, fetched once the kiosk is quiet.
+              void preloadScreensOnDemand();
             },
             (error: unknown) => failed(frame, error),
           );

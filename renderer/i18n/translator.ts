@@ -1,11 +1,12 @@
 import { messagesFrom } from '../../kiosk-config/message-format';
 import type {
   MessageKey,
+  MessageSource,
   MessageTable,
   MessageValues,
   Messages,
 } from '../../kiosk-config/message-format';
-import english from '../../kiosk-config/translations/en.json' with { type: 'json' };
+import englishTable from '../../kiosk-config/translations/en.json?icu';
 import {
   formatDate,
   formatDateTime,
@@ -24,17 +25,20 @@ import type { LanguageCode } from '../../kiosk-config/schema';
 export type { MessageKey, MessageValues };
 
 /**
- * Each language's messages are a chunk of their own, loaded when first needed (the service
- * worker precaches them all): English, the reference and every other table's fallback, is in
- * the page from the start; the others arrive when the language screen is about to show, the
- * header switches language, a resumed receipt or the out-of-service screen needs them.
+ * Each language's messages are a chunk of their own (the service worker precaches them all):
+ * English, the reference and every other table's fallback, is in the page from the start; the
+ * site's other languages are fetched once the first screen is up, and any language again before
+ * the language screen, a header switch, a resumed receipt or the out-of-service screen uses it.
+ * In the page's build the messages arrive already parsed (`?icu`, see vite.config.ts).
  */
-const loaders: Record<Exclude<LanguageCode, 'en'>, () => Promise<{ default: MessageTable }>> = {
-  es: () => import('../../kiosk-config/translations/es.json'),
-  bzj: () => import('../../kiosk-config/translations/bzj.json'),
-  tn: () => import('../../kiosk-config/translations/tn.json'),
+const loaders: Record<Exclude<LanguageCode, 'en'>, () => Promise<{ default: unknown }>> = {
+  es: () => import('../../kiosk-config/translations/es.json?icu'),
+  bzj: () => import('../../kiosk-config/translations/bzj.json?icu'),
+  tn: () => import('../../kiosk-config/translations/tn.json?icu'),
 };
 
+/** English: the reference key set, so every key is there. */
+const english = englishTable as Record<MessageKey, MessageSource>;
 const tables = new Map<string, MessageTable>([['en', english]]);
 
 /** Whether a language's messages are in the page (English always is). */
@@ -53,7 +57,7 @@ export async function loadLanguages(languages: readonly string[]): Promise<void>
       if (tables.has(language) || !Object.hasOwn(loaders, language)) return;
       const load = loaders[language as keyof typeof loaders];
       await load().then(
-        (module) => void tables.set(language, module.default),
+        (module) => void tables.set(language, module.default as MessageTable),
         () => undefined,
       );
     }),
