@@ -129,3 +129,41 @@ test('the first screen loads one script without the staff screens, and every scr
   await page.getByRole('button', { name: 'Close the console' }).click();
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
 });
+
+test('the start and language screens work before the runtime has arrived, and IndexedDB is not opened until it has', async ({
+  page,
+  kiosk,
+}) => {
+  // The runtime's chunk (store, device key, sync engine) is held back until the test lets it go.
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/assets\/kiosk-runtime-[^/]+\.js$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(kiosk.pageUrl);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+  expect(await page.evaluate(() => document.body.dataset.runtime)).toBeUndefined();
+  // Nothing has touched IndexedDB: the first screen waited for none of it.
+  expect(await page.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
+  // The link is not known yet, and said calmly.
+  await expect(page.locator('header [data-link=unknown]')).toBeVisible();
+
+  // A citizen can start and sees every language of the site, each in its own words.
+  await page.getByRole('button', { name: 'Touch to start' }).click();
+  await expect(page.locator('[data-screen=language] h1')).toContainText('Elija su idioma');
+  await expect(page.locator('[data-screen=language] h1')).toContainText('Pik yu langwij');
+  await page.locator('[data-screen=language] button[lang=es]').click();
+  // The services need the runtime: an empty, busy screen until it is there.
+  await expect(page.locator('[data-screen=loading][aria-busy=true]')).toBeVisible();
+  await screenshot(page, 'on-demand-04-waiting-for-runtime');
+
+  release();
+  await expect(page.locator('[data-screen=services]')).toBeVisible();
+  await expect(page.locator('[data-start-over]')).toHaveText('Empezar de nuevo');
+  await page.waitForFunction(() => document.body.dataset.runtime === 'ready');
+  expect(
+    await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name)),
+  ).toContain('service-point:demo-kiosk-01');
+});
