@@ -3,6 +3,8 @@
 # can (root on Debian/Ubuntu); otherwise says exactly what to install. Usage: ensure-system-deps.sh start|test
 set -u
 mode="${1:-start}"
+trace() { [ "${SERVICE_POINT_TRACE:-}" = 1 ] && echo "[service-point] trace $(date +%s%3N) $1"; return 0; }
+trace 'system check started'
 missing=()
 have() { command -v "$1" >/dev/null 2>&1; }
 has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
@@ -32,6 +34,7 @@ if [ "$mode" = "test" ]; then
   # A decoder nobody here wrote reads the receipt's QR code off the screen (small-screen test).
   have zbarimg || missing+=(zbar-tools)
 fi
+trace 'system check done'
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = "0" ] && have apt-get; then

@@ -1,14 +1,17 @@
-// Up in seconds: measures, side by side in one run, a git ref (default `main`) against this
-// working tree:
+// Up in seconds: measures, side by side in one run, a git ref (default `main`; `none` for this
+// tree alone) against this working tree:
 //   - cold `npm start` to the first usable screen (the page's `data-ready`), with nothing changed
-//     since the last start: the launcher, the embedded gateway, the build step, Chromium and the
-//     page, on a real X server (Xvfb), read through Chromium's DevTools port;
+//     since the last start: a fresh process tree each time (npm, the launcher, the embedded
+//     gateway, the build check, Chromium and the page), in kiosk mode (`--kiosk`, the screen
+//     measured, the managed policy written, but into a private folder: nothing machine-wide) on a
+//     real X server (Xvfb), read through Chromium's DevTools port; with its timeline, step by step
+//     (the launcher's SERVICE_POINT_TRACE lines and the page's Navigation Timing), medians;
 //   - the page's JS before the first screen: gzip -9 size of every script fetched before it (the
 //     figure the issue names) and the bytes that went over the wire for them;
 //   - navigation to the first interactive screen in the browser shell, fresh browser context
 //     (no HTTP cache, no service worker), median of several runs.
-// Usage: npx tsx build/scripts/measure-startup.ts [--before main] [--runs 3] [--page-runs 5]
-//        [--display :90] [--ports 4980]
+// Usage: npx tsx build/scripts/measure-startup.ts [--before main|none] [--runs 5] [--page-runs 5]
+//        [--display :90] [--ports 4980] [--windowed] [--no-page]
 // Timings depend on the machine and its load: read the ratios, never put them in a test.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -22,7 +25,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,10 +38,14 @@ const here = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({
   options: {
     before: { type: 'string', default: 'main' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
     'page-runs': { type: 'string', default: '5' },
     display: { type: 'string', default: ':90' },
     ports: { type: 'string', default: '4980' },
+    // A normal window instead of --kiosk (no screen measurement, no policy written).
+    windowed: { type: 'boolean', default: false },
+    // Only the starts: no page figures (initial JS, first interactive).
+    'no-page': { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -63,6 +70,8 @@ function checkoutRef(ref: string): Tree {
 interface Started {
   child: ChildProcess;
   lines: string[];
+  /** When each line arrived (epoch ms), by index. */
+  arrivals: number[];
   waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   stop(): Promise<void>;
 }
@@ -76,8 +85,12 @@ function npmStart(tree: Tree, env: NodeJS.ProcessEnv): Started {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  const arrivals: number[] = [];
   const take = (chunk: Buffer): void => {
-    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      lines.push(line);
+      arrivals.push(Date.now());
+    }
   };
   child.stdout?.on('data', take);
   child.stderr?.on('data', take);
@@ -85,6 +98,7 @@ function npmStart(tree: Tree, env: NodeJS.ProcessEnv): Started {
   return {
     child,
     lines,
+    arrivals,
     async waitFor(pattern, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -149,11 +163,52 @@ function chromiumWithDevTools(dir: string, port: number): string {
   return file;
 }
 
+/** One start: its time to the first screen and its steps, each in ms from the spawn. */
+interface TimedStart {
+  ms: number;
+  timeline: Record<string, number>;
+}
+
+/**
+ * The page's own steps from its Navigation Timing (its origin is when Chromium began to
+ * navigate from the launch page to the kiosk page) and Paint Timing, as epoch ms. It waits (up
+ * to 10 s) for the first contentful paint: the page draws nothing before its first screen
+ * (renderer/main.tsx renders once the runtime is up), so that paint is the first screen reaching
+ * the display, which can come well after \`data-ready\` on a loaded machine.
+ */
+const pageTimingExpression = `(async () => {
+  const origin = performance.timeOrigin;
+  const firstPaint = () => performance.getEntriesByName('first-contentful-paint')[0];
+  await new Promise((resolve) => {
+    if (firstPaint()) return resolve();
+    const observer = new PerformanceObserver(() => firstPaint() && resolve());
+    observer.observe({ type: 'paint', buffered: true });
+    setTimeout(resolve, 10000);
+  });
+  const nav = performance.getEntriesByType('navigation')[0];
+  const paint = firstPaint();
+  const at = (ms) => (ms > 0 ? origin + ms : undefined);
+  return {
+    'page navigation started': origin,
+    'page service worker started': nav ? at(nav.workerStart) : undefined,
+    'page html received': nav ? at(nav.responseEnd) : undefined,
+    'page scripts run (DOMContentLoaded)': nav ? at(nav.domContentLoadedEventEnd) : undefined,
+    'page first paint': paint ? at(paint.startTime) : undefined,
+    'page served by service worker': navigator.serviceWorker?.controller ? 1 : 0,
+  };
+})().then(JSON.stringify)`;
+
 /**
  * One `npm start` on the X display, timed from the spawn to the page's first screen
- * (`document.body.dataset.ready === 'true'`), read over DevTools every 25 ms.
+ * (`document.body.dataset.ready === 'true'`), read over DevTools every 25 ms. Each start is a
+ * fresh process tree (npm, node, Chromium), stopped with its whole group afterwards.
  */
-async function timedStart(tree: Tree, dataDir: string, ports: number[]): Promise<number> {
+async function timedStart(
+  tree: Tree,
+  dataDir: string,
+  ports: number[],
+  options: { settle?: boolean } = {},
+): Promise<TimedStart> {
   const [pagePort, gatewayPort, devtoolsPort] = ports as [number, number, number];
   const wrapper = chromiumWithDevTools(dataDir, devtoolsPort);
   const started = Date.now();
@@ -164,9 +219,10 @@ async function timedStart(tree: Tree, dataDir: string, ports: number[]): Promise
     SERVICE_POINT_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
     SERVICE_POINT_DATA_DIR: dataDir,
     SERVICE_POINT_SHELL: 'browser',
-    // A window, not --kiosk: no machine-wide managed policy is installed for a measurement.
-    SERVICE_POINT_WINDOWED: '1',
+    SERVICE_POINT_TRACE: '1',
+    // The policy is written as at a site, but into the data folder, never machine-wide.
     SERVICE_POINT_POLICY_DIR: path.join(dataDir, 'policy'),
+    ...(values.windowed ? { SERVICE_POINT_WINDOWED: '1' } : {}),
     CHROME_PATH: wrapper,
   });
   try {
@@ -231,7 +287,47 @@ async function timedStart(tree: Tree, dataDir: string, ports: number[]): Promise
       };
       for (;;) {
         const ready = await readyState();
-        if (ready === 'true') return Date.now() - started;
+        if (ready === 'true') {
+          const readySeen = Date.now() - started;
+          const timeline: Record<string, number> = {};
+          kiosk.lines.forEach((line, index) => {
+            const trace = /\[service-point\] trace (\d+) (.+)$/.exec(line);
+            if (trace) timeline[trace[2] ?? ''] ??= Number(trace[1]) - started;
+            else if (timeline['first line printed'] === undefined) {
+              timeline['first line printed'] = (kiosk.arrivals[index] ?? started) - started;
+            }
+          });
+          const reply = (await call(
+            'Runtime.evaluate',
+            { expression: pageTimingExpression, returnByValue: true, awaitPromise: true },
+            sessionId,
+          )) as { result?: { value?: unknown } };
+          const page = JSON.parse(String(reply.result?.value ?? '{}')) as Record<string, number>;
+          for (const [step, at] of Object.entries(page)) {
+            if (typeof at !== 'number') continue;
+            timeline[step] = step === 'page served by service worker' ? at : at - started;
+          }
+          timeline['page first screen (data-ready seen)'] = readySeen;
+          // On the display: its first paint, when that came after data-ready was seen.
+          const ms = Math.round(Math.max(readySeen, timeline['page first paint'] ?? readySeen));
+          timeline['first usable screen on the display'] = ms;
+          if (options.settle) {
+            // A kiosk that has run: its service worker installed (once the kiosk is quiet after
+            // its first screen), so the next starts load the page as a site's kiosk does.
+            await call(
+              'Runtime.evaluate',
+              {
+                expression:
+                  'Promise.race([navigator.serviceWorker.ready.then(() => true), ' +
+                  'new Promise((r) => setTimeout(() => r(false), 30000))])',
+                awaitPromise: true,
+                returnByValue: true,
+              },
+              sessionId,
+            );
+          }
+          return { ms, timeline };
+        }
         if (ready === 'error') fail('the page showed its out-of-service screen');
         if (Date.now() > deadline) fail('no first screen');
         await new Promise((r) => setTimeout(r, 25));
@@ -332,25 +428,82 @@ interface TreeFigures {
   label: string;
   firstStartMs: number;
   startsMs: number[];
-  page: PageFigures;
+  /** Each step's median over the starts, ms from the spawn of `npm start`. */
+  timeline: Array<{ step: string; medianMs: number; runs: number }>;
+  page?: PageFigures;
 }
 
-async function measureTree(tree: Tree, browser: Browser, slot: number): Promise<TreeFigures> {
-  const ports = [0, 1, 2].map((i) => basePort + slot * 3 + i);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-measure-data-'));
-  try {
-    log(`${tree.label}: first start (builds what it needs)`);
-    const firstStartMs = await timedStart(tree, dataDir, ports);
-    const startsMs: number[] = [];
-    for (let i = 0; i < runs; i += 1) {
-      log(`${tree.label}: start ${i + 1}/${runs}, nothing changed since the last`);
-      startsMs.push(await timedStart(tree, dataDir, ports));
+/** Each step's median over the runs, in the order of those medians. */
+function medianTimeline(starts: TimedStart[]): TreeFigures['timeline'] {
+  const steps = new Map<string, number[]>();
+  for (const start of starts) {
+    for (const [step, at] of Object.entries(start.timeline)) {
+      steps.set(step, [...(steps.get(step) ?? []), at]);
     }
-    log(`${tree.label}: the page, ${pageRuns} fresh browser contexts`);
-    const page = await measurePage(tree, browser, path.join(dataDir, 'page'), ports);
-    return { label: tree.label, firstStartMs, startsMs, page };
+  }
+  return [...steps]
+    .map(([step, at]) => ({ step, medianMs: median(at), runs: at.length }))
+    .sort((a, b) => a.medianMs - b.medianMs);
+}
+
+/** The load averages over 1, 5 and 15 minutes (the machine is shared: figures move with them). */
+function loadAverage(): string {
+  return `load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
+}
+
+/**
+ * Every tree's starts, interleaved (before, after, before, after …) so that the machine's load,
+ * which moves over minutes, weighs on both alike; then each tree's page figures.
+ */
+async function measureTrees(trees: Tree[], browser: Browser | undefined): Promise<TreeFigures[]> {
+  const slots = trees.map((tree, slot) => ({
+    tree,
+    ports: [0, 1, 2].map((i) => basePort + slot * 3 + i),
+    dataDir: mkdtempSync(path.join(tmpdir(), 'sp-measure-data-')),
+    firstStartMs: NaN,
+    starts: [] as TimedStart[],
+  }));
+  try {
+    for (const slot of slots) {
+      log(`${slot.tree.label}: first start (builds what it needs)`);
+      slot.firstStartMs = (
+        await timedStart(slot.tree, slot.dataDir, slot.ports, { settle: true })
+      ).ms;
+    }
+    for (let i = 0; i < runs; i += 1) {
+      for (const slot of slots) {
+        const start = await timedStart(slot.tree, slot.dataDir, slot.ports);
+        slot.starts.push(start);
+        log(
+          `${slot.tree.label}: start ${i + 1}/${runs}, nothing changed since the last: ` +
+            `${start.ms} ms (${loadAverage()})`,
+        );
+      }
+    }
+    const figures: TreeFigures[] = [];
+    for (const slot of slots) {
+      const tree: TreeFigures = {
+        label: slot.tree.label,
+        firstStartMs: slot.firstStartMs,
+        startsMs: slot.starts.map((start) => start.ms),
+        timeline: medianTimeline(slot.starts),
+      };
+      if (browser) {
+        log(`${slot.tree.label}: the page, ${pageRuns} fresh browser contexts`);
+        tree.page = await measurePage(
+          slot.tree,
+          browser,
+          path.join(slot.dataDir, 'page'),
+          slot.ports,
+        );
+      }
+      figures.push(tree);
+    }
+    return figures;
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const slot of slots) rmSync(slot.dataDir, { recursive: true, force: true });
   }
 }
 
@@ -367,90 +520,116 @@ async function main(): Promise<void> {
         stdio: 'ignore',
       });
   await new Promise((r) => setTimeout(r, xvfb ? 1000 : 0));
-  const before = checkoutRef(values.before);
+  const before = values.before === 'none' ? undefined : checkoutRef(values.before);
   const after: Tree = { label: 'after (this tree)', root: here };
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  const results: TreeFigures[] = [];
+  const browser = values['no-page']
+    ? undefined
+    : await chromium.launch({
+        executablePath: chromiumPath,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      });
+  const loadBefore = loadAverage();
+  let results: TreeFigures[];
   try {
-    results.push(await measureTree(before, browser, 0));
-    results.push(await measureTree(after, browser, 1));
+    results = await measureTrees(before ? [before, after] : [after], browser);
   } finally {
-    await browser.close();
+    await browser?.close();
     xvfb?.kill('SIGTERM');
-    rmSync(before.root, { recursive: true, force: true });
+    if (before) rmSync(before.root, { recursive: true, force: true });
   }
-  const [b, a] = results as [TreeFigures, TreeFigures];
+  const loadAfter = loadAverage();
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
   const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-  const rows: Array<[string, string, string, string, string]> = [
-    [
-      'npm start → first screen, nothing changed (median)',
-      s(median(b.startsMs)),
-      s(median(a.startsMs)),
-      `${(median(b.startsMs) / median(a.startsMs)).toFixed(2)}×`,
-      '≤ 5 s',
-    ],
-    [
-      'npm start → first screen, first start in a fresh data dir',
-      s(b.firstStartMs),
-      s(a.firstStartMs),
-      `${(b.firstStartMs / a.firstStartMs).toFixed(2)}×`,
-      '',
-    ],
-    [
-      'initial JS before the first screen, gzip -9',
-      kb(b.page.initialJsGzip),
-      kb(a.page.initialJsGzip),
-      `${(b.page.initialJsGzip / a.page.initialJsGzip).toFixed(2)}×`,
-      '≤ 120 KB',
-    ],
-    [
-      'initial JS over the wire (Resource Timing)',
-      kb(b.page.initialJsWire),
-      kb(a.page.initialJsWire),
-      `${(b.page.initialJsWire / a.page.initialJsWire).toFixed(2)}×`,
-      '',
-    ],
-    ['all JS in the build, gzip -9', kb(b.page.allJsGzip), kb(a.page.allJsGzip), '', ''],
+  const ratio = (pick: (tree: TreeFigures) => number | undefined): string => {
+    const [b, a] = results.map(pick);
+    return results.length === 2 && b !== undefined && a !== undefined
+      ? `${(b / a).toFixed(2)}×`
+      : '';
+  };
+  type Row = [string, (tree: TreeFigures) => number | undefined, (n: number) => string, string];
+  const figures: Row[] = [
+    ['npm start → first screen, nothing changed (median)', (t) => median(t.startsMs), s, '≤ 5 s'],
+    ['npm start → first screen, first start in a fresh data dir', (t) => t.firstStartMs, s, ''],
+    ['initial JS before the first screen, gzip -9', (t) => t.page?.initialJsGzip, kb, '≤ 120 KB'],
+    ['initial JS over the wire (Resource Timing)', (t) => t.page?.initialJsWire, kb, ''],
+    ['all JS in the build, gzip -9', (t) => t.page?.allJsGzip, kb, ''],
     [
       'navigation → first interactive screen, browser shell (median)',
-      `${Math.round(median(b.page.firstInteractiveMs))} ms`,
-      `${Math.round(median(a.page.firstInteractiveMs))} ms`,
-      `${(median(b.page.firstInteractiveMs) / median(a.page.firstInteractiveMs)).toFixed(2)}×`,
+      (t) => (t.page ? median(t.page.firstInteractiveMs) : undefined),
+      (n) => `${Math.round(n)} ms`,
       '≤ 1 s',
     ],
   ];
-  const widths = [0, 1, 2, 3, 4].map((i) =>
-    Math.max(
-      ...[['figure', b.label, a.label, 'ratio', 'target'], ...rows].map((r) => r[i]?.length ?? 0),
-    ),
-  );
-  const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  const header = ['figure', ...results.map((r) => r.label), ...(before ? ['ratio'] : []), 'target'];
+  const rows = figures
+    .filter(([, pick]) => results.every((r) => pick(r) !== undefined))
+    .map(([name, pick, show, target]) => [
+      name,
+      ...results.map((r) => show(pick(r) ?? NaN)),
+      ...(before ? [ratio(pick)] : []),
+      target,
+    ]);
+  // The timeline: each step's median time from the spawn of `npm start`, per tree.
+  const steps = [...new Set(results.flatMap((r) => r.timeline.map((t) => t.step)))];
+  const at = (tree: TreeFigures, step: string): number | undefined =>
+    tree.timeline.find((t) => t.step === step)?.medianMs;
+  const order = (step: string): number => at(results.at(-1) as TreeFigures, step) ?? Infinity;
+  steps.sort((x, y) => order(x) - order(y));
+  const timelineRows = steps.map((step) => [
+    step,
+    ...results.map((r) => {
+      const ms = at(r, step);
+      return ms === undefined
+        ? '—'
+        : step.includes('served by')
+          ? String(ms)
+          : `${Math.round(ms)} ms`;
+    }),
+  ]);
+  const table = (head: string[], body: string[][]): void => {
+    const widths = head.map((_, i) => Math.max(...[head, ...body].map((r) => r[i]?.length ?? 0)));
+    const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+    console.log('');
+    console.log(line(head));
+    for (const r of body) console.log(line(r));
+  };
+  table(header, rows);
+  table(['step (median, from the npm start spawn)', ...results.map((r) => r.label)], timelineRows);
   console.log('');
-  console.log(line(['figure', b.label, a.label, 'ratio', 'target']));
-  for (const r of rows) console.log(line(r));
-  console.log('');
-  console.log(`starts (ms): before ${b.startsMs.join(', ')}; after ${a.startsMs.join(', ')}`);
-  console.log(
-    `first interactive (ms): before ${b.page.firstInteractiveMs.map(Math.round).join(', ')}; ` +
-      `after ${a.page.firstInteractiveMs.map(Math.round).join(', ')}`,
-  );
-  console.log(`initial scripts after: ${a.page.initialJsFiles.join(', ')}`);
+  for (const r of results) console.log(`starts (ms), ${r.label}: ${r.startsMs.join(', ')}`);
+  for (const r of results) {
+    if (r.page) {
+      console.log(
+        `first interactive (ms), ${r.label}: ${r.page.firstInteractiveMs.map(Math.round).join(', ')}`,
+      );
+    }
+  }
+  const last = results.at(-1);
+  if (last?.page) console.log(`initial scripts after: ${last.page.initialJsFiles.join(', ')}`);
+  console.log(`${loadBefore} before the run, ${loadAfter} after (1, 5, 15 minutes)`);
   const resultsDir = path.join(here, 'tests', 'artifacts');
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
     path.join(resultsDir, 'startup.json'),
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), before: b, after: a }, null, 1)}\n`,
+    `${JSON.stringify(
+      {
+        measuredAt: new Date().toISOString(),
+        load: { before: loadBefore, after: loadAfter },
+        mode: values.windowed ? 'windowed' : 'kiosk',
+        ...(results.length === 2
+          ? { before: results[0], after: results[1] }
+          : { after: results[0] }),
+      },
+      null,
+      1,
+    )}\n`,
   );
   const left = policiesLeft().filter((file) => !policiesBefore.includes(file));
   if (left.length > 0) throw new Error(`managed policies left behind: ${left.join(', ')}`);

@@ -1,4 +1,3 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -10,7 +9,9 @@ import { openGatewayStore } from '../../sync/server/db/gateway-store';
 import { registerSmsAlerts } from '../../sync/server/sms/sms-service';
 import { startDemoSmsc } from '../../sync/server/sms/sms-settings';
 import type { LocalSmsc } from '../../sync/server/sms/local-smsc';
+import { prepareEmbeddedGateway } from './gateway-setup';
 import { listenError } from './launch-error';
+import type { PortReservation } from './port-reservation';
 
 export interface EmbeddedGateway {
   url: string;
@@ -35,18 +36,14 @@ export function generateAdminPassword(): string {
   return chars.match(/.{5}/g)?.join('-') ?? chars;
 }
 
-function readOrCreateToken(file: string): string {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const token = randomBytes(24).toString('base64url');
-  writeFileSync(file, token, { mode: 0o600 });
-  return token;
-}
-
 /**
  * The demo's reference gateway, in the launcher's process: SQLite under `<dataDir>/gateway`, the
  * site's demo roster (copied there on first start, so changes made with `officer add` stay out
- * of the repository), the fleet dashboard with an administrator password generated at first
- * start, and this kiosk's enrolment token. A busy port is an error, never a silent move.
+ * of the repository; gateway-setup.ts), the fleet dashboard with an administrator password
+ * generated at first start, and this kiosk's enrolment token. A busy port is an error, never a
+ * silent move. `npm start` loads this module (its own chunk: Fastify, Kysely, SQLite, SMPP…)
+ * while Chromium starts, holding the port from the start (`portReservation`, released right
+ * before the gateway listens).
  */
 export async function startEmbeddedGateway(options: {
   dataDir: string;
@@ -56,16 +53,10 @@ export async function startEmbeddedGateway(options: {
   rosterTemplate?: string;
   /** Make and print a new administrator password even if one is set. */
   resetAdminPassword?: boolean;
+  /** The port, held since the launcher started (port-reservation.ts); freed just before listen. */
+  portReservation?: PortReservation;
 }): Promise<EmbeddedGateway> {
-  const dir = path.join(options.dataDir, 'gateway');
-  mkdirSync(dir, { recursive: true });
-  const rosterFile = path.join(dir, 'roster.json');
-  if (!existsSync(rosterFile) && options.rosterTemplate) {
-    copyFileSync(options.rosterTemplate, rosterFile);
-  }
-  // A broken roster stops the start with its reason, not the first kiosk's config request.
-  readRosterFile(rosterFile);
-  const enrolmentToken = readOrCreateToken(path.join(options.dataDir, 'enrolment-token'));
+  const { dir, rosterFile, enrolmentToken } = prepareEmbeddedGateway(options);
 
   const store = await openGatewayStore({ sqliteFile: path.join(dir, 'gateway.sqlite') });
   let app: FastifyInstance | undefined;
@@ -89,7 +80,10 @@ export async function startEmbeddedGateway(options: {
     await registerSmsAlerts(app, { store, smsc: demoSms.config });
     await registerDashboard(app, { store });
     try {
+      await options.portReservation?.release();
       await app.listen({ port: options.port, host: options.host });
+      // Kiosk pages that connected while the gateway loaded get their answers now.
+      options.portReservation?.handOver(app.server);
     } catch (error) {
       throw listenError(
         error,
@@ -117,6 +111,8 @@ export async function startEmbeddedGateway(options: {
       },
     };
   } catch (error) {
+    await options.portReservation?.release();
+    options.portReservation?.dropHeld();
     await app?.close().catch(() => undefined);
     await smsc?.close().catch(() => undefined);
     await store.close().catch(() => undefined);

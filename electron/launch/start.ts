@@ -5,12 +5,20 @@
  * It builds the renderer only when its sources changed since the last build (renderer-build.ts),
  * serves it, and opens the kiosk in Electron when its binary is present, else in the browser
  * shell (system Chromium or Chrome, locked down: browser-shell/).
+ *
+ * Up in seconds: everything that decides whether the kiosk may start (the site config, the
+ * provisioning, the roster, both ports) is checked before the window opens, and the window opens
+ * before the heavy parts are loaded: the embedded gateway (embedded-gateway.ts) and the devices
+ * and bridge handlers (kiosk-backend.ts) are chunks of their own, imported here while Chromium
+ * starts. The page copes with both arriving late (its bridge calls wait for the handlers; its
+ * sync engine retries the gateway). Any of them failing stops the kiosk as a failure before the
+ * window would.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBridgeRouter } from '../../sync/bridge/router';
+import type { BridgeRouter } from '../../sync/bridge/router';
 import { readRosterFile } from '../../sync/server/roster';
 import { startBrowserShellHost } from '../browser-shell/host';
 import {
@@ -28,25 +36,51 @@ import {
   policyWarning,
   removeManagedPolicy,
 } from '../browser-shell/managed-policy';
-import { createKioskServices } from '../services/kiosk-services';
-import { createFileKeyCustody } from '../services/key-custody';
 import { kioskConfigDir, loadKioskConfig } from '../services/load-config';
-import { createLogRing } from '../services/log-ring';
 import { findElectronBinary } from './electron-binary';
-import { startEmbeddedGateway } from './embedded-gateway';
+import type { EmbeddedGateway } from './embedded-gateway';
+import { prepareEmbeddedGateway } from './gateway-setup';
+import type { KioskBackend } from './kiosk-backend';
 import { LaunchError, listenError } from './launch-error';
+import { reservePort } from './port-reservation';
 import { resolveProvisioning } from './provisioning';
 import { ensureRendererBuild } from './renderer-build';
 import { measureScreen } from './screen-geometry';
 import { signInGuide } from './sign-in-guide';
-import { createKioskDevices } from '../devices/kiosk-devices';
-import { systemDeviceClock } from '../devices/device-runtime';
-import { devicesConfigSchema } from '../../kiosk-config/devices-schema';
+import { traceStep } from './startup-trace';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const log = (message: string): void => console.log(`[service-point] ${message}`);
 
+/** What runs, in the order it stops: the first added stops first. */
+interface Stopping {
+  add(stop: () => Promise<void> | void, options?: { first?: boolean }): void;
+  /** Stops everything; anything added after that is stopped at once. */
+  stopAll(): Promise<void>;
+}
+
+function createStopping(): Stopping {
+  const stops: Array<() => Promise<void> | void> = [];
+  let stopped = false;
+  const run = (stop: () => Promise<void> | void): Promise<void> =>
+    Promise.resolve()
+      .then(stop)
+      .catch(() => undefined);
+  return {
+    add(stop, options) {
+      if (stopped) void run(stop);
+      else if (options?.first) stops.unshift(stop);
+      else stops.push(stop);
+    },
+    async stopAll() {
+      stopped = true;
+      for (const stop of stops.splice(0)) await run(stop);
+    },
+  };
+}
+
 async function main(): Promise<void> {
+  traceStep('launcher bundle loaded');
   const env = process.env;
   const dataDir = path.resolve(env.SERVICE_POINT_DATA_DIR ?? path.join(repoRoot, '.kiosk-data'));
   mkdirSync(dataDir, { recursive: true });
@@ -56,22 +90,26 @@ async function main(): Promise<void> {
   const config = loadKioskConfig({ siteFile });
   const { kioskId } = config.site;
   const provisioning = resolveProvisioning({ site: config.site, siteFile, env });
-  const stopping: Array<() => Promise<void> | void> = [];
-  const stopAll = async (): Promise<void> => {
-    for (const stop of stopping.splice(0)) await Promise.resolve(stop()).catch(() => undefined);
-  };
+  traceStep('site config loaded');
+  const stopping = createStopping();
   // From the first thing started on: Ctrl+C or the service manager stops everything, and the
-  // managed policy this launcher installed goes with it.
-  // Once: Ctrl+C reaches npm, tsx and this process alike, and each passes it on, so the signal
-  // comes more than once; a second one must not exit before the first stop has finished.
+  // managed policy this launcher installed goes with it. So does a part that fails after the
+  // window opened (the embedded gateway, the devices): the kiosk stops with its reason.
+  // Once: Ctrl+C reaches npm and this process alike, and each passes it on, so the signal comes
+  // more than once; a second one must not exit before the first stop has finished.
   let stoppingNow: Promise<void> | undefined;
-  const shutdown = (): void => {
+  const exit = (code: number, error?: unknown): void => {
     if (stoppingNow) return;
-    log('stopping');
-    stoppingNow = stopAll().then(() => process.exit(0));
+    if (error === undefined) log('stopping');
+    else {
+      const message = error instanceof LaunchError ? error.message : (error as Error).message;
+      console.error(`[service-point] cannot start: ${message}`);
+    }
+    stoppingNow = stopping.stopAll().then(() => process.exit(code));
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  const fail = (error: unknown): void => exit(1, error);
+  process.on('SIGINT', () => exit(0));
+  process.on('SIGTERM', () => exit(0));
   const shownSiteFile = path.relative(process.cwd(), siteFile);
   log(
     `site: ${config.site.siteName} (${kioskId}, ${shownSiteFile.startsWith('..') ? siteFile : shownSiteFile})`,
@@ -79,23 +117,64 @@ async function main(): Promise<void> {
 
   let gatewayUrl: string;
   let enrolmentToken: string | undefined;
-  let embedded: Awaited<ReturnType<typeof startEmbeddedGateway>> | undefined;
+  let gateway: Promise<EmbeddedGateway> | undefined;
+  // The gateway is not needed for the first screen, and loading it holds this process's one
+  // thread for a while (Fastify, Kysely, SQLite…): it starts once the page has made its start-up
+  // calls (runShell says when), so their answers do not wait behind it.
+  let startGateway: () => void = () => undefined;
+  const gatewayMayStart = new Promise<void>((resolve) => (startGateway = resolve));
   if (provisioning.kind === 'embedded') {
-    embedded = await startEmbeddedGateway({
+    // Checked now, before anything is shown: the roster, the token, and the port (held until
+    // the gateway listens on it, so a busy port is refused before the window opens).
+    const files = prepareEmbeddedGateway({
       dataDir,
-      kioskId,
-      host: provisioning.host,
-      port: provisioning.port,
-      rosterTemplate: provisioning.rosterTemplate,
-      resetAdminPassword: env.SERVICE_POINT_NEW_ADMIN_PASSWORD === '1',
+      ...(provisioning.rosterTemplate ? { rosterTemplate: provisioning.rosterTemplate } : {}),
     });
-    stopping.push(() => embedded?.close());
-    gatewayUrl = embedded.url;
-    enrolmentToken = embedded.enrolmentToken;
-    log(`gateway: ${gatewayUrl} (embedded reference gateway, SQLite in ${embedded.dir})`);
-    log(
-      `SMS alerts: local SMS centre (demo, no phone gets them); messages in ${embedded.smsOutbox}`,
+    const portReservation = await reservePort(provisioning.host, provisioning.port).catch(
+      (error: unknown) => {
+        throw listenError(
+          error,
+          'the embedded gateway',
+          provisioning.port,
+          'Stop the other program (another `npm start`?), or give this kiosk another gateway port: ' +
+            `SERVICE_POINT_GATEWAY_URL=http://127.0.0.1:<port> npm start`,
+        );
+      },
     );
+    gatewayUrl = `http://${provisioning.host}:${portReservation.port}`;
+    enrolmentToken = files.enrolmentToken;
+    // Loaded once the page has made its start-up calls (below); a failure stops the kiosk.
+    let stopped = false;
+    gateway = gatewayMayStart
+      .then(() => {
+        if (stopped) throw new LaunchError('the kiosk stopped before its gateway started');
+        return import('./embedded-gateway');
+      })
+      .then(({ startEmbeddedGateway }) =>
+        startEmbeddedGateway({
+          dataDir,
+          kioskId,
+          host: provisioning.host,
+          port: portReservation.port,
+          ...(provisioning.rosterTemplate ? { rosterTemplate: provisioning.rosterTemplate } : {}),
+          resetAdminPassword: env.SERVICE_POINT_NEW_ADMIN_PASSWORD === '1',
+          portReservation,
+        }),
+      );
+    stopping.add(async () => {
+      stopped = true;
+      startGateway();
+      await portReservation.release();
+      portReservation.dropHeld();
+      await (await gateway?.catch(() => undefined))?.close();
+    });
+    gateway.then((embedded) => {
+      traceStep('gateway listening');
+      log(`gateway: ${embedded.url} (embedded reference gateway, SQLite in ${embedded.dir})`);
+      log(
+        `SMS alerts: local SMS centre (demo, no phone gets them); messages in ${embedded.smsOutbox}`,
+      );
+    }, fail);
   } else {
     gatewayUrl = provisioning.gatewayUrl;
     enrolmentToken = provisioning.enrolmentToken;
@@ -106,13 +185,28 @@ async function main(): Promise<void> {
     for (const warning of provisioning.warnings) log(`warning: ${warning}`);
   }
 
+  let backend: Promise<unknown> | undefined;
   try {
-    await runShell({ env, dataDir, siteFile, config, gatewayUrl, enrolmentToken, stopping });
+    ({ backend } = await runShell({
+      env,
+      dataDir,
+      siteFile,
+      config,
+      gatewayUrl,
+      enrolmentToken,
+      gateway,
+      stopping,
+      fail,
+      startGateway,
+    }));
   } catch (error) {
-    await stopAll();
-    throw error;
+    fail(error);
+    return;
   }
 
+  // Both are up (a failure of either has already stopped the kiosk, with its reason).
+  const [embedded] = await Promise.all([gateway, backend]).catch(() => [undefined, undefined]);
+  if (gateway && !embedded) return;
   const roster = embedded
     ? { file: embedded.rosterFile, officers: readRosterFile(embedded.rosterFile) }
     : undefined;
@@ -127,6 +221,37 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The bridge's router before the handlers are loaded: each call waits for them (the page's
+ * first calls come while they load); if they fail to load, the call gets an error reply (the
+ * kiosk is then stopping).
+ */
+function routerWhenReady(
+  backend: Promise<KioskBackend>,
+  onStartUpCallsAnswered: () => void,
+): BridgeRouter {
+  return {
+    handle(channel, request, caller) {
+      return backend.then(
+        async ({ router }) => {
+          const reply = await router.handle(channel, request, caller);
+          // The data key is the page's last start-up call (renderer/app/kiosk-runtime.ts): the
+          // rest of its start is its own (IndexedDB, the first render).
+          if (channel === 'keys:data-key') onStartUpCallsAnswered();
+          return reply;
+        },
+        (error: unknown) => ({
+          ok: false,
+          error: {
+            code: 'failed',
+            message: `the shell did not start: ${(error as Error).message}`,
+          },
+        }),
+      );
+    },
+  };
+}
+
 async function runShell(input: {
   env: NodeJS.ProcessEnv;
   dataDir: string;
@@ -134,13 +259,21 @@ async function runShell(input: {
   config: ReturnType<typeof loadKioskConfig>;
   gatewayUrl: string;
   enrolmentToken: string | undefined;
-  stopping: Array<() => Promise<void> | void>;
-}): Promise<void> {
+  gateway: Promise<EmbeddedGateway> | undefined;
+  stopping: Stopping;
+  fail: (error: unknown) => void;
+  /** Lets the embedded gateway start (the page no longer waits on this process). */
+  startGateway: () => void;
+}): Promise<{ backend?: Promise<KioskBackend> }> {
   const { env, dataDir, config, gatewayUrl, enrolmentToken, stopping } = input;
   const { outDir: rendererDir } = await ensureRendererBuild({ repoRoot, env, log });
+  traceStep('renderer build checked');
   const electronBinary = env.SERVICE_POINT_SHELL === 'browser' ? undefined : findElectronBinary();
 
   if (electronBinary) {
+    // The Electron shell starts once the gateway listens.
+    input.startGateway();
+    if (input.gateway && !(await input.gateway.catch(() => undefined))) return {};
     const { bundleElectron } = await import('../../build/scripts/bundle-electron');
     const mainFile = await bundleElectron();
     log(`shell: electron (${electronBinary})`);
@@ -158,46 +291,38 @@ async function runShell(input: {
       },
     });
     child.on('exit', (code) => {
-      void Promise.all(stopping.map((stop) => stop())).then(() => process.exit(code ?? 0));
+      void stopping.stopAll().then(() => process.exit(code ?? 0));
     });
-    return;
+    return {};
   }
 
-  // The operator console's recent events (`log:tail`): device and page events, no personal data.
-  const logRing = createLogRing();
-  // Printer and card reader from the site's `devices` section; simulated where absent.
-  const devices = await createKioskDevices({
-    config: devicesConfigSchema.parse(config.site.devices ?? {}),
-    dataDir: path.join(dataDir, 'devices'),
-    clock: systemDeviceClock,
-    logger: {
-      log: (level, event) => {
-        logRing.push(level, `device ${event}`);
-        if (level === 'warn' || level === 'error') log(`device ${level}: ${event}`);
-      },
-    },
-  });
-  devices.start();
-  stopping.unshift(() => devices.stop());
-  if (devices.simulated.length > 0) {
-    log(
-      `simulated devices: ${devices.simulated.join(', ')} (printouts in ${path.join(dataDir, 'devices')})`,
+  // Printer, card reader and the bridge's handlers: loaded once Chromium is on its way (loading
+  // them holds this thread for a while), before the page's first call, which waits for them.
+  let backendMayStart = false;
+  let startBackend: () => void = () => undefined;
+  const backend = new Promise<void>((resolve) => {
+    startBackend = () => {
+      backendMayStart = true;
+      resolve();
+    };
+  })
+    .then(() => import('./kiosk-backend'))
+    .then(({ startKioskBackend }) =>
+      startKioskBackend({
+        config,
+        dataDir,
+        gatewayUrl,
+        enrolmentToken,
+        appVersion: env.npm_package_version ?? '0.0.0',
+        log,
+      }),
     );
-  }
-
-  const services = createKioskServices({
-    config,
-    shell: 'browser',
-    appVersion: env.npm_package_version ?? '0.0.0',
-    gatewayUrl,
-    enrolmentToken,
-    devices,
-    simulatedDevices: devices.simulated,
-    log: (level, message) => log(`page ${level}: ${message}`),
-    keyCustody: createFileKeyCustody(path.join(dataDir, 'data-key')),
-    dataDir,
-    logRing,
-  });
+  stopping.add(
+    async () => {
+      if (backendMayStart) (await backend.catch(() => undefined))?.devices.stop();
+    },
+    { first: true },
+  );
   const launchDir = path.join(dataDir, 'launch');
   // Made once the host's address is known; its token is removed as soon as the page connects.
   const launch: { page?: ReturnType<typeof createLaunchPage> } = {};
@@ -205,7 +330,7 @@ async function runShell(input: {
   const port = Number(env.SERVICE_POINT_PORT ?? 4780);
   const host = await startBrowserShellHost({
     rendererDir,
-    router: createBridgeRouter(services),
+    router: routerWhenReady(backend, input.startGateway),
     port,
     connectSources: [gatewayUrl],
     onPageConnected: () => launch.page?.retire(),
@@ -218,9 +343,18 @@ async function runShell(input: {
         'SERVICE_POINT_PORT=<port> npm start (the queue of a kiosk lives with its port: keep it fixed)',
     );
   });
-  stopping.unshift(() => host.close());
-  devices.onCardRead((read) => host.emit('card-reader:read', read));
-  devices.onPrinterStatus((status) => host.emit('printer:status', status));
+  stopping.add(() => host.close(), { first: true });
+  traceStep('page host listening');
+  backend.then((started) => {
+    traceStep('devices started');
+    started.devices.onCardRead((read) => host.emit('card-reader:read', read));
+    started.devices.onPrinterStatus((status) => host.emit('printer:status', status));
+    if (started.devices.simulated.length > 0) {
+      log(
+        `simulated devices: ${started.devices.simulated.join(', ')} (printouts in ${path.join(dataDir, 'devices')})`,
+      );
+    }
+  }, input.fail);
   log(`shell: browser`);
   log(`url: ${host.url}`);
 
@@ -236,12 +370,14 @@ async function runShell(input: {
     log(
       `or open this address in a browser on this machine: ${host.url}#bridge-token=${host.token}`,
     );
-    return;
+    startBackend();
+    input.startGateway();
+    return { backend };
   }
 
   const launchPage = createLaunchPage({ dir: launchDir, pageUrl: host.url, token: host.token });
   launch.page = launchPage;
-  stopping.push(() => launchPage.remove());
+  stopping.add(() => launchPage.remove());
   const userDataDir = path.join(dataDir, 'chromium-profile');
   const isRoot = process.getuid?.() === 0;
   const kiosk = env.SERVICE_POINT_WINDOWED !== '1';
@@ -267,12 +403,14 @@ async function runShell(input: {
           : `managed Chromium policy in force: ${install.file}`,
       );
       if (install.state === 'installed' && install.removeOnExit) {
-        stopping.push(() => removeManagedPolicy(install.file));
+        stopping.add(() => removeManagedPolicy(install.file));
       }
     }
   }
+  traceStep('policy installed');
 
   const screen = kiosk && process.platform === 'linux' ? measureScreen() : undefined;
+  traceStep('screen measured');
   if (kiosk && process.platform === 'linux') {
     log(
       screen
@@ -297,12 +435,18 @@ async function runShell(input: {
     beforeStart: () => {
       seedKioskProfile(userDataDir);
       launchPage.write();
+      traceStep('profile seeded');
     },
   });
-  stopping.unshift(() => browser.stop());
+  stopping.add(() => browser.stop(), { first: true });
+  traceStep('chromium spawned');
+  startBackend();
+  // A page that is slow to ask (or never does) does not keep the gateway from starting.
+  setTimeout(input.startGateway, 5_000);
   log(
     `browser: ${chromium} ${kiosk ? '--kiosk ' : ''}--app=${launchPage.url} (pid ${String(browser.pid)})`,
   );
+  return { backend };
 }
 
 main().catch((error: unknown) => {
