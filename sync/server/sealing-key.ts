@@ -11,7 +11,9 @@ export interface SealingKey {
   publicJwk: EcPublicJwk;
 }
 
-const SETTING = 'sealing-key.v1';
+/** The setting that holds the key (a private JWK); a bench seeds it to reuse sealed batches. */
+export const SEALING_KEY_SETTING = 'sealing-key.v1';
+const SETTING = SEALING_KEY_SETTING;
 
 /**
  * The gateway's key for personal fields: created on first start and kept in the store, so every

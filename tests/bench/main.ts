@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,7 @@ import { drainOverLink } from './link-drain';
 import type { LinkDrain } from './link-drain';
 import { drainChart, table } from './report';
 import type { Figure } from './report';
-import { measureScaleOut, postgresUnusable } from './scale-out';
+import { describeCase, measureScaleOut, postgresUnusable } from './scale-out';
 import type { ScaleOut } from './scale-out';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -85,8 +85,10 @@ const sizes = quick
       startupRuns: 3,
       ingestBatch: 200,
       ingestPerKiosk: 300,
-      scaleKiosks: 4,
-      scalePerKiosk: 1_500,
+      scaleKiosks: 16,
+      scalePerKiosk: 1_000,
+      scaleBatch: 200,
+      scalePairs: 2,
     }
   : {
       drain: 10_000,
@@ -99,8 +101,10 @@ const sizes = quick
       startupRuns: 7,
       ingestBatch: 500,
       ingestPerKiosk: 2_500,
-      scaleKiosks: 4,
+      scaleKiosks: 16,
       scalePerKiosk: 1_500,
+      scaleBatch: 500,
+      scalePairs: 3,
     };
 if (values.drain) sizes.drain = Number(values.drain);
 if (values.baseline) sizes.baseline = Number(values.baseline);
@@ -516,7 +520,8 @@ async function main(): Promise<void> {
             databaseUrl,
             kiosks: sizes.scaleKiosks,
             perKiosk: sizes.scalePerKiosk,
-            batchSize: sizes.ingestBatch,
+            batchSize: sizes.scaleBatch,
+            pairs: sizes.scalePairs,
             dataDir,
             log,
           });
@@ -532,25 +537,36 @@ async function main(): Promise<void> {
           value: result.perSecond,
           unit: 'tx/s',
           gateways: result.gateways,
-          gatewayCores: result.gatewayCores,
-          databaseCores: result.databaseCores,
+          cpuCores: result.cpu,
           kiosks: result.kiosks,
           transactions: result.transactions,
           timedTransactions: result.timedTransactions,
           batchSize: result.batchSize,
           cores: cpus().length,
+          notes: describeCase(result),
         });
       }
+      const { ceiling } = scale;
       figures.push({
         id: 'scale.postgres.ratio',
-        label: 'scale-out: two gateway processes / one',
+        label: 'scale-out: two gateway processes / one (median)',
         value: scale.ratio,
         unit: '×',
         target: '≥ 1.6×',
         met: scale.ratio >= 1.6,
         cores: cpus().length,
-        loadAverage: loadavg()[0],
-        notes: `same kiosks and data, a fresh database each; each kiosk's batches alternate between the processes; gateway CPU ${scale.one.gatewayCores.toFixed(2)} → ${scale.two.gatewayCores.toFixed(2)} cores, PostgreSQL backends ${scale.one.databaseCores.toFixed(2)} → ${scale.two.databaseCores.toFixed(2)} cores; load average ${loadavg()[0]?.toFixed(1) ?? '?'}`,
+        ratios: scale.ratios,
+        cases: scale.cases.map((c) => ({
+          gateways: c.gateways,
+          perSecond: c.perSecond,
+          cpuCores: c.cpu,
+        })),
+        ceiling,
+        loadAverage: scale.loadAverage,
+        notes:
+          `median of ${scale.ratios.map((r) => r.toFixed(2)).join(', ')} (order 1,2,1,2,…; same batches, fresh database each); ` +
+          `CPU per tx: gateway ${ceiling.gatewayMsPerTx.toFixed(3)} ms (event loop ${ceiling.gatewayLoopMsPerTx.toFixed(3)}), PostgreSQL ${ceiling.databaseMsPerTx.toFixed(3)} ms, bench ${ceiling.benchMsPerTx.toFixed(3)} ms; ` +
+          `ceiling on ${ceiling.cores} idle cores ${ceiling.ratio.toFixed(2)}× (${ceiling.oneProcessMax.toFixed(0)} → ${ceiling.twoProcessMax.toFixed(0)} tx/s); load average ${scale.loadAverage.before.toFixed(1)} → ${scale.loadAverage.after.toFixed(1)}`,
       });
     } else if (parts.has('scale')) {
       figures.push({

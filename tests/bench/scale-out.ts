@@ -1,28 +1,73 @@
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { publicJwkOf } from '../../sync/protocol/crypto-primitives';
+import { generateSealingKey } from '../../sync/protocol/sealed-box';
+import { openGatewayStore } from '../../sync/server/db/gateway-store';
+import { SEALING_KEY_SETTING } from '../../sync/server/sealing-key';
 import { commitDataset } from './dataset';
 import type { CommittedKiosk } from './dataset';
 import { startBenchGateway } from './gateway';
 import type { BenchGateway } from './gateway';
-import { measureIngest } from './ingest';
-import type { IngestResult } from './ingest';
+import { buildStream, enrolStream, postStreams } from './ingest';
+import type { IngestResult, Stream } from './ingest';
 
-/** One case of the scale-out: its ingest, and how busy its gateway processes were. */
-export type ScaleCase = IngestResult & {
-  /** CPU time the gateway processes used over the whole case (warm-up included), in cores. */
-  gatewayCores: number;
-  /**
-   * CPU time PostgreSQL's backends for this case's database used over their lives (the gateways'
-   * migrations included), over the case's time, in cores; 0 when /proc cannot say.
-   */
-  databaseCores: number;
-};
+/**
+ * Where the CPU went in a case's timed window, in cores (CPU seconds over wall seconds), from
+ * /proc (Linux; zeros elsewhere). `machine` is every core's busy time, so `machine - ours` is
+ * what other work on the machine took meanwhile.
+ */
+export interface CpuSplit {
+  /** Each gateway process (all its threads: libuv's pool verifies signatures). */
+  gateways: number[];
+  /** Each gateway process's main thread (its event loop, where everything else runs). */
+  gatewayLoops: number[];
+  /** PostgreSQL backends serving this case's database (its pool's connections). */
+  database: number;
+  /** PostgreSQL's shared background processes (WAL writer, checkpointer, background writer). */
+  databaseBackground: number;
+  /** The bench process itself (the load generator). */
+  bench: number;
+  /** All cores' busy time (/proc/stat). */
+  machine: number;
+}
+
+/** One case of the scale-out: its ingest, and where the CPU went while it was timed. */
+export type ScaleCase = IngestResult & { cpu: CpuSplit };
 
 export interface ScaleOut {
+  /** Every case in the order run: 1, 2, 1, 2, … gateway processes. */
+  cases: ScaleCase[];
+  /** Each pair's two-process rate over its one-process rate. */
+  ratios: number[];
+  /** The median of `ratios`. */
+  ratio: number;
+  /** The one- and two-process cases of the pair whose ratio is the median (or nearest). */
   one: ScaleCase;
   two: ScaleCase;
-  /** Two gateway processes' ingest over one's, same kiosks and data, each on a fresh database. */
+  /** 1-minute load average before the first case and after the last. */
+  loadAverage: { before: number; after: number };
+  /**
+   * The best ratio these CPU costs allow on this machine: one process can use at most one core
+   * for its event loop, two processes and PostgreSQL share `cores`. See `scaleCeiling`.
+   */
+  ceiling: ScaleCeiling;
+}
+
+export interface ScaleCeiling {
+  cores: number;
+  /** CPU milliseconds per transaction: gateway (all threads; its event loop alone), PostgreSQL. */
+  gatewayMsPerTx: number;
+  gatewayLoopMsPerTx: number;
+  databaseMsPerTx: number;
+  /** The bench's own CPU per transaction (it shares the cores in this bench, not in a site). */
+  benchMsPerTx: number;
+  /** One process: its event loop at one full core, or the machine, whichever binds first (tx/s). */
+  oneProcessMax: number;
+  /** Two processes: two event loops, or the machine, whichever binds first (tx/s). */
+  twoProcessMax: number;
+  /** twoProcessMax / oneProcessMax: the best ratio these costs allow on `cores`. */
   ratio: number;
 }
 
@@ -42,12 +87,15 @@ export async function postgresUnusable(databaseUrl: string): Promise<string | un
   }
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 elsewhere. */
+/** CPU seconds (user + system, all threads) a process has used, from /proc; 0 when unknown. */
 function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
+  return pid === undefined ? 0 : cpuSecondsOf(`/proc/${pid}/stat`);
+}
+
+function cpuSecondsOf(file: string): number {
   try {
     // Fields after the command name (which may hold spaces): state is the 3rd, utime the 14th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(file, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
@@ -55,19 +103,92 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** The server processes serving database `name` now (pg_stat_activity). */
-async function backendPids(databaseUrl: string, name: string): Promise<number[]> {
+/** CPU seconds of a process's main thread (the event loop), from /proc/<pid>/task/<pid>. */
+function mainThreadSeconds(pid: number | undefined): number {
+  return pid === undefined ? 0 : cpuSecondsOf(`/proc/${pid}/task/${pid}/stat`);
+}
+
+/** Busy CPU seconds of all cores together (/proc/stat: all but idle and iowait); 0 elsewhere. */
+function machineBusySeconds(): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = ticks.reduce((a, b) => a + b, 0);
+    return (total - (ticks[3] ?? 0) - (ticks[4] ?? 0)) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** PostgreSQL's processes now: those serving database `name`, and the shared background ones. */
+async function postgresPids(
+  databaseUrl: string,
+  name: string,
+): Promise<{ database: number[]; background: number[] }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ pid: number }>(
-      'SELECT pid FROM pg_stat_activity WHERE datname = $1',
-      [name],
+    const { rows } = await client.query<{ pid: number; datname: string | null; type: string }>(
+      'SELECT pid, datname, backend_type AS type FROM pg_stat_activity',
     );
-    return rows.map((row) => row.pid);
+    return {
+      database: rows.filter((row) => row.datname === name).map((row) => row.pid),
+      background: rows
+        .filter((row) => ['walwriter', 'checkpointer', 'background writer'].includes(row.type))
+        .map((row) => row.pid),
+    };
   } finally {
     await client.end();
   }
+}
+
+/** A snapshot of the CPU counters a case reads before and after its timed window. */
+interface CpuSnapshot {
+  at: number;
+  gateways: number[];
+  gatewayLoops: number[];
+  database: Map<number, number>;
+  background: Map<number, number>;
+  bench: number;
+  machine: number;
+}
+
+async function snapshot(
+  databaseUrl: string,
+  name: string,
+  gateways: BenchGateway[],
+): Promise<CpuSnapshot> {
+  const pids = await postgresPids(databaseUrl, name).catch(() => ({
+    database: [],
+    background: [],
+  }));
+  const usage = process.cpuUsage();
+  return {
+    at: performance.now(),
+    gateways: gateways.map((g) => cpuSeconds(g.child.pid)),
+    gatewayLoops: gateways.map((g) => mainThreadSeconds(g.child.pid)),
+    database: new Map(pids.database.map((pid) => [pid, cpuSeconds(pid)])),
+    background: new Map(pids.background.map((pid) => [pid, cpuSeconds(pid)])),
+    bench: (usage.user + usage.system) / 1e6,
+    machine: machineBusySeconds(),
+  };
+}
+
+function split(before: CpuSnapshot, after: CpuSnapshot): CpuSplit {
+  const seconds = (after.at - before.at) / 1000;
+  // A backend that started in the window counts from zero.
+  const grown = (a: Map<number, number>, b: Map<number, number>): number =>
+    [...b].reduce((sum, [pid, cpu]) => sum + cpu - (a.get(pid) ?? 0), 0);
+  return {
+    gateways: after.gateways.map((cpu, i) => (cpu - (before.gateways[i] ?? 0)) / seconds),
+    gatewayLoops: after.gatewayLoops.map(
+      (cpu, i) => (cpu - (before.gatewayLoops[i] ?? 0)) / seconds,
+    ),
+    database: grown(before.database, after.database) / seconds,
+    databaseBackground: grown(before.background, after.background) / seconds,
+    bench: (after.bench - before.bench) / seconds,
+    machine: (after.machine - before.machine) / seconds,
+  };
 }
 
 /** A throwaway database on the server `databaseUrl` names (the role may CREATEDB). */
@@ -98,62 +219,143 @@ async function freshDatabase(
   };
 }
 
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+
+/**
+ * The best two-over-one ratio the measured CPU costs allow on `cores`, with nothing else on the
+ * machine: a gateway process runs everything but its signature checks on one thread, so one
+ * process tops out when its event loop is busy all the time (1000 / loop ms per tx), and any
+ * number of processes top out when the gateways, PostgreSQL and the load generator together use
+ * every core (cores · 1000 / their ms per tx). Costs per transaction are the medians over the
+ * cases given (CPU time is far less sensitive to other load than throughput is).
+ */
+export function scaleCeiling(cases: ScaleCase[], cores: number): ScaleCeiling {
+  const perTx = (pick: (c: ScaleCase) => number): number =>
+    median(cases.map((c) => (pick(c) / c.perSecond) * 1000));
+  const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+  const gatewayMsPerTx = perTx((c) => sum(c.cpu.gateways));
+  const gatewayLoopMsPerTx = perTx((c) => sum(c.cpu.gatewayLoops));
+  const databaseMsPerTx = perTx((c) => c.cpu.database + c.cpu.databaseBackground);
+  const benchMsPerTx = perTx((c) => c.cpu.bench);
+  const machineMax = (cores * 1000) / (gatewayMsPerTx + databaseMsPerTx + benchMsPerTx);
+  const oneProcessMax = Math.min(1000 / gatewayLoopMsPerTx, machineMax);
+  const twoProcessMax = Math.min(2000 / gatewayLoopMsPerTx, machineMax);
+  return {
+    cores,
+    gatewayMsPerTx,
+    gatewayLoopMsPerTx,
+    databaseMsPerTx,
+    benchMsPerTx,
+    oneProcessMax,
+    twoProcessMax,
+    ratio: twoProcessMax / oneProcessMax,
+  };
+}
+
+/** One line for the log: a case's rate and where the CPU went. */
+export function describeCase(c: ScaleCase): string {
+  const { cpu } = c;
+  const ours =
+    cpu.gateways.reduce((a, b) => a + b, 0) + cpu.database + cpu.databaseBackground + cpu.bench;
+  return (
+    `${c.gateways} process${c.gateways > 1 ? 'es' : ''}: ${c.perSecond.toFixed(0)} tx/s ` +
+    `(tail ${((100 * c.tailMs) / c.ms).toFixed(0)} % of ${(c.ms / 1000).toFixed(1)} s); cores: ` +
+    `gateway ${cpu.gateways.map((g, i) => `${g.toFixed(2)} (loop ${(cpu.gatewayLoops[i] ?? 0).toFixed(2)})`).join(' + ')}, PostgreSQL ${cpu.database.toFixed(2)} ` +
+    `(+${cpu.databaseBackground.toFixed(2)} shared), bench ${cpu.bench.toFixed(2)}, ` +
+    `machine ${cpu.machine.toFixed(2)} (others ${Math.max(0, cpu.machine - ours).toFixed(2)})`
+  );
+}
+
 /**
  * Scale out on PostgreSQL: the same kiosks (`kiosks` chains of `perKiosk` transactions, posted
  * at once, one batch after another each) ingested by one gateway process, then by two processes
  * on one database, each kiosk's batches going to the two in turn (the gateway keeps nothing per
- * process, so a chain continues across them). Each case gets a fresh database, so both start
- * from the same empty tables with the same data.
+ * process, so a chain continues across them), alternating 1, 2, 1, 2, … for `pairs` pairs.
+ *
+ * So that the load generator does not compete with the gateways inside the timed window, every
+ * batch is built once before any case (records sealed to one sealing key that each case's fresh
+ * database is seeded with, canonical JSON, gzip, digest) and each phase's requests are signed
+ * before it starts; the timed window only sends bytes over kept-alive connections. Each case
+ * gets a fresh database (same empty tables, same data, same untimed warm-up: the first tenth of
+ * each kiosk's batches). The ratio is the median of the pairs' ratios.
  */
 export async function measureScaleOut(input: {
   databaseUrl: string;
   kiosks: number;
   perKiosk: number;
   batchSize: number;
+  pairs: number;
   dataDir: string;
   log: (message: string) => void;
 }): Promise<ScaleOut> {
   const suffix = Math.random().toString(36).slice(2, 8);
   const ids = Array.from({ length: input.kiosks }, (_, i) => `bench-s${i}-${suffix}`);
   const tokens = ids.map((kioskId, i) => ({ kioskId, token: `bench-scale-${suffix}-${i}` }));
-  input.log(`scale-out: committing ${input.kiosks} × ${input.perKiosk} transactions`);
+  input.log(`scale-out: committing and sealing ${input.kiosks} × ${input.perKiosk} transactions`);
+  const sealingKey = await generateSealingKey();
   const data: CommittedKiosk[] = [];
-  for (const id of ids) data.push(await commitDataset(id, input.perKiosk));
-  const kiosks = data.map((kiosk, i) => ({ kiosk, token: tokens[i]?.token ?? '' }));
-  const results: ScaleCase[] = [];
+  const streams: Stream[] = [];
+  const loadBefore = loadavg()[0] ?? NaN;
+  const cases: ScaleCase[] = [];
   try {
-    for (const processes of [1, 2]) {
-      const databaseName = `sp_bench_scale_${suffix}_${processes}`;
+    for (const [i, id] of ids.entries()) {
+      const kiosk = await commitDataset(id, input.perKiosk);
+      data.push(kiosk);
+      streams.push(
+        await buildStream(kiosk, tokens[i]?.token ?? '', publicJwkOf(sealingKey), input.batchSize),
+      );
+    }
+    const order = Array.from({ length: input.pairs }, () => [1, 2]).flat();
+    for (const [round, processes] of order.entries()) {
+      const databaseName = `sp_bench_scale_${suffix}_${round}`;
       const database = await freshDatabase(input.databaseUrl, databaseName);
       const gateways: BenchGateway[] = [];
       try {
+        // Migrate and seed the sealing key the batches were sealed to.
+        const store = await openGatewayStore({ databaseUrl: database.url });
+        await store.putSetting(SEALING_KEY_SETTING, JSON.stringify(sealingKey));
+        await store.close();
         for (let i = 0; i < processes; i += 1) {
           gateways.push(
             await startBenchGateway({
-              dataDir: path.join(input.dataDir, `scale-${processes}-${i}`),
+              dataDir: path.join(input.dataDir, `scale-${round}-${i}`),
               host: '127.0.0.1',
               tokens,
               databaseUrl: database.url,
             }),
           );
         }
-        input.log(
-          `scale-out: ${input.kiosks} kiosks at once into ${processes} gateway process${processes > 1 ? 'es' : ''} on one PostgreSQL`,
-        );
-        const cpu = (): number => gateways.reduce((sum, g) => sum + cpuSeconds(g.child.pid), 0);
-        const cpuBefore = cpu();
-        const started = performance.now();
-        const result = await measureIngest({
+        const [first] = gateways;
+        if (!first) throw new Error('scale-out: no gateway');
+        for (const stream of streams) {
+          const key = await enrolStream(first.url, stream);
+          if (key.x !== sealingKey.x || key.y !== sealingKey.y) {
+            throw new Error('scale-out: the gateway did not take the seeded sealing key');
+          }
+        }
+        let before: CpuSnapshot | undefined;
+        let cpu: CpuSplit | undefined;
+        const result = await postStreams({
           store: 'postgres',
           gatewayUrls: gateways.map((g) => g.url),
-          kiosks,
+          streams,
           batchSize: input.batchSize,
+          onTimed: async (phase) => {
+            const now = await snapshot(input.databaseUrl, databaseName, gateways);
+            if (phase === 'start') before = now;
+            else if (before) cpu = split(before, now);
+          },
         });
-        const wallSeconds = (performance.now() - started) / 1000;
-        const gatewayCores = (cpu() - cpuBefore) / wallSeconds;
-        const backends = await backendPids(input.databaseUrl, databaseName).catch(() => []);
-        const databaseSeconds = backends.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-        results.push({ ...result, gatewayCores, databaseCores: databaseSeconds / wallSeconds });
+        if (!cpu) throw new Error('scale-out: no CPU figures');
+        const measured: ScaleCase = { ...result, cpu };
+        cases.push(measured);
+        input.log(`scale-out round ${round + 1}/${order.length}: ${describeCase(measured)}`);
       } finally {
         for (const gateway of gateways) await gateway.stop();
         await database.drop().catch(() => undefined);
@@ -162,7 +364,35 @@ export async function measureScaleOut(input: {
   } finally {
     for (const kiosk of data) kiosk.db.close();
   }
-  const [one, two] = results;
+  const ratios: number[] = [];
+  for (let i = 0; i + 1 < cases.length; i += 2) {
+    const one = cases[i];
+    const two = cases[i + 1];
+    if (one && two) ratios.push(two.perSecond / one.perSecond);
+  }
+  const ratio = median(ratios);
+  const nearest = ratios.reduce(
+    (best, r, i) => (Math.abs(r - ratio) < Math.abs((ratios[best] ?? Infinity) - ratio) ? i : best),
+    0,
+  );
+  const one = cases[nearest * 2];
+  const two = cases[nearest * 2 + 1];
   if (!one || !two) throw new Error('scale-out: a measurement is missing');
-  return { one, two, ratio: two.perSecond / one.perSecond };
+  const cores = cpus().length;
+  const ceiling = scaleCeiling(cases, cores);
+  input.log(
+    `scale-out: median ratio ${ratio.toFixed(2)} of ${ratios.map((r) => r.toFixed(2)).join(', ')}; ` +
+      `CPU per tx: gateway ${ceiling.gatewayMsPerTx.toFixed(3)} ms (loop ${ceiling.gatewayLoopMsPerTx.toFixed(3)}), ` +
+      `PostgreSQL ${ceiling.databaseMsPerTx.toFixed(3)} ms, bench ${ceiling.benchMsPerTx.toFixed(3)} ms: ` +
+      `ceiling on ${cores} idle cores ${ceiling.oneProcessMax.toFixed(0)} → ${ceiling.twoProcessMax.toFixed(0)} tx/s = ${ceiling.ratio.toFixed(2)}×`,
+  );
+  return {
+    cases,
+    ratios,
+    ratio,
+    one,
+    two,
+    loadAverage: { before: loadBefore, after: loadavg()[0] ?? NaN },
+    ceiling,
+  };
 }

@@ -21,6 +21,12 @@ import type { GatewayTables } from './schema';
 
 export type { StoreLocation } from './connect';
 
+/** Rows a records INSERT carries at most (placeBatch writes at most 500 rows at a time). */
+const INSERT_CHUNK_ROWS = 500;
+
+/** Expired request nonces are swept at most this often per store (they never block a request). */
+const NONCE_SWEEP_MS = 60_000;
+
 /** `items` in runs of at most `size` (none for an empty list). */
 function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
@@ -54,6 +60,8 @@ export async function openGatewayStore(
   const now = options.now ?? (() => new Date());
   const { db, dialect } = await openDatabase(location);
   const lockRows = dialect === 'postgres';
+  /** When this store last swept expired request nonces (ms; see useNonce). */
+  let noncesSweptAt = -Infinity;
 
   /**
    * `chained` collects the records this transaction chains, for the feeds: placement writes the
@@ -103,8 +111,9 @@ export async function openGatewayStore(
       }));
     },
     async insert(rows) {
-      // 15 columns a row: 200 rows stay well under both dialects' bound-parameter limits.
-      for (const part of chunks(rows, 200)) {
+      // One INSERT for each write placeBatch makes (at most INSERT_ROWS, 500): 15 columns a row,
+      // 7,500 parameters, under both dialects' bound-parameter limits (SQLite 32,766, pg 65,535).
+      for (const part of chunks(rows, INSERT_CHUNK_ROWS)) {
         await trx
           .insertInto('records')
           .values(
@@ -331,16 +340,26 @@ export async function openGatewayStore(
         : undefined;
     },
     async useNonce(kioskId, nonce, atMs) {
-      await db
-        .deleteFrom('request_nonces')
-        .where('seen_at', '<', atMs - NONCE_TTL_MS)
-        .execute();
-      const inserted = await db
+      // One statement per request: a nonce is new, or seen so long ago that it has expired (then
+      // it is taken again). Expired rows are swept now and then, only to keep the table small.
+      const taken = await db
         .insertInto('request_nonces')
         .values({ kiosk_id: kioskId, nonce, seen_at: atMs })
-        .onConflict((conflict) => conflict.doNothing())
+        .onConflict((conflict) =>
+          conflict
+            .columns(['kiosk_id', 'nonce'])
+            .doUpdateSet({ seen_at: atMs })
+            .where('request_nonces.seen_at', '<', atMs - NONCE_TTL_MS),
+        )
         .executeTakeFirst();
-      return inserted.numInsertedOrUpdatedRows === 1n;
+      if (Math.abs(atMs - noncesSweptAt) >= NONCE_SWEEP_MS) {
+        noncesSweptAt = atMs;
+        await db
+          .deleteFrom('request_nonces')
+          .where('seen_at', '<', atMs - NONCE_TTL_MS)
+          .execute();
+      }
+      return taken.numInsertedOrUpdatedRows === 1n;
     },
     getSetting: readSetting,
     async putSetting(key, value) {

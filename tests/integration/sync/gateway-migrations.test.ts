@@ -187,6 +187,45 @@ describe('gateway database migrations', () => {
   );
 
   it.skipIf(!databaseUrl)(
+    "compress records' JSON with lz4 on a PostgreSQL that has it, and read older pglz rows as before",
+    async () => {
+      const fresh = await freshDatabase();
+      if (!fresh) return;
+      try {
+        const client = new pg.Client({ connectionString: fresh.url });
+        await client.connect();
+        await client.query(lastPostgresSchema);
+        const { kioskId, r1, r2 } = await seedOldDatabase(async (text, values) => {
+          await client.query(text, values);
+        });
+        const store = await openGatewayStore({ databaseUrl: fresh.url });
+        try {
+          await store.applyBatch(kioskId, [{ record: r2, personal: sealed }]);
+          expect(await store.listRecords(kioskId)).toEqual([r1, r2]);
+        } finally {
+          await store.close();
+        }
+        const { rows: settings } = await client.query<{ lz4: boolean }>(
+          "SELECT 'lz4' = ANY (enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'",
+        );
+        const { rows } = await client.query<{ name: string; compression: string }>(
+          `SELECT attname AS name, attcompression AS compression FROM pg_attribute
+           WHERE attrelid = 'records'::regclass AND attname IN ('record_json', 'personal_json')
+           ORDER BY attname`,
+        );
+        await client.end();
+        const expected = settings[0]?.lz4 ? 'l' : '';
+        expect(rows).toEqual([
+          { name: 'personal_json', compression: expected },
+          { name: 'record_json', compression: expected },
+        ]);
+      } finally {
+        await fresh.drop();
+      }
+    },
+  );
+
+  it.skipIf(!databaseUrl)(
     'start two gateway processes at once on one new PostgreSQL database',
     async () => {
       const fresh = await freshDatabase();

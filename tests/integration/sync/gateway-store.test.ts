@@ -145,6 +145,68 @@ describe.each(backends)('the gateway store on $name', (backend) => {
     expect(await store.listTamperAlerts(kioskId)).toEqual([]);
   });
 
+  it('stores every record of batches that straddle its 500-row INSERTs once, in chain order', async () => {
+    // Unsigned stand-ins (the store places what ingest verified), each with its own sealed box.
+    const { kioskId, records: signed } = await enrolled(1);
+    const [r1] = signed;
+    if (!r1) throw new Error('fixture');
+    const records: ChainRecord[] = [r1];
+    for (let seq = 2; seq <= 1_500; seq += 1) {
+      records.push({
+        ...r1,
+        seq,
+        prevHash: records[records.length - 1]?.hash ?? '',
+        hash: seq.toString(16).padStart(64, '0'),
+        body: { ...r1.body, txId: crypto.randomUUID(), ref: `BZ${seq}-EDGE` },
+      });
+    }
+    const sealed = (seq: number) => ({
+      alg: 'ECDH-ES+HKDF-SHA256+A256GCM' as const,
+      epk: { kty: 'EC' as const, crv: 'P-256' as const, x: 'x'.repeat(43), y: 'y'.repeat(43) },
+      iv: 'i'.repeat(16),
+      ct: `ciphertext-of-record-${String(seq).padStart(6, '0')}`,
+    });
+    const items = records.map((record) => ({ record, personal: sealed(record.seq) }));
+    const statuses = async (from: number, to: number) =>
+      (await store.applyBatch(kioskId, items.slice(from, to))).results.map((r) => r.status);
+    const count = (list: string[], status: string) => list.filter((s) => s === status).length;
+    expect(count(await statuses(0, 499), 'accepted')).toBe(499);
+    const second = await statuses(0, 1_000);
+    expect([count(second, 'duplicate'), count(second, 'accepted')]).toEqual([499, 501]);
+    const third = await statuses(0, 1_500);
+    expect([count(third, 'duplicate'), count(third, 'accepted')]).toEqual([1_000, 500]);
+    expect(await store.countRecords(kioskId)).toEqual({ chained: 1_500, awaiting: 0 });
+    const stored = await store.listRecords(kioskId);
+    expect(stored.map((r) => r.seq)).toEqual(records.map((r) => r.seq));
+    expect(stored.map((r) => r.body.txId)).toEqual(records.map((r) => r.body.txId));
+    for (const seq of [499, 500, 501, 1_000, 1_001, 1_500]) {
+      expect((await store.readPersonal(kioskId, seq))?.ct).toBe(sealed(seq).ct);
+    }
+    expect(await store.listTamperAlerts(kioskId)).toEqual([]);
+  });
+
+  it('takes an expired request nonce again, also between two sweeps of expired nonces', async () => {
+    const kioskId = kiosk();
+    const start = 2_000_000_000_000;
+    expect(await store.useNonce(kioskId, 'nonce-cccccccccccccccc', start)).toBe(true);
+    // A sweep runs here, before the first nonce has expired; the next call is too soon for one.
+    expect(
+      await store.useNonce(kioskId, 'nonce-dddddddddddddddd', start + NONCE_TTL_MS - 30_000),
+    ).toBe(true);
+    expect(await store.useNonce(kioskId, 'nonce-cccccccccccccccc', start + NONCE_TTL_MS)).toBe(
+      false,
+    );
+    expect(await store.useNonce(kioskId, 'nonce-cccccccccccccccc', start + NONCE_TTL_MS + 1)).toBe(
+      true,
+    );
+    expect(await store.useNonce(kioskId, 'nonce-cccccccccccccccc', start + NONCE_TTL_MS + 2)).toBe(
+      false,
+    );
+    expect(await store.useNonce(kioskId, 'nonce-dddddddddddddddd', start + NONCE_TTL_MS + 3)).toBe(
+      false,
+    );
+  });
+
   it('accepts a request nonce once per kiosk', async () => {
     const kioskId = kiosk();
     expect(await store.useNonce(kioskId, 'nonce-aaaaaaaaaaaaaaaa', Date.now())).toBe(true);
