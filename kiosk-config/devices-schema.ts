@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod-mini';
 
 /**
  * The `devices` section of a site config: which receipt printer transport and card reader the
@@ -7,49 +7,46 @@ import { z } from 'zod';
 
 /** USB vendor/product ids as JSON numbers or the hex strings `lsusb` prints (`"0x04b8"`, `"04b8"`). */
 export const usbIdSchema = z.union([
-  z.number().int().min(0).max(0xffff),
-  z
-    .string()
-    .regex(/^(0x)?[0-9a-fA-F]{4}$/, 'must be a 4-digit hex id such as 0x04b8')
-    .transform((text) => Number.parseInt(text.replace(/^0x/, ''), 16)),
+  z.number().check(z.int()).check(z.gte(0)).check(z.lte(0xffff)),
+  z.pipe(
+    z.string().check(z.regex(/^(0x)?[0-9a-fA-F]{4}$/, 'must be a 4-digit hex id such as 0x04b8')),
+    z.transform((text) => Number.parseInt(text.replace(/^0x/, ''), 16)),
+  ),
 ]);
 
-const devicePath = z.string().regex(/^\/dev\/[A-Za-z0-9._/-]+$/, 'must be a path under /dev/');
+const devicePath = z
+  .string()
+  .check(z.regex(/^\/dev\/[A-Za-z0-9._/-]+$/, 'must be a path under /dev/'));
 
 export const printerTransportSchema = z.discriminatedUnion('kind', [
   /** A USB printer class device, written as a file (`usblp` driver). */
-  z.object({ kind: z.literal('usb'), device: devicePath.default('/dev/usb/lp0') }).strict(),
-  z
-    .object({
-      kind: z.literal('serial'),
-      device: devicePath,
-      baudRate: z
-        .union([
-          z.literal(9600),
-          z.literal(19200),
-          z.literal(38400),
-          z.literal(57600),
-          z.literal(115200),
-        ])
-        .default(9600),
-    })
-    .strict(),
+  z.strictObject({ kind: z.literal('usb'), device: z._default(devicePath, '/dev/usb/lp0') }),
+  z.strictObject({
+    kind: z.literal('serial'),
+    device: devicePath,
+    baudRate: z._default(
+      z.union([
+        z.literal(9600),
+        z.literal(19200),
+        z.literal(38400),
+        z.literal(57600),
+        z.literal(115200),
+      ]),
+      9600,
+    ),
+  }),
   /** Raw TCP ("JetDirect", port 9100) on a network printer or print server. */
-  z
-    .object({
-      kind: z.literal('tcp'),
-      host: z.string().min(1).max(253),
-      port: z.number().int().min(1).max(65535).default(9100),
-    })
-    .strict(),
+  z.strictObject({
+    kind: z.literal('tcp'),
+    host: z.string().check(z.minLength(1)).check(z.maxLength(253)),
+    port: z._default(z.number().check(z.int()).check(z.gte(1)).check(z.lte(65535)), 9100),
+  }),
   /** A CUPS queue set up as raw; CUPS gives no paper status back. */
-  z
-    .object({
-      kind: z.literal('cups'),
-      queue: z.string().regex(/^[A-Za-z0-9_.-]{1,127}$/, 'must be a CUPS queue name'),
-    })
-    .strict(),
-  z.object({ kind: z.literal('simulated') }).strict(),
+  z.strictObject({
+    kind: z.literal('cups'),
+    queue: z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,127}$/, 'must be a CUPS queue name')),
+  }),
+  z.strictObject({ kind: z.literal('simulated') }),
 ]);
 export type PrinterTransportConfig = z.infer<typeof printerTransportSchema>;
 
@@ -105,45 +102,41 @@ export const printerModelIdSchema = z.enum(printerModelIds, {
     `unknown printer model ${JSON.stringify(issue.input)}; use one of: ${printerModelIds.join(', ')}`,
 });
 
-export const printerConfigSchema = z
-  .object({
-    transport: printerTransportSchema,
-    /**
-     * The printer model; it decides the command language (ESC/POS, StarPRNT, Star Line), the
-     * characters per line (font A), the code pages and how status is asked.
-     */
-    model: printerModelIdSchema.default('epson-tm-t88vi'),
-    /**
-     * Only for a printer set up differently from its model's default (another font or paper):
-     * characters per line. It wins over the model's value and is logged as a warning.
-     */
-    columns: z
-      .union([z.literal(32), z.literal(35), z.literal(42), z.literal(44), z.literal(48)])
-      .optional(),
-    statusPollSeconds: z.number().int().min(1).max(300).default(5),
-  })
-  .strict();
+export const printerConfigSchema = z.strictObject({
+  transport: printerTransportSchema,
+  /**
+   * The printer model; it decides the command language (ESC/POS, StarPRNT, Star Line), the
+   * characters per line (font A), the code pages and how status is asked.
+   */
+  model: z._default(printerModelIdSchema, 'epson-tm-t88vi'),
+  /**
+   * Only for a printer set up differently from its model's default (another font or paper):
+   * characters per line. It wins over the model's value and is logged as a warning.
+   */
+  columns: z.optional(
+    z.union([z.literal(32), z.literal(35), z.literal(42), z.literal(44), z.literal(48)]),
+  ),
+  statusPollSeconds: z._default(z.number().check(z.int()).check(z.gte(1)).check(z.lte(300)), 5),
+});
 export type PrinterConfig = z.infer<typeof printerConfigSchema>;
 
 export const cardReaderConfigSchema = z.discriminatedUnion('kind', [
-  z
-    .object({
-      kind: z.literal('hid'),
-      vendorId: usbIdSchema,
-      productId: usbIdSchema,
-      /**
-       * How the reader reports a swipe: `keyboard` (keyboard mode: key reports), `magtek`
-       * (MagTek HID mode, and ID TECH readers set to MagTek format: one 337-byte report per
-       * swipe), `idtech` (ID TECH HID mode: one formatted report per swipe). `auto` (default)
-       * tells them apart by the report's length.
-       */
-      format: z.enum(['auto', 'keyboard', 'magtek', 'idtech']).default('auto'),
-    })
-    .strict(),
+  z.strictObject({
+    kind: z.literal('hid'),
+    vendorId: usbIdSchema,
+    productId: usbIdSchema,
+    /**
+     * How the reader reports a swipe: `keyboard` (keyboard mode: key reports), `magtek`
+     * (MagTek HID mode, and ID TECH readers set to MagTek format: one 337-byte report per
+     * swipe), `idtech` (ID TECH HID mode: one formatted report per swipe). `auto` (default)
+     * tells them apart by the report's length.
+     */
+    format: z._default(z.enum(['auto', 'keyboard', 'magtek', 'idtech']), 'auto'),
+  }),
   /** Reader or scanner typing into the page; detected in the renderer by timing and sentinels. */
-  z.object({ kind: z.literal('keyboard-wedge') }).strict(),
-  z.object({ kind: z.literal('simulated') }).strict(),
-  z.object({ kind: z.literal('none') }).strict(),
+  z.strictObject({ kind: z.literal('keyboard-wedge') }),
+  z.strictObject({ kind: z.literal('simulated') }),
+  z.strictObject({ kind: z.literal('none') }),
 ]);
 export type CardReaderConfig = z.infer<typeof cardReaderConfigSchema>;
 
@@ -152,43 +145,42 @@ export type CardReaderConfig = z.infer<typeof cardReaderConfigSchema>;
  * The defaults suit readers and scanners at up to 30 ms per character with one short pause.
  */
 export const wedgeConfigSchema = z
-  .object({
+  .strictObject({
     /** A device's characters come at most this far apart; longer gaps count as pauses. */
-    maxCharGapMs: z.number().int().min(5).max(200).default(45),
+    maxCharGapMs: z._default(z.number().check(z.int()).check(z.gte(5)).check(z.lte(200)), 45),
     /** How many pauses one read may contain (a scanner that hiccups once mid-code). */
-    maxPauses: z.number().int().min(0).max(5).default(1),
+    maxPauses: z._default(z.number().check(z.int()).check(z.gte(0)).check(z.lte(5)), 1),
     /** A longer pause ends a read: no reader pauses this long in the middle of one. */
-    maxPauseMs: z.number().int().min(20).max(1000).default(150),
+    maxPauseMs: z._default(z.number().check(z.int()).check(z.gte(20)).check(z.lte(1000)), 150),
     /** Fewer characters are never a read (a quick short word is typing). */
-    minLength: z.number().int().min(2).max(40).default(6),
+    minLength: z._default(z.number().check(z.int()).check(z.gte(2)).check(z.lte(40)), 6),
     /** Longer bursts are typing: nothing the kiosk reads is this long (three tracks: ~230). */
-    maxLength: z.number().int().min(40).max(400).default(400),
+    maxLength: z._default(z.number().check(z.int()).check(z.gte(40)).check(z.lte(400)), 400),
     /** Enter or Tab keys this soon after a read are its suffix (CR LF) and are swallowed. */
-    suffixMs: z.number().int().min(0).max(1000).default(150),
+    suffixMs: z._default(z.number().check(z.int()).check(z.gte(0)).check(z.lte(1000)), 150),
   })
-  .strict()
-  .refine((wedge) => wedge.maxPauseMs > wedge.maxCharGapMs, {
-    message: 'maxPauseMs must be longer than maxCharGapMs',
-    path: ['maxPauseMs'],
-  });
+  .check(
+    z.refine((wedge) => wedge.maxPauseMs > wedge.maxCharGapMs, {
+      message: 'maxPauseMs must be longer than maxCharGapMs',
+      path: ['maxPauseMs'],
+    }),
+  );
 export type WedgeConfig = z.output<typeof wedgeConfigSchema>;
 
-export const devicesConfigSchema = z
-  .object({
-    printer: printerConfigSchema.prefault({ transport: { kind: 'simulated' } }),
-    cardReader: cardReaderConfigSchema.default({ kind: 'simulated' }),
-    /**
-     * Issuer number printed into officer cards (digits 3-6 of the card number, after the `99`
-     * national-use prefix); cards of another issuer are refused.
-     */
-    officerCardIssuer: z
-      .string()
-      .regex(/^[0-9]{4}$/, 'must be 4 digits')
-      .default('0001'),
-    /** Thresholds for keyboard-wedge readers and scanners (see the README for scanner settings). */
-    wedge: wedgeConfigSchema.prefault({}),
-    /** Use simulated devices when the configured hardware is not found at start. */
-    simulateWhenMissing: z.boolean().default(true),
-  })
-  .strict();
+export const devicesConfigSchema = z.strictObject({
+  printer: z.prefault(printerConfigSchema, { transport: { kind: 'simulated' } }),
+  cardReader: z._default(cardReaderConfigSchema, { kind: 'simulated' }),
+  /**
+   * Issuer number printed into officer cards (digits 3-6 of the card number, after the `99`
+   * national-use prefix); cards of another issuer are refused.
+   */
+  officerCardIssuer: z._default(
+    z.string().check(z.regex(/^[0-9]{4}$/, 'must be 4 digits')),
+    '0001',
+  ),
+  /** Thresholds for keyboard-wedge readers and scanners (see the README for scanner settings). */
+  wedge: z.prefault(wedgeConfigSchema, {}),
+  /** Use simulated devices when the configured hardware is not found at start. */
+  simulateWhenMissing: z._default(z.boolean(), true),
+});
 export type DevicesConfig = z.infer<typeof devicesConfigSchema>;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { ZodMiniType, core } from 'zod/mini';
 import { catalogueSchema, siteConfigSchema } from './schema';
 import { countries } from './countries';
 import type { Catalogue, LanguageCode, SiteConfig } from './schema';
@@ -12,7 +12,7 @@ export const MAX_CONFIG_PROBLEMS = 10;
  * One message naming every bad field (the first `MAX_CONFIG_PROBLEMS`, then how many more), so
  * a profile is fixed in one pass: `site.json: languages[2]: …; gatewayUrl: …`.
  */
-export function describeConfigError(source: string, error: z.ZodError): string {
+export function describeConfigError(source: string, error: core.$ZodError): string {
   if (error.issues.length === 0) return `${source}: invalid`;
   const problems = error.issues.slice(0, MAX_CONFIG_PROBLEMS).map((issue) => {
     const where = issue.path
@@ -26,7 +26,7 @@ export function describeConfigError(source: string, error: z.ZodError): string {
   return `${source}: ${problems.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
-function parseWith<T>(schema: z.ZodType<T>, source: string, input: unknown): ConfigResult<T> {
+function parseWith<T>(schema: ZodMiniType<T>, source: string, input: unknown): ConfigResult<T> {
   let value = input;
   if (typeof input === 'string') {
     try {

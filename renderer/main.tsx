@@ -2,9 +2,12 @@ import { StrictMode } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
-import { startKioskRuntime } from './app/kiosk-runtime';
+import { loadKioskFrame } from './app/kiosk-frame';
+import type { KioskFrame } from './app/kiosk-frame';
+import type { KioskRuntime } from './app/kiosk-runtime';
 import { ReceiptScreen, preloadScreensOnDemand, whenQuiet } from './app/screens-on-demand';
 import { outOfServiceLanguages } from './app/config-store';
+import { loadLanguages } from './i18n/translator';
 import { connectShellBridge } from './platform/kiosk-bridge';
 import { installKeyGuard } from './platform/key-guard';
 import { createSimulatedBridge } from './platform/simulated-bridge';
@@ -28,17 +31,15 @@ const firstScreenShown = new Promise<void>((resolve) => (shown = resolve));
 const updates = registerAppShell(firstScreenShown.then(() => whenQuiet()));
 
 const outOfService = (reason: 'no-shell' | 'start-failed', detail: string): void => {
-  flushSync(() =>
-    root.render(
-      <OutOfServiceScreen
-        languages={outOfServiceLanguages(localStorage)}
-        reason={reason}
-        detail={detail}
-      />,
-    ),
-  );
-  document.body.dataset.ready = 'error';
-  shown();
+  const languages = outOfServiceLanguages(localStorage);
+  // Said in each of the kiosk's languages: their messages first (English if one cannot load).
+  void loadLanguages(languages).then(() => {
+    flushSync(() =>
+      root.render(<OutOfServiceScreen languages={languages} reason={reason} detail={detail} />),
+    );
+    document.body.dataset.ready = 'error';
+    shown();
+  });
 };
 
 // Fail closed: a production page without its shell must not take personal data under a key that
@@ -57,25 +58,62 @@ if (!bridge) {
 }
 
 function start(bridge: KioskBridge): void {
-  startKioskRuntime(bridge).then(
-    async (runtime) => {
-      // A receipt a crash left open is the first screen: its code comes before the first render.
-      if (runtime.openReceipt) await ReceiptScreen.preload().catch(() => undefined);
-      // Rendered synchronously, so "ready" means the first screen is on the page and focused
-      // (createRoot's render alone commits later, and a test or a scanner could act too early).
-      flushSync(() =>
-        root.render(
-          <StrictMode>
-            <App runtime={runtime} updates={updates} />
-          </StrictMode>,
-        ),
-      );
-      document.body.dataset.ready = 'true';
-      shown();
-      // The other screens' code, fetched once the first screen is up and the kiosk is quiet.
-      void preloadScreensOnDemand();
-    },
-    (error: unknown) =>
-      outOfService('start-failed', error instanceof Error ? error.message : String(error)),
-  );
+  loadKioskFrame(bridge)
+    // The site's own first language, when it is not English (which is always in the page).
+    .then(async (frame) => {
+      await loadLanguages([frame.site.defaultLanguage]);
+      return frame;
+    })
+    .then(
+      (frame) => {
+        const render = (started?: KioskRuntime): void =>
+          root.render(
+            <StrictMode>
+              <App frame={frame} runtime={started} updates={updates} />
+            </StrictMode>,
+          );
+        // Rendered synchronously, so "ready" means the first screen is on the page and focused
+        // (createRoot's render alone commits later, and a test or a scanner could act too early).
+        flushSync(() => render());
+        document.body.dataset.ready = 'true';
+        shown();
+        // Then the runtime (IndexedDB store, device key, sync engine: a chunk of its own),
+        // which the first screen waited for none of, and the site's other languages (a small
+        // chunk each), which the language screen asks in.
+        const languages = loadLanguages(frame.site.languages);
+        import('./app/kiosk-runtime')
+          .then((module) => module.startKioskRuntime(frame))
+          .then(async (started) => {
+            await languages;
+            // A receipt a crash left open comes first once the store is read: its code and
+            // language arrive before the App is told, so it never shows as a placeholder.
+            if (started.openReceipt) {
+              await Promise.all([
+                ReceiptScreen.preload().catch(() => undefined),
+                loadLanguages([started.openReceipt.language]),
+              ]);
+            }
+            return started;
+          })
+          .then(
+            (started) => {
+              flushSync(() => render(started));
+              // Everything has started: the store is open, the engine runs and the site's
+              // languages are in (tests wait for this).
+              document.body.dataset.runtime = 'ready';
+              // The other screens' code, fetched once the kiosk is quiet.
+              void preloadScreensOnDemand();
+            },
+            (error: unknown) => failed(frame, error),
+          );
+      },
+      (error: unknown) =>
+        outOfService('start-failed', error instanceof Error ? error.message : String(error)),
+    );
+}
+
+/** The runtime could not start (no IndexedDB, a store that will not open): out of service. */
+function failed(frame: KioskFrame, error: unknown): void {
+  frame.log('error', `start failed: ${error instanceof Error ? error.message : String(error)}`);
+  outOfService('start-failed', error instanceof Error ? error.message : String(error));
 }

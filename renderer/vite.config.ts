@@ -8,6 +8,7 @@ import { defineConfig } from 'vite';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { clearStamp, sourceInputs, writeStamp } from '../build/scripts/renderer-stamp';
+import { precompiledMessages } from '../build/scripts/precompiled-messages';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -136,7 +137,7 @@ function buildStamp(mode: string): Plugin {
 export default defineConfig(({ mode }) => ({
   root: here,
   base: './',
-  plugins: [react(), serviceWorker(), precompress(), buildStamp(mode)],
+  plugins: [precompiledMessages(), react(), serviceWorker(), precompress(), buildStamp(mode)],
   // The demo build (`--mode demo`, npm run demo) may run on the simulated bridge; every other
   // build fails closed without a shell. See build-flags.d.ts.
   define: { __SERVICE_POINT_DEMO__: JSON.stringify(mode === 'demo') },
@@ -144,6 +145,17 @@ export default defineConfig(({ mode }) => ({
     // simple-keyboard's `main` is a UMD bundle whose default export Rollup cannot see; its ES
     // module build is the same code.
     alias: [
+      // Every message reaches the page parsed (precompiledMessages): IntlMessageFormat's parser
+      // stays out of the bundle.
+      {
+        find: /^@formatjs\/icu-messageformat-parser$/,
+        replacement: fileURLToPath(
+          new URL(
+            '../node_modules/@formatjs/icu-messageformat-parser/lib/no-parser.js',
+            import.meta.url,
+          ),
+        ),
+      },
       {
         find: /^simple-keyboard$/,
         replacement: fileURLToPath(

@@ -1,10 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { precompiledMessages } from '../build/scripts/precompiled-messages';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export default defineConfig({
   root,
+  // The page's translator imports its messages parsed (`?icu`), as the page's build does.
+  plugins: [precompiledMessages()],
   resolve: {
     // Main-process code is tested against the recording fake: the real binary cannot run here.
     alias: { electron: `${root}tests/support/electron-fake.ts` },

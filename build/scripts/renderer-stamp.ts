@@ -25,6 +25,8 @@ export function fixedRendererInputs(repoRoot: string): string[] {
     'renderer/sw/service-worker.ts',
     'build/scripts/renderer-stamp.ts',
     'build/scripts/build-stamp.mjs',
+    // The config's own plugin that parses the page's messages.
+    'build/scripts/precompiled-messages.ts',
     ...publicFiles.map((file) => toRelative(repoRoot, file)),
   ];
 }

@@ -4,13 +4,14 @@ import type { EngineStatus } from '../../sync/client/engine';
 import { Header } from '../components/Header';
 import { IdleWarning } from '../components/IdleWarning';
 import { SpeechNotice } from '../components/SpeechNotice';
-import { createTranslator } from '../i18n/translator';
+import { createTranslator, loadLanguages } from '../i18n/translator';
 import type { AppShellUpdates } from '../sw/register';
 import { CitizenScreens } from './CitizenScreens';
 import { useSpeechGuidance } from './guidance';
 import { sessionIdleTimings, useIdleTimer } from './idle-timer';
+import type { KioskFrame } from './kiosk-frame';
 import type { KioskRuntime } from './kiosk-runtime';
-import { useScreensLoaded } from './lazy-screen';
+import { ScreenLoading, useScreensLoaded } from './lazy-screen';
 import { createSpeaker } from './speech';
 import { StaffScreens } from './StaffScreens';
 import { useCardReadRouting } from './use-card-read-routing';
@@ -26,10 +27,22 @@ import { useSubmission } from './use-submission';
  * The kiosk page: the frame every screen shares (header, assisted-mode banner, speech and scan
  * notices, the idle warning) around either a staff screen or the citizen flow. Each concern is
  * one hook or one component; this file only wires them together.
+ *
+ * The first screens need only `frame` (the bridge and the validated config). `runtime` (store,
+ * sync engine, officers, card readers) arrives a moment later, from its own chunk; until then
+ * the link shows as not yet known, and screens past the language screen wait for it.
  */
-export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: AppShellUpdates }) {
-  const { site, catalogue } = runtime;
-  const [session, dispatch] = useKioskSession(runtime);
+export function App({
+  frame,
+  runtime,
+  updates,
+}: {
+  frame: KioskFrame;
+  runtime?: KioskRuntime;
+  updates?: AppShellUpdates;
+}) {
+  const { site, catalogue } = frame;
+  const [session, dispatch] = useKioskSession(frame, runtime?.openReceipt);
   const { screen } = session;
   const sessionOpen = screen.name !== 'attract';
   // Times are shown on the site's wall clock (its country's zone), not the machine's.
@@ -38,27 +51,27 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
     () => createTranslator(session.language, timeZone),
     [session.language, timeZone],
   );
-  const [engine, setEngine] = useState<EngineStatus>(runtime.engine.status);
-  useEffect(() => runtime.engine.subscribe(setEngine), [runtime.engine]);
+  const [engine, setEngine] = useState<EngineStatus | undefined>(runtime?.engine.status);
+  useEffect(() => runtime?.engine.subscribe(setEngine), [runtime]);
 
-  const staff = useStaffMode(runtime.officers);
+  const staff = useStaffMode(runtime?.officers);
   const submission = useSubmission(runtime, dispatch);
-  const { start, storageLow } = useSessionStart(runtime, dispatch);
+  const { start, storageLow } = useSessionStart(frame, dispatch);
 
   // Read aloud: the browser's voice where it has one, the shell's offline engine where not.
-  const speaker = useMemo(() => createSpeaker(runtime.bridge), [runtime.bridge]);
+  const speaker = useMemo(() => createSpeaker(frame.bridge), [frame.bridge]);
   const end = useCallback(() => {
     speaker.cancel();
     // Nothing the citizen selected or copied may be pasted by the next one.
     forgetSelection();
     // Nothing of the session may stay in the address or the history either.
     if (location.hash) history.replaceState(null, '', location.pathname + location.search);
-    runtime.closeReceipt();
+    runtime?.closeReceipt();
     dispatch({ type: 'end' });
   }, [runtime, speaker, dispatch]);
 
   const { scanned, scanNotice } = useCardReadRouting({
-    cardReads: runtime.cardReads,
+    cardReads: runtime?.cardReads,
     statusService: catalogue.services.find((s) => s.kind === 'status-check'),
     screenName: screen.name,
     modeName: staff.mode.name,
@@ -68,7 +81,7 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
 
   const { idleMs, warningMs } = sessionIdleTimings(site);
   const idle = useIdleTimer({ enabled: sessionOpen, idleMs, warningMs, onExpire: end });
-  useSessionOpenSignal(sessionOpen, runtime.bridge, updates);
+  useSessionOpenSignal(sessionOpen, frame.bridge, updates);
   usePagePreferences(session.access, session.language);
   // A screen whose code arrives after it was asked for is read when it is on the page.
   const screensLoaded = useScreensLoaded();
@@ -81,6 +94,7 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
   ) : (
     <CitizenScreens
       tr={tr}
+      frame={frame}
       runtime={runtime}
       session={session}
       dispatch={dispatch}
@@ -101,9 +115,14 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
             tr={tr}
             languages={site.languages}
             access={session.access}
-            link={engine.link}
-            gettingRoster={engine.configAt === undefined}
-            onLanguage={(language) => dispatch({ type: 'switch-language', language })}
+            link={engine?.link ?? 'unknown'}
+            gettingRoster={engine?.configAt === undefined}
+            onLanguage={(language) =>
+              // Its messages first (a chunk of their own, precached), then the switch.
+              void loadLanguages([language]).then(() =>
+                dispatch({ type: 'switch-language', language }),
+              )
+            }
             onToggle={(preference) => dispatch({ type: 'toggle-access', preference })}
             onStartOver={sessionOpen ? end : undefined}
           />
@@ -124,9 +143,7 @@ export function App({ runtime, updates }: { runtime: KioskRuntime; updates?: App
             {tr.t('scan.notRecognised')}
           </p>
         ) : null}
-        <Suspense fallback={<main className="screen" data-screen="loading" aria-busy="true" />}>
-          {body}
-        </Suspense>
+        <Suspense fallback={<ScreenLoading />}>{body}</Suspense>
       </div>
       {idle.state.phase === 'warning' ? (
         <IdleWarning

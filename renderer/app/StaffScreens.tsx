@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import type { Translator } from '../i18n/translator';
 import type { KioskRuntime } from './kiosk-runtime';
+import { ScreenLoading } from './lazy-screen';
 import {
   OfficerSignInScreen,
   OfficerToolsScreen,
@@ -20,10 +21,13 @@ export function StaffScreens({
   staff,
 }: {
   tr: Translator;
-  runtime: KioskRuntime;
+  /** Undefined while the runtime is starting: every staff screen needs it, so they wait. */
+  runtime: KioskRuntime | undefined;
   staff: StaffModeState;
 }): ReactElement | null {
   const { mode, setMode, officer } = staff;
+  if (mode.name === 'citizen') return null;
+  if (!runtime) return <ScreenLoading />;
   const back = (): void => setMode({ name: 'citizen' });
   switch (mode.name) {
     case 'officer-sign-in':
@@ -58,7 +62,5 @@ export function StaffScreens({
       );
     case 'operator':
       return <OperatorConsoleScreen tr={tr} runtime={runtime} onClose={back} />;
-    case 'citizen':
-      return null;
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../kiosk-config/zod-mini';
 import { kioskInfoSchema } from '../../sync/bridge/channels';
 import type { KioskInfo } from '../../sync/bridge/channels';
 import { checkSiteCatalogue, parseCatalogue, parseSiteConfig } from '../../kiosk-config/load';
@@ -18,13 +18,11 @@ export const LAST_GOOD_KEY = 'service-point:last-good-config';
  * and catalogue that passed validation. Nothing personal and no secret (the one-time enrolment
  * token is left out), so it may sit in the origin's localStorage.
  */
-const snapshotSchema = z
-  .object({
-    info: kioskInfoSchema.omit({ enrolmentToken: true }),
-    site: z.unknown(),
-    catalogue: z.unknown(),
-  })
-  .strict();
+const snapshotSchema = z.strictObject({
+  info: z.omit(kioskInfoSchema, { enrolmentToken: true }),
+  site: z.unknown(),
+  catalogue: z.unknown(),
+});
 
 export interface LoadedConfiguration {
   info: KioskInfo;

@@ -1,6 +1,5 @@
 import { connectCardReads } from './card-reads';
 import type { CardReads } from './card-reads';
-import type { Catalogue, SiteConfig } from '../../kiosk-config/schema';
 import type { KioskInfo } from '../../sync/bridge/channels';
 import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
 import { openOutboxStore } from '../../sync/client/store/dexie-outbox-store';
@@ -17,12 +16,12 @@ import type { OpenReceipt } from '../../sync/client/open-receipt';
 import { SyncEngine } from '../../sync/client/engine';
 import { forgetStatusesBefore, lookUpStatuses } from '../../sync/client/status-cache';
 import type { StatusLookup } from '../../sync/client/status-cache';
-import { loadConfiguration, withTimeout } from './config-store';
-import type { KeyValueStore } from './config-store';
+import { SHELL_TIMEOUT_MS } from './kiosk-frame';
+import type { KioskFrame } from './kiosk-frame';
+import { withTimeout } from './config-store';
 import { importDataKey } from '../../sync/client/data-key';
 import { purgeDeliveredPersonalData } from '../../sync/client/personal-data';
-import { checkStorageHeadroom, requestPersistentStorage } from '../../sync/client/storage-guard';
-import type { StorageCheck } from '../../sync/client/storage-guard';
+import { requestPersistentStorage } from '../../sync/client/storage-guard';
 import { OfficerSession, cacheRoster } from '../../sync/client/officer-session';
 import { syncEventLogger } from '../../sync/client/sync-events';
 import type { OfficerDeps } from '../../sync/client/officer-records';
@@ -31,12 +30,13 @@ import { reconcileBundleAcks } from '../../sync/client/bundle-export';
 import { SyncError } from '../../sync/client/sync-error';
 import type { HeartbeatRequest } from '../../sync/protocol/wire';
 
-/** Everything a running kiosk page needs, wired once at start-up. */
-export interface KioskRuntime {
-  bridge: KioskBridge;
-  info: KioskInfo;
-  site: SiteConfig;
-  catalogue: Catalogue;
+/**
+ * Everything a running kiosk page needs, wired once at start-up: the first screen's frame
+ * (kiosk-frame.ts) and what starts beside it. This module and what it imports (Dexie, the sync
+ * engine, the chain and sealing code) are a chunk of their own, loaded once the first screen is
+ * up: the start and language screens never wait on IndexedDB.
+ */
+export interface KioskRuntime extends KioskFrame {
   /** The outbox store: every read and write of the kiosk's IndexedDB goes through it. */
   store: OutboxStore;
   engine: SyncEngine;
@@ -50,24 +50,18 @@ export interface KioskRuntime {
   openReceipt?: OpenReceipt;
   /** The session ended: its receipt is no longer open. */
   closeReceipt(): void;
-  /** Set when the shell's config was refused and the last good one is in use (names the field). */
-  configRefused?: string;
   /**
    * What the agencies decided for these reference numbers: a signed request on the sync
    * engine's own client, so the clock correction the engine learnt applies; when the gateway
    * cannot be reached, what this kiosk last heard (`online: false`), never an error.
    */
   lookupStatus(refs: string[]): Promise<StatusLookup>;
-  /** Whether a new session may start: `{ ok: false, code: 'storage-low' }` when quota is low. */
-  checkStorage(): Promise<StorageCheck>;
   /** Card swipes and code scans from every reader (HID and keyboard-wedge). */
   cardReads: CardReads;
   /** Assisted mode: who is signed in; sign-in, sign-out and inactivity are chain records. */
   officers: OfficerSession;
   /** What officer and operator actions need to append to the chain (void, reprint, bundles). */
   chain: OfficerDeps;
-  /** A short line for the shell's log (and so the operator console); never personal data. */
-  log(level: 'info' | 'warn' | 'error', message: string): void;
   /** Tears the page's runtime down: sync, timers, reader listeners, the store. */
   stop(): void;
 }
@@ -75,27 +69,16 @@ export interface KioskRuntime {
 /** A transaction as the screens hand it over; the catalogue says which fields are personal. */
 export type SubmitInput = Omit<TransactionInput, 'personalFieldIds'>;
 
-/** How long the shell may take to answer at start before the last good config is used. */
-const SHELL_TIMEOUT_MS = 4_000;
-
-export async function startKioskRuntime(
-  bridge: KioskBridge,
-  lastGoodConfig: KeyValueStore = localStorage,
-): Promise<KioskRuntime> {
-  const loaded = await loadConfiguration(async () => {
-    const info = await withTimeout(bridge.invoke('kiosk:info'), SHELL_TIMEOUT_MS, 'kiosk:info');
-    const config = await withTimeout(bridge.invoke('config:get'), SHELL_TIMEOUT_MS, 'config:get');
-    return { info, site: config.site, catalogue: config.catalogue };
-  }, lastGoodConfig);
-  const { info } = loaded;
+/**
+ * Opens the kiosk's store (IndexedDB), its device key and a receipt a crash left open, asks the
+ * shell for the data key (once per page load) and starts the sync engine, officer session and
+ * card readers. Rejects when the store cannot be opened: the page then shows out of service.
+ */
+export async function startKioskRuntime(frame: KioskFrame): Promise<KioskRuntime> {
+  const { bridge, info, log } = frame;
   // Shaped like a parse result so the rest of start-up reads as before.
-  const site = { value: loaded.site };
-  const catalogue = { value: loaded.catalogue };
-  if (loaded.refused) {
-    void bridge
-      .invoke('log:write', { level: 'error', message: `config refused: ${loaded.refused}` })
-      .catch(() => undefined);
-  }
+  const site = { value: frame.site };
+  const catalogue = { value: frame.catalogue };
 
   const store = await openOutboxStore(info.kioskId);
   const keys = await loadOrCreateDeviceKey(store);
@@ -127,8 +110,6 @@ export async function startKioskRuntime(
   purge();
   const purgeTimer = setInterval(purge, 60 * 60_000);
   const chain: OfficerDeps = { store, kioskId: info.kioskId, keys, dataKey };
-  const log = (level: 'info' | 'warn' | 'error', message: string): void =>
-    void bridge.invoke('log:write', { level, message }).catch(() => undefined);
   // The chain says which site config and catalogue every later record was made under.
   void recordConfigInForce(chain, 'site', '', site.value)
     .then(() => recordConfigInForce(chain, 'catalogue', catalogue.value.version, catalogue.value))
@@ -176,14 +157,10 @@ export async function startKioskRuntime(
   // The site's wedge thresholds (devices.wedge), else the defaults.
   const cardReads = connectCardReads(bridge, window, site.value.devices?.wedge);
   return {
-    bridge,
-    info,
+    ...frame,
     cardReads,
     officers,
     chain,
-    log,
-    site: site.value,
-    catalogue: catalogue.value,
     store,
     engine,
     ...(openReceipt ? { openReceipt } : {}),
@@ -202,8 +179,6 @@ export async function startKioskRuntime(
       const personalFieldIds = service.fields.filter((field) => field.personal).map((f) => f.id);
       return commitTransaction(chain, { ...input, personalFieldIds }, options);
     },
-    checkStorage: () => checkStorageHeadroom(),
-    configRefused: loaded.refused,
     lookupStatus: (refs) =>
       lookUpStatuses(store, refs, (chunk) => engine.lookupDecisions(chunk, { timeoutMs: 8_000 })),
     stop() {

@@ -67,3 +67,11 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
   };
   return Object.assign(Screen, { preload: () => fetchScreen().then(() => undefined) });
 }
+
+/**
+ * What stands in for a screen whose code, or the runtime it needs (kiosk-runtime.ts), is still on
+ * its way: an empty screen, marked busy.
+ */
+export function ScreenLoading(): ReactElement {
+  return <main className="screen" data-screen="loading" aria-busy="true" />;
+}

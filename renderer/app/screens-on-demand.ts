@@ -6,6 +6,9 @@ import { lazyScreen } from './lazy-screen';
  * `preloadScreensOnDemand` fetches them once the first screen is up.
  */
 
+export const ServiceScreens = lazyScreen(() =>
+  import('./ServiceScreens').then((m) => m.ServiceScreens),
+);
 export const ServicesScreen = lazyScreen(() =>
   import('../screens/ServicesScreen').then((m) => m.ServicesScreen),
 );
@@ -39,6 +42,7 @@ export const OperatorConsoleScreen = lazyScreen(() =>
 
 /** The citizen's path first (what a touch on Start leads to), then the staff screens. */
 const inOrder = [
+  ServiceScreens,
   ServicesScreen,
   FormScreen,
   ReviewScreen,

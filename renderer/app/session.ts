@@ -52,6 +52,8 @@ export type SessionAction =
     }
   | { type: 'toggle-access'; preference: keyof AccessPreferences }
   | { type: 'submitted'; txId: string; ref: string }
+  /** A receipt a crash left open, found once the store is open: it comes before anything else. */
+  | { type: 'resume-receipt'; receipt: ResumedReceipt }
   | { type: 'end' };
 
 /** A receipt a crash left open (sync/client/open-receipt.ts): the session it belongs to. */
@@ -137,6 +139,8 @@ export function sessionReducer(defaults: SessionDefaults) {
           },
         };
       }
+      case 'resume-receipt':
+        return resumedReceiptSession(defaults, action.receipt);
       case 'end':
         return initialSession(defaults);
     }

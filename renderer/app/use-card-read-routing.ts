@@ -25,7 +25,8 @@ export interface CardReadRouting {
  * that is not recognised shows a notice for a few seconds.
  */
 export function useCardReadRouting(input: {
-  cardReads: CardReads;
+  /** Undefined until the runtime has started the readers. */
+  cardReads: CardReads | undefined;
   statusService: ServiceDefinition | undefined;
   screenName: string;
   modeName: StaffMode['name'];
@@ -38,7 +39,7 @@ export function useCardReadRouting(input: {
 
   useEffect(
     () =>
-      cardReads.subscribe((read) => {
+      cardReads?.subscribe((read) => {
         if (read.kind === 'rejected') {
           setScanNotice(true);
           return;

@@ -30,14 +30,17 @@ export interface StaffModeState {
  * Which staff screen is open and who is signed in. Follows the officer session (a sign-out
  * closes the officer tools), closes a staff screen left alone for STAFF_IDLE_MS so a citizen
  * never finds the console open, and keeps a signed-in officer signed in while they touch.
+ * `officers` is undefined until the runtime has started (nobody is signed in before that).
  */
-export function useStaffMode(officers: KioskRuntime['officers']): StaffModeState {
+export function useStaffMode(officers: KioskRuntime['officers'] | undefined): StaffModeState {
   const [mode, setMode] = useState<StaffMode>({ name: 'citizen' });
-  const [officer, setOfficer] = useState<SignedInOfficer | undefined>(officers.officer);
+  const [officer, setOfficer] = useState<SignedInOfficer | undefined>(officers?.officer);
   const [signedOutIdle, setSignedOutIdle] = useState(false);
   const signingOut = useRef(false);
 
   useEffect(() => {
+    if (!officers) return undefined;
+    // Called at once with who is signed in now.
     let previous = officers.officer;
     return officers.subscribe((next) => {
       // Signed out without the sign-out button: the inactivity timer did it.
@@ -53,7 +56,7 @@ export function useStaffMode(officers: KioskRuntime['officers']): StaffModeState
 
   const signOut = useCallback(() => {
     signingOut.current = true;
-    void officers.signOut('signed-out').catch(() => undefined);
+    void officers?.signOut('signed-out').catch(() => undefined);
     setMode({ name: 'citizen' });
   }, [officers]);
 
@@ -77,7 +80,7 @@ export function useStaffMode(officers: KioskRuntime['officers']): StaffModeState
 
   // Any touch or key while an officer is signed in keeps them signed in.
   useEffect(() => {
-    if (!officer) return undefined;
+    if (!officer || !officers) return undefined;
     const touch = (): void => officers.touch();
     window.addEventListener('pointerdown', touch, true);
     window.addEventListener('keydown', touch, true);

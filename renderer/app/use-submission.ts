@@ -1,6 +1,5 @@
 import { useCallback, useState } from 'react';
 import type { Dispatch } from 'react';
-import { submittedAnswers } from '../../kiosk-config/service-steps';
 import type { LanguageCode, ServiceDefinition } from '../../kiosk-config/schema';
 import type { SignedInOfficer } from '../../sync/client/officer-session';
 import type { KioskRuntime } from './kiosk-runtime';
@@ -15,21 +14,24 @@ export type ReceiptOfficer = Pick<SignedInOfficer, 'officerId' | 'name'>;
  * resumed receipt names the officer its open-receipt record kept.
  */
 export function useSubmission(
-  runtime: Pick<KioskRuntime, 'submit' | 'officers' | 'catalogue' | 'openReceipt'>,
+  /** Undefined until the runtime has started (the consent screen waits for it). */
+  runtime: Pick<KioskRuntime, 'submit' | 'officers' | 'catalogue' | 'openReceipt'> | undefined,
   dispatch: Dispatch<SessionAction>,
 ): {
+  /** `fields`: the answers as submitted (service-steps.ts, submittedAnswers). */
   submit(
     service: ServiceDefinition,
-    answers: Record<string, string>,
+    fields: Record<string, string>,
     language: LanguageCode,
   ): Promise<void>;
   receiptOfficer: ReceiptOfficer | undefined;
 } {
-  const [receiptOfficer, setReceiptOfficer] = useState<ReceiptOfficer | undefined>(
-    runtime.openReceipt?.officer,
-  );
+  // Who completed the last submit here; before any, who completed the resumed receipt.
+  const [submitted, setSubmitted] = useState<{ officer: ReceiptOfficer | undefined }>();
+  const receiptOfficer = submitted ? submitted.officer : runtime?.openReceipt?.officer;
   const submit = useCallback(
-    async (service: ServiceDefinition, answers: Record<string, string>, language: LanguageCode) => {
+    async (service: ServiceDefinition, fields: Record<string, string>, language: LanguageCode) => {
+      if (!runtime) throw new Error('the kiosk is still starting');
       // Recorded inside the signed record: who completed it on the citizen's behalf.
       const assisting = runtime.officers.officer;
       const committed = await runtime.submit(
@@ -40,11 +42,11 @@ export function useSubmission(
           ...(assisting ? { officerId: assisting.officerId } : {}),
           language,
           fee: service.fee,
-          fields: submittedAnswers(service, answers),
+          fields,
         },
         { openReceipt: true },
       );
-      setReceiptOfficer(assisting);
+      setSubmitted({ officer: assisting });
       dispatch({ type: 'submitted', txId: committed.txId, ref: committed.ref });
     },
     [runtime, dispatch],

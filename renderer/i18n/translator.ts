@@ -1,5 +1,12 @@
-import { createMessages } from '../../kiosk-config/messages';
-import type { MessageKey, MessageValues, Messages } from '../../kiosk-config/messages';
+import { messagesFrom } from '../../kiosk-config/message-format';
+import type {
+  MessageKey,
+  MessageSource,
+  MessageTable,
+  MessageValues,
+  Messages,
+} from '../../kiosk-config/message-format';
+import englishTable from '../../kiosk-config/translations/en.json?icu';
 import {
   formatDate,
   formatDateTime,
@@ -16,6 +23,46 @@ import type { FieldProblem } from '../../kiosk-config/field-validation';
 import type { LanguageCode } from '../../kiosk-config/schema';
 
 export type { MessageKey, MessageValues };
+
+/**
+ * Each language's messages are a chunk of their own (the service worker precaches them all):
+ * English, the reference and every other table's fallback, is in the page from the start; the
+ * site's other languages are fetched once the first screen is up, and any language again before
+ * the language screen, a header switch, a resumed receipt or the out-of-service screen uses it.
+ * In the page's build the messages arrive already parsed (`?icu`, see vite.config.ts).
+ */
+const loaders: Record<Exclude<LanguageCode, 'en'>, () => Promise<{ default: unknown }>> = {
+  es: () => import('../../kiosk-config/translations/es.json?icu'),
+  bzj: () => import('../../kiosk-config/translations/bzj.json?icu'),
+  tn: () => import('../../kiosk-config/translations/tn.json?icu'),
+};
+
+/** English: the reference key set, so every key is there. */
+const english = englishTable as Record<MessageKey, MessageSource>;
+const tables = new Map<string, MessageTable>([['en', english]]);
+
+/** Whether a language's messages are in the page (English always is). */
+export function languageLoaded(language: string): boolean {
+  return tables.has(language);
+}
+
+/**
+ * Loads the messages of these languages (codes the kiosk does not speak are ignored). Never
+ * rejects: a table that cannot be fetched (no network and no service worker yet) leaves that
+ * language in English until a later call loads it.
+ */
+export async function loadLanguages(languages: readonly string[]): Promise<void> {
+  await Promise.all(
+    languages.map(async (language) => {
+      if (tables.has(language) || !Object.hasOwn(loaders, language)) return;
+      const load = loaders[language as keyof typeof loaders];
+      await load().then(
+        (module) => void tables.set(language, module.default as MessageTable),
+        () => undefined,
+      );
+    }),
+  );
+}
 
 /** Display names: each language in its own words (names, not flags). */
 export const languageNames: Record<LanguageCode, string> = {
@@ -49,8 +96,12 @@ export interface Translator extends Messages {
   problem(problem: FieldProblem): string;
 }
 
+/**
+ * The translator of one language. Its table must have been loaded (loadLanguages); until it is,
+ * every message is English's.
+ */
 export function createTranslator(language: LanguageCode, timeZone = 'UTC'): Translator {
-  const messages = createMessages(language);
+  const messages = messagesFrom(language, tables.get(language) ?? {}, english);
   return {
     ...messages,
     timeZone,

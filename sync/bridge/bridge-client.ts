@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../kiosk-config/zod-mini';
 import { channelSchemas, eventSchemas } from './channels';
 import type { ChannelName, EventName, EventPayload, ResponseOf } from './channels';
 import { BridgeError, bridgeErrorCodes } from './kiosk-bridge';
@@ -10,10 +10,13 @@ import { BridgeError, bridgeErrorCodes } from './kiosk-bridge';
  */
 const bridgeReplySchema = z.discriminatedUnion('ok', [
   // JSON drops an undefined value, so a reply to a channel that answers nothing has no `value`.
-  z.object({ ok: z.literal(true), value: z.unknown().optional() }),
+  z.object({ ok: z.literal(true), value: z.optional(z.unknown()) }),
   z.object({
     ok: z.literal(false),
-    error: z.object({ code: z.enum(bridgeErrorCodes), message: z.string().max(2000) }),
+    error: z.object({
+      code: z.enum(bridgeErrorCodes),
+      message: z.string().check(z.maxLength(2000)),
+    }),
   }),
 ]);
 

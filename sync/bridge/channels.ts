@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../kiosk-config/zod-mini';
 import {
   cardReadSchema,
   printJobReplySchema,
@@ -23,56 +23,58 @@ import { speakReplySchema, speakRequestSchema, speechVoicesReplySchema } from '.
  * The one map from bridge channel (`domain:verb`) to its request and response schemas. Both
  * shells route with it and the renderer's clients are typed by it; nothing else defines a channel.
  */
-export const kioskInfoSchema = z
-  .object({
-    kioskId: z.string(),
-    shell: z.enum(['electron', 'browser', 'simulated']),
-    appVersion: z.string(),
-    gatewayUrl: z.string().url(),
-    /** One-time token for the first contact with the gateway; absent once enrolled elsewhere. */
-    enrolmentToken: z.string().optional(),
-    simulatedDevices: z.array(z.enum(['printer', 'card-reader'])),
-  })
-  .strict();
+export const kioskInfoSchema = z.strictObject({
+  kioskId: z.string(),
+  shell: z.enum(['electron', 'browser', 'simulated']),
+  appVersion: z.string(),
+  gatewayUrl: z.url(),
+  /** One-time token for the first contact with the gateway; absent once enrolled elsewhere. */
+  enrolmentToken: z.optional(z.string()),
+  simulatedDevices: z.array(z.enum(['printer', 'card-reader'])),
+});
 export type KioskInfo = z.infer<typeof kioskInfoSchema>;
 
-export const logEntrySchema = z
-  .object({
-    level: z.enum(['debug', 'info', 'warn', 'error']),
-    message: z.string().max(2000),
-  })
-  .strict();
+export const logEntrySchema = z.strictObject({
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  message: z.string().check(z.maxLength(2000)),
+});
 
 const noArgs = z.undefined();
 
 /** `operator:exit`: the only way out of kiosk mode; the shell checks the PIN (scrypt, lock-out). */
-export const operatorExitRequestSchema = z
-  .object({ pin: z.string().regex(/^\d{6,12}$/, 'must be 6 to 12 digits') })
-  .strict();
+export const operatorExitRequestSchema = z.strictObject({
+  pin: z.string().check(z.regex(/^\d{6,12}$/, 'must be 6 to 12 digits')),
+});
 export const operatorExitResponseSchema = z.discriminatedUnion('result', [
-  z.object({ result: z.literal('exiting') }).strict(),
-  z.object({ result: z.literal('wrong-pin'), attemptsLeft: z.number().int().min(0) }).strict(),
-  z.object({ result: z.literal('locked'), retryAfterSeconds: z.number().int().min(0) }).strict(),
+  z.strictObject({ result: z.literal('exiting') }),
+  z.strictObject({
+    result: z.literal('wrong-pin'),
+    attemptsLeft: z.number().check(z.int()).check(z.gte(0)),
+  }),
+  z.strictObject({
+    result: z.literal('locked'),
+    retryAfterSeconds: z.number().check(z.int()).check(z.gte(0)),
+  }),
   /** No PIN is configured on this kiosk, or this shell cannot leave kiosk mode. */
-  z.object({ result: z.literal('disabled') }).strict(),
+  z.strictObject({ result: z.literal('disabled') }),
 ]);
 export type OperatorExitResult = z.infer<typeof operatorExitResponseSchema>;
 
 /** `session:state`: the page tells the shell whether a citizen session is open (no restarts then). */
-export const sessionStateSchema = z.object({ active: z.boolean() }).strict();
+export const sessionStateSchema = z.strictObject({ active: z.boolean() });
 
 export const channels = {
   'kiosk:info': { request: noArgs, response: kioskInfoSchema },
   'config:get': {
     request: noArgs,
     // The renderer validates these with the kiosk-config schemas; the shell already did too.
-    response: z.object({ site: z.unknown(), catalogue: z.unknown() }).strict(),
+    response: z.strictObject({ site: z.unknown(), catalogue: z.unknown() }),
   },
   'log:write': { request: logEntrySchema, response: z.undefined() },
   /** The at-rest data key (32 bytes, base64url) from the shell's key custody; see the README, Sync. */
   'keys:data-key': {
     request: noArgs,
-    response: z.object({ key: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }).strict(),
+    response: z.strictObject({ key: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)) }),
   },
   'operator:exit': { request: operatorExitRequestSchema, response: operatorExitResponseSchema },
   'session:state': { request: sessionStateSchema, response: z.undefined() },
@@ -88,7 +90,7 @@ export const channels = {
    * the shell parses it with the same parsers as a HID read. Never logged.
    */
   'card-reader:wedge-read': {
-    request: z.object({ text: z.string().min(1).max(400) }).strict(),
+    request: z.strictObject({ text: z.string().check(z.minLength(1)).check(z.maxLength(400)) }),
     response: cardReadSchema,
   },
   /** Renders a report the page has put in words (end of day) to an A4 PDF in the data dir. */
@@ -109,7 +111,7 @@ export const channels = {
 
 /** Events the shell pushes to the page. */
 export const events = {
-  'kiosk:notice': z.object({ message: z.string() }).strict(),
+  'kiosk:notice': z.strictObject({ message: z.string() }),
   /** A card swipe or code scan, parsed; never the raw track. */
   'card-reader:read': cardReadSchema,
   'printer:status': printerStatusSchema,
@@ -135,13 +137,13 @@ export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
  */
 export const channelSchemas: {
   readonly [C in ChannelName]: {
-    readonly request: z.ZodType<ParsedRequestOf<C>, RequestOf<C>>;
-    readonly response: z.ZodType<ResponseOf<C>>;
+    readonly request: z.ZodMiniType<ParsedRequestOf<C>, RequestOf<C>>;
+    readonly response: z.ZodMiniType<ResponseOf<C>>;
   };
 } = channels;
 
 /** Events seen event by event, for the same reason as `channelSchemas`. */
-export const eventSchemas: { readonly [E in EventName]: z.ZodType<EventPayload<E>> } = events;
+export const eventSchemas: { readonly [E in EventName]: z.ZodMiniType<EventPayload<E>> } = events;
 
 export function isChannelName(value: unknown): value is ChannelName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(channels, value);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../kiosk-config/zod-mini';
 import { languageCodeSchema } from '../../kiosk-config/schema';
 import type {
   LanguageCode,
@@ -27,51 +27,54 @@ const unprintableKeepingNewlines =
   /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 /* eslint-enable no-control-regex */
 const printable = (min: number, max: number, keepNewlines = false) =>
-  z
-    .string()
-    .max(max)
-    .transform((text) => text.replace(keepNewlines ? unprintableKeepingNewlines : unprintable, ''))
-    .pipe(z.string().min(min));
+  z.pipe(
+    z.pipe(
+      z.string().check(z.maxLength(max)),
+      z.transform((text) =>
+        text.replace(keepNewlines ? unprintableKeepingNewlines : unprintable, ''),
+      ),
+    ),
+    z.string().check(z.minLength(min)),
+  );
 
-export const receiptContentSchema = z
-  .object({
-    /** The transaction; together with `copy` it is the print job's idempotency key. */
-    txId: z.string().uuid(),
-    /** 1 for the original; an officer's reprint asks for copy 2, 3, … */
-    copy: z.number().int().min(1).max(99).default(1),
-    language: languageCodeSchema,
-    agency: printable(1, 200),
-    site: printable(1, 200),
-    kioskId: z.string().min(3).max(64),
-    channel: z.enum(['self-service', 'assisted']),
-    service: z.object({ id: z.string().min(1).max(100), title: printable(1, 200) }).strict(),
-    ref: z.string().regex(/^[A-Z0-9-]{6,32}$/),
-    issuedAt: z.string().datetime({ offset: true }),
-    /** IANA zone the kiosk shows local time in; the receipt prints the same wall-clock time. */
-    timeZone: z.string().min(1).max(64).default('UTC'),
-    fee: z
-      .object({
-        amountMinor: z.number().int().min(0),
-        currency: z.string().regex(/^[A-Z]{3}$/),
-      })
-      .strict(),
-    payment: z
-      .object({
-        method: z.enum(paymentMethods),
-        reference: printable(1, 64).optional(),
-      })
-      .strict(),
-    delivery: z.enum(['queued', 'delivered']),
-    /** The officer who completed an assisted transaction (printed under the payment). */
-    officer: z
-      .object({
-        id: z.string().regex(/^[0-9]{8}$/),
-        // A name is printed, so it may not carry printer commands or bidi overrides.
-        name: z
-          .string()
-          .min(1)
-          .max(100)
-          .refine(
+export const receiptContentSchema = z.strictObject({
+  /** The transaction; together with `copy` it is the print job's idempotency key. */
+  txId: z.uuid(),
+  /** 1 for the original; an officer's reprint asks for copy 2, 3, … */
+  copy: z._default(z.number().check(z.int()).check(z.gte(1)).check(z.lte(99)), 1),
+  language: languageCodeSchema,
+  agency: printable(1, 200),
+  site: printable(1, 200),
+  kioskId: z.string().check(z.minLength(3)).check(z.maxLength(64)),
+  channel: z.enum(['self-service', 'assisted']),
+  service: z.strictObject({
+    id: z.string().check(z.minLength(1)).check(z.maxLength(100)),
+    title: printable(1, 200),
+  }),
+  ref: z.string().check(z.regex(/^[A-Z0-9-]{6,32}$/)),
+  issuedAt: z.iso.datetime({ offset: true }),
+  /** IANA zone the kiosk shows local time in; the receipt prints the same wall-clock time. */
+  timeZone: z._default(z.string().check(z.minLength(1)).check(z.maxLength(64)), 'UTC'),
+  fee: z.strictObject({
+    amountMinor: z.number().check(z.int()).check(z.gte(0)),
+    currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+  }),
+  payment: z.strictObject({
+    method: z.enum(paymentMethods),
+    reference: z.optional(printable(1, 64)),
+  }),
+  delivery: z.enum(['queued', 'delivered']),
+  /** The officer who completed an assisted transaction (printed under the payment). */
+  officer: z.optional(
+    z.strictObject({
+      id: z.string().check(z.regex(/^[0-9]{8}$/)),
+      // A name is printed, so it may not carry printer commands or bidi overrides.
+      name: z
+        .string()
+        .check(z.minLength(1))
+        .check(z.maxLength(100))
+        .check(
+          z.refine(
             (name) =>
               ![...name].some((c) => {
                 const code = c.codePointAt(0) ?? 0;
@@ -84,13 +87,12 @@ export const receiptContentSchema = z
               }),
             'must be printable',
           ),
-      })
-      .strict()
-      .optional(),
-    /** The service's receipt text in the session language: what the citizen does next. */
-    nextSteps: printable(1, 2000, true),
-  })
-  .strict();
+        ),
+    }),
+  ),
+  /** The service's receipt text in the session language: what the citizen does next. */
+  nextSteps: printable(1, 2000, true),
+});
 export type ReceiptContent = z.output<typeof receiptContentSchema>;
 export type ReceiptContentInput = z.input<typeof receiptContentSchema>;
 export type PaymentMethod = (typeof paymentMethods)[number];
@@ -113,7 +115,7 @@ export interface ReceiptSource {
 
 /** Builds the receipt for a committed transaction; throws a ZodError if the data cannot print. */
 export function buildReceiptContent(source: ReceiptSource): ReceiptContent {
-  const language = languageCodeSchema.catch('en').parse(source.transaction.language);
+  const language = z.catch(languageCodeSchema, 'en').parse(source.transaction.language);
   const payment =
     source.payment ??
     (source.transaction.fee.amountMinor === 0

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../../kiosk-config/zod-mini';
 import { languageCodeSchema } from '../../kiosk-config/schema';
 
 /**
@@ -16,47 +16,41 @@ const MAX_CLIP_BASE64 = 8 * 1024 * 1024;
 /** How well a voice fits its language. */
 export const voiceFits = ['native', 'approximate'] as const;
 
-export const shellVoiceSchema = z
-  .object({
-    language: languageCodeSchema,
-    engine: z.literal('espeak-ng'),
-    /** The engine's voice name, e.g. `tn`, `es-419`, `en-029`. */
-    voice: z.string().min(1).max(40),
-    /**
-     * `native`: a voice made for the language. `approximate`: another language's voice reading
-     * it through a pronunciation layer (Kriol through espeak-ng's Caribbean English voice).
-     */
-    fit: z.enum(voiceFits),
-  })
-  .strict();
+export const shellVoiceSchema = z.strictObject({
+  language: languageCodeSchema,
+  engine: z.literal('espeak-ng'),
+  /** The engine's voice name, e.g. `tn`, `es-419`, `en-029`. */
+  voice: z.string().check(z.minLength(1)).check(z.maxLength(40)),
+  /**
+   * `native`: a voice made for the language. `approximate`: another language's voice reading
+   * it through a pronunciation layer (Kriol through espeak-ng's Caribbean English voice).
+   */
+  fit: z.enum(voiceFits),
+});
 export type ShellVoice = z.infer<typeof shellVoiceSchema>;
 
 /** `speech:voices`: the languages the shell can speak offline, one voice each. */
-export const speechVoicesReplySchema = z
-  .object({ voices: z.array(shellVoiceSchema).max(16) })
-  .strict();
+export const speechVoicesReplySchema = z.strictObject({
+  voices: z.array(shellVoiceSchema).check(z.maxLength(16)),
+});
 
 /** `speech:speak`: one prompt, in one language. Never logged: it may hold what a citizen typed. */
-export const speakRequestSchema = z
-  .object({
-    language: languageCodeSchema,
-    text: z.string().trim().min(1).max(MAX_SPOKEN_CHARS),
-    /** Speaking rate against the engine's normal pace: 0.5 (slow) to 1.5 (fast). */
-    rate: z.number().min(0.5).max(1.5).optional(),
-  })
-  .strict();
+export const speakRequestSchema = z.strictObject({
+  language: languageCodeSchema,
+  text: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(MAX_SPOKEN_CHARS)),
+  /** Speaking rate against the engine's normal pace: 0.5 (slow) to 1.5 (fast). */
+  rate: z.optional(z.number().check(z.gte(0.5)).check(z.lte(1.5))),
+});
 export type SpeakRequest = z.infer<typeof speakRequestSchema>;
 
-export const speakReplySchema = z
-  .object({
-    voice: shellVoiceSchema,
-    /** A RIFF WAVE file (PCM, 16-bit, mono), base64. */
-    wav: z
-      .string()
-      .max(MAX_CLIP_BASE64)
-      .regex(/^[A-Za-z0-9+/]+=*$/),
-    /** The clip's length in milliseconds. */
-    durationMs: z.number().int().min(0),
-  })
-  .strict();
+export const speakReplySchema = z.strictObject({
+  voice: shellVoiceSchema,
+  /** A RIFF WAVE file (PCM, 16-bit, mono), base64. */
+  wav: z
+    .string()
+    .check(z.maxLength(MAX_CLIP_BASE64))
+    .check(z.regex(/^[A-Za-z0-9+/]+=*$/)),
+  /** The clip's length in milliseconds. */
+  durationMs: z.number().check(z.int()).check(z.gte(0)),
+});
 export type SpeakReply = z.infer<typeof speakReplySchema>;

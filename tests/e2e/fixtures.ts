@@ -188,9 +188,12 @@ export const test = base.extend<{
       ...(devices ? { devices } : {}),
       async open(page) {
         await page.goto(pageUrl);
-        await page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, {
-          timeout: 30_000,
-        });
+        // The first screen, then the runtime beside it (store open, sync engine running).
+        await page.waitForFunction(
+          () => document.body.dataset.ready === 'true' && document.body.dataset.runtime === 'ready',
+          undefined,
+          { timeout: 30_000 },
+        );
       },
     });
     await host.close();

@@ -13,9 +13,13 @@ import { payBill, pinHash } from './staff-fixtures';
 const operatorPin = '24681357';
 test.use({ rendererCopy: true, siteOverrides: { operatorPinHash: pinHash(operatorPin) } });
 
-/** Chunks only the on-demand screens need, by the screen or component that names them. */
+/**
+ * Chunks the first screen must not wait for, by the screen, component or module that names
+ * them: the later and staff screens, the runtime (IndexedDB store, sync engine) and the messages
+ * of every language but English.
+ */
 const onDemand =
-  /(ServicesScreen|FormScreen|ReviewScreen|ConsentScreen|ReceiptScreen|StatusScreen|Officer\w*Screen|Operator\w*Screen|QrCode|OnScreenKeyboard)-/;
+  /(ServiceScreens|ServicesScreen|FormScreen|ReviewScreen|ConsentScreen|ReceiptScreen|StatusScreen|Officer\w*Screen|Operator\w*Screen|QrCode|OnScreenKeyboard|kiosk-runtime|\/(es|bzj|tn))-/;
 
 test('the first screen loads one script without the staff screens, and every screen opens after the server has gone', async ({
   page,
@@ -85,6 +89,28 @@ test('the first screen loads one script without the staff screens, and every scr
   await kiosk.open(page);
   expect(await page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
 
+  // Each of the site's languages (a chunk of its own, loaded when first needed) comes from the
+  // cache too: the header's switch, then the language screen that asks in all of them.
+  const title = page.locator('[data-screen=attract] h1');
+  await page.locator('header button[lang=es]').click();
+  await expect(title).toHaveText('Servicios del gobierno');
+  await page.locator('header button[lang=bzj]').click();
+  await expect(title).toHaveText('Govament sarvis');
+  await screenshot(page, 'on-demand-03-kriol-offline');
+  await page.locator('header button[lang=en]').click();
+  await expect(title).toHaveText('Government services');
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.runtime === 'ready');
+  await page.getByRole('button', { name: 'Touch to start' }).click();
+  await expect(page.locator('[data-screen=language] h1')).toContainText('Elija su idioma');
+  await expect(page.locator('[data-screen=language] h1')).toContainText('Pik yu langwij');
+  await expect(page.locator('[data-screen=language] h1')).toContainText('Choose your language');
+  await page.locator('[data-screen=language] button[lang=es]').click();
+  await expect(page.locator('[data-screen=services]')).toBeVisible();
+  await expect(page.locator('[data-start-over]')).toHaveText('Empezar de nuevo');
+  await page.goto('about:blank');
+  await kiosk.open(page);
+
   // The citizen's steps, the keyboard and the receipt with its QR code.
   await payBill(page, '30030030');
   await expect(
@@ -102,4 +128,42 @@ test('the first screen loads one script without the staff screens, and every scr
   await screenshot(page, 'on-demand-02-operator-console-offline');
   await page.getByRole('button', { name: 'Close the console' }).click();
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
+});
+
+test('the start and language screens work before the runtime has arrived, and IndexedDB is not opened until it has', async ({
+  page,
+  kiosk,
+}) => {
+  // The runtime's chunk (store, device key, sync engine) is held back until the test lets it go.
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/assets\/kiosk-runtime-[^/]+\.js$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(kiosk.pageUrl);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true');
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+  expect(await page.evaluate(() => document.body.dataset.runtime)).toBeUndefined();
+  // Nothing has touched IndexedDB: the first screen waited for none of it.
+  expect(await page.evaluate(async () => (await indexedDB.databases()).length)).toBe(0);
+  // The link is not known yet, and said calmly.
+  await expect(page.locator('header [data-link=unknown]')).toBeVisible();
+
+  // A citizen can start and sees every language of the site, each in its own words.
+  await page.getByRole('button', { name: 'Touch to start' }).click();
+  await expect(page.locator('[data-screen=language] h1')).toContainText('Elija su idioma');
+  await expect(page.locator('[data-screen=language] h1')).toContainText('Pik yu langwij');
+  await page.locator('[data-screen=language] button[lang=es]').click();
+  // The services need the runtime: an empty, busy screen until it is there.
+  await expect(page.locator('[data-screen=loading][aria-busy=true]')).toBeVisible();
+  await screenshot(page, 'on-demand-04-waiting-for-runtime');
+
+  release();
+  await expect(page.locator('[data-screen=services]')).toBeVisible();
+  await expect(page.locator('[data-start-over]')).toHaveText('Empezar de nuevo');
+  await page.waitForFunction(() => document.body.dataset.runtime === 'ready');
+  expect(
+    await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name)),
+  ).toContain('service-point:demo-kiosk-01');
 });

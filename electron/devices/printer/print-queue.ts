@@ -22,7 +22,7 @@ const jobRecordSchema = z
     jobId: z.string().min(1).max(200),
     state: z.enum(['queued', 'printing', 'printed', 'held', 'uncertain']),
     /** Dropped once printed: the id alone is enough to refuse a duplicate. */
-    content: receiptContentSchema.optional(),
+    content: z.optional(receiptContentSchema),
     reason: z.string().max(200).optional(),
     /** Printed again after an uncertain first print: the paper says "copy". */
     duplicate: z.boolean().optional(),

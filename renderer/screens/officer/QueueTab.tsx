@@ -4,6 +4,7 @@ import type { KioskRuntime } from '../../app/kiosk-runtime';
 import type { Translator } from '../../i18n/translator';
 import { itemState } from './queue-item-state';
 import type { OfficerNotice } from './queue-item-state';
+import { OfficerTableHead } from './OfficerTableHead';
 
 /**
  * What is waiting to be delivered: a count of queued, rejected and dead-letter records, and a
@@ -36,15 +37,7 @@ export function QueueTab({
       </p>
       {waiting && waiting.length > 0 ? (
         <table className="officer-table">
-          <thead>
-            <tr>
-              <th scope="col">{tr.t('officer.column.seq')}</th>
-              <th scope="col">{tr.t('officer.column.kind')}</th>
-              <th scope="col">{tr.t('officer.column.reference')}</th>
-              <th scope="col">{tr.t('officer.column.state')}</th>
-              <th scope="col">{tr.t('officer.column.actions')}</th>
-            </tr>
-          </thead>
+          <OfficerTableHead tr={tr} columns={['seq', 'kind', 'reference', 'state', 'actions']} />
           <tbody>
             {waiting.map((item) => (
               <tr key={item.seq} data-seq={item.seq} data-state={itemState(item)}>

@@ -9,6 +9,7 @@ import type { OfficerNotice } from './queue-item-state';
 import { DecisionCell } from './TodayDecisions';
 import type { TodayDecisions } from './TodayDecisions';
 import { VoidForm } from './VoidForm';
+import { OfficerTableHead } from './OfficerTableHead';
 
 /**
  * Today's transactions, newest first: time, reference, service, channel, state and the agency's
@@ -97,17 +98,10 @@ export function TodayTab({
         ) : null}
       </div>
       <table className="officer-table">
-        <thead>
-          <tr>
-            <th scope="col">{tr.t('officer.column.time')}</th>
-            <th scope="col">{tr.t('officer.column.reference')}</th>
-            <th scope="col">{tr.t('officer.column.service')}</th>
-            <th scope="col">{tr.t('officer.column.channel')}</th>
-            <th scope="col">{tr.t('officer.column.state')}</th>
-            <th scope="col">{tr.t('officer.column.decision')}</th>
-            <th scope="col">{tr.t('officer.column.actions')}</th>
-          </tr>
-        </thead>
+        <OfficerTableHead
+          tr={tr}
+          columns={['time', 'reference', 'service', 'channel', 'state', 'decision', 'actions']}
+        />
         <tbody>
           {[...transactions].reverse().map((item) => (
             <tr key={item.seq} data-ref={item.ref} data-state={itemState(item)}>

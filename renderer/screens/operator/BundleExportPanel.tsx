@@ -1,22 +1,12 @@
 import { useState } from 'react';
-import type { KioskRuntime } from '../../app/kiosk-runtime';
 import { exportBundleToDrive } from '../../app/officer-tools';
-import type { Translator } from '../../i18n/translator';
-import type { ConsoleAction } from './console-action';
+import type { ConsolePanelProps } from './console-action';
 
 /**
  * The USB bundle: writes the unacknowledged chain segment, signed and sealed, to a folder (the
  * shell's default drive when none is typed), and logs what it wrote and what it left out.
  */
-export function BundleExportPanel({
-  tr,
-  runtime,
-  act,
-}: {
-  tr: Translator;
-  runtime: KioskRuntime;
-  act: ConsoleAction;
-}) {
+export function BundleExportPanel({ tr, runtime, act }: ConsolePanelProps) {
   const [target, setTarget] = useState('');
   return (
     <section aria-labelledby="bundle-title">

@@ -1,6 +1,5 @@
-import type { KioskRuntime } from '../../app/kiosk-runtime';
 import type { Translator } from '../../i18n/translator';
-import type { ConsoleAction } from './console-action';
+import type { ConsolePanelProps } from './console-action';
 import type { ConsoleStatus } from './use-console-status';
 
 function age(tr: Translator, since: number | undefined, now: number): string {
@@ -20,12 +19,7 @@ export function HealthPanel({
   runtime,
   status,
   act,
-}: {
-  tr: Translator;
-  runtime: KioskRuntime;
-  status: ConsoleStatus;
-  act: ConsoleAction;
-}) {
+}: ConsolePanelProps & { status: ConsoleStatus }) {
   const { printer, figures, engine, now, lastRead } = status;
   const simulated = runtime.info.simulatedDevices;
   const printerState =

@@ -1,21 +1,11 @@
 import { useState } from 'react';
-import type { KioskRuntime } from '../../app/kiosk-runtime';
-import type { Translator } from '../../i18n/translator';
-import type { ConsoleAction } from './console-action';
+import type { ConsolePanelProps } from './console-action';
 
 /**
  * Leaving kiosk mode: in Electron, with the operator exit PIN (wrong PIN, lock-out and a
  * disabled exit each say so); the browser shell has no exit from the page and says how instead.
  */
-export function OperatorExitPanel({
-  tr,
-  runtime,
-  act,
-}: {
-  tr: Translator;
-  runtime: KioskRuntime;
-  act: ConsoleAction;
-}) {
+export function OperatorExitPanel({ tr, runtime, act }: ConsolePanelProps) {
   const [exitPin, setExitPin] = useState('');
   return (
     <section aria-labelledby="exit-title">

@@ -1,7 +1,5 @@
 import type { PrinterStatus } from '../../../sync/bridge/device-payloads';
-import type { KioskRuntime } from '../../app/kiosk-runtime';
-import type { Translator } from '../../i18n/translator';
-import type { ConsoleAction } from './console-action';
+import type { ConsolePanelProps } from './console-action';
 
 /**
  * Controls for simulated devices only (nothing is shown where all hardware is real): swipe an
@@ -13,10 +11,7 @@ export function SimulatedDevicesPanel({
   runtime,
   act,
   onPrinter,
-}: {
-  tr: Translator;
-  runtime: KioskRuntime;
-  act: ConsoleAction;
+}: ConsolePanelProps & {
   /** The printer status the simulated printer reports after a change. */
   onPrinter(status: PrinterStatus): void;
 }) {

@@ -1,5 +1,15 @@
+import type { KioskRuntime } from '../../app/kiosk-runtime';
+import type { Translator } from '../../i18n/translator';
+
 /**
  * Runs one console action: its result (or its error's message) becomes the console's notice,
  * and the console's figures are read again afterwards.
  */
 export type ConsoleAction = (work: () => Promise<string>) => Promise<void>;
+
+/** What every operator console panel is given: the words, the kiosk, and the way to act. */
+export interface ConsolePanelProps {
+  tr: Translator;
+  runtime: KioskRuntime;
+  act: ConsoleAction;
+}

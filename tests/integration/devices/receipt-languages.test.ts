@@ -13,7 +13,7 @@ import { renderReceiptPdf } from '../../../electron/devices/printer/pdf-receipt'
 import { findReceiptFonts } from '../../../electron/devices/printer/receipt-fonts';
 import { layoutReceipt } from '../../../electron/devices/printer/receipt-layout';
 import type { ReceiptBlock } from '../../../electron/devices/printer/receipt-layout';
-import { createTranslator } from '../../../renderer/i18n/translator';
+import { createTranslator, loadLanguages } from '../../../renderer/i18n/translator';
 import { decodeEscPos, printedText } from '../../support/escpos-decoder';
 
 const read = (file: string): string =>
@@ -90,6 +90,8 @@ const wordsOf = (text: string): string[] =>
   (text.toLocaleLowerCase().match(/\p{L}{3,}/gu) ?? []) as string[];
 
 describe('a receipt in the citizen’s language', () => {
+  // The page loads each language's messages on demand.
+  beforeAll(() => loadLanguages(['es', 'bzj', 'tn']));
   const english = layoutReceipt({ ...fullReceipt('en') });
   const englishWords = new Set(
     labelTexts(english.blocks, fullReceipt('en')).flatMap((text) => wordsOf(text)),

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadKioskFrame } from '../../../renderer/app/kiosk-frame';
 import { startKioskRuntime } from '../../../renderer/app/kiosk-runtime';
 import type { KioskRuntime } from '../../../renderer/app/kiosk-runtime';
 import { createSimulatedBridge } from '../../../renderer/platform/simulated-bridge';
@@ -44,8 +45,10 @@ describe('status look-ups on a kiosk whose clock is wrong', () => {
 
   it('are answered by the gateway, signed with the clock correction the sync engine learnt', async () => {
     runtime = await startKioskRuntime(
-      createSimulatedBridge({ gatewayUrl: gateway.url, enrolmentToken: token }),
-      memoryStore(),
+      await loadKioskFrame(
+        createSimulatedBridge({ gatewayUrl: gateway.url, enrolmentToken: token }),
+        memoryStore(),
+      ),
     );
     const committed = await runtime.submit({
       serviceId: 'birth-certificate-replacement',

@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hashOfficerPin } from '../../../sync/client/officer-pin';
 import { buildEndOfDayReport } from '../../../sync/client/officer-report';
 import { checkOperatorPin } from '../../../renderer/app/operator-access';
 import { reportDocument } from '../../../renderer/app/officer-tools';
-import { createTranslator } from '../../../renderer/i18n/translator';
+import { createTranslator, loadLanguages } from '../../../renderer/i18n/translator';
 import { embeddedCatalogue, embeddedSite } from '../../../kiosk-config';
 import { parseSiteConfig } from '../../../kiosk-config/load';
 import { catalogueSchema } from '../../../kiosk-config/schema';
@@ -12,6 +12,9 @@ import { reportDocumentSchema } from '../../../sync/bridge/operator-payloads';
 import { openTestStore } from '../../support/chain-fixture';
 
 const ITER = 1000;
+
+// The page loads each language's messages on demand; these tests use Spanish too.
+beforeAll(() => loadLanguages(['es']));
 
 describe('operator console PIN', () => {
   it('opens with the right PIN, locks after five wrong ones across a reload, and reopens after the lock', async () => {
