@@ -5,6 +5,7 @@ import { toBatchItems } from '../../sync/client/batch-items';
 import { SyncEngine } from '../../sync/client/engine';
 import type { FetchLike } from '../../sync/client/gateway-client';
 import { GatewayClient } from '../../sync/client/gateway-client';
+import type { GatewayConfigCache } from '../../sync/client/store/outbox-store';
 import type { BenchApi } from './browser/bench-page';
 import type { SwReply } from './browser/sw-messages';
 import type { CommittedKiosk } from './dataset';
@@ -276,12 +277,16 @@ export async function drainWithEngine(input: {
  * The Workbox baseline's requests: one single-item batch per transaction (the gateway's batch
  * endpoint with one item), personal fields sealed to the gateway exactly as the engine does.
  */
-export async function singleItemBodies(input: {
+/**
+ * Enrols a bench kiosk and caches the gateway's config in its store, as a kiosk that has been
+ * online before has them: a drain measures a link that comes back, not a kiosk's first day (the
+ * Workbox baseline's kiosk is enrolled the same way before its drain). Returns the gateway key.
+ */
+export async function enrolBenchKiosk(input: {
   kiosk: CommittedKiosk;
   gatewayUrl: string;
   token: string;
-  count: number;
-}): Promise<string[]> {
+}): Promise<GatewayConfigCache['gatewayKey']> {
   const { kiosk } = input;
   const client = new GatewayClient({
     baseUrl: input.gatewayUrl,
@@ -291,7 +296,23 @@ export async function singleItemBodies(input: {
   await client.enrol(input.token, kiosk.keys.publicKey);
   const config = await client.getConfig();
   if (!config) throw new Error('no gateway config');
-  const gatewayKey = config.config.gatewayKey;
+  await kiosk.store.writeSetting('enrolled', true);
+  await kiosk.store.writeSetting('gateway-config', {
+    ...(config.etag !== undefined ? { etag: config.etag } : {}),
+    gatewayKey: config.config.gatewayKey,
+    checkedAt: Date.now(),
+  });
+  return config.config.gatewayKey;
+}
+
+export async function singleItemBodies(input: {
+  kiosk: CommittedKiosk;
+  gatewayUrl: string;
+  token: string;
+  count: number;
+}): Promise<string[]> {
+  const { kiosk } = input;
+  const gatewayKey = await enrolBenchKiosk(input);
   const { items } = await toBatchItems(await kiosk.store.queued(input.count), {
     dataKey: kiosk.dataKey,
     gatewayKey: async () => gatewayKey,

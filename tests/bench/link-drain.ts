@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { Browser } from 'playwright';
 import type { BenchPageServer } from './browser-page';
-import { commitDataset } from './dataset';
+import { benchSubmissions, commitDataset } from './dataset';
+import type { BenchDataset } from './dataset';
 import {
   drainBreakdown,
   drainWithEngine,
   drainWithWorkbox,
+  enrolBenchKiosk,
   formatBreakdown,
   singleItemBodies,
 } from './drain';
@@ -16,6 +18,8 @@ import type { LinkProfile, Shaper } from './link';
 
 export interface LinkDrain {
   profile: LinkProfile;
+  /** The form answers both drains carried (dataset.ts). */
+  dataset: BenchDataset;
   shaper: Shaper;
   engine: DrainResult;
   baseline: DrainResult;
@@ -44,6 +48,7 @@ export interface LinkDrain {
  */
 export async function drainOverLink(input: {
   profile: LinkProfile;
+  dataset: BenchDataset;
   drain: number;
   baseline: number;
   browser: Browser;
@@ -56,8 +61,8 @@ export async function drainOverLink(input: {
 }): Promise<LinkDrain> {
   const { profile, log } = input;
   const suffix = Math.random().toString(36).slice(2, 8);
-  const engineKiosk = `bench-e-${profile.id}-${suffix}`;
-  const baselineKiosk = `bench-w-${profile.id}-${suffix}`;
+  const engineKiosk = `bench-e-${profile.id}-${input.dataset.slice(0, 4)}-${suffix}`;
+  const baselineKiosk = `bench-w-${profile.id}-${input.dataset.slice(0, 4)}-${suffix}`;
   const ns = createShapedNamespace(profile);
   const stops: Array<() => Promise<void> | void> = [];
   if (ns) {
@@ -70,7 +75,7 @@ export async function drainOverLink(input: {
       `link ${profile.id}: ${profile.rateKbit} kbit/s by ${shaper}, ${profile.rttMs} ms RTT, ${profile.resetRate * 100}% resets`,
     );
     const gateway = await startBenchGateway({
-      dataDir: path.join(input.dataDir, `drain-gateway-${profile.id}`),
+      dataDir: path.join(input.dataDir, `drain-gateway-${profile.id}-${input.dataset}`),
       host: ns ? ns.address : '127.0.0.1',
       tokens: [
         { kioskId: engineKiosk, token: 'bench-engine' },
@@ -91,11 +96,13 @@ export async function drainOverLink(input: {
     input.onCleanup(() => proxy.close());
 
     log(
-      `committing ${input.drain} transactions (engine) and ${input.baseline} (baseline) through the real commit path`,
+      `committing ${input.drain} transactions (engine) and ${input.baseline} (baseline), ${input.dataset} data, through the real commit path`,
     );
-    const engineData = await commitDataset(engineKiosk, input.drain);
+    const submission = benchSubmissions[input.dataset];
+    const engineData = await commitDataset(engineKiosk, input.drain, { submission });
     const baselineData = await commitDataset(baselineKiosk, input.baseline, {
       extractableKey: true,
+      submission,
     });
     const bodies = await singleItemBodies({
       kiosk: baselineData,
@@ -104,6 +111,9 @@ export async function drainOverLink(input: {
       count: input.baseline,
     });
 
+    // Both kiosks were online before (enrolled, config cached): the drain times a link that
+    // comes back, not a kiosk's first contact.
+    await enrolBenchKiosk({ kiosk: engineData, gatewayUrl: gateway.url, token: 'bench-engine' });
     log(`engine drain of ${input.drain} over ${profile.id}`);
     const engine = await drainWithEngine({
       kiosk: engineData,
@@ -140,6 +150,7 @@ export async function drainOverLink(input: {
     const perTx = (d: DrainResult): number => d.ms / d.transactions;
     return {
       profile,
+      dataset: input.dataset,
       shaper,
       engine,
       baseline,

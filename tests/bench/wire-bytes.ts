@@ -1,17 +1,15 @@
 import { gzipSync } from 'node:zlib';
-import type { TransactionInput } from '../../sync/client/commit';
 import { startInProcessGateway } from '../support/gateway-harness';
-import { commitDataset } from './dataset';
+import { benchSubmissions, commitDataset } from './dataset';
+import type { BenchDataset } from './dataset';
 import { drainWithEngine } from './drain';
-import { formSubmission } from './form-data';
 import type { LinkSettings } from './link';
 import { startLinkProxy } from './link';
-import { realisticSubmission } from './realistic-data';
 import type { Figure } from './report';
 
 /** One drain of the side-by-side wire comparison. */
 export interface WireRun {
-  dataset: 'random' | 'realistic';
+  dataset: BenchDataset;
   protocol: 1 | 2;
   transactions: number;
   /** Everything on the wire both ways (headers, replies, probes, config, heartbeat), per tx. */
@@ -24,15 +22,11 @@ export interface WireRun {
   seconds: number;
 }
 
-const datasets: Record<WireRun['dataset'], (i: number) => TransactionInput> = {
-  random: formSubmission,
-  realistic: realisticSubmission,
-};
-
 /** gzip of the answers of transactions 0..count-1, one JSON object per line, per transaction. */
 export function answersGzipPerTx(dataset: WireRun['dataset'], count: number): number {
   const lines: string[] = [];
-  for (let i = 0; i < count; i += 1) lines.push(JSON.stringify(datasets[dataset](i).fields));
+  for (let i = 0; i < count; i += 1)
+    lines.push(JSON.stringify(benchSubmissions[dataset](i).fields));
   return gzipSync(lines.join('\n'), { level: 9 }).length / count;
 }
 
@@ -70,7 +64,7 @@ export async function measureWireBytes(input: {
   try {
     for (const run of plan) {
       const kiosk = await commitDataset(run.kioskId, input.count, {
-        submission: datasets[run.dataset],
+        submission: benchSubmissions[run.dataset],
       });
       input.log(`wire: ${run.dataset} data, protocol v${run.protocol}, ${input.count} tx`);
       const drained = await drainWithEngine({
