@@ -202,7 +202,9 @@ export async function drainWithEngine(input: {
         : `${response.status} ${(await response.clone().text()).slice(0, 120)}`;
       return response;
     } catch (error) {
-      exchange.outcome = (error as Error).message;
+      // undici's "fetch failed" says why only in its cause (a reset, a closed socket, an abort).
+      const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+      exchange.outcome = `${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
       throw error;
     } finally {
       exchange.endMs = performance.now() - startedAt;

@@ -58,7 +58,9 @@ test('a page load that follows another gets the data key, even if the old page i
     await kiosk.open();
     expect(await citizenSession(kiosk.page, 'Ben Second Load')).toMatch(/^[0-9A-Z]{4}-/);
     await kiosk.page.reload();
-    await kiosk.page.waitForFunction(() => document.body.dataset.ready === 'true');
+    await kiosk.page.waitForFunction(
+      () => document.body.dataset.ready === 'true' && document.body.dataset.runtime === 'ready',
+    );
     expect(await citizenSession(kiosk.page, 'Cy After Reload')).toMatch(/^[0-9A-Z]{4}-/);
   } finally {
     await kiosk.close();

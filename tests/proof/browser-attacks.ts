@@ -59,6 +59,8 @@ export async function runBrowserAttacks(scale: Scale): Promise<SuiteFigures> {
     await page.getByRole('button', { name: 'Touch to start' }).click();
     await page.getByRole('button', { name: 'English' }).click();
     figures.attacks += 1;
+    // The services screen is a chunk of its own: wait for its list before judging it.
+    await page.locator('[data-service=drivers-licence-renewal]').waitFor({ timeout: 15_000 });
     const shownLiterally = await page.getByText(`${injections[0]} Licence`).count();
     if (!(await injected(page)) && shownLiterally > 0) figures.attacksRefused += 1;
     else figures.problems.push('a catalogue title was rendered as markup');

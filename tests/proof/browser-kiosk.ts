@@ -160,9 +160,13 @@ export async function startBrowserKiosk(
     async open() {
       if (kiosk.page.isClosed()) kiosk.page = await kiosk.context.newPage();
       await kiosk.page.goto(kiosk.pageUrl);
-      await kiosk.page.waitForFunction(() => document.body.dataset.ready === 'true', undefined, {
-        timeout: 30_000,
-      });
+      // The first screen (data-ready), then the runtime (data-runtime): the store is read and a
+      // receipt a crash left open is on the screen before a suite looks at it.
+      await kiosk.page.waitForFunction(
+        () => document.body.dataset.ready === 'true' && document.body.dataset.runtime === 'ready',
+        undefined,
+        { timeout: 30_000 },
+      );
     },
     async killBrowser() {
       const proc = child;
