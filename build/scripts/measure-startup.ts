@@ -33,6 +33,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright';
 import type { Browser } from 'playwright';
 import WebSocket from 'ws';
+import { chromiumPath, testChromiumArgs } from '../../tests/support/chromium-args';
 
 const here = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({
@@ -51,7 +52,6 @@ const { values } = parseArgs({
 const runs = Number(values.runs);
 const pageRuns = Number(values['page-runs']);
 const basePort = Number(values.ports);
-const chromiumPath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const log = (line: string): void => console.log(`[measure-startup] ${line}`);
 
 interface Tree {
@@ -526,14 +526,7 @@ async function main(): Promise<void> {
     ? undefined
     : await chromium.launch({
         executablePath: chromiumPath,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: [...testChromiumArgs],
       });
   const loadBefore = loadAverage();
   let results: TreeFigures[];

@@ -5,21 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright';
 import type { Browser } from 'playwright';
+import { chromiumPath, testChromiumArgs } from '../support/chromium-args';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export const chromiumArgs = [...testChromiumArgs];
 
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath,
     args: [...chromiumArgs, ...extraArgs],
   });
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import type { Browser, Page } from '@playwright/test';
 import { expect, screenshot, test } from './fixtures';
+import { chromiumPath, testChromiumArgs } from '../support/chromium-args';
 
 /**
  * A browser killed between the commit and the receipt: the kiosk, once back, shows that
@@ -21,15 +22,10 @@ interface RunningBrowser {
 
 async function startChromium(profile: string): Promise<RunningBrowser> {
   const child = spawn(
-    process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    chromiumPath,
     [
       '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...testChromiumArgs,
       '--remote-debugging-port=0',
       `--user-data-dir=${profile}`,
       'about:blank',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { managedPolicyDir, policyFileName } from '../../electron/browser-shell/managed-policy';
 import { ensureRendererBuild } from '../../electron/launch/renderer-build';
+import { chromiumPath } from '../support/chromium-args';
 
 /**
  * The kiosk's managed Chromium policy, where `npm start` run as root installs it machine-wide.
@@ -10,7 +11,7 @@ import { ensureRendererBuild } from '../../electron/launch/renderer-build';
  * break `newPage`), so no browser test may start while it is there, nor leave it behind.
  */
 export function machineWidePolicyFile(): string | undefined {
-  const dir = managedPolicyDir(process.env.CHROME_PATH ?? '/usr/bin/chromium');
+  const dir = managedPolicyDir(chromiumPath);
   return dir ? path.join(dir, policyFileName) : undefined;
 }
 

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+import { chromiumPath, testChromiumArgs } from '../support/chromium-args';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -28,15 +29,8 @@ export default defineConfig({
     navigationTimeout: 30_000,
     viewport: { width: 1920, height: 1080 },
     launchOptions: {
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      executablePath: chromiumPath,
+      args: [...testChromiumArgs],
     },
   },
 });

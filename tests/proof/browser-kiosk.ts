@@ -22,17 +22,13 @@ import { loadKioskConfig } from '../../electron/services/load-config';
 import type { Catalogue } from '../../kiosk-config/schema';
 import { startInProcessGateway } from '../support/gateway-harness';
 import type { InProcessGateway } from '../support/gateway-harness';
+import { chromiumPath, testChromiumArgs } from '../support/chromium-args';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const rendererDir = path.join(root, 'dist', 'renderer');
 
 export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
+  ...testChromiumArgs,
   '--no-default-browser-check',
   // The soak runs a thousand sessions in one page; a hidden headless page must not be throttled.
   '--disable-background-timer-throttling',
@@ -127,7 +123,7 @@ export async function startBrowserKiosk(
     afterCommit: undefined,
     async launch() {
       const proc = spawn(
-        process.env.CHROME_PATH ?? '/usr/bin/chromium',
+        chromiumPath,
         [
           '--headless',
           `--user-data-dir=${profileDir}`,
