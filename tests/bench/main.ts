@@ -251,7 +251,7 @@ function drainSvg(drain: LinkDrain): string {
   const { engine, baseline, floorMs, profile } = drain;
   const sampled = baseline.transactions < engine.transactions;
   return drainChart(
-    `Drain over a ${linkTitle(profile)} link (${profile.label}), ${drain.dataset} answers`,
+    `Drain over a ${linkTitle(profile)} link (${profile.label})`,
     [
       {
         name: `this engine: ${engine.transactions} tx in ${(engine.ms / 1000).toFixed(0)} s`,
@@ -276,7 +276,7 @@ function drainSvg(drain: LinkDrain): string {
         dashed: true,
       },
     ],
-    `bandwidth by ${drain.shaper}; ${sampled ? `Workbox ran a ${baseline.transactions}-tx sample of the same data (projected full drain ${((perTx(baseline) * engine.transactions) / 60000).toFixed(0)} min)` : 'same data'}`,
+    `${drain.dataset} answers; bandwidth by ${drain.shaper}; ${sampled ? `Workbox ran a ${baseline.transactions}-tx sample of the same data (projected full drain ${((perTx(baseline) * engine.transactions) / 60000).toFixed(0)} min)` : 'same data'}`,
   );
 }
 
