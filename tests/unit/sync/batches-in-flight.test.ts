@@ -51,6 +51,25 @@ function measuredLink(initialTimeoutMs: number): LinkPolicy {
   return link;
 }
 
+/** A client on a held fetch and a measured link, whose clock the test sets with `at(ms)`. */
+async function clockedClient(): Promise<{
+  client: GatewayClient;
+  sent: ReturnType<typeof heldFetch>['sent'];
+  at: (ms: number) => void;
+}> {
+  let clock = 0;
+  const { fetch, sent } = heldFetch();
+  const client = new GatewayClient({
+    baseUrl: 'http://gateway.invalid',
+    kioskId: 'k1',
+    signingKey: await signingKey(),
+    fetch,
+    link: measuredLink(60_000),
+    now: () => clock,
+  });
+  return { client, sent, at: (ms) => (clock = ms) };
+}
+
 const batch = (n: number) => ({
   batchId: `00000000-0000-4000-8000-00000000000${n}`,
   items: [],
@@ -86,57 +105,37 @@ describe('batches on the wire at once', () => {
   }, 10_000);
 
   it('times a batch that waited behind another from when that one was through, not from when it was sent', async () => {
-    let clock = 0;
-    const link = measuredLink(60_000);
-    const { fetch, sent } = heldFetch();
-    const client = new GatewayClient({
-      baseUrl: 'http://gateway.invalid',
-      kioskId: 'k1',
-      signingKey: await signingKey(),
-      fetch,
-      link,
-      now: () => clock,
-    });
+    const { client, sent, at } = await clockedClient();
     const first = client.postBatch(batch(1));
     await expect.poll(() => sent.length).toBe(1);
     const second = client.postBatch(batch(2));
     await expect.poll(() => sent.length).toBe(2);
-    clock = 1_000;
+    at(1_000);
     sent[0]?.answer();
     expect((await first).linkMs).toBe(1_000);
-    clock = 1_500;
+    at(1_500);
     sent[1]?.answer();
     // Its bytes followed the first's: from 1,000 − the 100 ms round trip to 1,500.
     expect((await second).linkMs).toBe(600);
     // Alone on the wire, a batch is timed from when it was sent.
     const third = client.postBatch(batch(3));
     await expect.poll(() => sent.length).toBe(3);
-    clock = 2_300;
+    at(2_300);
     sent[2]?.answer();
     expect((await third).linkMs).toBe(800);
   });
 
   it('times from when it was sent a batch answered before the one it was sent behind', async () => {
-    let clock = 0;
-    const link = measuredLink(60_000);
-    const { fetch, sent } = heldFetch();
-    const client = new GatewayClient({
-      baseUrl: 'http://gateway.invalid',
-      kioskId: 'k1',
-      signingKey: await signingKey(),
-      fetch,
-      link,
-      now: () => clock,
-    });
+    const { client, sent, at } = await clockedClient();
     const first = client.postBatch(batch(1));
     await expect.poll(() => sent.length).toBe(1);
     const second = client.postBatch(batch(2));
     await expect.poll(() => sent.length).toBe(2);
     // The two shared the link: the second's answer came first.
-    clock = 1_000;
+    at(1_000);
     sent[1]?.answer();
     expect((await second).linkMs).toBe(1_000);
-    clock = 1_500;
+    at(1_500);
     sent[0]?.answer();
     // Not from the second's answer (that would make its 1.5 s look like 0.6 s, a link too fast).
     expect((await first).linkMs).toBe(1_500);
