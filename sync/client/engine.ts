@@ -65,7 +65,7 @@ export interface SyncEngineOptions {
   /** Batch size bounds in bytes of canonical JSON; the size adapts between them. */
   batchBytes?: { initial: number; min: number; max: number };
   /**
-   * A batch should take about this long on the link (or 12 round trips, if longer); faster grows
+   * A batch should take about this long on the link (or 4 round trips, if longer); faster grows
    * the size, slower shrinks it (link-policy.ts).
    */
   targetBatchMs?: number;
@@ -99,10 +99,14 @@ interface PreparedBatch {
   send: (() => Promise<BatchReply & BatchExchange>) | undefined;
   /** Rows left out because their personal copy cannot be opened (batch-items.ts). */
   unreadable: OutboxRow[];
+  /** The seq it was taken after: a batch dropped before it went gives its rows back from here. */
+  afterSeq: number;
   /** The last seq this batch covered (sent or left out): the next batch starts after it. */
   lastSeq: number;
   /** The batch size limit it was taken with (the link policy scales the next from it). */
   limitBytes: number;
+  /** Its records' size as the limit counts it (bytes of canonical JSON, sealed copies included). */
+  bytes: number;
 }
 
 /**
@@ -258,15 +262,34 @@ export class SyncEngine {
     } while (this.#again && this.#status.state !== 'stopped');
   }
 
-  /** One pass: probe, enrol if needed, refresh config, drain. False when it had to back off. */
+  /**
+   * One pass: probe, enrol if needed, refresh config, drain. False when it had to back off.
+   * A kiosk that has drained before (enrolled, its config cached with the protocol the last
+   * probe agreed) does not wait for the probe: it goes alongside the first batch, which would
+   * otherwise wait a round trip and, on a new connection, a handshake (1.6 s on an 800 ms
+   * link). The probe's answer still sets the link state and the protocol of later batches; a
+   * gateway that no longer speaks the cached protocol refuses the first batch, the run backs
+   * off, and the next run sends in the protocol the probe found.
+   */
   async #runOnce(): Promise<boolean> {
     this.#setStatus({ state: 'syncing' });
-    if (!(await this.#client.probe())) {
-      this.#scheduleRetry(new SyncError('gateway-unreachable', { reason: 'health probe failed' }));
-      this.#setStatus({ link: 'offline' });
-      return false;
+    const { store } = this.#options;
+    const known =
+      (await store.readSetting('enrolled')) === true
+        ? (await store.readSetting('gateway-config'))?.protocol
+        : undefined;
+    const probing = this.#client.probe().then(async (ok) => {
+      if (!ok) return false;
+      this.#setStatus({ link: 'online' });
+      await this.#rememberProtocol();
+      return true;
+    });
+    if (known === undefined) {
+      if (!(await probing)) return this.#offline();
+    } else {
+      this.#client.assumeProtocol(known);
+      probing.catch(() => undefined);
     }
-    this.#setStatus({ link: 'online' });
     try {
       await this.#ensureEnrolled();
       // A kiosk that listens for config (the officer roster) checks it every run; cached by ETag.
@@ -279,14 +302,39 @@ export class SyncEngine {
       }
       await this.#maybeReconcileRefused();
       await this.#maybeHeartbeat();
+      await probing;
       this.#failures = 0;
-      this.#setStatus({ state: 'idle', lastError: undefined, nextAttemptAt: undefined });
+      this.#setStatus({
+        link: 'online',
+        state: 'idle',
+        lastError: undefined,
+        nextAttemptAt: undefined,
+      });
       return true;
     } catch (error) {
+      // Neither the probe nor the drain got through: the link is down, not the gateway wrong.
+      if (!(await probing)) return this.#offline();
       this.#link.failed();
       this.#setStatus({ batchBytes: this.#link.batchBytes });
       this.#scheduleRetry(error);
       return false;
+    }
+  }
+
+  /** The health probe failed: back off and show the link as down. */
+  #offline(): false {
+    this.#scheduleRetry(new SyncError('gateway-unreachable', { reason: 'health probe failed' }));
+    this.#setStatus({ link: 'offline' });
+    return false;
+  }
+
+  /** Keeps the protocol the probe agreed with the cached config, for the next run's start. */
+  async #rememberProtocol(): Promise<void> {
+    const { store } = this.#options;
+    const cached = await store.readSetting('gateway-config');
+    const protocol = this.#client.protocol;
+    if (cached && cached.protocol !== protocol) {
+      await store.writeSetting('gateway-config', { ...cached, protocol });
     }
   }
 
@@ -315,14 +363,17 @@ export class SyncEngine {
     }
     const fresh = await this.#client.getConfig(cached?.etag);
     let next: GatewayConfigCache;
+    // The protocol sent in now: the probe's, or (before it answers) the one it agreed last run.
+    const protocol = this.#client.protocol;
     if (!fresh) {
       if (!cached) throw new SyncError('no-gateway-key', { reason: '304 without a cached config' });
-      next = { ...cached, checkedAt: this.#now() };
+      next = { ...cached, checkedAt: this.#now(), protocol };
     } else {
       next = {
         ...(fresh.etag !== undefined ? { etag: fresh.etag } : {}),
         gatewayKey: fresh.config.gatewayKey,
         checkedAt: this.#now(),
+        protocol,
       };
       this.#options.onConfig?.(fresh.config);
     }
@@ -354,7 +405,7 @@ export class SyncEngine {
     };
     const prepare = async (afterSeq: number): Promise<PreparedBatch | undefined> => {
       const limitBytes = this.#link.batchBytes;
-      const taken = await this.#takeBatch(afterSeq, limitBytes);
+      const { rows: taken, bytes } = await this.#takeBatch(afterSeq, limitBytes);
       const last = taken[taken.length - 1];
       if (!last) return undefined;
       const batchId = crypto.randomUUID();
@@ -365,8 +416,10 @@ export class SyncEngine {
         return {
           rows: v2.rows,
           unreadable: v2.unreadable,
+          afterSeq,
           lastSeq: last.seq,
           limitBytes,
+          bytes,
           send: request && (() => this.#client.postBatchV2(request, records)),
         };
       }
@@ -375,22 +428,30 @@ export class SyncEngine {
       return {
         rows: v1.rows,
         unreadable: v1.unreadable,
+        afterSeq,
         lastSeq: last.seq,
         limitBytes,
+        bytes,
         send: items.length > 0 ? () => this.#client.postBatch({ batchId, items }) : undefined,
       };
     };
     const depth = Math.max(1, this.#options.batchesInFlight ?? 2);
     interface OnWire {
       batch: PreparedBatch;
-      posting: Promise<BatchReply & BatchExchange>;
+      /** Settles with this entry when the batch is answered or fails; never rejects. */
+      settled: Promise<OnWire>;
+      reply?: BatchReply & BatchExchange;
+      error?: unknown;
     }
     const onWire: OnWire[] = [];
     const launch = (batch: PreparedBatch, send: NonNullable<PreparedBatch['send']>): void => {
-      const posting = send();
-      // Marked handled here; the rejection is still thrown where it is awaited.
-      posting.catch(() => undefined);
-      onWire.push({ batch, posting });
+      drained.since ??= this.#now();
+      const entry = { batch } as OnWire;
+      entry.settled = send().then(
+        (reply) => Object.assign(entry, { reply }),
+        (error: unknown) => Object.assign(entry, { error }),
+      );
+      onWire.push(entry);
     };
     let unsettled = 0;
     let applying: Promise<void> | undefined;
@@ -398,6 +459,8 @@ export class SyncEngine {
     let afterSeq = 0;
     let more = true;
     let resetsInARow = 0;
+    /** What this pass has drained: bytes answered since its first batch left (link-policy.ts). */
+    const drained = { bytes: 0, since: undefined as number | undefined };
     /** The next batch, read and sealed while the window's batches are on the wire. */
     let ready: Promise<PreparedBatch | undefined> | undefined;
     const prepareNext = (): Promise<PreparedBatch | undefined> => {
@@ -417,8 +480,14 @@ export class SyncEngine {
         // Fill the window.
         while (more && !failure && onWire.length < depth) {
           try {
-            const batch = await (ready ?? prepareNext());
+            let batch = await (ready ?? prepareNext());
             ready = undefined;
+            if (batch && batch.limitBytes * RESIZE_FACTOR <= this.#link.batchBytes) {
+              // Prepared before an answer raised the size (the ramp): take its rows again at
+              // the new size rather than send a batch too small to keep the link busy.
+              afterSeq = batch.afterSeq;
+              batch = await prepareNext();
+            }
             if (!batch) {
               more = false;
               break;
@@ -433,18 +502,19 @@ export class SyncEngine {
         // The next batch is made ready while these are on the wire, to go the moment one is
         // answered (its size follows the measurements so far).
         if (more && !failure && !ready) ready = prepareNext();
-        const oldest = onWire.shift();
-        if (!oldest) break;
-        const { rows, limitBytes } = oldest.batch;
-        let reply: BatchReply & BatchExchange;
-        try {
-          reply = await oldest.posting;
-        } catch (error) {
-          const send = oldest.batch.send;
+        if (onWire.length === 0) break;
+        // Whichever batch is answered first frees its place in the window: a batch sent again
+        // after a reset, or a small one sent behind a large one, does not hold the next back.
+        const first = await Promise.race(onWire.map((entry) => entry.settled));
+        onWire.splice(onWire.indexOf(first), 1);
+        const { rows, limitBytes, send } = first.batch;
+        const reply = first.reply;
+        if (!reply) {
+          const { error } = first;
           if (!failure && send && isConnectionFailure(error) && resetsInARow < QUICK_RESENDS) {
             // A reset costs the bytes it cut off, not a back-off and a probe: send it again now.
             resetsInARow += 1;
-            launch(oldest.batch, send);
+            launch(first.batch, send);
           } else failure ??= { error };
           continue;
         }
@@ -459,7 +529,19 @@ export class SyncEngine {
           this.#failures = 0;
         })();
         applying.catch(() => undefined);
-        this.#link.batchAnswered(reply.linkMs, limitBytes);
+        drained.bytes += first.batch.bytes;
+        // Only a full batch says what the link carries; one the queue's end cut short does not.
+        const full = first.batch.bytes * 2 >= limitBytes;
+        this.#link.batchAnswered(
+          reply.linkMs,
+          limitBytes,
+          full
+            ? {
+                drainedBytes: drained.bytes,
+                drainedMs: this.#now() - (drained.since ?? this.#now()),
+              }
+            : undefined,
+        );
         this.#setStatus({ batchBytes: this.#link.batchBytes });
       }
     } finally {
@@ -473,7 +555,10 @@ export class SyncEngine {
     return unsettled > 0;
   }
 
-  async #takeBatch(afterSeq: number, limitBytes: number): Promise<OutboxRow[]> {
+  async #takeBatch(
+    afterSeq: number,
+    limitBytes: number,
+  ): Promise<{ rows: OutboxRow[]; bytes: number }> {
     // Enough rows to fill the batch (every record is well over 500 bytes), not the whole queue.
     const limit = Math.min(5000, Math.ceil(limitBytes / 500) + 1);
     const rows = await this.#options.store.queued(limit, afterSeq);
@@ -486,7 +571,7 @@ export class SyncEngine {
       batch.push(row);
       bytes += size;
     }
-    return batch;
+    return { rows: batch, bytes };
   }
 
   /** Rows whose personal copy cannot be opened are rejected on the kiosk (batch-items.ts). */
@@ -595,6 +680,12 @@ export class SyncEngine {
     for (const listener of this.#listeners) listener(this.#status);
   }
 }
+
+/**
+ * A batch made ready is taken again at the current size when that is at least this many times
+ * the size it was taken with (an answer raised the size while it waited).
+ */
+const RESIZE_FACTOR = 2;
 
 /** A batch whose connection failed is sent again at once this many times in a row, at most. */
 const QUICK_RESENDS = 3;

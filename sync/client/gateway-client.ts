@@ -146,6 +146,15 @@ export class GatewayClient {
     return this.#protocol;
   }
 
+  /**
+   * Sends in `protocol` (at most this client's highest) until the next `probe()` answers: the
+   * protocol the last probe agreed, so a kiosk that has drained before need not wait for this
+   * run's probe before its first batch.
+   */
+  assumeProtocol(protocol: 1 | 2): void {
+    this.#protocol = Math.min(protocol, this.#maxProtocol) === 2 ? 2 : 1;
+  }
+
   get clockSkewMs(): number {
     return this.#skewMs;
   }

@@ -92,6 +92,9 @@ export function gatewayJobs(app: FastifyInstance): JobRunner {
 }
 const jobsKey = Symbol('gateway-jobs');
 
+/** How long (ms) an idle client connection is kept open; sent to clients as `Keep-Alive: timeout=60`. */
+const KEEP_ALIVE_MS = 60_000;
+
 /** The reference gateway: sync protocol v1 over HTTP/JSON. */
 export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
   const { store } = options;
@@ -104,15 +107,21 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     requestTimeout,
     // Node enforces the request timeout only when it sweeps its connections; sweep often enough
     // that the bound holds to within a quarter of it.
-    serverFactory: (handler) =>
-      createServer(
+    serverFactory: (handler) => {
+      const server = createServer(
         {
           requestTimeout,
           headersTimeout: Math.min(requestTimeout, 60_000),
           connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeout / 4)),
         },
         handler,
-      ),
+      );
+      // An idle kiosk connection stays open for a minute (Node's default closes it after 5 s):
+      // a new one costs a handshake, 0.8 s on a rural 800 ms link (more with TLS), and a kiosk
+      // with two batches on the wire leaves each connection idle for a batch's time now and then.
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      return server;
+    },
   });
   const routes: string[] = [];
   Object.defineProperty(app, routesKey, { value: routes });

@@ -280,8 +280,8 @@ export async function drainWithEngine(input: {
  * endpoint with one item), personal fields sealed to the gateway exactly as the engine does.
  */
 /**
- * Enrols a bench kiosk and caches the gateway's config in its store, as a kiosk that has been
- * online before has them: a drain measures a link that comes back, not a kiosk's first day (the
+ * Enrols a bench kiosk and caches the gateway's config in its store, with the protocol its probe
+ * agreed, as a kiosk that has been online before has them: a drain measures a link that comes back, not a kiosk's first day (the
  * Workbox baseline's kiosk is enrolled the same way before its drain). Returns the gateway key.
  */
 export async function enrolBenchKiosk(input: {
@@ -295,6 +295,7 @@ export async function enrolBenchKiosk(input: {
     kioskId: kiosk.kioskId,
     signingKey: kiosk.keys.privateKey,
   });
+  if (!(await client.probe())) throw new Error('the bench gateway does not answer its probe');
   await client.enrol(input.token, kiosk.keys.publicKey);
   const config = await client.getConfig();
   if (!config) throw new Error('no gateway config');
@@ -303,6 +304,7 @@ export async function enrolBenchKiosk(input: {
     ...(config.etag !== undefined ? { etag: config.etag } : {}),
     gatewayKey: config.config.gatewayKey,
     checkedAt: Date.now(),
+    protocol: client.protocol,
   });
   return config.config.gatewayKey;
 }

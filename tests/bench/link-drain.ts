@@ -37,6 +37,11 @@ export interface LinkDrain {
   drainVsFloorWithoutResets: number;
   /** Where the engine's time went beyond the floor (drain.ts). */
   breakdown: DrainBreakdown;
+  /**
+   * With tbf: the bytes the shaped link carried towards the gateway during the engine's drain
+   * (headers and retransmissions included), and the drain time over the floor they make.
+   */
+  carried?: { upBytes: number; drainVsFloor: number };
 }
 
 /**
@@ -115,13 +120,21 @@ export async function drainOverLink(input: {
     // comes back, not a kiosk's first contact.
     await enrolBenchKiosk({ kiosk: engineData, gatewayUrl: gateway.url, token: 'bench-engine' });
     log(`engine drain of ${input.drain} over ${profile.id}`);
+    const carriedBefore = ns?.carriedUp();
     const engine = await drainWithEngine({
       kiosk: engineData,
       token: 'bench-engine',
       link: proxy,
       total: input.drain,
     });
+    const carriedUp =
+      ns && carriedBefore !== undefined ? ns.carriedUp() - carriedBefore : undefined;
     const breakdown = drainBreakdown(engine, profile);
+    if (carriedUp !== undefined) {
+      log(
+        `the link carried ${carriedUp} B towards the gateway for ${engine.up} B of requests (+${(((carriedUp - engine.up) / engine.up) * 100).toFixed(1)} %: IP/TCP headers, retransmissions)`,
+      );
+    }
     log(
       `engine: ${(engine.ms / 1000).toFixed(1)} s, ${engine.requests} requests, ${engine.resets} resets\n  ${formatBreakdown(breakdown)}`,
     );
@@ -160,6 +173,14 @@ export async function drainOverLink(input: {
       drainVsFloorWithoutResets:
         engine.ms / (((engine.up - engine.wasted) / bytesPerSecond) * 1000 + profile.rttMs),
       breakdown,
+      ...(carriedUp !== undefined
+        ? {
+            carried: {
+              upBytes: carriedUp,
+              drainVsFloor: engine.ms / ((carriedUp / bytesPerSecond) * 1000 + profile.rttMs),
+            },
+          }
+        : {}),
     };
   } finally {
     for (const stop of stops) {

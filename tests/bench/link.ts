@@ -43,6 +43,11 @@ export interface Namespace {
   address: string;
   /** Prefix for commands run inside the namespace. */
   exec: string[];
+  /**
+   * Bytes the shaped link has carried towards the gateway (the kernel's count on the host end:
+   * IP and TCP headers and retransmitted segments included).
+   */
+  carriedUp(): number;
   teardown(): void;
 }
 
@@ -106,7 +111,13 @@ export function createShapedNamespace(settings: LinkSettings): Namespace | undef
     teardown();
     return undefined;
   }
-  return { name, address: nsAddr, exec: ['ip', 'netns', 'exec', name], teardown };
+  const carriedUp = (): number => {
+    const stats = execFileSync('tc', ['-s', 'qdisc', 'show', 'dev', hostIf], { encoding: 'utf8' });
+    const sent = /Sent (\d+) bytes/.exec(stats)?.[1];
+    if (sent === undefined) throw new Error(`no byte count for ${hostIf} in: ${stats}`);
+    return Number(sent);
+  };
+  return { name, address: nsAddr, exec: ['ip', 'netns', 'exec', name], carriedUp, teardown };
 }
 
 export interface LinkCounters {

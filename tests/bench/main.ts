@@ -244,6 +244,20 @@ function drainFigures(drain: LinkDrain, prefix: string): Figure[] {
         'the proxy resets a request half a round trip after it starts, so with tbf its bytes hardly cross the link; the floor above still counts them',
       ...linkInfo,
     },
+    ...(drain.carried
+      ? [
+          {
+            id: `${prefix}.vs-carried-floor`,
+            label: `drain${on}: engine/floor of the bytes the link carried`,
+            value: drain.carried.drainVsFloor,
+            unit: '×',
+            carriedUpBytes: drain.carried.upBytes,
+            notes:
+              "the floor from the kernel's count of what the shaped link carried towards the gateway (IP/TCP headers and retransmissions included), where the floor above counts HTTP bytes only",
+            ...linkInfo,
+          },
+        ]
+      : []),
   ];
 }
 

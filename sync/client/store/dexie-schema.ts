@@ -60,6 +60,7 @@ export const settingSchemas: { [K in SettingKey]: z.ZodType<Settings[K]> } = {
     etag: z.string().optional(),
     gatewayKey: ecPublicJwkSchema,
     checkedAt: z.number(),
+    protocol: z.union([z.literal(1), z.literal(2)]).optional(),
   }),
   'bundle-pending': z.object({ fromSeq: z.number().int(), toSeq: z.number().int() }),
   'officer-roster': officerRosterSchema,

@@ -91,6 +91,8 @@ export interface GatewayConfigCache {
   gatewayKey: EcPublicJwk;
   /** Epoch ms (kiosk clock) when the config was last re-validated. */
   checkedAt: number;
+  /** The batch protocol the last health probe agreed (engine.ts sends in it before the next). */
+  protocol?: 1 | 2;
 }
 
 export interface PinFailures {

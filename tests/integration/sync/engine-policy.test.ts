@@ -408,6 +408,73 @@ describe('the sync engine', () => {
     });
   });
 
+  describe('start', () => {
+    /** Holds the health probe until a batch is posted (or `ms`), noting batches posted meanwhile. */
+    const heldProbe = (ms = 3_000) => {
+      const probe = gate();
+      setTimeout(probe.open, ms);
+      const seen = { batchesWhileHeld: 0, held: true };
+      link.hold = async (path) => {
+        if (path.endsWith('/batches') && seen.held) {
+          seen.batchesWhileHeld += 1;
+          probe.open();
+        }
+        if (path === '/v1/health') {
+          await probe.opened;
+          seen.held = false;
+        }
+      };
+      return seen;
+    };
+
+    it("waits for the probe on a kiosk's first run, then keeps the protocol it agreed", async () => {
+      await commitTransaction(deps, sampleInput);
+      const seen = heldProbe(300);
+      const sync = newEngine();
+      await sync.trigger();
+      expect(seen.batchesWhileHeld).toBe(0);
+      expect(sync.status).toMatchObject({ state: 'idle', link: 'online' });
+      expect((await store.readSetting('gateway-config'))?.protocol).toBe(2);
+    });
+
+    it('on a kiosk that has drained before, sends the first batch without waiting for the probe', async () => {
+      await commitTransaction(deps, sampleInput);
+      await newEngine().trigger();
+      const tx = await commitTransaction(deps, sampleInput);
+      // A restarted kiosk: a new engine on the same store.
+      const seen = heldProbe();
+      const sync = newEngine();
+      await sync.trigger();
+      expect(seen.batchesWhileHeld).toBe(1);
+      expect(await delivered(tx.txId)).toBe(true);
+      expect(link.calls.filter((call) => call.startsWith('POST /v2/'))).toHaveLength(2);
+      expect(sync.status).toMatchObject({ state: 'idle', link: 'online' });
+    });
+
+    it('shows the link down when neither the probe nor the first batch got through', async () => {
+      await commitTransaction(deps, sampleInput);
+      await newEngine().trigger();
+      await commitTransaction(deps, sampleInput);
+      link.down = true;
+      const sync = newEngine();
+      await sync.trigger();
+      expect(sync.status).toMatchObject({
+        state: 'waiting',
+        link: 'offline',
+        lastError: message('gateway-unreachable', 'health probe failed'),
+      });
+      expect(await states()).toEqual(['delivered', 'queued']);
+      // Only the probe failing, with the batch answered, is no reason to say the link is down.
+      link.down = false;
+      link.hold = async (path) => {
+        if (path === '/v1/health') throw new TypeError('fetch failed');
+      };
+      await sync.trigger();
+      expect(sync.status).toMatchObject({ state: 'idle', link: 'online' });
+      expect(await states()).toEqual(['delivered', 'delivered']);
+    });
+  });
+
   describe('results', () => {
     // These edit the per-record results of a v1 reply; v2's compact reply is expanded to the same
     // results (tests/integration/sync/protocol-v2.test.ts), so the policy is tested once, on v1.
@@ -553,10 +620,21 @@ describe('the sync engine', () => {
       it("keeps the later batch's results when the earlier fails, and the gateway chains it once the gap closes", async () => {
         const txs = [];
         for (let i = 0; i < 3; i += 1) txs.push(await commitTransaction(deps, sampleInput));
-        // The second batch never reaches the gateway: a proxy in front of it answers 503.
+        // The second batch never reaches the gateway: a proxy in front of it answers 503, once
+        // the third is on the wire (the first's answer freed its place).
+        let thirdSent: () => void = () => undefined;
+        const third = new Promise<void>((resolve) => (thirdSent = resolve));
+        const faulty = faultyBatch(2, async () => {
+          await third;
+          return new Response('busy', { status: 503 });
+        });
+        let posts = 0;
         const sync = newEngine({
           batchBytes: { initial: 300, min: 300, max: 300 },
-          fetch: faultyBatch(2, async () => new Response('busy', { status: 503 })),
+          fetch: async (url, init) => {
+            if (new URL(url).pathname.endsWith('/batches') && ++posts === 3) thirdSent();
+            return faulty(url, init);
+          },
         });
         await sync.trigger();
         // The third batch was on the wire when the second failed: the gateway holds it.
@@ -639,6 +717,55 @@ describe('the sync engine', () => {
         expect(sync.status.state).toBe('waiting');
         await sync.trigger();
         expect(await states()).toEqual(['delivered']);
+      });
+      it('sends the next batch when any batch on the wire is answered, not only the oldest', async () => {
+        for (let i = 0; i < 3; i += 1) await commitTransaction(deps, sampleInput);
+        // The first batch's reply is held until a third batch has gone (or 3 s have passed: an
+        // engine that waits for the oldest would send nothing more until it is answered).
+        const third = gate();
+        setTimeout(third.open, 3_000);
+        let posts = 0;
+        let thirdBeforeFirstAnswer = false;
+        link.hold = async (path) => {
+          if (!path.endsWith('/batches')) return;
+          posts += 1;
+          if (posts === 3) third.open();
+          if (posts === 1) {
+            await third.opened;
+            thirdBeforeFirstAnswer = posts >= 3;
+          }
+        };
+        const sync = newEngine({ ...v1, batchBytes: { initial: 300, min: 300, max: 300 } });
+        await sync.trigger();
+        expect(thirdBeforeFirstAnswer).toBe(true);
+        expect(await states()).toEqual(['delivered', 'delivered', 'delivered']);
+        expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 3, awaiting: 0 });
+      });
+
+      it('takes a batch made ready before an answer raised the size again, at the new size', async () => {
+        for (let i = 0; i < 12; i += 1) await commitTransaction(deps, sampleInput);
+        const batches: number[][] = [];
+        link.onReply = async (path, reply) => {
+          if (!path.endsWith('/batches')) return;
+          return editedReply(reply, (json: { results: Array<{ seq: number }> }) => {
+            batches.push(json.results.map((result) => result.seq));
+            return json;
+          });
+        };
+        // One record per batch at first; each quick answer lets the size grow fourfold.
+        const sync = newEngine({
+          ...v1,
+          batchBytes: { initial: 1_000, min: 500, max: 4_000 },
+          targetBatchMs: HOUR,
+        });
+        await sync.trigger();
+        const inOrder = [...batches].sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
+        expect(inOrder.flat()).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+        // The first two went together at the first size; the third, made ready meanwhile at that
+        // size, was taken again at the size the first answer allowed.
+        expect(inOrder.slice(0, 2).map((batch) => batch.length)).toEqual([1, 1]);
+        expect(inOrder[2]?.length).toBeGreaterThan(1);
+        expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 12, awaiting: 0 });
       });
     });
 

@@ -210,6 +210,40 @@ describe('sync protocol v2 beside v1', () => {
     expect(records.every((r) => r.sig !== undefined)).toBe(true);
   });
 
+  it('follows a gateway rolled back to v1 after its first batch, sent in the v2 it agreed last, is refused', async () => {
+    const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+    await commitMany(kiosk, 1);
+    await engineFor(kiosk).trigger();
+    expect((await kiosk.store.readSetting('gateway-config'))?.protocol).toBe(2);
+    const ids = await commitMany(kiosk, 2);
+    // The gateway is rolled back while the kiosk is away: v1 only, no v2 route.
+    const v1Only = recordingFetch(async (path) => {
+      if (path === '/v1/health') {
+        return new Response(JSON.stringify({ ok: true, protocol: 1 }), {
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      if (path.startsWith('/v2/')) return new Response('not found', { status: 404 });
+      return undefined;
+    });
+    // A restarted kiosk sends its first batch in v2 beside the probe: refused, so it backs off.
+    const restarted = engineFor(kiosk, { fetch: v1Only.fetch });
+    await restarted.trigger();
+    expect(restarted.status).toMatchObject({ state: 'waiting', link: 'online' });
+    expect(v1Only.calls.filter((c) => c.endsWith('/batches'))).toEqual([
+      'POST /v2/kiosks/v2-kiosk-01/batches',
+    ]);
+    // The probe found v1: the next run sends v1, and the records arrive once each.
+    expect((await kiosk.store.readSetting('gateway-config'))?.protocol).toBe(1);
+    await restarted.trigger();
+    expect(restarted.status.state).toBe('idle');
+    expect(v1Only.calls.filter((c) => c.endsWith('/batches')).slice(1)).toEqual([
+      'POST /v1/kiosks/v2-kiosk-01/batches',
+    ]);
+    const records = await gateway.store.listRecords(kiosk.kioskId);
+    expect(records.map((r) => r.body.txId).slice(1)).toEqual(ids);
+  });
+
   it('sends again the records a v2 reply gives no outcome for', async () => {
     const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
     await commitMany(kiosk, 3);

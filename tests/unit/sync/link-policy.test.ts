@@ -79,28 +79,46 @@ describe('the link policy (request timeouts and batch sizes that follow the link
     ]);
   });
 
-  it('judges a batch by its transfer time beyond the round trip, against 25 round trips on a long link', () => {
+  it('judges a batch by its transfer time beyond the round trip, against 4 round trips on a long link', () => {
     const policy = new LinkPolicy({
       batchBytes: { initial: 64_000, min: 8_000, max: 1_000_000 },
-      targetBatchMs: 5_000,
+      targetBatchMs: 2_000,
     });
     // The first probe paid a handshake too; the least round trip is the link's.
     policy.answered({ bytes: 0, elapsedMs: 1_600, roundTrip: true });
     policy.answered({ bytes: 0, elapsedMs: 800, roundTrip: true });
     expect(policy.minRttMs).toBe(800);
-    expect(policy.targetBatchMs).toBe(20_000);
-    // 0.8 s round trip + 6 s transfer: under half of 20 s, so the next should take 15 s.
-    policy.batchAnswered(6_800, 64_000);
-    expect(policy.batchBytes).toBe(160_000);
-    // 0.8 + 15 s: between half and the target, kept.
-    policy.batchAnswered(15_800, 160_000);
-    expect(policy.batchBytes).toBe(160_000);
-    // 0.8 + 30 s: over the target, scaled to take 15 s.
-    policy.batchAnswered(30_800, 160_000);
-    expect(policy.batchBytes).toBe(80_000);
-    // 0.8 + 60 s: far over, but never less than half at once.
-    policy.batchAnswered(60_800, 80_000);
-    expect(policy.batchBytes).toBe(40_000);
+    expect(policy.targetBatchMs).toBe(3_200);
+    // 0.8 s round trip + 1.2 s transfer: under half of 3.2 s, so the next should take 2.4 s.
+    policy.batchAnswered(2_000, 64_000);
+    expect(policy.batchBytes).toBe(128_000);
+    // 0.8 + 2.4 s: between half and the target, kept.
+    policy.batchAnswered(3_200, 128_000);
+    expect(policy.batchBytes).toBe(128_000);
+    // 0.8 + 4.8 s: over the target, scaled to take 2.4 s.
+    policy.batchAnswered(5_600, 128_000);
+    expect(policy.batchBytes).toBe(64_000);
+    // 0.8 + 20 s: far over, but never less than half at once.
+    policy.batchAnswered(20_800, 64_000);
+    expect(policy.batchBytes).toBe(32_000);
+  });
+
+  it('never sizes a batch to take longer than the target at the rate the run has drained', () => {
+    const policy = new LinkPolicy({
+      batchBytes: { initial: 100_000, min: 8_000, max: 4_000_000 },
+      targetBatchMs: 5_000,
+    });
+    policy.answered({ bytes: 0, elapsedMs: 300, roundTrip: true });
+    // Timed while sharing the link, the batch looks four times quicker than the link: 0.5 s.
+    // Alone it would grow to 400 KB; the run drained 500 KB in 10 s, 50 KB/s: 250 KB in 5 s.
+    policy.batchAnswered(800, 100_000, { drainedBytes: 500_000, drainedMs: 10_000 });
+    expect(policy.batchBytes).toBe(250_000);
+    // A slow start does not shrink a batch by more than half at once.
+    policy.batchAnswered(2_800, 250_000, { drainedBytes: 600_000, drainedMs: 60_000 });
+    expect(policy.batchBytes).toBe(125_000);
+    // A drain rate that allows more than the batch's own timing changes nothing.
+    policy.batchAnswered(3_300, 125_000, { drainedBytes: 10_000_000, drainedMs: 1_000 });
+    expect(policy.batchBytes).toBe(125_000);
   });
 
   it('scales from the batch that was measured, so the one prepared meanwhile does not count twice', () => {
