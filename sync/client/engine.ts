@@ -129,6 +129,10 @@ export class SyncEngine {
   #inFlight: Promise<void> | undefined;
   #again = false;
   #configDue = false;
+  /** Writes of the cached config, one after another (#updateConfig). */
+  #configWrites: Promise<unknown> = Promise.resolve();
+  /** Whether the gateway has answered a request of this run besides the probe. */
+  #answered = false;
   #failures = 0;
   #lastHeartbeatAt = 0;
   /** `queued/rejected/deadLetters` as last reported to the gateway. */
@@ -274,23 +278,26 @@ export class SyncEngine {
   async #runOnce(): Promise<boolean> {
     this.#setStatus({ state: 'syncing' });
     const { store } = this.#options;
-    const known =
-      (await store.readSetting('enrolled')) === true
-        ? (await store.readSetting('gateway-config'))?.protocol
-        : undefined;
-    const probing = this.#client.probe().then(async (ok) => {
-      if (!ok) return false;
-      this.#setStatus({ link: 'online' });
-      await this.#rememberProtocol();
-      return true;
-    });
-    if (known === undefined) {
-      if (!(await probing)) return this.#offline();
-    } else {
-      this.#client.assumeProtocol(known);
-      probing.catch(() => undefined);
-    }
+    this.#answered = false;
+    let probing: Promise<boolean> | undefined;
     try {
+      const known =
+        (await store.readSetting('enrolled')) === true
+          ? (await store.readSetting('gateway-config'))?.protocol
+          : undefined;
+      probing = this.#client.probe().then(async (ok) => {
+        if (!ok) return false;
+        this.#setStatus({ link: 'online' });
+        await this.#rememberProtocol();
+        return true;
+      });
+      // Awaited below; marked handled for a run that fails before it gets there.
+      probing.catch(() => undefined);
+      if (known === undefined) {
+        if (!(await probing)) return this.#offline();
+      } else {
+        this.#client.assumeProtocol(known);
+      }
       await this.#ensureEnrolled();
       // A kiosk that listens for config (the officer roster) checks it every run; cached by ETag.
       if (this.#options.onConfig) await this.#gatewayConfig();
@@ -302,7 +309,8 @@ export class SyncEngine {
       }
       await this.#maybeReconcileRefused();
       await this.#maybeHeartbeat();
-      await probing;
+      // The probe failed and nothing else reached the gateway (nothing was due): the link is down.
+      if (!(await probing) && !this.#answered) return this.#offline();
       this.#failures = 0;
       this.#setStatus({
         link: 'online',
@@ -313,7 +321,9 @@ export class SyncEngine {
       return true;
     } catch (error) {
       // Neither the probe nor the drain got through: the link is down, not the gateway wrong.
-      if (!(await probing)) return this.#offline();
+      // (A probe answered whose protocol the kiosk could not keep is the run's error.)
+      const probed = probing ? await probing.catch(() => true) : true;
+      if (!probed && !this.#answered) return this.#offline();
       this.#link.failed();
       this.#setStatus({ batchBytes: this.#link.batchBytes });
       this.#scheduleRetry(error);
@@ -330,12 +340,29 @@ export class SyncEngine {
 
   /** Keeps the protocol the probe agreed with the cached config, for the next run's start. */
   async #rememberProtocol(): Promise<void> {
+    await this.#updateConfig((cached) => {
+      const protocol = this.#client.protocol;
+      return cached && cached.protocol !== protocol ? { ...cached, protocol } : cached;
+    });
+  }
+
+  /**
+   * Writes the cached config as `update` makes it from the cached one (unchanged: no write).
+   * One at a time: the probe's protocol, written while a fresh config is fetched, must not put
+   * back the older config it read (its ETag, gateway key and time).
+   */
+  #updateConfig(
+    update: (cached: GatewayConfigCache | undefined) => GatewayConfigCache | undefined,
+  ): Promise<GatewayConfigCache | undefined> {
     const { store } = this.#options;
-    const cached = await store.readSetting('gateway-config');
-    const protocol = this.#client.protocol;
-    if (cached && cached.protocol !== protocol) {
-      await store.writeSetting('gateway-config', { ...cached, protocol });
-    }
+    const written = this.#configWrites.then(async () => {
+      const cached = await store.readSetting('gateway-config');
+      const next = update(cached);
+      if (next && next !== cached) await store.writeSetting('gateway-config', next);
+      return next;
+    });
+    this.#configWrites = written.catch(() => undefined);
+    return written;
   }
 
   async #ensureEnrolled(): Promise<void> {
@@ -362,22 +389,20 @@ export class SyncEngine {
       return cached;
     }
     const fresh = await this.#client.getConfig(cached?.etag);
-    let next: GatewayConfigCache;
-    // The protocol sent in now: the probe's, or (before it answers) the one it agreed last run.
-    const protocol = this.#client.protocol;
-    if (!fresh) {
-      if (!cached) throw new SyncError('no-gateway-key', { reason: '304 without a cached config' });
-      next = { ...cached, checkedAt: this.#now(), protocol };
-    } else {
-      next = {
+    this.#answered = true;
+    const next = await this.#updateConfig((current = cached) => {
+      // The protocol sent in now: the probe's, or (before it answers) the one it agreed last run.
+      const protocol = this.#client.protocol;
+      if (!fresh) return current && { ...current, checkedAt: this.#now(), protocol };
+      return {
         ...(fresh.etag !== undefined ? { etag: fresh.etag } : {}),
         gatewayKey: fresh.config.gatewayKey,
         checkedAt: this.#now(),
         protocol,
       };
-      this.#options.onConfig?.(fresh.config);
-    }
-    await store.writeSetting('gateway-config', next);
+    });
+    if (!next) throw new SyncError('no-gateway-key', { reason: '304 without a cached config' });
+    if (fresh) this.#options.onConfig?.(fresh.config);
     this.#configDue = false;
     this.#setStatus({ configAt: next.checkedAt });
     return next;
@@ -519,14 +544,20 @@ export class SyncEngine {
           continue;
         }
         resetsInARow = 0;
+        this.#answered = true;
         const previous = applying;
         applying = (async () => {
           await previous;
-          const settled = await this.#applyResults(rows, reply);
-          if (settled === 0) throw new SyncError('bad-reply', { reason: 'no item had a result' });
-          unsettled += rows.length - settled;
-          // Progress: a later failure backs off from the start, not from where the last one left it.
-          this.#failures = 0;
+          try {
+            const settled = await this.#applyResults(rows, reply);
+            if (settled === 0) throw new SyncError('bad-reply', { reason: 'no item had a result' });
+            unsettled += rows.length - settled;
+            // Progress: a later failure backs off from the start, not from where the last one left it.
+            this.#failures = 0;
+          } catch (error) {
+            // The run fails, sending no more; the other answers' results are still written.
+            failure ??= { error };
+          }
         })();
         applying.catch(() => undefined);
         drained.bytes += first.batch.bytes;
@@ -615,7 +646,11 @@ export class SyncEngine {
     this.#lastRefusedCheckAt = this.#now();
     const marked = await reconcileRefused(
       this.#options.store,
-      (fromSeq) => this.#client.getAcks(fromSeq),
+      async (fromSeq) => {
+        const acks = await this.#client.getAcks(fromSeq);
+        this.#answered = true;
+        return acks;
+      },
       this.#now(),
     );
     if (marked > 0) this.#setStatus({ lastDeliveryAt: this.#now() });
@@ -641,6 +676,7 @@ export class SyncEngine {
         appVersion: this.#options.appVersion ?? 'unknown',
         ...(await this.#options.heartbeatExtras?.().catch(() => ({}))),
       });
+      this.#answered = true;
       this.#lastHeartbeatAt = this.#now();
       this.#lastReportedQueue = queue;
     } catch {

@@ -1316,4 +1316,163 @@ describe('the sync engine', () => {
       expect(statusCalls()).toHaveLength(3);
     });
   });
+  describe('attacks on the drain', () => {
+    /** The store, with `faults[method]` run in place of that method while it is set. */
+    const faultyStore = (
+      faults: Partial<Record<keyof OutboxStore, (...args: never[]) => Promise<unknown>>>,
+    ): OutboxStore =>
+      new Proxy(store, {
+        get(target, property) {
+          const fault = faults[property as keyof OutboxStore];
+          const value: unknown = Reflect.get(target, property, target);
+          if (typeof value !== 'function') return value;
+          const own = (value as (...args: unknown[]) => unknown).bind(target);
+          return fault ? (...args: never[]) => fault(...args) : own;
+        },
+      });
+    /** The health reply of a gateway rolled back to protocol v1. */
+    const v1Health = () =>
+      new Response(JSON.stringify({ ok: true, protocol: 1 }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    const reset = () => new TypeError('fetch failed', { cause: new Error('read ECONNRESET') });
+    const oneRowBatches = { batchBytes: { initial: 300, min: 300, max: 300 } } as const;
+
+    it('says the link is down, and backs off, when the probe fails and nothing else went to the gateway', async () => {
+      await commitTransaction(deps, sampleInput);
+      const sync = newEngine();
+      await sync.trigger();
+      expect((await store.readSetting('gateway-config'))?.protocol).toBe(2);
+      // The queue is empty, the heartbeat and the refused-record check are not due: the probe is
+      // the run's only exchange, and it fails.
+      link.down = true;
+      await sync.trigger();
+      expect(sync.status).toMatchObject({
+        link: 'offline',
+        state: 'waiting',
+        lastError: message('gateway-unreachable', 'health probe failed'),
+      });
+    });
+    it('ends the run with a back-off, not a rejection, when the kiosk cannot keep the protocol the probe found', async () => {
+      await commitTransaction(deps, sampleInput);
+      await newEngine().trigger();
+      const cached = await store.readSetting('gateway-config');
+      // A kiosk updated from a version that cached no protocol: it waits for the probe, then keeps it.
+      if (cached) await store.writeSetting('gateway-config', { ...cached, protocol: undefined });
+      await commitTransaction(deps, sampleInput);
+      const full = faultyStore({
+        writeSetting: async () => {
+          throw new Error('QuotaExceededError: the disk is full');
+        },
+      });
+      const sync = newEngine({ store: full });
+      await expect(sync.trigger()).resolves.toBeUndefined();
+      expect(sync.status).toMatchObject({
+        state: 'waiting',
+        link: 'online',
+        lastError: 'QuotaExceededError: the disk is full',
+      });
+
+      // A gateway rolled back to v1, seen by a kiosk that sends beside the probe: the same.
+      const drained = newEngine();
+      await drained.trigger();
+      expect((await store.readSetting('gateway-config'))?.protocol).toBe(2);
+      await commitTransaction(deps, sampleInput);
+      link.onReply = async (path) => (path === '/v1/health' ? v1Health() : undefined);
+      const rolledBack = newEngine({ store: full });
+      await expect(rolledBack.trigger()).resolves.toBeUndefined();
+      expect(rolledBack.status).toMatchObject({ state: 'waiting', link: 'online' });
+    });
+
+    it('ends the run with a back-off, not a rejection, when the kiosk cannot read its settings at the start', async () => {
+      await commitTransaction(deps, sampleInput);
+      let failures = 1;
+      const flaky = faultyStore({
+        readSetting: async (...args: never[]) => {
+          if (failures-- > 0) throw new Error('DatabaseClosedError: the database was closed');
+          return store.readSetting(...(args as unknown as ['enrolled']));
+        },
+      });
+      const sync = newEngine({ store: flaky });
+      await expect(sync.trigger()).resolves.toBeUndefined();
+      expect(sync.status).toMatchObject({
+        state: 'waiting',
+        lastError: 'DatabaseClosedError: the database was closed',
+      });
+      expect(await states()).toEqual(['queued']);
+    });
+    it("writes a batch's results when the batch answered before it had a useless reply", async () => {
+      for (let i = 0; i < 3; i += 1) await commitTransaction(deps, sampleInput);
+      // Batches 1 and 2 are on the wire together; 1 is answered first, with no usable result.
+      const firstAnswered = gate();
+      let posts = 0;
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/batches')) return;
+        posts += 1;
+        if (posts === 1) {
+          setTimeout(firstAnswered.open, 50);
+          return editedReply(reply, (json: { results: unknown[] }) => ({ ...json, results: [] }));
+        }
+        if (posts === 2) await firstAnswered.opened;
+        return reply;
+      };
+      const sync = newEngine({ maxProtocol: 1, ...oneRowBatches });
+      await sync.trigger();
+      expect(sync.status).toMatchObject({
+        state: 'waiting',
+        lastError: message('bad-reply', 'no item had a result'),
+      });
+      // The gateway stored the second record: the kiosk knows it, and does not send it again; the
+      // same for the third if it went before the useless reply stopped the run.
+      expect((await store.rows()).map((row) => [row.state, row.attempts])).toEqual([
+        ['queued', 1],
+        ['delivered', 1],
+        posts === 3 ? ['delivered', 1] : ['queued', 0],
+      ]);
+    });
+
+    it("keeps, beside the probe's protocol, the fresher config fetched while the probe answered", async () => {
+      const sync = newEngine({ onConfig: () => undefined });
+      await sync.trigger();
+      const first = await store.readSetting('gateway-config');
+      expect(first).toMatchObject({ protocol: 2, etag: expect.any(String) as string });
+      if (!first) return;
+      // The cached config is out of date, and the gateway was rolled back to v1 meanwhile.
+      await store.writeSetting('gateway-config', { ...first, etag: '"old"', checkedAt: 0 });
+      link.onReply = async (path) => (path === '/v1/health' ? v1Health() : undefined);
+      // The config's reply comes after the probe's; the kiosk's disk is slow to write the
+      // protocol the probe found (it read the cached config before the fresh one was written).
+      const probed = gate();
+      link.hold = async (path) => {
+        if (path.endsWith('/config')) await probed.opened;
+      };
+      const writes: Array<Promise<void>> = [];
+      let restarted: SyncEngine | undefined;
+      const slow = faultyStore({
+        readSetting: async (...args: never[]) => {
+          const value = await store.readSetting(...(args as unknown as ['gateway-config']));
+          const key = args[0] as string;
+          if (key === 'gateway-config' && restarted?.client.protocol === 1) probed.open();
+          return value;
+        },
+        writeSetting: async (...args: never[]) => {
+          const [key, value] = args as unknown as ['gateway-config', { etag?: string }];
+          if (key === 'gateway-config' && value.etag === '"old"') {
+            // Held until the config's own write is done (at most 300 ms).
+            await Promise.race([Promise.all(writes.slice()), sleep(300)]);
+            await sleep(50);
+          }
+          const written = store.writeSetting(key, value as never);
+          if (key === 'gateway-config' && value.etag !== '"old"') writes.push(written);
+          return written;
+        },
+      });
+      restarted = newEngine({ store: slow, onConfig: () => undefined });
+      await restarted.syncNow();
+      expect(restarted.status.state).toBe('idle');
+      const cached = await store.readSetting('gateway-config');
+      expect(cached).toMatchObject({ protocol: 1, etag: first.etag });
+      expect(cached?.checkedAt).toBeGreaterThan(0);
+    });
+  });
 });
