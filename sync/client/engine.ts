@@ -322,10 +322,14 @@ export class SyncEngine {
     } catch (error) {
       // Neither the probe nor the drain got through: the link is down, not the gateway wrong.
       // (A probe answered whose protocol the kiosk could not keep is the run's error.)
-      const probed = probing ? await probing.catch(() => true) : true;
-      if (!probed && !this.#answered) return this.#offline();
+      const probed = await probing?.catch(() => true);
+      if (probed === false && !this.#answered) return this.#offline();
       this.#link.failed();
-      this.#setStatus({ batchBytes: this.#link.batchBytes });
+      this.#setStatus({
+        batchBytes: this.#link.batchBytes,
+        // The gateway answered: the probe, or a batch when the probe did not get through.
+        ...(probed === true || this.#answered ? { link: 'online' as const } : {}),
+      });
       this.#scheduleRetry(error);
       return false;
     }

@@ -1397,6 +1397,8 @@ describe('the sync engine', () => {
       await expect(sync.trigger()).resolves.toBeUndefined();
       expect(sync.status).toMatchObject({
         state: 'waiting',
+        // Nothing was asked of the gateway: the link is as unknown as before.
+        link: 'unknown',
         lastError: 'DatabaseClosedError: the database was closed',
       });
       expect(await states()).toEqual(['queued']);
@@ -1473,6 +1475,293 @@ describe('the sync engine', () => {
       const cached = await store.readSetting('gateway-config');
       expect(cached).toMatchObject({ protocol: 1, etag: first.etag });
       expect(cached?.checkedAt).toBeGreaterThan(0);
+    });
+    /** The link's fetch, with `fault(n)` deciding the n-th batch POST (1-based) first. */
+    const batchFaults = (
+      fault: (n: number) => Promise<Response | Error | undefined>,
+    ): { fetch: FetchLike; posts: () => number } => {
+      let posts = 0;
+      return {
+        posts: () => posts,
+        fetch: async (url, init) => {
+          if (new URL(url).pathname.endsWith('/batches')) {
+            const outcome = await fault(++posts);
+            if (outcome instanceof Error) throw outcome;
+            if (outcome) return outcome;
+          }
+          return link.fetch(url, init);
+        },
+      };
+    };
+    const busy = () => new Response('busy', { status: 503, headers: { 'retry-after': '7' } });
+    const chainedOnce = async (txIds: string[]) => {
+      const stored = await gateway.store.listRecords(kioskId);
+      expect(stored.map((record) => record.body.txId)).toEqual(txIds);
+      expect(await gateway.store.countRecords(kioskId)).toEqual({
+        chained: txIds.length,
+        awaiting: 0,
+      });
+    };
+
+    it('resends a reset batch while the other is refused with a 503, writes what was answered, and backs off', async () => {
+      const txs = [];
+      for (let i = 0; i < 2; i += 1) txs.push((await commitTransaction(deps, sampleInput)).txId);
+      // Batch 1 is reset (the gateway stored it; its reply was cut off); its resend is answered;
+      // batch 2's 503 comes after the resend was answered.
+      const resent = gate();
+      let firstSeqs: number[] = [];
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/batches')) return;
+        const { results } = (await reply.clone().json()) as { results: Array<{ seq: number }> };
+        const seq = results[0]?.seq;
+        firstSeqs = [...firstSeqs, seq ?? 0];
+        if (seq === 1 && firstSeqs.length === 1) throw reset();
+        if (seq === 1) resent.open();
+        if (seq === 2) {
+          await resent.opened;
+          await sleep(20);
+          return busy();
+        }
+        return undefined;
+      };
+      const faults = batchFaults(async () => undefined);
+      // No jitter: the back-off is the gateway's Retry-After.
+      const sync = newEngine({
+        ...oneRowBatches,
+        maxProtocol: 1,
+        fetch: faults.fetch,
+        random: () => 0,
+      });
+      await sync.trigger();
+      expect(faults.posts()).toBe(3);
+      expect(await states()).toEqual(['delivered', 'queued']);
+      expect(sync.status).toMatchObject({ state: 'waiting', link: 'online' });
+      expect(sync.status.lastError?.startsWith(message('gateway-error', '503').slice(0, -1))).toBe(
+        true,
+      );
+      // Retry-After is honoured.
+      expect((sync.status.nextAttemptAt ?? 0) - Date.now()).toBeGreaterThan(6_000);
+      link.onReply = undefined;
+      await sync.trigger();
+      expect(await states()).toEqual(['delivered', 'delivered']);
+      await chainedOnce(txs);
+    });
+
+    it('does not resend a reset batch once the other was refused, and loses nothing', async () => {
+      const txs = [];
+      for (let i = 0; i < 2; i += 1) txs.push((await commitTransaction(deps, sampleInput)).txId);
+      // Batch 2's 503 comes first; batch 1 is reset after it.
+      const refused = gate();
+      const faults = batchFaults(async (n) => {
+        if (n === 1) {
+          await refused.opened;
+          await sleep(20);
+          return reset();
+        }
+        if (n === 2) {
+          refused.open();
+          return busy();
+        }
+        return undefined;
+      });
+      const sync = newEngine({ ...oneRowBatches, fetch: faults.fetch });
+      await sync.trigger();
+      expect(faults.posts()).toBe(2);
+      expect(await states()).toEqual(['queued', 'queued']);
+      expect(sync.status.state).toBe('waiting');
+      await sync.trigger();
+      await chainedOnce(txs);
+      expect((await store.rows()).map((row) => row.attempts)).toEqual([1, 1]);
+    });
+
+    it('sends again in the next pass the rows a partial reply left, while another batch was reset and resent', async () => {
+      const txs = [];
+      for (let i = 0; i < 6; i += 1) txs.push((await commitTransaction(deps, sampleInput)).txId);
+      // Two records a batch: the limit fits two (sealed copies count 1.4 times) and not three.
+      const row = (await store.rows())[0];
+      const size = row ? JSON.stringify(row.record).length * 1.4 : 0;
+      const limit = Math.floor(size * 2.5);
+      let replies = 0;
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/batches') || ++replies !== 1) return;
+        // The first answer lists only its first record (the gateway stored both).
+        return editedReply(reply, (json: { results: Array<{ id: string }> }) => ({
+          ...json,
+          results: json.results.slice(0, 1),
+        }));
+      };
+      const faults = batchFaults(async (n) => (n === 2 ? reset() : undefined));
+      const sync = newEngine({
+        maxProtocol: 1,
+        batchBytes: { initial: limit, min: limit, max: limit },
+        fetch: faults.fetch,
+      });
+      await sync.trigger();
+      expect(sync.status).toMatchObject({ state: 'idle', lastError: undefined });
+      // Batches 1-2, 3-4 (reset, resent), 5-6; then row 2 again in the second pass.
+      expect(faults.posts()).toBe(5);
+      expect((await store.rows()).map((r) => [r.state, r.attempts])).toEqual([
+        ['delivered', 1],
+        ['delivered', 2],
+        ['delivered', 1],
+        ['delivered', 1],
+        ['delivered', 1],
+        ['delivered', 1],
+      ]);
+      await chainedOnce(txs);
+    });
+
+    it('rejects once an unreadable row of a ready batch taken again at a larger size', async () => {
+      const txs: string[] = [];
+      for (let i = 0; i < 12; i += 1) {
+        // The third record's personal copy was sealed with another data key.
+        const key = i === 2 ? await importDataKey(new Uint8Array(32).fill(9)) : deps.dataKey;
+        txs.push((await commitTransaction({ ...deps, dataKey: key }, sampleInput)).txId);
+      }
+      const unreadable: number[] = [];
+      const counting = faultyStore({
+        settle: async (...args: never[]) => {
+          const [outcomes, at] = args as unknown as [
+            Array<{ seq: number; outcome: string }>,
+            number,
+          ];
+          for (const outcome of outcomes) {
+            if (outcome.outcome === 'rejected') unreadable.push(outcome.seq);
+          }
+          return store.settle(outcomes as never, at);
+        },
+      });
+      const batches: number[][] = [];
+      link.onReply = async (path, reply) => {
+        if (!path.endsWith('/batches')) return;
+        return editedReply(reply, (json: { results: Array<{ seq: number }> }) => {
+          batches.push(json.results.map((result) => result.seq));
+          return json;
+        });
+      };
+      const sync = newEngine({
+        maxProtocol: 1,
+        store: counting,
+        batchBytes: { initial: 1_000, min: 500, max: 4_000 },
+        targetBatchMs: HOUR,
+      });
+      await sync.trigger();
+      const sent = [...batches].sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
+      // Batch 3 (record 3 alone, unreadable) was made ready at the first size and taken again.
+      expect(sent[2]?.[0]).toBe(4);
+      expect(sent.flat()).toEqual([1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      expect(unreadable).toEqual([3]);
+      expect((await store.rows()).map((r) => r.state)).toEqual([
+        'delivered',
+        'delivered',
+        'rejected',
+        ...Array<string>(9).fill('delivered'),
+      ]);
+      expect(await gateway.store.countRecords(kioskId)).toEqual({ chained: 2, awaiting: 9 });
+    });
+    it('says the link is up, and honours the 503, when the probe failed but a batch was answered', async () => {
+      await commitTransaction(deps, sampleInput);
+      await newEngine().trigger();
+      for (let i = 0; i < 2; i += 1) await commitTransaction(deps, sampleInput);
+      link.hold = async (path) => {
+        if (path === '/v1/health') throw new TypeError('fetch failed');
+      };
+      // The second batch is refused once the first has been answered.
+      const answered = gate();
+      const faults = batchFaults(async (n) => {
+        if (n !== 2) return undefined;
+        await answered.opened;
+        return busy();
+      });
+      link.onReply = async (path) => {
+        if (path.endsWith('/batches')) setTimeout(answered.open, 20);
+      };
+      const sync = newEngine({ ...oneRowBatches, fetch: faults.fetch });
+      await sync.trigger();
+      expect(await states()).toEqual(['delivered', 'delivered', 'queued']);
+      expect(sync.status).toMatchObject({ state: 'waiting', link: 'online' });
+      expect(sync.status.lastError?.startsWith(message('gateway-error', '503').slice(0, -1))).toBe(
+        true,
+      );
+    });
+
+    it('finishes the drain it is in when stopped, writes its results, and schedules nothing', async () => {
+      for (let i = 0; i < 3; i += 1) await commitTransaction(deps, sampleInput);
+      const stopped = gate();
+      const faults = batchFaults(async (n) => {
+        if (n === 1) await stopped.opened;
+        return n === 3 ? busy() : undefined;
+      });
+      const sync = newEngine({
+        ...oneRowBatches,
+        fetch: faults.fetch,
+        backoffBaseMs: 20,
+        random: () => 0.999,
+      });
+      // (Opened after 3 s at the latest, so a failure here does not hold the kiosk's lock.)
+      setTimeout(stopped.open, 3_000);
+      const run = sync.trigger();
+      await waitFor(async () => faults.posts() >= 2, 'two batches on the wire');
+      sync.stop();
+      stopped.open();
+      await run;
+      expect(await states()).toEqual(['delivered', 'delivered', 'queued']);
+      expect(sync.status.state).toBe('stopped');
+      const calls = link.calls.length;
+      await sleep(150);
+      expect(link.calls.length).toBe(calls);
+    });
+
+    for (const depth of [1, 3]) {
+      it(`keeps at most ${depth} batch(es) on the wire, a reset one included, and delivers in chain order`, async () => {
+        const txs = [];
+        for (let i = 0; i < 7; i += 1) txs.push((await commitTransaction(deps, sampleInput)).txId);
+        let onWire = 0;
+        let most = 0;
+        const faults = batchFaults(async (n) => (n === 2 ? reset() : undefined));
+        const sync = newEngine({
+          ...oneRowBatches,
+          batchesInFlight: depth,
+          fetch: async (url, init) => {
+            if (!new URL(url).pathname.endsWith('/batches')) return faults.fetch(url, init);
+            most = Math.max(most, ++onWire);
+            try {
+              await sleep(30);
+              return await faults.fetch(url, init);
+            } finally {
+              onWire -= 1;
+            }
+          },
+        });
+        await sync.trigger();
+        expect(most).toBe(depth);
+        expect(faults.posts()).toBe(8);
+        expect(sync.status).toMatchObject({ state: 'idle', lastError: undefined });
+        await chainedOnce(txs);
+      });
+    }
+
+    it('waits, to end the run, for a probe that answers after the whole drain', async () => {
+      await commitTransaction(deps, sampleInput);
+      await newEngine().trigger();
+      for (let i = 0; i < 2; i += 1) await commitTransaction(deps, sampleInput);
+      const drained = gate();
+      setTimeout(drained.open, 3_000);
+      let replies = 0;
+      link.hold = async (path) => {
+        if (path === '/v1/health') await drained.opened;
+      };
+      link.onReply = async (path) => {
+        if (path.endsWith('/batches') && ++replies === 2) setTimeout(drained.open, 100);
+      };
+      const sync = newEngine(oneRowBatches);
+      const seen: string[] = [];
+      sync.subscribe((status) => seen.push(`${status.state}/${status.link}`));
+      await sync.trigger();
+      expect(await states()).toEqual(['delivered', 'delivered', 'delivered']);
+      expect(sync.status).toMatchObject({ state: 'idle', link: 'online', lastError: undefined });
+      // Not idle before the probe answered: the last two changes are the probe's and the end's.
+      expect(seen.slice(-2)).toEqual(['syncing/online', 'idle/online']);
     });
   });
 });
