@@ -319,7 +319,26 @@ export class GatewayClient {
     };
   }
 
+  /**
+   * Sends a request. A signed one the gateway refused as stale, whose reply set the kiosk's
+   * clock right, is signed again and sent once more: a restarted kiosk's first requests go
+   * beside the health probe that would have set the clock before them (engine.ts).
+   */
   async #request<T>(spec: RequestSpec<T>): Promise<T & Answered> {
+    const skewMs = this.#skewMs;
+    try {
+      return await this.#requestOnce(spec);
+    } catch (error) {
+      const stale =
+        error instanceof SyncError &&
+        error.details.status === 401 &&
+        String(error.details.reason).includes('"stale"');
+      if (spec.signed && stale && this.#skewMs !== skewMs) return this.#requestOnce(spec);
+      throw error;
+    }
+  }
+
+  async #requestOnce<T>(spec: RequestSpec<T>): Promise<T & Answered> {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let timeoutMs = 0;

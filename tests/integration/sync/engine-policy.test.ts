@@ -1763,5 +1763,24 @@ describe('the sync engine', () => {
       // Not idle before the probe answered: the last two changes are the probe's and the end's.
       expect(seen.slice(-2)).toEqual(['syncing/online', 'idle/online']);
     });
+    it('delivers on the first run of a restarted kiosk whose clock is wrong, the probe beside its first batch', async () => {
+      // The kiosk's clock is two hours slow: the gateway refuses a request signed with it as
+      // stale, and every reply's Date header tells the kiosk how far off it is.
+      const slowClock = () => Date.now() - 2 * HOUR;
+      await commitTransaction(deps, sampleInput);
+      const first = newEngine({ now: slowClock, onConfig: () => undefined });
+      await first.trigger();
+      expect(first.status).toMatchObject({ state: 'idle', lastError: undefined });
+      await commitTransaction(deps, sampleInput);
+      // Restarted (the clock correction is lost with the engine), with its config due.
+      const restarted = newEngine({
+        now: slowClock,
+        onConfig: () => undefined,
+        configRefreshMs: 0,
+      });
+      await restarted.trigger();
+      expect(restarted.status).toMatchObject({ state: 'idle', lastError: undefined });
+      expect(await states()).toEqual(['delivered', 'delivered']);
+    });
   });
 });
