@@ -1782,5 +1782,26 @@ describe('the sync engine', () => {
       expect(restarted.status).toMatchObject({ state: 'idle', lastError: undefined });
       expect(await states()).toEqual(['delivered', 'delivered']);
     });
+    it('follows a gateway rolled back to v1 with batches on the wire in v2 and v1, each record chained once', async () => {
+      await commitTransaction(deps, sampleInput);
+      await newEngine().trigger();
+      const txs = (await store.rows()).map((row) => row.txId);
+      for (let i = 0; i < 3; i += 1) txs.push((await commitTransaction(deps, sampleInput)).txId);
+      // The gateway no longer has the v2 route; its probe says v1.
+      link.onReply = async (path) => (path === '/v1/health' ? v1Health() : undefined);
+      const rolledBack: FetchLike = async (url, init) =>
+        new URL(url).pathname.startsWith('/v2/')
+          ? new Response('not found', { status: 404 })
+          : link.fetch(url, init);
+      const sync = newEngine({ ...oneRowBatches, fetch: rolledBack });
+      await sync.trigger();
+      expect(sync.status).toMatchObject({ state: 'waiting', link: 'online' });
+      expect((await store.readSetting('gateway-config'))?.protocol).toBe(1);
+      expect((await store.rows())[1]?.state).toBe('queued');
+      await sync.trigger();
+      expect(sync.status).toMatchObject({ state: 'idle', lastError: undefined });
+      expect(await states()).toEqual(Array(4).fill('delivered'));
+      await chainedOnce(txs);
+    });
   });
 });
