@@ -1803,5 +1803,32 @@ describe('the sync engine', () => {
       expect(await states()).toEqual(Array(4).fill('delivered'));
       await chainedOnce(txs);
     });
+    it('moves to v2 mid-run when the probe finds an upgraded gateway, each record chained once', async () => {
+      await commitTransaction(deps, sampleInput);
+      await newEngine().trigger();
+      const cached = await store.readSetting('gateway-config');
+      // The kiosk last agreed v1 (the gateway has been upgraded since).
+      if (cached) await store.writeSetting('gateway-config', { ...cached, protocol: 1 });
+      const txs = (await store.rows()).map((row) => row.txId);
+      for (let i = 0; i < 5; i += 1) txs.push((await commitTransaction(deps, sampleInput)).txId);
+      // The probe is answered once the first batch has been answered (the batches made ready
+      // before then stay in v1).
+      const firstAnswered = gate();
+      setTimeout(firstAnswered.open, 3_000);
+      link.hold = async (path) => {
+        if (path === '/v1/health') await firstAnswered.opened;
+      };
+      link.onReply = async (path) => {
+        if (path.endsWith('/batches')) firstAnswered.open();
+      };
+      const sync = newEngine(oneRowBatches);
+      await sync.trigger();
+      const batches = link.calls.filter((call) => call.endsWith('/batches')).slice(1);
+      expect(batches[0]).toBe(`POST /v1/kiosks/${kioskId}/batches`);
+      expect(batches.at(-1)).toBe(`POST /v2/kiosks/${kioskId}/batches`);
+      expect(sync.status).toMatchObject({ state: 'idle', lastError: undefined });
+      expect((await store.readSetting('gateway-config'))?.protocol).toBe(2);
+      await chainedOnce(txs);
+    });
   });
 });
