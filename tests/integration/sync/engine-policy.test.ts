@@ -1319,7 +1319,7 @@ describe('the sync engine', () => {
   describe('attacks on the drain', () => {
     /** The store, with `faults[method]` run in place of that method while it is set. */
     const faultyStore = (
-      faults: Partial<Record<keyof OutboxStore, (...args: never[]) => Promise<unknown>>>,
+      faults: Partial<Record<keyof OutboxStore, (...args: unknown[]) => Promise<unknown>>>,
     ): OutboxStore =>
       new Proxy(store, {
         get(target, property) {
@@ -1327,7 +1327,7 @@ describe('the sync engine', () => {
           const value: unknown = Reflect.get(target, property, target);
           if (typeof value !== 'function') return value;
           const own = (value as (...args: unknown[]) => unknown).bind(target);
-          return fault ? (...args: never[]) => fault(...args) : own;
+          return fault ? (...args: unknown[]) => fault(...args) : own;
         },
       });
     /** The health reply of a gateway rolled back to protocol v1. */
@@ -1388,7 +1388,7 @@ describe('the sync engine', () => {
       await commitTransaction(deps, sampleInput);
       let failures = 1;
       const flaky = faultyStore({
-        readSetting: async (...args: never[]) => {
+        readSetting: async (...args: unknown[]) => {
           if (failures-- > 0) throw new Error('DatabaseClosedError: the database was closed');
           return store.readSetting(...(args as unknown as ['enrolled']));
         },
@@ -1449,15 +1449,15 @@ describe('the sync engine', () => {
         if (path.endsWith('/config')) await probed.opened;
       };
       const writes: Array<Promise<void>> = [];
-      let restarted: SyncEngine | undefined;
+      const kiosk: { engine?: SyncEngine } = {};
       const slow = faultyStore({
-        readSetting: async (...args: never[]) => {
+        readSetting: async (...args: unknown[]) => {
           const value = await store.readSetting(...(args as unknown as ['gateway-config']));
-          const key = args[0] as string;
-          if (key === 'gateway-config' && restarted?.client.protocol === 1) probed.open();
+          const [key] = args as [string];
+          if (key === 'gateway-config' && kiosk.engine?.client.protocol === 1) probed.open();
           return value;
         },
-        writeSetting: async (...args: never[]) => {
+        writeSetting: async (...args: unknown[]) => {
           const [key, value] = args as unknown as ['gateway-config', { etag?: string }];
           if (key === 'gateway-config' && value.etag === '"old"') {
             // Held until the config's own write is done (at most 300 ms).
@@ -1469,7 +1469,8 @@ describe('the sync engine', () => {
           return written;
         },
       });
-      restarted = newEngine({ store: slow, onConfig: () => undefined });
+      const restarted = newEngine({ store: slow, onConfig: () => undefined });
+      kiosk.engine = restarted;
       await restarted.syncNow();
       expect(restarted.status.state).toBe('idle');
       const cached = await store.readSetting('gateway-config');
@@ -1620,7 +1621,7 @@ describe('the sync engine', () => {
       }
       const unreadable: number[] = [];
       const counting = faultyStore({
-        settle: async (...args: never[]) => {
+        settle: async (...args: unknown[]) => {
           const [outcomes, at] = args as unknown as [
             Array<{ seq: number; outcome: string }>,
             number,
