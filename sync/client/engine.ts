@@ -420,7 +420,8 @@ export class SyncEngine {
    * (`awaiting`, place-batch.ts) and chains them when the gap closes, so the chain and
    * exactly-once hold whatever the order of arrival. The next batch is read and sealed while the
    * window's batches are on the wire (after the results before it are written), so it goes the
-   * moment the oldest is answered. A batch whose connection failed (a reset, not a timeout or an
+   * moment any of them is answered, and is taken again at the new size if that answer raised the
+   * size to twice its own or more. A batch whose connection failed (a reset, not a timeout or an
    * error status) is sent again at once, up to three times in a row, while the other stays on
    * the wire; any other failure stops new batches, the ones on the wire are waited for and their
    * results written, and the run fails (back-off). True when rows were left without a result, so
