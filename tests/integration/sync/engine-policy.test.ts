@@ -1831,5 +1831,54 @@ describe('the sync engine', () => {
       expect((await store.readSetting('gateway-config'))?.protocol).toBe(2);
       await chainedOnce(txs);
     });
+    it('signs a request refused as stale again only once, and only when the refusal set the clock right', async () => {
+      await newEngine().trigger();
+      const slowClock = () => Date.now() - 2 * HOUR;
+      const client = new GatewayClient({
+        baseUrl: gateway.url,
+        kioskId,
+        signingKey: deps.keys.privateKey,
+        fetch: link.fetch,
+        now: slowClock,
+      });
+      link.calls.length = 0;
+      expect(await client.getConfig()).toBeDefined();
+      expect(link.calls).toEqual([
+        `GET /v1/kiosks/${kioskId}/config`,
+        `GET /v1/kiosks/${kioskId}/config`,
+      ]);
+      expect(Math.round(client.clockSkewMs / HOUR)).toBe(2);
+
+      // A refusal whose Date agrees with the clock the kiosk already has is not resent.
+      const refusing =
+        (date: () => number): FetchLike =>
+        async (url) => {
+          link.calls.push(new URL(url).pathname);
+          return new Response('{"error":"unauthorized","message":"stale"}', {
+            status: 401,
+            headers: { 'content-type': 'application/json', date: new Date(date()).toUTCString() },
+          });
+        };
+      link.calls.length = 0;
+      const settled = new GatewayClient({
+        baseUrl: gateway.url,
+        kioskId,
+        signingKey: deps.keys.privateKey,
+        fetch: refusing(() => Date.now()),
+      });
+      await expect(settled.getConfig()).rejects.toMatchObject({ code: 'gateway-error' });
+      expect(link.calls).toHaveLength(1);
+      // One whose every refusal moves the clock again is resent once, not again and again.
+      let hours = 0;
+      link.calls.length = 0;
+      const drifting = new GatewayClient({
+        baseUrl: gateway.url,
+        kioskId,
+        signingKey: deps.keys.privateKey,
+        fetch: refusing(() => Date.now() + (hours += 1) * HOUR),
+      });
+      await expect(drifting.getConfig()).rejects.toMatchObject({ code: 'gateway-error' });
+      expect(link.calls).toHaveLength(2);
+    });
   });
 });
