@@ -421,7 +421,7 @@ export class SyncEngine {
    * exactly-once hold whatever the order of arrival. The next batch is read and sealed while the
    * window's batches are on the wire (after the results before it are written), so it goes the
    * moment any of them is answered, and is taken again at the new size if that answer raised the
-   * size to twice its own or more. A batch whose connection failed (a reset, not a timeout or an
+   * size to 1.5 times its own or more. A batch whose connection failed (a reset, not a timeout or an
    * error status) is sent again at once, up to three times in a row, while the other stays on
    * the wire; any other failure stops new batches, the ones on the wire are waited for and their
    * results written, and the run fails (back-off). True when rows were left without a result, so
@@ -726,7 +726,7 @@ export class SyncEngine {
  * A batch made ready is taken again at the current size when that is at least this many times
  * the size it was taken with (an answer raised the size while it waited).
  */
-const RESIZE_FACTOR = 2;
+const RESIZE_FACTOR = 1.5;
 
 /** A batch whose connection failed is sent again at once this many times in a row, at most. */
 const QUICK_RESENDS = 3;
