@@ -1880,5 +1880,50 @@ describe('the sync engine', () => {
       await expect(drifting.getConfig()).rejects.toMatchObject({ code: 'gateway-error' });
       expect(link.calls).toHaveLength(2);
     });
+
+    it('signs again only a signed request refused 401 as stale, not other refusals that move the clock', async () => {
+      await newEngine().trigger();
+      /** Every reply: `status` with `body`, dated an hour further off each time. */
+      const refusing = (status: number, body: string): FetchLike => {
+        let hours = 0;
+        return async (url) => {
+          link.calls.push(new URL(url).pathname);
+          hours += 1;
+          return new Response(body, {
+            status,
+            headers: {
+              'content-type': 'application/json',
+              date: new Date(Date.now() + hours * HOUR).toUTCString(),
+            },
+          });
+        };
+      };
+      const clientOn = (fetch: FetchLike) =>
+        new GatewayClient({
+          baseUrl: gateway.url,
+          kioskId,
+          signingKey: deps.keys.privateKey,
+          fetch,
+        });
+      for (const [status, body] of [
+        [401, '{"error":"unauthorized","message":"bad-signature"}'],
+        [503, '{"error":"busy","message":"stale"}'],
+      ] as const) {
+        link.calls.length = 0;
+        await expect(clientOn(refusing(status, body)).getConfig()).rejects.toMatchObject({
+          code: 'gateway-error',
+        });
+        expect(link.calls).toHaveLength(1);
+      }
+      // An unsigned request (the enrolment) is not signed again either.
+      link.calls.length = 0;
+      await expect(
+        clientOn(refusing(401, '{"error":"unauthorized","message":"stale"}')).enrol(
+          token,
+          deps.keys.publicKey,
+        ),
+      ).rejects.toMatchObject({ code: 'gateway-error' });
+      expect(link.calls).toHaveLength(1);
+    });
   });
 });
