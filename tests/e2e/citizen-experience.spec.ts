@@ -80,6 +80,8 @@ async function walkPassport(
   await next(page);
   await page.getByRole('textbox').fill('CT-55012');
   await next(page);
+  // The review screen is a chunk of its own: axe waits for it, not for the form it replaces.
+  await expect(page.locator('[data-screen=review] h1')).toBeVisible();
   await check('review');
   await page.locator('[data-screen=review] button.primary').click();
   await page.getByRole('checkbox').check();
