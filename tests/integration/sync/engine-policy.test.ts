@@ -67,6 +67,19 @@ async function editedReply(reply: Response, edit: (json: never) => unknown): Pro
   });
 }
 
+/** The seqs each v1 batch reply answers for, in the order the replies came (sets `onReply`). */
+function batchSeqs(link: Link): number[][] {
+  const batches: number[][] = [];
+  link.onReply = async (path, reply) => {
+    if (!path.endsWith('/batches')) return;
+    return editedReply(reply, (json: { results: Array<{ seq: number }> }) => {
+      batches.push(json.results.map((result) => result.seq));
+      return json;
+    });
+  };
+  return batches;
+}
+
 /** The status line a coded error leaves (`engine.status.lastError`). */
 const message = (code: SyncErrorCode, reason?: string): string =>
   new SyncError(code, reason === undefined ? {} : { reason }).message;
@@ -744,14 +757,7 @@ describe('the sync engine', () => {
 
       it('takes a batch made ready before an answer raised the size again, at the new size', async () => {
         for (let i = 0; i < 12; i += 1) await commitTransaction(deps, sampleInput);
-        const batches: number[][] = [];
-        link.onReply = async (path, reply) => {
-          if (!path.endsWith('/batches')) return;
-          return editedReply(reply, (json: { results: Array<{ seq: number }> }) => {
-            batches.push(json.results.map((result) => result.seq));
-            return json;
-          });
-        };
+        const batches = batchSeqs(link);
         // One record per batch at first; each quick answer lets the size grow fourfold.
         const sync = newEngine({
           ...v1,
@@ -859,14 +865,7 @@ describe('the sync engine', () => {
         batchBytes: { initial: 3_000, min: 1_000, max: 3_000 },
         targetBatchMs: HOUR,
       });
-      const seqs: number[][] = [];
-      link.onReply = async (path, reply) => {
-        if (!path.endsWith('/batches')) return;
-        return editedReply(reply, (json: { results: Array<{ seq: number }> }) => {
-          seqs.push(json.results.map((result) => result.seq));
-          return json;
-        });
-      };
+      const seqs = batchSeqs(link);
       await sync.trigger();
       expect(seqs.length).toBeGreaterThan(2);
       expect(seqs.flat()).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
@@ -1632,14 +1631,7 @@ describe('the sync engine', () => {
           return store.settle(outcomes as never, at);
         },
       });
-      const batches: number[][] = [];
-      link.onReply = async (path, reply) => {
-        if (!path.endsWith('/batches')) return;
-        return editedReply(reply, (json: { results: Array<{ seq: number }> }) => {
-          batches.push(json.results.map((result) => result.seq));
-          return json;
-        });
-      };
+      const batches = batchSeqs(link);
       const sync = newEngine({
         maxProtocol: 1,
         store: counting,
