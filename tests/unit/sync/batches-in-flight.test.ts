@@ -51,6 +51,23 @@ function measuredLink(initialTimeoutMs: number): LinkPolicy {
   return link;
 }
 
+/** A client on a held fetch and `link`, on the real clock unless `now` is given. */
+async function heldClient(
+  link: LinkPolicy,
+  now?: () => number,
+): Promise<{ client: GatewayClient; sent: ReturnType<typeof heldFetch>['sent'] }> {
+  const { fetch, sent } = heldFetch();
+  const client = new GatewayClient({
+    baseUrl: 'http://gateway.invalid',
+    kioskId: 'k1',
+    signingKey: await signingKey(),
+    fetch,
+    link,
+    ...(now ? { now } : {}),
+  });
+  return { client, sent };
+}
+
 /** A client on a held fetch and a measured link, whose clock the test sets with `at(ms)`. */
 async function clockedClient(): Promise<{
   client: GatewayClient;
@@ -58,15 +75,7 @@ async function clockedClient(): Promise<{
   at: (ms: number) => void;
 }> {
   let clock = 0;
-  const { fetch, sent } = heldFetch();
-  const client = new GatewayClient({
-    baseUrl: 'http://gateway.invalid',
-    kioskId: 'k1',
-    signingKey: await signingKey(),
-    fetch,
-    link: measuredLink(60_000),
-    now: () => clock,
-  });
+  const { client, sent } = await heldClient(measuredLink(60_000), () => clock);
   return { client, sent, at: (ms) => (clock = ms) };
 }
 
@@ -79,14 +88,7 @@ describe('batches on the wire at once', () => {
   it('gives a batch more time when another starts to share the link, and the later one waits for both', async () => {
     const link = measuredLink(20_000);
     expect(link.bytesPerSecond).toBe(100_000);
-    const { fetch, sent } = heldFetch();
-    const client = new GatewayClient({
-      baseUrl: 'http://gateway.invalid',
-      kioskId: 'k1',
-      signingKey: await signingKey(),
-      fetch,
-      link,
-    });
+    const { client, sent } = await heldClient(link);
     const first = client.postBatch(batch(1));
     first.catch(() => undefined);
     await expect.poll(() => sent.length).toBe(1);
