@@ -4,7 +4,10 @@
  *
  * - **Round trip** (`rttMs`): the health probe's time, a moving average (weight 1/4 per sample);
  *   `minRttMs` is the least of the last 8 small exchanges (probe, enrolment, a short config or
- *   heartbeat), since a probe on a new connection also pays the TCP handshake.
+ *   heartbeat), since a probe on a new connection also pays the TCP handshake. An exchange that
+ *   shared the link with a batch (`shared`: the probe a kiosk that has drained before sends
+ *   beside its first batch) is no such sample: it may have waited behind the batch's bytes, and
+ *   a least round trip too long makes every batch's transfer look shorter than it was.
  * - **Throughput** (`bytesPerSecond`): a batch's request bytes (gzip'd body) over the time its
  *   exchange took beyond the least round trip, a moving average of batches of 2 KB or more. It
  *   includes the gateway's own work, so a busy gateway reads as a slower link.
@@ -58,6 +61,12 @@ export interface Exchange {
   replyBytes?: number;
   /** A tiny request whose time is the round trip (the health probe). */
   roundTrip?: boolean;
+  /**
+   * A request other than a batch that was out while a batch was on the wire (the probe of a
+   * kiosk that sends its first batch beside it): its time may be mostly the wait behind the
+   * batch's bytes, so it is no sample of the least round trip.
+   */
+  shared?: boolean;
 }
 
 const SAMPLE_WEIGHT = 0.25;
@@ -185,7 +194,7 @@ export class LinkPolicy {
     const small =
       exchange.roundTrip ||
       (exchange.replyBytes !== undefined && exchange.bytes + exchange.replyBytes < SMALL_EXCHANGE);
-    if (small) {
+    if (small && !exchange.shared) {
       this.#recentRtts.push(exchange.elapsedMs);
       if (this.#recentRtts.length > RTT_WINDOW) this.#recentRtts.shift();
     }

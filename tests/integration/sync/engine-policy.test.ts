@@ -465,6 +465,41 @@ describe('the sync engine', () => {
       expect(sync.status).toMatchObject({ state: 'idle', link: 'online' });
     });
 
+    it("does not take the time of a probe that waited behind the first batch for the link's least round trip", async () => {
+      await commitTransaction(deps, sampleInput);
+      await newEngine().trigger();
+      // Enough for a batch over 2 KB on the wire, whose time is no round trip sample either.
+      for (let i = 0; i < 20; i += 1) await commitTransaction(deps, sampleInput);
+      link.calls.length = 0;
+      // A restarted kiosk: its probe goes beside the first batch and, on a thin link, waits
+      // behind the batch's bytes: it is answered once the batch is, 3 s after it left.
+      let now = Date.now();
+      const batchAnswered = gate();
+      setTimeout(batchAnswered.open, 3_000);
+      link.hold = async (path) => {
+        if (path === '/v1/health') await batchAnswered.opened;
+        if (path.endsWith('/batches')) now += 3_000;
+      };
+      link.onReply = async (path) => {
+        if (path.endsWith('/batches')) batchAnswered.open();
+      };
+      const sync = newEngine({
+        now: () => now,
+        // No heartbeat: its own small exchange would give the least round trip.
+        heartbeatMs: Number.POSITIVE_INFINITY,
+        heartbeatOnChangeMs: Number.POSITIVE_INFINITY,
+      });
+      await sync.trigger();
+      expect(await states()).toEqual(Array(21).fill('delivered'));
+      expect(link.calls).toEqual(['GET /v1/health', `POST /v2/kiosks/${kioskId}/batches`]);
+      // The batch (not a small exchange) says nothing of the round trip; the probe's 3 s were
+      // the batch's bytes, not the link's round trip, so nothing gives the least round trip yet
+      // (an inflated one would make the next batches' transfers look shorter than they were).
+      expect(sync.link.minRttMs).toBeUndefined();
+      // Its time still counts towards the round trip the timeouts follow (errs patient).
+      expect(sync.link.rttMs).toBe(3_000);
+    });
+
     it('shows the link down when neither the probe nor the first batch got through', async () => {
       await commitTransaction(deps, sampleInput);
       await newEngine().trigger();
