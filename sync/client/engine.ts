@@ -276,7 +276,8 @@ export class SyncEngine {
    * link). The probe's answer still sets the link state and the protocol of later batches; a
    * gateway that no longer speaks the cached protocol refuses the first batch, the run backs
    * off, and the next run sends in the protocol the probe found. A probe that shared the link
-   * with a batch is no sample of the least round trip (link-policy.ts).
+   * with a batch is no sample of the least round trip, and its timeout does not raise the
+   * batches' timeout floor (link-policy.ts).
    */
   async #runOnce(): Promise<boolean> {
     this.#setStatus({ state: 'syncing' });

@@ -452,7 +452,12 @@ export class GatewayClient {
     } catch (error) {
       if (error instanceof SyncError) throw error;
       if (timedOut) {
-        if (spec.timeoutMs === undefined) this.#link.timedOut(timeoutMs);
+        if (spec.timeoutMs === undefined) {
+          this.#link.timedOut(timeoutMs, {
+            ...(spec.probe ? { roundTrip: true } : {}),
+            ...(sharedLink() ? { shared: true } : {}),
+          });
+        }
         throw new SyncError('gateway-unreachable', {
           reason: `no reply within ${timeoutMs} ms`,
           timedOut: true,

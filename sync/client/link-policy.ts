@@ -15,7 +15,8 @@
  *   are measured, else the initial timeout (20 s by default); never below a floor that doubles
  *   each time a request times out (and halves back after each answer), so when every reply takes
  *   longer than the current timeout the next attempt waits longer, until one gets through
- *   (the probe's quick answer does not lower it);
+ *   (the probe's quick answer does not lower it, nor does its timeout raise it when it shared
+ *   the link with a batch: the batches' own answers and timeouts say what they need);
  *   always within [min, max] (5 s to 10 min by default).
  * - **Batch size** (bytes of canonical JSON): after a batch whose transfer (time beyond the
  *   least round trip) took under half the target, the next is sized to take three quarters of
@@ -209,9 +210,15 @@ export class LinkPolicy {
     this.#bytesPerSecond = average(this.#bytesPerSecond, (exchange.bytes / transferMs) * 1000);
   }
 
-  /** A request was abandoned after `timeoutMs`: the next one waits at least twice as long. */
-  timedOut(timeoutMs: number): void {
+  /**
+   * A request was abandoned after `timeoutMs`: the next one waits at least twice as long. Not
+   * after a probe that shared the link with a batch (`roundTrip` and `shared`): it may have
+   * waited behind the batch's bytes, and the batches' own answers and timeouts say how long
+   * they need (its quick answer does not lower the floor either).
+   */
+  timedOut(timeoutMs: number, request: Pick<Exchange, 'roundTrip' | 'shared'> = {}): void {
     this.#timeouts += 1;
+    if (request.roundTrip && request.shared) return;
     this.#floorMs = Math.min(this.#timeoutBounds.max, Math.max(this.#floorMs, 2 * timeoutMs));
   }
 
