@@ -133,8 +133,12 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             'hash; the first from the segment) and every hash (SHA-256 of the canonical JSON of ' +
             "the record without hash and sig, hex), then checks the segment's sig (ECDSA P-256 " +
             "by the device key) over its last record's hash, which covers every record before " +
-            "it through the prevHash links. A transaction's personal.digest travels as " +
-            'base64url of its 32 bytes. `personal` is HPKE (RFC 9180) base mode, DHKEM(P-256, ' +
+            "it through the prevHash links. A transaction's personal.digest (hex SHA-256 of " +
+            'the canonical JSON of its {salt, fields} entry) is left out when its sealed entry ' +
+            'is present and gives it: the gateway opens `personal` first and computes it. It ' +
+            'travels, as base64url of its 32 bytes, only when the entry is null or does not ' +
+            'match. A segment with a left-out digest whose entry is missing or unreadable ' +
+            'cannot be proven and is refused whole. `personal` is HPKE (RFC 9180) base mode, DHKEM(P-256, ' +
             'HKDF-SHA256), HKDF-SHA256, AES-256-GCM, to the gatewayKey of the config reply, ' +
             `info "${PERSONAL_HPKE_INFO}", aad "service-point/batch/v2\\n<kioskId>\\n<batchId>", ` +
             'single-shot; its plaintext is the raw DEFLATE (RFC 1951) of a JSON array with one ' +

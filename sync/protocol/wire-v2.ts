@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { webCrypto } from './crypto-primitives';
 import type { CryptoPrimitives, EcPublicJwk } from './crypto-primitives';
 import { fromBase64Url, toBase64Url, toHex } from './encoding';
+import { personalDigest, personalPayloadSchema } from './personal-fields';
 import { sealPersonalBatch, sealedBatchSchema } from './personal-seal';
 import { gatewayRecordSchema, recordHash } from './records';
 import type { ChainRecord, GatewayRecord } from './records';
@@ -24,7 +25,11 @@ import type { ItemResult } from './wire';
  *   (`hash-mismatch`) and the records after it still verify, as in v1.
  * - **Personal fields sealed once per batch** (personal-seal.ts: HPKE, RFC 9180, after DEFLATE):
  *   one array, an entry for each transaction that declares personal fields, in batch order.
- * - **Binary digests**: a transaction's `personal.digest` travels as base64url of its 32 bytes.
+ * - **Personal-fields digests derived**: a transaction's `personal.digest` (the salted SHA-256 of
+ *   its `{salt, fields}`, personal-fields.ts) is left out when the sealed entry beside it is the
+ *   payload it was made from: the gateway opens the sealed array first and computes it, as it
+ *   computes the hashes. It travels (base64url of its 32 bytes) only when the gateway could not
+ *   derive it: the kiosk lacks the values (entry `null`), or its copy no longer matches.
  * - **Compact reply**: seq ranges by status instead of one object per record.
  *
  * The gateway stores what it derives: the record exactly as v1 would have carried it, with
@@ -108,43 +113,77 @@ function base64UrlToHex(text: string): string {
   return toHex(fromBase64Url(text));
 }
 
-/** Whether a record declares personal fields (its entry in the sealed array). */
-export function declaresPersonal(record: Pick<ChainRecord, 'kind' | 'body'>): boolean {
+/**
+ * Whether a record (a chain record, or a record as it travels) declares personal fields: it has
+ * an entry in the batch's sealed array.
+ */
+export function declaresPersonal(record: { kind: string; body: object }): boolean {
   return record.kind === 'transaction' && 'personal' in record.body && !!record.body.personal;
 }
 
-function toWireRecord(record: ChainRecord, sound: boolean): WireRecord {
+/** One record for a v2 batch, with its personal fields' JSON text when it declares them. */
+export interface OpenItem {
+  record: ChainRecord;
+  /** The `{salt, fields}` JSON text (personal-fields.ts); absent when the kiosk lacks it. */
+  personal?: string;
+}
+
+function toWireRecord(record: ChainRecord, sound: boolean, digestDerived: boolean): WireRecord {
   const { kind, createdAt } = record;
   const claimed = sound ? {} : { hash: hexToBase64Url(record.hash) };
   const body = record.body as Record<string, unknown>;
   if (record.kind === 'transaction' && record.body.personal) {
     const { fieldIds, digest } = record.body.personal;
-    return {
-      kind,
-      createdAt,
-      body: { ...body, personal: { fieldIds, digest: hexToBase64Url(digest) } },
-      ...claimed,
-    };
+    const personal = digestDerived ? { fieldIds } : { fieldIds, digest: hexToBase64Url(digest) };
+    return { kind, createdAt, body: { ...body, personal }, ...claimed };
   }
   return { kind, createdAt, body, ...claimed };
 }
 
 /**
- * Splits records (in chain order) into segments of consecutive, linked records, each signed by
- * its last record's signature. Throws when a record is not the kiosk's own signed record.
+ * Whether the gateway can derive an item's personal-fields digest from its sealed entry: the
+ * record is sound, declares personal fields, and its `{salt, fields}` text is a payload whose
+ * digest is the one the record was signed with.
+ */
+async function digestDerivable(
+  item: OpenItem,
+  sound: boolean,
+  primitives: CryptoPrimitives,
+): Promise<boolean> {
+  const { record, personal } = item;
+  if (!sound || personal === undefined || record.kind !== 'transaction') return false;
+  const declared = record.body.personal;
+  if (!declared) return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(personal);
+  } catch {
+    return false;
+  }
+  const payload = personalPayloadSchema.safeParse(parsed);
+  return payload.success && (await personalDigest(payload.data, primitives)) === declared.digest;
+}
+
+/**
+ * Splits items (records in chain order, with their personal fields' text where the kiosk has it)
+ * into segments of consecutive, linked records, each signed by its last record's signature. A
+ * record's personal-fields digest is left out where the gateway can derive it from the sealed
+ * entry (`digestDerivable`). Throws when a record is not the kiosk's own signed record.
  */
 export async function toSegments(
-  records: readonly ChainRecord[],
+  items: readonly OpenItem[],
   primitives: CryptoPrimitives = webCrypto,
 ): Promise<Segment[]> {
   const segments: Segment[] = [];
   let current: { segment: Segment; last: ChainRecord } | undefined;
-  for (const record of records) {
+  for (const item of items) {
+    const { record } = item;
     const sound = (await recordHash(record, primitives)) === record.hash;
+    const wire = toWireRecord(record, sound, await digestDerivable(item, sound, primitives));
     const continues =
       current && record.seq === current.last.seq + 1 && record.prevHash === current.last.hash;
     if (current && continues) {
-      current.segment.records.push(toWireRecord(record, sound));
+      current.segment.records.push(wire);
       current.segment.sig = record.sig;
       current.last = record;
       continue;
@@ -154,20 +193,13 @@ export async function toSegments(
         seq: record.seq,
         prevHash: hexToBase64Url(record.prevHash),
         sig: record.sig,
-        records: [toWireRecord(record, sound)],
+        records: [wire],
       },
       last: record,
     };
     segments.push(current.segment);
   }
   return segments;
-}
-
-/** One record for a v2 batch, with its personal fields' JSON text when it declares them. */
-export interface OpenItem {
-  record: ChainRecord;
-  /** The `{salt, fields}` JSON text (personal-fields.ts); absent when the kiosk lacks it. */
-  personal?: string;
 }
 
 /** Builds a v2 batch from records in chain order, sealing their personal fields at once. */
@@ -178,7 +210,7 @@ export async function encodeBatchV2(input: {
   gatewayKey: () => Promise<EcPublicJwk>;
 }): Promise<BatchRequestV2> {
   const { batchId, kioskId, items } = input;
-  const segments = await toSegments(items.map((item) => item.record));
+  const segments = await toSegments(items);
   const payloads = items
     .filter((item) => declaresPersonal(item.record))
     .map((item) => item.personal ?? null);
@@ -199,33 +231,69 @@ export class MalformedBatchError extends Error {
 /** A segment as the gateway reconstructs it: its records and whether they parsed. */
 export interface DecodedSegment {
   segment: Segment;
-  /** The records rebuilt with every derived field; the last one carries the segment's `sig`. */
+  /**
+   * The records rebuilt with every derived field; the last one carries the segment's `sig`.
+   * When `underived` is set they hold a placeholder digest and must only be refused, never stored.
+   */
   records: GatewayRecord[];
   /** Positions of records whose content does not hash to the hash they claim (`hash`). */
   altered: Set<number>;
+  /**
+   * The declaring index (see `decodeSegments`) of the segment's first record whose personal-fields
+   * digest was neither sent nor derivable: the segment's hashes, so its signature, cannot be
+   * rebuilt, and the whole segment is unproven.
+   */
+  underived?: number;
+}
+
+/** A digest of 64 zeros: stands in for one that could not be derived, in a segment never stored. */
+const PLACEHOLDER_DIGEST = '0'.repeat(64);
+
+/** The personal-fields digest of a sealed entry (hex), or undefined when it is not a payload. */
+export async function entryDigest(
+  entry: unknown,
+  primitives: CryptoPrimitives = webCrypto,
+): Promise<string | undefined> {
+  const payload = personalPayloadSchema.safeParse(entry);
+  return payload.success ? personalDigest(payload.data, primitives) : undefined;
 }
 
 /**
  * Rebuilds a v2 batch's records as v1 would have carried them (hashes computed, the segment's
- * signature on its last record). Throws a `MalformedBatchError` naming the first record that is not a
- * valid chain record once rebuilt; the signature is NOT checked here (`checkSegment`).
+ * signature on its last record). `derived[k]` is the hex digest of the k-th record that declares
+ * personal fields (batch order, the order of the sealed entries), computed from its opened entry
+ * (`entryDigest`); undefined when the entry is missing or unreadable. It fills in the digest a
+ * record left out. Throws a `MalformedBatchError` naming the first record that is not a valid
+ * chain record once rebuilt; the signature is NOT checked here.
  */
 export async function decodeSegments(
   kioskId: string,
   batch: BatchRequestV2,
+  derived: ReadonlyArray<string | undefined> = [],
   primitives: CryptoPrimitives = webCrypto,
 ): Promise<DecodedSegment[]> {
   const decoded: DecodedSegment[] = [];
+  let declaring = 0;
   for (const [s, segment] of batch.segments.entries()) {
     const records: GatewayRecord[] = [];
     const altered = new Set<number>();
+    let underived: number | undefined;
     let prevHash = base64UrlToHex(segment.prevHash);
     for (const [i, wire] of segment.records.entries()) {
-      const personal = wire.body.personal as { fieldIds?: unknown; digest?: unknown } | undefined;
-      const body =
-        wire.kind === 'transaction' && personal && typeof personal.digest === 'string'
-          ? { ...wire.body, personal: { ...personal, digest: safeHex(personal.digest) } }
-          : wire.body;
+      let body = wire.body;
+      if (declaresPersonal(wire)) {
+        const index = declaring++;
+        const personal = wire.body.personal as { digest?: unknown };
+        let digest: string;
+        if (personal.digest !== undefined) {
+          digest = typeof personal.digest === 'string' ? safeHex(personal.digest) : '';
+        } else {
+          const fromEntry = derived[index];
+          if (fromEntry === undefined) underived ??= index;
+          digest = fromEntry ?? PLACEHOLDER_DIGEST;
+        }
+        body = { ...wire.body, personal: { ...personal, digest } };
+      }
       const unsigned = {
         v: 1,
         kioskId,
@@ -253,7 +321,7 @@ export async function decodeSegments(
       records.push(parsed.data);
       prevHash = hash;
     }
-    decoded.push({ segment, records, altered });
+    decoded.push({ segment, records, altered, ...(underived === undefined ? {} : { underived }) });
   }
   return decoded;
 }

@@ -5,7 +5,7 @@ import { checkRecord } from '../protocol/record-check';
 import { verifySignature } from '../protocol/device-signature';
 import { openPersonalBatch } from '../protocol/personal-seal';
 import { openSealed, sealTo } from '../protocol/sealed-box';
-import { declaresPersonal, decodeSegments, personalAad } from '../protocol/wire-v2';
+import { declaresPersonal, decodeSegments, entryDigest, personalAad } from '../protocol/wire-v2';
 import type { BatchRequestV2 } from '../protocol/wire-v2';
 import type { BatchItem, ChainHead, ItemResult } from '../protocol/wire';
 import { nodeCrypto } from './node-crypto';
@@ -150,10 +150,13 @@ export async function ingestBatch(
 }
 
 /**
- * Ingests one v2 batch (wire-v2.ts): rebuilds each segment's records, checks the segment's one
- * signature over its last record's hash (a failure refuses the whole segment: `bad-signature`,
- * since any changed record changes that hash), opens the batch's sealed personal fields once and
- * checks each transaction's entry against its record's digest. What passes is stored exactly as
+ * Ingests one v2 batch (wire-v2.ts): opens the batch's sealed personal fields once, rebuilds each
+ * segment's records (a personal-fields digest the record left out is computed from its entry),
+ * checks the segment's one signature over its last record's hash (a failure refuses the whole
+ * segment: `bad-signature`, since any changed record changes that hash) and checks each
+ * transaction's entry against its record's digest. A segment with a left-out digest whose entry
+ * is missing or unreadable cannot be proven, and is refused whole for that entry's reason
+ * (`personal-missing`, `personal-unreadable`, or the batch's own personal failure). What passes is stored exactly as
  * a v1 batch would have stored it: the record (with `sig` on each segment's last record) and its
  * personal fields sealed to this gateway's key one record at a time, bound to the record id, so
  * the agency feed, SMS and bundles read them as before. Throws a `MalformedBatchError` when a record is
@@ -165,17 +168,7 @@ export async function ingestBatchV2(
   batch: BatchRequestV2,
 ): Promise<{ results: ItemResult[]; head: ChainHead }> {
   const primitives = deps.primitives ?? nodeCrypto;
-  const segments = await decodeSegments(kiosk.kioskId, batch, primitives);
-  const signed = await Promise.all(
-    segments.map(({ records }) => {
-      const last = records[records.length - 1];
-      return last?.sig
-        ? verifySignature(kiosk.publicKey, last.hash, last.sig, primitives).catch(() => false)
-        : false;
-    }),
-  );
-  const records = segments.flatMap((segment) => segment.records);
-  const declaring = records.filter((record) => declaresPersonal(record));
+  const declaring = batch.segments.flatMap((segment) => segment.records).filter(declaresPersonal);
   let entries: unknown[] | undefined;
   let personalFailure: string | undefined;
   if (declaring.length > 0) {
@@ -193,6 +186,23 @@ export async function ingestBatchV2(
       }
     }
   } else if (batch.personal) personalFailure = 'unexpected-personal';
+  const derived = await Promise.all(
+    declaring.map((_, k) =>
+      personalFailure || !entries ? undefined : entryDigest(entries[k], primitives),
+    ),
+  );
+  const segments = await decodeSegments(kiosk.kioskId, batch, derived, primitives);
+  const signed = await Promise.all(
+    segments.map(({ records, underived }) => {
+      const last = records[records.length - 1];
+      return last?.sig && underived === undefined
+        ? verifySignature(kiosk.publicKey, last.hash, last.sig, primitives).catch(() => false)
+        : false;
+    }),
+  );
+  /** Why a segment that could not be rebuilt is refused: its first underivable entry's reason. */
+  const unproven = (index: number): string =>
+    personalFailure ?? (entries?.[index] === null ? 'personal-missing' : 'personal-unreadable');
   const verified: VerifiedItem[] = [];
   const refusals: Refusal[] = [];
   let entry = 0;
@@ -200,6 +210,10 @@ export async function ingestBatchV2(
     for (const [i, record] of segment.records.entries()) {
       const declared = record.kind === 'transaction' ? record.body.personal : undefined;
       const opened = declared ? entries?.[entry++] : undefined;
+      if (segment.underived !== undefined) {
+        refusals.push({ record, reason: unproven(segment.underived) });
+        continue;
+      }
       if (!signed[s]) {
         refusals.push({ record, reason: 'bad-signature' });
         continue;

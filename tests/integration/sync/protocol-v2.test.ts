@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitTransaction } from '../../../sync/client/commit';
 import type { TransactionInput } from '../../../sync/client/commit';
@@ -6,12 +7,16 @@ import { SyncEngine } from '../../../sync/client/engine';
 import type { FetchLike } from '../../../sync/client/gateway-client';
 import { GatewayClient } from '../../../sync/client/gateway-client';
 import { toBatchV2 } from '../../../sync/client/batch-items';
+import { decryptLocal, encryptLocal } from '../../../sync/client/data-key';
+import { toBase64Url } from '../../../sync/protocol/encoding';
 import { exportPublicKey } from '../../../sync/protocol/device-signature';
 import { personalDigest, personalPayloadSchema } from '../../../sync/protocol/personal-fields';
 import { checkSegmentProof } from '../../../sync/protocol/record-check';
 import type { GatewayRecord } from '../../../sync/protocol/records';
+import { openPersonalBatch, sealPersonalBatch } from '../../../sync/protocol/personal-seal';
 import { openSealed } from '../../../sync/protocol/sealed-box';
-import type { BatchRequestV2 } from '../../../sync/protocol/wire-v2';
+import { personalAad } from '../../../sync/protocol/wire-v2';
+import type { BatchRequestV2, Segment, WireRecord } from '../../../sync/protocol/wire-v2';
 import { loadOrCreateSealingKey } from '../../../sync/server/sealing-key';
 import { birthCertificate, livestockPermit, openTestKiosk } from '../../support/chain-fixture';
 import type { TestKiosk } from '../../support/chain-fixture';
@@ -35,6 +40,36 @@ function recordingFetch(edit?: (path: string, reply: Response) => Promise<Respon
       return (await edit?.(path, reply)) ?? reply;
     },
   };
+}
+
+/** The uncompressed text of a request body the gateway client gzip'd. */
+async function gunzipBody(body: unknown): Promise<string> {
+  const bytes = body instanceof ArrayBuffer ? new Uint8Array(body) : (body as Uint8Array);
+  return gunzipSync(bytes).toString('utf8');
+}
+
+function fromHex(hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
+/** A wire record's personal-fields declaration. */
+function personalOf(record: WireRecord): { fieldIds: string[]; digest?: string } {
+  return record.body.personal as { fieldIds: string[]; digest?: string };
+}
+
+/** Puts each personal-fields digest back on the wire, as v2 kiosks before derivation sent it. */
+function withDigests(batch: BatchRequestV2, records: readonly GatewayRecord[]): void {
+  const bySeq = new Map(records.map((record) => [record.seq, record]));
+  for (const segment of batch.segments) {
+    for (const [i, wire] of segment.records.entries()) {
+      const record = bySeq.get(segment.seq + i);
+      if (record?.kind !== 'transaction' || !record.body.personal) continue;
+      wire.body.personal = {
+        ...personalOf(wire),
+        digest: toBase64Url(fromHex(record.body.personal.digest)),
+      };
+    }
+  }
 }
 
 async function commitMany(kiosk: TestKiosk, count: number): Promise<string[]> {
@@ -268,6 +303,35 @@ describe('sync protocol v2 beside v1', () => {
     expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({ chained: 3, awaiting: 0 });
   });
 
+  it('leaves out each personal-fields digest the gateway can derive, and stores the records with them, as the kiosk signed them', async () => {
+    const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+    await commitMany(kiosk, 6);
+    const bodies: BatchRequestV2[] = [];
+    const link = recordingFetch();
+    const capture: FetchLike = async (url, init) => {
+      if (new URL(url).pathname.endsWith('/batches')) {
+        bodies.push(JSON.parse(await gunzipBody(init?.body)) as BatchRequestV2);
+      }
+      return link.fetch(url, init);
+    };
+    await engineFor(kiosk, { fetch: capture }).trigger();
+    const sent = bodies.flatMap((b) => b.segments.flatMap((segment) => segment.records));
+    const rows = await kiosk.db.outbox.orderBy('seq').toArray();
+    const declaring = sent.filter((record) => record.body.personal);
+    expect(declaring.length).toBe(
+      rows.filter((row) => row.record.kind === 'transaction' && row.record.body.personal).length,
+    );
+    expect(declaring.length).toBeGreaterThan(0);
+    expect(declaring.every((record) => personalOf(record).digest === undefined)).toBe(true);
+    expect(rows.map((row) => row.state)).toEqual(rows.map(() => 'delivered'));
+    const records = await gateway.store.listRecords(kiosk.kioskId);
+    expect(
+      records.map((record) => record.kind === 'transaction' && record.body.personal?.digest),
+    ).toEqual(
+      rows.map((row) => row.record.kind === 'transaction' && row.record.body.personal?.digest),
+    );
+  });
+
   describe('what the gateway refuses', () => {
     /** A signed-in client and the kiosk's queued rows as a v2 batch, to bend before sending. */
     async function preparedBatch(kiosk: TestKiosk): Promise<{
@@ -289,6 +353,16 @@ describe('sync protocol v2 beside v1', () => {
         { batchId: crypto.randomUUID(), kioskId: kiosk.kioskId },
       );
       return { client, batch: sealed.request!, records: rows.map((row) => row.record) };
+    }
+
+    /** The batch's sealed personal entries, opened with the gateway's key. */
+    async function openEntries(batch: BatchRequestV2, kioskId: string): Promise<unknown[]> {
+      const sealing = await loadOrCreateSealingKey(gateway.store);
+      return openPersonalBatch(
+        sealing.privateJwk,
+        batch.personal!,
+        personalAad(kioskId, batch.batchId),
+      );
     }
 
     it('refuses a whole segment whose records were changed on the way, and stores none of it', async () => {
@@ -315,7 +389,7 @@ describe('sync protocol v2 beside v1', () => {
       ]);
     });
 
-    it('refuses every personal record when the sealed fields were swapped for another batch', async () => {
+    it('refuses the whole segment when the sealed fields were swapped for another batch: its left-out digests cannot be derived', async () => {
       const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
       await kiosk.commit(birthCertificate);
       await kiosk.commit({ ...birthCertificate, personalFieldIds: [] });
@@ -325,11 +399,86 @@ describe('sync protocol v2 beside v1', () => {
       const moved = { ...batch, batchId: crypto.randomUUID() };
       const reply = await client.postBatchV2(moved, records);
       const byReason = reply.results.map((r) => [r.seq, r.status, r.reason ?? null]);
+      // seq 2 has no personal fields, but the segment's hashes need seq 1's digest, which only
+      // the unreadable entry gives: nothing in the segment can be proven.
+      expect(byReason).toEqual([
+        [1, 'rejected', 'personal-unreadable'],
+        [2, 'rejected', 'personal-unreadable'],
+        [3, 'rejected', 'personal-unreadable'],
+      ]);
+      expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({ chained: 0, awaiting: 0 });
+    });
+
+    it('refuses only the personal records when the sealed fields are unreadable but each digest was sent (an older v2 kiosk)', async () => {
+      const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+      await kiosk.commit(birthCertificate);
+      await kiosk.commit({ ...birthCertificate, personalFieldIds: [] });
+      await kiosk.commit(livestockPermit);
+      const { client, batch, records } = await preparedBatch(kiosk);
+      withDigests(batch, records);
+      const moved = { ...batch, batchId: crypto.randomUUID() };
+      const reply = await client.postBatchV2(moved, records);
+      const byReason = reply.results.map((r) => [r.seq, r.status, r.reason ?? null]);
       // seq 2 has no personal fields: it goes through (held, as seq 1 is not in the chain).
       expect(byReason).toEqual([
         [2, 'accepted', null],
         [1, 'rejected', 'personal-unreadable'],
         [3, 'rejected', 'personal-unreadable'],
+      ]);
+    });
+
+    it('refuses a segment whose left-out digest has no values beside it (a null entry) as personal-missing, and the other segments not', async () => {
+      const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+      await commitMany(kiosk, 4);
+      const { client, batch, records } = await preparedBatch(kiosk);
+      const config = await client.getConfig();
+      // Two segments (a sender may cut anywhere), and the first record's entry sealed as null.
+      const [first, ...rest] = batch.segments[0]!.records;
+      const tail: Segment = {
+        seq: 2,
+        prevHash: toBase64Url(fromHex(records[0]!.hash)),
+        sig: batch.segments[0]!.sig,
+        records: rest,
+      };
+      batch.segments = [{ ...batch.segments[0]!, sig: records[0]!.sig!, records: [first!] }, tail];
+      const entries = await openEntries(batch, kiosk.kioskId);
+      batch.personal = await sealPersonalBatch(
+        config!.config.gatewayKey,
+        [null, ...entries.slice(1).map((entry) => JSON.stringify(entry))],
+        personalAad(kiosk.kioskId, batch.batchId),
+      );
+      const reply = await client.postBatchV2(batch, records);
+      expect(reply.results.map((r) => [r.seq, r.status, r.reason ?? null])).toEqual([
+        [2, 'accepted', null],
+        [3, 'accepted', null],
+        [4, 'accepted', null],
+        [1, 'rejected', 'personal-missing'],
+      ]);
+    });
+
+    it('refuses alone, as personal-mismatch, a record whose values on the kiosk no longer match its digest (sent, not derived)', async () => {
+      const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+      await commitMany(kiosk, 3);
+      // The kiosk's own copy of seq 1's values changed after it was signed.
+      const row = (await kiosk.db.outbox.orderBy('seq').first())!;
+      const payload = personalPayloadSchema.parse(
+        JSON.parse(await decryptLocal(kiosk.dataKey, row.personalLocal!, row.txId)) as unknown,
+      );
+      const changed = { ...payload, fields: { ...payload.fields, extra: 'changed' } };
+      await kiosk.db.outbox.update(row.seq, {
+        personalLocal: await encryptLocal(kiosk.dataKey, JSON.stringify(changed), row.txId),
+      });
+      const { client, batch, records } = await preparedBatch(kiosk);
+      const sent = batch.segments.flatMap((segment) => segment.records);
+      const first = records[0]!;
+      if (first.kind !== 'transaction') throw new Error('seq 1 is a transaction');
+      expect(personalOf(sent[0]!).digest).toBe(toBase64Url(fromHex(first.body.personal!.digest)));
+      expect(personalOf(sent[1]!).digest).toBeUndefined();
+      const reply = await client.postBatchV2(batch, records);
+      expect(reply.results.map((r) => [r.seq, r.status, r.reason ?? null])).toEqual([
+        [2, 'accepted', null],
+        [3, 'accepted', null],
+        [1, 'rejected', 'personal-mismatch'],
       ]);
     });
 
