@@ -275,9 +275,9 @@ export class SyncEngine {
    * otherwise wait a round trip and, on a new connection, a handshake (1.6 s on an 800 ms
    * link). The probe's answer still sets the link state and the protocol of later batches; a
    * gateway that no longer speaks the cached protocol refuses the first batch, the run backs
-   * off, and the next run sends in the protocol the probe found. A probe that shared the link
-   * with a batch is no sample of the least round trip, and its timeout does not raise the
-   * batches' timeout floor (link-policy.ts).
+   * off, and the next run sends in the protocol the probe found. The probe leaves just before
+   * the batch, so its time is still a sample of the least round trip; its timeout, with a batch
+   * on the wire, does not raise the batches' timeout floor (link-policy.ts).
    */
   async #runOnce(): Promise<boolean> {
     this.#setStatus({ state: 'syncing' });

@@ -122,7 +122,7 @@ export class GatewayClient {
    * and how to give it more time when another starts to share the link with it.
    */
   readonly #batchesOnWire = new Set<BatchOnWire>();
-  /** Batches sent so far: a request that sees this change while it is out shared the link. */
+  /** Batches sent so far: a request that sees this change while it is out had one beside it. */
   #batchesSent = 0;
 
   constructor(options: GatewayClientOptions) {
@@ -349,11 +349,12 @@ export class GatewayClient {
     /** This batch, while it is on the wire (see `#batchesOnWire`). */
     let onWire: BatchOnWire | undefined;
     /**
-     * For a request other than a batch: whether a batch was on the wire when it was sent, and
-     * how many had been sent (one sent while it is out shares the link with it too).
+     * For a request other than a batch: whether a batch was on the wire when it was sent (then
+     * its bytes queued behind the batch's), and how many had been sent (one sent while it is
+     * out was beside it too, though behind it).
      */
     let besideBatches: { busy: boolean; sent: number } | undefined;
-    const sharedLink = (): boolean =>
+    const besideBatch = (): boolean =>
       besideBatches !== undefined &&
       (besideBatches.busy || besideBatches.sent !== this.#batchesSent);
     try {
@@ -418,7 +419,7 @@ export class GatewayClient {
           replyBytes: text.length,
           elapsedMs: linkMs,
           ...(spec.probe ? { roundTrip: true } : {}),
-          ...(sharedLink() ? { shared: true } : {}),
+          ...(besideBatches?.busy ? { queuedBehindBatch: true } : {}),
         });
       }
       wireBytes += text.length;
@@ -455,7 +456,7 @@ export class GatewayClient {
         if (spec.timeoutMs === undefined) {
           this.#link.timedOut(timeoutMs, {
             ...(spec.probe ? { roundTrip: true } : {}),
-            ...(sharedLink() ? { shared: true } : {}),
+            ...(besideBatch() ? { besideBatch: true } : {}),
           });
         }
         throw new SyncError('gateway-unreachable', {

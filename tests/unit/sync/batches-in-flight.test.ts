@@ -148,6 +148,37 @@ describe('batches on the wire at once', () => {
       vi.useRealTimers();
     });
 
+    it('takes its time as the least round trip when it leaves before the batch, not when a batch is already on the wire', async () => {
+      let clock = 0;
+      const link = new LinkPolicy();
+      const { client, sent } = await heldClient(link, () => clock);
+      // A restarted kiosk: the probe leaves first, the first batch just after; the probe's
+      // bytes are ahead of the batch's, so its time is the round trip (with the handshake).
+      const first = client.probe();
+      await expect.poll(() => sent.length).toBe(1);
+      const firstBatch = client.postBatch(batch(1));
+      await expect.poll(() => sent.length).toBe(2);
+      clock = 1_600;
+      sent[0]?.answer();
+      await first;
+      expect(link.minRttMs).toBe(1_600);
+      clock = 4_000;
+      sent[1]?.answer();
+      await firstBatch;
+      // A request sent while a batch is on the wire queued behind the batch's bytes: however
+      // short it looks, it is no sample of the least round trip.
+      const onWire = client.postBatch(batch(2));
+      await expect.poll(() => sent.length).toBe(3);
+      const behind = client.probe();
+      await expect.poll(() => sent.length).toBe(4);
+      clock = 4_500;
+      sent[3]?.answer();
+      await behind;
+      expect(link.minRttMs).toBe(1_600);
+      sent[2]?.answer();
+      await onWire;
+    });
+
     it("does not raise the batches' timeout floor when it times out while a batch is answered", async () => {
       const link = measuredLink(20_000);
       const { client, sent } = await heldClient(link);
