@@ -303,7 +303,14 @@ export async function decodeSegments(
         kind: wire.kind,
         body,
       };
-      const computed = await recordHash(unsigned as Parameters<typeof recordHash>[0], primitives);
+      let computed: string;
+      try {
+        computed = await recordHash(unsigned as Parameters<typeof recordHash>[0], primitives);
+      } catch (error) {
+        // A body canonical JSON cannot encode (a number past 1e308, nesting past the stack).
+        if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+        throw new MalformedBatchError(`segments.${s}.records.${i}: ${(error as Error).message}`);
+      }
       const hash = wire.hash === undefined ? computed : base64UrlToHex(wire.hash);
       if (hash !== computed) altered.add(i);
       const last = i === segment.records.length - 1;

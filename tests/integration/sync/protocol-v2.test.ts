@@ -8,8 +8,10 @@ import type { FetchLike } from '../../../sync/client/gateway-client';
 import { GatewayClient } from '../../../sync/client/gateway-client';
 import { toBatchV2 } from '../../../sync/client/batch-items';
 import { decryptLocal, encryptLocal } from '../../../sync/client/data-key';
-import { toBase64Url } from '../../../sync/protocol/encoding';
-import { exportPublicKey } from '../../../sync/protocol/device-signature';
+import { canonicalJson } from '../../../sync/protocol/canonical-json';
+import { sha256Hex, toBase64Url } from '../../../sync/protocol/encoding';
+import { requestSigningText, signatureHeaders } from '../../../sync/protocol/request-signature';
+import { exportPublicKey, signText } from '../../../sync/protocol/device-signature';
 import { personalDigest, personalPayloadSchema } from '../../../sync/protocol/personal-fields';
 import { checkSegmentProof } from '../../../sync/protocol/record-check';
 import type { GatewayRecord } from '../../../sync/protocol/records';
@@ -549,6 +551,38 @@ describe('sync protocol v2 beside v1', () => {
         ];
       }
 
+      /** Posts `text` as a v2 batch, signed by the kiosk as its client signs: status and reply. */
+      async function postRaw(
+        kiosk: TestKiosk,
+        text: string,
+      ): Promise<{ status: number; reply: unknown }> {
+        const path = `/v2/kiosks/${kiosk.kioskId}/batches`;
+        const parts = {
+          method: 'POST',
+          path,
+          kioskId: kiosk.kioskId,
+          timestamp: Date.now(),
+          nonce: toBase64Url(crypto.getRandomValues(new Uint8Array(16))),
+          digest: await sha256Hex(text),
+        };
+        const response = await fetch(`${gateway.url}${path}`, {
+          method: 'POST',
+          body: text,
+          headers: {
+            'content-type': 'application/json',
+            [signatureHeaders.kiosk]: parts.kioskId,
+            [signatureHeaders.timestamp]: String(parts.timestamp),
+            [signatureHeaders.nonce]: parts.nonce,
+            [signatureHeaders.digest]: parts.digest,
+            [signatureHeaders.signature]: await signText(
+              kiosk.keys.privateKey,
+              requestSigningText(parts),
+            ),
+          },
+        });
+        return { status: response.status, reply: (await response.json()) as unknown };
+      }
+
       it('accepts a segment that sends some digests and leaves the others out, counting entries past a record without personal fields', async () => {
         const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
         await kiosk.commit(birthCertificate);
@@ -797,6 +831,22 @@ describe('sync protocol v2 beside v1', () => {
             details: { status: 400 },
           });
         }
+        await nothingStored(kiosk);
+        expect(await alertKinds(kiosk)).toEqual([]);
+      });
+
+      it.each([
+        ['a number no JSON number can hold exactly', '1e400'],
+        ['nesting 100,000 arrays deep', `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
+      ])('answers 400, storing nothing, for a record with %s', async (_, value) => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await commitMany(kiosk, 2);
+        const { batch } = await preparedBatch(kiosk);
+        const wire = batch.segments[0]!.records[1]!;
+        wire.body.fields = { ...(wire.body.fields as object), odd: 'PLACEHOLDER' };
+        const text = canonicalJson(batch).replace('"PLACEHOLDER"', value);
+        const { status, reply } = await postRaw(kiosk, text);
+        expect({ status, reply }).toMatchObject({ status: 400, reply: { error: 'bad-request' } });
         await nothingStored(kiosk);
         expect(await alertKinds(kiosk)).toEqual([]);
       });
