@@ -880,6 +880,32 @@ describe('sync protocol v2 beside v1', () => {
         await nothingStored(kiosk);
       });
 
+      it.each([
+        ['is not JSON', () => 'Ana Pérez Quetzal'],
+        ['is two JSON values', (text: string) => `null,${text}`],
+      ])(
+        'refuses alone, as personal-unreadable, a record whose own copy of its values %s, the rest of its segment not',
+        async (_, bend) => {
+          const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+          await commitMany(kiosk, 3);
+          // A broken kiosk: seq 2's copy opens, but its text is not one JSON value.
+          const row = (await kiosk.db.outbox.where('seq').equals(2).first())!;
+          const text = await decryptLocal(kiosk.dataKey, row.personalLocal!, row.txId);
+          await kiosk.db.outbox.update(row.seq, {
+            personalLocal: await encryptLocal(kiosk.dataKey, bend(text), row.txId),
+          });
+          const { client, batch, records } = await preparedBatch(kiosk);
+          expect(batch.segments).toHaveLength(1);
+          const reply = await client.postBatchV2(batch, records);
+          expect(outcomes(reply)).toEqual([
+            [1, 'accepted', null],
+            [3, 'accepted', null],
+            [2, 'rejected', 'personal-unreadable'],
+          ]);
+          expect(await alertKinds(kiosk)).toEqual(['personal-unreadable']);
+        },
+      );
+
       it('answers a replayed batch with duplicates, storing each record once and alerting nothing', async () => {
         const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
         await commitMany(kiosk, 3);
