@@ -905,6 +905,21 @@ describe('sync protocol v2 beside v1', () => {
         },
       );
 
+      it('refuses each of 5,000 one-record segments whose left-out digests have no sealed array, storing nothing', async () => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await commitMany(kiosk, 1);
+        const { client, batch, records } = await preparedBatch(kiosk);
+        delete batch.personal;
+        batch.segments = Array.from({ length: 5000 }, () => structuredClone(batch.segments[0]!));
+        const reply = await client.postBatchV2(batch, records);
+        expect(reply.results).toHaveLength(5000);
+        expect(new Set(outcomes(reply).map((outcome) => outcome.join()))).toEqual(
+          new Set(['1,rejected,personal-missing']),
+        );
+        await nothingStored(kiosk);
+        expect(await alertKinds(kiosk)).toHaveLength(5000);
+      });
+
       it('answers a replayed batch with duplicates, storing each record once and alerting nothing', async () => {
         const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
         await commitMany(kiosk, 3);
@@ -913,6 +928,25 @@ describe('sync protocol v2 beside v1', () => {
         expect(outcomes(first)).toEqual([1, 2, 3].map((seq) => [seq, 'accepted', null]));
         const again = await client.postBatchV2(batch, records);
         expect(outcomes(again)).toEqual([1, 2, 3].map((seq) => [seq, 'duplicate', null]));
+        expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({
+          chained: 3,
+          awaiting: 0,
+        });
+        expect(await alertKinds(kiosk)).toEqual([]);
+      });
+
+      it('stores once a segment sent twice in one batch, its entries sealed twice', async () => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await commitMany(kiosk, 3);
+        const { client, batch, records } = await preparedBatch(kiosk);
+        const entries = await openEntries(batch, kiosk.kioskId);
+        batch.segments = [batch.segments[0]!, structuredClone(batch.segments[0]!)];
+        await reseal(client, batch, kiosk.kioskId, texts([...entries, ...entries]));
+        const reply = await client.postBatchV2(batch, records);
+        expect(outcomes(reply)).toEqual([
+          ...[1, 2, 3].map((seq) => [seq, 'accepted', null]),
+          ...[1, 2, 3].map((seq) => [seq, 'duplicate', null]),
+        ]);
         expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({
           chained: 3,
           awaiting: 0,
