@@ -533,8 +533,14 @@ describe('sync protocol v2 beside v1', () => {
           personalAad(kioskId, batch.batchId),
         );
       }
+      /** An entry given as its JSON text (one JSON.stringify cannot make, nested too deep). */
+      class RawJson {
+        constructor(readonly text: string) {}
+      }
       const texts = (entries: readonly unknown[]): Array<string | null> =>
-        entries.map((entry) => (entry === null ? null : JSON.stringify(entry)));
+        entries.map((entry) =>
+          entry === null ? null : entry instanceof RawJson ? entry.text : JSON.stringify(entry),
+        );
 
       /** Cuts the batch's one segment in two before record `at`, each signed by its last record. */
       function splitAt(batch: BatchRequestV2, records: readonly GatewayRecord[], at: number): void {
@@ -685,6 +691,17 @@ describe('sync protocol v2 beside v1', () => {
         ['a number', () => 5],
         ['a string', () => 'Ana Pérez Quetzal'],
         ['an array', (entry: Record<string, unknown>) => [entry]],
+        [
+          'an array nested 100,000 deep',
+          () => new RawJson(`${'['.repeat(100_000)}${']'.repeat(100_000)}`),
+        ],
+        [
+          'an object nested 100,000 deep',
+          (entry: Record<string, unknown>) =>
+            new RawJson(
+              `{"salt":${JSON.stringify(entry.salt)},"fields":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`,
+            ),
+        ],
         [
           'an object without its salt',
           (entry: Record<string, unknown>) => ({ fields: entry.fields }),
