@@ -14,7 +14,7 @@ import {
   ReviewScreen,
   ServicesScreen,
   StatusScreen,
-} from './screens-on-demand';
+} from './service-screens-on-demand';
 import type { Session, SessionAction } from './session';
 import type { CardReadRouting } from './use-card-read-routing';
 import type { useSubmission } from './use-submission';

@@ -1,31 +1,23 @@
 import { lazyScreen } from './lazy-screen';
+import {
+  ConsentScreen,
+  FormScreen,
+  ReceiptScreen,
+  ReviewScreen,
+  ServicesScreen,
+  StatusScreen,
+} from './service-screens-on-demand';
 
 /*
  * Every screen after the start and language screens, each in its own chunk: the first screen
  * loads only what it needs. The service worker precaches every chunk, so they open offline too;
- * `preloadScreensOnDemand` fetches them once the first screen is up.
+ * `preloadScreensOnDemand` fetches them once the first screen is up. The screens of a citizen's
+ * service (list, form, review, consent, receipt, status) are in service-screens-on-demand.ts,
+ * which ServiceScreens (itself on demand) uses without importing this file back.
  */
 
 export const ServiceScreens = lazyScreen(() =>
   import('./ServiceScreens').then((m) => m.ServiceScreens),
-);
-export const ServicesScreen = lazyScreen(() =>
-  import('../screens/ServicesScreen').then((m) => m.ServicesScreen),
-);
-export const FormScreen = lazyScreen(() =>
-  import('../screens/FormScreen').then((m) => m.FormScreen),
-);
-export const ReviewScreen = lazyScreen(() =>
-  import('../screens/ReviewScreen').then((m) => m.ReviewScreen),
-);
-export const ConsentScreen = lazyScreen(() =>
-  import('../screens/ConsentScreen').then((m) => m.ConsentScreen),
-);
-export const ReceiptScreen = lazyScreen(() =>
-  import('../screens/ReceiptScreen').then((m) => m.ReceiptScreen),
-);
-export const StatusScreen = lazyScreen(() =>
-  import('../screens/StatusScreen').then((m) => m.StatusScreen),
 );
 export const OfficerSignInScreen = lazyScreen(() =>
   import('../screens/officer/OfficerSignInScreen').then((m) => m.OfficerSignInScreen),

@@ -1,20 +1,18 @@
-import { canonicalJson } from '../protocol/canonical-json';
 import type {
   BatchReply,
   HeartbeatRequest,
   DecisionStatusReply,
   KioskConfigReply,
 } from '../protocol/wire';
-import type { EcPublicJwk } from '../protocol/crypto-primitives';
-import { UNREADABLE_REASON, toBatchItems, toBatchV2 } from './batch-items';
 import type {
   DeliveryOutcome,
   GatewayConfigCache,
   OutboxRow,
   OutboxStore,
 } from './store/outbox-store';
-import type { BatchExchange, FetchLike } from './gateway-client';
+import type { FetchLike } from './gateway-client';
 import { GatewayClient } from './gateway-client';
+import { DrainWindow } from './drain-window';
 import { LinkPolicy } from './link-policy';
 import { reconcileRefused } from './refused-reconcile';
 import { withSerialLock } from './serial-lock';
@@ -93,22 +91,6 @@ export interface SyncEngineOptions {
   beforeDrain?: (client: GatewayClient) => Promise<unknown>;
 }
 
-interface PreparedBatch {
-  /** The rows that go, and how to send them (none: every row was left out). */
-  rows: OutboxRow[];
-  send: (() => Promise<BatchReply & BatchExchange>) | undefined;
-  /** Rows left out because their personal copy cannot be opened (batch-items.ts). */
-  unreadable: OutboxRow[];
-  /** The seq it was taken after: a batch dropped before it went gives its rows back from here. */
-  afterSeq: number;
-  /** The last seq this batch covered (sent or left out): the next batch starts after it. */
-  lastSeq: number;
-  /** The batch size limit it was taken with (the link policy scales the next from it). */
-  limitBytes: number;
-  /** Its records' size as the limit counts it (bytes of canonical JSON, sealed copies included). */
-  bytes: number;
-}
-
 /**
  * Delivers queued chain records to the gateway exactly once: the sync policy. It reads and
  * writes the outbox only through the `OutboxStore` interface. One runner per kiosk (a serial
@@ -116,12 +98,17 @@ interface PreparedBatch {
  * committed during a run makes it go round again. Once started, it is woken by the store after
  * every commit's transaction completes, by the `online` hint and by a timer. Failures back off
  * exponentially with full jitter, capped, and honour Retry-After; only items without a result
- * are ever resent.
+ * are ever resent. The engine keeps the run loop (probe, enrolment, config, back-off, status);
+ * each pass over the queue, with its window of batches on the wire, is a `DrainWindow`
+ * (drain-window.ts), given the store, the client, the link policy, the clock and this engine's
+ * results writer (`#applyResults`).
  */
 export class SyncEngine {
   readonly #options: SyncEngineOptions;
   readonly #client: GatewayClient;
   readonly #link: LinkPolicy;
+  /** One pass over the queue with batches on the wire (drain-window.ts). */
+  readonly #drain: DrainWindow;
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #listeners = new Set<(status: EngineStatus) => void>();
@@ -163,6 +150,21 @@ export class SyncEngine {
       ...(options.maxProtocol ? { maxProtocol: options.maxProtocol } : {}),
     });
     this.#random = options.random ?? Math.random;
+    this.#drain = new DrainWindow({
+      store: options.store,
+      client: this.#client,
+      link: this.#link,
+      now: this.#now,
+      kioskId: options.kioskId,
+      batchesInFlight: options.batchesInFlight ?? 2,
+      dataKey: options.dataKey,
+      gatewayKey: () => this.#gatewayConfig().then((config) => config.gatewayKey),
+      writeResults: (rows, reply) => this.#applyResults(rows, reply),
+      onAnswered: () => {
+        this.#answered = true;
+        this.#setStatus({ batchBytes: this.#link.batchBytes });
+      },
+    });
     this.#status = {
       link: 'unknown',
       state: 'idle',
@@ -273,7 +275,9 @@ export class SyncEngine {
    * otherwise wait a round trip and, on a new connection, a handshake (1.6 s on an 800 ms
    * link). The probe's answer still sets the link state and the protocol of later batches; a
    * gateway that no longer speaks the cached protocol refuses the first batch, the run backs
-   * off, and the next run sends in the protocol the probe found.
+   * off, and the next run sends in the protocol the probe found. A probe that shared the link
+   * with a batch is no sample of the least round trip, and its timeout does not raise the
+   * batches' timeout floor (link-policy.ts).
    */
   async #runOnce(): Promise<boolean> {
     this.#setStatus({ state: 'syncing' });
@@ -304,7 +308,7 @@ export class SyncEngine {
       await this.#options.beforeDrain?.(this.#client);
       // Passes over the queue in chain order; a pass that left rows without a result (the
       // gateway answered for only part of a batch) is followed by another from the start.
-      while (await this.#drainPass()) {
+      while (await this.#drain.pass()) {
         // go round again
       }
       await this.#maybeReconcileRefused();
@@ -413,217 +417,10 @@ export class SyncEngine {
   }
 
   /**
-   * One pass over the queue, in chain order, with up to `batchesInFlight` batches on the wire
-   * (default 2, each on its own connection): the next batch goes while the previous one's reply
-   * is pending, so the link is not idle for a round trip and the gateway's work between batches.
-   * The gateway may thus receive a batch before its predecessor: it holds those records
-   * (`awaiting`, place-batch.ts) and chains them when the gap closes, so the chain and
-   * exactly-once hold whatever the order of arrival. The next batch is read and sealed while the
-   * window's batches are on the wire (after the results before it are written), so it goes the
-   * moment any of them is answered, and is taken again at the new size if that answer raised the
-   * size to 1.5 times its own or more. A batch whose connection failed (a reset, not a timeout or an
-   * error status) is sent again at once, up to three times in a row, while the other stays on
-   * the wire; any other failure stops new batches, the ones on the wire are waited for and their
-   * results written, and the run fails (back-off). True when rows were left without a result, so
-   * another pass is due.
-   */
-  async #drainPass(): Promise<boolean> {
-    let gatewayKey: Promise<EcPublicJwk> | undefined;
-    const sealing = {
-      dataKey: this.#options.dataKey,
-      gatewayKey: () => (gatewayKey ??= this.#gatewayConfig().then((config) => config.gatewayKey)),
-    };
-    const prepare = async (afterSeq: number): Promise<PreparedBatch | undefined> => {
-      const limitBytes = this.#link.batchBytes;
-      const { rows: taken, bytes } = await this.#takeBatch(afterSeq, limitBytes);
-      const last = taken[taken.length - 1];
-      if (!last) return undefined;
-      const batchId = crypto.randomUUID();
-      if (this.#client.protocol === 2) {
-        const v2 = await toBatchV2(taken, sealing, { batchId, kioskId: this.#options.kioskId });
-        const { request } = v2;
-        const records = v2.rows.map((row) => row.record);
-        return {
-          rows: v2.rows,
-          unreadable: v2.unreadable,
-          afterSeq,
-          lastSeq: last.seq,
-          limitBytes,
-          bytes,
-          send: request && (() => this.#client.postBatchV2(request, records)),
-        };
-      }
-      const v1 = await toBatchItems(taken, sealing);
-      const { items } = v1;
-      return {
-        rows: v1.rows,
-        unreadable: v1.unreadable,
-        afterSeq,
-        lastSeq: last.seq,
-        limitBytes,
-        bytes,
-        send: items.length > 0 ? () => this.#client.postBatch({ batchId, items }) : undefined,
-      };
-    };
-    const depth = Math.max(1, this.#options.batchesInFlight ?? 2);
-    interface OnWire {
-      batch: PreparedBatch;
-      /** Settles with this entry when the batch is answered or fails; never rejects. */
-      settled: Promise<OnWire>;
-      reply?: BatchReply & BatchExchange;
-      error?: unknown;
-    }
-    const onWire: OnWire[] = [];
-    const launch = (batch: PreparedBatch, send: NonNullable<PreparedBatch['send']>): void => {
-      drained.since ??= this.#now();
-      const entry = { batch } as OnWire;
-      entry.settled = send().then(
-        (reply) => Object.assign(entry, { reply }),
-        (error: unknown) => Object.assign(entry, { error }),
-      );
-      onWire.push(entry);
-    };
-    let unsettled = 0;
-    let applying: Promise<void> | undefined;
-    let failure: { error: unknown } | undefined;
-    let afterSeq = 0;
-    let more = true;
-    let resetsInARow = 0;
-    /** What this pass has drained: bytes answered since its first batch left (link-policy.ts). */
-    const drained = { bytes: 0, since: undefined as number | undefined };
-    /** The next batch, read and sealed while the window's batches are on the wire. */
-    let ready: Promise<PreparedBatch | undefined> | undefined;
-    const prepareNext = (): Promise<PreparedBatch | undefined> => {
-      const written = applying;
-      const next = (async () => {
-        // Each batch is read after the results before it are written.
-        if (written) await written;
-        const batch = await prepare(afterSeq);
-        if (batch) afterSeq = batch.lastSeq;
-        return batch;
-      })();
-      next.catch(() => undefined);
-      return next;
-    };
-    try {
-      for (;;) {
-        // Fill the window.
-        while (more && !failure && onWire.length < depth) {
-          try {
-            let batch = await (ready ?? prepareNext());
-            ready = undefined;
-            if (batch && batch.limitBytes * RESIZE_FACTOR <= this.#link.batchBytes) {
-              // Prepared before an answer raised the size (the ramp): take its rows again at
-              // the new size rather than send a batch too small to keep the link busy.
-              afterSeq = batch.afterSeq;
-              batch = await prepareNext();
-            }
-            if (!batch) {
-              more = false;
-              break;
-            }
-            if (batch.unreadable.length > 0) await this.#rejectUnreadable(batch.unreadable);
-            if (batch.send) launch(batch, batch.send);
-          } catch (error) {
-            ready = undefined;
-            failure = { error };
-          }
-        }
-        // The next batch is made ready while these are on the wire, to go the moment one is
-        // answered (its size follows the measurements so far).
-        if (more && !failure && !ready) ready = prepareNext();
-        if (onWire.length === 0) break;
-        // Whichever batch is answered first frees its place in the window: a batch sent again
-        // after a reset, or a small one sent behind a large one, does not hold the next back.
-        const first = await Promise.race(onWire.map((entry) => entry.settled));
-        onWire.splice(onWire.indexOf(first), 1);
-        const { rows, limitBytes, send } = first.batch;
-        const reply = first.reply;
-        if (!reply) {
-          const { error } = first;
-          if (!failure && send && isConnectionFailure(error) && resetsInARow < QUICK_RESENDS) {
-            // A reset costs the bytes it cut off, not a back-off and a probe: send it again now.
-            resetsInARow += 1;
-            launch(first.batch, send);
-          } else failure ??= { error };
-          continue;
-        }
-        resetsInARow = 0;
-        this.#answered = true;
-        const previous = applying;
-        applying = (async () => {
-          await previous;
-          try {
-            const settled = await this.#applyResults(rows, reply);
-            if (settled === 0) throw new SyncError('bad-reply', { reason: 'no item had a result' });
-            unsettled += rows.length - settled;
-            // Progress: a later failure backs off from the start, not from where the last one left it.
-            this.#failures = 0;
-          } catch (error) {
-            // The run fails, sending no more; the other answers' results are still written.
-            failure ??= { error };
-          }
-        })();
-        applying.catch(() => undefined);
-        drained.bytes += first.batch.bytes;
-        // Only a full batch says what the link carries; one the queue's end cut short does not.
-        const full = first.batch.bytes * 2 >= limitBytes;
-        this.#link.batchAnswered(
-          reply.linkMs,
-          limitBytes,
-          full
-            ? {
-                drainedBytes: drained.bytes,
-                drainedMs: this.#now() - (drained.since ?? this.#now()),
-              }
-            : undefined,
-        );
-        this.#setStatus({ batchBytes: this.#link.batchBytes });
-      }
-    } finally {
-      // A batch made ready and not sent is dropped (its rows stay queued); its reads finish first.
-      await ready?.catch(() => undefined);
-      // Results that arrived are written even when a later batch failed.
-      await applying?.catch(() => undefined);
-    }
-    if (failure) throw failure.error;
-    await applying;
-    return unsettled > 0;
-  }
-
-  async #takeBatch(
-    afterSeq: number,
-    limitBytes: number,
-  ): Promise<{ rows: OutboxRow[]; bytes: number }> {
-    // Enough rows to fill the batch (every record is well over 500 bytes), not the whole queue.
-    const limit = Math.min(5000, Math.ceil(limitBytes / 500) + 1);
-    const rows = await this.#options.store.queued(limit, afterSeq);
-    const batch: OutboxRow[] = [];
-    let bytes = 0;
-    for (const row of rows) {
-      // A sealed copy of the personal fields adds about a third to the record's size.
-      const size = canonicalJson(row.record).length * (row.personalLocal ? 1.4 : 1);
-      if (batch.length > 0 && bytes + size > limitBytes) break;
-      batch.push(row);
-      bytes += size;
-    }
-    return { rows: batch, bytes };
-  }
-
-  /** Rows whose personal copy cannot be opened are rejected on the kiosk (batch-items.ts). */
-  async #rejectUnreadable(rows: OutboxRow[]): Promise<void> {
-    const outcomes = rows.map((row): DeliveryOutcome => ({
-      seq: row.seq,
-      outcome: 'rejected',
-      reason: UNREADABLE_REASON,
-    }));
-    await this.#options.store.settle(outcomes, this.#now());
-  }
-
-  /**
    * What each sent row's result means: delivered (accepted or duplicate), rejected with the
    * gateway's reason, or unanswered (no result, or one for another seq) and so sent again. The
-   * store writes them in one transaction; returns how many rows left the queue.
+   * store writes them in one transaction; returns how many rows left the queue. The drain
+   * window's results writer: rows that left the queue are progress (the back-off starts afresh).
    */
   async #applyResults(batch: OutboxRow[], reply: BatchReply): Promise<number> {
     const byId = new Map(reply.results.map((result) => [result.id, result]));
@@ -641,7 +438,11 @@ export class SyncEngine {
     });
     const now = this.#now();
     const settled = await this.#options.store.settle(outcomes, now);
-    if (settled > 0) this.#setStatus({ lastDeliveryAt: now });
+    if (settled > 0) {
+      // Progress: a later failure backs off from the start, not from where the last one left it.
+      this.#failures = 0;
+      this.#setStatus({ lastDeliveryAt: now });
+    }
     return settled;
   }
 
@@ -720,27 +521,6 @@ export class SyncEngine {
     this.#status = { ...this.#status, ...patch };
     for (const listener of this.#listeners) listener(this.#status);
   }
-}
-
-/**
- * A batch made ready is taken again at the current size when that is at least this many times
- * the size it was taken with (an answer raised the size while it waited).
- */
-const RESIZE_FACTOR = 1.5;
-
-/** A batch whose connection failed is sent again at once this many times in a row, at most. */
-const QUICK_RESENDS = 3;
-
-/**
- * A request that failed on its connection (reset, refused, closed before the reply was whole):
- * not a timeout, not an error status, not a bad reply.
- */
-function isConnectionFailure(error: unknown): boolean {
-  return (
-    error instanceof SyncError &&
-    error.code === 'gateway-unreachable' &&
-    error.details.connection === true
-  );
 }
 
 /**

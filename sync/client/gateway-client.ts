@@ -122,6 +122,8 @@ export class GatewayClient {
    * and how to give it more time when another starts to share the link with it.
    */
   readonly #batchesOnWire = new Set<BatchOnWire>();
+  /** Batches sent so far: a request that sees this change while it is out shared the link. */
+  #batchesSent = 0;
 
   constructor(options: GatewayClientOptions) {
     this.#base = options.baseUrl.replace(/\/+$/, '');
@@ -346,6 +348,14 @@ export class GatewayClient {
     let wireBytes = 0;
     /** This batch, while it is on the wire (see `#batchesOnWire`). */
     let onWire: BatchOnWire | undefined;
+    /**
+     * For a request other than a batch: whether a batch was on the wire when it was sent, and
+     * how many had been sent (one sent while it is out shares the link with it too).
+     */
+    let besideBatches: { busy: boolean; sent: number } | undefined;
+    const sharedLink = (): boolean =>
+      besideBatches !== undefined &&
+      (besideBatches.busy || besideBatches.sent !== this.#batchesSent);
     try {
       const headers: Record<string, string> = { accept: 'application/json', ...spec.headers };
       if (spec.signed) Object.assign(headers, await this.#signatureHeaders(spec));
@@ -387,6 +397,9 @@ export class GatewayClient {
           },
         };
         this.#batchesOnWire.add(onWire);
+        this.#batchesSent += 1;
+      } else {
+        besideBatches = { busy: this.#batchesOnWire.size > 0, sent: this.#batchesSent };
       }
       const sentAt = this.#now();
       const response = await this.#fetch(`${this.#base}${spec.path}`, {
@@ -405,6 +418,7 @@ export class GatewayClient {
           replyBytes: text.length,
           elapsedMs: linkMs,
           ...(spec.probe ? { roundTrip: true } : {}),
+          ...(sharedLink() ? { shared: true } : {}),
         });
       }
       wireBytes += text.length;
@@ -438,7 +452,12 @@ export class GatewayClient {
     } catch (error) {
       if (error instanceof SyncError) throw error;
       if (timedOut) {
-        if (spec.timeoutMs === undefined) this.#link.timedOut(timeoutMs);
+        if (spec.timeoutMs === undefined) {
+          this.#link.timedOut(timeoutMs, {
+            ...(spec.probe ? { roundTrip: true } : {}),
+            ...(sharedLink() ? { shared: true } : {}),
+          });
+        }
         throw new SyncError('gateway-unreachable', {
           reason: `no reply within ${timeoutMs} ms`,
           timedOut: true,

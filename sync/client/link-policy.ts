@@ -4,7 +4,10 @@
  *
  * - **Round trip** (`rttMs`): the health probe's time, a moving average (weight 1/4 per sample);
  *   `minRttMs` is the least of the last 8 small exchanges (probe, enrolment, a short config or
- *   heartbeat), since a probe on a new connection also pays the TCP handshake.
+ *   heartbeat), since a probe on a new connection also pays the TCP handshake. An exchange that
+ *   shared the link with a batch (`shared`: the probe a kiosk that has drained before sends
+ *   beside its first batch) is no such sample: it may have waited behind the batch's bytes, and
+ *   a least round trip too long makes every batch's transfer look shorter than it was.
  * - **Throughput** (`bytesPerSecond`): a batch's request bytes (gzip'd body) over the time its
  *   exchange took beyond the least round trip, a moving average of batches of 2 KB or more. It
  *   includes the gateway's own work, so a busy gateway reads as a slower link.
@@ -12,7 +15,8 @@
  *   are measured, else the initial timeout (20 s by default); never below a floor that doubles
  *   each time a request times out (and halves back after each answer), so when every reply takes
  *   longer than the current timeout the next attempt waits longer, until one gets through
- *   (the probe's quick answer does not lower it);
+ *   (the probe's quick answer does not lower it, nor does its timeout raise it when it shared
+ *   the link with a batch: the batches' own answers and timeouts say what they need);
  *   always within [min, max] (5 s to 10 min by default).
  * - **Batch size** (bytes of canonical JSON): after a batch whose transfer (time beyond the
  *   least round trip) took under half the target, the next is sized to take three quarters of
@@ -58,6 +62,12 @@ export interface Exchange {
   replyBytes?: number;
   /** A tiny request whose time is the round trip (the health probe). */
   roundTrip?: boolean;
+  /**
+   * A request other than a batch that was out while a batch was on the wire (the probe of a
+   * kiosk that sends its first batch beside it): its time may be mostly the wait behind the
+   * batch's bytes, so it is no sample of the least round trip.
+   */
+  shared?: boolean;
 }
 
 const SAMPLE_WEIGHT = 0.25;
@@ -185,7 +195,7 @@ export class LinkPolicy {
     const small =
       exchange.roundTrip ||
       (exchange.replyBytes !== undefined && exchange.bytes + exchange.replyBytes < SMALL_EXCHANGE);
-    if (small) {
+    if (small && !exchange.shared) {
       this.#recentRtts.push(exchange.elapsedMs);
       if (this.#recentRtts.length > RTT_WINDOW) this.#recentRtts.shift();
     }
@@ -200,9 +210,15 @@ export class LinkPolicy {
     this.#bytesPerSecond = average(this.#bytesPerSecond, (exchange.bytes / transferMs) * 1000);
   }
 
-  /** A request was abandoned after `timeoutMs`: the next one waits at least twice as long. */
-  timedOut(timeoutMs: number): void {
+  /**
+   * A request was abandoned after `timeoutMs`: the next one waits at least twice as long. Not
+   * after a probe that shared the link with a batch (`roundTrip` and `shared`): it may have
+   * waited behind the batch's bytes, and the batches' own answers and timeouts say how long
+   * they need (its quick answer does not lower the floor either).
+   */
+  timedOut(timeoutMs: number, request: Pick<Exchange, 'roundTrip' | 'shared'> = {}): void {
     this.#timeouts += 1;
+    if (request.roundTrip && request.shared) return;
     this.#floorMs = Math.min(this.#timeoutBounds.max, Math.max(this.#floorMs, 2 * timeoutMs));
   }
 

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { canonicalJson } from '../../../sync/protocol/canonical-json';
 import { commitTransaction } from '../../../sync/client/commit';
 import type { CommitDeps } from '../../../sync/client/commit';
 import { importDataKey } from '../../../sync/client/data-key';
@@ -464,6 +465,44 @@ describe('the sync engine', () => {
       expect(sync.status).toMatchObject({ state: 'idle', link: 'online' });
     });
 
+    it("does not take the time of a probe that waited behind the first batch for the link's least round trip", async () => {
+      // Protocol v1: a batch of 10 records is well over 2 KB on the wire, so its own time is no
+      // round-trip sample (it gives the throughput instead).
+      await commitTransaction(deps, sampleInput);
+      await newEngine({ maxProtocol: 1 }).trigger();
+      for (let i = 0; i < 10; i += 1) await commitTransaction(deps, sampleInput);
+      link.calls.length = 0;
+      // A restarted kiosk: its probe goes beside the first batch and, on a thin link, waits
+      // behind the batch's bytes: it is answered once the batch is, 3 s after it left.
+      let now = Date.now();
+      const batchAnswered = gate();
+      setTimeout(batchAnswered.open, 3_000);
+      link.hold = async (path) => {
+        if (path === '/v1/health') await batchAnswered.opened;
+        if (path.endsWith('/batches')) now += 3_000;
+      };
+      link.onReply = async (path) => {
+        if (path.endsWith('/batches')) batchAnswered.open();
+      };
+      const sync = newEngine({
+        maxProtocol: 1,
+        now: () => now,
+        // No heartbeat: its own small exchange would give the least round trip.
+        heartbeatMs: Number.POSITIVE_INFINITY,
+        heartbeatOnChangeMs: Number.POSITIVE_INFINITY,
+      });
+      await sync.trigger();
+      expect(await states()).toEqual(Array(11).fill('delivered'));
+      expect(link.calls).toEqual(['GET /v1/health', `POST /v1/kiosks/${kioskId}/batches`]);
+      expect(sync.link.bytesPerSecond).toBeDefined();
+      // The batch (not a small exchange) says nothing of the round trip; the probe's 3 s were
+      // the batch's bytes, not the link's round trip, so nothing gives the least round trip yet
+      // (an inflated one would make the next batches' transfers look shorter than they were).
+      expect(sync.link.minRttMs).toBeUndefined();
+      // Its time still counts towards the round trip the timeouts follow (errs patient).
+      expect(sync.link.rttMs).toBe(3_000);
+    });
+
     it('shows the link down when neither the probe nor the first batch got through', async () => {
       await commitTransaction(deps, sampleInput);
       await newEngine().trigger();
@@ -901,6 +940,47 @@ describe('the sync engine', () => {
         sizes.push(slow.status.batchBytes);
       }
       expect(sizes).toEqual([8_000, 4_000, 2_000, 2_000]);
+    });
+
+    it('tells the link policy what the pass has drained after each full batch: bytes answered since its first batch left', async () => {
+      for (let i = 0; i < 5; i += 1) await commitTransaction(deps, sampleInput);
+      // A row's size as the batch limit counts it (a sealed personal copy at 1.4 times).
+      const rows = await store.rows();
+      const size = new Map(
+        rows.map((row) => [
+          row.seq,
+          canonicalJson(row.record).length * (row.personalLocal ? 1.4 : 1),
+        ]),
+      );
+      // Two rows fill a batch; the fifth goes alone, in a batch under half its limit.
+      const limit = Math.floor(2.5 * (size.get(1) ?? 0));
+      const batches = batchSeqs(link);
+      let now = Date.now();
+      link.hold = async (path) => {
+        // The config is fetched (for the gateway key) while the first batch is prepared: before
+        // the pass's first batch leaves, so not part of its drain time.
+        if (path.endsWith('/config')) now += 5_000;
+        // Each batch is on the link for 1 s.
+        if (path.endsWith('/batches')) now += 1_000;
+      };
+      const sync = newEngine({
+        maxProtocol: 1,
+        now: () => now,
+        batchesInFlight: 1,
+        batchBytes: { initial: limit, min: limit, max: limit },
+      });
+      const answered = vi.spyOn(sync.link, 'batchAnswered');
+      await sync.trigger();
+      expect(await states()).toEqual(Array(5).fill('delivered'));
+      expect(batches).toEqual([[1, 2], [3, 4], [5]]);
+      const bytesOf = (seqs: number[]) => seqs.reduce((sum, seq) => sum + (size.get(seq) ?? 0), 0);
+      expect(answered.mock.calls).toEqual([
+        [1_000, limit, { drainedBytes: bytesOf([1, 2]), drainedMs: 1_000 }],
+        // From the first batch's departure, not this one's.
+        [1_000, limit, { drainedBytes: bytesOf([1, 2, 3, 4]), drainedMs: 2_000 }],
+        // Cut short by the queue's end: it says nothing of the link.
+        [1_000, limit, undefined],
+      ]);
     });
 
     it('halves the batch size after a failed run, not below the minimum', async () => {

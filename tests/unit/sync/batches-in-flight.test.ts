@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayClient } from '../../../sync/client/gateway-client';
 import type { FetchLike } from '../../../sync/client/gateway-client';
 import { LinkPolicy } from '../../../sync/client/link-policy';
@@ -141,6 +141,49 @@ describe('batches on the wire at once', () => {
     sent[0]?.answer();
     // Not from the second's answer (that would make its 1.5 s look like 0.6 s, a link too fast).
     expect((await first).linkMs).toBe(1_500);
+  });
+
+  describe('a health probe beside batches', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it("does not raise the batches' timeout floor when it times out while a batch is answered", async () => {
+      const link = measuredLink(20_000);
+      const { client, sent } = await heldClient(link);
+      // Only the requests' timers are the test's; signing and gzip run as they do.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const quiet = link.timeoutFor(10_000);
+      /** Sends a batch and answers it. */
+      const answeredBatch = async (n: number): Promise<void> => {
+        const count = sent.length;
+        const reply = client.postBatch(batch(n));
+        await expect.poll(() => sent.length).toBe(count + 1);
+        sent.at(-1)?.answer();
+        await reply;
+      };
+      // A probe alone that times out makes the next requests wait longer: the link may be slow.
+      const alone = client.probe();
+      await expect.poll(() => sent.length).toBe(1);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(await alone).toBe(false);
+      expect(link.timeouts).toBe(1);
+      expect(link.timeoutFor(10_000)).toBeGreaterThan(quiet);
+      // Answers bring it back down.
+      for (let n = 1; link.timeoutFor(10_000) !== quiet; n += 1) await answeredBatch(n);
+
+      // The probe of a restarted kiosk goes beside its first batch; the batch is answered, the
+      // probe (queued behind the batch's bytes, or the gateway slow to say it is healthy) is not.
+      const count = sent.length;
+      const probe = client.probe();
+      await expect.poll(() => sent.length).toBe(count + 1);
+      await answeredBatch(99);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(await probe).toBe(false);
+      expect(link.timeouts).toBe(2);
+      // The batches' timeout still follows the link.
+      expect(link.timeoutFor(10_000)).toBe(quiet);
+    });
   });
 
   it('tells a failed connection from a timeout', async () => {

@@ -147,6 +147,31 @@ describe('the link policy (request timeouts and batch sizes that follow the link
     expect(policy.minRttMs).toBe(800);
   });
 
+  it('takes no least round trip from an exchange that shared the link with a batch', () => {
+    const policy = new LinkPolicy();
+    // A restarted kiosk's probe, beside its first batch, waited behind the batch's bytes.
+    policy.answered({ bytes: 0, replyBytes: 40, elapsedMs: 3_000, roundTrip: true, shared: true });
+    policy.answered({ bytes: 170, replyBytes: 90, elapsedMs: 2_000, shared: true });
+    expect(policy.minRttMs).toBeUndefined();
+    // Its time still counts towards the round trip timeouts follow (a longer wait, not a shorter).
+    expect(policy.rttMs).toBe(3_000);
+    policy.answered({ bytes: 0, replyBytes: 40, elapsedMs: 400, roundTrip: true });
+    expect(policy.minRttMs).toBe(400);
+  });
+
+  it("does not raise the batches' timeout floor for a probe that timed out beside a batch", () => {
+    const policy = new LinkPolicy({ requestTimeoutMs: 20_000 });
+    policy.timedOut(15_000, { roundTrip: true, shared: true });
+    expect(policy.timeouts).toBe(1);
+    expect(policy.timeoutFor(30_000)).toBe(20_000);
+    // A probe alone that times out, or a batch, raises it.
+    policy.timedOut(15_000, { roundTrip: true });
+    expect(policy.timeoutFor(30_000)).toBe(30_000);
+    policy.timedOut(20_000, { shared: true });
+    expect(policy.timeoutFor(30_000)).toBe(40_000);
+    expect(policy.timeouts).toBe(3);
+  });
+
   it('keeps to the configured target on a short round trip', () => {
     const policy = new LinkPolicy({ targetBatchMs: 5_000 });
     policy.answered({ bytes: 0, elapsedMs: 40, roundTrip: true });
