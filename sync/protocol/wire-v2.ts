@@ -202,6 +202,21 @@ export async function toSegments(
   return segments;
 }
 
+/**
+ * A personal-fields text as one entry of the sealed array: itself when it is one JSON value, else
+ * as a JSON string, which the gateway refuses for that record alone (`personal-unreadable`; its
+ * digest is sent, `digestDerivable`). Spliced in as it is, a broken copy would make the whole
+ * array unreadable, or shift the entries after it, and so refuse every segment of the batch.
+ */
+function sealedEntry(text: string): string {
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return JSON.stringify(text);
+  }
+}
+
 /** Builds a v2 batch from records in chain order, sealing their personal fields at once. */
 export async function encodeBatchV2(input: {
   batchId: string;
@@ -213,7 +228,7 @@ export async function encodeBatchV2(input: {
   const segments = await toSegments(items);
   const payloads = items
     .filter((item) => declaresPersonal(item.record))
-    .map((item) => item.personal ?? null);
+    .map((item) => (item.personal === undefined ? null : sealedEntry(item.personal)));
   if (payloads.length === 0) return { batchId, segments };
   const personal = await sealPersonalBatch(
     await input.gatewayKey(),
@@ -303,7 +318,14 @@ export async function decodeSegments(
         kind: wire.kind,
         body,
       };
-      const computed = await recordHash(unsigned as Parameters<typeof recordHash>[0], primitives);
+      let computed: string;
+      try {
+        computed = await recordHash(unsigned as Parameters<typeof recordHash>[0], primitives);
+      } catch (error) {
+        // A body canonical JSON cannot encode (a number past 1e308, nesting past the stack).
+        if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+        throw new MalformedBatchError(`segments.${s}.records.${i}: ${(error as Error).message}`);
+      }
       const hash = wire.hash === undefined ? computed : base64UrlToHex(wire.hash);
       if (hash !== computed) altered.add(i);
       const last = i === segment.records.length - 1;

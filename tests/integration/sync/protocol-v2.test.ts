@@ -8,8 +8,10 @@ import type { FetchLike } from '../../../sync/client/gateway-client';
 import { GatewayClient } from '../../../sync/client/gateway-client';
 import { toBatchV2 } from '../../../sync/client/batch-items';
 import { decryptLocal, encryptLocal } from '../../../sync/client/data-key';
-import { toBase64Url } from '../../../sync/protocol/encoding';
-import { exportPublicKey } from '../../../sync/protocol/device-signature';
+import { canonicalJson } from '../../../sync/protocol/canonical-json';
+import { sha256Hex, toBase64Url } from '../../../sync/protocol/encoding';
+import { requestSigningText, signatureHeaders } from '../../../sync/protocol/request-signature';
+import { exportPublicKey, signText } from '../../../sync/protocol/device-signature';
 import { personalDigest, personalPayloadSchema } from '../../../sync/protocol/personal-fields';
 import { checkSegmentProof } from '../../../sync/protocol/record-check';
 import type { GatewayRecord } from '../../../sync/protocol/records';
@@ -333,6 +335,9 @@ describe('sync protocol v2 beside v1', () => {
   });
 
   describe('what the gateway refuses', () => {
+    /** Kiosks enrolled by `preparedBatch` (each test has its own kiosks and gateway). */
+    const enrolled = new WeakSet<TestKiosk>();
+
     /** A signed-in client and the kiosk's queued rows as a v2 batch, to bend before sending. */
     async function preparedBatch(kiosk: TestKiosk): Promise<{
       client: GatewayClient;
@@ -344,7 +349,13 @@ describe('sync protocol v2 beside v1', () => {
         kioskId: kiosk.kioskId,
         signingKey: kiosk.keys.privateKey,
       });
-      await client.enrol(tokens[1]!.token, kiosk.keys.publicKey);
+      if (!enrolled.has(kiosk)) {
+        await client.enrol(
+          tokens.find((t) => t.kioskId === kiosk.kioskId)!.token,
+          kiosk.keys.publicKey,
+        );
+        enrolled.add(kiosk);
+      }
       const config = await client.getConfig();
       const rows = await kiosk.store.queued(100);
       const sealed = await toBatchV2(
@@ -492,6 +503,497 @@ describe('sync protocol v2 beside v1', () => {
         details: { status: 400 },
       });
       expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({ chained: 0, awaiting: 0 });
+    });
+
+    describe('attacks on the derived digests', () => {
+      type Outcome = [number, string, string | null];
+      const outcomes = (reply: {
+        results: ReadonlyArray<{ seq: number; status: string; reason?: string }>;
+      }): Outcome[] => reply.results.map((r) => [r.seq, r.status, r.reason ?? null]);
+      const alertKinds = async (kiosk: TestKiosk): Promise<string[]> =>
+        (await gateway.store.listTamperAlerts(kiosk.kioskId)).map((alert) => alert.kind);
+      const nothingStored = async (kiosk: TestKiosk): Promise<void> => {
+        expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({
+          chained: 0,
+          awaiting: 0,
+        });
+      };
+
+      /** Seals `entries` (each a JSON text, or null) as the batch's personal fields. */
+      async function reseal(
+        client: GatewayClient,
+        batch: BatchRequestV2,
+        kioskId: string,
+        entries: ReadonlyArray<string | null>,
+      ): Promise<void> {
+        const config = await client.getConfig();
+        batch.personal = await sealPersonalBatch(
+          config!.config.gatewayKey,
+          entries,
+          personalAad(kioskId, batch.batchId),
+        );
+      }
+      /** An entry given as its JSON text (one JSON.stringify cannot make, nested too deep). */
+      class RawJson {
+        constructor(readonly text: string) {}
+      }
+      const texts = (entries: readonly unknown[]): Array<string | null> =>
+        entries.map((entry) =>
+          entry === null ? null : entry instanceof RawJson ? entry.text : JSON.stringify(entry),
+        );
+
+      /** Cuts the batch's one segment in two before record `at`, each signed by its last record. */
+      function splitAt(batch: BatchRequestV2, records: readonly GatewayRecord[], at: number): void {
+        expect(batch.segments).toHaveLength(1);
+        const whole = batch.segments[0]!;
+        batch.segments = [
+          { ...whole, sig: records[at - 1]!.sig!, records: whole.records.slice(0, at) },
+          {
+            seq: whole.seq + at,
+            prevHash: toBase64Url(fromHex(records[at - 1]!.hash)),
+            sig: whole.sig,
+            records: whole.records.slice(at),
+          },
+        ];
+      }
+
+      /** Posts `text` as a v2 batch, signed by the kiosk as its client signs: status and reply. */
+      async function postRaw(
+        kiosk: TestKiosk,
+        text: string,
+      ): Promise<{ status: number; reply: unknown }> {
+        const path = `/v2/kiosks/${kiosk.kioskId}/batches`;
+        const parts = {
+          method: 'POST',
+          path,
+          kioskId: kiosk.kioskId,
+          timestamp: Date.now(),
+          nonce: toBase64Url(crypto.getRandomValues(new Uint8Array(16))),
+          digest: await sha256Hex(text),
+        };
+        const response = await fetch(`${gateway.url}${path}`, {
+          method: 'POST',
+          body: text,
+          headers: {
+            'content-type': 'application/json',
+            [signatureHeaders.kiosk]: parts.kioskId,
+            [signatureHeaders.timestamp]: String(parts.timestamp),
+            [signatureHeaders.nonce]: parts.nonce,
+            [signatureHeaders.digest]: parts.digest,
+            [signatureHeaders.signature]: await signText(
+              kiosk.keys.privateKey,
+              requestSigningText(parts),
+            ),
+          },
+        });
+        return { status: response.status, reply: (await response.json()) as unknown };
+      }
+
+      it('accepts a segment that sends some digests and leaves the others out, counting entries past a record without personal fields', async () => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await kiosk.commit(birthCertificate);
+        await kiosk.commit({ ...birthCertificate, personalFieldIds: [] });
+        await kiosk.commit(livestockPermit);
+        await kiosk.commit(birthCertificate);
+        await kiosk.commit(livestockPermit);
+        const { client, batch, records } = await preparedBatch(kiosk);
+        // Two segments; seq 1 and 4 send their digests, 3 and 5 leave them out. Seq 2 has no
+        // entry, so seq 3's is the second: counting it by record position would take the third.
+        splitAt(batch, records, 2);
+        withDigests(
+          batch,
+          records.filter((record) => record.seq === 1 || record.seq === 4),
+        );
+        const sent = batch.segments.flatMap((segment) => segment.records);
+        expect(sent.map((record) => record.body.personal && personalOf(record).digest)).toEqual([
+          expect.any(String),
+          undefined,
+          undefined,
+          expect.any(String),
+          undefined,
+        ]);
+        const reply = await client.postBatchV2(batch, records);
+        expect(outcomes(reply)).toEqual([1, 2, 3, 4, 5].map((seq) => [seq, 'accepted', null]));
+        const stored = await gateway.store.listRecords(kiosk.kioskId);
+        expect(stored.map((record) => record.hash)).toEqual(records.map((record) => record.hash));
+        expect(await alertKinds(kiosk)).toEqual([]);
+      });
+
+      it('refuses the whole segment when a sent digest is wrong beside left-out ones (bad-signature)', async () => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await commitMany(kiosk, 3);
+        const { client, batch, records } = await preparedBatch(kiosk);
+        // Seq 2 carries seq 1's digest: well formed, not what the kiosk signed.
+        const first = records[0]!;
+        if (first.kind !== 'transaction') throw new Error('seq 1 is a transaction');
+        const second = batch.segments[0]!.records[1]!;
+        second.body.personal = {
+          ...personalOf(second),
+          digest: toBase64Url(fromHex(first.body.personal!.digest)),
+        };
+        const reply = await client.postBatchV2(batch, records);
+        expect(outcomes(reply)).toEqual([1, 2, 3].map((seq) => [seq, 'rejected', 'bad-signature']));
+        await nothingStored(kiosk);
+        expect(await alertKinds(kiosk)).toEqual([
+          'bad-signature',
+          'bad-signature',
+          'bad-signature',
+        ]);
+      });
+
+      it.each([
+        ['more entries than declaring records', (entries: unknown[]) => [...entries, entries[0]]],
+        ['fewer entries than declaring records', (entries: unknown[]) => entries.slice(0, -1)],
+        ['no entries at all', () => []],
+      ])(
+        'refuses, as personal-mismatch, the whole segment when the sealed array has %s',
+        async (_, bend) => {
+          const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+          await kiosk.commit(birthCertificate);
+          await kiosk.commit({ ...birthCertificate, personalFieldIds: [] });
+          await kiosk.commit(livestockPermit);
+          const { client, batch, records } = await preparedBatch(kiosk);
+          await reseal(
+            client,
+            batch,
+            kiosk.kioskId,
+            texts(bend(await openEntries(batch, kiosk.kioskId))),
+          );
+          const reply = await client.postBatchV2(batch, records);
+          expect(outcomes(reply)).toEqual(
+            [1, 2, 3].map((seq) => [seq, 'rejected', 'personal-mismatch']),
+          );
+          await nothingStored(kiosk);
+          expect(await alertKinds(kiosk)).toEqual([
+            'personal-mismatch',
+            'personal-mismatch',
+            'personal-mismatch',
+          ]);
+          // With every digest sent (an older v2 kiosk), only the personal records are refused.
+          const older = await preparedBatch(kiosk);
+          withDigests(older.batch, older.records);
+          await reseal(
+            older.client,
+            older.batch,
+            kiosk.kioskId,
+            texts(bend(await openEntries(older.batch, kiosk.kioskId))),
+          );
+          const olderReply = await older.client.postBatchV2(older.batch, older.records);
+          expect(outcomes(olderReply)).toEqual([
+            [2, 'accepted', null],
+            [1, 'rejected', 'personal-mismatch'],
+            [3, 'rejected', 'personal-mismatch'],
+          ]);
+        },
+      );
+
+      it.each([
+        ['a number', () => 5],
+        ['a string', () => 'Ana Pérez Quetzal'],
+        ['an array', (entry: Record<string, unknown>) => [entry]],
+        [
+          'an array nested 100,000 deep',
+          () => new RawJson(`${'['.repeat(100_000)}${']'.repeat(100_000)}`),
+        ],
+        [
+          'an object nested 100,000 deep',
+          (entry: Record<string, unknown>) =>
+            new RawJson(
+              `{"salt":${JSON.stringify(entry.salt)},"fields":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`,
+            ),
+        ],
+        [
+          'an object without its salt',
+          (entry: Record<string, unknown>) => ({ fields: entry.fields }),
+        ],
+        [
+          'a payload with an extra key',
+          (entry: Record<string, unknown>) => ({ ...entry, extra: 'x' }),
+        ],
+        [
+          'a payload with a value past the field limit',
+          (entry: Record<string, unknown>) => ({
+            ...entry,
+            fields: { fullName: 'x'.repeat(20_001) },
+          }),
+        ],
+      ])(
+        'refuses, as personal-unreadable, the segment whose left-out digest has %s for its entry, and the other segment not',
+        async (_, bend) => {
+          const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+          await commitMany(kiosk, 3);
+          const { client, batch, records } = await preparedBatch(kiosk);
+          splitAt(batch, records, 1);
+          const entries = await openEntries(batch, kiosk.kioskId);
+          entries[1] = bend(entries[1] as Record<string, unknown>);
+          await reseal(client, batch, kiosk.kioskId, texts(entries));
+          const reply = await client.postBatchV2(batch, records);
+          expect(outcomes(reply)).toEqual([
+            [1, 'accepted', null],
+            [2, 'rejected', 'personal-unreadable'],
+            [3, 'rejected', 'personal-unreadable'],
+          ]);
+          expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({
+            chained: 1,
+            awaiting: 0,
+          });
+          expect(await alertKinds(kiosk)).toEqual(['personal-unreadable', 'personal-unreadable']);
+        },
+      );
+
+      it.each([
+        ['personal-unreadable', [5, null]],
+        ['personal-missing', [null, 5]],
+      ] as const)(
+        'refuses the segment for its first underivable entry (%s)',
+        async (reason, bad) => {
+          const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+          await commitMany(kiosk, 3);
+          const { client, batch, records } = await preparedBatch(kiosk);
+          const entries = await openEntries(batch, kiosk.kioskId);
+          await reseal(client, batch, kiosk.kioskId, texts([entries[0], ...bad]));
+          const reply = await client.postBatchV2(batch, records);
+          expect(outcomes(reply)).toEqual([1, 2, 3].map((seq) => [seq, 'rejected', reason]));
+          await nothingStored(kiosk);
+          expect(await alertKinds(kiosk)).toEqual([reason, reason, reason]);
+        },
+      );
+
+      it('refuses a segment whose entries were swapped: whole as bad-signature when derived, the two records as personal-mismatch when sent', async () => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await kiosk.commit(birthCertificate);
+        await kiosk.commit(livestockPermit);
+        await kiosk.commit(birthCertificate);
+        const swap = async (prepared: Awaited<ReturnType<typeof preparedBatch>>): Promise<void> => {
+          const [a, b, c] = await openEntries(prepared.batch, kiosk.kioskId);
+          // Seq 1 and 3 declare the same fields: only their digests tell them apart.
+          await reseal(prepared.client, prepared.batch, kiosk.kioskId, texts([c, b, a]));
+        };
+        const derived = await preparedBatch(kiosk);
+        await swap(derived);
+        const reply = await derived.client.postBatchV2(derived.batch, derived.records);
+        expect(outcomes(reply)).toEqual([1, 2, 3].map((seq) => [seq, 'rejected', 'bad-signature']));
+        await nothingStored(kiosk);
+
+        const sent = await preparedBatch(kiosk);
+        withDigests(sent.batch, sent.records);
+        await swap(sent);
+        const sentReply = await sent.client.postBatchV2(sent.batch, sent.records);
+        expect(outcomes(sentReply)).toEqual([
+          [2, 'accepted', null],
+          [1, 'rejected', 'personal-mismatch'],
+          [3, 'rejected', 'personal-mismatch'],
+        ]);
+        expect(await gateway.store.readPersonal(kiosk.kioskId, 1)).toBeUndefined();
+      });
+
+      it('refuses records that declare personal fields in a batch with no sealed array: the segment when derived, only them when sent', async () => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await kiosk.commit(birthCertificate);
+        await kiosk.commit({ ...birthCertificate, personalFieldIds: [] });
+        await kiosk.commit(livestockPermit);
+        const derived = await preparedBatch(kiosk);
+        delete derived.batch.personal;
+        const reply = await derived.client.postBatchV2(derived.batch, derived.records);
+        expect(outcomes(reply)).toEqual(
+          [1, 2, 3].map((seq) => [seq, 'rejected', 'personal-missing']),
+        );
+        await nothingStored(kiosk);
+        expect(await alertKinds(kiosk)).toEqual([
+          'personal-missing',
+          'personal-missing',
+          'personal-missing',
+        ]);
+
+        const sent = await preparedBatch(kiosk);
+        withDigests(sent.batch, sent.records);
+        delete sent.batch.personal;
+        const sentReply = await sent.client.postBatchV2(sent.batch, sent.records);
+        expect(outcomes(sentReply)).toEqual([
+          [2, 'accepted', null],
+          [1, 'rejected', 'personal-missing'],
+          [3, 'rejected', 'personal-missing'],
+        ]);
+      });
+
+      it.each([
+        ['a string', () => 'fullName'],
+        ['an array', () => ['fullName']],
+        ['a number', () => 5],
+        ['true', () => true],
+        ['null', () => null],
+        ['false', () => false],
+        ['0', () => 0],
+        ['digest null', (wire: WireRecord) => ({ ...personalOf(wire), digest: null })],
+        ['digest 5', (wire: WireRecord) => ({ ...personalOf(wire), digest: 5 })],
+        ['digest too short', (wire: WireRecord) => ({ ...personalOf(wire), digest: 'AAAA' })],
+        [
+          'digest not base64url',
+          (wire: WireRecord) => ({ ...personalOf(wire), digest: '*'.repeat(43) }),
+        ],
+        ['fieldIds missing, digest left out', () => ({})],
+        ['fieldIds missing, digest sent', () => ({ digest: toBase64Url(new Uint8Array(32)) })],
+        ['an extra key', (wire: WireRecord) => ({ ...personalOf(wire), salt: 'x' })],
+      ])('answers 400, storing nothing, for body.personal that is %s', async (_, bend) => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await commitMany(kiosk, 2);
+        for (const sealed of [true, false]) {
+          const { client, batch, records } = await preparedBatch(kiosk);
+          if (!sealed) delete batch.personal;
+          const wire = batch.segments[0]!.records[0]!;
+          wire.body.personal = bend(wire);
+          await expect(client.postBatchV2(batch, records)).rejects.toMatchObject({
+            code: 'gateway-error',
+            details: { status: 400 },
+          });
+        }
+        await nothingStored(kiosk);
+        expect(await alertKinds(kiosk)).toEqual([]);
+      });
+
+      it.each([
+        ['a number no JSON number can hold exactly', '1e400'],
+        ['nesting 100,000 arrays deep', `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
+      ])('answers 400, storing nothing, for a record with %s', async (_, value) => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await commitMany(kiosk, 2);
+        const { batch } = await preparedBatch(kiosk);
+        const wire = batch.segments[0]!.records[1]!;
+        wire.body.fields = { ...(wire.body.fields as object), odd: 'PLACEHOLDER' };
+        const text = canonicalJson(batch).replace('"PLACEHOLDER"', value);
+        const { status, reply } = await postRaw(kiosk, text);
+        expect({ status, reply }).toMatchObject({ status: 400, reply: { error: 'bad-request' } });
+        await nothingStored(kiosk);
+        expect(await alertKinds(kiosk)).toEqual([]);
+      });
+
+      it('refuses, as personal-unreadable, a segment whose sealed array inflates past 16 MB', async () => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await commitMany(kiosk, 2);
+        const { client, batch, records } = await preparedBatch(kiosk);
+        const entries = await openEntries(batch, kiosk.kioskId);
+        const bomb = { ...(entries[1] as object), pad: 'x'.repeat(17 * 1024 * 1024) };
+        await reseal(client, batch, kiosk.kioskId, texts([entries[0], bomb]));
+        expect(JSON.stringify(batch).length).toBeLessThan(200_000);
+        const reply = await client.postBatchV2(batch, records);
+        expect(outcomes(reply)).toEqual(
+          [1, 2].map((seq) => [seq, 'rejected', 'personal-unreadable']),
+        );
+        await nothingStored(kiosk);
+      });
+
+      it('refuses, as personal-mismatch, a segment whose sealed array holds 200,000 entries (nulls past its own)', async () => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await commitMany(kiosk, 2);
+        const { client, batch, records } = await preparedBatch(kiosk);
+        const entries = await openEntries(batch, kiosk.kioskId);
+        const many = [...entries, ...Array.from({ length: 200_000 - entries.length }, () => null)];
+        await reseal(client, batch, kiosk.kioskId, texts(many));
+        const reply = await client.postBatchV2(batch, records);
+        expect(outcomes(reply)).toEqual(
+          [1, 2].map((seq) => [seq, 'rejected', 'personal-mismatch']),
+        );
+        await nothingStored(kiosk);
+      });
+
+      it.each([
+        ['is not JSON', () => 'Ana Pérez Quetzal'],
+        ['is two JSON values', (text: string) => `null,${text}`],
+      ])(
+        'refuses alone, as personal-unreadable, a record whose own copy of its values %s, the rest of its segment not',
+        async (_, bend) => {
+          const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+          await commitMany(kiosk, 3);
+          // A broken kiosk: seq 2's copy opens, but its text is not one JSON value.
+          const row = (await kiosk.db.outbox.where('seq').equals(2).first())!;
+          const text = await decryptLocal(kiosk.dataKey, row.personalLocal!, row.txId);
+          await kiosk.db.outbox.update(row.seq, {
+            personalLocal: await encryptLocal(kiosk.dataKey, bend(text), row.txId),
+          });
+          const { client, batch, records } = await preparedBatch(kiosk);
+          expect(batch.segments).toHaveLength(1);
+          const reply = await client.postBatchV2(batch, records);
+          expect(outcomes(reply)).toEqual([
+            [1, 'accepted', null],
+            [3, 'accepted', null],
+            [2, 'rejected', 'personal-unreadable'],
+          ]);
+          expect(await alertKinds(kiosk)).toEqual(['personal-unreadable']);
+        },
+      );
+
+      it('refuses each of 5,000 one-record segments whose left-out digests have no sealed array, storing nothing', async () => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await commitMany(kiosk, 1);
+        const { client, batch, records } = await preparedBatch(kiosk);
+        delete batch.personal;
+        batch.segments = Array.from({ length: 5000 }, () => structuredClone(batch.segments[0]!));
+        const reply = await client.postBatchV2(batch, records);
+        expect(reply.results).toHaveLength(5000);
+        expect(new Set(outcomes(reply).map((outcome) => outcome.join()))).toEqual(
+          new Set(['1,rejected,personal-missing']),
+        );
+        await nothingStored(kiosk);
+        expect(await alertKinds(kiosk)).toHaveLength(5000);
+      });
+
+      it('answers a replayed batch with duplicates, storing each record once and alerting nothing', async () => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await commitMany(kiosk, 3);
+        const { client, batch, records } = await preparedBatch(kiosk);
+        const first = await client.postBatchV2(batch, records);
+        expect(outcomes(first)).toEqual([1, 2, 3].map((seq) => [seq, 'accepted', null]));
+        const again = await client.postBatchV2(batch, records);
+        expect(outcomes(again)).toEqual([1, 2, 3].map((seq) => [seq, 'duplicate', null]));
+        expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({
+          chained: 3,
+          awaiting: 0,
+        });
+        expect(await alertKinds(kiosk)).toEqual([]);
+      });
+
+      it('stores once a segment sent twice in one batch, its entries sealed twice', async () => {
+        const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await commitMany(kiosk, 3);
+        const { client, batch, records } = await preparedBatch(kiosk);
+        const entries = await openEntries(batch, kiosk.kioskId);
+        batch.segments = [batch.segments[0]!, structuredClone(batch.segments[0]!)];
+        await reseal(client, batch, kiosk.kioskId, texts([...entries, ...entries]));
+        const reply = await client.postBatchV2(batch, records);
+        expect(outcomes(reply)).toEqual([
+          ...[1, 2, 3].map((seq) => [seq, 'accepted', null]),
+          ...[1, 2, 3].map((seq) => [seq, 'duplicate', null]),
+        ]);
+        expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({
+          chained: 3,
+          awaiting: 0,
+        });
+        expect(await alertKinds(kiosk)).toEqual([]);
+      });
+
+      it("refuses the whole segment when another kiosk's sealed array, same batch id, comes with its left-out digests", async () => {
+        const [other, kiosk] = kiosks as [TestKiosk, TestKiosk];
+        await commitMany(other, 3);
+        await commitMany(kiosk, 3);
+        const theirs = await preparedBatch(other);
+        const ours = await preparedBatch(kiosk);
+        // Same batch id, so only the kiosk id in the HPKE aad tells the arrays apart.
+        ours.batch.batchId = theirs.batch.batchId;
+        ours.batch.personal = theirs.batch.personal;
+        const reply = await ours.client.postBatchV2(ours.batch, ours.records);
+        expect(outcomes(reply)).toEqual(
+          [1, 2, 3].map((seq) => [seq, 'rejected', 'personal-unreadable']),
+        );
+        await nothingStored(kiosk);
+        expect(await alertKinds(kiosk)).toEqual([
+          'personal-unreadable',
+          'personal-unreadable',
+          'personal-unreadable',
+        ]);
+        // The other kiosk's own batch still goes through.
+        const theirReply = await theirs.client.postBatchV2(theirs.batch, theirs.records);
+        expect(outcomes(theirReply)).toEqual([1, 2, 3].map((seq) => [seq, 'accepted', null]));
+      });
     });
   });
 });
