@@ -418,6 +418,7 @@ export class GatewayClient {
           bytes: wireBytes,
           replyBytes: text.length,
           elapsedMs: linkMs,
+          ...(linkFrom === sentAt ? {} : { sentElapsedMs: this.#now() - sentAt }),
           ...(spec.probe ? { roundTrip: true } : {}),
           ...(besideBatches?.busy ? { queuedBehindBatch: true } : {}),
         });

@@ -14,8 +14,11 @@
  * - **Throughput** (`bytesPerSecond`): a batch's request bytes (gzip'd body) over the time its
  *   exchange took beyond the least round trip, a moving average of batches of 2 KB or more. It
  *   includes the gateway's own work, so a busy gateway reads as a slower link.
- * - **Request timeout** for `bytes` in flight: `3 × (rttMs + bytes / bytesPerSecond)` once both
- *   are measured, else the initial timeout (20 s by default); never below a floor that doubles
+ * - **Request timeout** for `bytes` in flight: `3 × (rttMs + bytes / rate)` once both are
+ *   measured, where `rate` is the lower of `bytesPerSecond` and the throughput with each batch
+ *   timed from its own send (a batch sent behind another that stalled can make
+ *   `bytesPerSecond` several times the link: a 64 kbit/s drain timed out a 44 KB batch after
+ *   8.7 s), else the initial timeout (20 s by default); never below a floor that doubles
  *   each time a request times out (and halves back after each answer), so when every reply takes
  *   longer than the current timeout the next attempt waits longer, until one gets through
  *   (the probe's quick answer does not lower it, nor does its timeout raise it when a batch was
@@ -71,6 +74,14 @@ export interface Exchange {
    * the least round trip.
    */
   queuedBehindBatch?: boolean;
+  /**
+   * From handing the request to fetch to its answer (ms), when `elapsedMs` is timed from later:
+   * a batch sent while others were on the wire is timed from when their bytes were through
+   * (gateway-client.ts). On TCP the batches share the link rather than queue, so that time can
+   * be far too short (a batch behind one that stalled looks several times quicker than the
+   * link); timeouts follow the throughput from this time too (`timeoutFor`).
+   */
+  sentElapsedMs?: number;
 }
 
 const SAMPLE_WEIGHT = 0.25;
@@ -99,6 +110,8 @@ export class LinkPolicy {
   #rttMs: number | undefined;
   readonly #recentRtts: number[] = [];
   #bytesPerSecond: number | undefined;
+  /** The throughput with each batch timed from its own send: what timeouts follow if lower. */
+  #patientBytesPerSecond: number | undefined;
   /** Raised to twice a timeout that expired; halves after each answer. */
   #floorMs = 0;
   #timeouts = 0;
@@ -165,7 +178,7 @@ export class LinkPolicy {
    */
   timeoutFor(bytes: number, options: { unmeasuredMs?: number; atLeastMs?: number } = {}): number {
     const rtt = this.#rttMs;
-    const rate = this.#bytesPerSecond;
+    const rate = this.#timeoutRate();
     const unmeasured = options.unmeasuredMs ?? this.#initialTimeoutMs;
     let estimate: number;
     if (rtt !== undefined && (rate !== undefined || bytes === 0)) {
@@ -186,8 +199,20 @@ export class LinkPolicy {
    * A batch already on the wire gets this when another starts to share the link with it.
    */
   transferAllowanceMs(bytes: number): number {
-    const rate = this.#bytesPerSecond;
+    const rate = this.#timeoutRate();
     return rate ? Math.round(TIMEOUT_MARGIN * (bytes / rate) * 1000) : 0;
+  }
+
+  /**
+   * The throughput timeouts follow (bytes/s): the lower of the measured one and the one with
+   * each batch timed from its own send (`Exchange.sentElapsedMs`). A timeout too short fails a
+   * whole run (the run backs off, the next batch is halved); one too long only makes a silent
+   * stall wait longer before the resend.
+   */
+  #timeoutRate(): number | undefined {
+    const measured = this.#bytesPerSecond;
+    const patient = this.#patientBytesPerSecond;
+    return measured === undefined || patient === undefined ? measured : Math.min(measured, patient);
   }
 
   /**
@@ -209,8 +234,14 @@ export class LinkPolicy {
     this.#floorMs = this.#floorMs / 2 < this.#timeoutBounds.min ? 0 : this.#floorMs / 2;
     if (exchange.bytes < MIN_THROUGHPUT_SAMPLE) return;
     // Less the least round trip: the average may carry handshakes and would inflate the rate.
-    const transferMs = Math.max(1, exchange.elapsedMs - (this.minRttMs ?? 0));
+    const leastRtt = this.minRttMs ?? 0;
+    const transferMs = Math.max(1, exchange.elapsedMs - leastRtt);
     this.#bytesPerSecond = average(this.#bytesPerSecond, (exchange.bytes / transferMs) * 1000);
+    const sinceSentMs = Math.max(1, (exchange.sentElapsedMs ?? exchange.elapsedMs) - leastRtt);
+    this.#patientBytesPerSecond = average(
+      this.#patientBytesPerSecond,
+      (exchange.bytes / Math.max(transferMs, sinceSentMs)) * 1000,
+    );
   }
 
   /**

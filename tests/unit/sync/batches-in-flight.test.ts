@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayClient } from '../../../sync/client/gateway-client';
 import type { FetchLike } from '../../../sync/client/gateway-client';
 import { LinkPolicy } from '../../../sync/client/link-policy';
+import type { Exchange } from '../../../sync/client/link-policy';
 import { SyncError } from '../../../sync/client/sync-error';
 
 /** A fetch whose replies the test releases one by one; an aborted request rejects at once. */
@@ -73,10 +74,12 @@ async function clockedClient(): Promise<{
   client: GatewayClient;
   sent: ReturnType<typeof heldFetch>['sent'];
   at: (ms: number) => void;
+  link: LinkPolicy;
 }> {
   let clock = 0;
-  const { client, sent } = await heldClient(measuredLink(60_000), () => clock);
-  return { client, sent, at: (ms) => (clock = ms) };
+  const link = measuredLink(60_000);
+  const { client, sent } = await heldClient(link, () => clock);
+  return { client, sent, at: (ms) => (clock = ms), link };
 }
 
 const batch = (n: number) => ({
@@ -107,7 +110,13 @@ describe('batches on the wire at once', () => {
   }, 10_000);
 
   it('times a batch that waited behind another from when that one was through, not from when it was sent', async () => {
-    const { client, sent, at } = await clockedClient();
+    const { client, sent, at, link } = await clockedClient();
+    const answered: Exchange[] = [];
+    const learn = link.answered.bind(link);
+    link.answered = (exchange) => {
+      answered.push(exchange);
+      learn(exchange);
+    };
     const first = client.postBatch(batch(1));
     await expect.poll(() => sent.length).toBe(1);
     const second = client.postBatch(batch(2));
@@ -119,6 +128,9 @@ describe('batches on the wire at once', () => {
     sent[1]?.answer();
     // Its bytes followed the first's: from 1,000 − the 100 ms round trip to 1,500.
     expect((await second).linkMs).toBe(600);
+    // The link policy is also told the time from its own send, which its timeouts follow.
+    expect(answered.at(-1)).toMatchObject({ elapsedMs: 600, sentElapsedMs: 1_500 });
+    expect(answered[0]).not.toHaveProperty('sentElapsedMs');
     // Alone on the wire, a batch is timed from when it was sent.
     const third = client.postBatch(batch(3));
     await expect.poll(() => sent.length).toBe(3);

@@ -165,6 +165,24 @@ describe('the link policy (request timeouts and batch sizes that follow the link
     expect(policy.minRttMs).toBe(400);
   });
 
+  it('times requests out at the throughput of batches timed from their own send when that is lower', () => {
+    const policy = new LinkPolicy();
+    policy.answered({ bytes: 0, elapsedMs: 100, roundTrip: true });
+    // A batch sent behind one that stalled, answered 400 ms after the other's bytes were through
+    // but 8.1 s after it was sent: 100,000 B/s measured, 5,000 B/s from its own send.
+    policy.answered({ bytes: 40_000, elapsedMs: 500, sentElapsedMs: 8_100 });
+    expect(policy.bytesPerSecond).toBe(100_000);
+    // The timeout for 40,000 B waits for them at 5,000 B/s: 3 × (100 + 8,000) ms.
+    expect(policy.timeoutFor(40_000)).toBe(24_300);
+    expect(policy.transferAllowanceMs(40_000)).toBe(24_000);
+    // A batch timed from its own send (sentElapsedMs absent) counts the same both ways.
+    const alone = new LinkPolicy();
+    alone.answered({ bytes: 0, elapsedMs: 100, roundTrip: true });
+    alone.answered({ bytes: 40_000, elapsedMs: 500 });
+    expect(alone.timeoutFor(40_000)).toBe(5_000);
+    expect(alone.transferAllowanceMs(40_000)).toBe(1_200);
+  });
+
   it("does not raise the batches' timeout floor for a probe that timed out beside a batch", () => {
     const policy = new LinkPolicy({ requestTimeoutMs: 20_000 });
     policy.timedOut(15_000, { roundTrip: true, besideBatch: true });
