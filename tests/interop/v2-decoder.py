@@ -6,7 +6,10 @@ requests"; sync/protocol/openapi.json, POST /v2/kiosks/{kioskId}/batches; RFC 91
 language than the kiosk and the reference gateway, on the Debian package python3-cryptography
 and the standard library only. It shows that a ministry can implement the gateway side from the
 docs: tests/integration/sync/protocol-v2-interop.test.ts runs it on batches the kiosk's own
-code made.
+code made. Its first version, written before its author read any of the TypeScript, rebuilt a
+real batch hash for hash; the refusal rules it lacked then (an entry's exact shape, its field
+ids, unexpected-personal, the order of refusals) were read from the reference gateway and added
+to the docs, which it now follows.
 
 Usage:
     python3 v2-decoder.py BODY KIOSK_ID GATEWAY_PRIVATE_JWK DEVICE_PUBLIC_JWK
@@ -17,7 +20,10 @@ record); "segments", each segment's first seq, record count and the reason it is
 (null when its signature verifies); "refused", the reason of every refused record by seq;
 "entries", the opened personal entries; "ok", nothing refused. Exits 0 when nothing is refused,
 1 when anything is (the reasons are in the output, and on stderr), 2 on a malformed batch or bad
-arguments. The reasons are the reference gateway's (build/docs/sync.md).
+arguments. The reasons are the reference gateway's (build/docs/sync.md, "Decoding a v2
+batch"). Not done here: checking each rebuilt record against the v1 record schema (the
+reference answers 400 for a batch with a record that is not a valid v1 record) and the signed
+request's headers (sync.md, "Signed requests").
 """
 
 import base64
@@ -212,7 +218,11 @@ def open_personal(batch, kiosk_id, gateway_key):
 
 def declares_personal(wire):
     """A transaction whose body has a `personal` declaration: it has one sealed entry."""
-    return wire.get("kind") == "transaction" and bool(wire["body"].get("personal"))
+    if wire.get("kind") != "transaction" or wire["body"].get("personal") in (None, False, 0, ""):
+        return False
+    if not isinstance(wire["body"]["personal"], dict):
+        raise Malformed("body.personal is not an object")
+    return True
 
 
 SALT_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
