@@ -52,9 +52,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         'Kiosk to gateway delivery of hash-chained, device-signed records. Request bodies may be ' +
         'gzip-encoded (Content-Encoding: gzip). Every request after enrolment carries the ' +
         `${Object.values(signatureHeaders).join(', ')} headers: an ECDSA P-256 signature ` +
-        '(IEEE P1363, base64url) by the enrolled device key over the lines ' +
-        '"SP1", METHOD, path-with-query, kiosk id, timestamp (epoch ms), nonce, and the hex ' +
-        'SHA-256 of the uncompressed body, joined with "\\n". Protocol v2 (POST ' +
+        'with SHA-256 (IEEE P1363, base64url) by the enrolled device key over the UTF-8 bytes ' +
+        'of the lines "SP1", METHOD, path-with-query exactly as sent, kiosk id, timestamp ' +
+        '(epoch ms, decimal), nonce, and the lower-case hex SHA-256 of the uncompressed body, ' +
+        'joined with "\\n". Protocol v2 (POST ' +
         '/v2/kiosks/{kioskId}/batches) carries the same records in fewer bytes; a gateway lists ' +
         'the versions it speaks in GET /v1/health (`protocols`) and keeps accepting v1.',
     },
@@ -130,21 +131,34 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           description:
             'Records travel in segments of consecutive records. The gateway derives v (1), ' +
             "kioskId, each seq (segment seq + position), each prevHash (the previous record's " +
-            'hash; the first from the segment) and every hash (SHA-256 of the canonical JSON of ' +
-            "the record without hash and sig, hex), then checks the segment's sig (ECDSA P-256 " +
-            "by the device key) over its last record's hash, which covers every record before " +
-            "it through the prevHash links. A transaction's personal.digest (hex SHA-256 of " +
-            'the canonical JSON of its {salt, fields} entry) is left out when its sealed entry ' +
-            'is present and gives it: the gateway opens `personal` first and computes it. It ' +
-            'travels, as base64url of its 32 bytes, only when the entry is null or does not ' +
-            'match. A segment with a left-out digest whose entry is missing or unreadable ' +
-            'cannot be proven and is refused whole. `personal` is HPKE (RFC 9180) base mode, DHKEM(P-256, ' +
-            'HKDF-SHA256), HKDF-SHA256, AES-256-GCM, to the gatewayKey of the config reply, ' +
-            `info "${PERSONAL_HPKE_INFO}", aad "service-point/batch/v2\\n<kioskId>\\n<batchId>", ` +
-            'single-shot; its plaintext is the raw DEFLATE (RFC 1951) of a JSON array with one ' +
-            '{salt, fields} object (or null) per transaction that declares personal fields, in ' +
-            'batch order. Stored records are byte for byte the v1 records, with sig only on each ' +
-            "segment's last record.",
+            'hash; the first from the segment, base64url of its 32 bytes, 64 zeros before seq 1) ' +
+            'and every hash: lower-case hex SHA-256 of the canonical JSON of {v, kioskId, seq, ' +
+            'prevHash, createdAt, kind, body}. Canonical JSON: no whitespace, object keys sorted ' +
+            'by UTF-16 code units (not code points), strings as ECMAScript JSON.stringify writes ' +
+            'them (non-ASCII as UTF-8, not \\u escapes), integers in decimal, hashed as UTF-8. ' +
+            "It then checks the segment's sig (ECDSA P-256 with SHA-256, IEEE P1363, base64url, " +
+            "by the device key) over the UTF-8 bytes of its last record's 64-character hex hash, " +
+            'which covers every record before it through the prevHash links. A record that ' +
+            'carries hash (base64url, 32 bytes) was altered on the kiosk after signing: the chain ' +
+            'goes on from that hash and only it is refused (hash-mismatch). A transaction with ' +
+            'body.personal declares personal fields; its digest (hex SHA-256 of the canonical ' +
+            'JSON of its {salt, fields} entry) is left out, body.personal being {fieldIds} alone, ' +
+            'when its sealed entry is present and gives it: the gateway opens `personal` first ' +
+            'and computes it. It travels, as base64url of its 32 bytes (hex in the rebuilt ' +
+            'record), only when the entry is null or does not match. A segment with a left-out ' +
+            'digest whose entry is missing or unreadable cannot be proven and is refused whole. ' +
+            '`personal` is HPKE (RFC 9180) base mode, DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, ' +
+            'AES-256-GCM, to the gatewayKey of the config reply, enc the 65-byte uncompressed ' +
+            `point, ct with the tag at its end, info "${PERSONAL_HPKE_INFO}", aad ` +
+            '"service-point/batch/v2\\n<kioskId>\\n<batchId>" (UTF-8), single-shot; its ' +
+            'plaintext is the raw DEFLATE (RFC 1951, no zlib header) of a JSON array with one ' +
+            'entry per transaction that declares personal fields, in batch order (segments, then ' +
+            'records): null, or exactly {salt: 22 base64url characters, fields: {id: value}} ' +
+            '(anything else is personal-unreadable; field ids other than fieldIds, or another ' +
+            'digest, personal-mismatch). `personal` beside no declaring record refuses every ' +
+            'record (unexpected-personal). Stored records are byte for byte the v1 records, with ' +
+            "sig only on each segment's last record. Every rule, in order: build/docs/sync.md, " +
+            '"Decoding a v2 batch".',
           parameters: [kioskId],
           security: signed,
           requestBody: { required: true, ...json('BatchRequestV2') },
