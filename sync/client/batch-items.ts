@@ -48,22 +48,28 @@ async function openRows(
   rows: readonly OutboxRow[],
   dataKey: CryptoKey | undefined,
 ): Promise<OpenedRows> {
+  const needsKey = (row: OutboxRow): boolean =>
+    row.record.kind === 'transaction' && !!row.record.body.personal && !!row.personalLocal;
+  if (!dataKey && rows.some(needsKey)) throw new SyncError('no-data-key');
+  // Every row's copy opened at once (each an AES-GCM decryption), then sorted in chain order.
+  const texts = await Promise.all(
+    rows.map((row) =>
+      dataKey && row.personalLocal && needsKey(row)
+        ? decryptLocal(dataKey, row.personalLocal, row.txId).catch(() => null)
+        : undefined,
+    ),
+  );
   const opened: OpenedRows = { rows: [], items: [], unreadable: [] };
-  for (const row of rows) {
-    const hasPersonal = row.record.kind === 'transaction' && row.record.body.personal;
-    if (!hasPersonal || !row.personalLocal) {
-      opened.rows.push(row);
-      opened.items.push({ record: row.record });
+  for (const [i, row] of rows.entries()) {
+    const personal = texts[i];
+    if (personal === null) {
+      opened.unreadable.push(row);
       continue;
     }
-    if (!dataKey) throw new SyncError('no-data-key');
-    try {
-      const personal = await decryptLocal(dataKey, row.personalLocal, row.txId);
-      opened.rows.push(row);
-      opened.items.push({ record: row.record, personal });
-    } catch {
-      opened.unreadable.push(row);
-    }
+    opened.rows.push(row);
+    opened.items.push(
+      personal === undefined ? { record: row.record } : { record: row.record, personal },
+    );
   }
   return opened;
 }

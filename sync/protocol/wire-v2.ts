@@ -174,12 +174,18 @@ export async function toSegments(
   items: readonly OpenItem[],
   primitives: CryptoPrimitives = webCrypto,
 ): Promise<Segment[]> {
+  // Every record's checks at once (each a digest or two), then the segments in order.
+  const wires = await Promise.all(
+    items.map(async (item) => {
+      const sound = (await recordHash(item.record, primitives)) === item.record.hash;
+      return toWireRecord(item.record, sound, await digestDerivable(item, sound, primitives));
+    }),
+  );
   const segments: Segment[] = [];
   let current: { segment: Segment; last: ChainRecord } | undefined;
-  for (const item of items) {
+  for (const [i, item] of items.entries()) {
     const { record } = item;
-    const sound = (await recordHash(record, primitives)) === record.hash;
-    const wire = toWireRecord(record, sound, await digestDerivable(item, sound, primitives));
+    const wire = wires[i]!;
     const continues =
       current && record.seq === current.last.seq + 1 && record.prevHash === current.last.hash;
     if (current && continues) {
