@@ -4,9 +4,11 @@
  * records. Unit, integration, proof, chaos and bench code take them from here.
  */
 import 'fake-indexeddb/auto';
+import { toBatchV2 } from '../../sync/client/batch-items';
 import { commitTransaction } from '../../sync/client/commit';
 import type { CommittedTransaction, TransactionInput } from '../../sync/client/commit';
 import { importDataKey } from '../../sync/client/data-key';
+import type { GatewayClient } from '../../sync/client/gateway-client';
 import { loadOrCreateDeviceKey } from '../../sync/client/device-key';
 import { DexieOutboxStore } from '../../sync/client/store/dexie-outbox-store';
 import { KioskDatabase } from '../../sync/client/store/dexie-schema';
@@ -16,6 +18,7 @@ import { personalDigest } from '../../sync/protocol/personal-fields';
 import type { PersonalPayload } from '../../sync/protocol/personal-fields';
 import { chainRecordSchema, recordHash } from '../../sync/protocol/records';
 import type { ChainRecord, TransactionRecord, UnsignedRecord } from '../../sync/protocol/records';
+import type { BatchRequestV2 } from '../../sync/protocol/wire-v2';
 
 /** The kiosk id of tests that need only one. */
 export const kioskId = 'test-kiosk-01';
@@ -177,4 +180,23 @@ export async function signTransaction(
     },
   });
   return record as TransactionRecord;
+}
+
+/**
+ * The kiosk's queued rows (up to 100) as the v2 batch its sync engine would send, sealed to the
+ * key in the gateway's config (`client` must be enrolled), with the records it carries: for
+ * tests that bend a batch before sending it.
+ */
+export async function queuedBatchV2(
+  kiosk: TestKiosk,
+  client: GatewayClient,
+): Promise<{ batch: BatchRequestV2; records: ChainRecord[] }> {
+  const config = await client.getConfig();
+  const rows = await kiosk.store.queued(100);
+  const sealed = await toBatchV2(
+    rows,
+    { dataKey: kiosk.dataKey, gatewayKey: async () => config!.config.gatewayKey },
+    { batchId: crypto.randomUUID(), kioskId: kiosk.kioskId },
+  );
+  return { batch: sealed.request!, records: rows.map((row) => row.record) };
 }

@@ -9,7 +9,6 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toBatchV2 } from '../../../sync/client/batch-items';
 import type { TransactionInput } from '../../../sync/client/commit';
 import { decryptLocal, encryptLocal } from '../../../sync/client/data-key';
 import { GatewayClient } from '../../../sync/client/gateway-client';
@@ -27,6 +26,7 @@ import {
   birthCertificate,
   livestockPermit,
   openTestKiosk,
+  queuedBatchV2,
   signTransaction,
 } from '../../support/chain-fixture';
 import type { TestKiosk } from '../../support/chain-fixture';
@@ -129,18 +129,6 @@ describe.skipIf(missing !== undefined)(
       return { kiosk, client };
     }
 
-    /** The kiosk's queued rows as the v2 batch its sync engine would send. */
-    async function prepare(kiosk: TestKiosk, client: GatewayClient) {
-      const config = await client.getConfig();
-      const rows = await kiosk.store.queued(100);
-      const sealed = await toBatchV2(
-        rows,
-        { dataKey: kiosk.dataKey, gatewayKey: async () => config!.config.gatewayKey },
-        { batchId: crypto.randomUUID(), kioskId: kiosk.kioskId },
-      );
-      return { batch: sealed.request!, records: rows.map((row) => row.record) };
-    }
-
     async function decode(kiosk: TestKiosk, batch: BatchRequestV2): Promise<DecoderRun> {
       return runDecoder(python, {
         batch,
@@ -182,7 +170,7 @@ describe.skipIf(missing !== undefined)(
         txId: plain.txId,
         reason: 'wrong service',
       });
-      const { batch, records } = await prepare(kiosk, client);
+      const { batch, records } = await queuedBatchV2(kiosk, client);
       cutFirstSegment(batch, records, 3);
       expect(batch.segments.map((s) => [s.seq, s.records.length])).toEqual([
         [1, 3],
@@ -249,7 +237,7 @@ describe.skipIf(missing !== undefined)(
       await kiosk.db.outbox.update(2, {
         personalLocal: await encryptLocal(kiosk.dataKey, JSON.stringify(changed), row.txId),
       });
-      const { batch, records } = await prepare(kiosk, client);
+      const { batch, records } = await queuedBatchV2(kiosk, client);
       const record2 = records[1]!;
       if (record2.kind !== 'transaction') throw new Error('seq 2 is a transaction');
       const sent = batch.segments[0]!.records[1]!.body.personal as { digest?: string };
@@ -264,7 +252,7 @@ describe.skipIf(missing !== undefined)(
     it('refuses, as the reference gateway does, a segment with one byte of one record changed', async () => {
       const { kiosk, client } = await newKiosk();
       for (let i = 0; i < 5; i += 1) await kiosk.commit(i % 2 ? livestockPermit : birthCertificate);
-      const { batch, records } = await prepare(kiosk, client);
+      const { batch, records } = await queuedBatchV2(kiosk, client);
       cutFirstSegment(batch, records, 2);
       expect((await decode(kiosk, batch)).status).toBe(0);
       // One byte: 'cayo' becomes 'cayp' in seq 1's fields.
@@ -285,11 +273,11 @@ describe.skipIf(missing !== undefined)(
       await kiosk.commit(birthCertificate);
       await kiosk.commit({ ...birthCertificate, personalFieldIds: [] });
       await kiosk.commit(livestockPermit);
-      const { batch, records } = await prepare(kiosk, client);
+      const { batch, records } = await queuedBatchV2(kiosk, client);
       const all = { 1: 'personal-unreadable', 2: 'personal-unreadable', 3: 'personal-unreadable' };
 
       // Another batch's sealed array (same kiosk, same records): its aad names the other batch.
-      const other = (await prepare(kiosk, client)).batch;
+      const other = (await queuedBatchV2(kiosk, client)).batch;
       expect(
         await bothRefuse(kiosk, client, { ...batch, personal: other.personal! }, records),
       ).toEqual(all);
@@ -321,7 +309,7 @@ describe.skipIf(missing !== undefined)(
       // A sealed array beside records that declare no personal fields.
       const { kiosk: plainKiosk, client: plainClient } = await newKiosk();
       await plainKiosk.commit({ ...birthCertificate, personalFieldIds: [] });
-      const plain = await prepare(plainKiosk, plainClient);
+      const plain = await queuedBatchV2(plainKiosk, plainClient);
       expect(plain.batch.personal).toBeUndefined();
       const extra = {
         ...plain.batch,
@@ -370,7 +358,7 @@ describe.skipIf(missing !== undefined)(
       await kiosk.db.outbox.update(2, {
         record: { ...record, body: { ...record.body, fee: { amountMinor: 1, currency: 'BZD' } } },
       });
-      const { batch, records } = await prepare(kiosk, client);
+      const { batch, records } = await queuedBatchV2(kiosk, client);
       expect(batch.segments[0]!.records[1]!.hash).toBe(toBase64Url(fromHexText(record.hash)));
       const run = await decode(kiosk, batch);
       expect(run.output?.records.map((r) => r.hash)).toEqual(records.map((r) => r.hash));

@@ -6,7 +6,6 @@ import type { TransactionInput } from '../../../sync/client/commit';
 import { SyncEngine } from '../../../sync/client/engine';
 import type { FetchLike } from '../../../sync/client/gateway-client';
 import { GatewayClient } from '../../../sync/client/gateway-client';
-import { toBatchV2 } from '../../../sync/client/batch-items';
 import { decryptLocal, encryptLocal } from '../../../sync/client/data-key';
 import { canonicalJson } from '../../../sync/protocol/canonical-json';
 import { sha256Hex, toBase64Url } from '../../../sync/protocol/encoding';
@@ -20,7 +19,12 @@ import { openSealed } from '../../../sync/protocol/sealed-box';
 import { personalAad } from '../../../sync/protocol/wire-v2';
 import type { BatchRequestV2, Segment, WireRecord } from '../../../sync/protocol/wire-v2';
 import { loadOrCreateSealingKey } from '../../../sync/server/sealing-key';
-import { birthCertificate, livestockPermit, openTestKiosk } from '../../support/chain-fixture';
+import {
+  birthCertificate,
+  livestockPermit,
+  openTestKiosk,
+  queuedBatchV2,
+} from '../../support/chain-fixture';
 import type { TestKiosk } from '../../support/chain-fixture';
 import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
@@ -356,14 +360,7 @@ describe('sync protocol v2 beside v1', () => {
         );
         enrolled.add(kiosk);
       }
-      const config = await client.getConfig();
-      const rows = await kiosk.store.queued(100);
-      const sealed = await toBatchV2(
-        rows,
-        { dataKey: kiosk.dataKey, gatewayKey: async () => config!.config.gatewayKey },
-        { batchId: crypto.randomUUID(), kioskId: kiosk.kioskId },
-      );
-      return { client, batch: sealed.request!, records: rows.map((row) => row.record) };
+      return { client, ...(await queuedBatchV2(kiosk, client)) };
     }
 
     /** The batch's sealed personal entries, opened with the gateway's key. */
