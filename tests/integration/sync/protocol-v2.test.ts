@@ -490,6 +490,53 @@ describe('sync protocol v2 beside v1', () => {
       ]);
     });
 
+    it('sends the digest of a record whose values the kiosk lacks, so only that record is refused (personal-missing)', async () => {
+      const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+      await commitMany(kiosk, 3);
+      // Seq 2 declares personal fields, but the kiosk has no copy of their values.
+      await kiosk.db.outbox.update(2, { personalLocal: undefined });
+      const { client, batch, records } = await preparedBatch(kiosk);
+      const sent = batch.segments.flatMap((segment) => segment.records);
+      const second = records[1]!;
+      if (second.kind !== 'transaction') throw new Error('seq 2 is a transaction');
+      expect(personalOf(sent[1]!).digest).toBe(toBase64Url(fromHex(second.body.personal!.digest)));
+      expect(personalOf(sent[0]!).digest).toBeUndefined();
+      const reply = await client.postBatchV2(batch, records);
+      expect(reply.results.map((r) => [r.seq, r.status, r.reason ?? null])).toEqual([
+        [1, 'accepted', null],
+        [3, 'accepted', null],
+        [2, 'rejected', 'personal-missing'],
+      ]);
+    });
+
+    it('starts a new segment after a row left out of the batch, and the gateway takes both', async () => {
+      const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+      await commitMany(kiosk, 5);
+      // Seq 3's copy of its values cannot be opened: the kiosk leaves it out (and rejects it).
+      const third = (await kiosk.db.outbox.get(3))!;
+      await kiosk.db.outbox.update(3, {
+        personalLocal: {
+          ...third.personalLocal!,
+          ct: third.personalLocal!.ct.slice(0, -4) + 'AAAA',
+        },
+      });
+      const { client, batch, records } = await preparedBatch(kiosk);
+      expect(batch.segments.map((segment) => [segment.seq, segment.records.length])).toEqual([
+        [1, 2],
+        [4, 2],
+      ]);
+      const reply = await client.postBatchV2(batch, records);
+      expect(reply.results.map((r) => [r.seq, r.status]).sort()).toEqual([
+        [1, 'accepted'],
+        [2, 'accepted'],
+        [4, 'accepted'],
+        [5, 'accepted'],
+      ]);
+      // 4 and 5 wait for 3 (held), proven by their own segment's signature.
+      expect(await gateway.store.countRecords(kiosk.kioskId)).toEqual({ chained: 2, awaiting: 2 });
+      expect(await gateway.store.listTamperAlerts(kiosk.kioskId)).toEqual([]);
+    });
+
     it('answers 400 for a batch that does not rebuild into valid records, storing nothing', async () => {
       const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
       await commitMany(kiosk, 2);
