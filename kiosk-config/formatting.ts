@@ -228,6 +228,46 @@ export function wallClock(instant: Date | string | number, timeZone: string): Wa
   };
 }
 
+/** How far `timeZone`'s wall clock is ahead of UTC at `instantMs` (ms, whole minutes). */
+function zoneOffsetMs(instantMs: number, timeZone: string): number {
+  const minute = Math.floor(instantMs / 60_000) * 60_000;
+  const wall = wallClock(minute, timeZone);
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute) - minute;
+}
+
+/** The instant (ms) `timeZone`'s wall clock reads midnight starting `year`-`month`-`day`. */
+function zoneMidnightMs(year: number, month: number, day: number, timeZone: string): number {
+  const wallMs = Date.UTC(year, month - 1, day);
+  // The offset at the guess, not at `instant`: a day that changes offset (summer time) starts
+  // at its own.
+  const guess = wallMs - zoneOffsetMs(wallMs, timeZone);
+  return wallMs - zoneOffsetMs(guess, timeZone);
+}
+
+/**
+ * The calendar day an instant falls in on `timeZone`'s wall clock (the site's, not the device's:
+ * a kiosk's clock may be set to UTC), as `YYYY-MM-DD`, with the instants (ms) of that day's
+ * midnight and the next. At 01:51 in Gaborone (UTC+2) that is the new day, though UTC is still
+ * on the old one.
+ */
+export function dayInZone(
+  instant: Date | string | number,
+  timeZone: string,
+): { day: string; startMs: number; endMs: number } {
+  const wall = wallClock(instant, timeZone);
+  const next = new Date(Date.UTC(wall.year, wall.month - 1, wall.day + 1));
+  return {
+    day: `${wall.year}-${pad(wall.month)}-${pad(wall.day)}`,
+    startMs: zoneMidnightMs(wall.year, wall.month, wall.day, timeZone),
+    endMs: zoneMidnightMs(
+      next.getUTCFullYear(),
+      next.getUTCMonth() + 1,
+      next.getUTCDate(),
+      timeZone,
+    ),
+  };
+}
+
 /** An instant's date in words in `timeZone`: "14 November 2026". */
 export function formatDayOf(
   instant: Date | string | number,

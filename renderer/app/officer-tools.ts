@@ -7,20 +7,26 @@ import { exportBundle } from '../../sync/client/bundle-export';
 import type { DeadLetterRow, Subscribable } from '../../sync/client/store/outbox-store';
 import { listQueueItems } from '../../sync/client/officer-queue';
 import type { QueueItem } from '../../sync/client/officer-queue';
-import { buildEndOfDayReport, localDay } from '../../sync/client/officer-report';
+import { buildEndOfDayReport } from '../../sync/client/officer-report';
 import type { EndOfDayReport } from '../../sync/client/officer-report';
 import { recordReprint } from '../../sync/client/officer-records';
 import { readCachedRoster } from '../../sync/client/officer-session';
 import { countries } from '../../kiosk-config/countries';
+import { dayInZone } from '../../kiosk-config/formatting';
 import type { Translator } from '../i18n/translator';
 import type { KioskRuntime } from './kiosk-runtime';
 
-/** Everything the kiosk committed today (local day), oldest first, with voids applied. */
+/** The site's calendar day `now` falls in (its country's time zone, not the device's). */
+function siteDay(runtime: Pick<KioskRuntime, 'site'>, now: Date): ReturnType<typeof dayInZone> {
+  return dayInZone(now, countries[runtime.site.country].timeZone);
+}
+
+/** Everything the kiosk committed today (the site's day), oldest first, with voids applied. */
 export function listToday(
-  runtime: Pick<KioskRuntime, 'store'>,
+  runtime: Pick<KioskRuntime, 'store' | 'site'>,
   now = new Date(),
 ): Promise<QueueItem[]> {
-  return listQueueItems(runtime.store, { sinceMs: localDay(now).startMs });
+  return listQueueItems(runtime.store, { sinceMs: siteDay(runtime, now).startMs });
 }
 
 /** The officer's name from the cached roster (for receipts), or the id when not listed. */
@@ -106,14 +112,14 @@ export async function gatewayHeldIds(
 }
 
 export async function endOfDayReport(
-  runtime: Pick<KioskRuntime, 'store' | 'engine' | 'info'>,
+  runtime: Pick<KioskRuntime, 'store' | 'engine' | 'info' | 'site'>,
   options: { officerId?: string; now?: Date } = {},
 ): Promise<{ report: EndOfDayReport; reconciled: boolean }> {
   const now = options.now ?? new Date();
   const [items, held] = await Promise.all([listToday(runtime, now), gatewayHeldIds(runtime)]);
   const report = buildEndOfDayReport({
     kioskId: runtime.info.kioskId,
-    day: localDay(now).day,
+    day: siteDay(runtime, now).day,
     items,
     ...(options.officerId ? { officerId: options.officerId } : {}),
     ...(held ? { gatewayHeld: held } : {}),
@@ -280,7 +286,7 @@ export interface OfficerView {
 
 /** Today's items and the dead letters, live: the tools screen updates as the engine delivers. */
 export function observeOfficerView(
-  runtime: Pick<KioskRuntime, 'store'>,
+  runtime: Pick<KioskRuntime, 'store' | 'site'>,
 ): Subscribable<OfficerView> {
   const { store } = runtime;
   return store.observe(async () => ({

@@ -97,15 +97,3 @@ export function buildEndOfDayReport(input: {
     totals,
   };
 }
-
-/** Local midnight of the day `at` falls in, and its `YYYY-MM-DD`. */
-export function localDay(at: Date): { day: string; startMs: number; endMs: number } {
-  const start = new Date(at.getFullYear(), at.getMonth(), at.getDate());
-  const end = new Date(at.getFullYear(), at.getMonth(), at.getDate() + 1);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return {
-    day: `${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}`,
-    startMs: start.getTime(),
-    endMs: end.getTime(),
-  };
-}

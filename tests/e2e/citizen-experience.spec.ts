@@ -24,6 +24,9 @@ const next = (page: Page) => page.locator('[data-screen=form] form button[type=s
 /** Runs axe on the page as it is and fails on any violation; the counts go to an artifact. */
 const axeLog: Array<{ language: string; screen: string; violations: number; passes: number }> = [];
 async function expectNoAxeViolations(page: Page, language: string, screen: string) {
+  // Every screen after the first is its own chunk: until it has rendered, the page shows the
+  // loading placeholder (no h1). Axe looks at the screen, not at the placeholder.
+  await expect(page.locator('h1').first()).toBeVisible();
   const result = await new AxeBuilder({ page }).analyze();
   axeLog.push({
     language,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  dayInZone,
   daysInMonth,
   formatDate,
   formatDateTime,
@@ -67,6 +68,28 @@ describe('dates in words', () => {
     expect(formatDateTime(instant, 'es', 'America/Belize')).toBe('14 de noviembre de 2026, 17:30');
     expect(formatDayOf(instant, 'bzj', 'America/Belize')).toBe('Novemba 14, 2026');
     expect(formatTimeOf(instant, 'America/Belize')).toBe('17:30');
+  });
+
+  it("give the site's calendar day and its midnights, not the machine's or UTC's", () => {
+    // 01:51 on 1 December in Gaborone (UTC+2) is still 30 November in UTC.
+    expect(dayInZone('2026-11-30T23:51:00Z', 'Africa/Gaborone')).toEqual({
+      day: '2026-12-01',
+      startMs: Date.parse('2026-11-30T22:00:00Z'),
+      endMs: Date.parse('2026-12-01T22:00:00Z'),
+    });
+    // 19:30 on 30 November in Belize (UTC−6) is already 1 December in UTC.
+    expect(dayInZone('2026-12-01T01:30:00Z', 'America/Belize')).toEqual({
+      day: '2026-11-30',
+      startMs: Date.parse('2026-11-30T06:00:00Z'),
+      endMs: Date.parse('2026-12-01T06:00:00Z'),
+    });
+    // The last day of a year, and a day whose offset changes (summer time starts in London).
+    expect(dayInZone('2026-12-31T23:59:00Z', 'Africa/Gaborone').day).toBe('2027-01-01');
+    expect(dayInZone('2026-03-29T12:00:00Z', 'Europe/London')).toEqual({
+      day: '2026-03-29',
+      startMs: Date.parse('2026-03-29T00:00:00Z'),
+      endMs: Date.parse('2026-03-29T23:00:00Z'),
+    });
   });
 
   it('fall back to UTC for a time zone name that does not exist instead of failing a receipt', () => {
