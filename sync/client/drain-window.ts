@@ -3,7 +3,7 @@ import type { EcPublicJwk } from '../protocol/crypto-primitives';
 import type { BatchReply } from '../protocol/wire';
 import { UNREADABLE_REASON, toBatchItems, toBatchV2 } from './batch-items';
 import type { SealingKeys } from './batch-items';
-import type { BatchExchange, GatewayClient } from './gateway-client';
+import type { BatchExchange, BatchSendOptions, GatewayClient } from './gateway-client';
 import type { LinkPolicy } from './link-policy';
 import type { DeliveryOutcome, OutboxRow, OutboxStore } from './store/outbox-store';
 import { SyncError } from './sync-error';
@@ -18,8 +18,11 @@ export interface DrainWindowDeps {
   store: Pick<OutboxStore, 'queued' | 'settle'>;
   /** Sends the batches, in the protocol it speaks at the moment each batch is prepared. */
   client: Pick<GatewayClient, 'protocol' | 'postBatch' | 'postBatchV2'>;
-  /** Sizes each batch (`batchBytes`, read when it is prepared) and learns from each answer. */
-  link: Pick<LinkPolicy, 'batchBytes' | 'batchAnswered'>;
+  /**
+   * Sizes each batch (`batchBytes`, read when it is prepared), paces their launches
+   * (`batchTransferMs`, `launchLeadMs`) and learns from each answer.
+   */
+  link: Pick<LinkPolicy, 'batchBytes' | 'batchAnswered' | 'batchTransferMs' | 'launchLeadMs'>;
   /** The clock the pass's drain rate is timed on (ms); the engine's, shared with its client. */
   now: () => number;
   kioskId: string;
@@ -42,8 +45,9 @@ export interface DrainWindowDeps {
 interface PreparedBatch {
   /** The rows that go, and how to send them (none: every row was left out). */
   rows: OutboxRow[];
-  send: (() => Promise<BatchReply & BatchExchange>) | undefined;
-  /** Rows left out because their personal copy cannot be opened (batch-items.ts). */
+  send: ((options: BatchSendOptions) => Promise<BatchReply & BatchExchange>) | undefined;
+  /** Rows left out because their personal copy cannot be opened (batch-items.ts); emptied once
+   * they are rejected. */
   unreadable: OutboxRow[];
   /** The seq it was taken after: a batch dropped before it went gives its rows back from here. */
   afterSeq: number;
@@ -60,6 +64,8 @@ interface OnWire {
   batch: PreparedBatch;
   /** Settles with this entry when the batch is answered or fails; never rejects. */
   settled: Promise<OnWire>;
+  /** Resolves once its request is handed to fetch (or it settled first); never rejects. */
+  sending: Promise<void>;
   reply?: BatchReply & BatchExchange;
   error?: unknown;
 }
@@ -88,6 +94,12 @@ const QUICK_RESENDS = 3;
  *   written), so it goes the moment any of them is answered (whichever settles first, not only
  *   the oldest), and is taken again at the new size if that answer raised the size to 1.5 times
  *   its own or more.
+ * - Launches are paced by the link: once full batches have shown how fast it carries them
+ *   (`link.batchTransferMs`), a batch ready while others are on the wire is held until
+ *   `link.launchLeadMs` before the link is estimated free of their bytes (or until one of them
+ *   settles), so batches cross the link one after another, each one's answer coming back while
+ *   the next one's bytes go, instead of side by side with their last bytes going together and the
+ *   link idle for both answers. Without an estimate (the first batches) it goes at once.
  * - Rows whose personal copy cannot be opened are rejected on the kiosk (`personal-unreadable`)
  *   and left out; a batch of nothing but such rows sends nothing.
  * - A batch whose connection failed (a reset, not a timeout or an error status) is sent again at
@@ -136,7 +148,7 @@ export class DrainWindow {
           lastSeq: last.seq,
           limitBytes,
           bytes,
-          send: request && (() => client.postBatchV2(request, records)),
+          send: request && ((options) => client.postBatchV2(request, records, options)),
         };
       }
       const v1 = await toBatchItems(taken, sealing);
@@ -148,18 +160,34 @@ export class DrainWindow {
         lastSeq: last.seq,
         limitBytes,
         bytes,
-        send: items.length > 0 ? () => client.postBatch({ batchId, items }) : undefined,
+        send:
+          items.length > 0 ? (options) => client.postBatch({ batchId, items }, options) : undefined,
       };
     };
     const depth = Math.max(1, this.#deps.batchesInFlight);
     const onWire: OnWire[] = [];
+    /** When the link is estimated free of the bytes on the wire, and when the next may go. */
+    const pace = {
+      linkFreeAt: -Infinity,
+      launchAt: -Infinity,
+      last: undefined as OnWire | undefined,
+    };
     const launch = (batch: PreparedBatch, send: NonNullable<PreparedBatch['send']>): void => {
       drained.since ??= now();
       const entry = { batch } as OnWire;
-      entry.settled = send().then(
+      const transferMs = link.batchTransferMs(batch.bytes);
+      if (transferMs !== undefined) {
+        pace.linkFreeAt = Math.max(now(), pace.linkFreeAt) + transferMs;
+        pace.launchAt = pace.linkFreeAt - link.launchLeadMs(transferMs);
+      }
+      pace.last = entry;
+      let sending = (): void => undefined;
+      entry.sending = new Promise<void>((resolve) => (sending = resolve));
+      entry.settled = send({ onSending: () => sending() }).then(
         (reply) => Object.assign(entry, { reply }),
         (error: unknown) => Object.assign(entry, { error }),
       );
+      void entry.settled.then(() => sending());
       onWire.push(entry);
     };
     let unsettled = 0;
@@ -174,9 +202,13 @@ export class DrainWindow {
     let ready: Promise<PreparedBatch | undefined> | undefined;
     const prepareNext = (): Promise<PreparedBatch | undefined> => {
       const written = applying;
+      const sending = pace.last?.sending;
       const next = (async () => {
-        // Each batch is read after the results before it are written.
+        // Each batch is read after the results before it are written, and once the last batch
+        // launched is signed and compressed (on one thread, reading and sealing would delay its
+        // bytes: up to half a second for a 1,100-record batch in Node).
         if (written) await written;
+        if (sending) await sending;
         const batch = await prepare(afterSeq);
         if (batch) afterSeq = batch.lastSeq;
         return batch;
@@ -186,14 +218,17 @@ export class DrainWindow {
     };
     try {
       for (;;) {
+        /** A batch is ready but held back: the link is still busy with the ones on the wire. */
+        let held = false;
         // Fill the window.
         while (more && !failure && onWire.length < depth) {
           try {
             let batch = await (ready ?? prepareNext());
             ready = undefined;
-            if (batch && batch.limitBytes * RESIZE_FACTOR <= link.batchBytes) {
+            if (batch && onWire.length > 0 && batch.limitBytes * RESIZE_FACTOR <= link.batchBytes) {
               // Prepared before an answer raised the size (the ramp): take its rows again at
-              // the new size rather than send a batch too small to keep the link busy.
+              // the new size, while the batches on the wire keep the link busy, rather than send
+              // a batch too small to. With none on the wire it goes as it is: the link is idle.
               afterSeq = batch.afterSeq;
               batch = await prepareNext();
             }
@@ -201,8 +236,17 @@ export class DrainWindow {
               more = false;
               break;
             }
-            if (batch.unreadable.length > 0) await this.#rejectUnreadable(batch.unreadable);
-            if (batch.send) launch(batch, batch.send);
+            if (batch.unreadable.length > 0) {
+              await this.#rejectUnreadable(batch.unreadable);
+              batch.unreadable = [];
+            }
+            if (!batch.send) continue;
+            if (onWire.length > 0 && now() < pace.launchAt) {
+              ready = Promise.resolve(batch);
+              held = true;
+              break;
+            }
+            launch(batch, batch.send);
           } catch (error) {
             ready = undefined;
             failure = { error };
@@ -213,9 +257,26 @@ export class DrainWindow {
         if (more && !failure && !ready) ready = prepareNext();
         if (onWire.length === 0) break;
         // Whichever batch is answered first frees its place in the window: a batch sent again
-        // after a reset, or a small one sent behind a large one, does not hold the next back.
-        const first = await Promise.race(onWire.map((entry) => entry.settled));
+        // after a reset, or a small one sent behind a large one, does not hold the next back. A
+        // held batch goes when its time comes even if none is answered by then.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const due = held
+          ? new Promise<undefined>((resolve) => {
+              timer = setTimeout(() => resolve(undefined), Math.max(0, pace.launchAt - now()));
+            })
+          : undefined;
+        const first = await Promise.race([
+          ...onWire.map((entry) => entry.settled),
+          ...(due ? [due] : []),
+        ]);
+        clearTimeout(timer);
+        if (!first) continue;
         onWire.splice(onWire.indexOf(first), 1);
+        if (first === pace.last) {
+          // The last batch sent has its answer: nothing sent before it still holds the link.
+          pace.linkFreeAt = Math.min(pace.linkFreeAt, now());
+          pace.launchAt = Math.min(pace.launchAt, now());
+        }
         const { rows, limitBytes, send } = first.batch;
         const reply = first.reply;
         if (!reply) {
@@ -249,6 +310,7 @@ export class DrainWindow {
           limitBytes,
           full
             ? {
+                bytes: first.batch.bytes,
                 drainedBytes: drained.bytes,
                 drainedMs: now() - (drained.since ?? now()),
               }

@@ -37,6 +37,15 @@
  *   results, which nothing overlaps, longer (a batch of 25 round trips on a 300 ms link held
  *   3,700 records: over 2 s after its last byte). Each exchange costs ~600 B of signed headers,
  *   about 2 % of a 5 s batch at 256 kbit/s.
+ * - **Launch pace** (`batchTransferMs`, `launchLeadMs`): how long a batch of `bytes` (canonical
+ *   JSON) takes to cross the link, from the last few full batches answered (their own bytes over
+ *   their transfer time, the quickest), and how long before the link is free of the batches
+ *   on the wire the next may go: a round trip, a fifth of the transfer ahead, or 50 ms (signing,
+ *   gzip and the fetch's start), whichever is longest. The engine holds a ready batch back until
+ *   then (drain-window.ts), so batches cross the link one after another rather than side by side:
+ *   two batches sent together share the link, their last bytes go at about the same moment, and
+ *   the link idles for both round trips (a 256 kbit/s drain idled 1 s at once that way, 7 % of
+ *   it, with the tbf queue dropping packets of both connections).
  * - **Batches sharing the link**: a batch sent while others are on the wire is timed (for its
  *   throughput sample and its size) from when their bytes were through, and its timeout covers
  *   their bytes too; one already on the wire gets `transferAllowanceMs` of the newcomer's bytes
@@ -91,7 +100,13 @@ const MIN_THROUGHPUT_SAMPLE = 2_048;
 const SMALL_EXCHANGE = 2_048;
 const RTTS_PER_BATCH = 4;
 const RTT_WINDOW = 8;
+/** `batchTransferMs` follows the quickest of this many recent full batches. */
+const RATE_WINDOW = 4;
 const GROWTH_LIMIT = 4;
+/** The least lead (ms) a batch is launched with before the link is free: signing, gzip, fetch. */
+const MIN_LAUNCH_LEAD_MS = 50;
+/** A launch's lead is at least this share of the transfer ahead of it (its estimate's error). */
+const LAUNCH_LEAD_SHARE = 0.2;
 
 function average(previous: number | undefined, sample: number): number {
   return previous === undefined ? sample : previous + SAMPLE_WEIGHT * (sample - previous);
@@ -112,6 +127,8 @@ export class LinkPolicy {
   #bytesPerSecond: number | undefined;
   /** The throughput with each batch timed from its own send: what timeouts follow if lower. */
   #patientBytesPerSecond: number | undefined;
+  /** Canonical JSON bytes per ms the last few full batches crossed the link at. */
+  readonly #batchRates: number[] = [];
   /** Raised to twice a timeout that expired; halves after each answer. */
   #floorMs = 0;
   #timeouts = 0;
@@ -159,6 +176,28 @@ export class LinkPolicy {
   /** The measured throughput (request bytes per second), once a batch has been answered. */
   get bytesPerSecond(): number | undefined {
     return this.#bytesPerSecond;
+  }
+
+  /**
+   * How long (ms) a batch of `bytes` (canonical JSON, as `batchBytes` counts them) takes to cross
+   * the link, at the quickest rate one of the last 4 full batches crossed it (bytes over the time
+   * beyond the least round trip); undefined before one was answered. The quickest, because every
+   * error in a sample makes it slower than the link: the gateway's own work, a batch that shared
+   * the link with another, a ramp batch whose time is mostly fixed costs. Too quick an estimate
+   * only makes the next batch go early.
+   */
+  batchTransferMs(bytes: number): number | undefined {
+    return this.#batchRates.length > 0 ? bytes / Math.max(...this.#batchRates) : undefined;
+  }
+
+  /**
+   * How long (ms) before the link is free of the batches on the wire the next may go, when the
+   * last of them takes `transferMs` to cross: the least round trip, a fifth of that transfer (the
+   * estimate's error), or 50 ms, whichever is longest. Going early costs little (the two share
+   * the link for that long); going late leaves the link idle.
+   */
+  launchLeadMs(transferMs: number): number {
+    return Math.max(MIN_LAUNCH_LEAD_MS, this.minRttMs ?? 0, LAUNCH_LEAD_SHARE * transferMs);
   }
 
   /** Requests that timed out since this policy was made. */
@@ -261,7 +300,9 @@ export class LinkPolicy {
    * answered after `elapsedMs`: size the next to take three quarters of the target.
    *
    * `full`, for a batch that filled at least half its limit (one the queue's end cut short says
-   * nothing of the link), gives what the run has drained so far: `drainedBytes` answered over the `drainedMs` since its first batch left. That rate
+   * nothing of the link), gives its own size (`bytes`, which with its transfer time is a sample of
+   * `batchTransferMs`) and what the run has drained so far: `drainedBytes` answered over the
+   * `drainedMs` since its first batch left. That rate
    * counts every idle moment and never overstates the link, so the next batch is never sized to
    * take longer than the target at it (a batch timed while sharing the link with another can
    * look several times faster than it was); like any one measurement, it halves the size at
@@ -270,9 +311,13 @@ export class LinkPolicy {
   batchAnswered(
     elapsedMs: number,
     sentBatchBytes = this.#batchBytes,
-    full?: { drainedBytes: number; drainedMs: number },
+    full?: { bytes?: number; drainedBytes: number; drainedMs: number },
   ): void {
     const transferMs = Math.max(1, elapsedMs - (this.minRttMs ?? 0));
+    if (full?.bytes) {
+      this.#batchRates.push(full.bytes / transferMs);
+      if (this.#batchRates.length > RATE_WINDOW) this.#batchRates.shift();
+    }
     const target = this.targetBatchMs;
     const scaled = (factor: number): number =>
       clamp(Math.floor(sentBatchBytes * factor), this.#batchBounds.min, this.#batchBounds.max);

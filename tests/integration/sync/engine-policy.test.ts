@@ -969,9 +969,14 @@ describe('the sync engine', () => {
       expect(batches).toEqual([[1, 2], [3, 4], [5]]);
       const bytesOf = (seqs: number[]) => seqs.reduce((sum, seq) => sum + (size.get(seq) ?? 0), 0);
       expect(answered.mock.calls).toEqual([
-        [1_000, limit, { drainedBytes: bytesOf([1, 2]), drainedMs: 1_000 }],
+        // Its own bytes (a sample of the transfer estimate), and what the pass has drained.
+        [1_000, limit, { bytes: bytesOf([1, 2]), drainedBytes: bytesOf([1, 2]), drainedMs: 1_000 }],
         // From the first batch's departure, not this one's.
-        [1_000, limit, { drainedBytes: bytesOf([1, 2, 3, 4]), drainedMs: 2_000 }],
+        [
+          1_000,
+          limit,
+          { bytes: bytesOf([3, 4]), drainedBytes: bytesOf([1, 2, 3, 4]), drainedMs: 2_000 },
+        ],
         // Cut short by the queue's end: it says nothing of the link.
         [1_000, limit, undefined],
       ]);

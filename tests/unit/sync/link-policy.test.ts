@@ -135,6 +135,38 @@ describe('the link policy (request timeouts and batch sizes that follow the link
     expect(policy.batchBytes).toBe(30_000);
   });
 
+  it("estimates a batch's time on the link from the quickest of the last four full batches", () => {
+    const policy = new LinkPolicy();
+    expect(policy.batchTransferMs(100_000)).toBeUndefined();
+    policy.answered({ bytes: 0, elapsedMs: 300, roundTrip: true });
+    // A batch's answer without `full` (the queue's end cut it short) is no sample.
+    policy.batchAnswered(1_300, 64_000);
+    expect(policy.batchTransferMs(100_000)).toBeUndefined();
+    const drained = { drainedBytes: 1, drainedMs: 1 };
+    // 100 KB in 1,300 - 300 ms: 100 B/ms.
+    policy.batchAnswered(1_300, 100_000, { bytes: 100_000, ...drained });
+    expect(policy.batchTransferMs(50_000)).toBe(500);
+    // A slower sample (it shared the link, or the gateway was busy) does not slow the estimate;
+    // a quicker one (200 B/ms) speeds it up.
+    policy.batchAnswered(2_300, 100_000, { bytes: 100_000, ...drained });
+    expect(policy.batchTransferMs(50_000)).toBe(500);
+    policy.batchAnswered(800, 100_000, { bytes: 100_000, ...drained });
+    expect(policy.batchTransferMs(50_000)).toBe(250);
+    // Four slower samples later the quick one has left the window: 100 B/ms again.
+    for (let i = 0; i < 4; i += 1)
+      policy.batchAnswered(1_300, 100_000, { bytes: 100_000, ...drained });
+    expect(policy.batchTransferMs(50_000)).toBe(500);
+  });
+
+  it('launches the next batch a round trip, a fifth of the transfer ahead, or 50 ms early, whichever is longest', () => {
+    const policy = new LinkPolicy();
+    expect(policy.launchLeadMs(100)).toBe(50);
+    expect(policy.launchLeadMs(5_000)).toBe(1_000);
+    policy.answered({ bytes: 0, elapsedMs: 800, roundTrip: true });
+    expect(policy.launchLeadMs(100)).toBe(800);
+    expect(policy.launchLeadMs(5_000)).toBe(1_000);
+  });
+
   it('learns the least round trip from any small exchange, not only the probe', () => {
     const policy = new LinkPolicy();
     // The probe opened a new connection: handshake and request, two round trips.

@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DrainWindow } from '../../../sync/client/drain-window';
+import type { DrainWindowDeps } from '../../../sync/client/drain-window';
+import type { BatchSendOptions } from '../../../sync/client/gateway-client';
+import type { OutboxRow } from '../../../sync/client/store/outbox-store';
+import type { ChainRecord } from '../../../sync/protocol/records';
+
+/**
+ * The drain pass's pacing, on a fake clock: a fake client whose replies (and whose "request is
+ * signed and handed to fetch" moment) the test releases, and a link whose estimates it sets.
+ */
+
+function rows(count: number): OutboxRow[] {
+  return Array.from({ length: count }, (_, i) => ({
+    seq: i + 1,
+    txId: `tx-${i + 1}`,
+    state: 'queued' as const,
+    record: { kind: 'officer', body: { txId: `tx-${i + 1}` } } as unknown as ChainRecord,
+    queuedAt: 0,
+    attempts: 0,
+  }));
+}
+
+interface Sent {
+  at: number;
+  seqs: number[];
+  /** Resolves its reply (linkMs as given). */
+  answer: (linkMs?: number) => void;
+  /** Calls the sender's `onSending` (when the fake was told to wait for it). */
+  signed: () => void;
+}
+
+function harness(options: {
+  queue: number;
+  transferMs?: number;
+  leadMs?: number;
+  /** The fake client calls `onSending` only when the test says so (default: at once). */
+  holdSigning?: boolean;
+  depth?: number;
+}) {
+  const queue = rows(options.queue);
+  const sent: Sent[] = [];
+  const reads: number[] = [];
+  const answered: Array<{ bytes?: number } | undefined> = [];
+  const deps: DrainWindowDeps = {
+    store: {
+      queued: async (limit: number, afterSeq = 0) => {
+        reads.push(Date.now());
+        return queue.filter((row) => row.seq > afterSeq).slice(0, limit);
+      },
+      settle: async () => 0,
+    },
+    client: {
+      protocol: 1,
+      postBatch: (batch: { items: Array<{ record: ChainRecord }> }, send: BatchSendOptions = {}) =>
+        new Promise((resolve) => {
+          const entry: Sent = {
+            at: Date.now(),
+            seqs: batch.items.map((item) => Number(item.record.body.txId.slice(3))),
+            answer: (linkMs = 100) =>
+              resolve({ results: [], head: { seq: 0, hash: '' }, wireBytes: 100, linkMs }),
+            signed: () => send.onSending?.(),
+          };
+          sent.push(entry);
+          if (!options.holdSigning) send.onSending?.();
+        }),
+      postBatchV2: () => Promise.reject(new Error('v1 only')),
+    } as unknown as DrainWindowDeps['client'],
+    link: {
+      // One row per batch (a batch holds at least one row).
+      batchBytes: 1,
+      batchAnswered: (_ms: number, _limit?: number, full?: { bytes?: number }) => {
+        answered.push(full);
+      },
+      batchTransferMs: () => options.transferMs,
+      launchLeadMs: () => options.leadMs ?? 50,
+    },
+    now: () => Date.now(),
+    kioskId: 'k-1',
+    batchesInFlight: options.depth ?? 2,
+    dataKey: undefined,
+    gatewayKey: () => Promise.reject(new Error('no personal fields here')),
+    writeResults: async (batchRows) => batchRows.length,
+  };
+  return { window: new DrainWindow(deps), sent, reads, answered };
+}
+
+describe('the drain pass paces its batches by the link', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends the first batches side by side while the link is not measured', async () => {
+    const { window, sent } = harness({ queue: 3, transferMs: undefined });
+    const pass = window.pass();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((s) => s.at)).toEqual([0, 0]);
+    sent[0]?.answer();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((s) => s.at)).toEqual([0, 0, 0]);
+    for (const s of sent.slice(1)) s.answer();
+    await expect(pass).resolves.toBe(false);
+  });
+
+  it('holds a ready batch until the lead before the link is free of the one ahead', async () => {
+    // Each batch is estimated to take 300 ms on the link; the next may go 100 ms before.
+    const { window, sent } = harness({ queue: 3, transferMs: 300, leadMs: 100 });
+    const pass = window.pass();
+    await vi.advanceTimersByTimeAsync(150);
+    expect(sent.map((s) => s.at)).toEqual([0]);
+    await vi.advanceTimersByTimeAsync(100);
+    // Not side by side (0), not after the first's answer (none yet): at 300 - 100 ms.
+    expect(sent.map((s) => s.at)).toEqual([0, 200]);
+    // The window is full until an answer frees a place; the link is then still estimated busy
+    // with the second batch (sent at 200, until 500 at the earliest: 600), so the third waits.
+    sent[0]?.answer();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sent).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(sent.map((s) => s.at)).toEqual([0, 200, 500]);
+    sent[1]?.answer();
+    sent[2]?.answer();
+    await expect(pass).resolves.toBe(false);
+    expect(sent.map((s) => s.seqs)).toEqual([[1], [2], [3]]);
+  });
+
+  it('sends a held batch at once when the last batch sent is answered before the estimate', async () => {
+    const { window, sent } = harness({ queue: 3, transferMs: 2_000, leadMs: 100 });
+    const pass = window.pass();
+    await vi.advanceTimersByTimeAsync(1_950);
+    expect(sent.map((s) => s.at)).toEqual([0, 1_900]);
+    // The third would go at 3,900 (the second estimated through at 4,000), but the second's
+    // answer at 2,000 says every byte sent before it is through, though the first is unanswered.
+    await vi.advanceTimersByTimeAsync(50);
+    sent[1]?.answer();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((s) => s.at)).toEqual([0, 1_900, 2_000]);
+    sent[0]?.answer();
+    sent[2]?.answer();
+    await expect(pass).resolves.toBe(false);
+  });
+
+  it('reads the next batch only once the last one sent is signed and handed to fetch', async () => {
+    const { window, sent, reads } = harness({ queue: 3, holdSigning: true });
+    const pass = window.pass();
+    await vi.advanceTimersByTimeAsync(0);
+    // The first batch was read and sent; its request is still being signed and compressed.
+    expect(sent).toHaveLength(1);
+    expect(reads).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(reads).toHaveLength(1);
+    sent[0]?.signed();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reads).toEqual([0, 500]);
+    expect(sent).toHaveLength(2);
+    sent[1]?.signed();
+    await vi.advanceTimersByTimeAsync(0);
+    // The third is read (and waits for a place in the window).
+    expect(reads).toHaveLength(3);
+    expect(sent).toHaveLength(2);
+    sent[0]?.answer();
+    await vi.advanceTimersByTimeAsync(0);
+    sent[2]?.signed();
+    sent[1]?.answer();
+    sent[2]?.answer();
+    await expect(pass).resolves.toBe(false);
+  });
+
+  it("tells the link each full batch's own size, its sample of the transfer estimate", async () => {
+    const { window, sent, answered } = harness({ queue: 2 });
+    const pass = window.pass();
+    await vi.advanceTimersByTimeAsync(0);
+    for (const s of sent) s.answer();
+    await expect(pass).resolves.toBe(false);
+    // A one-row batch's bytes: the canonical JSON of its record.
+    const size = JSON.stringify({ body: { txId: 'tx-1' }, kind: 'officer' }).length;
+    expect(answered.map((full) => full?.bytes)).toEqual([size, size]);
+  });
+});
