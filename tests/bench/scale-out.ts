@@ -35,7 +35,7 @@ export interface CpuSplit {
 
 /**
  * What the case's PostgreSQL backends were doing in its timed window, sampled from
- * pg_stat_activity every few milliseconds: on average how many were in each state
+ * pg_stat_activity about 20 times a second: on average how many were in each state
  * (`idle`: waiting for a request; `idle in transaction`: waiting for the gateway in the middle of a
  * transaction; `active`: running a statement), and how many of the active ones were waiting, by
  * wait event (`Lock:transactionid` would be a batch waiting for another's row lock,
@@ -180,7 +180,7 @@ function sampleBackends(databaseUrl: string, name: string): { stop: () => Promis
         states[state] = (states[state] ?? 0) + 1;
         if (state === 'active' && row.wait) waits[row.wait] = (waits[row.wait] ?? 0) + 1;
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
   return {
