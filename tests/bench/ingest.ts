@@ -26,6 +26,65 @@ export interface IngestResult {
    * than kiosks from then on): the end of the window, where a gateway may wait for work.
    */
   tailMs: number;
+  /** How the timed window's requests were spread over the gateway processes in time. */
+  spread: GatewaySpread;
+}
+
+/** When a request was in flight at which gateway process (performance.now() ms). */
+export interface Flight {
+  gateway: number;
+  start: number;
+  end: number;
+}
+
+export interface GatewaySpread {
+  /** Per gateway process: the share of the window with at least one request in flight there. */
+  busy: number[];
+  /** Per gateway process: requests in flight there, on average over the window. */
+  inFlight: number[];
+  /** The share of the window with a request in flight at every gateway process at once. */
+  allBusy: number;
+}
+
+/**
+ * How `flights` kept `gateways` processes busy between `from` and `to`: a process with nothing
+ * in flight is waiting for work whatever its CPU could do, so two processes cannot do twice
+ * one's work unless both have requests most of the time.
+ */
+export function spreadOf(
+  flights: Flight[],
+  gateways: number,
+  from: number,
+  to: number,
+): GatewaySpread {
+  const events = flights
+    .flatMap((f) => [
+      { at: Math.max(from, f.start), gateway: f.gateway, delta: 1 },
+      { at: Math.min(to, f.end), gateway: f.gateway, delta: -1 },
+    ])
+    // Ends before starts at the same instant: a reply and the next request are not overlap.
+    .sort((a, b) => a.at - b.at || a.delta - b.delta);
+  const open = new Array<number>(gateways).fill(0);
+  const busy = new Array<number>(gateways).fill(0);
+  const area = new Array<number>(gateways).fill(0);
+  let allBusy = 0;
+  let last = from;
+  for (const event of [...events, { at: to, gateway: -1, delta: 0 }]) {
+    const span = Math.max(0, event.at - last);
+    for (let g = 0; g < gateways; g += 1) {
+      area[g] = (area[g] ?? 0) + (open[g] ?? 0) * span;
+      if ((open[g] ?? 0) > 0) busy[g] = (busy[g] ?? 0) + span;
+    }
+    if (open.every((n) => n > 0)) allBusy += span;
+    last = Math.max(last, event.at);
+    if (event.gateway >= 0) open[event.gateway] = (open[event.gateway] ?? 0) + event.delta;
+  }
+  const window = Math.max(to - from, Number.EPSILON);
+  return {
+    busy: busy.map((b) => b / window),
+    inFlight: area.map((a) => a / window),
+    allBusy: allBusy / window,
+  };
 }
 
 /** One kiosk's batches, built before anything is timed: sealed, canonical JSON, gzip'd. */
@@ -36,9 +95,9 @@ export interface Stream {
   bodies: Array<{ gz: Buffer; digest: string; items: number }>;
 }
 
-/** A batch request with its signature headers, ready to send. */
+/** A batch request with its signature headers, ready to send (to whichever gateway process). */
 interface SignedRequest {
-  url: string;
+  path: string;
   headers: Record<string, string>;
   body: Uint8Array<ArrayBuffer>;
 }
@@ -81,22 +140,16 @@ export async function enrolStream(gatewayUrl: string, stream: Stream): Promise<E
 }
 
 /**
- * Signs batches [from, to) of a stream (a fresh nonce and timestamp each), batch `i` addressed
- * to gateway `i mod n` (so a kiosk's chain continues across processes). Done before the timer
- * starts: the signature window (5 minutes) is far longer than a timed run.
+ * Signs batches [from, to) of a stream (a fresh nonce and timestamp each). Done before the timer
+ * starts: the signature window (5 minutes) is far longer than a timed run. The signature covers
+ * the path, not the host, so any gateway process may take the request.
  */
-async function signRequests(
-  gatewayUrls: string[],
-  stream: Stream,
-  from: number,
-  to: number,
-): Promise<SignedRequest[]> {
+async function signRequests(stream: Stream, from: number, to: number): Promise<SignedRequest[]> {
   const { kiosk, path } = stream;
   const requests: SignedRequest[] = [];
   for (let index = from; index < Math.min(to, stream.bodies.length); index += 1) {
     const body = stream.bodies[index];
-    const gatewayUrl = gatewayUrls[index % gatewayUrls.length];
-    if (!body || !gatewayUrl) break;
+    if (!body) break;
     const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
     const timestamp = Date.now();
     const signature = await signText(
@@ -111,7 +164,7 @@ async function signRequests(
       }),
     );
     requests.push({
-      url: `${gatewayUrl}${path}`,
+      path,
       headers: {
         'content-type': 'application/json',
         'content-encoding': 'gzip',
@@ -128,18 +181,41 @@ async function signRequests(
 }
 
 /**
- * Sends signed requests one after another; returns how many records were accepted. Node's
- * fetch keeps connections alive, so a kiosk's batches reuse one connection.
+ * A per-request round-robin balancer over `count` gateway processes (nginx's default): each
+ * request, in the order they are sent, goes to the next process, whichever kiosk sends it.
  */
-async function send(requests: SignedRequest[]): Promise<number> {
+export function roundRobin(count: number): () => number {
+  let next = 0;
+  return () => {
+    const gateway = next;
+    next = (next + 1) % count;
+    return gateway;
+  };
+}
+
+/**
+ * Sends signed requests one after another, each to the gateway process `route` picks as it is
+ * sent (so a kiosk's chain continues across processes); returns how many records were accepted
+ * and notes each request's time in flight in `flights`. Node's fetch keeps connections alive,
+ * so a kiosk's batches to one process reuse one connection.
+ */
+async function send(
+  requests: SignedRequest[],
+  gatewayUrls: string[],
+  route: () => number,
+  flights: Flight[],
+): Promise<number> {
   let accepted = 0;
   for (const request of requests) {
-    const response = await fetch(request.url, {
+    const gateway = route();
+    const start = performance.now();
+    const response = await fetch(`${gatewayUrls[gateway] ?? ''}${request.path}`, {
       method: 'POST',
       headers: request.headers,
       body: request.body,
     });
     const reply = batchReplySchema.parse(await response.json());
+    flights.push({ gateway, start, end: performance.now() });
     accepted += reply.results.filter((r) => r.status === 'accepted').length;
   }
   return accepted;
@@ -162,24 +238,21 @@ export async function postStreams(input: {
 }): Promise<IngestResult> {
   const { streams, gatewayUrls } = input;
   const warmup = (stream: Stream): number => Math.max(1, Math.floor(stream.bodies.length / 10));
-  const warm = await Promise.all(
-    streams.map((stream) => signRequests(gatewayUrls, stream, 0, warmup(stream))),
-  );
-  let accepted = (await Promise.all(warm.map((requests) => send(requests)))).reduce(
-    (a, b) => a + b,
-    0,
-  );
+  const route = roundRobin(gatewayUrls.length);
+  const warm = await Promise.all(streams.map((stream) => signRequests(stream, 0, warmup(stream))));
+  let accepted = (
+    await Promise.all(warm.map((requests) => send(requests, gatewayUrls, route, [])))
+  ).reduce((a, b) => a + b, 0);
   const timedRequests = await Promise.all(
-    streams.map((stream) =>
-      signRequests(gatewayUrls, stream, warmup(stream), stream.bodies.length),
-    ),
+    streams.map((stream) => signRequests(stream, warmup(stream), stream.bodies.length)),
   );
   await input.onTimed?.('start');
   const started = performance.now();
   const finished: number[] = [];
+  const flights: Flight[] = [];
   const timed = await Promise.all(
     timedRequests.map((requests) =>
-      send(requests).then((accepted) => {
+      send(requests, gatewayUrls, route, flights).then((accepted) => {
         finished.push(performance.now());
         return accepted;
       }),
@@ -201,6 +274,7 @@ export async function postStreams(input: {
     ms,
     perSecond: (timedTransactions / ms) * 1000,
     tailMs: started + ms - Math.min(...finished),
+    spread: spreadOf(flights, gatewayUrls.length, started, started + ms),
   };
 }
 

@@ -33,8 +33,22 @@ export interface CpuSplit {
   machine: number;
 }
 
-/** One case of the scale-out: its ingest, and where the CPU went while it was timed. */
-export type ScaleCase = IngestResult & { cpu: CpuSplit };
+/**
+ * What the case's PostgreSQL backends were doing in its timed window, sampled from
+ * pg_stat_activity about 20 times a second: on average how many were in each state
+ * (`idle`: waiting for a request; `idle in transaction`: waiting for the gateway in the middle of a
+ * transaction; `active`: running a statement), and how many of the active ones were waiting, by
+ * wait event (`Lock:transactionid` would be a batch waiting for another's row lock,
+ * `Lock:advisory` the agency owners' lock, `IO:WALSync` a commit's flush).
+ */
+export interface BackendStates {
+  samples: number;
+  states: Record<string, number>;
+  waits: Record<string, number>;
+}
+
+/** One case of the scale-out: its ingest, where the CPU went and what PostgreSQL waited on. */
+export type ScaleCase = IngestResult & { cpu: CpuSplit; backends: BackendStates };
 
 export interface ScaleOut {
   /** Every case in the order run: 1, 2, 1, 2, … gateway processes. */
@@ -140,6 +154,49 @@ async function postgresPids(
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Samples pg_stat_activity for database `name` until `stop` is called (one connection to the
+ * server's own database, so its backend is not counted among the case's).
+ */
+function sampleBackends(databaseUrl: string, name: string): { stop: () => Promise<BackendStates> } {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  const states: Record<string, number> = {};
+  const waits: Record<string, number> = {};
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const { rows } = await client.query<{ state: string | null; wait: string | null }>(
+        `SELECT state, wait_event_type || ':' || wait_event AS wait FROM pg_stat_activity
+          WHERE datname = $1 AND backend_type = 'client backend'`,
+        [name],
+      );
+      samples += 1;
+      for (const row of rows) {
+        const state = row.state ?? 'unknown';
+        states[state] = (states[state] ?? 0) + 1;
+        if (state === 'active' && row.wait) waits[row.wait] = (waits[row.wait] ?? 0) + 1;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop.catch(() => undefined);
+      await client.end().catch(() => undefined);
+      const mean = (counts: Record<string, number>): Record<string, number> =>
+        Object.fromEntries(
+          Object.entries(counts)
+            .sort(([, a], [, b]) => b - a)
+            .map(([key, n]) => [key, n / Math.max(1, samples)]),
+        );
+      return { samples, states: mean(states), waits: mean(waits) };
+    },
+  };
 }
 
 /** A snapshot of the CPU counters a case reads before and after its timed window. */
@@ -258,17 +315,32 @@ export function scaleCeiling(cases: ScaleCase[], cores: number): ScaleCeiling {
   };
 }
 
-/** One line for the log: a case's rate and where the CPU went. */
+const percent = (share: number): string => `${(100 * share).toFixed(0)} %`;
+
+/**
+ * One line for the log: a case's rate, how busy each gateway process was kept (share of the
+ * window with a request in flight, requests in flight on average), where the CPU went, and what
+ * the PostgreSQL backends were doing (on average, backends in each state; active ones' waits).
+ */
 export function describeCase(c: ScaleCase): string {
-  const { cpu } = c;
+  const { cpu, spread, backends } = c;
   const ours =
     cpu.gateways.reduce((a, b) => a + b, 0) + cpu.database + cpu.databaseBackground + cpu.bench;
+  const average = (counts: Record<string, number>): string =>
+    Object.entries(counts)
+      .map(([key, n]) => `${key} ${n.toFixed(2)}`)
+      .join(', ') || 'none';
   return (
     `${c.gateways} process${c.gateways > 1 ? 'es' : ''}: ${c.perSecond.toFixed(0)} tx/s ` +
-    `(tail ${((100 * c.tailMs) / c.ms).toFixed(0)} % of ${(c.ms / 1000).toFixed(1)} s); cores: ` +
-    `gateway ${cpu.gateways.map((g, i) => `${g.toFixed(2)} (loop ${(cpu.gatewayLoops[i] ?? 0).toFixed(2)})`).join(' + ')}, PostgreSQL ${cpu.database.toFixed(2)} ` +
+    `(tail ${percent(c.tailMs / c.ms)} of ${(c.ms / 1000).toFixed(1)} s); requests in flight: ` +
+    spread.inFlight
+      .map((n, i) => `${n.toFixed(1)} (busy ${percent(spread.busy[i] ?? 0)})`)
+      .join(' + ') +
+    (c.gateways > 1 ? `, all busy ${percent(spread.allBusy)}` : '') +
+    `; cores: gateway ${cpu.gateways.map((g, i) => `${g.toFixed(2)} (loop ${(cpu.gatewayLoops[i] ?? 0).toFixed(2)})`).join(' + ')}, PostgreSQL ${cpu.database.toFixed(2)} ` +
     `(+${cpu.databaseBackground.toFixed(2)} shared), bench ${cpu.bench.toFixed(2)}, ` +
-    `machine ${cpu.machine.toFixed(2)} (others ${Math.max(0, cpu.machine - ours).toFixed(2)})`
+    `machine ${cpu.machine.toFixed(2)} (others ${Math.max(0, cpu.machine - ours).toFixed(2)}); ` +
+    `PostgreSQL backends: ${average(backends.states)}; active waiting on: ${average(backends.waits)}`
   );
 }
 
@@ -341,19 +413,24 @@ export async function measureScaleOut(input: {
         }
         let before: CpuSnapshot | undefined;
         let cpu: CpuSplit | undefined;
+        let sampler: ReturnType<typeof sampleBackends> | undefined;
+        let backends: BackendStates | undefined;
         const result = await postStreams({
           store: 'postgres',
           gatewayUrls: gateways.map((g) => g.url),
           streams,
           batchSize: input.batchSize,
           onTimed: async (phase) => {
+            if (phase === 'end') backends = await sampler?.stop();
             const now = await snapshot(input.databaseUrl, databaseName, gateways);
-            if (phase === 'start') before = now;
-            else if (before) cpu = split(before, now);
+            if (phase === 'start') {
+              before = now;
+              sampler = sampleBackends(input.databaseUrl, databaseName);
+            } else if (before) cpu = split(before, now);
           },
         });
-        if (!cpu) throw new Error('scale-out: no CPU figures');
-        const measured: ScaleCase = { ...result, cpu };
+        if (!cpu || !backends) throw new Error('scale-out: no CPU or PostgreSQL figures');
+        const measured: ScaleCase = { ...result, cpu, backends };
         cases.push(measured);
         input.log(`scale-out round ${round + 1}/${order.length}: ${describeCase(measured)}`);
       } finally {
