@@ -435,7 +435,11 @@ export async function measureScaleOut(input: {
         input.log(`scale-out round ${round + 1}/${order.length}: ${describeCase(measured)}`);
       } finally {
         for (const gateway of gateways) await gateway.stop();
-        await database.drop().catch(() => undefined);
+        await database
+          .drop()
+          .catch((error: unknown) =>
+            input.log(`scale-out: could not drop ${databaseName}: ${(error as Error).message}`),
+          );
       }
     }
   } finally {
