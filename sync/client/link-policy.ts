@@ -40,7 +40,7 @@
  * - **Launch pace** (`batchTransferMs`, `launchLeadMs`): how long a batch of `bytes` (canonical
  *   JSON) takes to cross the link, from the last few full batches answered (their own bytes over
  *   their transfer time, the quickest), and how long before the link is free of the batches
- *   on the wire the next may go: a round trip, a fifth of the transfer ahead, or 50 ms (signing,
+ *   on the wire the next may go: a round trip, two fifths of the transfer ahead, or 50 ms (signing,
  *   gzip and the fetch's start), whichever is longest. The engine holds a ready batch back until
  *   then (drain-window.ts), so batches cross the link one after another rather than side by side:
  *   two batches sent together share the link, their last bytes go at about the same moment, and
@@ -105,8 +105,12 @@ const RATE_WINDOW = 4;
 const GROWTH_LIMIT = 4;
 /** The least lead (ms) a batch is launched with before the link is free: signing, gzip, fetch. */
 const MIN_LAUNCH_LEAD_MS = 50;
-/** A launch's lead is at least this share of the transfer ahead of it (its estimate's error). */
-const LAUNCH_LEAD_SHARE = 0.2;
+/**
+ * A launch's lead is at least this share of the transfer ahead of it (its estimate's error). In
+ * engine-only drains of 10,000 realistic transactions at 256 kbit/s, 0.4 took 1.09× the floor
+ * and 0.2 took 1.13× (medians of three; a drain moves by ±0.05 from one run to the next).
+ */
+const LAUNCH_LEAD_SHARE = 0.4;
 
 function average(previous: number | undefined, sample: number): number {
   return previous === undefined ? sample : previous + SAMPLE_WEIGHT * (sample - previous);
@@ -192,8 +196,8 @@ export class LinkPolicy {
 
   /**
    * How long (ms) before the link is free of the batches on the wire the next may go, when the
-   * last of them takes `transferMs` to cross: the least round trip, a fifth of that transfer (the
-   * estimate's error), or 50 ms, whichever is longest. Going early costs little (the two share
+   * last of them takes `transferMs` to cross: the least round trip, two fifths of that transfer
+   * (the estimate's error), or 50 ms, whichever is longest. Going early costs little (the two share
    * the link for that long); going late leaves the link idle.
    */
   launchLeadMs(transferMs: number): number {

@@ -158,13 +158,13 @@ describe('the link policy (request timeouts and batch sizes that follow the link
     expect(policy.batchTransferMs(50_000)).toBe(500);
   });
 
-  it('launches the next batch a round trip, a fifth of the transfer ahead, or 50 ms early, whichever is longest', () => {
+  it('launches the next batch a round trip, two fifths of the transfer ahead, or 50 ms early, whichever is longest', () => {
     const policy = new LinkPolicy();
     expect(policy.launchLeadMs(100)).toBe(50);
-    expect(policy.launchLeadMs(5_000)).toBe(1_000);
+    expect(policy.launchLeadMs(5_000)).toBe(2_000);
     policy.answered({ bytes: 0, elapsedMs: 800, roundTrip: true });
     expect(policy.launchLeadMs(100)).toBe(800);
-    expect(policy.launchLeadMs(5_000)).toBe(1_000);
+    expect(policy.launchLeadMs(5_000)).toBe(2_000);
   });
 
   it('learns the least round trip from any small exchange, not only the probe', () => {
