@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DrainWindow } from '../../../sync/client/drain-window';
 import type { DrainWindowDeps } from '../../../sync/client/drain-window';
+import { encryptLocal } from '../../../sync/client/data-key';
 import type { BatchSendOptions } from '../../../sync/client/gateway-client';
 import type { OutboxRow } from '../../../sync/client/store/outbox-store';
 import type { ChainRecord } from '../../../sync/protocol/records';
@@ -31,24 +32,39 @@ interface Sent {
 }
 
 function harness(options: {
-  queue: number;
+  queue: number | OutboxRow[];
+  batchBytes?: number;
+  dataKey?: CryptoKey;
   transferMs?: number;
   leadMs?: number;
   /** The fake client calls `onSending` only when the test says so (default: at once). */
   holdSigning?: boolean;
   depth?: number;
 }) {
-  const queue = rows(options.queue);
+  const queue = typeof options.queue === 'number' ? rows(options.queue) : options.queue;
+  const settled: number[][] = [];
   const sent: Sent[] = [];
   const reads: number[] = [];
   const answered: Array<{ bytes?: number } | undefined> = [];
+  const link = {
+    // One row per batch by default (a batch holds at least one row).
+    batchBytes: options.batchBytes ?? 1,
+    batchAnswered: (_ms: number, _limit?: number, full?: { bytes?: number }) => {
+      answered.push(full);
+    },
+    batchTransferMs: () => options.transferMs,
+    launchLeadMs: () => options.leadMs ?? 50,
+  };
   const deps: DrainWindowDeps = {
     store: {
       queued: async (limit: number, afterSeq = 0) => {
         reads.push(Date.now());
         return queue.filter((row) => row.seq > afterSeq).slice(0, limit);
       },
-      settle: async () => 0,
+      settle: async (outcomes) => {
+        settled.push(outcomes.map((outcome) => outcome.seq));
+        return outcomes.length;
+      },
     },
     client: {
       protocol: 1,
@@ -66,23 +82,15 @@ function harness(options: {
         }),
       postBatchV2: () => Promise.reject(new Error('v1 only')),
     } as unknown as DrainWindowDeps['client'],
-    link: {
-      // One row per batch (a batch holds at least one row).
-      batchBytes: 1,
-      batchAnswered: (_ms: number, _limit?: number, full?: { bytes?: number }) => {
-        answered.push(full);
-      },
-      batchTransferMs: () => options.transferMs,
-      launchLeadMs: () => options.leadMs ?? 50,
-    },
+    link,
     now: () => Date.now(),
     kioskId: 'k-1',
     batchesInFlight: options.depth ?? 2,
-    dataKey: undefined,
+    dataKey: options.dataKey,
     gatewayKey: () => Promise.reject(new Error('no personal fields here')),
     writeResults: async (batchRows) => batchRows.length,
   };
-  return { window: new DrainWindow(deps), sent, reads, answered };
+  return { window: new DrainWindow(deps), sent, reads, answered, settled, link };
 }
 
 describe('the drain pass paces its batches by the link', () => {
@@ -169,6 +177,48 @@ describe('the drain pass paces its batches by the link', () => {
     await expect(pass).resolves.toBe(false);
   });
 
+  it('takes a ready batch again at a size an answer raised by half or more, while another keeps the link busy', async () => {
+    // Rows are about 40 bytes: at a limit of 2 bytes each batch holds one.
+    const { window, sent, reads, link } = harness({ queue: 6, batchBytes: 2 });
+    const pass = window.pass();
+    await vi.advanceTimersByTimeAsync(0);
+    // Two sent, the third read and sealed at the same size, waiting for a place.
+    expect(sent.map((s) => s.seqs)).toEqual([[1], [2]]);
+    expect(reads).toHaveLength(3);
+    // The first answer raised the size to 1.5 times the third's limit: the third is read again
+    // (the second still keeps the link busy). One row still exceeds 3 bytes: it goes alone.
+    link.batchBytes = 3;
+    sent[0]?.answer();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((s) => s.seqs)).toEqual([[1], [2], [3]]);
+    // Reads: the first three, the third again, and the fourth made ready behind it.
+    expect(reads).toHaveLength(5);
+    // Raised far enough for the rest: the fourth (ready at 3 bytes, one row) is taken again.
+    link.batchBytes = 1_000;
+    sent[1]?.answer();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent[3]?.seqs).toEqual([4, 5, 6]);
+    for (const s of sent.slice(2)) s.answer();
+    await expect(pass).resolves.toBe(false);
+  });
+
+  it('sends a ready batch as it is when nothing else is on the wire, whatever the new size', async () => {
+    const { window, sent, link } = harness({ queue: 5, batchBytes: 2, depth: 1 });
+    const pass = window.pass();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent.map((s) => s.seqs)).toEqual([[1]]);
+    link.batchBytes = 1_000;
+    sent[0]?.answer();
+    await vi.advanceTimersByTimeAsync(0);
+    // The link is idle: the second goes as it was made ready, the third at the new size.
+    expect(sent.map((s) => s.seqs)).toEqual([[1], [2]]);
+    sent[1]?.answer();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent[2]?.seqs).toEqual([3, 4, 5]);
+    sent[2]?.answer();
+    await expect(pass).resolves.toBe(false);
+  });
+
   it("tells the link each full batch's own size, its sample of the transfer estimate", async () => {
     const { window, sent, answered } = harness({ queue: 2 });
     const pass = window.pass();
@@ -178,5 +228,48 @@ describe('the drain pass paces its batches by the link', () => {
     // A one-row batch's bytes: the canonical JSON of its record.
     const size = JSON.stringify({ body: { txId: 'tx-1' }, kind: 'officer' }).length;
     expect(answered.map((full) => full?.bytes)).toEqual([size, size]);
+  });
+});
+
+describe('a held batch with rows whose personal copy cannot be opened', () => {
+  it('rejects those rows once, however long the batch is held', async () => {
+    const dataKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+      'encrypt',
+      'decrypt',
+    ]);
+    const otherKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+      'encrypt',
+      'decrypt',
+    ]);
+    const [first, , third] = rows(3);
+    // A large first row goes alone; the second (sealed with another key) and third go together.
+    const big = {
+      ...first!,
+      record: { kind: 'officer', body: { txId: 'tx-1', note: 'x'.repeat(2_000) } },
+    } as unknown as OutboxRow;
+    const unreadable = {
+      seq: 2,
+      txId: 'tx-2',
+      state: 'queued',
+      record: { kind: 'transaction', body: { txId: 'tx-2', personal: { digest: 'd' } } },
+      personalLocal: await encryptLocal(otherKey, '{}', 'tx-2'),
+      queuedAt: 0,
+      attempts: 0,
+    } as unknown as OutboxRow;
+    const { window, sent, settled } = harness({
+      queue: [big, unreadable, third!],
+      batchBytes: 1_000,
+      dataKey,
+      // The second batch is held 200 ms (real time) behind the first.
+      transferMs: 300,
+      leadMs: 100,
+    });
+    const pass = window.pass();
+    await vi.waitFor(() => expect(sent).toHaveLength(2), { timeout: 5_000 });
+    expect(sent.map((s) => s.seqs)).toEqual([[1], [3]]);
+    expect(sent[1]!.at - sent[0]!.at).toBeGreaterThanOrEqual(150);
+    for (const s of sent) s.answer();
+    await expect(pass).resolves.toBe(false);
+    expect(settled).toEqual([[2]]);
   });
 });
