@@ -76,6 +76,18 @@ interface OnWire {
  */
 const RESIZE_FACTOR = 1.5;
 
+/**
+ * When the queue ends within `TAPER_LAST` of the size limit after a batch, and the two together
+ * hold more than `TAPER_FROM` of it, about `TAPER_LAST` of the limit goes last, on its own.
+ */
+const TAPER_FROM = 0.5;
+const TAPER_LAST = 0.2;
+/**
+ * Only when that last batch would hold at least this many bytes (about 50 records): a small
+ * batch's round trip and work are short already, and splitting it would add a request.
+ */
+const TAPER_MIN_BYTES = 32 * 1024;
+
 /** A batch whose connection failed is sent again at once this many times in a row, at most. */
 const QUICK_RESENDS = 3;
 
@@ -334,19 +346,39 @@ export class DrainWindow {
     afterSeq: number,
     limitBytes: number,
   ): Promise<{ rows: OutboxRow[]; bytes: number }> {
-    // Enough rows to fill the batch (every record is well over 500 bytes), not the whole queue.
-    const limit = Math.min(5000, Math.ceil(limitBytes / 500) + 1);
+    // Enough rows to fill the batch and see whether the queue's end is near (every record is
+    // well over 500 bytes), not the whole queue.
+    const limit = Math.min(5000, Math.ceil((limitBytes * (1 + TAPER_LAST)) / 500) + 1);
     const rows = await this.#deps.store.queued(limit, afterSeq);
-    const batch: OutboxRow[] = [];
+    // A sealed copy of the personal fields adds about a third to the record's size.
+    const sizes = rows.map(
+      (row) => canonicalJson(row.record).length * (row.personalLocal ? 1.4 : 1),
+    );
+    let taken = 0;
     let bytes = 0;
-    for (const row of rows) {
-      // A sealed copy of the personal fields adds about a third to the record's size.
-      const size = canonicalJson(row.record).length * (row.personalLocal ? 1.4 : 1);
-      if (batch.length > 0 && bytes + size > limitBytes) break;
-      batch.push(row);
-      bytes += size;
+    while (taken < rows.length && (taken === 0 || bytes + sizes[taken]! <= limitBytes)) {
+      bytes += sizes[taken]!;
+      taken += 1;
     }
-    return { rows: batch, bytes };
+    const rest = sizes.slice(taken).reduce((sum, size) => sum + size, 0);
+    if (
+      limitBytes * TAPER_LAST >= TAPER_MIN_BYTES &&
+      rows.length < limit &&
+      rest < limitBytes * TAPER_LAST &&
+      bytes + rest > limitBytes * TAPER_FROM
+    ) {
+      // The queue ends within a small batch after this one (or with it): about a fifth of the
+      // limit goes last, on its own. After the link's last byte a pass waits for its last
+      // batch's round trip, the gateway's work on it and its results' writing, which a small
+      // batch makes short; the large one's are done while the small one crosses the link.
+      let last = rest;
+      while (taken > 1 && last < limitBytes * TAPER_LAST) {
+        taken -= 1;
+        bytes -= sizes[taken]!;
+        last += sizes[taken]!;
+      }
+    }
+    return { rows: rows.slice(0, taken), bytes };
   }
 
   /** Rows whose personal copy cannot be opened are rejected on the kiosk (batch-items.ts). */

@@ -273,3 +273,60 @@ describe('a held batch with rows whose personal copy cannot be opened', () => {
     expect(settled).toEqual([[2]]);
   });
 });
+
+describe("the queue's last batch goes small", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Rows of `pad` bytes and a little more of canonical JSON each (the read assumes ≥ 500). */
+  function largeRows(count: number, pad = 20_000): OutboxRow[] {
+    return rows(count).map((row) => ({
+      ...row,
+      record: {
+        ...row.record,
+        // Ids of one length: every row the same size.
+        body: { txId: `tx-${String(row.seq).padStart(4, '0')}`, note: 'x'.repeat(pad) },
+      } as unknown as ChainRecord,
+    }));
+  }
+  /** Drains `count` rows with a limit of ten rows a batch; the batches' sizes in rows. */
+  async function batchSizes(count: number, pad?: number): Promise<number[]> {
+    const queue = largeRows(count, pad);
+    const rowBytes = JSON.stringify(queue[0]!.record).length;
+    const { window, sent } = harness({ queue, batchBytes: 10 * rowBytes });
+    const pass = window.pass();
+    let answered = 0;
+    for (let round = 0; round < 20 && answered < count; round += 1) {
+      await vi.advanceTimersByTimeAsync(0);
+      for (const s of sent.slice(answered)) s.answer();
+      answered = sent.length;
+    }
+    await expect(pass).resolves.toBe(false);
+    expect(sent.flatMap((s) => s.seqs)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    return sent.map((s) => s.seqs.length);
+  }
+
+  it('splits a last batch that would leave less than a fifth of the limit after it', async () => {
+    // Ten rows fill a batch and one would be left: nine go, then the last two on their own.
+    await expect(batchSizes(11)).resolves.toEqual([9, 2]);
+    // The queue's end within a full batch: its last fifth goes on its own.
+    await expect(batchSizes(30)).resolves.toEqual([10, 10, 8, 2]);
+  });
+
+  it('leaves the batches as they are when the end is far or the last batch is small', async () => {
+    // Two rows would be left, a fifth of the limit: already small enough.
+    await expect(batchSizes(12)).resolves.toEqual([10, 2]);
+    // Under half the limit in all: one batch.
+    await expect(batchSizes(4)).resolves.toEqual([4]);
+    await expect(batchSizes(25)).resolves.toEqual([10, 10, 5]);
+  });
+
+  it('leaves small batches as they are: their round trip and work are short already', async () => {
+    // Rows of about 650 bytes: a fifth of the limit is 1.3 KB, under 32 KB.
+    await expect(batchSizes(11, 600)).resolves.toEqual([10, 1]);
+  });
+});
