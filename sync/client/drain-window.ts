@@ -346,27 +346,28 @@ export class DrainWindow {
     afterSeq: number,
     limitBytes: number,
   ): Promise<{ rows: OutboxRow[]; bytes: number }> {
-    // Enough rows to fill the batch and see whether the queue's end is near (every record is
-    // well over 500 bytes), not the whole queue.
-    const limit = Math.min(5000, Math.ceil((limitBytes * (1 + TAPER_LAST)) / 500) + 1);
+    // Enough rows to fill the batch (every record is well over 500 bytes), not the whole queue.
+    const limit = Math.min(5000, Math.ceil(limitBytes / 500) + 1);
     const rows = await this.#deps.store.queued(limit, afterSeq);
     // A sealed copy of the personal fields adds about a third to the record's size.
-    const sizes = rows.map(
-      (row) => canonicalJson(row.record).length * (row.personalLocal ? 1.4 : 1),
-    );
-    let taken = 0;
+    const sizeOf = (row: OutboxRow): number =>
+      canonicalJson(row.record).length * (row.personalLocal ? 1.4 : 1);
+    const sizes: number[] = [];
     let bytes = 0;
-    while (taken < rows.length && (taken === 0 || bytes + sizes[taken]! <= limitBytes)) {
-      bytes += sizes[taken]!;
-      taken += 1;
+    for (const row of rows) {
+      const size = sizeOf(row);
+      if (sizes.length > 0 && bytes + size > limitBytes) break;
+      sizes.push(size);
+      bytes += size;
     }
-    const rest = sizes.slice(taken).reduce((sum, size) => sum + size, 0);
-    if (
-      limitBytes * TAPER_LAST >= TAPER_MIN_BYTES &&
-      rows.length < limit &&
-      rest < limitBytes * TAPER_LAST &&
-      bytes + rest > limitBytes * TAPER_FROM
-    ) {
+    let taken = sizes.length;
+    // The read reached the queue's end (records are larger than the read assumes, so it
+    // usually holds a few more rows than the batch takes): what is left after this batch?
+    const rest =
+      limitBytes * TAPER_LAST >= TAPER_MIN_BYTES && rows.length < limit
+        ? rows.slice(taken).reduce((sum, row) => sum + sizeOf(row), 0)
+        : Number.POSITIVE_INFINITY;
+    if (rest < limitBytes * TAPER_LAST && bytes + rest > limitBytes * TAPER_FROM) {
       // The queue ends within a small batch after this one (or with it): about a fifth of the
       // limit goes last, on its own. After the link's last byte a pass waits for its last
       // batch's round trip, the gateway's work on it and its results' writing, which a small

@@ -293,11 +293,11 @@ describe("the queue's last batch goes small", () => {
       } as unknown as ChainRecord,
     }));
   }
-  /** Drains `count` rows with a limit of ten rows a batch; the batches' sizes in rows. */
-  async function batchSizes(count: number, pad?: number): Promise<number[]> {
+  /** Drains `count` rows with a limit of `perBatch` rows a batch; the batches' sizes in rows. */
+  async function batchSizes(count: number, pad?: number, perBatch = 10): Promise<number[]> {
     const queue = largeRows(count, pad);
     const rowBytes = JSON.stringify(queue[0]!.record).length;
-    const { window, sent } = harness({ queue, batchBytes: 10 * rowBytes });
+    const { window, sent } = harness({ queue, batchBytes: perBatch * rowBytes });
     const pass = window.pass();
     let answered = 0;
     for (let round = 0; round < 20 && answered < count; round += 1) {
@@ -323,6 +323,12 @@ describe("the queue's last batch goes small", () => {
     // Under half the limit in all: one batch.
     await expect(batchSizes(4)).resolves.toEqual([4]);
     await expect(batchSizes(25)).resolves.toEqual([10, 10, 5]);
+  });
+
+  it('splits nothing while the read has not reached the queue end', async () => {
+    // Rows of about 520 bytes, 320 to a batch (166 KB): the read takes 334 rows, so 14 are left
+    // after the batch in what was read, under a fifth of the limit, but the queue goes on.
+    await expect(batchSizes(1_000, 470, 320)).resolves.toEqual([320, 320, 320, 40]);
   });
 
   it('leaves small batches as they are: their round trip and work are short already', async () => {
