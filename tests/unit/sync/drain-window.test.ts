@@ -317,6 +317,31 @@ describe("the queue's last batch goes small", () => {
     await expect(batchSizes(30)).resolves.toEqual([10, 10, 8, 2]);
   });
 
+  it("tells the link the split batch's own size, and never splits a batch down to no rows", async () => {
+    const queue = largeRows(11);
+    const rowBytes = JSON.stringify(queue[0]!.record).length;
+    const split = harness({ queue, batchBytes: 10 * rowBytes });
+    const pass = split.window.pass();
+    await vi.advanceTimersByTimeAsync(0);
+    for (const s of split.sent) s.answer();
+    await vi.advanceTimersByTimeAsync(0);
+    for (const s of split.sent.slice(1)) s.answer();
+    await expect(pass).resolves.toBe(false);
+    // The nine rows that went, not the eleven read.
+    expect(split.answered.filter(Boolean).map((full) => full?.bytes)).toEqual([9 * rowBytes]);
+
+    // One row of 72 KB and one of 16 KB, a limit of 170 KB: the large row goes alone, first.
+    const uneven = [...largeRows(1, 72_000), ...largeRows(2, 16_000).slice(1)];
+    const { window, sent } = harness({ queue: uneven, batchBytes: 170_000 });
+    const second = window.pass();
+    await vi.advanceTimersByTimeAsync(0);
+    for (const s of sent) s.answer();
+    await vi.advanceTimersByTimeAsync(0);
+    for (const s of sent.slice(1)) s.answer();
+    await expect(second).resolves.toBe(false);
+    expect(sent.map((s) => s.seqs)).toEqual([[1], [2]]);
+  });
+
   it('leaves the batches as they are when the end is far or the last batch is small', async () => {
     // Two rows would be left, a fifth of the limit: already small enough.
     await expect(batchSizes(12)).resolves.toEqual([10, 2]);
