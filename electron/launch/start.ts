@@ -110,6 +110,9 @@ async function main(): Promise<void> {
   const fail = (error: unknown): void => exit(1, error);
   process.on('SIGINT', () => exit(0));
   process.on('SIGTERM', () => exit(0));
+  // The terminal that ran `npm start` was closed: stop as for Ctrl+C. Left to Node's default,
+  // the process would die at once, leaving the managed policy installed and Chromium running.
+  process.on('SIGHUP', () => exit(0));
   const shownSiteFile = path.relative(process.cwd(), siteFile);
   log(
     `site: ${config.site.siteName} (${kioskId}, ${shownSiteFile.startsWith('..') ? siteFile : shownSiteFile})`,

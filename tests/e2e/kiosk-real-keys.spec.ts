@@ -1,4 +1,12 @@
-import { readFileSync, readdirSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readFileSync,
+  readdirSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -442,5 +450,27 @@ test.describe('the kiosk as npm start runs it, on a bare X server with real key 
     writeFileSync(path.join(shots, 'field-escaped.json'), `${JSON.stringify(escaped, null, 2)}\n`);
     expect(escaped, 'shortcuts that got through').toEqual([]);
     expectOnlyTheKiosk('after the whole table');
+  });
+
+  test('closing the terminal that ran npm start (SIGHUP) stops the kiosk: browser and policy go', async () => {
+    const policy = path.join(kiosk.policyDir, policyFileName);
+    const rootUser = process.getuid?.() === 0;
+    if (rootUser) expect(existsSync(policy), 'the managed policy while the kiosk runs').toBe(true);
+    const from = kiosk.lines.length;
+    // A terminal that closes sends SIGHUP to its jobs' whole process group.
+    kiosk.signal('SIGHUP');
+    await kiosk.waitForLine(/\[service-point\] stopping/, 20_000, from);
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(() => alive(browserPid), { timeout: 20_000 }).toBe(false);
+    await expect.poll(() => visibleTopLevelWindows(display).length, { timeout: 10_000 }).toBe(0);
+    if (rootUser) expect(existsSync(policy), 'the managed policy after SIGHUP').toBe(false);
+    await kiosk.exited;
   });
 });

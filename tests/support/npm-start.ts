@@ -22,8 +22,14 @@ export interface NpmProcess {
   waitForLine(pattern: RegExp, timeoutMs?: number, from?: number): Promise<RegExpMatchArray>;
   /** SIGTERM to the whole group, then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** A signal to the whole group, as a terminal sends SIGHUP to its jobs when it closes. */
+  signal(name: NodeJS.Signals): void;
+  /** Resolves when the process started (npm, or unshare) has exited. */
+  exited: Promise<void>;
   /** Whether the Chromium managed policy was kept in a private copy of /etc/chromium. */
   privatePolicy: boolean;
+  /** The folder that holds the launcher's managed policy, seen from this process. */
+  policyDir: string;
 }
 
 /**
@@ -91,6 +97,15 @@ export function runNpm(
     child,
     lines,
     privatePolicy: Boolean(etcCopy),
+    policyDir: path.join(etcCopy ?? '/etc/chromium', 'policies', 'managed'),
+    exited,
+    signal(name) {
+      try {
+        process.kill(-(child.pid ?? 0), name);
+      } catch {
+        // already gone
+      }
+    },
     waitForLine(pattern, timeoutMs = 60_000, from = 0) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {

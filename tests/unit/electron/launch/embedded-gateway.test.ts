@@ -75,7 +75,9 @@ describe('the demo gateway npm start embeds', () => {
       }),
     );
     await expect(start(port)).rejects.toThrow(
-      new RegExp(`port ${port} \\(the embedded gateway\\) is busy: .*SERVICE_POINT_GATEWAY_URL`),
+      new RegExp(
+        `port ${port} \\(the embedded gateway\\) is busy: process ${process.pid} listens there .*SERVICE_POINT_GATEWAY_URL`,
+      ),
     );
   });
 
