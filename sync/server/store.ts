@@ -14,12 +14,25 @@ export interface KioskRow {
   enrolledAt: string;
 }
 
+/** A tamper alert as raised: a refused record or request (`seq` null when no record is named). */
 export interface TamperAlert {
   kioskId: string;
   seq: number | null;
   kind: string;
   detail: string;
+  /** ISO 8601, when it was raised (when first raised, once stored). */
   at: string;
+}
+
+/**
+ * A tamper alert as stored: one per incident (the same kiosk, seq, kind and detail), however many
+ * times it was raised (a batch resent after its answer was lost raises its refusals again).
+ */
+export interface StoredTamperAlert extends TamperAlert {
+  /** How many times it was raised, at least 1. */
+  repeats: number;
+  /** ISO 8601, when it was last raised (`at` when raised once). */
+  lastAt: string;
 }
 
 /**
@@ -90,8 +103,10 @@ export interface GatewayStore {
     kioskId: string,
     items: VerifiedItem[],
   ): Promise<{ results: ItemResult[]; head: ChainHead }>;
+  /** Stores an alert; the same incident raised again counts on the stored one (`repeats`). */
   addTamperAlert(alert: TamperAlert): Promise<void>;
-  listTamperAlerts(kioskId?: string): Promise<TamperAlert[]>;
+  /** A kiosk's alerts (or every kiosk's), in the order first raised. */
+  listTamperAlerts(kioskId?: string): Promise<StoredTamperAlert[]>;
   countRecords(kioskId: string): Promise<{ chained: number; awaiting: number }>;
   listRecords(kioskId: string): Promise<GatewayRecord[]>;
   /** The sealed personal fields of one record, as received. */

@@ -3,7 +3,7 @@ import { embeddedCatalogues } from '../../../kiosk-config/index';
 import type { Catalogue } from '../../../kiosk-config/schema';
 import type { FeedCursor } from '../agency/agencies';
 import { WEBHOOK_QUEUE } from '../db/agency-store';
-import type { GatewayStore, TamperAlert, TransactionCount } from '../store';
+import type { GatewayStore, StoredTamperAlert, TransactionCount } from '../store';
 import type { SmsFigures } from '../sms/sms-store';
 import type { ChainWedge } from '../chain-repair';
 import { decisionFigures, servicesOf, smsSubscriptions } from './decision-figures';
@@ -57,7 +57,7 @@ export interface KioskHealth {
   headSeq: number;
   awaiting: number;
   /** Tamper alerts still open (the conflict and mismatch at a repaired seq are not). */
-  alerts: TamperAlert[];
+  alerts: StoredTamperAlert[];
   /** Alerts an administrator's chain repair settled (kept, shown as settled). */
   repairedAlerts: number;
 }
@@ -98,10 +98,11 @@ export async function loadFleetView(
       store.countRecords(kiosk.kioskId),
       store.chains.repairs(kiosk.kioskId),
     ]);
-    // A repair decides its seq: the refusals there and the stray's own mismatch are settled.
-    const settled = (alert: TamperAlert) =>
+    // A repair decides its seq: the refusals there and the stray's own mismatch are settled,
+    // unless raised again after it was decided.
+    const settled = (alert: StoredTamperAlert) =>
       (alert.kind === 'seq-conflict' || alert.kind === 'chain-mismatch') &&
-      repairs.some((repair) => repair.seq === alert.seq && repair.decidedAt >= alert.at);
+      repairs.some((repair) => repair.seq === alert.seq && repair.decidedAt >= alert.lastAt);
     const alerts = allAlerts.filter((alert) => !settled(alert));
     const at = beat ? Date.parse(beat.receivedAt) : NaN;
     kiosks.push({

@@ -35,7 +35,15 @@ const good = new Set(['online', 'ready', 'ok', 'connected']);
 function kioskRow(k: KioskHealth, now: Date): string {
   const status = (value: string, simulated: boolean): string =>
     `<span class="pill ${good.has(value) ? 'ok' : value === 'unknown' ? 'muted' : 'warn'}">${esc(value)}</span>${simulated ? ' <small>(simulated)</small>' : ''}`;
-  const alert = k.alerts[k.alerts.length - 1];
+  // The latest incident: raised last, first or again.
+  const alert = k.alerts.reduce<(typeof k.alerts)[number] | undefined>(
+    (latest, a) => (!latest || a.lastAt >= latest.lastAt ? a : latest),
+    undefined,
+  );
+  const repeats =
+    alert && alert.repeats > 1
+      ? `, <span data-alert-repeats="${alert.repeats}">raised ${alert.repeats} times, last ${since(alert.lastAt, now)}</span>`
+      : '';
   return `<tr data-kiosk="${esc(k.kioskId)}">
 <th scope="row">${esc(k.kioskId)}<br><small>${esc(k.siteId)}</small></th>
 <td>${since(k.lastHeartbeatAt, now)}</td>
@@ -47,7 +55,7 @@ function kioskRow(k: KioskHealth, now: Date): string {
 <td>${status(k.cardReader, k.simulated.includes('card-reader'))}</td>
 <td>${esc(k.appVersion)}<br><small>config ${esc(k.configVersion)}</small></td>
 <td class="num">${k.headSeq}${k.awaiting > 0 ? `<br><small>${k.awaiting} awaiting</small>` : ''}</td>
-<td>${k.alerts.length === 0 ? '<span class="pill ok">none</span>' : `<span class="pill bad">${k.alerts.length}</span> <small>${esc(alert?.kind ?? '')} at seq ${esc(alert?.seq ?? '—')}</small>`}${k.repairedAlerts > 0 ? `<br><small data-repaired-alerts="${k.repairedAlerts}">${k.repairedAlerts} settled by a <a href="/admin/chains">chain repair</a></small>` : ''}</td>
+<td>${k.alerts.length === 0 ? '<span class="pill ok">none</span>' : `<span class="pill bad">${k.alerts.length}</span> <small>${esc(alert?.kind ?? '')} at seq ${esc(alert?.seq ?? '—')}${repeats}</small>`}${k.repairedAlerts > 0 ? `<br><small data-repaired-alerts="${k.repairedAlerts}">${k.repairedAlerts} settled by a <a href="/admin/chains">chain repair</a></small>` : ''}</td>
 </tr>`;
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { GENESIS_HASH, gatewayRecordSchema } from '../../protocol/records';
 import type { GatewayRecord } from '../../protocol/records';
 import { sealedBoxSchema } from '../../protocol/sealed-box';
@@ -7,7 +7,7 @@ import type { PublicKeyJwk } from '../../protocol/device-signature';
 import { heartbeatRequestSchema } from '../../protocol/wire';
 import type { ChainTx } from '../place-batch';
 import { placeBatch } from '../place-batch';
-import type { GatewayStore, KioskRow, VerifiedItem } from '../store';
+import type { GatewayStore, KioskRow, TamperAlert, VerifiedItem } from '../store';
 import type { ChainHead, ItemResult } from '../../protocol/wire';
 import { NONCE_TTL_MS } from '../store';
 import { openDatabase } from './connect';
@@ -30,6 +30,34 @@ const NONCE_SWEEP_MS = 60_000;
 /** `items` in runs of at most `size` (none for an empty list). */
 function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/**
+ * Stores a tamper alert, once per incident (migration 0007): the same kiosk, seq, kind and detail
+ * raised again counts on the first row (`repeats` + 1, `last_at`) instead of adding one.
+ */
+async function raiseTamperAlert(
+  db: Kysely<GatewayTables> | Transaction<GatewayTables>,
+  a: TamperAlert,
+): Promise<void> {
+  await db
+    .insertInto('tamper_alerts')
+    .values({
+      kiosk_id: a.kioskId,
+      seq: a.seq,
+      kind: a.kind,
+      detail: a.detail,
+      at: a.at,
+      incident: `${a.seq ?? '-'} ${a.kind} ${a.detail}`,
+      last_at: a.at,
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['kiosk_id', 'incident']).doUpdateSet((eb) => ({
+        repeats: eb('tamper_alerts.repeats', '+', 1),
+        last_at: eb.ref('excluded.last_at'),
+      })),
+    )
+    .execute();
 }
 
 const toKiosk = (row: GatewayTables['kiosks']): KioskRow => ({
@@ -170,10 +198,7 @@ export async function openGatewayStore(
         .execute();
     },
     async alert(a) {
-      await trx
-        .insertInto('tamper_alerts')
-        .values({ kiosk_id: a.kioskId, seq: a.seq, kind: a.kind, detail: a.detail, at: a.at })
-        .execute();
+      await raiseTamperAlert(trx, a);
     },
     async conflict(row) {
       await trx
@@ -288,15 +313,12 @@ export async function openGatewayStore(
       return db.transaction().execute((trx) => placeIn(trx, kioskId, items));
     },
     async addTamperAlert(a) {
-      await db
-        .insertInto('tamper_alerts')
-        .values({ kiosk_id: a.kioskId, seq: a.seq, kind: a.kind, detail: a.detail, at: a.at })
-        .execute();
+      await raiseTamperAlert(db, a);
     },
     async listTamperAlerts(kioskId) {
       const rows = await db
         .selectFrom('tamper_alerts')
-        .select(['kiosk_id', 'seq', 'kind', 'detail', 'at'])
+        .select(['kiosk_id', 'seq', 'kind', 'detail', 'at', 'repeats', 'last_at'])
         .$if(kioskId !== undefined, (query) => query.where('kiosk_id', '=', kioskId ?? ''))
         .orderBy('id')
         .execute();
@@ -306,6 +328,8 @@ export async function openGatewayStore(
         kind: row.kind,
         detail: row.detail,
         at: row.at,
+        repeats: Number(row.repeats),
+        lastAt: row.last_at,
       }));
     },
     async countRecords(kioskId) {

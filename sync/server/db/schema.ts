@@ -54,7 +54,14 @@ export interface GatewayTables {
     seq: number | null;
     kind: string;
     detail: string;
+    /** When it was first raised. */
     at: string;
+    /** `<seq or ->␠<kind>␠<detail>`: unique per kiosk (migration 0007). */
+    incident: string;
+    /** How many times it was raised. */
+    repeats: Generated<number>;
+    /** When it was last raised. */
+    last_at: string;
   };
   /** Request nonces seen in the last NONCE_TTL_MS, per kiosk (replay protection). */
   request_nonces: {

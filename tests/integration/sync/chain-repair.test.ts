@@ -180,6 +180,25 @@ describe.each(storeBackends('chain-repair'))('a wedged chain on $name', (backend
       // (Its own row: a PostgreSQL database keeps other runs' kiosks.)
       const row = new RegExp(`<tr data-kiosk="${kioskId}">[\\s\\S]*?</tr>`).exec(fleetAfter)?.[0];
       expect(row).toMatch(/<span class="pill ok">none<\/span><br><small data-repaired-alerts="2">/);
+      // The same refusal raised again after the decision is open again, counted on its alert.
+      const refusal = (await store.listTamperAlerts(kioskId)).find(
+        (alert) => alert.seq === 3 && alert.kind === 'seq-conflict',
+      );
+      if (!refusal) throw new Error('no seq-conflict alert at seq 3');
+      await store.addTamperAlert({
+        kioskId,
+        seq: 3,
+        kind: refusal.kind,
+        detail: refusal.detail,
+        at: new Date(Date.now() + 60_000).toISOString(),
+      });
+      const reopened = new RegExp(`<tr data-kiosk="${kioskId}">[\\s\\S]*?</tr>`).exec(
+        (await browse('/admin/dashboard')).text,
+      )?.[0];
+      expect(reopened).toMatch(
+        /<span class="pill bad">1<\/span> <small>seq-conflict at seq 3, <span data-alert-repeats="2">raised 2 times, last /,
+      );
+      expect(reopened).toMatch(/<small data-repaired-alerts="1">/);
       expect((await browse('/admin/chains')).text).toContain(reason);
 
       // The kiosk learns its record is in the chain, and its queue drains with what follows.

@@ -67,6 +67,8 @@ const alert = (seq: number, kind: string, detail: string) => ({
   kind,
   detail,
   at: receivedAt,
+  repeats: 1,
+  lastAt: receivedAt,
 });
 
 describe('chain placement at the gateway', () => {
@@ -161,6 +163,11 @@ describe('chain placement at the gateway', () => {
       alert(2, 'chain-mismatch', 'prevHash does not match the hash of seq 1'),
     ]);
     expect(await store.countRecords(kioskId)).toEqual({ chained: 1, awaiting: 0 });
+    // Sent again (its answer was lost): the same answer, and the same alert counted twice.
+    expect(await store.applyBatch(kioskId, items([fork]))).toEqual(reply);
+    expect(await store.listTamperAlerts(kioskId)).toEqual([
+      { ...alert(2, 'chain-mismatch', 'prevHash does not match the hash of seq 1'), repeats: 2 },
+    ]);
   });
 
   it('holds records after a gap and links them when it closes, as far as they run', async () => {

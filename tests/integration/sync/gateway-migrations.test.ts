@@ -75,7 +75,29 @@ async function seedOldDatabase(run: (text: string, values: unknown[]) => Promise
       JSON.stringify(r1),
     ],
   );
+  // The same refusal three times (a batch resent after its answer was lost) and another once.
+  for (const [seq, at] of [
+    [2, '2026-01-01T00:00:02.000Z'],
+    [2, '2026-01-01T00:00:05.000Z'],
+    [null, '2026-01-01T00:00:06.000Z'],
+    [2, '2026-01-01T00:00:09.000Z'],
+  ] as const) {
+    await run(
+      'INSERT INTO tamper_alerts (kiosk_id, seq, kind, detail, at) VALUES ($1, $2, $3, $4, $5)',
+      [kioskId, seq, 'chain-mismatch', 'prevHash does not match the hash of seq 1', at],
+    );
+  }
   return { kioskId, r1, r2 };
+}
+
+/** The old database's four alerts, as two incidents once migrated. */
+function expectCollapsedAlerts(
+  alerts: Array<{ seq: number | null; at: string; repeats: number; lastAt: string }>,
+) {
+  expect(alerts.map(({ seq, at, repeats, lastAt }) => ({ seq, at, repeats, lastAt }))).toEqual([
+    { seq: 2, at: '2026-01-01T00:00:02.000Z', repeats: 3, lastAt: '2026-01-01T00:00:09.000Z' },
+    { seq: null, at: '2026-01-01T00:00:06.000Z', repeats: 1, lastAt: '2026-01-01T00:00:06.000Z' },
+  ]);
 }
 
 const sealed = {
@@ -98,6 +120,7 @@ describe('gateway database migrations', () => {
     const store = await openGatewayStore({ sqliteFile: file });
     try {
       expect(await store.listRecords(kioskId)).toEqual([r1]);
+      expectCollapsedAlerts(await store.listTamperAlerts(kioskId));
       const reply = await store.applyBatch(kioskId, [{ record: r2, personal: sealed }]);
       expect(reply).toMatchObject({ head: { seq: 2, hash: r2.hash } });
       expect(await store.readPersonal(kioskId, 2)).toEqual(sealed);
@@ -169,6 +192,7 @@ describe('gateway database migrations', () => {
         const store = await openGatewayStore({ databaseUrl: fresh.url });
         try {
           expect(await store.listRecords(kioskId)).toEqual([r1]);
+          expectCollapsedAlerts(await store.listTamperAlerts(kioskId));
           const reply = await store.applyBatch(kioskId, [{ record: r2, personal: sealed }]);
           expect(reply.head).toEqual({ seq: 2, hash: r2.hash });
           expect(await store.countRecords(kioskId)).toEqual({ chained: 2, awaiting: 0 });

@@ -335,12 +335,49 @@ describe.each(backends)('the gateway store on $name', (backend) => {
     await store.addTamperAlert(alert(a, 'bad-signature'));
     await store.addTamperAlert(alert(b, 'hash-mismatch'));
     await store.addTamperAlert(alert(a, 'wrong-kiosk'));
+    const once = { repeats: 1, lastAt: '2026-11-23T06:00:00.000Z' };
     expect(await store.listTamperAlerts(a)).toEqual([
-      alert(a, 'bad-signature'),
-      alert(a, 'wrong-kiosk'),
+      { ...alert(a, 'bad-signature'), ...once },
+      { ...alert(a, 'wrong-kiosk'), ...once },
     ]);
     const all = (await store.listTamperAlerts()).filter((x) => [a, b].includes(x.kioskId));
     expect(all.map((x) => x.kind)).toEqual(['bad-signature', 'hash-mismatch', 'wrong-kiosk']);
+  });
+
+  it('keeps one alert per incident: the same one raised again counts on it, with its last time', async () => {
+    const k = kiosk();
+    const raise = (seq: number | null, detail: string, at: string) =>
+      store.addTamperAlert({ kioskId: k, seq, kind: 'chain-mismatch', detail, at });
+    await raise(3, 'prevHash does not match', '2026-11-23T06:00:00.000Z');
+    await raise(3, 'prevHash does not match', '2026-11-23T06:05:00.000Z');
+    await raise(4, 'prevHash does not match', '2026-11-23T06:06:00.000Z');
+    await raise(3, 'another detail', '2026-11-23T06:07:00.000Z');
+    await raise(null, 'prevHash does not match', '2026-11-23T06:08:00.000Z');
+    await raise(null, 'prevHash does not match', '2026-11-23T06:09:00.000Z');
+    await raise(3, 'prevHash does not match', '2026-11-23T06:10:00.000Z');
+    // Another kiosk's identical alert is its own.
+    const other = kiosk();
+    await store.addTamperAlert({
+      kioskId: other,
+      seq: 3,
+      kind: 'chain-mismatch',
+      detail: 'prevHash does not match',
+      at: '2026-11-23T06:11:00.000Z',
+    });
+    const rows = (await store.listTamperAlerts(k)).map((x) => [
+      x.seq,
+      x.detail,
+      x.at,
+      x.repeats,
+      x.lastAt,
+    ]);
+    expect(rows).toEqual([
+      [3, 'prevHash does not match', '2026-11-23T06:00:00.000Z', 3, '2026-11-23T06:10:00.000Z'],
+      [4, 'prevHash does not match', '2026-11-23T06:06:00.000Z', 1, '2026-11-23T06:06:00.000Z'],
+      [3, 'another detail', '2026-11-23T06:07:00.000Z', 1, '2026-11-23T06:07:00.000Z'],
+      [null, 'prevHash does not match', '2026-11-23T06:08:00.000Z', 2, '2026-11-23T06:09:00.000Z'],
+    ]);
+    expect((await store.listTamperAlerts(other)).map((x) => x.repeats)).toEqual([1]);
   });
 });
 

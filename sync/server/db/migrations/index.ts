@@ -7,6 +7,7 @@ import * as agenciesAndStatus from './0003-agencies-and-status';
 import * as smsAlerts from './0004-sms-alerts';
 import * as chainRepairs from './0005-chain-repairs';
 import * as recordsLz4 from './0006-records-lz4';
+import * as tamperAlertRepeats from './0007-tamper-alert-repeats';
 
 /**
  * One step of the gateway database's schema, written with Kysely's schema builder so the same
@@ -31,6 +32,7 @@ export const gatewayMigrations: Readonly<Record<string, GatewayMigration>> = {
   '0004-sms-alerts': smsAlerts,
   '0005-chain-repairs': chainRepairs,
   '0006-records-lz4': recordsLz4,
+  '0007-tamper-alert-repeats': tamperAlertRepeats,
 };
 
 /**
