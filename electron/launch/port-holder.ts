@@ -6,7 +6,10 @@ export interface PortHolder {
   pid: number;
   /** Its command line, arguments joined by spaces, at most 160 characters. */
   command: string;
-  /** Whether it is a Service Point launcher (`npm start`, from dist/launch/) or gateway. */
+  /**
+   * Whether it is a Service Point launcher or gateway: `npm start` or `npm run gateway` from a
+   * checkout, or the packaged kiosk (`service-point`).
+   */
   servicePoint: boolean;
 }
 
@@ -77,18 +80,20 @@ export function findPortHolder(port: number, procRoot = '/proc'): PortHolder | u
 }
 
 function describe(procRoot: string, pid: number): PortHolder {
-  let command = '';
+  let args: string[] = [];
   try {
-    command = readFileSync(path.join(procRoot, String(pid), 'cmdline'), 'utf8')
+    args = readFileSync(path.join(procRoot, String(pid), 'cmdline'), 'utf8')
       .split('\0')
-      .filter(Boolean)
-      .join(' ');
+      .filter(Boolean);
   } catch {
     // The process ended meanwhile, or may not be read: the pid alone still helps.
   }
-  const servicePoint = /dist\/(launch|gateway)\/|build\/scripts\/(start|gateway)\.mjs/.test(
-    command,
-  );
+  const command = args.join(' ');
+  // `npm start` / `npm run gateway` from a checkout, or the packaged app (electron-builder.yml's
+  // executableName), by its program's name.
+  const servicePoint =
+    /dist\/(launch|gateway)\/|build\/scripts\/(start|gateway)\.mjs/.test(command) ||
+    path.basename(args[0] ?? '') === 'service-point';
   return {
     pid,
     command: command.length > 160 ? `${command.slice(0, 157)}...` : command,

@@ -81,6 +81,8 @@ describe('the process holding a port (/proc)', () => {
     expect(findPortHolder(8788, start)).toBeUndefined();
     const gateway = fakeProc(8787, ['node', '/opt/sp/dist/gateway/main.mjs', '--port', '8787']);
     expect(findPortHolder(8787, gateway)?.servicePoint).toBe(true);
+    const packaged = fakeProc(8787, ['/opt/Service Point/service-point', '--no-sandbox']);
+    expect(findPortHolder(8787, packaged)?.servicePoint).toBe(true);
     const other = fakeProc(8787, ['python3', '-m', 'http.server', 'x'.repeat(300)]);
     const holder = findPortHolder(8787, other);
     expect(holder?.servicePoint).toBe(false);
