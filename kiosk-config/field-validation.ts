@@ -11,6 +11,7 @@ export interface FieldProblem {
     | 'form.error.pattern'
     | 'form.error.controlCharacter'
     | 'form.error.number'
+    | 'form.error.amount'
     | 'form.error.integer'
     | 'form.error.min'
     | 'form.error.max'
@@ -205,6 +206,15 @@ export function checkField(
         return { key: 'form.error.max', values: { max: field.max } };
       return undefined;
     }
+    case 'amount': {
+      const minor = amountMinor(value);
+      if (minor === undefined) return { key: 'form.error.amount' };
+      if (field.min !== undefined && minor < Math.round(field.min * 100))
+        return { key: 'form.error.min', values: { min: field.min } };
+      if (field.max !== undefined && minor > Math.round(field.max * 100))
+        return { key: 'form.error.max', values: { max: field.max } };
+      return undefined;
+    }
     case 'date': {
       const parsed = parseDateInput(value);
       if (!parsed.ok) return dateProblem(parsed.problem);
@@ -247,6 +257,18 @@ export function checkField(
       return undefined;
     }
   }
+}
+
+/**
+ * An `amount` answer in minor units (`12.5` → 1250, `12.50` → 1250, `12` → 1200): digits with at
+ * most two decimals after a point, at most nine before it (parsed as text, never through a
+ * floating-point product). Undefined for anything else (`12.505`, `-1`, `1,000`, `.5`).
+ * Both countries' currencies (BZD, BWP) have two decimals (ISO 4217).
+ */
+export function amountMinor(value: string): number | undefined {
+  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(value.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
 }
 
 /** Index of the first shown field whose answer fails its check, or -1. */

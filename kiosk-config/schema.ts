@@ -112,6 +112,17 @@ export const fieldSchema = z.discriminatedUnion('type', [
     max: z.optional(z.number()),
     integer: z._default(z.boolean(), false),
   }),
+  /**
+   * A sum of money the citizen states (a bill's amount), in the service's currency (`fee.currency`)
+   * and its major unit with at most two decimals (`12.50`); `min` and `max` in the same unit.
+   * A service's `feeField` makes it the fee charged.
+   */
+  z.strictObject({
+    ...fieldBase,
+    type: z.literal('amount'),
+    min: z.optional(z.number().check(z.gte(0))),
+    max: z.optional(z.number().check(z.gt(0))),
+  }),
   z.strictObject({
     ...fieldBase,
     type: z.literal('date'),
@@ -224,6 +235,11 @@ export const serviceSchema = z
     title: localizedTextSchema,
     description: localizedTextSchema,
     fee: moneySchema,
+    /**
+     * The fee is the citizen's answer to this field (an `amount` field, required), not a fixed
+     * sum: a bill or tax paid by its amount. `fee.amountMinor` is then 0 and gives the currency.
+     */
+    feeField: z.optional(z.string().check(z.minLength(1))),
     /** How a fee may be paid; the kiosk records the method and its reference only. */
     paymentMethods: z.optional(z.array(paymentMethodSchema).check(z.minLength(1))),
     fields: z.array(fieldSchema),
@@ -258,7 +274,24 @@ export const serviceSchema = z
       if (service.kind === 'application' && service.fields.length === 0) {
         ctx.addIssue({ code: 'custom', path: ['fields'], message: 'an application needs a field' });
       }
-      if (service.fee.amountMinor > 0 && !service.paymentMethods) {
+      if (service.feeField !== undefined) {
+        const named = service.fields.find((field) => field.id === service.feeField);
+        if (named?.type !== 'amount' || !named.required) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['feeField'],
+            message: `must name a required amount field of this service, not "${service.feeField}"`,
+          });
+        }
+        if (service.fee.amountMinor !== 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fee', 'amountMinor'],
+            message: 'must be 0 when the fee is the answer to feeField',
+          });
+        }
+      }
+      if ((service.fee.amountMinor > 0 || service.feeField) && !service.paymentMethods) {
         ctx.addIssue({
           code: 'custom',
           path: ['paymentMethods'],

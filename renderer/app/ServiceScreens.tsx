@@ -177,6 +177,7 @@ export function ServiceScreens({
           txId={screen.txId}
           reference={screen.ref}
           payment={session.payment}
+          fee={screen.fee}
           officer={submission.receiptOfficer}
           onFinish={end}
         />

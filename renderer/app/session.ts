@@ -1,6 +1,6 @@
 import { checkField } from '../../kiosk-config/field-validation';
 import type { FieldCheckContext } from '../../kiosk-config/field-validation';
-import type { FieldDefinition, LanguageCode } from '../../kiosk-config/schema';
+import type { FieldDefinition, LanguageCode, Money } from '../../kiosk-config/schema';
 
 /** Where the citizen is in the flow. Answers live only here, in memory, until submit. */
 export type Screen =
@@ -15,7 +15,8 @@ export type Screen =
   | { name: 'review'; serviceId: string }
   | { name: 'consent'; serviceId: string }
   | { name: 'status'; serviceId: string }
-  | { name: 'receipt'; serviceId: string; txId: string; ref: string };
+  /** `fee`: what the transaction recorded as charged (a bill's amount, or the fixed fee). */
+  | { name: 'receipt'; serviceId: string; txId: string; ref: string; fee: Money };
 
 /** Display and sound choices; they belong to one citizen, so a session end resets them. */
 export interface AccessPreferences {
@@ -51,7 +52,7 @@ export type SessionAction =
       context: FieldCheckContext;
     }
   | { type: 'toggle-access'; preference: keyof AccessPreferences }
-  | { type: 'submitted'; txId: string; ref: string }
+  | { type: 'submitted'; txId: string; ref: string; fee: Money }
   /** A receipt a crash left open, found once the store is open: it comes before anything else. */
   | { type: 'resume-receipt'; receipt: ResumedReceipt }
   | { type: 'end' };
@@ -63,6 +64,8 @@ export interface ResumedReceipt {
   serviceId: string;
   language: LanguageCode;
   payment?: { method: string; reference?: string };
+  /** The fee its transaction recorded. */
+  fee: Money;
 }
 
 /** The session that shows a resumed receipt, before anything else, with no answers in memory. */
@@ -71,7 +74,13 @@ export function resumedReceiptSession(defaults: SessionDefaults, open: ResumedRe
     ...initialSession(defaults),
     language: open.language,
     ...(open.payment ? { payment: open.payment } : {}),
-    screen: { name: 'receipt', serviceId: open.serviceId, txId: open.txId, ref: open.ref },
+    screen: {
+      name: 'receipt',
+      serviceId: open.serviceId,
+      txId: open.txId,
+      ref: open.ref,
+      fee: open.fee,
+    },
   };
 }
 
@@ -136,6 +145,7 @@ export function sessionReducer(defaults: SessionDefaults) {
             serviceId: session.screen.serviceId,
             txId: action.txId,
             ref: action.ref,
+            fee: action.fee,
           },
         };
       }

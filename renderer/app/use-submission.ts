@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { Dispatch } from 'react';
+import { serviceFee } from '../../kiosk-config/service-fee';
 import type { LanguageCode, ServiceDefinition } from '../../kiosk-config/schema';
 import type { SignedInOfficer } from '../../sync/client/officer-session';
 import type { KioskRuntime } from './kiosk-runtime';
@@ -34,6 +35,8 @@ export function useSubmission(
       if (!runtime) throw new Error('the kiosk is still starting');
       // Recorded inside the signed record: who completed it on the citizen's behalf.
       const assisting = runtime.officers.officer;
+      // A bill's amount as the citizen stated it, or the catalogue's fixed fee.
+      const fee = serviceFee(service, fields);
       const committed = await runtime.submit(
         {
           serviceId: service.id,
@@ -41,13 +44,13 @@ export function useSubmission(
           channel: assisting ? 'assisted' : 'self-service',
           ...(assisting ? { officerId: assisting.officerId } : {}),
           language,
-          fee: service.fee,
+          fee,
           fields,
         },
         { openReceipt: true },
       );
       setSubmitted({ officer: assisting });
-      dispatch({ type: 'submitted', txId: committed.txId, ref: committed.ref });
+      dispatch({ type: 'submitted', txId: committed.txId, ref: committed.ref, fee });
     },
     [runtime, dispatch],
   );

@@ -1,7 +1,7 @@
 import type { FieldType, LanguageCode } from '../../kiosk-config/schema';
 
 /** Which on-screen layout a field gets; fields answered by touching options get none. */
-export type KeyboardKind = 'text' | 'numeric' | 'phone' | 'date' | 'code';
+export type KeyboardKind = 'text' | 'numeric' | 'amount' | 'phone' | 'date' | 'code';
 
 export function keyboardKindFor(type: FieldType): KeyboardKind | undefined {
   switch (type) {
@@ -10,6 +10,8 @@ export function keyboardKindFor(type: FieldType): KeyboardKind | undefined {
     case 'number':
     case 'national-id':
       return 'numeric';
+    case 'amount':
+      return 'amount';
     case 'phone':
       return 'phone';
     case 'date':
@@ -35,6 +37,9 @@ export function keyboardLayout(kind: KeyboardKind, language: LanguageCode): Keyb
   switch (kind) {
     case 'numeric':
       return { default: ['7 8 9', '4 5 6', '1 2 3', '{bksp} 0 {enter}'] };
+    case 'amount':
+      // Money has a decimal point (12.50); the digits keep the numeric pad's places.
+      return { default: ['7 8 9', '4 5 6', '1 2 3', '. 0 {bksp}', '{enter}'] };
     case 'phone':
       return { default: ['7 8 9', '4 5 6', '1 2 3', '+ 0 {bksp}', '{space} {enter}'] };
     case 'date':

@@ -34,6 +34,7 @@ const inputModes: Partial<Record<FieldDefinition['type'], 'text' | 'decimal' | '
   {
     text: 'text',
     number: 'decimal',
+    amount: 'decimal',
     phone: 'tel',
     date: 'numeric',
     'national-id': 'numeric',

@@ -1,7 +1,7 @@
 import { ServiceIcon } from '../components/ServiceIcon';
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
-import type { ServiceDefinition } from '../../kiosk-config/schema';
+import type { Money, ServiceDefinition } from '../../kiosk-config/schema';
 import { parseMobileNumber } from '../../kiosk-config/phone-numbers';
 import { SMS_OPT_IN_SERVICE } from '../../kiosk-config/schema';
 import type { CountryCode } from '../../kiosk-config/countries';
@@ -25,6 +25,8 @@ interface ReceiptScreenProps {
   txId: string;
   reference: string;
   payment: Session['payment'];
+  /** What the transaction recorded as charged: a bill's stated amount, or the fixed fee. */
+  fee: Money;
   /** The officer who completed it (assisted mode): shown here and printed on the receipt. */
   officer?: { officerId: string; name: string };
   onFinish: () => void;
@@ -167,6 +169,7 @@ function PrintButton({
   txId,
   reference,
   payment,
+  fee,
   delivered,
   officer,
 }: {
@@ -176,6 +179,7 @@ function PrintButton({
   txId: string;
   reference: string;
   payment: Session['payment'];
+  fee: Money;
   delivered: boolean;
   officer?: { officerId: string; name: string };
 }) {
@@ -197,7 +201,7 @@ function PrintButton({
         issuedAt: new Date().toISOString(),
         // The site's wall clock, as the screen and the report show it.
         timeZone: countries[runtime.site.country].timeZone,
-        fee: service.fee,
+        fee,
         payment: {
           method:
             method === 'counter' || method === 'mobile-money' || method === 'card-terminal'
@@ -249,6 +253,7 @@ export function ReceiptScreen({
   txId,
   reference,
   payment,
+  fee,
   officer,
   onFinish,
 }: ReceiptScreenProps) {
@@ -288,7 +293,7 @@ export function ReceiptScreen({
           </div>
           {methodLabel ? (
             <p className="receipt-payment" data-payment={payment?.method}>
-              {tr.t('receipt.paid', { fee: tr.money(service.fee), method: methodLabel })}
+              {tr.t('receipt.paid', { fee: tr.money(fee), method: methodLabel })}
               {payment?.reference ? ` · ${payment.reference}` : ''}
             </p>
           ) : null}
@@ -320,6 +325,7 @@ export function ReceiptScreen({
           txId={txId}
           reference={reference}
           payment={payment}
+          fee={fee}
           delivered={state === 'delivered'}
           officer={officer}
         />

@@ -1,6 +1,7 @@
 import { ServiceIcon } from '../components/ServiceIcon';
 import type { FieldDefinition, ServiceDefinition } from '../../kiosk-config/schema';
-import { splitList } from '../../kiosk-config/field-validation';
+import { amountMinor, splitList } from '../../kiosk-config/field-validation';
+import { serviceFee } from '../../kiosk-config/service-fee';
 import { parseDateInput } from '../../kiosk-config/formatting';
 import type { Translator } from '../i18n/translator';
 
@@ -17,9 +18,18 @@ interface ReviewScreenProps {
 }
 
 /** An answer as the citizen saw it: the option's label, the date in words, the ticked papers. */
-export function displayValue(tr: Translator, field: FieldDefinition, value: string): string {
+export function displayValue(
+  tr: Translator,
+  field: FieldDefinition,
+  value: string,
+  currency: string,
+): string {
   if (!value) return '';
   switch (field.type) {
+    case 'amount': {
+      const minor = amountMinor(value);
+      return minor === undefined ? value : tr.money({ amountMinor: minor, currency });
+    }
     case 'choice':
       return tr.text(field.options.find((o) => o.value === value)?.label ?? { en: value });
     case 'documents':
@@ -45,6 +55,7 @@ export function ReviewScreen({
   onBackToQuestions,
   onContinue,
 }: ReviewScreenProps) {
+  const fee = serviceFee(service, answers);
   return (
     <main className="screen" data-screen="review">
       <h1 data-prompt>{tr.t('review.title')}</h1>
@@ -58,7 +69,7 @@ export function ReviewScreen({
             <dt>{tr.text(field.label)}</dt>
             <dd>
               <span data-answer={field.id}>
-                {displayValue(tr, field, answers[field.id] ?? '') || '—'}
+                {displayValue(tr, field, answers[field.id] ?? '', service.fee.currency) || '—'}
               </span>
               <button
                 type="button"
@@ -73,7 +84,7 @@ export function ReviewScreen({
         ))}
         <div className="review-row total">
           <dt>{tr.t('review.fee')}</dt>
-          <dd>{service.fee.amountMinor > 0 ? tr.money(service.fee) : tr.t('services.free')}</dd>
+          <dd>{fee.amountMinor > 0 ? tr.money(fee) : tr.t('services.free')}</dd>
         </div>
       </dl>
       <div className="actions">

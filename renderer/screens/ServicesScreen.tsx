@@ -52,9 +52,11 @@ export function ServicesScreen({
               <span className="service-title">{tr.text(service.title)}</span>
               <span className="service-description">{tr.text(service.description)}</span>
               <span className="service-fee">
-                {service.fee.amountMinor > 0
-                  ? tr.t('services.fee', { fee: tr.money(service.fee) })
-                  : tr.t('services.free')}
+                {service.feeField !== undefined
+                  ? tr.t('services.feeAsEntered')
+                  : service.fee.amountMinor > 0
+                    ? tr.t('services.fee', { fee: tr.money(service.fee) })
+                    : tr.t('services.free')}
               </span>
             </button>
           </li>

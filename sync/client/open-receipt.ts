@@ -23,6 +23,8 @@ export interface OpenReceipt {
   officer?: { officerId: string; name: string };
   /** When it was committed (ms since the epoch). */
   committedAt: number;
+  /** The fee its transaction recorded (a bill's stated amount, or the catalogue's fee). */
+  fee: { amountMinor: number; currency: string };
 }
 
 /**
@@ -53,6 +55,7 @@ export async function readOpenReceipt(store: OutboxStore): Promise<OpenReceipt |
     ...(method ? { payment: { method, reference: body.fields.paymentReference } } : {}),
     ...(officer ? { officer } : {}),
     committedAt: marker.at,
+    fee: body.fee,
   };
 }
 

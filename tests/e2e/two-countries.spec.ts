@@ -8,6 +8,7 @@ import { formatDayOf, formatMoney } from '../../kiosk-config/formatting';
 import { createMessages } from '../../kiosk-config/messages';
 import type { LanguageCode } from '../../kiosk-config/schema';
 import { receiptContentSchema } from '../../sync/bridge/receipt-content';
+import { isTransactionRecord } from '../../sync/protocol/records';
 import type { ReceiptContent, ReceiptContentInput } from '../../sync/bridge/receipt-content';
 import { encodeReceiptEscPos } from '../../electron/devices/printer/escpos-receipt';
 import { findReceiptFonts } from '../../electron/devices/printer/receipt-fonts';
@@ -341,3 +342,75 @@ test('a reference typed without dashes, in small letters, finds the request', as
     createMessages('es').t('status.error.reference'),
   );
 });
+
+for (const walk of walks) {
+  test.describe(`${countries[walk.country].name}: a bill paid by its amount, in ${walk.language}`, () => {
+    test.use({ siteFile: walk.siteFile, simulatedDevices: true });
+
+    test('the amount the citizen states is the fee: on review, on the receipt and on paper', async ({
+      page,
+      kiosk,
+    }) => {
+      const { t } = createMessages(walk.language);
+      const currency = countries[walk.country].currency;
+      const amount = formatMoney({ amountMinor: 1250, currency });
+      const prints = capturePrints(kiosk);
+      await kiosk.open(page);
+      await page.locator('[data-screen=attract] button.primary').click();
+      await page.locator(`[data-screen=language] button[lang=${walk.language}]`).click();
+      await page.locator('[data-category=payments]').click();
+      const card = page.locator('[data-service=bill-payment]');
+      await expect(card.locator('.service-fee')).toHaveText(t('services.feeAsEntered'));
+      await card.click();
+      await page.locator('input[type=radio][value=water]').check();
+      await page.locator('[data-screen=form] form button[type=submit]').click();
+      await page.getByRole('textbox').fill('00123456');
+      await page.locator('[data-screen=form] form button[type=submit]').click();
+
+      // The amount: typed on the kiosk's own pad (it has a decimal point); three decimals refused.
+      const field = page.locator('input[data-type=amount]');
+      await expect(field).toHaveAttribute('inputmode', 'decimal');
+      for (const key of '12.505')
+        await page.locator(`.keyboard-host [data-skbtn="${key}"]`).click();
+      await expect(field).toHaveValue('12.505');
+      await page.locator('[data-screen=form] form button[type=submit]').click();
+      await expect(page.getByRole('alert')).toHaveText(t('form.error.amount'));
+      await page.locator('.keyboard-host [data-skbtn="{bksp}"]').click();
+      await page.locator('.keyboard-host [data-skbtn="{bksp}"]').click();
+      await expect(field).toHaveValue('12.5');
+      await page.locator('[data-screen=form] form button[type=submit]').click();
+      await page.locator('[data-screen=form] form button[type=submit]').click(); // no SMS number
+      await page.locator('input[type=radio][value=counter]').check();
+      await page.locator('[data-screen=form] form button[type=submit]').click();
+
+      // Review: the amount as money, and it is what is charged.
+      await expect(page.locator('[data-answer=amount]')).toHaveText(amount);
+      await expect(page.locator('.review-row.total dd')).toHaveText(amount);
+      await shot(page, `${walk.language}-bill-review`);
+      await page.locator('[data-screen=review] button.primary').click();
+      await page.locator('[data-screen=consent] button.primary').click();
+
+      await expect(page.locator('.receipt-payment')).toHaveText(
+        t('receipt.paid', { fee: amount, method: t('payment.method.counter') }),
+      );
+      await page.locator('[data-print]').click();
+      await expect(page.locator('[data-print-state=printed]')).toBeVisible({ timeout: 20_000 });
+      await shot(page, `${walk.language}-bill-receipt`);
+      expect(prints.map((content) => content.fee)).toEqual([{ amountMinor: 1250, currency }]);
+      const paper = printedText(decodeEscPos(encodeReceiptEscPos(layoutReceipt(prints[0]!))));
+      expect(paper.replace(/\s+/g, ' ')).toContain(amount);
+      // The signed record carries it: the gateway and every report count this amount.
+      await expect(page.locator('[data-delivery]')).toHaveAttribute('data-delivery', 'delivered', {
+        timeout: 20_000,
+      });
+      const ref = (await page.getByTestId('reference').textContent()) ?? '';
+      const records = (await kiosk.gateway.store!.listRecords(walk.kioskId)).filter(
+        isTransactionRecord,
+      );
+      expect(records.find((record) => record.body.ref === ref)?.body.fee).toEqual({
+        amountMinor: 1250,
+        currency,
+      });
+    });
+  });
+}

@@ -148,7 +148,12 @@ async function runSessions(options: { kioskId: string; from: number; count: numb
       { store: k.store, kioskId: k.kioskId, keys: k.keys, dataKey: k.dataKey },
       { ...input, fields: session.answers },
     );
-    session = reduce(session, { type: 'submitted', txId: committed.txId, ref: committed.ref });
+    session = reduce(session, {
+      type: 'submitted',
+      txId: committed.txId,
+      ref: committed.ref,
+      fee: input.fee,
+    });
     await readPersonalFields(k.store, k.dataKey, committed.txId);
     session = reduce(session, { type: 'end' });
   }

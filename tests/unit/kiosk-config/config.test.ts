@@ -258,6 +258,36 @@ describe('kiosk configuration', () => {
     );
   });
 
+  it('refuses a fee field that is not a required amount field, or beside a fixed fee', () => {
+    type Catalogue = {
+      services: Array<{
+        id: string;
+        feeField?: string;
+        fee: { amountMinor: number };
+        fields: Array<Record<string, unknown>>;
+      }>;
+    };
+    const fresh = (): Catalogue => JSON.parse(read('catalogue/belize.json')) as Catalogue;
+    const bill = fresh().services.findIndex((service) => service.id === 'bill-payment');
+    expect(fresh().services[bill]?.feeField).toBe('amount');
+    expect(parseCatalogue(fresh(), 'belize.json').ok).toBe(true);
+    const named = fresh();
+    named.services[bill]!.feeField = 'accountNumber';
+    expect(parseCatalogue(named, 'belize.json')).toEqual({
+      ok: false,
+      error: `belize.json: services[${bill}].feeField: must name a required amount field of this service, not "accountNumber"`,
+    });
+    const optional = fresh();
+    optional.services[bill]!.fields.find((f) => f.id === 'amount')!.required = false;
+    expect(parseCatalogue(optional, 'belize.json').ok).toBe(false);
+    const both = fresh();
+    both.services[bill]!.fee.amountMinor = 500;
+    expect(parseCatalogue(both, 'belize.json')).toEqual({
+      ok: false,
+      error: `belize.json: services[${bill}].fee.amountMinor: must be 0 when the fee is the answer to feeField`,
+    });
+  });
+
   it('reads the devices section of a site, with lsusb-style ids, and names a bad transport', () => {
     const site = parseSiteConfig(read('sites/one-stop-centre.json'), 'one-stop-centre.json');
     expect(site.ok && site.value.devices).toMatchObject({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  amountMinor,
   checkField,
   isFieldShown,
   luhnValid,
@@ -7,6 +8,7 @@ import {
   resolveDateBound,
 } from '../../../kiosk-config/field-validation';
 import { fieldSchema } from '../../../kiosk-config/schema';
+import { serviceFee } from '../../../kiosk-config/service-fee';
 
 const field = (definition: unknown) => fieldSchema.parse(definition);
 const label = { en: 'Label' };
@@ -206,5 +208,42 @@ describe('national id, checklist and consent fields', () => {
     expect(isFieldShown(equals, { a: 'new' })).toBe(false);
     expect(isFieldShown(within, { a: 'y' })).toBe(true);
     expect(isFieldShown(within, {})).toBe(false);
+  });
+});
+
+describe('amount fields (money the citizen states)', () => {
+  it('reads an amount in minor units exactly, with at most two decimals after a point', () => {
+    expect(amountMinor('12.5')).toBe(1250);
+    expect(amountMinor('12.50')).toBe(1250);
+    expect(amountMinor(' 12 ')).toBe(1200);
+    expect(amountMinor('0.07')).toBe(7);
+    expect(amountMinor('999999999.99')).toBe(99_999_999_999);
+    // 0.29 × 100 is 28.999999999999996 in floating point: never through a product.
+    expect(amountMinor('0.29')).toBe(29);
+    for (const bad of ['12.505', '-1', '1,000', '.5', '12.', 'BZ$12', '1e3', '', '1234567890']) {
+      expect(amountMinor(bad), bad).toBeUndefined();
+    }
+  });
+
+  it('checks the form of the amount and its limits in the major unit', () => {
+    const amount = field({ id: 'amount', type: 'amount', label, min: 1, max: 100000 });
+    expect(checkField(amount, '12.50')).toBeUndefined();
+    expect(checkField(amount, '12.505')).toEqual({ key: 'form.error.amount' });
+    expect(checkField(amount, '0.99')).toEqual({ key: 'form.error.min', values: { min: 1 } });
+    expect(checkField(amount, '1')).toBeUndefined();
+    expect(checkField(amount, '100000.01')).toEqual({
+      key: 'form.error.max',
+      values: { max: 100000 },
+    });
+    expect(checkField(amount, '')).toEqual({ key: 'form.error.required' });
+  });
+
+  it("charges a fixed fee, or the answer to the service's fee field", () => {
+    const fixed = { fee: { amountMinor: 1000, currency: 'BZD' } };
+    expect(serviceFee(fixed, { amount: '99' })).toEqual({ amountMinor: 1000, currency: 'BZD' });
+    const bill = { fee: { amountMinor: 0, currency: 'BWP' }, feeField: 'amount' };
+    expect(serviceFee(bill, { amount: '12.5' })).toEqual({ amountMinor: 1250, currency: 'BWP' });
+    expect(serviceFee(bill, { amount: 'twelve' })).toEqual({ amountMinor: 0, currency: 'BWP' });
+    expect(serviceFee(bill, {})).toEqual({ amountMinor: 0, currency: 'BWP' });
   });
 });

@@ -10,6 +10,10 @@ describe('the on-screen keyboard', () => {
     expect(keyboardKindFor('text')).toBe('text');
     expect(keyboardKindFor('number')).toBe('numeric');
     expect(keyboardKindFor('national-id')).toBe('numeric');
+    expect(keyboardKindFor('amount')).toBe('amount');
+    // Money has a decimal point; a count has none.
+    expect(keyboardLayout('amount', 'en').default?.join(' ')).toContain('.');
+    expect(keyboardLayout('numeric', 'en').default?.join(' ')).not.toContain('.');
     expect(keyboardKindFor('phone')).toBe('phone');
     expect(keyboardKindFor('date')).toBe('date');
     expect(keyboardKindFor('choice')).toBeUndefined();

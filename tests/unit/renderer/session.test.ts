@@ -40,10 +40,11 @@ describe('the citizen session', () => {
       type: 'go',
       screen: { name: 'consent', serviceId: 'bill-payment' },
     });
-    session = reduce(session, { type: 'submitted', txId: 't', ref: 'AAAA-BBBB-C' });
+    const fee = { amountMinor: 1250, currency: 'BZD' };
+    session = reduce(session, { type: 'submitted', txId: 't', ref: 'AAAA-BBBB-C', fee });
     expect(session.answers).toEqual({});
     expect(session.payment).toEqual({ method: 'mobile-money', reference: 'MM-1234' });
-    expect(session.screen).toMatchObject({ name: 'receipt', ref: 'AAAA-BBBB-C' });
+    expect(session.screen).toMatchObject({ name: 'receipt', ref: 'AAAA-BBBB-C', fee });
   });
 
   it('ends in the default language with nothing left of the session, display choices included', () => {
@@ -57,7 +58,8 @@ describe('the citizen session', () => {
 
   it('ignores a late submit result when the citizen already left the consent screen', () => {
     const session = reduce(initialSession(defaults), { type: 'start' });
-    expect(reduce(session, { type: 'submitted', txId: 't', ref: 'r' })).toBe(session);
+    const fee = { amountMinor: 0, currency: 'BZD' };
+    expect(reduce(session, { type: 'submitted', txId: 't', ref: 'r', fee })).toBe(session);
   });
 });
 

@@ -171,6 +171,7 @@ describe('committing to the outbox', () => {
       language: 'en',
       payment: { method: 'counter' },
       committedAt: at.getTime(),
+      fee: birthCertificate.fee,
     });
     // A commit that is not the session's own (an SMS opt-in, a reprint) leaves the marker alone.
     await commitTransaction(deps, birthCertificate);

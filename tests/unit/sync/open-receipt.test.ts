@@ -40,6 +40,8 @@ describe('the receipt a crash left open', () => {
       language: 'en',
       payment: { method: 'mobile-money', reference: 'MM-778' },
       committedAt: expect.any(Number),
+      // What the transaction recorded as charged, for the resumed receipt's line.
+      fee: birthCertificate.fee,
     });
     for (const value of personalValues) expect(JSON.stringify(open)).not.toContain(value);
     await clearOpenReceipt(deps.store);
