@@ -4,12 +4,14 @@ import 'simple-keyboard/build/css/index.css';
 import type { LanguageCode } from '../../kiosk-config/schema';
 import type { Translator } from '../i18n/translator';
 import { applyKey, keyboardLayout } from './keyboard-layouts';
-import type { KeyboardKind } from './keyboard-layouts';
+import type { CodeKeys, KeyboardKind } from './keyboard-layouts';
 
 interface OnScreenKeyboardProps {
   tr: Translator;
   kind: KeyboardKind;
   language: LanguageCode;
+  /** A code field's extra keys (from its pattern, `codeKeys`). */
+  code?: CodeKeys;
   value: string;
   onChange: (value: string) => void;
   onEnter: () => void;
@@ -25,10 +27,13 @@ export function OnScreenKeyboard({
   tr,
   kind,
   language,
+  code,
   value,
   onChange,
   onEnter,
 }: OnScreenKeyboardProps) {
+  const dash = code?.dash ?? true;
+  const space = code?.space ?? false;
   const host = useRef<HTMLDivElement>(null);
   const keyboard = useRef<Keyboard | null>(null);
   // The keyboard's handler is created once; it reads the latest props through this ref.
@@ -40,7 +45,7 @@ export function OnScreenKeyboard({
   useEffect(() => {
     if (!host.current) return undefined;
     const instance = new Keyboard(host.current, {
-      layout: keyboardLayout(kind, language),
+      layout: keyboardLayout(kind, language, { dash, space, capitalsOnly: true }),
       layoutName: 'default',
       theme: `hg-theme-default kiosk-keyboard kiosk-keyboard-${kind}`,
       preventMouseDownDefault: true,
@@ -72,7 +77,7 @@ export function OnScreenKeyboard({
       instance.destroy();
       keyboard.current = null;
     };
-  }, [kind, language, tr]);
+  }, [kind, language, tr, dash, space]);
 
   return (
     <div

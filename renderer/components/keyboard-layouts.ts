@@ -32,8 +32,33 @@ const extraLetters: Record<LanguageCode, string> = {
 /** simple-keyboard's layout shape: named layers of rows. */
 export type KeyboardLayout = Record<string, string[]>;
 
+/**
+ * What a code field (capital letters and digits: a licence, a plate, a company number) takes
+ * beyond letters and digits, read from its catalogue pattern: a dash key and a space key only
+ * where the pattern has the character outside a range (`A-Z`, `a-z`, `0-9`), and capitals only
+ * when it has `A-Z` without `a-z` (small letters typed on a hardware keyboard become capitals).
+ */
+export interface CodeKeys {
+  dash: boolean;
+  space: boolean;
+  capitalsOnly: boolean;
+}
+
+export function codeKeys(pattern: string): CodeKeys {
+  const literal = pattern.replace(/A-Z|a-z|0-9/g, '');
+  return {
+    dash: literal.includes('-'),
+    space: literal.includes(' ') || literal.includes('\\s'),
+    capitalsOnly: pattern.includes('A-Z') && !pattern.includes('a-z'),
+  };
+}
+
 /** simple-keyboard layouts: rows of space-separated buttons; `{…}` are function keys. */
-export function keyboardLayout(kind: KeyboardKind, language: LanguageCode): KeyboardLayout {
+export function keyboardLayout(
+  kind: KeyboardKind,
+  language: LanguageCode,
+  code: CodeKeys = { dash: true, space: false, capitalsOnly: true },
+): KeyboardLayout {
   switch (kind) {
     case 'numeric':
       return { default: ['7 8 9', '4 5 6', '1 2 3', '{bksp} 0 {enter}'] };
@@ -45,13 +70,14 @@ export function keyboardLayout(kind: KeyboardKind, language: LanguageCode): Keyb
     case 'date':
       return { default: ['7 8 9', '4 5 6', '1 2 3', '- 0 {bksp}', '{enter}'] };
     case 'code':
+      // No key the field would refuse: the dash and the space only where its pattern has them.
       return {
         default: [
           '1 2 3 4 5 6 7 8 9 0',
           'Q W E R T Y U I O P',
-          'A S D F G H J K L -',
+          `A S D F G H J K L${code.dash ? ' -' : ''}`,
           'Z X C V B N M {bksp}',
-          '{enter}',
+          code.space ? '{space} {enter}' : '{enter}',
         ],
       };
     case 'text': {

@@ -13,7 +13,7 @@ import { parseDateInput } from '../../kiosk-config/formatting';
 import type { FieldCheckContext, FieldProblem } from '../../kiosk-config/field-validation';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { MessageSlot } from '../components/MessageSlot';
-import { keyboardKindFor } from '../components/keyboard-layouts';
+import { codeKeys, keyboardKindFor } from '../components/keyboard-layouts';
 import type { Translator } from '../i18n/translator';
 
 interface FormScreenProps {
@@ -81,7 +81,9 @@ export function FormScreen({
   const errorId = `${inputId}-error`;
   const hintId = `${inputId}-hint`;
   const keyboard = keyboardKindFor(field.type);
-  const keyboardKind = field.type === 'text' && field.pattern?.includes('A-Z') ? 'code' : keyboard;
+  const code =
+    field.type === 'text' && field.pattern?.includes('A-Z') ? codeKeys(field.pattern) : undefined;
+  const keyboardKind = code ? 'code' : keyboard;
 
   const answer = (next: string) => {
     onAnswer(field.id, next);
@@ -200,7 +202,9 @@ export function FormScreen({
           value={value}
           aria-invalid={problem ? true : undefined}
           aria-describedby={describedBy}
-          onChange={(event) => answer(event.target.value)}
+          onChange={(event) =>
+            answer(code?.capitalsOnly ? event.target.value.toUpperCase() : event.target.value)
+          }
         />
         {field.type === 'date' ? (
           // Always there (empty while typing), so nothing moves when the read-back appears.
@@ -251,6 +255,7 @@ export function FormScreen({
           tr={tr}
           kind={keyboardKind}
           language={tr.language}
+          {...(code ? { code } : {})}
           value={value}
           onChange={answer}
           onEnter={next}

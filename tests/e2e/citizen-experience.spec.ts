@@ -435,6 +435,13 @@ test.describe('portrait screens', () => {
     await noSideScroll();
     await docsShot(page, 'portrait-services-bzj');
     await page.locator('[data-service=drivers-licence-renewal]').click();
+    // Small letters typed on a hardware keyboard become the capitals the licence number takes;
+    // its pad has no dash or space key (its pattern takes neither).
+    await page.getByRole('textbox').focus();
+    await page.keyboard.type('d12', { delay: 80 });
+    await expect(page.getByRole('textbox')).toHaveValue('D12');
+    await expect(page.locator('.keyboard-host [data-skbtn="-"]')).toHaveCount(0);
+    await expect(page.locator('.keyboard-host [data-skbtn="{space}"]')).toHaveCount(0);
     await page.getByRole('textbox').fill('D12345');
     await noSideScroll();
     await docsShot(page, 'portrait-form-keyboard-bzj');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyKey,
+  codeKeys,
   keyboardKindFor,
   keyboardLayout,
 } from '../../../renderer/components/keyboard-layouts';
@@ -18,6 +19,21 @@ describe('the on-screen keyboard', () => {
     expect(keyboardKindFor('date')).toBe('date');
     expect(keyboardKindFor('choice')).toBeUndefined();
     expect(keyboardKindFor('consent')).toBeUndefined();
+  });
+
+  it("offers a code field's dash and space keys only where its pattern takes them", () => {
+    const keys = (pattern: string) =>
+      keyboardLayout('code', 'en', codeKeys(pattern)).default?.join(' ').split(' ') ?? [];
+    // The shipped catalogues' patterns: licence, plate, brand number.
+    expect(codeKeys('^[A-Z0-9]+$')).toEqual({ dash: false, space: false, capitalsOnly: true });
+    expect(keys('^[A-Z0-9]+$')).not.toContain('-');
+    expect(keys('^[A-Z0-9]+$')).not.toContain('{space}');
+    expect(codeKeys('^[A-Z0-9 -]+$')).toEqual({ dash: true, space: true, capitalsOnly: true });
+    expect(keys('^[A-Z0-9 -]+$')).toEqual(expect.arrayContaining(['-', '{space}', 'Q', '0']));
+    expect(keys('^[A-Z0-9-]+$')).toContain('-');
+    expect(keys('^[A-Z0-9-]+$')).not.toContain('{space}');
+    expect(codeKeys('^[A-Z]{2}-\\d{4}$').dash).toBe(true);
+    expect(codeKeys('^[A-Za-z0-9]+$').capitalsOnly).toBe(false);
   });
 
   it('offers the accented letters Spanish and Setswana need, and none extra for English', () => {
