@@ -9,6 +9,7 @@ import { countries } from '../../kiosk-config/countries';
 import { observeDelivery } from '../../sync/client/status';
 import type { DeliveryView } from '../../sync/client/status';
 import type { EngineStatus } from '../../sync/client/engine';
+import type { PrintJobReply } from '../../sync/bridge/device-payloads';
 import type { KioskRuntime } from '../app/kiosk-runtime';
 import type { Session } from '../app/session';
 import { useObservable } from '../app/use-observable';
@@ -158,6 +159,21 @@ function SmsOptIn({
 }
 
 /**
+ * What the citizen is told for each print reply. Anything but a receipt on paper (or one going out
+ * now for an earlier tap) is "the printer is not working": a self-service original the printer
+ * could not print is `not-printed` (never printed later for someone else), an assisted one is
+ * `held` for the officer, an `uncertain` one waits for a person to look.
+ */
+const printOutcome: Record<PrintJobReply['state'], 'printed' | 'failed'> = {
+  queued: 'printed',
+  printing: 'printed',
+  printed: 'printed',
+  held: 'failed',
+  uncertain: 'failed',
+  'not-printed': 'failed',
+};
+
+/**
  * The print button: sends the receipt content over `printer:print` (the shell lays it out for
  * the thermal printer). A missing or failing printer is said plainly; the reference stays on
  * screen to be written down.
@@ -212,7 +228,7 @@ function PrintButton({
         delivery: delivered ? 'delivered' : 'queued',
         nextSteps: tr.text(service.receiptText),
       });
-      setState(reply.state === 'held' || reply.state === 'uncertain' ? 'failed' : 'printed');
+      setState(printOutcome[reply.state]);
     } catch {
       setState('failed');
     }

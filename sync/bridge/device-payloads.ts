@@ -29,7 +29,15 @@ export const printerStatusSchema = z.strictObject({
 });
 export type PrinterStatus = z.infer<typeof printerStatusSchema>;
 
-export const printJobStates = ['queued', 'printing', 'printed', 'held', 'uncertain'] as const;
+export const printJobStates = [
+  'queued',
+  'printing',
+  'printed',
+  'held',
+  'uncertain',
+  /** A self-service original the printer could not print while the citizen was there. */
+  'not-printed',
+] as const;
 export const printJobReplySchema = z.strictObject({
   jobId: z.string().check(z.minLength(1)).check(z.maxLength(200)),
   state: z.enum(printJobStates),

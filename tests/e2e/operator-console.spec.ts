@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, screenshot, test } from './fixtures';
@@ -80,6 +80,64 @@ test('the operator console opens with the operator PIN and shows health, queue a
   );
   await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
+});
+
+test("with the paper out, a citizen's receipt is not printed later for the next person at the kiosk", async ({
+  page,
+  kiosk,
+}) => {
+  const printer = kiosk.devices?.simulatedPrinter;
+  if (!printer) throw new Error('this test needs the simulated printer');
+  // Where the simulated printer puts each printout (made on the first one).
+  const printerDir = path.join(kiosk.dataDir, 'devices', 'simulated-printer');
+  const printed = () => (existsSync(printerDir) ? readdirSync(printerDir) : []);
+  const openConsole = async () => {
+    await page.keyboard.press('Control+Alt+o');
+    await page.locator('#operator-pin').fill(operatorPin);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.locator('[data-screen=operator-console]')).toBeVisible({ timeout: 15_000 });
+  };
+  await kiosk.open(page);
+  await expect(page.locator('[data-link=online]')).toBeVisible({ timeout: 15_000 });
+  // QA's steps: the operator sets the simulated printer to "Paper out"...
+  await openConsole();
+  await page.locator('[data-sim=paper-out]').click();
+  await expect(page.locator('[data-printer-state]')).toHaveAttribute(
+    'data-printer-state',
+    'paper-out',
+  );
+  await page.getByRole('button', { name: 'Close the console' }).click();
+
+  // ...a citizen completes a request on their own and taps "Print receipt", twice.
+  const ref = await payBill(page, '40040040');
+  const printState = page.locator('[data-print-state]');
+  for (let tap = 0; tap < 2; tap += 1) {
+    await page.locator('[data-print]').click();
+    await expect(printState).toHaveAttribute('data-print-state', 'failed', { timeout: 15_000 });
+    await expect(printState).toHaveText(
+      'The printer is not working. Please write down your reference number.',
+    );
+    await expect(page.getByTestId('reference')).toHaveText(ref);
+  }
+  await screenshot(page, 'receipt-paper-out-not-printed');
+  expect(printer.printouts()).toHaveLength(0);
+  await page.getByRole('button', { name: 'Finish' }).click();
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+
+  // The citizen has gone. Paper back: the console holds nothing, and nothing comes out.
+  await openConsole();
+  await page.locator('[data-sim=paper-back]').click();
+  await expect(page.locator('[data-printer-state]')).toHaveAttribute(
+    'data-printer-state',
+    'online',
+  );
+  await expect(page.locator('[data-printer-state]')).not.toContainText('held');
+  // A held receipt came out within a second of "Paper back"; give it several.
+  await page.waitForTimeout(5_000);
+  await kiosk.devices?.queue.retryHeld();
+  expect(printer.printouts()).toHaveLength(0);
+  expect(printed().filter((name) => name.startsWith('receipt-'))).toEqual([]);
+  expect(kiosk.devices?.queue.jobs()).toMatchObject([{ state: 'not-printed' }]);
 });
 
 test('a USB bundle exported from the console is imported by the gateway CLI once, and the kiosk then marks it delivered', async ({

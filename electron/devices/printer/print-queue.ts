@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { printJobStates } from '../../../sync/bridge/device-payloads';
 import type { PrintJobReply, PrinterState } from '../../../sync/bridge/device-payloads';
 import { receiptContentSchema } from '../../../sync/bridge/receipt-content';
 import type { ReceiptContent } from '../../../sync/bridge/receipt-content';
@@ -20,8 +21,8 @@ export interface ReceiptSink {
 const jobRecordSchema = z
   .object({
     jobId: z.string().min(1).max(200),
-    state: z.enum(['queued', 'printing', 'printed', 'held', 'uncertain']),
-    /** Dropped once printed: the id alone is enough to refuse a duplicate. */
+    state: z.enum(printJobStates),
+    /** Dropped once printed or not printed: the id alone is enough to refuse a duplicate. */
     content: z.optional(receiptContentSchema),
     reason: z.string().max(200).optional(),
     /** Printed again after an uncertain first print: the paper says "copy". */
@@ -41,18 +42,24 @@ export interface PrintQueueOptions {
   /** The queue's state file lives here, so a restart neither loses nor repeats a receipt. */
   dataDir: string;
   sink: ReceiptSink;
-  /** Asked right before each job; a printer that is not ready holds the job. */
+  /**
+   * Asked right before each job; a printer that is not ready holds the job (or, for a citizen's
+   * own receipt, does not print it: see `printsNowOrNever`).
+   */
   pollStatus: () => Promise<{ state: PrinterState; detail?: string }>;
   clock: DeviceClock;
   logger: DeviceLogger;
   /** While jobs are held, how often to offer them again (besides on a status change). */
   retryMs?: number;
-  /** Printed job ids kept to refuse duplicates. */
+  /** Printed job ids kept to refuse duplicates (and as many not-printed ones). */
   keepPrinted?: number;
 }
 
 export interface PrintQueue {
-  /** Adds a receipt (idempotent by job id) and prints it if the printer is ready. */
+  /**
+   * Adds a receipt (idempotent by job id) and prints it if the printer is ready. A job that was
+   * `not-printed` is offered again: nothing of it is on paper, so it is not a duplicate.
+   */
   submit(content: ReceiptContent): Promise<PrintJobReply>;
   /** Offers held jobs to the printer again; also run by the retry timer. */
   retryHeld(): Promise<void>;
@@ -72,10 +79,27 @@ export function printJobId(content: Pick<ReceiptContent, 'txId' | 'copy'>): stri
 }
 
 /**
+ * A self-service citizen's original receipt is printed while the citizen stands at the kiosk or
+ * not at all: held, it would come out by itself once paper is back, into the hands of whoever
+ * is at the kiosk then. An assisted receipt (an officer is at the counter) and an officer's
+ * reprint (copy 2, 3, …) wait for the printer instead, as does an operator's "print a copy" of
+ * an uncertain job (`duplicate`): a person is there to hand it over.
+ */
+export function printsNowOrNever(
+  job: Pick<PrintJobRecord, 'duplicate'> & {
+    content?: Pick<ReceiptContent, 'channel' | 'copy'> | undefined;
+  },
+): boolean {
+  return job.content?.channel === 'self-service' && job.content.copy === 1 && !job.duplicate;
+}
+
+/**
  * A persisted print queue keyed by job id. A job is marked `printing` on disk before its bytes
  * go out and `printed` after; a crash in between leaves it `uncertain` for an operator instead
- * of printing it again on its own. A printer that is not ready holds jobs; they are offered
- * again on a timer and whenever the caller reports the printer ready.
+ * of printing it again on its own. A printer that is not ready (or a print that failed with
+ * nothing on paper) holds jobs; they are offered again on a timer and whenever the caller reports
+ * the printer ready. A self-service original is not held but ends `not-printed`, its content
+ * dropped (see `printsNowOrNever`).
  */
 export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
   const { clock, logger } = options;
@@ -103,25 +127,44 @@ export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
       logger.log('error', 'printer.queue-file-corrupt', { movedTo: aside });
       return [];
     }
-    return parsed.data.jobs.map((job) => {
-      if (job.state !== 'printing') return job;
-      logger.log('warn', 'printer.job-uncertain', { jobId: job.jobId });
-      return { ...job, state: 'uncertain' as const, reason: 'interrupted-while-printing' };
+    let settled = false;
+    const loaded = parsed.data.jobs.map((job): PrintJobRecord => {
+      if (job.state === 'printing') {
+        logger.log('warn', 'printer.job-uncertain', { jobId: job.jobId });
+        return { ...job, state: 'uncertain', reason: 'interrupted-while-printing' };
+      }
+      if ((job.state === 'queued' || job.state === 'held') && printsNowOrNever(job)) {
+        // Waiting from before a restart (or from a version that held them): the citizen has
+        // gone, so it is not printed for the next person at the kiosk.
+        settled = true;
+        logger.log('warn', 'printer.job-not-printed', { jobId: job.jobId, reason: 'restarted' });
+        const notPrinted: PrintJobRecord = { ...job, state: 'not-printed', reason: 'restarted' };
+        delete notPrinted.content;
+        return notPrinted;
+      }
+      return job;
     });
+    if (settled) persistJobs(loaded);
+    return loaded;
   }
 
-  function persist(): void {
-    const printed = jobs.filter((job) => job.state === 'printed');
-    if (printed.length > keepPrinted) {
-      const drop = new Set(printed.slice(0, printed.length - keepPrinted));
-      for (let i = jobs.length - 1; i >= 0; i -= 1) {
-        const job = jobs[i];
-        if (job && drop.has(job)) jobs.splice(i, 1);
+  function persistJobs(list: PrintJobRecord[]): void {
+    for (const state of ['printed', 'not-printed'] as const) {
+      const finished = list.filter((job) => job.state === state);
+      if (finished.length <= keepPrinted) continue;
+      const drop = new Set(finished.slice(0, finished.length - keepPrinted));
+      for (let i = list.length - 1; i >= 0; i -= 1) {
+        const job = list[i];
+        if (job && drop.has(job)) list.splice(i, 1);
       }
     }
     const temp = `${file}.tmp`;
-    writeFileSync(temp, JSON.stringify({ version: 1, jobs }), { mode: 0o600 });
+    writeFileSync(temp, JSON.stringify({ version: 1, jobs: list }), { mode: 0o600 });
     renameSync(temp, file);
+  }
+
+  function persist(): void {
+    persistJobs(jobs);
   }
 
   function update(job: PrintJobRecord, changes: Partial<PrintJobRecord>): void {
@@ -142,25 +185,40 @@ export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
     }, retryMs);
   }
 
+  /**
+   * The printer cannot print now: every waiting job is held for later, except a self-service
+   * original, which is not printed (its content dropped: it holds personal data).
+   */
+  function cannotPrintNow(reason: string): void {
+    const now = clock.now();
+    let held = 0;
+    for (const job of jobs) {
+      if (job.state !== 'queued' && job.state !== 'held') continue;
+      if (printsNowOrNever(job)) {
+        job.state = 'not-printed';
+        delete job.content;
+        logger.log('warn', 'printer.job-not-printed', { jobId: job.jobId, reason });
+      } else {
+        job.state = 'held';
+        held += 1;
+      }
+      job.reason = reason;
+      job.updatedAt = now;
+    }
+    persist();
+    if (held > 0) {
+      logger.log('warn', 'printer.jobs-held', { reason, held });
+      scheduleRetry();
+    }
+  }
+
   async function runDrain(): Promise<void> {
     for (;;) {
       const next = jobs.find((job) => job.state === 'queued' || job.state === 'held');
       if (!next) return;
       const status = await options.pollStatus();
       if (!canPrint(status.state)) {
-        for (const job of jobs) {
-          if (job.state === 'queued' || job.state === 'held') {
-            job.state = 'held';
-            job.reason = status.detail ? `${status.state}:${status.detail}` : status.state;
-            job.updatedAt = clock.now();
-          }
-        }
-        persist();
-        logger.log('warn', 'printer.jobs-held', {
-          state: status.state,
-          held: jobs.filter((job) => job.state === 'held').length,
-        });
-        scheduleRetry();
+        cannotPrintNow(status.detail ? `${status.state}:${status.detail}` : status.state);
         return;
       }
       const content = next.content;
@@ -184,9 +242,13 @@ export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
           logger.log('warn', 'printer.job-uncertain', { jobId: next.jobId, reason: code });
           continue;
         }
-        update(next, { state: 'held', reason: code });
-        logger.log('warn', 'printer.job-held', { jobId: next.jobId, reason: code });
-        scheduleRetry();
+        // Nothing of it is on paper: it and every job behind it wait (or, for a citizen's own
+        // receipt, are not printed), rather than being offered again at once in a loop.
+        next.state = 'held';
+        cannotPrintNow(code);
+        if (next.state === 'held') {
+          logger.log('warn', 'printer.job-held', { jobId: next.jobId, reason: code });
+        }
         return;
       }
       update(next, { state: 'printed', content: undefined });
@@ -205,6 +267,14 @@ export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
     async submit(content) {
       const jobId = printJobId(content);
       const existing = jobs.find((job) => job.jobId === jobId);
+      if (existing?.state === 'not-printed') {
+        // Nothing of it is on paper: the citizen, still at the kiosk, asks again.
+        logger.log('info', 'printer.job-offered-again', { jobId, reason: existing.reason });
+        update(existing, { state: 'queued', content, reason: undefined });
+        const isQueued = (): boolean => (existing.state as PrintJobRecord['state']) === 'queued';
+        while (isQueued()) await drain();
+        return reply(existing);
+      }
       if (existing) {
         logger.log('info', 'printer.job-duplicate', { jobId, state: existing.state });
         if (existing.state === 'held') await drain();

@@ -45,12 +45,17 @@ export function TodayTab({
         txId: item.txId,
         officerId: officer.officerId,
       });
-      say(
-        reply.state === 'held' || reply.state === 'uncertain'
-          ? tr.t('officer.reprint.held', { ref: item.ref ?? '' })
-          : tr.t('officer.reprint.done', { ref: item.ref ?? '', copy }),
-        reply.state === 'held' || reply.state === 'uncertain',
-      );
+      // A reprint is held, never `not-printed` (only a citizen's own original is), but a reply
+      // that says so is still not a printed receipt.
+      if (reply.state === 'not-printed') say(tr.t('officer.reprint.failed'), true);
+      else {
+        say(
+          reply.state === 'held' || reply.state === 'uncertain'
+            ? tr.t('officer.reprint.held', { ref: item.ref ?? '' })
+            : tr.t('officer.reprint.done', { ref: item.ref ?? '', copy }),
+          reply.state === 'held' || reply.state === 'uncertain',
+        );
+      }
     } catch {
       say(tr.t('officer.reprint.failed'), true);
     }

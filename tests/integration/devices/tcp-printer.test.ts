@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeEscPos, printedText } from '../../support/escpos-decoder';
 import {
+  assistedReceipt,
   createRecordingLogger,
   sampleReceipt,
 } from '../../unit/electron/devices/support/device-test-kit';
@@ -117,7 +118,7 @@ describe('raw TCP 9100 printer on 127.0.0.1', () => {
     expect((await status.poll()).state).toBe('paper-out');
   });
 
-  it('holds a receipt while the printer is out of paper and prints it exactly once after', async () => {
+  it('holds an assisted receipt while the printer is out of paper and prints it exactly once after', async () => {
     const printer = await startTestPrinter();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-tcp-'));
     cleanups.push(() => printer.server.close());
@@ -139,11 +140,11 @@ describe('raw TCP 9100 printer on 127.0.0.1', () => {
     });
     cleanups.push(() => queue.stop());
     printer.status = [0x1a, 0x32, 0x12, 0x72];
-    expect((await queue.submit(sampleReceipt())).state).toBe('held');
+    expect((await queue.submit(assistedReceipt())).state).toBe('held');
     printer.status = [0x12, 0x12, 0x12, 0x12];
     await queue.retryHeld();
     await queue.retryHeld();
-    await queue.submit(sampleReceipt());
+    await queue.submit(assistedReceipt());
     await waitFor(() => printer.jobs.length >= 1);
     expect(printer.jobs).toHaveLength(1);
   });

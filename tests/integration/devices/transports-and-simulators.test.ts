@@ -13,6 +13,7 @@ import { createKioskServices } from '../../../electron/services/kiosk-services';
 import { loadKioskConfig } from '../../../electron/services/load-config';
 import { decodeEscPos, printedText } from '../../support/escpos-decoder';
 import {
+  assistedReceipt,
   createManualClock,
   createRecordingLogger,
   sampleReceipt,
@@ -128,10 +129,10 @@ describe('simulated devices and the bridge', () => {
     );
   });
 
-  it('holds jobs while the simulated printer is out of paper, through the same status path', async () => {
+  it('holds assisted jobs while the simulated printer is out of paper, through the same status path', async () => {
     const { devices } = await simulatedKiosk();
     devices.simulatedPrinter?.setState('paper-out');
-    expect((await devices.print(sampleReceipt())).state).toBe('held');
+    expect((await devices.print(assistedReceipt())).state).toBe('held');
     expect(devices.printerStatus()).toMatchObject({
       state: 'paper-out',
       simulated: true,
@@ -140,6 +141,20 @@ describe('simulated devices and the bridge', () => {
     devices.simulatedPrinter?.setState('online');
     await devices.queue.retryHeld();
     expect(devices.printerStatus()).toMatchObject({ state: 'online', heldJobs: 0 });
+    expect(devices.simulatedPrinter?.printouts()).toHaveLength(1);
+  });
+
+  it("does not hold a self-service citizen's receipt while out of paper: paper back prints nothing", async () => {
+    const { devices } = await simulatedKiosk();
+    devices.simulatedPrinter?.setState('paper-out');
+    expect((await devices.print(sampleReceipt())).state).toBe('not-printed');
+    expect(devices.printerStatus()).toMatchObject({ state: 'paper-out', heldJobs: 0 });
+    devices.simulatedPrinter?.setState('online');
+    await devices.refreshPrinterStatus();
+    await devices.queue.retryHeld();
+    expect(devices.simulatedPrinter?.printouts()).toHaveLength(0);
+    // The citizen, still there, taps Print again: it prints, once.
+    expect((await devices.print(sampleReceipt())).state).toBe('printed');
     expect(devices.simulatedPrinter?.printouts()).toHaveLength(1);
   });
 

@@ -6,20 +6,27 @@ import type { PrinterState } from '../../../../sync/bridge/device-payloads';
 import type { ReceiptContent } from '../../../../sync/bridge/receipt-content';
 import { createPrintQueue } from '../../../../electron/devices/printer/print-queue';
 import type { PrintQueueOptions } from '../../../../electron/devices/printer/print-queue';
-import { createManualClock, createRecordingLogger, sampleReceipt } from './support/device-test-kit';
+import {
+  assistedReceipt,
+  createManualClock,
+  createRecordingLogger,
+  sampleReceipt,
+} from './support/device-test-kit';
 
 function fakePrinter() {
   const printer = {
     state: 'online' as PrinterState,
     failNextWrite: false,
     printed: [] as string[],
+    contents: [] as ReceiptContent[],
     sink: {
-      print: async ({ jobId }: { jobId: string; content: ReceiptContent }) => {
+      print: async ({ jobId, content }: { jobId: string; content: ReceiptContent }) => {
         if (printer.failNextWrite) {
           printer.failNextWrite = false;
           throw new Error('EPIPE');
         }
         printer.printed.push(jobId);
+        printer.contents.push(content);
       },
     },
     pollStatus: async () => ({ state: printer.state }),
@@ -60,11 +67,11 @@ describe('print queue', () => {
     expect(printer.printed).toEqual([reply.jobId]);
   });
 
-  it('holds a job while the printer is out of paper and prints it once paper is back', async () => {
+  it('holds an assisted job while the printer is out of paper and prints it once paper is back', async () => {
     const printer = fakePrinter();
     printer.state = 'paper-out';
     const { queue, clock } = queueWith(printer);
-    const reply = await queue.submit(sampleReceipt());
+    const reply = await queue.submit(assistedReceipt());
     expect(reply.state).toBe('held');
     expect(printer.printed).toEqual([]);
     expect(queue.counts().held).toBe(1);
@@ -96,11 +103,11 @@ describe('print queue', () => {
     expect(printer.printed).toEqual([`${first.txId}#1`, `${first.txId}#2`]);
   });
 
-  it('keeps a job whose write failed and offers it again on the retry timer', async () => {
+  it('keeps an assisted job whose write failed and offers it again on the retry timer', async () => {
     const printer = fakePrinter();
     printer.failNextWrite = true;
     const { queue, clock, logger } = queueWith(printer);
-    const reply = await queue.submit(sampleReceipt());
+    const reply = await queue.submit(assistedReceipt());
     expect(reply.state).toBe('held');
     expect(logger.entries.map((e) => e.event)).toContain('printer.job-held');
     clock.advance(10_000);
@@ -112,14 +119,14 @@ describe('print queue', () => {
     const printer = fakePrinter();
     printer.state = 'cover-open';
     const before = queueWith(printer);
-    const reply = await before.queue.submit(sampleReceipt());
+    const reply = await before.queue.submit(assistedReceipt());
     before.queue.stop();
 
     printer.state = 'online';
     const after = queueWith(printer);
     expect(after.queue.counts().held).toBe(1);
     await after.queue.retryHeld();
-    await after.queue.submit(sampleReceipt());
+    await after.queue.submit(assistedReceipt());
     expect(printer.printed).toEqual([reply.jobId]);
   });
 
@@ -172,5 +179,196 @@ describe('print queue', () => {
     const saved = readFileSync(path.join(dataDir, 'print-queue.json'), 'utf8');
     expect(saved).toContain('"state":"printed"');
     expect(saved).not.toContain('MM-88231');
+  });
+
+  describe("a self-service citizen's own receipt prints now or not at all", () => {
+    const queueFile = () => path.join(dataDir, 'print-queue.json');
+    const saved = () => readFileSync(queueFile(), 'utf8');
+
+    it('is not printed, and not kept, when the printer is out of paper; paper back prints nothing', async () => {
+      const printer = fakePrinter();
+      printer.state = 'paper-out';
+      const { queue, clock, logger } = queueWith(printer);
+      const reply = await queue.submit(sampleReceipt());
+      expect(reply).toEqual({ jobId: `${sampleReceipt().txId}#1`, state: 'not-printed' });
+      expect(queue.counts()).toEqual({ held: 0, uncertain: 0, queued: 0 });
+      expect(queue.jobs()).toMatchObject([{ state: 'not-printed', reason: 'paper-out' }]);
+      expect(logger.entries.map((e) => e.event)).toContain('printer.job-not-printed');
+      // Its content (reference, payment reference, names) is gone from the state file.
+      expect(saved()).toContain('"state":"not-printed"');
+      expect(saved()).not.toContain('7K3M-Q9XD-N');
+      expect(saved()).not.toContain('MM-88231');
+      expect(queue.jobs()[0]?.content).toBeUndefined();
+
+      // Paper is back: nothing comes out by itself, neither on the timer nor when told.
+      printer.state = 'online';
+      clock.advance(60_000);
+      await queue.retryHeld();
+      expect(printer.printed).toEqual([]);
+    });
+
+    it('is not printed when the print fails with nothing on paper, and is not retried', async () => {
+      const printer = fakePrinter();
+      printer.failNextWrite = true;
+      const { queue, clock } = queueWith(printer);
+      expect((await queue.submit(sampleReceipt())).state).toBe('not-printed');
+      expect(queue.jobs()).toMatchObject([{ state: 'not-printed', reason: 'print-failed' }]);
+      expect(saved()).not.toContain('7K3M-Q9XD-N');
+      clock.advance(60_000);
+      await queue.retryHeld();
+      expect(printer.printed).toEqual([]);
+    });
+
+    it('prints once when the same citizen asks again and the printer is ready now', async () => {
+      const printer = fakePrinter();
+      printer.state = 'paper-out';
+      const { queue } = queueWith(printer);
+      expect((await queue.submit(sampleReceipt())).state).toBe('not-printed');
+      // Still out of paper on the second tap: again not printed, still nothing kept.
+      expect((await queue.submit(sampleReceipt())).state).toBe('not-printed');
+      expect(saved()).not.toContain('7K3M-Q9XD-N');
+
+      printer.state = 'online';
+      const again = sampleReceipt({ issuedAt: '2026-11-14T16:31:00.000Z' });
+      expect(await queue.submit(again)).toEqual({
+        jobId: `${again.txId}#1`,
+        state: 'printed',
+      });
+      expect(printer.printed).toEqual([`${again.txId}#1`]);
+      // The receipt the citizen asked for just now is the one printed.
+      expect(printer.contents[0]?.issuedAt).toBe('2026-11-14T16:31:00.000Z');
+      expect(queue.jobs()).toMatchObject([{ state: 'printed', attempts: 1 }]);
+      expect(queue.jobs()[0]).not.toHaveProperty('reason');
+      // Once printed it is a duplicate like any other.
+      expect((await queue.submit(sampleReceipt())).state).toBe('printed');
+      await queue.retryHeld();
+      expect(printer.printed).toHaveLength(1);
+    });
+
+    it('holds assisted receipts and reprints behind it and prints only those when paper is back', async () => {
+      const printer = fakePrinter();
+      printer.state = 'paper-out';
+      const { queue, clock } = queueWith(printer);
+      const assisted = assistedReceipt({
+        transaction: {
+          txId: '4a1d9b2f-7b8c-4d3e-8f90-1b2c3d4e5f60',
+          ref: 'ASST-0001',
+          channel: 'assisted',
+          fee: { amountMinor: 0, currency: 'BZD' },
+          language: 'en',
+        },
+      });
+      const reprint = sampleReceipt({ copy: 2 });
+      expect((await queue.submit(assisted)).state).toBe('held');
+      expect((await queue.submit(reprint)).state).toBe('held');
+      expect((await queue.submit(sampleReceipt())).state).toBe('not-printed');
+      expect(queue.counts().held).toBe(2);
+      expect(saved()).toContain('ASST-0001');
+
+      printer.state = 'online';
+      clock.advance(10_000);
+      await queue.retryHeld();
+      expect(printer.printed).toEqual([`${assisted.txId}#1`, `${reprint.txId}#2`]);
+      expect(queue.counts().held).toBe(0);
+    });
+
+    it('a print error on a held job settles the citizen receipt behind it too, without a loop', async () => {
+      const printer = fakePrinter();
+      printer.state = 'paper-out';
+      const { queue } = queueWith(printer);
+      expect((await queue.submit(assistedReceipt({ copy: 2 }))).state).toBe('held');
+      printer.state = 'online';
+      printer.failNextWrite = true;
+      expect((await queue.submit(sampleReceipt())).state).toBe('not-printed');
+      expect(printer.printed).toEqual([]);
+      expect(queue.counts().held).toBe(1);
+    });
+
+    it('an uncertain one printed again as a copy waits for the printer like any other', async () => {
+      const content = sampleReceipt();
+      writeFileSync(
+        queueFile(),
+        JSON.stringify({
+          version: 1,
+          jobs: [
+            {
+              jobId: `${content.txId}#1`,
+              state: 'uncertain',
+              content,
+              reason: 'job-interrupted',
+              attempts: 1,
+              createdAt: 1,
+              updatedAt: 1,
+            },
+          ],
+        }),
+      );
+      const printer = fakePrinter();
+      printer.state = 'paper-out';
+      const { queue } = queueWith(printer);
+      expect((await queue.resolveUncertain(`${content.txId}#1`, 'print-again')).state).toBe('held');
+      printer.state = 'online';
+      await queue.retryHeld();
+      expect(printer.printed).toEqual([`${content.txId}#1`]);
+    });
+
+    it('keeps the not-printed state across a restart, printing nothing on its own', async () => {
+      const printer = fakePrinter();
+      printer.state = 'offline';
+      const before = queueWith(printer);
+      await before.queue.submit(sampleReceipt());
+      before.queue.stop();
+      const file = JSON.parse(saved()) as { jobs: unknown[] };
+      expect(file.jobs).toEqual([
+        {
+          jobId: `${sampleReceipt().txId}#1`,
+          state: 'not-printed',
+          reason: 'offline',
+          attempts: 0,
+          createdAt: expect.any(Number),
+          updatedAt: expect.any(Number),
+        },
+      ]);
+
+      printer.state = 'online';
+      const after = queueWith(printer);
+      expect(after.queue.jobs()).toMatchObject([{ state: 'not-printed', reason: 'offline' }]);
+      await after.queue.retryHeld();
+      expect(printer.printed).toEqual([]);
+      expect((await after.queue.submit(sampleReceipt())).state).toBe('printed');
+      expect(printer.printed).toHaveLength(1);
+    });
+
+    it('does not print a citizen receipt an older kiosk left held in its file', async () => {
+      const citizen = sampleReceipt();
+      const assisted = assistedReceipt({ copy: 3 });
+      const job = (content: ReceiptContent) => ({
+        jobId: `${content.txId}#${content.copy}`,
+        state: 'held',
+        content,
+        reason: 'paper-out',
+        attempts: 0,
+        createdAt: 1,
+        updatedAt: 1,
+      });
+      writeFileSync(
+        queueFile(),
+        JSON.stringify({ version: 1, jobs: [job(citizen), job(assisted)] }),
+      );
+      const printer = fakePrinter();
+      const { queue, logger } = queueWith(printer);
+      expect(logger.entries.map((e) => e.event)).not.toContain('printer.queue-file-corrupt');
+      expect(queue.jobs()).toMatchObject([
+        { state: 'not-printed', reason: 'restarted' },
+        { state: 'held' },
+      ]);
+      // The citizen's receipt is gone from the file at once; the assisted one is still there.
+      expect(JSON.parse(saved())).toMatchObject({
+        jobs: [{ state: 'not-printed' }, { state: 'held', content: { copy: 3 } }],
+      });
+      expect(JSON.parse(saved()).jobs[0]).not.toHaveProperty('content');
+      await queue.retryHeld();
+      expect(printer.printed).toEqual([`${assisted.txId}#3`]);
+    });
   });
 });

@@ -98,6 +98,17 @@ export function sampleReceipt(
   });
 }
 
+/** The same receipt for a transaction an officer completed at the counter. */
+export function assistedReceipt(
+  overrides: Partial<ReceiptSource> & { language?: string } = {},
+): ReceiptContent {
+  return {
+    ...sampleReceipt(overrides),
+    channel: 'assisted',
+    officer: { id: '00012345', name: 'Maya Cal' },
+  };
+}
+
 /**
  * A printer on the other end of a `PrinterLink`, answering each request the test's `respond`
  * function answers (bytes, or nothing). Records every send. For status and protocol tests.
