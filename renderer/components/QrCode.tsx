@@ -1,13 +1,11 @@
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
-
-/** What a receipt's QR code holds: the reference, prefixed so a scanner input can tell it apart. */
-export const QR_PREFIX = 'SP:';
+import { RECEIPT_QR_PREFIX, receiptQrText } from '../../sync/bridge/receipt-content';
 
 /** Reads a reference number from typed text or a scanned receipt code (`SP:ABCD-EFGH-J`). */
 export function referenceFromScan(text: string): string {
   const trimmed = text.trim().toUpperCase();
-  return trimmed.startsWith(QR_PREFIX) ? trimmed.slice(QR_PREFIX.length) : trimmed;
+  return trimmed.startsWith(RECEIPT_QR_PREFIX) ? trimmed.slice(RECEIPT_QR_PREFIX.length) : trimmed;
 }
 
 /**
@@ -26,7 +24,7 @@ export function QrCode({
   const [source, setSource] = useState<string | undefined>();
   useEffect(() => {
     let live = true;
-    QRCode.toString(`${QR_PREFIX}${value}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+    QRCode.toString(receiptQrText(value), { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
       .then((svg) => {
         if (live) setSource(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
       })

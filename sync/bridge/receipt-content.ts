@@ -101,6 +101,16 @@ function inLanguage(text: LocalizedText, language: LanguageCode): string {
   return text[language] ?? text.en;
 }
 
+/**
+ * What a receipt's QR code holds, on the screen and on paper alike: the reference, prefixed so
+ * that a scanner's typed input can be told apart from typing (`SP:ABCD-EFGH-J`).
+ */
+export const RECEIPT_QR_PREFIX = 'SP:';
+
+export function receiptQrText(ref: string): string {
+  return `${RECEIPT_QR_PREFIX}${ref}`;
+}
+
 export interface ReceiptSource {
   site: Pick<SiteConfig, 'agency' | 'siteName' | 'kioskId'>;
   service: Pick<ServiceDefinition, 'id' | 'title' | 'receiptText'>;

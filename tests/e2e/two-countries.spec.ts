@@ -231,6 +231,14 @@ for (const walk of walks) {
       );
       if (printout.png)
         copyFileSync(printout.png, path.join(outDir, `${walk.language}-07-receipt-pdf.png`));
+      // The paper's QR code, read by zbarimg off the PDF drawn at 150 dpi, holds what the
+      // screen's does: the prefixed reference a kiosk's scanner is told apart by.
+      const paperQr = execFileSync('zbarimg', ['--quiet', '--raw', png(printout.pdf, 150)], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+        .toString()
+        .trim();
+      expect(paperQr).toBe(`SP:${ref}`);
       const escposText = pdfText(escposPdf);
       for (const [where, text] of [
         ['paper', paper],

@@ -1,4 +1,5 @@
 import { formatDateTime, formatMoney } from '../../../kiosk-config/formatting';
+import { receiptQrText } from '../../../sync/bridge/receipt-content';
 import type { ReceiptContent } from '../../../sync/bridge/receipt-content';
 import { receiptLabels } from './receipt-labels';
 
@@ -86,7 +87,7 @@ export function layoutReceipt(content: ReceiptContent, options: LayoutOptions = 
     { kind: 'field', label: labels.status, value: labels.delivery[content.delivery] },
     { kind: 'rule' },
     { kind: 'paragraph', label: labels.nextSteps, text: content.nextSteps },
-    { kind: 'qr', value: content.ref, caption: labels.scanToCheck },
+    { kind: 'qr', value: receiptQrText(content.ref), caption: labels.scanToCheck },
     { kind: 'rule' },
   );
   const footer = labels.kiosk(content.kioskId);

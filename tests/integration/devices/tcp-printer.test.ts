@@ -96,7 +96,7 @@ describe('raw TCP 9100 printer on 127.0.0.1', () => {
     const receipt = decodeEscPos(printer.jobs[0] ?? Buffer.alloc(0));
     expect(printedText(receipt)).toContain(content.service.title);
     expect(printedText(receipt)).toContain('¿Qué hacer ahora?');
-    expect(receipt.qrCodes[0]?.data).toBe(content.ref);
+    expect(receipt.qrCodes[0]?.data).toBe(`SP:${content.ref}`);
     expect(receipt.cuts).toEqual(['partial']);
     // After the cut, the kiosk asks GS r 1: the printer answers once it has processed the job.
     expect(receipt.statusRequests).toEqual([1]);

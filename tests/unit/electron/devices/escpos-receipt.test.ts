@@ -78,7 +78,7 @@ describe('ESC/POS receipt', () => {
     const receipt = printAndReadBack(sampleReceipt());
     expect(receipt.initialized).toBe(true);
     expect(receipt.qrCodes).toEqual([
-      expect.objectContaining({ data: '7K3M-Q9XD-N', model: 2, errorLevel: 'M' }),
+      expect.objectContaining({ data: 'SP:7K3M-Q9XD-N', model: 2, errorLevel: 'M' }),
     ]);
     expect(receipt.cuts).toEqual(['partial']);
   });
