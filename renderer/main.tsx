@@ -13,12 +13,15 @@ import { connectShellBridge } from './platform/kiosk-bridge';
 import { installKeyGuard } from './platform/key-guard';
 import { createSimulatedBridge } from './platform/simulated-bridge';
 import { OutOfServiceScreen } from './screens/OutOfServiceScreen';
+import { watchPinnedActions } from './components/reveal';
 import { registerAppShell } from './sw/register';
 import type { KioskBridge } from '../sync/bridge/kiosk-bridge';
 import './styles.css';
 
 // Before anything else: from the first frame, no key or gesture opens a browser feature.
 installKeyGuard(window);
+// The pinned action row's height, for the page's scroll padding (styles.css).
+watchPinnedActions(document);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('#root is missing');

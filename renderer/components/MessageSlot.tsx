@@ -1,11 +1,15 @@
+import { useRef } from 'react';
 import type { ReactNode } from 'react';
+import { useRevealOnText } from './reveal';
 
 /**
  * The place of a message that comes and goes (an error, a date read back, a print result, a
  * status answer). The place is on screen before the message and stays after it, sized for
  * `lines` lines of it, so a message appearing or clearing never moves the buttons below it
  * under a finger. The message itself (with its role=alert or role=status) is the child, so it
- * is announced as it appears, exactly as before.
+ * is announced as it appears, exactly as before. When a message appears or changes and is not
+ * wholly in view (below the screen's edge, or under the pinned action row) the page scrolls just
+ * enough to show it (components/reveal.ts).
  */
 export function MessageSlot({
   lines,
@@ -17,7 +21,11 @@ export function MessageSlot({
   kind?: 'error' | 'words';
   children?: ReactNode;
 }) {
+  const slot = useRef<HTMLDivElement>(null);
+  useRevealOnText(slot);
   return (
-    <div className={`message-slot message-slot-${kind} message-slot-${lines}`}>{children}</div>
+    <div ref={slot} className={`message-slot message-slot-${kind} message-slot-${lines}`}>
+      {children}
+    </div>
   );
 }

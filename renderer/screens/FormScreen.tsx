@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import type { FormEvent } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
+import type { FormEvent, RefObject } from 'react';
 import type { FieldDefinition, ServiceDefinition } from '../../kiosk-config/schema';
 import {
   CONSENT_GIVEN,
@@ -13,6 +13,7 @@ import { parseDateInput } from '../../kiosk-config/formatting';
 import type { FieldCheckContext, FieldProblem } from '../../kiosk-config/field-validation';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { MessageSlot } from '../components/MessageSlot';
+import { revealIfHidden } from '../components/reveal';
 import { codeKeys, keyboardKindFor } from '../components/keyboard-layouts';
 import type { Translator } from '../i18n/translator';
 
@@ -61,6 +62,34 @@ function Question({ tr, field }: { tr: Translator; field: FieldDefinition }) {
   );
 }
 
+/**
+ * The question and its field are in view when a step opens and when the text size changes: on a
+ * short screen with Large text the top bar alone is more than half the height, and the pinned
+ * Back / Next row would otherwise cover the question. Only scrolls when they are hidden.
+ */
+function useQuestionInView(screen: RefObject<HTMLElement | null>): void {
+  useLayoutEffect(() => {
+    const main = screen.current;
+    if (!main) return undefined;
+    const reveal = () =>
+      revealIfHidden([
+        main.querySelector('[data-prompt]'),
+        main.querySelector('form .answer, form .choices, form label.choice'),
+      ]);
+    reveal();
+    const root = main.ownerDocument.documentElement;
+    let size = root.classList.contains('large-text');
+    const watch = new MutationObserver(() => {
+      const now = root.classList.contains('large-text');
+      if (now === size) return;
+      size = now;
+      reveal();
+    });
+    watch.observe(root, { attributes: true, attributeFilter: ['class'] });
+    return () => watch.disconnect();
+  }, [screen]);
+}
+
 /** One question per screen, with progress, so a first-time user is never faced with a wall. */
 export function FormScreen({
   tr,
@@ -75,6 +104,8 @@ export function FormScreen({
 }: FormScreenProps) {
   const field = fields[index];
   const [problem, setProblem] = useState<FieldProblem | undefined>();
+  const screen = useRef<HTMLElement>(null);
+  useQuestionInView(screen);
   if (!field) return null;
   const value = answers[field.id] ?? '';
   const inputId = `field-${field.id}`;
@@ -223,7 +254,7 @@ export function FormScreen({
   }
 
   return (
-    <main className="screen form" data-screen="form" data-field={field.id}>
+    <main ref={screen} className="screen form" data-screen="form" data-field={field.id}>
       <h1 className="form-title">{tr.text(service.title)}</h1>
       <p className="progress">{tr.t('form.step', { current: index + 1, total: fields.length })}</p>
       <progress max={fields.length} value={index + 1} aria-hidden="true" />

@@ -1,5 +1,5 @@
 import { ServiceIcon } from '../components/ServiceIcon';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Money, ServiceDefinition } from '../../kiosk-config/schema';
 import { parseMobileNumber } from '../../kiosk-config/phone-numbers';
@@ -17,6 +17,7 @@ import { MessageSlot } from '../components/MessageSlot';
 import { SteadyLabel } from '../components/SteadyLabel';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { QrCode } from '../components/QrCode';
+import { revealIfHidden } from '../components/reveal';
 import type { Translator } from '../i18n/translator';
 
 interface ReceiptScreenProps {
@@ -57,6 +58,13 @@ function SmsOptIn({
   const [stage, setStage] = useState<'offer' | 'phone' | 'saving' | 'saved' | 'failed'>('offer');
   const [phone, setPhone] = useState('');
   const [invalid, setInvalid] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  // "Yes, SMS" opens the phone field and its keypad after Print and Finish, below the fold on a
+  // short screen: they are brought into view (from its question down, when all does not fit).
+  // An effect, not a layout effect: the keypad's keys are drawn in its own effect, which runs first.
+  useEffect(() => {
+    if (stage === 'phone') revealIfHidden([form.current]);
+  }, [stage]);
   const alerts = runtime.catalogue.services.find((service) => service.id === SMS_OPT_IN_SERVICE);
   if (!alerts) return null;
 
@@ -107,7 +115,7 @@ function SmsOptIn({
     );
   }
   return (
-    <form className="sms" onSubmit={(event) => void save(event)} noValidate>
+    <form ref={form} className="sms" onSubmit={(event) => void save(event)} noValidate>
       <label htmlFor="sms-phone" className="question">
         {tr.t('receipt.sms.phone')}
       </label>

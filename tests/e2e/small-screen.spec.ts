@@ -223,3 +223,234 @@ test.describe('a Botswana kiosk in Setswana', () => {
     });
   }
 });
+
+/**
+ * What comes in answer to a touch on a 1280×800 screen (an error, a status answer, a keypad that
+ * opens, the console's result, the next question with Large text) must be readable where it
+ * appears: inside the viewport, not under the action row pinned to the bottom edge (compared
+ * box to box), and what a touch there hits. Returns what is wrong, with the boxes.
+ */
+async function readable(page: Page, selector: string): Promise<string[]> {
+  await settle(page);
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return [`${sel} is missing`];
+    const box = el.getBoundingClientRect();
+    const at = (b: DOMRect) =>
+      `${Math.round(b.left)},${Math.round(b.top)}–${Math.round(b.right)},${Math.round(b.bottom)}`;
+    const problems: string[] = [];
+    if (box.height === 0) return [`${sel} is empty`];
+    if (
+      box.top < -0.5 ||
+      box.left < -0.5 ||
+      box.bottom > innerHeight + 0.5 ||
+      box.right > innerWidth + 0.5
+    ) {
+      problems.push(`${sel} ${at(box)} is not inside the ${innerWidth}×${innerHeight} viewport`);
+    }
+    for (const row of Array.from(
+      document.querySelectorAll('main > .actions, main > form > .actions'),
+    )) {
+      if (row.contains(el) || getComputedStyle(row).position !== 'sticky') continue;
+      const r = row.getBoundingClientRect();
+      const overlap =
+        Math.min(box.bottom, r.bottom) - Math.max(box.top, r.top) > 0.5 &&
+        Math.min(box.right, r.right) - Math.max(box.left, r.left) > 0.5;
+      if (overlap) problems.push(`${sel} ${at(box)} is under the pinned action row ${at(r)}`);
+    }
+    // What a touch (or an eye) meets at its corners and middle, clipped to the viewport.
+    const top = Math.max(box.top, 0);
+    const bottom = Math.min(box.bottom, innerHeight);
+    const dx = Math.max(2, box.width * 0.1);
+    const dy = Math.max(2, (bottom - top) * 0.1);
+    if (bottom > top) {
+      for (const [x, y] of [
+        [box.left + dx, top + dy],
+        [box.right - dx, top + dy],
+        [box.left + dx, bottom - dy],
+        [box.right - dx, bottom - dy],
+        [box.left + box.width / 2, (top + bottom) / 2],
+      ] as Array<[number, number]>) {
+        const hit = document.elementFromPoint(x, y);
+        if (hit !== el && !el.contains(hit)) {
+          problems.push(
+            `at ${Math.round(x)},${Math.round(y)} ${sel} is covered by ${hit ? `${hit.tagName.toLowerCase()}.${String(hit.className)} "${(hit.textContent ?? '').trim().slice(0, 30)}"` : 'nothing'}`,
+          );
+        }
+      }
+    }
+    return problems;
+  }, selector);
+}
+
+const shot = async (page: Page, name: string) => {
+  mkdirSync(shotsDir, { recursive: true });
+  await page.screenshot({ path: path.join(shotsDir, `${name}.png`) });
+};
+
+/** From the start screen to the first question of `service`, in `language`. */
+async function openService(
+  page: Page,
+  kiosk: KioskStack,
+  language: 'en' | 'es' | 'bzj' | 'tn',
+  service: string,
+  largeText = false,
+): Promise<void> {
+  await kiosk.open(page);
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator(`[data-screen=language] button[lang=${language}]`).click();
+  if (largeText) {
+    await page.locator('[data-toggle=largeText]').click();
+    await expect(page.locator('html')).toHaveClass(/large-text/);
+  }
+  await page.locator(`[data-service=${service}]`).click();
+}
+
+test.describe('what answers a touch is in view on a 1280×800 screen', () => {
+  test.use({ viewport: sizes['1280x800'] });
+
+  const belize = [{ siteFile: 'demo.json', languages: ['es', 'bzj'] as const }];
+  const botswana = [{ siteFile: 'demo-botswana.json', languages: ['tn'] as const }];
+
+  for (const { siteFile, languages } of [...belize, ...botswana]) {
+    test.describe(`at ${siteFile}`, () => {
+      test.use({ siteFile });
+      for (const language of languages) {
+        test(`with Large text, an impossible date's error is not under Back and Next (${language})`, async ({
+          page,
+          kiosk,
+        }) => {
+          await openService(page, kiosk, language, 'birth-certificate-replacement', true);
+          await page.getByRole('textbox').fill('Maria Chen');
+          await next(page);
+          await page.locator('input[data-type=date]').fill('1992-02-30');
+          await next(page);
+          await expect(page.locator('[data-screen=form] .error[role=alert]')).toBeVisible();
+          await shot(page, `date-error-large-${language}-1280x800`);
+          expect(await readable(page, '[data-screen=form] .error[role=alert]')).toEqual([]);
+        });
+
+        // In Kriol the first question's field opens under Back and Next (the field taking focus
+        // does not scroll it out from under them); in Spanish and Setswana it happens to clear them.
+        if (language === 'bzj')
+          test(`with Large text, Back does not cover the question or its field as a step opens (${language})`, async ({
+            page,
+            kiosk,
+          }) => {
+            await openService(page, kiosk, language, 'birth-certificate-replacement', true);
+            await expect(page.locator('[data-screen=form] .answer')).toBeVisible();
+            for (const what of ['[data-screen=form] [data-prompt]', '[data-screen=form] .answer'])
+              expect(await readable(page, what), `question 1: ${what}`).toEqual([]);
+            await page.getByRole('textbox').fill('Maria Chen');
+            await next(page);
+            await expect(page.locator('input[data-type=date]')).toBeVisible();
+            await shot(page, `question-2-large-${language}-1280x800`);
+            for (const what of ['[data-screen=form] [data-prompt]', '[data-screen=form] .answer'])
+              expect(await readable(page, what), `question 2: ${what}`).toEqual([]);
+          });
+
+        test(`Large text turned on at a question keeps the question in view (${language})`, async ({
+          page,
+          kiosk,
+        }) => {
+          await openService(page, kiosk, language, 'birth-certificate-replacement');
+          await page.getByRole('textbox').fill('Maria Chen');
+          await next(page);
+          await page.locator('[data-toggle=largeText]').click();
+          await expect(page.locator('html')).toHaveClass(/large-text/);
+          await shot(page, `large-text-toggled-${language}-1280x800`);
+          for (const what of ['[data-screen=form] [data-prompt]', '[data-screen=form] .answer'])
+            expect(await readable(page, what), what).toEqual([]);
+        });
+
+        test(`a status check's answer is in view above Back and Check (${language})`, async ({
+          page,
+          kiosk,
+        }) => {
+          await openService(page, kiosk, language, 'application-status');
+          await page.getByRole('textbox').fill('ABCD-EFGH-J');
+          await page.locator('[data-screen=status] button[type=submit]').click();
+          await expect(page.locator('[data-status-result]')).toBeVisible();
+          await shot(page, `status-answer-${language}-1280x800`);
+          expect(await readable(page, '[data-status-result]')).toEqual([]);
+        });
+      }
+    });
+  }
+
+  test.describe('a Botswana kiosk', () => {
+    test.use({ siteFile: 'demo-botswana.json' });
+    test("a refused Omang number's error is read whole, not cut off by the pinned buttons (tn)", async ({
+      page,
+      kiosk,
+    }) => {
+      await openService(page, kiosk, 'tn', 'omang-replacement');
+      await page.locator('input[data-type=national-id]').fill('123436789');
+      await next(page);
+      await expect(page.locator('[data-screen=form] .error[role=alert]')).toBeVisible();
+      await shot(page, 'omang-error-tn-1280x800');
+      expect(await readable(page, '[data-screen=form] .error[role=alert]')).toEqual([]);
+    });
+  });
+
+  for (const [siteFile, language] of [
+    ['demo.json', 'es'],
+    ['demo-botswana.json', 'tn'],
+  ] as const) {
+    test.describe(`the receipt at ${siteFile}`, () => {
+      test.use({ siteFile });
+      test(`"Yes, SMS" brings the phone field and its keypad into view (${language})`, async ({
+        page,
+        kiosk,
+      }) => {
+        await kiosk.open(page);
+        await applyForBirthCertificate(page, language === 'es' ? 'es' : 'tn');
+        await page.locator('.sms button').click();
+        await expect(page.locator('form.sms .keyboard-host .hg-button').first()).toBeVisible();
+        await shot(page, `sms-keypad-${language}-1280x800`);
+        expect(await readable(page, 'form.sms .keyboard-host'), 'the keypad').toEqual([]);
+        expect(await readable(page, '#sms-phone'), 'the phone field').toEqual([]);
+        // A refused number's error, under the field, is read too.
+        await page.locator('#sms-phone').fill('12ab!');
+        await page.locator('form.sms button[type=submit]').click();
+        await expect(page.locator('#sms-error')).toBeVisible();
+        expect(await readable(page, '#sms-error'), 'the error').toEqual([]);
+      });
+    });
+  }
+});
+
+test.describe('the operator console on a 1280×800 screen', () => {
+  test.use({
+    viewport: sizes['1280x800'],
+    siteOverrides: { operatorPinHash: pinHash(operatorPin) },
+  });
+  for (const siteFile of ['demo.json', 'demo-botswana.json']) {
+    test.describe(siteFile, () => {
+      test.use({ siteFile });
+      test(`Export bundle, at the console's end, says its result beside the button, in view (${siteFile})`, async ({
+        page,
+        kiosk,
+      }) => {
+        await kiosk.open(page);
+        await page.keyboard.press('Control+Alt+o');
+        await page.locator('#operator-pin').fill(operatorPin);
+        await page.getByRole('button', { name: 'Open', exact: true }).click();
+        const exportButton = page.locator('[data-export-bundle]');
+        await expect(exportButton).toBeVisible({ timeout: 15_000 });
+        // The operator scrolls down to the panel and touches the button there.
+        await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        await settle(page);
+        await exportButton.click();
+        const notice = page.locator('[data-operator-notice]');
+        await expect(notice).toBeVisible({ timeout: 15_000 });
+        await shot(page, `console-export-${siteFile.replace('.json', '')}-1280x800`);
+        expect(await readable(page, '[data-operator-notice]')).toEqual([]);
+        // Beside the button touched: in its panel, and the button is still in view too.
+        const [button, said] = [(await exportButton.boundingBox())!, (await notice.boundingBox())!];
+        expect(button.y).toBeGreaterThanOrEqual(0);
+        expect(Math.abs(said.y - (button.y + button.height))).toBeLessThan(120);
+      });
+    });
+  }
+});

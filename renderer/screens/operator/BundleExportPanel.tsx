@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { exportBundleToDrive } from '../../app/officer-tools';
 import type { ConsolePanelProps } from './console-action';
+import { ConsoleNoticeLine } from './ConsoleNoticeLine';
 
 /**
  * The USB bundle: writes the unacknowledged chain segment, signed and sealed, to a folder (the
  * shell's default drive when none is typed), and logs what it wrote and what it left out.
  */
-export function BundleExportPanel({ tr, runtime, act }: ConsolePanelProps) {
+export function BundleExportPanel({ tr, runtime, act, notice }: ConsolePanelProps) {
   const [target, setTarget] = useState('');
   return (
     <section aria-labelledby="bundle-title">
@@ -50,6 +51,7 @@ export function BundleExportPanel({ tr, runtime, act }: ConsolePanelProps) {
           {tr.t('operator.bundle.export')}
         </button>
       </div>
+      <ConsoleNoticeLine notice={notice} />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import type { Translator } from '../../i18n/translator';
 import type { ConsolePanelProps } from './console-action';
+import { ConsoleNoticeLine } from './ConsoleNoticeLine';
 import type { ConsoleStatus } from './use-console-status';
 
 function age(tr: Translator, since: number | undefined, now: number): string {
@@ -19,6 +20,7 @@ export function HealthPanel({
   runtime,
   status,
   act,
+  notice,
 }: ConsolePanelProps & { status: ConsoleStatus }) {
   const { printer, figures, engine, now, lastRead } = status;
   const simulated = runtime.info.simulatedDevices;
@@ -44,6 +46,7 @@ export function HealthPanel({
           {tr.t('officer.sync.now')}
         </button>
       </div>
+      <ConsoleNoticeLine notice={notice} />
       <dl className="figures">
         <dt>{tr.t('operator.printer')}</dt>
         <dd data-printer-state={printerState}>

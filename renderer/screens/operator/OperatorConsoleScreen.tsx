@@ -3,18 +3,21 @@ import type { KioskRuntime } from '../../app/kiosk-runtime';
 import { UncertainPrints } from '../../components/UncertainPrints';
 import type { Translator } from '../../i18n/translator';
 import { BundleExportPanel } from './BundleExportPanel';
-import type { ConsoleAction } from './console-action';
+import type { ConsoleAction, ConsoleNotice } from './console-action';
 import { HealthPanel } from './HealthPanel';
 import { OperatorExitPanel } from './OperatorExitPanel';
 import { ShellLogPanel } from './ShellLogPanel';
 import { SimulatedDevicesPanel } from './SimulatedDevicesPanel';
 import { useConsoleStatus } from './use-console-status';
 
+type Panel = 'health' | 'devices' | 'bundle' | 'exit';
+
 /**
  * The telecentre operator's console: one panel each for device health, link and queue
  * (HealthPanel), uncertain prints, simulated-device controls (only where hardware is simulated),
- * the USB bundle export, the shell's recent events and the exit from kiosk mode. This screen
- * holds the notice line every panel's action reports to.
+ * the USB bundle export, the shell's recent events and the exit from kiosk mode. An action's
+ * result is said in the panel it was touched in, below its button (ConsoleNoticeLine), not at
+ * the top of a console the operator has scrolled down.
  */
 export function OperatorConsoleScreen({
   tr,
@@ -26,15 +29,21 @@ export function OperatorConsoleScreen({
   onClose: () => void;
 }) {
   const status = useConsoleStatus(runtime, tr);
-  const [notice, setNotice] = useState<{ text: string; error?: boolean } | undefined>();
-  const act: ConsoleAction = async (work) => {
-    try {
-      setNotice({ text: await work() });
-    } catch (error) {
-      setNotice({ text: (error as Error).message, error: true });
-    }
-    await status.refresh();
-  };
+  const [notice, setNotice] = useState<(ConsoleNotice & { panel: Panel }) | undefined>();
+  const actIn =
+    (panel: Panel): ConsoleAction =>
+    async (work) => {
+      try {
+        setNotice({ panel, text: await work() });
+      } catch (error) {
+        setNotice({ panel, text: (error as Error).message, error: true });
+      }
+      await status.refresh();
+    };
+  const panel = (name: Panel) => ({
+    act: actIn(name),
+    notice: notice?.panel === name ? notice : undefined,
+  });
 
   return (
     <main className="screen operator-console" data-screen="operator-console">
@@ -45,18 +54,18 @@ export function OperatorConsoleScreen({
           {tr.t('operator.close')}
         </button>
       </div>
-      {notice ? (
-        <p className={notice.error ? 'error' : 'print-done'} role="status" data-operator-notice>
-          {notice.text}
-        </p>
-      ) : null}
       <div className="console-grid">
-        <HealthPanel tr={tr} runtime={runtime} status={status} act={act} />
+        <HealthPanel tr={tr} runtime={runtime} status={status} {...panel('health')} />
         <UncertainPrints tr={tr} bridge={runtime.bridge} />
-        <SimulatedDevicesPanel tr={tr} runtime={runtime} act={act} onPrinter={status.setPrinter} />
-        <BundleExportPanel tr={tr} runtime={runtime} act={act} />
+        <SimulatedDevicesPanel
+          tr={tr}
+          runtime={runtime}
+          onPrinter={status.setPrinter}
+          {...panel('devices')}
+        />
+        <BundleExportPanel tr={tr} runtime={runtime} {...panel('bundle')} />
         <ShellLogPanel tr={tr} lines={status.lines} />
-        <OperatorExitPanel tr={tr} runtime={runtime} act={act} />
+        <OperatorExitPanel tr={tr} runtime={runtime} {...panel('exit')} />
       </div>
     </main>
   );

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import type { ConsolePanelProps } from './console-action';
+import { ConsoleNoticeLine } from './ConsoleNoticeLine';
 
 /**
  * Leaving kiosk mode: in Electron, with the operator exit PIN (wrong PIN, lock-out and a
  * disabled exit each say so); the browser shell has no exit from the page and says how instead.
  */
-export function OperatorExitPanel({ tr, runtime, act }: ConsolePanelProps) {
+export function OperatorExitPanel({ tr, runtime, act, notice }: ConsolePanelProps) {
   const [exitPin, setExitPin] = useState('');
   return (
     <section aria-labelledby="exit-title">
@@ -49,6 +50,7 @@ export function OperatorExitPanel({ tr, runtime, act }: ConsolePanelProps) {
           <button type="submit" className="secondary">
             {tr.t('operator.exit.button')}
           </button>
+          <ConsoleNoticeLine notice={notice} />
         </form>
       ) : (
         <p data-exit-disabled>{tr.t('operator.exit.browserShell')}</p>

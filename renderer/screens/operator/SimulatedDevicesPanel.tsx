@@ -1,5 +1,6 @@
 import type { PrinterStatus } from '../../../sync/bridge/device-payloads';
 import type { ConsolePanelProps } from './console-action';
+import { ConsoleNoticeLine } from './ConsoleNoticeLine';
 
 /**
  * Controls for simulated devices only (nothing is shown where all hardware is real): swipe an
@@ -10,6 +11,7 @@ export function SimulatedDevicesPanel({
   tr,
   runtime,
   act,
+  notice,
   onPrinter,
 }: ConsolePanelProps & {
   /** The printer status the simulated printer reports after a change. */
@@ -96,6 +98,7 @@ export function SimulatedDevicesPanel({
           </>
         ) : null}
       </div>
+      <ConsoleNoticeLine notice={notice} />
     </section>
   );
 }

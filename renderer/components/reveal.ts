@@ -1,0 +1,116 @@
+import { useLayoutEffect, useRef } from 'react';
+import type { RefObject } from 'react';
+
+/**
+ * What appears in answer to a touch (an error, a read-back, a status answer, a result, a keypad
+ * that opens) is brought into view when it is not already there: inside the viewport and above
+ * the screen's pinned action row (the `.actions` that sticks to the bottom edge, styles.css). It
+ * scrolls only as far as needed (as `scrollIntoView({ block: 'nearest' })` with the row's height
+ * as scroll padding) and at once, never smoothly; what is already in view is never moved.
+ */
+
+/** A screen's own action rows: the ones styles.css may stick to the bottom edge. */
+const PINNED_ROWS = 'main > .actions, main > form > .actions';
+
+function stickyRows(doc: Document): HTMLElement[] {
+  return Array.from(doc.querySelectorAll<HTMLElement>(PINNED_ROWS)).filter((row) => {
+    if (row.getBoundingClientRect().height === 0) return false;
+    return getComputedStyle(row).position === 'sticky';
+  });
+}
+
+/**
+ * The height a pinned row takes at the bottom of the viewport: a sticky row that reaches the
+ * bottom edge (stuck to it, or still pushed partly below it by the top of its form, when it will
+ * be wholly stuck once the page scrolls), and not the row `target` is part of.
+ */
+function coveredAtBottom(doc: Document, target: Element): number {
+  const view = doc.defaultView;
+  if (!view) return 0;
+  let covered = 0;
+  for (const row of stickyRows(doc)) {
+    if (row.contains(target)) continue;
+    const box = row.getBoundingClientRect();
+    if (box.bottom >= view.innerHeight - 1) covered = Math.max(covered, box.height);
+  }
+  return covered;
+}
+
+/**
+ * Scrolls the page the least that shows all of `elements` above the pinned action row, or, when
+ * they do not fit, their top. Does nothing when they are already in view.
+ */
+export function revealIfHidden(elements: ReadonlyArray<Element | null | undefined>): void {
+  const shown = elements.filter((el): el is Element => !!el && el.isConnected);
+  const first = shown[0];
+  if (!first) return;
+  const doc = first.ownerDocument;
+  const view = doc.defaultView;
+  if (!view) return;
+  const boxes = shown.map((el) => el.getBoundingClientRect()).filter((box) => box.height > 0);
+  if (boxes.length === 0) return;
+  const top = Math.min(...boxes.map((box) => box.top));
+  const bottom = Math.max(...boxes.map((box) => box.bottom));
+  const limit = view.innerHeight - coveredAtBottom(doc, first);
+  let delta = 0;
+  if (bottom > limit + 0.5) delta = bottom - limit;
+  // Too tall for the room: its top comes first (the question above its field, the words first).
+  if (top - delta < -0.5 || top < -0.5) delta = top;
+  if (Math.abs(delta) < 1) return;
+  view.scrollBy({ top: delta, behavior: 'instant' });
+}
+
+/**
+ * Reveals `ref`'s element each time its text appears or changes (a message, a read-back, an
+ * answer; the same message in another language too). Runs before paint, so it is never seen
+ * hidden first.
+ */
+export function useRevealOnText(ref: RefObject<HTMLElement | null>): void {
+  const last = useRef('');
+  useLayoutEffect(() => {
+    const el = ref.current;
+    const text = el?.textContent?.trim() ?? '';
+    if (text === last.current) return;
+    last.current = text;
+    if (text) revealIfHidden([el]);
+  });
+}
+
+/**
+ * Keeps `--pinned-actions-height` on the root element equal to the screen's sticky action row
+ * (0 with none): styles.css makes it the page's `scroll-padding-bottom`, so the browser's own
+ * scrolling (a field taking focus, Tab) stops above the row too. Measured, as Large text and a
+ * long label make the row taller or wrap it. Returns a function that stops watching.
+ */
+export function watchPinnedActions(doc: Document): () => void {
+  const view = doc.defaultView;
+  if (!view || typeof ResizeObserver === 'undefined') return () => undefined;
+  let watched: HTMLElement[] = [];
+  let frame = 0;
+  const measure = () => {
+    frame = 0;
+    const rows = stickyRows(doc);
+    const height = Math.max(0, ...rows.map((row) => row.getBoundingClientRect().height));
+    doc.documentElement.style.setProperty('--pinned-actions-height', `${Math.ceil(height)}px`);
+    if (rows.length !== watched.length || rows.some((row, i) => row !== watched[i])) {
+      resize.disconnect();
+      for (const row of rows) resize.observe(row);
+      watched = rows;
+    }
+  };
+  const later = () => {
+    if (!frame) frame = view.requestAnimationFrame(measure);
+  };
+  const resize = new ResizeObserver(later);
+  const mutations = new MutationObserver(later);
+  mutations.observe(doc.body, { childList: true, subtree: true });
+  mutations.observe(doc.documentElement, { attributes: true, attributeFilter: ['class'] });
+  view.addEventListener('resize', later);
+  later();
+  return () => {
+    if (frame) view.cancelAnimationFrame(frame);
+    resize.disconnect();
+    mutations.disconnect();
+    view.removeEventListener('resize', later);
+  };
+}
