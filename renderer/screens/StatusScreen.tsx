@@ -76,6 +76,8 @@ export function StatusScreen({
     const ref = normalizeReferenceNumber(referenceFromScan(entered));
     if (!ref) {
       setInvalid(true);
+      // An earlier answer belongs to an earlier reference: never shown beside this error.
+      setResult(undefined);
       return;
     }
     setText(ref);
@@ -141,6 +143,8 @@ export function StatusScreen({
           onChange={(event) => {
             setText(event.target.value.toUpperCase());
             setInvalid(false);
+            // The answer shown was for the reference as it was; a changed one has none yet.
+            setResult(undefined);
           }}
         />
         <p id="status-hint" className="hint">

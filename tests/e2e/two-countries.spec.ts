@@ -349,6 +349,8 @@ test('a reference typed without dashes, in small letters, finds the request', as
   await expect(page.getByRole('alert')).toHaveText(
     createMessages('es').t('status.error.reference'),
   );
+  // The earlier request's answer is gone: it is not this reference's.
+  await expect(page.locator('[data-status-result]')).toHaveCount(0);
 });
 
 for (const walk of walks) {
