@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { countries } from '../../kiosk-config/countries';
+import { formatTimeOf } from '../../kiosk-config/formatting';
 import { expect, screenshot, test } from './fixtures';
 import { expectAxeClean, payBill, pinHash, waitForRoster } from './staff-fixtures';
 
@@ -51,12 +53,19 @@ test('the operator console opens with the operator PIN and shows health, queue a
     'data-printer-state',
     'paper-out',
   );
+  // In words, in the console's language (not the bridge's code).
+  await expect(page.locator('[data-printer-state]')).toContainText('Out of paper');
   await page.locator('[data-sim=receipt-code]').click();
   await expect(page.locator('[data-last-read]')).toHaveText('receipt code 7K3M-Q9XD-N');
   await expect(console_).toBeVisible();
   await expect(page.locator('[data-log-lines]')).toContainText(
     'simulated printer set to paper-out',
   );
+  // Each event's time on Belize's wall clock (UTC−6), as the receipts say it, not UTC.
+  const newest = page.locator('[data-log-lines] time').first();
+  const at = (await newest.getAttribute('datetime')) ?? '';
+  await expect(newest).toHaveText(formatTimeOf(at, countries.BZ.timeZone));
+  expect(formatTimeOf(at, countries.BZ.timeZone)).not.toBe(at.slice(11, 16));
   await expectAxeClean(page);
   await screenshot(page, 'operator-01-console');
   await page.locator('[data-sim=paper-back]').click();
@@ -160,7 +169,9 @@ test('a USB bundle exported from the console is imported by the gateway CLI once
   });
   const queued = Number(await page.locator('[data-queue-depth]').getAttribute('data-queue-depth'));
   await page.locator('[data-export-bundle]').click();
-  await expect(page.locator('[data-operator-notice]')).toContainText(`${queued} records`);
+  await expect(page.locator('[data-operator-notice]')).toContainText(
+    queued === 1 ? '1 record,' : `${queued} records,`,
+  );
   await screenshot(page, 'operator-02-bundle-written');
   const exportDir = path.join(kiosk.dataDir, 'exports');
   const [bundle] = readdirSync(exportDir).filter((name) => name.endsWith('.spbundle'));

@@ -50,7 +50,7 @@ export function HealthPanel({
       <dl className="figures">
         <dt>{tr.t('operator.printer')}</dt>
         <dd data-printer-state={printerState}>
-          {printerState ?? '…'}
+          {printerState ? tr.t(`operator.printer.${printerState}`) : '…'}
           {printer && printer !== 'unavailable' && printer.heldJobs > 0
             ? ` · ${tr.t('operator.heldJobs', { n: printer.heldJobs })}`
             : ''}

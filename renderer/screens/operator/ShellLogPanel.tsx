@@ -12,7 +12,8 @@ export function ShellLogPanel({ tr, lines }: { tr: Translator; lines: LogLine[] 
         <ol className="log-lines" data-log-lines>
           {[...lines].reverse().map((line, index) => (
             <li key={`${line.at}-${index}`} data-level={line.level}>
-              <time dateTime={line.at}>{line.at.slice(11, 19)}</time> {line.level} {line.text}
+              {/* On the site's wall clock, as receipts and reports are (the log keeps UTC). */}
+              <time dateTime={line.at}>{tr.time(line.at)}</time> {line.level} {line.text}
             </li>
           ))}
         </ol>
