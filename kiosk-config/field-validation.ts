@@ -193,7 +193,9 @@ export function checkField(
       if (length > field.maxLength)
         return { key: 'form.error.tooLong', values: { max: field.maxLength } };
       if (field.pattern && !new RegExp(field.pattern, 'u').test(value))
-        return { key: 'form.error.pattern' };
+        return field.patternMessage
+          ? { key: 'form.error.pattern', message: field.patternMessage }
+          : { key: 'form.error.pattern' };
       return undefined;
     }
     case 'number': {

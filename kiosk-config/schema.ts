@@ -104,6 +104,8 @@ export const fieldSchema = z.discriminatedUnion('type', [
     minLength: z._default(z.number().check(z.int()).check(z.gte(0)), 0),
     maxLength: z._default(z.number().check(z.int()).check(z.gte(1)).check(z.lte(2000)), 200),
     pattern: z.optional(compilableRegex),
+    /** The catalogue's own sentence when the answer does not match `pattern` (what it takes). */
+    patternMessage: z.optional(localizedTextSchema),
   }),
   z.strictObject({
     ...fieldBase,

@@ -29,6 +29,21 @@ describe('field validation', () => {
     expect(checkField(name, '😀')).toEqual({ key: 'form.error.tooShort', values: { min: 2 } });
   });
 
+  it("says a pattern's own sentence when the catalogue gives one (a name of letters only)", () => {
+    const rule = { en: 'A name has letters only: no digits or signs.' };
+    const name = field({
+      id: 'fullName',
+      type: 'text',
+      label,
+      pattern: "^[\\p{L}\\p{M} .'’-]+$",
+      patternMessage: rule,
+    });
+    for (const ok of ['Kagiso Molefe', 'José Pérez-Castillo', "Mary O'Neil", 'Kgosi Tšhekedi'])
+      expect(checkField(name, ok), ok).toBeUndefined();
+    for (const bad of ['123436789', 'AbSP:GNGX-X8TE-V', 'Ana 2'])
+      expect(checkField(name, bad), bad).toEqual({ key: 'form.error.pattern', message: rule });
+  });
+
   it('applies a text pattern', () => {
     const licence = field({ id: 'a', type: 'text', label, pattern: '^[A-Z0-9]+$' });
     expect(checkField(licence, 'AB123')).toBeUndefined();
