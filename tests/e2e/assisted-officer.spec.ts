@@ -82,6 +82,12 @@ test('an officer signs in with a card and PIN, serves a citizen, reprints, voids
   await page.locator('[data-officer-tools]').click();
   const row = page.locator(`tr[data-ref="${queuedRef}"]`);
   await expect(row).toHaveAttribute('data-state', 'queued');
+  // On a 1280 × 800 counter screen too, each reference stays on one line (one box of text).
+  await page.setViewportSize({ width: 1280, height: 800 });
+  for (const token of await page.locator('.officer-table .reference-token').all()) {
+    expect(await token.evaluate((el) => el.getClientRects().length)).toBe(1);
+  }
+  await page.setViewportSize({ width: 1920, height: 1080 });
   await expect(page.locator(`[data-void="${ref}"]`)).toHaveCount(0); // delivered: no void
   await page.locator(`[data-void="${queuedRef}"]`).click();
   await page.locator('[data-confirm-void]').click();

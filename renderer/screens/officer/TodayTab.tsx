@@ -112,7 +112,7 @@ export function TodayTab({
             <tr key={item.seq} data-ref={item.ref} data-state={itemState(item)}>
               <td>{tr.time(item.queuedAt)}</td>
               <td>
-                <strong>{item.ref}</strong>
+                <strong className="reference-token">{item.ref}</strong>
               </td>
               <td>{services.get(item.serviceId ?? '') ?? item.serviceId}</td>
               <td>
