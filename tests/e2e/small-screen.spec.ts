@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import { artifactsDir, expect, test } from './fixtures';
 import type { KioskStack } from './fixtures';
 import { settle } from './layout-probes';
-import { pinHash } from './staff-fixtures';
+import { enterPin, officer, payBill, pinHash, roster, waitForRoster } from './staff-fixtures';
 
 /**
  * A 1280×800 kiosk screen (and the same panel turned to portrait, 800×1280) beside the
@@ -453,4 +453,40 @@ test.describe('the operator console on a 1280×800 screen', () => {
       });
     });
   }
+
+  test.describe('officer tools', () => {
+    test.use({ roster, simulatedDevices: true });
+
+    test("a reprint's result, far down the day's table, is said in view", async ({
+      page,
+      kiosk,
+    }) => {
+      test.setTimeout(120_000);
+      await kiosk.open(page);
+      await waitForRoster(page);
+      kiosk.devices!.simulatedCardReader!.swipe({
+        kind: 'officer',
+        officerId: officer.officerId,
+        expires: '2099-12',
+      });
+      await enterPin(page, officer.pin);
+      await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 15_000 });
+      await page.getByRole('button', { name: 'Serve citizens' }).click();
+      const refs: string[] = [];
+      // More rows than a 1280 × 800 screen shows below the notice's place.
+      for (const account of Array.from({ length: 9 }, (_, i) => `${i + 1}0010010`)) {
+        refs.push(await payBill(page, account));
+        await page.getByRole('button', { name: 'Finish' }).click();
+      }
+      await page.locator('[data-officer-tools]').click();
+      // The oldest is the table's last row: the officer scrolls down to it and reprints.
+      const reprint = page.locator(`[data-reprint="${refs[0]}"]`);
+      await reprint.scrollIntoViewIfNeeded();
+      await settle(page);
+      await reprint.click();
+      await expect(page.locator('[data-officer-notice]')).toBeVisible({ timeout: 15_000 });
+      await shot(page, 'officer-reprint-1280x800');
+      expect(await readable(page, '[data-officer-notice]')).toEqual([]);
+    });
+  });
 });

@@ -1,3 +1,4 @@
+import { NoticeLine } from '../../components/NoticeLine';
 import { useState } from 'react';
 import { SMS_OPT_IN_SERVICE } from '../../../kiosk-config/schema';
 import type { QueueItem } from '../../../sync/client/officer-queue';
@@ -86,11 +87,8 @@ export function OfficerToolsScreen({
           {tr.t('officer.signOut')}
         </button>
       </div>
-      {notice ? (
-        <p className={notice.error ? 'error' : 'print-done'} role="status" data-officer-notice>
-          {notice.text}
-        </p>
-      ) : null}
+      {/* Brought into view when it changes: a reprint or void far down the day's table. */}
+      <NoticeLine notice={notice} who="officer" />
       <UncertainPrints tr={tr} bridge={runtime.bridge} />
       <div className="tabs" role="tablist" aria-label={tr.t('officer.tools.title')}>
         {tabs.map(([id, label]) => (

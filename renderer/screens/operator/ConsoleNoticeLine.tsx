@@ -1,5 +1,4 @@
-import { useRef } from 'react';
-import { useRevealOnText } from '../../components/reveal';
+import { NoticeLine } from '../../components/NoticeLine';
 import type { ConsoleNotice } from './console-action';
 
 /**
@@ -7,17 +6,5 @@ import type { ConsoleNotice } from './console-action';
  * (not at the top of a console scrolled to its end), and brought into view if it is not.
  */
 export function ConsoleNoticeLine({ notice }: { notice: ConsoleNotice | undefined }) {
-  const line = useRef<HTMLParagraphElement>(null);
-  useRevealOnText(line);
-  if (!notice) return null;
-  return (
-    <p
-      ref={line}
-      className={notice.error ? 'console-notice error' : 'console-notice print-done'}
-      role="status"
-      data-operator-notice
-    >
-      {notice.text}
-    </p>
-  );
+  return <NoticeLine notice={notice} who="operator" className="console-notice" />;
 }

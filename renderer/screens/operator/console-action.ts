@@ -1,3 +1,4 @@
+import type { Notice } from '../../components/NoticeLine';
 import type { KioskRuntime } from '../../app/kiosk-runtime';
 import type { Translator } from '../../i18n/translator';
 
@@ -7,11 +8,8 @@ import type { Translator } from '../../i18n/translator';
  */
 export type ConsoleAction = (work: () => Promise<string>) => Promise<void>;
 
-/** What an action said, and whether it failed. */
-export interface ConsoleNotice {
-  text: string;
-  error?: boolean;
-}
+/** A console action's result (the staff screens' one notice shape). */
+export type ConsoleNotice = Notice;
 
 /** What every operator console panel is given: the words, the kiosk, and the way to act. */
 export interface ConsolePanelProps {
