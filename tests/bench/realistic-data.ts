@@ -1,3 +1,5 @@
+import { resolveDateBound } from '../../kiosk-config/field-validation';
+import { serviceFee } from '../../kiosk-config/service-fee';
 import { readFileSync } from 'node:fs';
 import type { TransactionInput } from '../../sync/client/commit';
 import { CONSENT_GIVEN, LIST_SEPARATOR } from '../../kiosk-config/field-validation';
@@ -23,12 +25,16 @@ interface CatalogueField {
   max?: number;
   integer?: boolean;
   pattern?: string;
+  notBefore?: string;
+  notAfter?: string;
   required?: boolean;
 }
 
 interface CatalogueService {
   id: string;
   fee?: { amountMinor: number; currency: string };
+  /** The field whose answer is the fee (a bill paid by its amount). */
+  feeField?: string;
   paymentMethods?: string[];
   fields: CatalogueField[];
 }
@@ -113,7 +119,7 @@ function loadCountries(): Country[] {
       // Social security numbers: six to nine digits.
       nationalId: (r) => digits(r, 6 + Math.floor(r() * 4)),
       phone: (r) => `+501 6${digits(r, 2)}-${digits(r, 4)}`,
-      plate: (r) => `${pick(r, ['BZ', 'CY', 'OW', 'SC', 'TO', 'CZL'])}-C-${digits(r, 5)}`,
+      plate: (r) => `${pick(r, ['BZ', 'CY', 'OW', 'SC', 'TO', 'CZL'])}-C-${digits(r, 4)}`,
     },
   ];
   return countries;
@@ -126,7 +132,24 @@ function dateBetween(random: () => number, fromYear: number, toYear: number): st
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-function answer(field: CatalogueField, country: Country, random: () => number): string {
+/** A day between a date field's limits (`notBefore`, `notAfter`, relative to `today`). */
+function dateWithin(field: CatalogueField, today: string, random: () => number): string {
+  const day = (bound: string | undefined, fallback: string): number => {
+    const date = resolveDateBound(bound ?? fallback, today);
+    return date ? Date.UTC(date.year, date.month - 1, date.day) : Date.parse(`${today}T00:00Z`);
+  };
+  const from = day(field.notBefore, 'today-1y');
+  const to = day(field.notAfter, 'today+1y');
+  const at = new Date(from + Math.floor(random() * ((to - from) / 86_400_000 + 1)) * 86_400_000);
+  return at.toISOString().slice(0, 10);
+}
+
+function answer(
+  field: CatalogueField,
+  country: Country,
+  random: () => number,
+  today: string,
+): string {
   const name = (): string =>
     `${pick(random, country.given)} ${random() < 0.3 ? `${pick(random, country.given)} ` : ''}${pick(random, country.family)}`;
   switch (field.type) {
@@ -135,18 +158,25 @@ function answer(field: CatalogueField, country: Country, random: () => number): 
     case 'phone':
       return country.phone(random);
     case 'date':
+      // People alive today; any other date within the field's own limits.
       return field.id === 'dateOfBirth'
         ? dateBetween(random, 1945, 2010)
-        : dateBetween(random, 2026, 2027);
+        : dateWithin(field, today, random);
     case 'choice':
       return pick(random, field.options ?? [{ value: '' }]).value;
     case 'documents':
+      // A required checklist is submitted only with every paper ticked.
       return (field.items ?? [])
-        .filter(() => random() < 0.85)
+        .filter(() => field.required !== false || random() < 0.85)
         .map((item) => item.id)
         .join(LIST_SEPARATOR);
     case 'consent':
       return CONSENT_GIVEN;
+    case 'amount': {
+      // A bill as people pay them: whole units and cents, from the field's minimum up.
+      const min = Math.ceil(field.min ?? 1);
+      return `${min + Math.floor(random() * 1500)}.${digits(random, 2)}`;
+    }
     case 'number': {
       const min = field.min ?? 1;
       const max = Math.min(field.max ?? 100, min + 400);
@@ -167,12 +197,16 @@ function answer(field: CatalogueField, country: Country, random: () => number): 
   if (/brand/i.test(field.id)) return `${upper(random, 2)}-${digits(random, 3)}`;
   if (/company/i.test(field.id)) return `${country.code}${digits(random, 2)}-${digits(random, 5)}`;
   if (/account/i.test(field.id)) return digits(random, 10);
-  if (/plot/i.test(field.id)) return `${digits(random, 4)}/${pick(random, country.places)}`;
+  if (/plot/i.test(field.id)) return `Plot ${digits(random, 5)}`;
   return `${pick(random, country.places)} ${digits(random, 3)}`;
 }
 
 /** The i-th realistic submission: one catalogue service, answered field by field. */
-export function realisticSubmission(i: number): TransactionInput & { personalFieldIds: string[] } {
+export function realisticSubmission(
+  i: number,
+  /** The day the kiosk takes it (`YYYY-MM-DD`), for dates relative to today; the machine's. */
+  today: string = new Date().toISOString().slice(0, 10),
+): TransactionInput & { personalFieldIds: string[] } {
   const random = prng(i * 104_729 + 7);
   const country = pick(random, loadCountries());
   const service = pick(random, country.services);
@@ -180,10 +214,16 @@ export function realisticSubmission(i: number): TransactionInput & { personalFie
   const personalFieldIds: string[] = [];
   for (const field of service.fields) {
     if (field.required === false && random() < 0.5) continue;
-    fields[field.id] = answer(field, country, random);
+    fields[field.id] = answer(field, country, random, today);
     if (field.personal) personalFieldIds.push(field.id);
   }
-  const fee = service.fee ?? { amountMinor: 0, currency: country.code === 'BW' ? 'BWP' : 'BZD' };
+  const fee = serviceFee(
+    {
+      fee: service.fee ?? { amountMinor: 0, currency: country.code === 'BW' ? 'BWP' : 'BZD' },
+      ...(service.feeField ? { feeField: service.feeField } : {}),
+    },
+    fields,
+  );
   if (fee.amountMinor > 0) {
     const method = pick(random, service.paymentMethods ?? ['counter']);
     fields.paymentMethod = method;
