@@ -309,6 +309,52 @@ async function openService(
 test.describe('what answers a touch is in view on a 1280×800 screen', () => {
   test.use({ viewport: sizes['1280x800'] });
 
+  for (const [siteFile, language] of [
+    ['demo.json', 'en'],
+    ['demo.json', 'es'],
+    ['demo-botswana.json', 'tn'],
+  ] as const) {
+    test.describe(siteFile, () => {
+      test.use({ siteFile });
+      test(`with Large text the receipt's reference stays readable beside Print and Finish (${language})`, async ({
+        page,
+        kiosk,
+      }) => {
+        await kiosk.open(page);
+        const reference = await applyForBirthCertificate(page, language);
+        await page.locator('[data-toggle=largeText]').click();
+        await expect(page.locator('html')).toHaveClass(/large-text/);
+        await settle(page);
+        await shot(page, `receipt-large-text-${language}-1280x800`);
+        const shown = page.getByTestId('reference');
+        await expect(shown).toHaveText(reference);
+        // Read as it is drawn: at least body size, on one line, whole inside the viewport.
+        const drawn = await shown.evaluate((el) => {
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          const box = range.getBoundingClientRect();
+          return {
+            fontPx: parseFloat(getComputedStyle(el).fontSize),
+            lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size,
+            inside: box.left >= 0 && box.right <= innerWidth,
+          };
+        });
+        expect(drawn.fontPx, 'reference font size, px').toBeGreaterThanOrEqual(44);
+        expect(drawn.lines).toBe(1);
+        expect(drawn.inside).toBe(true);
+        for (const button of ['[data-print]', '[data-screen=receipt] .actions .primary']) {
+          expect(await uncovered(page, button), button).toEqual([]);
+        }
+        // Nothing covers the title: the buttons stand beside it.
+        const [title, actions] = await Promise.all([
+          page.locator('[data-screen=receipt] > h1').boundingBox(),
+          page.locator('[data-screen=receipt] > .actions').boundingBox(),
+        ]);
+        expect(actions!.x).toBeGreaterThanOrEqual(title!.x + title!.width - 1);
+      });
+    });
+  }
+
   const belize = [{ siteFile: 'demo.json', languages: ['es', 'bzj'] as const }];
   const botswana = [{ siteFile: 'demo-botswana.json', languages: ['tn'] as const }];
 
