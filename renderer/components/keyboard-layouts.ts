@@ -53,6 +53,14 @@ export function codeKeys(pattern: string): CodeKeys {
   };
 }
 
+/**
+ * Whether a text field's pattern takes digits only (`^[0-9]+$`, `^\\d{6,20}$`: an account or a
+ * meter number): such a field gets the number pad, not the letter keyboard.
+ */
+export function digitsOnly(pattern: string | undefined): boolean {
+  return pattern !== undefined && /^\^(\[0-9\]|\\d)(\+|\*|\{\d+(,\d*)?\})\$$/.test(pattern);
+}
+
 /** simple-keyboard layouts: rows of space-separated buttons; `{…}` are function keys. */
 export function keyboardLayout(
   kind: KeyboardKind,

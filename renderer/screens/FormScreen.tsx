@@ -14,7 +14,7 @@ import type { FieldCheckContext, FieldProblem } from '../../kiosk-config/field-v
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { MessageSlot } from '../components/MessageSlot';
 import { revealIfHidden } from '../components/reveal';
-import { codeKeys, keyboardKindFor } from '../components/keyboard-layouts';
+import { codeKeys, digitsOnly, keyboardKindFor } from '../components/keyboard-layouts';
 import type { Translator } from '../i18n/translator';
 
 interface FormScreenProps {
@@ -114,7 +114,11 @@ export function FormScreen({
   const keyboard = keyboardKindFor(field.type);
   const code =
     field.type === 'text' && field.pattern?.includes('A-Z') ? codeKeys(field.pattern) : undefined;
-  const keyboardKind = code ? 'code' : keyboard;
+  const keyboardKind = code
+    ? 'code'
+    : field.type === 'text' && digitsOnly(field.pattern)
+      ? 'numeric'
+      : keyboard;
 
   const answer = (next: string) => {
     onAnswer(field.id, next);
@@ -224,7 +228,7 @@ export function FormScreen({
           className="answer"
           type="text"
           data-type={field.type}
-          inputMode={inputModes[field.type]}
+          inputMode={keyboardKind === 'numeric' ? 'numeric' : inputModes[field.type]}
           placeholder={field.type === 'date' ? tr.t('form.datePlaceholder') : undefined}
           autoComplete="off"
           autoCorrect="off"

@@ -395,6 +395,8 @@ for (const walk of walks) {
       await card.click();
       await page.locator('input[type=radio][value=water]').check();
       await page.locator('[data-screen=form] form button[type=submit]').click();
+      // The account number takes digits only: the number pad, not the letter keyboard.
+      await expect(page.locator('[data-keyboard]')).toHaveAttribute('data-keyboard', 'numeric');
       await page.getByRole('textbox').fill('00123456');
       await page.locator('[data-screen=form] form button[type=submit]').click();
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyKey,
   codeKeys,
+  digitsOnly,
   keyboardKindFor,
   keyboardLayout,
 } from '../../../renderer/components/keyboard-layouts';
@@ -34,6 +35,15 @@ describe('the on-screen keyboard', () => {
     expect(keys('^[A-Z0-9-]+$')).not.toContain('{space}');
     expect(codeKeys('^[A-Z]{2}-\\d{4}$').dash).toBe(true);
     expect(codeKeys('^[A-Za-z0-9]+$').capitalsOnly).toBe(false);
+  });
+
+  it('gives a text field of digits only (an account number) the number pad', () => {
+    expect(digitsOnly('^[0-9]+$')).toBe(true);
+    expect(digitsOnly('^\\d{6,20}$')).toBe(true);
+    expect(digitsOnly('^[0-9]*$')).toBe(true);
+    expect(digitsOnly('^[A-Z0-9]+$')).toBe(false);
+    expect(digitsOnly('^[0-9]+-[0-9]+$')).toBe(false);
+    expect(digitsOnly(undefined)).toBe(false);
   });
 
   it('offers the accented letters Spanish and Setswana need, and none extra for English', () => {
