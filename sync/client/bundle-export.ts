@@ -46,7 +46,10 @@ export async function exportBundle(deps: BundleExportDeps): Promise<ExportedBund
   const gatewayKey = cached.gatewayKey;
   const queued = await deps.store.queued(100_000);
   if (queued.length === 0) {
-    throw new SyncError('bundle-export-failed', { reason: 'nothing is waiting to be delivered' });
+    throw new SyncError('bundle-export-failed', {
+      reason: 'nothing is waiting to be delivered',
+      nothingQueued: true,
+    });
   }
   const { rows, items, unreadable } = await toBatchItems(queued, {
     dataKey: deps.dataKey,

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { createMessages } from '../../kiosk-config/messages';
 import { artifactsDir, expect, test } from './fixtures';
 import type { KioskStack } from './fixtures';
 import { settle } from './layout-probes';
@@ -490,6 +491,9 @@ test.describe('the operator console on a 1280×800 screen', () => {
         await exportButton.click();
         const notice = page.locator('[data-operator-notice]');
         await expect(notice).toBeVisible({ timeout: 15_000 });
+        // Everything was delivered: nothing to carry is said plainly, not as a failure.
+        await expect(notice).not.toHaveClass(/error/);
+        await expect(notice).toHaveText(createMessages('en').t('operator.bundle.nothing'));
         await shot(page, `console-export-${siteFile.replace('.json', '')}-1280x800`);
         expect(await readable(page, '[data-operator-notice]')).toEqual([]);
         // Beside the button touched: in its panel, and the button is still in view too.

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { exportBundleToDrive } from '../../app/officer-tools';
+import { SyncError } from '../../../sync/client/sync-error';
 import type { ConsolePanelProps } from './console-action';
 import { ConsoleNoticeLine } from './ConsoleNoticeLine';
 
@@ -31,7 +32,21 @@ export function BundleExportPanel({ tr, runtime, act, notice }: ConsolePanelProp
           data-export-bundle
           onClick={() =>
             void act(async () => {
-              const written = await exportBundleToDrive(runtime, target.trim() || undefined);
+              let written;
+              try {
+                written = await exportBundleToDrive(runtime, target.trim() || undefined);
+              } catch (error) {
+                // Nothing waiting is no failure: there is simply nothing to carry.
+                if (error instanceof SyncError && error.details.nothingQueued) {
+                  return tr.t('operator.bundle.nothing');
+                }
+                const reason =
+                  error instanceof SyncError && typeof error.details.reason === 'string'
+                    ? error.details.reason
+                    : (error as Error).message;
+                runtime.log('warn', `bundle export failed: ${reason}`);
+                throw new Error(tr.t('operator.bundle.failed', { reason }), { cause: error });
+              }
               runtime.log('info', `bundle exported: seq ${written.fromSeq}-${written.toSeq}`);
               if (written.unreadable > 0) {
                 runtime.log(
