@@ -6,7 +6,7 @@ import { createMessages } from '../../kiosk-config/messages';
 import { artifactsDir, expect, test } from './fixtures';
 import type { KioskStack } from './fixtures';
 import { settle } from './layout-probes';
-import { enterPin, officer, payBill, pinHash, roster, waitForRoster } from './staff-fixtures';
+import { payBill, pinHash, roster, signInByCard } from './staff-fixtures';
 
 /**
  * A 1280×800 kiosk screen (and the same panel turned to portrait, 800×1280) beside the
@@ -51,41 +51,77 @@ async function applyForBirthCertificate(page: Page, language: 'en' | 'es' | 'tn'
 }
 
 /**
- * Whether every corner and the middle of `selector` is on screen and is what a touch there hits
- * (nothing drawn over it), with the page unscrolled.
+ * What is wrong with how `selector` is shown, measured in the page: missing or empty, the page
+ * scrolled (with `unscrolled`), not inside the viewport, under a screen's action row pinned to
+ * the bottom edge (compared box to box), and whether its corners and middle (clipped to the
+ * viewport) are what a touch there hits. Empty when it is all right.
  */
-async function uncovered(page: Page, selector: string): Promise<string[]> {
-  return page.evaluate((sel) => {
-    const el = document.querySelector(sel);
-    if (!el) return [`${sel} is missing`];
-    const box = el.getBoundingClientRect();
-    const problems: string[] = [];
-    if (window.scrollY !== 0) problems.push(`the page is scrolled by ${window.scrollY} px`);
-    if (box.top < 0 || box.left < 0 || box.bottom > innerHeight || box.right > innerWidth) {
-      problems.push(
-        `${sel} ${Math.round(box.left)},${Math.round(box.top)}–${Math.round(box.right)},${Math.round(box.bottom)} is not inside the ${innerWidth}×${innerHeight} viewport`,
-      );
-    }
-    // Near each corner (inside a button's rounded corner) and the middle.
-    const dx = Math.max(2, box.width * 0.12);
-    const dy = Math.max(2, box.height * 0.12);
-    const points: Array<[number, number]> = [
-      [box.left + dx, box.top + dy],
-      [box.right - dx, box.top + dy],
-      [box.left + dx, box.bottom - dy],
-      [box.right - dx, box.bottom - dy],
-      [box.left + box.width / 2, box.top + box.height / 2],
-    ];
-    for (const [x, y] of points) {
-      const hit = document.elementFromPoint(x, y);
-      if (hit !== el && !el.contains(hit)) {
-        problems.push(
-          `at ${Math.round(x)},${Math.round(y)} ${sel} is covered by ${hit ? `${hit.tagName.toLowerCase()}.${String(hit.className)} "${(hit.textContent ?? '').trim().slice(0, 30)}"` : 'nothing'}`,
-        );
+async function boxProblems(
+  page: Page,
+  selector: string,
+  options: { unscrolled: boolean },
+): Promise<string[]> {
+  return page.evaluate(
+    ({ sel, unscrolled }) => {
+      const el = document.querySelector(sel);
+      if (!el) return [`${sel} is missing`];
+      const box = el.getBoundingClientRect();
+      const at = (b: DOMRect) =>
+        `${Math.round(b.left)},${Math.round(b.top)}–${Math.round(b.right)},${Math.round(b.bottom)}`;
+      if (box.height === 0) return [`${sel} is empty`];
+      const problems: string[] = [];
+      if (unscrolled && window.scrollY !== 0) {
+        problems.push(`the page is scrolled by ${window.scrollY} px`);
       }
-    }
-    return problems;
-  }, selector);
+      if (
+        box.top < -0.5 ||
+        box.left < -0.5 ||
+        box.bottom > innerHeight + 0.5 ||
+        box.right > innerWidth + 0.5
+      ) {
+        problems.push(`${sel} ${at(box)} is not inside the ${innerWidth}×${innerHeight} viewport`);
+      }
+      for (const row of Array.from(
+        document.querySelectorAll('main > .actions, main > form > .actions'),
+      )) {
+        if (row.contains(el) || getComputedStyle(row).position !== 'sticky') continue;
+        const r = row.getBoundingClientRect();
+        const overlap =
+          Math.min(box.bottom, r.bottom) - Math.max(box.top, r.top) > 0.5 &&
+          Math.min(box.right, r.right) - Math.max(box.left, r.left) > 0.5;
+        if (overlap) problems.push(`${sel} ${at(box)} is under the pinned action row ${at(r)}`);
+      }
+      // What a touch (or an eye) meets near its corners (inside a button's rounded corner) and
+      // at its middle, clipped to the viewport.
+      const top = Math.max(box.top, 0);
+      const bottom = Math.min(box.bottom, innerHeight);
+      const dx = Math.max(2, box.width * 0.12);
+      const dy = Math.max(2, (bottom - top) * 0.12);
+      if (bottom > top) {
+        for (const [x, y] of [
+          [box.left + dx, top + dy],
+          [box.right - dx, top + dy],
+          [box.left + dx, bottom - dy],
+          [box.right - dx, bottom - dy],
+          [box.left + box.width / 2, (top + bottom) / 2],
+        ] as Array<[number, number]>) {
+          const hit = document.elementFromPoint(x, y);
+          if (hit !== el && !el.contains(hit)) {
+            problems.push(
+              `at ${Math.round(x)},${Math.round(y)} ${sel} is covered by ${hit ? `${hit.tagName.toLowerCase()}.${String(hit.className)} "${(hit.textContent ?? '').trim().slice(0, 30)}"` : 'nothing'}`,
+            );
+          }
+        }
+      }
+      return problems;
+    },
+    { sel: selector, unscrolled: options.unscrolled },
+  );
+}
+
+/** Whether `selector` is whole on screen and uncovered, with the page unscrolled. */
+function uncovered(page: Page, selector: string): Promise<string[]> {
+  return boxProblems(page, selector, { unscrolled: true });
 }
 
 /** Applies, then checks the receipt's QR code is uncovered and reads back as its reference. */
@@ -228,60 +264,11 @@ test.describe('a Botswana kiosk in Setswana', () => {
 /**
  * What comes in answer to a touch on a 1280×800 screen (an error, a status answer, a keypad that
  * opens, the console's result, the next question with Large text) must be readable where it
- * appears: inside the viewport, not under the action row pinned to the bottom edge (compared
- * box to box), and what a touch there hits. Returns what is wrong, with the boxes.
+ * appears, the page scrolled or not (see boxProblems). Returns what is wrong, with the boxes.
  */
 async function readable(page: Page, selector: string): Promise<string[]> {
   await settle(page);
-  return page.evaluate((sel) => {
-    const el = document.querySelector(sel);
-    if (!el) return [`${sel} is missing`];
-    const box = el.getBoundingClientRect();
-    const at = (b: DOMRect) =>
-      `${Math.round(b.left)},${Math.round(b.top)}–${Math.round(b.right)},${Math.round(b.bottom)}`;
-    const problems: string[] = [];
-    if (box.height === 0) return [`${sel} is empty`];
-    if (
-      box.top < -0.5 ||
-      box.left < -0.5 ||
-      box.bottom > innerHeight + 0.5 ||
-      box.right > innerWidth + 0.5
-    ) {
-      problems.push(`${sel} ${at(box)} is not inside the ${innerWidth}×${innerHeight} viewport`);
-    }
-    for (const row of Array.from(
-      document.querySelectorAll('main > .actions, main > form > .actions'),
-    )) {
-      if (row.contains(el) || getComputedStyle(row).position !== 'sticky') continue;
-      const r = row.getBoundingClientRect();
-      const overlap =
-        Math.min(box.bottom, r.bottom) - Math.max(box.top, r.top) > 0.5 &&
-        Math.min(box.right, r.right) - Math.max(box.left, r.left) > 0.5;
-      if (overlap) problems.push(`${sel} ${at(box)} is under the pinned action row ${at(r)}`);
-    }
-    // What a touch (or an eye) meets at its corners and middle, clipped to the viewport.
-    const top = Math.max(box.top, 0);
-    const bottom = Math.min(box.bottom, innerHeight);
-    const dx = Math.max(2, box.width * 0.1);
-    const dy = Math.max(2, (bottom - top) * 0.1);
-    if (bottom > top) {
-      for (const [x, y] of [
-        [box.left + dx, top + dy],
-        [box.right - dx, top + dy],
-        [box.left + dx, bottom - dy],
-        [box.right - dx, bottom - dy],
-        [box.left + box.width / 2, (top + bottom) / 2],
-      ] as Array<[number, number]>) {
-        const hit = document.elementFromPoint(x, y);
-        if (hit !== el && !el.contains(hit)) {
-          problems.push(
-            `at ${Math.round(x)},${Math.round(y)} ${sel} is covered by ${hit ? `${hit.tagName.toLowerCase()}.${String(hit.className)} "${(hit.textContent ?? '').trim().slice(0, 30)}"` : 'nothing'}`,
-          );
-        }
-      }
-    }
-    return problems;
-  }, selector);
+  return boxProblems(page, selector, { unscrolled: false });
 }
 
 const shot = async (page: Page, name: string) => {
@@ -513,14 +500,7 @@ test.describe('the operator console on a 1280×800 screen', () => {
     }) => {
       test.setTimeout(120_000);
       await kiosk.open(page);
-      await waitForRoster(page);
-      kiosk.devices!.simulatedCardReader!.swipe({
-        kind: 'officer',
-        officerId: officer.officerId,
-        expires: '2099-12',
-      });
-      await enterPin(page, officer.pin);
-      await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 15_000 });
+      await signInByCard(page, kiosk);
       await page.getByRole('button', { name: 'Serve citizens' }).click();
       const refs: string[] = [];
       // More rows than a 1280 × 800 screen shows below the notice's place.

@@ -2,6 +2,7 @@ import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures';
+import type { KioskStack } from './fixtures';
 import type { OfficerRosterEntry } from '../../sync/protocol/officer-roster';
 
 /**
@@ -55,6 +56,21 @@ export async function waitForRoster(page: Page, kioskId = 'demo-kiosk-01'): Prom
 export async function enterPin(page: Page, pin: string): Promise<void> {
   await page.locator('#officer-pin').fill(pin);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/**
+ * The demo officer signs in as at a counter: the roster has reached the kiosk, the card is
+ * swiped on the start screen, the PIN typed; resolves when the officer's tools are open.
+ */
+export async function signInByCard(page: Page, kiosk: KioskStack): Promise<void> {
+  await waitForRoster(page);
+  kiosk.devices!.simulatedCardReader!.swipe({
+    kind: 'officer',
+    officerId: officer.officerId,
+    expires: '2099-12',
+  });
+  await enterPin(page, officer.pin);
+  await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 15_000 });
 }
 
 /** A quick assisted or self-service application: bill payment (no personal fields required). */
