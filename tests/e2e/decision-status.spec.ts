@@ -10,7 +10,7 @@ import { generateSealingKey } from '../../sync/protocol/sealed-box';
 import { makeApiKey } from '../../sync/server/agency/credentials';
 import { expect, screenshot, test } from './fixtures';
 import type { KioskStack } from './fixtures';
-import { enterPin, expectAxeClean, officer, roster, waitForRoster } from './staff-fixtures';
+import { expectAxeClean, roster, signInByCard, waitForRoster } from './staff-fixtures';
 
 /**
  * From submission to decision, as the citizen sees it: a citizen applies at the kiosk, the
@@ -278,13 +278,7 @@ for (const walk of walks) {
       await kiosk.gateway.start();
 
       // 5. The officer's tools: the same decision beside the day's receipt.
-      kiosk.devices!.simulatedCardReader!.swipe({
-        kind: 'officer',
-        officerId: officer.officerId,
-        expires: '2099-12',
-      });
-      await enterPin(page, officer.pin);
-      await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 15_000 });
+      await signInByCard(page, kiosk);
       const row = page.locator(`tr[data-ref="${ref}"]`);
       await expect(row.locator('[data-decision]')).toHaveAttribute(
         'data-decision',

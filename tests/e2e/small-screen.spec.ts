@@ -6,7 +6,7 @@ import { createMessages } from '../../kiosk-config/messages';
 import { artifactsDir, expect, test } from './fixtures';
 import type { KioskStack } from './fixtures';
 import { settle } from './layout-probes';
-import { payBill, pinHash, roster, signInByCard } from './staff-fixtures';
+import { payBill, pinHash, roster, signInByCard, waitForRoster } from './staff-fixtures';
 
 /**
  * A 1280×800 kiosk screen (and the same panel turned to portrait, 800×1280) beside the
@@ -500,6 +500,7 @@ test.describe('the operator console on a 1280×800 screen', () => {
     }) => {
       test.setTimeout(120_000);
       await kiosk.open(page);
+      await waitForRoster(page);
       await signInByCard(page, kiosk);
       await page.getByRole('button', { name: 'Serve citizens' }).click();
       const refs: string[] = [];

@@ -59,11 +59,10 @@ export async function enterPin(page: Page, pin: string): Promise<void> {
 }
 
 /**
- * The demo officer signs in as at a counter: the roster has reached the kiosk, the card is
- * swiped on the start screen, the PIN typed; resolves when the officer's tools are open.
+ * The demo officer signs in as at a counter (the kiosk has the roster: `waitForRoster`): the card
+ * is swiped on the start screen and the PIN typed; resolves when the officer's tools are open.
  */
 export async function signInByCard(page: Page, kiosk: KioskStack): Promise<void> {
-  await waitForRoster(page);
   kiosk.devices!.simulatedCardReader!.swipe({
     kind: 'officer',
     officerId: officer.officerId,
