@@ -60,9 +60,9 @@ test('an officer signs in with a card and PIN, serves a citizen, reprints, voids
   expect(receiptText).toMatch(/Officer\s+Maya Cal \(00012345\)/);
   await page.getByRole('button', { name: 'Finish' }).click();
 
-  // Reprint from the tools: copy 2, recorded in the chain.
+  // Reprint from the tools: copy 2, recorded in the chain. Two quick taps make one reprint.
   await page.locator('[data-officer-tools]').click();
-  await page.locator(`[data-reprint="${ref}"]`).click();
+  await page.locator(`[data-reprint="${ref}"]`).dblclick();
   await expect(page.locator('[data-officer-notice]')).toHaveText(
     `Receipt ${ref} printed again (copy 2).`,
   );
@@ -73,6 +73,15 @@ test('an officer signs in with a card and PIN, serves a citizen, reprints, voids
     { encoding: 'utf8' },
   );
   expect(reprintText).toContain('REPRINT - copy 2');
+  // No copy 3 follows from the second tap, and the chain records one reprint.
+  await page.waitForTimeout(1_500);
+  expect(kiosk.devices!.simulatedPrinter!.printouts()).toHaveLength(2);
+  await page.locator('[data-sync-now]').click();
+  await expect
+    .poll(async () =>
+      (await kiosk.gateway.store!.listRecords('demo-kiosk-01')).filter((r) => r.kind === 'reprint'),
+    )
+    .toHaveLength(1);
 
   // The link goes down; a second assisted transaction waits in the queue and is voided.
   await kiosk.gateway.stop();

@@ -1,3 +1,4 @@
+import { useRef, useState } from 'react';
 import type { QueueItem } from '../../../sync/client/officer-queue';
 import { voidTransaction } from '../../../sync/client/officer-records';
 import type { SignedInOfficer } from '../../../sync/client/officer-session';
@@ -39,7 +40,15 @@ export function TodayTab({
 }) {
   const services = new Map(runtime.catalogue.services.map((s) => [s.id, tr.text(s.title)]));
 
+  // One reprint at a time per receipt: a second tap while the first is on its way (a slow or
+  // held printer) would record and print another copy.
+  // (The ref guards taps that come before the button is drawn disabled.)
+  const inFlight = useRef(new Set<string>());
+  const [reprinting, setReprinting] = useState<ReadonlySet<string>>(new Set());
   const reprint = async (item: QueueItem) => {
+    if (inFlight.current.has(item.txId)) return;
+    inFlight.current.add(item.txId);
+    setReprinting(new Set(inFlight.current));
     try {
       const { reply, copy } = await reprintReceipt(runtime, {
         txId: item.txId,
@@ -58,6 +67,9 @@ export function TodayTab({
       }
     } catch {
       say(tr.t('officer.reprint.failed'), true);
+    } finally {
+      inFlight.current.delete(item.txId);
+      setReprinting(new Set(inFlight.current));
     }
   };
 
@@ -135,6 +147,7 @@ export function TodayTab({
                   type="button"
                   className="secondary"
                   data-reprint={item.ref}
+                  disabled={reprinting.has(item.txId)}
                   onClick={() => void reprint(item)}
                 >
                   {tr.t('officer.reprint')}
