@@ -71,13 +71,11 @@ function useQuestionInView(screen: RefObject<HTMLElement | null>): void {
   useLayoutEffect(() => {
     const main = screen.current;
     if (!main) return undefined;
-    // With an error shown (the text size changed after a refused Next), the field and what is
-    // wrong with it come first; otherwise the question and its field.
-    const reveal = () => {
-      const answer = main.querySelector('form .answer, form .choices, form label.choice');
-      const error = main.querySelector('form .error');
-      revealIfHidden(error ? [answer, error] : [main.querySelector('[data-prompt]'), answer]);
-    };
+    const reveal = () =>
+      revealIfHidden([
+        main.querySelector('[data-prompt]'),
+        main.querySelector('form .answer, form .choices, form label.choice'),
+      ]);
     reveal();
     const root = main.ownerDocument.documentElement;
     let size = root.classList.contains('large-text');
