@@ -65,17 +65,20 @@ function Question({ tr, field }: { tr: Translator; field: FieldDefinition }) {
 /**
  * The question and its field are in view when a step opens and when the text size changes: on a
  * short screen with Large text the top bar alone is more than half the height, and the pinned
- * Back / Next row would otherwise cover the question. Only scrolls when they are hidden.
+ * Back / Next row would otherwise cover the question. When a refused answer's error is shown,
+ * the field and its error come first instead. Only scrolls when they are hidden.
  */
 function useQuestionInView(screen: RefObject<HTMLElement | null>): void {
   useLayoutEffect(() => {
     const main = screen.current;
     if (!main) return undefined;
-    const reveal = () =>
-      revealIfHidden([
-        main.querySelector('[data-prompt]'),
-        main.querySelector('form .answer, form .choices, form label.choice'),
-      ]);
+    // With an error shown (the text size changed after a refused Next), the field and what is
+    // wrong with it come first; otherwise the question and its field.
+    const reveal = () => {
+      const answer = main.querySelector('form .answer, form .choices, form label.choice');
+      const error = main.querySelector('form .error');
+      revealIfHidden(error ? [answer, error] : [main.querySelector('[data-prompt]'), answer]);
+    };
     reveal();
     const root = main.ownerDocument.documentElement;
     let size = root.classList.contains('large-text');

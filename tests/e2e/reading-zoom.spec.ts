@@ -12,7 +12,8 @@ import type { DemoSite } from './citizen-walk';
  * Reading, touch and zoom: on every screen, in every language, at normal size, with Large text
  * and at 200% browser zoom, in portrait and landscape, no label leaves its control, no word is
  * split, nothing is cut off at the side, every target can be touched, and (at normal size and
- * with Large text) the screen opens unscrolled with its primary actions in view.
+ * with Large text) the screen opens unscrolled with its primary actions in view; a form showing a
+ * refused answer's error may scroll, only so that the error stays in view above Back and Next.
  *
  * 200% zoom is emulated the way the browser does it: the layout viewport in CSS pixels is halved
  * (a 1080×1920 screen at 200% lays out 540×960 CSS px), so media queries and wrapping see
@@ -89,6 +90,28 @@ async function setLargeText(page: Page, on: boolean): Promise<void> {
   await settle(page);
 }
 
+/**
+ * On a form showing a refused answer's error: '' when the error is wholly in view, above the
+ * pinned action row; else what is wrong. Undefined on any other screen.
+ */
+async function errorInView(page: Page): Promise<string | undefined> {
+  return page.evaluate(() => {
+    const error = document.querySelector('[data-screen=form] form .error');
+    if (!error) return undefined;
+    const box = error.getBoundingClientRect();
+    if (box.height === 0) return undefined;
+    let limit = innerHeight;
+    for (const row of document.querySelectorAll('main > .actions, main > form > .actions')) {
+      if (getComputedStyle(row).position !== 'sticky') continue;
+      const rowBox = row.getBoundingClientRect();
+      if (rowBox.height > 0 && rowBox.bottom >= innerHeight - 1)
+        limit = Math.min(limit, rowBox.top);
+    }
+    if (box.top >= -0.5 && box.bottom <= limit + 0.5) return '';
+    return `the error is out of view at ${Math.round(box.top)}–${Math.round(box.bottom)} (in view above ${Math.round(limit)})`;
+  });
+}
+
 /** Measures the current screen at one size; returns its problems. */
 async function measureSize(
   page: Page,
@@ -126,7 +149,15 @@ async function measureSize(
   }
   if (size !== 'zoom-200') {
     const actions = await probePrimaryActions(page);
-    if (actions.scrollY > 0) problems.push(`the screen opened scrolled by ${actions.scrollY} px`);
+    // A form showing a refused answer's error keeps that error in view when the text size
+    // changes, even if that scrolls the page (FormScreen's useQuestionInView): there the rule is
+    // that the error is in view above the pinned Back / Next row; elsewhere, no scroll at all.
+    const error = await errorInView(page);
+    if (error !== undefined) {
+      if (error) problems.push(error);
+    } else if (actions.scrollY > 0) {
+      problems.push(`the screen opened scrolled by ${actions.scrollY} px`);
+    }
     for (const hidden of actions.hidden) problems.push(`primary action out of view: ${hidden}`);
   }
   audit.measured.push({ stop, language, size, controls: probe.controls });

@@ -397,6 +397,22 @@ test.describe('what answers a touch is in view on a 1280×800 screen', () => {
             expect(await readable(page, what), what).toEqual([]);
         });
 
+        test(`Large text turned on after a refused answer keeps its error in view (${language})`, async ({
+          page,
+          kiosk,
+        }) => {
+          await openService(page, kiosk, language, 'birth-certificate-replacement');
+          // A required name left empty is refused.
+          await page.getByRole('textbox').fill('');
+          await next(page);
+          await expect(page.locator('[data-screen=form] .error')).toBeVisible();
+          await page.locator('[data-toggle=largeText]').click();
+          await expect(page.locator('html')).toHaveClass(/large-text/);
+          await shot(page, `large-text-after-error-${language}-1280x800`);
+          for (const what of ['[data-screen=form] .error', '[data-screen=form] .answer'])
+            expect(await readable(page, what), what).toEqual([]);
+        });
+
         test(`a status check's answer is in view above Back and Check (${language})`, async ({
           page,
           kiosk,
