@@ -340,6 +340,35 @@ test.describe('what answers a touch is in view on a 1280×800 screen', () => {
         ]);
         expect(actions!.x).toBeGreaterThanOrEqual(title!.x + title!.width - 1);
       });
+
+      test(`with Large text the review opens at its title, Continue focused and in view (${language})`, async ({
+        page,
+        kiosk,
+      }) => {
+        await kiosk.open(page);
+        await page.locator('[data-screen=attract] button.primary').click();
+        await page.locator(`[data-screen=language] button[lang=${language}]`).click();
+        await page.locator('[data-toggle=largeText]').click();
+        await page.locator('[data-service=birth-certificate-replacement]').click();
+        await page.getByRole('textbox').fill('Maria Chen');
+        await next(page);
+        await page.locator('input[data-type=date]').fill('1990-04-01');
+        await next(page);
+        await page.locator('input[type=radio]').first().check();
+        await next(page);
+        for (const box of await page.getByRole('checkbox').all()) await box.check();
+        await next(page);
+        await page.locator('input[type=radio][value=counter]').check();
+        await next(page);
+        const proceed = page.locator('[data-screen=review] .actions button.primary');
+        await expect(proceed).toBeFocused();
+        await settle(page);
+        await shot(page, `review-opens-${language}-1280x800`);
+        expect(await boxProblems(page, '[data-screen=review] > h1', { unscrolled: true })).toEqual(
+          [],
+        );
+        expect(await readable(page, '[data-screen=review] .actions button.primary')).toEqual([]);
+      });
     });
   }
 
