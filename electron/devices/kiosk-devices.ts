@@ -4,6 +4,7 @@ import type {
   PrintJobReply,
   PrinterStatus,
   UncertainPrintJob,
+  WaitingPrintJob,
 } from '../../sync/bridge/device-payloads';
 import { receiptContentSchema } from '../../sync/bridge/receipt-content';
 import type { ReceiptContentInput } from '../../sync/bridge/receipt-content';
@@ -34,6 +35,8 @@ export interface KioskDevices {
   printerStatus(): PrinterStatus;
   /** Receipts whose print the printer did not confirm. */
   uncertainJobs(): UncertainPrintJob[];
+  /** Receipts waiting for the printer (queued or held), oldest first. */
+  waitingJobs(): WaitingPrintJob[];
   /** An officer's or operator's decision on one of them. */
   resolveUncertain(jobId: string, decision: 'was-printed' | 'print-again'): Promise<PrintJobReply>;
   /** Asks the printer now instead of waiting for the next poll (after the operator acts). */
@@ -215,6 +218,15 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
           ...(job.content ? { ref: job.content.ref, copy: job.content.copy } : {}),
           ...(job.reason ? { reason: job.reason } : {}),
           since: new Date(job.updatedAt).toISOString(),
+        })),
+    waitingJobs: () =>
+      queue
+        .jobs()
+        .filter((job) => job.state === 'queued' || job.state === 'held')
+        .map((job) => ({
+          jobId: job.jobId,
+          ...(job.content ? { ref: job.content.ref, copy: job.content.copy } : {}),
+          since: new Date(job.createdAt).toISOString(),
         })),
     async resolveUncertain(jobId, decision) {
       const reply = await queue.resolveUncertain(jobId, decision);

@@ -35,6 +35,7 @@ export interface KioskServicesOptions {
         | 'simulatedCardReader'
         | 'simulatedPrinter'
         | 'uncertainJobs'
+        | 'waitingJobs'
         | 'resolveUncertain'
       >
     >;
@@ -109,6 +110,9 @@ export function createKioskServices(options: KioskServicesOptions): BridgeHandle
     },
     'printer:uncertain-jobs': async () => ({
       jobs: options.devices?.uncertainJobs?.() ?? [],
+    }),
+    'printer:waiting-jobs': async () => ({
+      jobs: options.devices?.waitingJobs?.() ?? [],
     }),
     'printer:resolve': async ({ jobId, decision }) => {
       const devices = options.devices;

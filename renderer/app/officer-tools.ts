@@ -42,12 +42,26 @@ const paymentMethods: readonly string[] = ['counter', 'mobile-money', 'card-term
 
 /**
  * Prints a receipt again: the reprint is recorded in the chain first (so a printout cannot
- * exist without a record), then sent to the printer as the next copy number.
+ * exist without a record), then sent to the printer as the next copy number. When a copy of the
+ * receipt is already waiting for the printer (held while it is out of paper), nothing is
+ * recorded or queued: that copy is the answer (`waiting`), so taps while the paper is out make
+ * one copy, not one each. Should the printer not say what waits, the reprint goes ahead.
  */
 export async function reprintReceipt(
   runtime: Pick<KioskRuntime, 'store' | 'chain' | 'bridge' | 'site' | 'catalogue'>,
   input: { txId: string; officerId?: string; timeZone?: string },
-): Promise<{ reply: PrintJobReply; copy: number }> {
+): Promise<{ reply: PrintJobReply; copy: number; waiting?: true }> {
+  const waiting = await runtime.bridge
+    .invoke('printer:waiting-jobs')
+    .then((reply) => reply.jobs.find((job) => job.jobId.startsWith(`${input.txId}#`)))
+    .catch(() => undefined);
+  if (waiting) {
+    return {
+      reply: { jobId: waiting.jobId, state: 'held' },
+      copy: waiting.copy ?? Number(waiting.jobId.slice(input.txId.length + 1)),
+      waiting: true,
+    };
+  }
   const earlier = (await runtime.store.rows()).filter(
     (row) => row.record.kind === 'reprint' && row.record.body.reprints.txId === input.txId,
   ).length;

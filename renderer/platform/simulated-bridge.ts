@@ -103,6 +103,7 @@ export function createSimulatedBridge(
       throw new BridgeError('unavailable', 'the in-page simulated shell has no speech engine');
     },
     'printer:uncertain-jobs': async () => ({ jobs: [] }),
+    'printer:waiting-jobs': async () => ({ jobs: [] }),
     'printer:resolve': async () => {
       throw new BridgeError('unavailable', 'the in-page simulated shell has no printer');
     },

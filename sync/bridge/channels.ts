@@ -5,6 +5,7 @@ import {
   printerStatusSchema,
   resolvePrintJobSchema,
   uncertainPrintJobsSchema,
+  waitingPrintJobsSchema,
 } from './device-payloads';
 import {
   bundleWriteReplySchema,
@@ -83,6 +84,8 @@ export const channels = {
   'printer:status': { request: noArgs, response: printerStatusSchema },
   /** Receipts the printer did not confirm printing, for an officer or operator to decide. */
   'printer:uncertain-jobs': { request: noArgs, response: uncertainPrintJobsSchema },
+  /** Receipts waiting for the printer to be ready (a reprint asked twice is not queued twice). */
+  'printer:waiting-jobs': { request: noArgs, response: waitingPrintJobsSchema },
   /** That decision: it printed, or print it again (the paper then says it is a copy). */
   'printer:resolve': { request: resolvePrintJobSchema, response: printJobReplySchema },
   /**

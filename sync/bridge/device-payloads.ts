@@ -63,6 +63,23 @@ export const uncertainPrintJobsSchema = z.strictObject({
   jobs: z.array(uncertainPrintJobSchema).check(z.maxLength(100)),
 });
 
+/**
+ * A receipt waiting for the printer (held while it is out of paper, its cover open or offline, or
+ * queued behind another): it prints by itself once the printer is ready. Reference and copy only,
+ * never content; `since` is when it was queued.
+ */
+export const waitingPrintJobSchema = z.strictObject({
+  jobId: z.string().check(z.minLength(1)).check(z.maxLength(200)),
+  ref: z.optional(z.string().check(z.regex(/^[A-Z0-9-]{6,32}$/))),
+  copy: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(99))),
+  since: z.iso.datetime(),
+});
+export type WaitingPrintJob = z.infer<typeof waitingPrintJobSchema>;
+
+export const waitingPrintJobsSchema = z.strictObject({
+  jobs: z.array(waitingPrintJobSchema).check(z.maxLength(1000)),
+});
+
 /** The decision on an uncertain print: it is on paper, or print it again marked as a copy. */
 export const resolvePrintJobSchema = z.strictObject({
   jobId: z.string().check(z.minLength(1)).check(z.maxLength(200)),

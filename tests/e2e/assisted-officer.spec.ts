@@ -83,6 +83,41 @@ test('an officer signs in with a card and PIN, serves a citizen, reprints, voids
     )
     .toHaveLength(1);
 
+  // Out of paper: the reprint is held. Tapped again while it waits, it makes no other copy and
+  // no other record; paper back, copy 3 comes out once.
+  const printer = kiosk.devices!.simulatedPrinter!;
+  printer.setState('paper-out');
+  await kiosk.devices!.refreshPrinterStatus();
+  const notice = page.locator('[data-officer-notice]');
+  await page.locator(`[data-reprint="${ref}"]`).click();
+  await expect(notice).toHaveText(
+    `The printer is not ready: the reprint of ${ref} is held and will print when it is.`,
+  );
+  for (let tap = 0; tap < 2; tap += 1) {
+    await expect(page.locator(`[data-reprint="${ref}"]`)).toBeEnabled();
+    await page.locator(`[data-reprint="${ref}"]`).click();
+    await expect(notice).toHaveText(
+      `A copy of ${ref} (copy 3) is already waiting for the printer; it prints when the printer is ready. No other copy was made.`,
+    );
+  }
+  await screenshot(page, 'assisted-03-reprint-waiting');
+  printer.setState('online');
+  await kiosk.devices!.refreshPrinterStatus();
+  await kiosk.devices!.queue.retryHeld();
+  await expect.poll(() => printer.printouts().length).toBe(3);
+  await page.waitForTimeout(1_500);
+  await kiosk.devices!.queue.retryHeld();
+  expect(printer.printouts()).toHaveLength(3);
+  expect(
+    execFileSync('pdftotext', ['-layout', printer.printouts()[2]!.pdf, '-'], { encoding: 'utf8' }),
+  ).toContain('REPRINT - copy 3');
+  await page.locator('[data-sync-now]').click();
+  await expect
+    .poll(async () =>
+      (await kiosk.gateway.store!.listRecords('demo-kiosk-01')).filter((r) => r.kind === 'reprint'),
+    )
+    .toHaveLength(2);
+
   // The link goes down; a second assisted transaction waits in the queue and is voided.
   await kiosk.gateway.stop();
   await page.getByRole('button', { name: 'Serve citizens' }).click();
@@ -105,7 +140,7 @@ test('an officer signs in with a card and PIN, serves a citizen, reprints, voids
   await expectAxeClean(page);
   await page.locator('[data-confirm-void]').click();
   await expect(row).toHaveAttribute('data-state', 'voided');
-  await screenshot(page, 'assisted-03-today-voided');
+  await screenshot(page, 'assisted-04-today-voided');
   await expectAxeClean(page);
 
   // Back online: the original and its void both reach the gateway.

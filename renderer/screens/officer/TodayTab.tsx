@@ -50,13 +50,14 @@ export function TodayTab({
     inFlight.current.add(item.txId);
     setReprinting(new Set(inFlight.current));
     try {
-      const { reply, copy } = await reprintReceipt(runtime, {
+      const { reply, copy, waiting } = await reprintReceipt(runtime, {
         txId: item.txId,
         officerId: officer.officerId,
       });
       // A reprint is held, never `not-printed` (only a citizen's own original is), but a reply
       // that says so is still not a printed receipt.
-      if (reply.state === 'not-printed') say(tr.t('officer.reprint.failed'), true);
+      if (waiting) say(tr.t('officer.reprint.waiting', { ref: item.ref ?? '', copy }), true);
+      else if (reply.state === 'not-printed') say(tr.t('officer.reprint.failed'), true);
       else {
         say(
           reply.state === 'held' || reply.state === 'uncertain'
