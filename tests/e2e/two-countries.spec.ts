@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { countries } from '../../kiosk-config/countries';
@@ -96,6 +96,23 @@ async function typeDate(page: Page, walk: Walk, digits: string): Promise<void> {
   }
 }
 
+/** The catalogue's sentence for a name that is not letters, in the walk's language. */
+function nameRule(walk: Walk): string {
+  const file = walk.country === 'BW' ? 'botswana.json' : 'belize.json';
+  const catalogue = JSON.parse(
+    readFileSync(path.join(artifactsDir, '..', '..', 'kiosk-config', 'catalogue', file), 'utf8'),
+  ) as {
+    services: Array<{
+      id: string;
+      fields: Array<{ id: string; patternMessage?: Record<string, string> }>;
+    }>;
+  };
+  const service = catalogue.services.find((s) => s.id === 'birth-certificate-replacement');
+  const message = service?.fields.find((f) => f.id === 'fullName')?.patternMessage?.[walk.language];
+  if (!message) throw new Error(`no name rule in ${file} for ${walk.language}`);
+  return message;
+}
+
 /** Records what the page sends to the printer, then prints it as the shell does. */
 function capturePrints(kiosk: KioskStack): ReceiptContent[] {
   const devices = kiosk.devices!;
@@ -130,6 +147,10 @@ for (const walk of walks) {
       await expect(card.locator('.service-fee')).toHaveText(t('services.fee', { fee: walk.fee }));
       await shot(page, `${walk.language}-01-services`);
       await card.click();
+      // A name has letters only: digits (an id typed in the wrong box) get the catalogue's words.
+      await page.getByRole('textbox').fill('123436789');
+      await page.locator('[data-screen=form] form button[type=submit]').click();
+      await expect(page.getByRole('alert')).toHaveText(nameRule(walk));
       await page.getByRole('textbox').fill('Kagiso Molefe');
       await page.locator('[data-screen=form] form button[type=submit]').click();
 

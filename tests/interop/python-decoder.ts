@@ -13,6 +13,8 @@ import type { GatewayRecord } from '../../sync/protocol/records';
 import type { BatchRequestV2 } from '../../sync/protocol/wire-v2';
 
 export const decoderPath = fileURLToPath(new URL('./v2-decoder.py', import.meta.url));
+/** Checks the decoder's HPKE against RFC 9180's test vector (A.3.1); see its docstring. */
+export const hpkeVectorsPath = fileURLToPath(new URL('./hpke-vectors.py', import.meta.url));
 
 /**
  * The Python to run: Debian's /usr/bin/python3 first (python3-cryptography is installed for it,

@@ -8,6 +8,7 @@
  * tampered batches, the same refusals for the same reasons.
  */
 import 'fake-indexeddb/auto';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransactionInput } from '../../../sync/client/commit';
 import { decryptLocal, encryptLocal } from '../../../sync/client/data-key';
@@ -32,7 +33,7 @@ import {
 import type { TestKiosk } from '../../support/chain-fixture';
 import { startInProcessGateway } from '../../support/gateway-harness';
 import type { InProcessGateway } from '../../support/gateway-harness';
-import { findPython, runDecoder } from '../../interop/python-decoder';
+import { findPython, hpkeVectorsPath, runDecoder } from '../../interop/python-decoder';
 import type { DecoderRun } from '../../interop/python-decoder';
 
 const found = findPython();
@@ -151,6 +152,26 @@ describe.skipIf(missing !== undefined)(
       expect(run.status).toBe(Object.keys(refusedBy(reply.results)).length > 0 ? 1 : 0);
       return run.output!.refused;
     }
+
+    it("opens RFC 9180's own test vector (A.3.1): its HPKE decapsulation, key schedule and open give the RFC's values, and a flipped bit is refused", () => {
+      const run = spawnSync(python, [hpkeVectorsPath], { encoding: 'utf8', timeout: 30_000 });
+      expect(run.stderr).toBe('');
+      const output = JSON.parse(run.stdout) as {
+        ok: boolean;
+        checked: string[];
+        problems: string[];
+      };
+      expect(output.problems).toEqual([]);
+      expect(output.checked).toEqual([
+        'pkRm',
+        'shared_secret',
+        'key',
+        'base_nonce',
+        'open(seq 0)',
+        'tampered ciphertext refused',
+      ]);
+      expect(run.status).toBe(0);
+    });
 
     it(`rebuilds a real two-segment batch hash for hash and digest for digest, as the reference gateway stores it (${'version' in found ? found.version : ''})`, async () => {
       const { kiosk, client } = await newKiosk();
