@@ -10,7 +10,13 @@ import path from 'node:path';
 import type { Page } from 'playwright';
 import { emptyFigures } from './figures';
 import type { Scale, SuiteFigures } from './figures';
-import { chainProblems, citizenSession, dumpDatabase, startBrowserKiosk } from './browser-kiosk';
+import {
+  chainProblems,
+  citizenSession,
+  dumpDatabase,
+  numberedName,
+  startBrowserKiosk,
+} from './browser-kiosk';
 
 const injections = [
   '<img src=x onerror="window.__pwned=1" data-injected>',
@@ -40,15 +46,31 @@ export async function runBrowserAttacks(scale: Scale): Promise<SuiteFigures> {
   const kiosk = await startBrowserKiosk({
     catalogue: (catalogue) => ({
       ...catalogue,
-      services: catalogue.services.map((service) =>
-        service.id === 'drivers-licence-renewal'
-          ? {
-              ...service,
-              title: { ...service.title, en: `${injections[0]} Licence` },
-              description: { ...service.description, en: injections.join(' ') },
-            }
-          : service,
-      ),
+      services: catalogue.services.map((service) => {
+        if (service.id === 'drivers-licence-renewal') {
+          return {
+            ...service,
+            title: { ...service.title, en: `${injections[0]} Licence` },
+            description: { ...service.description, en: injections.join(' ') },
+          };
+        }
+        // The shipped name field takes letters only and would refuse markup at the keyboard;
+        // without its pattern it is what a site's catalogue may have: a personal field that
+        // takes any text. Markup typed there must still be shown and stored as text, sealed.
+        if (service.id === 'birth-certificate-replacement') {
+          return {
+            ...service,
+            fields: service.fields.map((field) => {
+              if (field.id !== 'fullName' || field.type !== 'text') return field;
+              const free = { ...field };
+              delete free.pattern;
+              delete free.patternMessage;
+              return free;
+            }),
+          };
+        }
+        return service;
+      }),
     }),
   });
   try {
@@ -131,7 +153,7 @@ export async function runBrowserAttacks(scale: Scale): Promise<SuiteFigures> {
     // Storage quota exhausted: new sessions refused with a message, nothing committed lost.
     await kiosk.linkDown();
     for (let i = 0; i < 2; i += 1) {
-      const ref = await citizenSession(page, `Queued Before Quota ${i}`);
+      const ref = await citizenSession(page, numberedName('Queued Before Quota', i));
       if (ref) refs.push(ref);
     }
     const before = await kiosk.outbox();

@@ -304,6 +304,18 @@ export async function finishOpenReceipt(page: Page): Promise<string | undefined>
   return ref;
 }
 
+/**
+ * A citizen's name for session `n` (0, 1, …): `label` and the number in letters (A, B, …, Z, AA,
+ * AB, …), since a name in the shipped catalogues takes letters only.
+ */
+export function numberedName(label: string, n: number): string {
+  let letters = '';
+  for (let rest = n + 1; rest > 0; rest = Math.floor((rest - 1) / 26)) {
+    letters = String.fromCharCode(65 + ((rest - 1) % 26)) + letters;
+  }
+  return `${label} ${letters}`;
+}
+
 /** One citizen session, as fast as the UI allows: a birth certificate, paid at the counter. */
 export async function citizenSession(
   page: Page,

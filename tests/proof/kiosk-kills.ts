@@ -12,6 +12,7 @@ import {
   chainProblems,
   citizenSession,
   finishOpenReceipt,
+  numberedName,
   startBrowserKiosk,
 } from './browser-kiosk';
 import type { BrowserKiosk } from './browser-kiosk';
@@ -51,12 +52,12 @@ export async function runKioskKills(scale: Scale, seed = 8): Promise<SuiteFigure
       const before = await kiosk.outbox();
       for (const row of before.rows) everCommitted.add(row.txId);
       // One ordinary session first, so there is always history that must survive the kill.
-      const ref = await citizenSession(kiosk.page, `Before Kill ${run}`);
+      const ref = await citizenSession(kiosk.page, numberedName('Before Kill', run));
       if (ref) receiptsShown.add(ref);
       const kill = (): Promise<void> =>
         mode.startsWith('page-crash') ? kiosk.crashPage() : kiosk.killBrowser();
       if (mode.endsWith('mid-commit')) {
-        await citizenSession(kiosk.page, `Mid Commit ${run}`, { finish: false });
+        await citizenSession(kiosk.page, numberedName('Mid Commit', run), { finish: false });
         await new Promise((r) => setTimeout(r, Math.floor(random() * 120)));
         await kill();
         midCommitKills += 1;
@@ -68,7 +69,9 @@ export async function runKioskKills(scale: Scale, seed = 8): Promise<SuiteFigure
           killed = kill();
           await killed;
         };
-        const shown = await citizenSession(kiosk.page, `Mid Sync ${run}`, { finish: false })
+        const shown = await citizenSession(kiosk.page, numberedName('Mid Sync', run), {
+          finish: false,
+        })
           .then(async () => {
             const reference = kiosk.page.getByTestId('reference');
             await reference.waitFor({ timeout: 5_000 });

@@ -7,7 +7,7 @@
  */
 import { emptyFigures } from './figures';
 import type { Scale, SuiteFigures } from './figures';
-import { chainProblems, citizenSession, startBrowserKiosk } from './browser-kiosk';
+import { chainProblems, citizenSession, numberedName, startBrowserKiosk } from './browser-kiosk';
 
 export interface SoakSample {
   session: number;
@@ -47,7 +47,9 @@ export async function runSoak(
         else await kiosk.linkUp();
         figures.faultRuns += 1;
       }
-      const ref = await citizenSession(kiosk.page, `Soak Citizen ${i}`).catch(() => undefined);
+      const ref = await citizenSession(kiosk.page, numberedName('Soak Citizen', i)).catch(
+        () => undefined,
+      );
       if (!ref) {
         failed += 1;
         figures.problems.push(`session ${i} did not reach its receipt`);
