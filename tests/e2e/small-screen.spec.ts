@@ -328,6 +328,10 @@ test.describe('what answers a touch is in view on a 1280×800 screen', () => {
           };
         });
         expect(drawn.fontPx, 'reference font size, px').toBeGreaterThanOrEqual(44);
+        // The reference's box is whole in view as the screen opens, under the header.
+        expect(
+          await boxProblems(page, '[data-screen=receipt] .reference', { unscrolled: true }),
+        ).toEqual([]);
         expect(drawn.lines).toBe(1);
         expect(drawn.inside).toBe(true);
         for (const button of ['[data-print]', '[data-screen=receipt] .actions .primary']) {
@@ -339,6 +343,22 @@ test.describe('what answers a touch is in view on a 1280×800 screen', () => {
           page.locator('[data-screen=receipt] > .actions').boundingBox(),
         ]);
         expect(actions!.x).toBeGreaterThanOrEqual(title!.x + title!.width - 1);
+      });
+
+      test(`with Large text the header leaves most of the screen to the page (${language})`, async ({
+        page,
+        kiosk,
+      }) => {
+        await openService(page, kiosk, language, 'birth-certificate-replacement', true);
+        await settle(page);
+        const header = await page.locator('header.header').boundingBox();
+        // At 200% the header's three rows of chips took 379–464 px of 800; at 150% on a short
+        // landscape screen they take under two fifths of it.
+        expect(header!.height).toBeLessThanOrEqual(0.4 * 800);
+        expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe(
+          '44px',
+        );
+        expect(await readable(page, '[data-screen=form] [data-prompt]')).toEqual([]);
       });
 
       test(`with Large text the review opens at its title, Continue focused and in view (${language})`, async ({
