@@ -22,6 +22,7 @@ import { forgetSelection } from '../platform/key-guard';
 import { useSessionStart } from './use-session-start';
 import { useStaffMode } from './use-staff-mode';
 import { useSubmission } from './use-submission';
+import { OpensAtTop } from '../components/OpensAtTop';
 
 /**
  * The kiosk page: the frame every screen shares (header, assisted-mode banner, speech and scan
@@ -110,6 +111,9 @@ export function App({
   return (
     <div className="kiosk" lang={session.language} data-language={session.language}>
       <div className="kiosk-content" inert={idle.state.phase === 'warning'}>
+        <OpensAtTop
+          screen={`${staff.staffScreenOpen ? 'staff' : 'citizen'}:${screen.name}:${'index' in screen ? screen.index : ''}:${'serviceId' in screen ? screen.serviceId : ''}`}
+        />
         {screen.name === 'language' ? null : (
           <Header
             tr={tr}

@@ -4,6 +4,7 @@ import { CONSENT_GIVEN, checkField } from '../../kiosk-config/field-validation';
 import type { Translator } from '../i18n/translator';
 import { MessageSlot } from '../components/MessageSlot';
 import { SteadyLabel } from '../components/SteadyLabel';
+import { focusWithoutScroll } from '../components/focus';
 
 interface ConsentScreenProps {
   tr: Translator;
@@ -53,7 +54,7 @@ export function ConsentScreen({
             <input
               type="checkbox"
               checked={given}
-              autoFocus={index === 0}
+              ref={index === 0 ? focusWithoutScroll : undefined}
               aria-describedby={state === 'missing' ? 'consent-error' : undefined}
               onChange={(event) => {
                 onAnswer(field.id, event.target.checked ? CONSENT_GIVEN : '');
@@ -84,7 +85,7 @@ export function ConsentScreen({
           type="button"
           className="primary"
           disabled={state === 'saving'}
-          autoFocus={fields.length === 0}
+          ref={fields.length === 0 ? focusWithoutScroll : undefined}
           onClick={() => void submit()}
         >
           <SteadyLabel

@@ -16,6 +16,7 @@ import { MessageSlot } from '../components/MessageSlot';
 import { revealIfHidden } from '../components/reveal';
 import { codeKeys, digitsOnly, keyboardKindFor } from '../components/keyboard-layouts';
 import type { Translator } from '../i18n/translator';
+import { focusWithoutScroll } from '../components/focus';
 
 interface FormScreenProps {
   tr: Translator;
@@ -166,7 +167,11 @@ export function FormScreen({
                 value={option.value}
                 checked={value === option.value}
                 // The first option (or the chosen one) takes focus so arrow keys work at once.
-                autoFocus={value ? value === option.value : optionIndex === 0}
+                ref={
+                  (value ? value === option.value : optionIndex === 0)
+                    ? focusWithoutScroll
+                    : undefined
+                }
                 onChange={() => answer(option.value)}
               />
               {tr.text(option.label)}
@@ -189,7 +194,7 @@ export function FormScreen({
                 type="checkbox"
                 name={item.id}
                 checked={ticked.has(item.id)}
-                autoFocus={itemIndex === 0}
+                ref={itemIndex === 0 ? focusWithoutScroll : undefined}
                 onChange={(event) => {
                   const nextSet = new Set(ticked);
                   if (event.target.checked) nextSet.add(item.id);
@@ -236,7 +241,7 @@ export function FormScreen({
           autoComplete="off"
           autoCorrect="off"
           spellCheck={false}
-          autoFocus
+          ref={focusWithoutScroll}
           value={value}
           aria-invalid={problem ? true : undefined}
           aria-describedby={describedBy}

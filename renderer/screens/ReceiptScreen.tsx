@@ -19,6 +19,7 @@ import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { QrCode } from '../components/QrCode';
 import { revealIfHidden } from '../components/reveal';
 import type { Translator } from '../i18n/translator';
+import { focusWithoutScroll } from '../components/focus';
 
 interface ReceiptScreenProps {
   tr: Translator;
@@ -172,11 +173,15 @@ function SmsOptIn({
  * could not print is `not-printed` (never printed later for someone else), an assisted one is
  * `held` for the officer, an `uncertain` one waits for a person to look.
  */
-const printOutcome: Record<PrintJobReply['state'], 'printed' | 'failed'> = {
+/**
+ * What a print's reply means on screen. `held` (only an assisted receipt is held: a citizen's own
+ * ends `not-printed`) prints by itself once the printer is ready, so it is not said as a failure.
+ */
+const printOutcome: Record<PrintJobReply['state'], 'printed' | 'held' | 'failed'> = {
   queued: 'printed',
   printing: 'printed',
   printed: 'printed',
-  held: 'failed',
+  held: 'held',
   uncertain: 'failed',
   'not-printed': 'failed',
 };
@@ -207,7 +212,7 @@ function PrintButton({
   delivered: boolean;
   officer?: { officerId: string; name: string };
 }) {
-  const [state, setState] = useState<'ready' | 'printing' | 'printed' | 'failed'>('ready');
+  const [state, setState] = useState<'ready' | 'printing' | 'printed' | 'held' | 'failed'>('ready');
   const print = async () => {
     setState('printing');
     try {
@@ -256,13 +261,19 @@ function PrintButton({
         />
       </button>
       <MessageSlot lines={4}>
-        {state === 'printed' || state === 'failed' ? (
+        {state === 'printed' || state === 'held' || state === 'failed' ? (
           <p
-            className={state === 'failed' ? 'error' : 'print-done'}
+            className={state === 'printed' ? 'print-done' : 'error'}
             role="alert"
             data-print-state={state}
           >
-            {state === 'failed' ? tr.t('receipt.printFailed') : tr.t('receipt.printed')}
+            {tr.t(
+              state === 'printed'
+                ? 'receipt.printed'
+                : state === 'held'
+                  ? 'receipt.printHeld'
+                  : 'receipt.printFailed',
+            )}
           </p>
         ) : null}
       </MessageSlot>
@@ -353,7 +364,7 @@ export function ReceiptScreen({
           delivered={state === 'delivered'}
           officer={officer}
         />
-        <button type="button" className="primary" onClick={onFinish} autoFocus>
+        <button type="button" className="primary" onClick={onFinish} ref={focusWithoutScroll}>
           {tr.t('receipt.finish')}
         </button>
       </div>

@@ -4,6 +4,7 @@ import { amountMinor, splitList } from '../../kiosk-config/field-validation';
 import { serviceFee } from '../../kiosk-config/service-fee';
 import { parseDateInput } from '../../kiosk-config/formatting';
 import type { Translator } from '../i18n/translator';
+import { focusWithoutScroll } from '../components/focus';
 
 interface ReviewScreenProps {
   tr: Translator;
@@ -91,7 +92,7 @@ export function ReviewScreen({
         <button type="button" className="secondary" onClick={onBackToQuestions}>
           {tr.t('form.back')}
         </button>
-        <button type="button" className="primary" onClick={onContinue} autoFocus>
+        <button type="button" className="primary" onClick={onContinue} ref={focusWithoutScroll}>
           {tr.t('review.continue')}
         </button>
       </div>

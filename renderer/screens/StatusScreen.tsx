@@ -10,6 +10,7 @@ import { normalizeReferenceNumber } from '../../sync/client/reference-number';
 import type { SeenStatus } from '../../sync/client/status-cache';
 import { agencyTextIn } from '../../sync/protocol/application-status';
 import type { Translator } from '../i18n/translator';
+import { focusWithoutScroll } from '../components/focus';
 
 type Result =
   /** What the office said (now, or when this kiosk last checked: `cached`). */
@@ -135,7 +136,7 @@ export function StatusScreen({
           type="text"
           autoComplete="off"
           spellCheck={false}
-          autoFocus
+          ref={focusWithoutScroll}
           placeholder="ABCD-EFGH-J"
           value={text}
           aria-describedby={invalid ? 'status-hint status-error' : 'status-hint'}

@@ -7,6 +7,7 @@ import {
   officer,
   payBill,
   roster,
+  signInByCard,
   waitForRoster,
 } from './staff-fixtures';
 
@@ -184,6 +185,37 @@ test('an officer signs in with a card and PIN, serves a citizen, reprints, voids
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
   await expect(page.locator('[data-officer-bar]')).toHaveCount(0);
   await page.waitForTimeout(100);
+});
+
+test('an assisted receipt printed while the paper is out is said to be held, and prints once paper is back', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  await waitForRoster(page);
+  await signInByCard(page, kiosk);
+  const printer = kiosk.devices!.simulatedPrinter!;
+  printer.setState('paper-out');
+  await kiosk.devices!.refreshPrinterStatus();
+  await page.getByRole('button', { name: 'Serve citizens' }).click();
+  const ref = await payBill(page, '50050050');
+  await page.locator('[data-print]').click();
+  // Held, not lost: not "the printer is not working, write it down".
+  await expect(page.locator('[data-print-state]')).toHaveAttribute('data-print-state', 'held', {
+    timeout: 15_000,
+  });
+  await expect(page.locator('[data-print-state]')).toHaveText(
+    'The printer is not ready: the receipt will print by itself when it is. Wait for it, or write down the reference number.',
+  );
+  await screenshot(page, 'assisted-06-receipt-held');
+  expect(printer.printouts()).toHaveLength(0);
+  printer.setState('online');
+  await kiosk.devices!.refreshPrinterStatus();
+  await kiosk.devices!.queue.retryHeld();
+  await expect.poll(() => printer.printouts().length).toBe(1);
+  expect(
+    execFileSync('pdftotext', ['-layout', printer.printouts()[0]!.pdf, '-'], { encoding: 'utf8' }),
+  ).toContain(ref);
 });
 
 test('five wrong PINs lock the officer number, and the right PIN is then refused too', async ({
