@@ -27,10 +27,18 @@ const sizes = {
 
 const next = (page: Page) => page.locator('[data-screen=form] form button[type=submit]').click();
 
-/** A birth certificate paid at the counter, from the start screen to its receipt. */
-async function applyForBirthCertificate(page: Page, language: 'en' | 'es' | 'tn'): Promise<string> {
+/**
+ * A birth certificate paid at the counter, from the start screen to its review (with Large text
+ * turned on first when `largeText`).
+ */
+async function answerBirthCertificate(
+  page: Page,
+  language: 'en' | 'es' | 'tn',
+  largeText = false,
+): Promise<void> {
   await page.locator('[data-screen=attract] button.primary').click();
   await page.locator(`[data-screen=language] button[lang=${language}]`).click();
+  if (largeText) await page.locator('[data-toggle=largeText]').click();
   await page.locator('[data-service=birth-certificate-replacement]').click();
   await page.getByRole('textbox').fill('Maria Chen');
   await next(page);
@@ -42,6 +50,11 @@ async function applyForBirthCertificate(page: Page, language: 'en' | 'es' | 'tn'
   await next(page);
   await page.locator('input[type=radio][value=counter]').check();
   await next(page);
+}
+
+/** The same, sent: from the start screen to its receipt; returns the reference. */
+async function applyForBirthCertificate(page: Page, language: 'en' | 'es' | 'tn'): Promise<string> {
+  await answerBirthCertificate(page, language);
   await page.locator('[data-screen=review] button.primary').click();
   await page.getByRole('checkbox').check();
   await page.locator('[data-screen=consent] button.primary').click();
@@ -366,19 +379,12 @@ test.describe('what answers a touch is in view on a 1280×800 screen', () => {
         kiosk,
       }) => {
         await kiosk.open(page);
-        await page.locator('[data-screen=attract] button.primary').click();
-        await page.locator(`[data-screen=language] button[lang=${language}]`).click();
-        await page.locator('[data-toggle=largeText]').click();
-        await page.locator('[data-service=birth-certificate-replacement]').click();
-        await page.getByRole('textbox').fill('Maria Chen');
-        await next(page);
-        await page.locator('input[data-type=date]').fill('1990-04-01');
-        await next(page);
-        await page.locator('input[type=radio]').first().check();
-        await next(page);
-        for (const box of await page.getByRole('checkbox').all()) await box.check();
-        await next(page);
-        await page.locator('input[type=radio][value=counter]').check();
+        await answerBirthCertificate(page, language, true);
+        // Back to the last question, scrolled to its end, and Next again: the review still opens
+        // at its top, not at the scroll the question left.
+        await page.locator('[data-screen=review] .actions button.secondary').click();
+        await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+        expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
         await next(page);
         const proceed = page.locator('[data-screen=review] .actions button.primary');
         await expect(proceed).toBeFocused();
