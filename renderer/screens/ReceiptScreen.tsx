@@ -217,6 +217,9 @@ function PrintButton({
     setState('printing');
     try {
       const method = payment?.method;
+      // The transaction's own time, as its reprints and the officer's day list show it (not the
+      // moment the button was touched).
+      const row = await runtime.store.find({ txId }).catch(() => undefined);
       const reply = await runtime.bridge.invoke('printer:print', {
         txId,
         language: tr.language,
@@ -227,7 +230,7 @@ function PrintButton({
         ...(officer ? { officer: { id: officer.officerId, name: officer.name } } : {}),
         service: { id: service.id, title: tr.text(service.title) },
         ref: reference,
-        issuedAt: new Date().toISOString(),
+        issuedAt: row?.record.createdAt ?? new Date().toISOString(),
         // The site's wall clock, as the screen and the report show it.
         timeZone: countries[runtime.site.country].timeZone,
         fee,

@@ -209,6 +209,19 @@ test('an assisted receipt printed while the paper is out is said to be held, and
   );
   await screenshot(page, 'assisted-06-receipt-held');
   expect(printer.printouts()).toHaveLength(0);
+  // The paper says the transaction's own time, as its reprints and the day list do (it said the
+  // moment Print was touched).
+  const held = kiosk.devices!.queue.jobs().find((job) => job.state === 'held');
+  expect(held?.content?.ref).toBe(ref);
+  await expect
+    .poll(
+      async () =>
+        (await kiosk.gateway.store!.listRecords('demo-kiosk-01'))
+          .filter(isTransactionRecord)
+          .find((r) => r.body.ref === ref)?.createdAt,
+      { timeout: 15_000 },
+    )
+    .toBe(held?.content?.issuedAt);
   printer.setState('online');
   await kiosk.devices!.refreshPrinterStatus();
   await kiosk.devices!.queue.retryHeld();
