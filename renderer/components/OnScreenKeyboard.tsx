@@ -12,6 +12,8 @@ interface OnScreenKeyboardProps {
   language: LanguageCode;
   /** A code field's extra keys (from its pattern, `codeKeys`). */
   code?: CodeKeys;
+  /** Whether a text field's keyboard has a digit row (from its pattern, `textTakesDigits`). */
+  digits?: boolean;
   value: string;
   onChange: (value: string) => void;
   onEnter: () => void;
@@ -28,6 +30,7 @@ export function OnScreenKeyboard({
   kind,
   language,
   code,
+  digits = true,
   value,
   onChange,
   onEnter,
@@ -45,7 +48,7 @@ export function OnScreenKeyboard({
   useEffect(() => {
     if (!host.current) return undefined;
     const instance = new Keyboard(host.current, {
-      layout: keyboardLayout(kind, language, { dash, space, capitalsOnly: true }),
+      layout: keyboardLayout(kind, language, { dash, space, capitalsOnly: true }, { digits }),
       layoutName: 'default',
       theme: `hg-theme-default kiosk-keyboard kiosk-keyboard-${kind}`,
       preventMouseDownDefault: true,
@@ -77,7 +80,7 @@ export function OnScreenKeyboard({
       instance.destroy();
       keyboard.current = null;
     };
-  }, [kind, language, tr, dash, space]);
+  }, [kind, language, tr, dash, space, digits]);
 
   return (
     <div

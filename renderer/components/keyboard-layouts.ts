@@ -61,11 +61,21 @@ export function digitsOnly(pattern: string | undefined): boolean {
   return pattern !== undefined && /^\^(\[0-9\]|\\d)(\+|\*|\{\d+(,\d*)?\})\$$/.test(pattern);
 }
 
+/**
+ * Whether a free text field takes digits, read from its catalogue pattern: always without one; with
+ * one, only where it names digits (`0-9`, `\d`, `\p{N}`). A name (letters, spaces, dots,
+ * apostrophes, hyphens) gets no digit row, so no key offers what the field refuses.
+ */
+export function textTakesDigits(pattern: string | undefined): boolean {
+  return pattern === undefined || /0-9|\\d|\\p\{N/.test(pattern);
+}
+
 /** simple-keyboard layouts: rows of space-separated buttons; `{…}` are function keys. */
 export function keyboardLayout(
   kind: KeyboardKind,
   language: LanguageCode,
   code: CodeKeys = { dash: true, space: false, capitalsOnly: true },
+  text: { digits: boolean } = { digits: true },
 ): KeyboardLayout {
   switch (kind) {
     case 'numeric':
@@ -91,12 +101,14 @@ export function keyboardLayout(
     case 'text': {
       const extra = extraLetters[language];
       // The word keys (capitals, space, delete, next) share the last row, so no letter row is
-      // wider than ten keys: at 200% zoom on a portrait screen every key stays on screen.
+      // wider than ten keys: at 200% zoom on a portrait screen every key stays on screen. The dot
+      // is for initials and titles ("Dr. K. Molefe"); the digit row only where the field takes
+      // digits (`textTakesDigits`).
       const lower = [
-        '1 2 3 4 5 6 7 8 9 0',
+        ...(text.digits ? ['1 2 3 4 5 6 7 8 9 0'] : []),
         'q w e r t y u i o p',
         'a s d f g h j k l',
-        "z x c v b n m ' -",
+        "z x c v b n m ' - .",
       ];
       const upper = lower.map((row) =>
         row

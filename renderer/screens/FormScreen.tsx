@@ -14,7 +14,12 @@ import type { FieldCheckContext, FieldProblem } from '../../kiosk-config/field-v
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { MessageSlot } from '../components/MessageSlot';
 import { revealIfHidden } from '../components/reveal';
-import { codeKeys, digitsOnly, keyboardKindFor } from '../components/keyboard-layouts';
+import {
+  codeKeys,
+  digitsOnly,
+  keyboardKindFor,
+  textTakesDigits,
+} from '../components/keyboard-layouts';
 import type { Translator } from '../i18n/translator';
 import { focusWithoutScroll } from '../components/focus';
 
@@ -299,6 +304,7 @@ export function FormScreen({
           kind={keyboardKind}
           language={tr.language}
           {...(code ? { code } : {})}
+          digits={field.type !== 'text' || textTakesDigits(field.pattern)}
           value={value}
           onChange={answer}
           onEnter={next}

@@ -446,6 +446,9 @@ test.describe('portrait screens', () => {
     await noSideScroll();
     await docsShot(page, 'portrait-form-keyboard-bzj');
     await next(page);
+    // A name refuses digits: its keyboard has no digit key, and a dot for initials.
+    await expect(page.locator('.keyboard-host [data-skbtn="1"]')).toHaveCount(0);
+    await expect(page.locator('.keyboard-host [data-skbtn="."]')).toHaveCount(1);
     await page.getByRole('textbox').fill('Kenrick Young');
     await next(page);
     await page.locator('input[type=radio][value="5"]').check();

@@ -5,6 +5,7 @@ import {
   digitsOnly,
   keyboardKindFor,
   keyboardLayout,
+  textTakesDigits,
 } from '../../../renderer/components/keyboard-layouts';
 
 describe('the on-screen keyboard', () => {
@@ -44,6 +45,22 @@ describe('the on-screen keyboard', () => {
     expect(digitsOnly('^[A-Z0-9]+$')).toBe(false);
     expect(digitsOnly('^[0-9]+-[0-9]+$')).toBe(false);
     expect(digitsOnly(undefined)).toBe(false);
+  });
+
+  it('gives a name no digit row (the field refuses digits) but a dot for initials, and keeps digits where a field takes them', () => {
+    const name = "^(?=.*\\p{L})[\\p{L}\\p{M} .'’-]+$";
+    expect(textTakesDigits(name)).toBe(false);
+    expect(textTakesDigits(undefined)).toBe(true);
+    expect(textTakesDigits('^[A-Za-z0-9 ]+$')).toBe(true);
+    expect(textTakesDigits('^\\d+[a-z]$')).toBe(true);
+    const keys = (digits: boolean) =>
+      keyboardLayout('text', 'en', undefined, { digits }).default?.join(' ').split(' ') ?? [];
+    expect(keys(false)).not.toContain('1');
+    expect(keys(false)).toContain('.');
+    expect(keys(true)).toEqual(expect.arrayContaining(['1', '0', '.']));
+    // No row is wider than ten keys (every key stays on a portrait screen at 200% zoom).
+    for (const row of keyboardLayout('text', 'tn', undefined, { digits: true }).default ?? [])
+      expect(row.split(' ').length, row).toBeLessThanOrEqual(10);
   });
 
   it('offers the accented letters Spanish and Setswana need, and none extra for English', () => {
