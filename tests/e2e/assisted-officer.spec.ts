@@ -67,6 +67,14 @@ test('an officer signs in with a card and PIN, serves a citizen, reprints, voids
   await expect(page.locator('[data-officer-notice]')).toHaveText(
     `Receipt ${ref} printed again (copy 2).`,
   );
+  // Said in English, it is not left under a Spanish screen; back in English it is there again.
+  await page.locator('.language-switch button[lang=es]').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  await expect(page.locator('[data-officer-notice]')).toHaveCount(0);
+  await page.locator('.language-switch button[lang=en]').click();
+  await expect(page.locator('[data-officer-notice]')).toHaveText(
+    `Receipt ${ref} printed again (copy 2).`,
+  );
   await expect.poll(() => kiosk.devices!.simulatedPrinter!.printouts().length).toBe(2);
   const reprintText = execFileSync(
     'pdftotext',

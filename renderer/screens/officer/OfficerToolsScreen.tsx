@@ -38,7 +38,11 @@ export function OfficerToolsScreen({
 }) {
   const [tab, setTab] = useState<Tab>('today');
   const [voiding, setVoiding] = useState<QueueItem | undefined>();
-  const [notice, setNotice] = useState<{ text: string; error?: boolean } | undefined>();
+  // Kept with the language it was said in: after a language switch it is not left on screen in
+  // the other language (an English reprint result under a Spanish screen; QA).
+  const [notice, setNotice] = useState<
+    { text: string; error?: boolean; language: string } | undefined
+  >();
   const [corrections, setCorrections] = useState<Record<number, string>>({});
   const view = useObservable<OfficerView>(() => observeOfficerView(runtime), [runtime]);
   const transactions = (view?.items ?? []).filter((item) => item.kind === 'transaction');
@@ -50,7 +54,7 @@ export function OfficerToolsScreen({
       .filter((item) => item.serviceId !== SMS_OPT_IN_SERVICE)
       .map((item) => item.ref ?? ''),
   );
-  const say = (text: string, error = false) => setNotice({ text, error });
+  const say = (text: string, error = false) => setNotice({ text, error, language: tr.language });
 
   const syncNow = async () => {
     say(tr.t('officer.sync.running'));
@@ -88,7 +92,7 @@ export function OfficerToolsScreen({
         </button>
       </div>
       {/* Brought into view when it changes: a reprint or void far down the day's table. */}
-      <NoticeLine notice={notice} who="officer" />
+      <NoticeLine notice={notice?.language === tr.language ? notice : undefined} who="officer" />
       <UncertainPrints tr={tr} bridge={runtime.bridge} />
       <div className="tabs" role="tablist" aria-label={tr.t('officer.tools.title')}>
         {tabs.map(([id, label]) => (

@@ -29,20 +29,23 @@ export function OperatorConsoleScreen({
   onClose: () => void;
 }) {
   const status = useConsoleStatus(runtime, tr);
-  const [notice, setNotice] = useState<(ConsoleNotice & { panel: Panel }) | undefined>();
+  // Kept with the language it was said in, and shown only in it (see OfficerToolsScreen).
+  const [notice, setNotice] = useState<
+    (ConsoleNotice & { panel: Panel; language: string }) | undefined
+  >();
   const actIn =
     (panel: Panel): ConsoleAction =>
     async (work) => {
       try {
-        setNotice({ panel, text: await work() });
+        setNotice({ panel, text: await work(), language: tr.language });
       } catch (error) {
-        setNotice({ panel, text: (error as Error).message, error: true });
+        setNotice({ panel, text: (error as Error).message, error: true, language: tr.language });
       }
       await status.refresh();
     };
   const panel = (name: Panel) => ({
     act: actIn(name),
-    notice: notice?.panel === name ? notice : undefined,
+    notice: notice?.panel === name && notice.language === tr.language ? notice : undefined,
   });
 
   return (
