@@ -23,6 +23,7 @@ import { useSessionStart } from './use-session-start';
 import { useStaffMode } from './use-staff-mode';
 import { useSubmission } from './use-submission';
 import { OpensAtTop } from '../components/OpensAtTop';
+import { StartOverConfirm } from '../components/StartOverConfirm';
 
 /**
  * The kiosk page: the frame every screen shares (header, assisted-mode banner, speech and scan
@@ -80,6 +81,17 @@ export function App({
     dispatch,
   });
 
+  // Start over asks first when answers would be lost (StartOverConfirm); a question left
+  // open with nothing typed, a status check or a receipt starts over at once.
+  const [confirmingStartOver, setConfirmingStartOver] = useState(false);
+  // A session that ends another way (the idle timeout) takes the question with it.
+  const [openBefore, setOpenBefore] = useState(sessionOpen);
+  if (openBefore !== sessionOpen) {
+    setOpenBefore(sessionOpen);
+    if (!sessionOpen) setConfirmingStartOver(false);
+  }
+  const hasAnswers = Object.values(session.answers).some((value) => value !== '');
+  const startOverAsked = confirmingStartOver && sessionOpen;
   const { idleMs, warningMs } = sessionIdleTimings(site);
   const idle = useIdleTimer({ enabled: sessionOpen, idleMs, warningMs, onExpire: end });
   useSessionOpenSignal(sessionOpen, frame.bridge, updates);
@@ -110,7 +122,7 @@ export function App({
 
   return (
     <div className="kiosk" lang={session.language} data-language={session.language}>
-      <div className="kiosk-content" inert={idle.state.phase === 'warning'}>
+      <div className="kiosk-content" inert={idle.state.phase === 'warning' || startOverAsked}>
         <OpensAtTop
           screen={`${staff.staffScreenOpen ? 'staff' : 'citizen'}:${screen.name}:${'index' in screen ? screen.index : ''}:${'serviceId' in screen ? screen.serviceId : ''}`}
         />
@@ -128,7 +140,9 @@ export function App({
               )
             }
             onToggle={(preference) => dispatch({ type: 'toggle-access', preference })}
-            onStartOver={sessionOpen ? end : undefined}
+            onStartOver={
+              sessionOpen ? () => (hasAnswers ? setConfirmingStartOver(true) : end()) : undefined
+            }
           />
         )}
         {officer && staff.mode.name === 'citizen' && sessionOpen ? (
@@ -149,6 +163,16 @@ export function App({
         ) : null}
         <Suspense fallback={<ScreenLoading />}>{body}</Suspense>
       </div>
+      {startOverAsked && idle.state.phase !== 'warning' ? (
+        <StartOverConfirm
+          tr={tr}
+          onKeep={() => setConfirmingStartOver(false)}
+          onStartOver={() => {
+            setConfirmingStartOver(false);
+            end();
+          }}
+        />
+      ) : null}
       {idle.state.phase === 'warning' ? (
         <IdleWarning
           tr={tr}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { artifactsDir, expect, screenshot, test } from './fixtures';
+import { artifactsDir, expect, screenshot, startOver, test } from './fixtures';
 
 // The README's screenshots are refreshed only on request (`npm run docs:screenshots`), so a test
 // run never changes tracked files; otherwise they go with the other artifacts.
@@ -112,7 +112,7 @@ async function axeEveryScreen(
     // The SMS opt-in and the status check, then back to the start.
     await page.locator('.sms button').click();
     await expectNoAxeViolations(page, language, 'receipt-sms');
-    await page.locator('[data-start-over]').click();
+    await startOver(page);
     await page.locator('[data-screen=attract] button.primary').click();
     await page.locator(`[data-screen=language] button[lang=${language}]`).click();
     await page.locator('[data-service=application-status]').click();
@@ -120,7 +120,7 @@ async function axeEveryScreen(
     await page.locator('[data-screen=status] button[type=submit]').click();
     await expect(page.locator('[data-status-result]')).toBeVisible();
     await expectNoAxeViolations(page, language, 'status');
-    await page.locator('[data-start-over]').click();
+    await startOver(page);
   }
 }
 
@@ -317,7 +317,7 @@ test('the status check answers from the gateway when the link is up and calmly w
     'The office received this request on',
   );
   await screenshot(page, '22-status-received-en');
-  await page.locator('[data-start-over]').click();
+  await startOver(page);
 
   await kiosk.gateway.stop();
   await check('ZZZZ-ZZZZ-Z');
@@ -480,4 +480,39 @@ test.describe('portrait screens', () => {
     await expect(printState).toHaveText(expected[shown]);
     await expect(page.getByTestId('reference')).toBeVisible();
   });
+});
+
+test('Start over asks first when answers would be cleared: keeping them keeps them, yes clears them', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator('[data-screen=language] button[lang=es]').click();
+  // Nothing answered yet: Start over acts at once.
+  await page.locator('[data-start-over]').click();
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator('[data-screen=language] button[lang=es]').click();
+  await page.locator('[data-service=birth-certificate-replacement]').click();
+  await page.getByRole('textbox').fill('Ana Pérez');
+  await page.locator('[data-start-over]').click();
+  const dialog = page.locator('[data-start-over-confirm]');
+  await expect(dialog).toContainText('¿Empezar de nuevo?');
+  const keep = dialog.getByRole('button', { name: 'Conservar mis respuestas' });
+  await expect(keep).toBeFocused();
+  await screenshot(page, 'start-over-confirm-es');
+  await expectNoAxeViolations(page, 'es', 'start-over-confirm');
+  await keep.click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('textbox')).toHaveValue('Ana Pérez');
+  await page.locator('[data-start-over]').click();
+  await page.locator('[data-confirm-start-over]').click();
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+  // The next session is not asked, and nothing of the last is kept.
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator('[data-screen=language] button[lang=es]').click();
+  await page.locator('[data-service=birth-certificate-replacement]').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('textbox')).toHaveValue('');
 });

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect } from './fixtures';
+import { expect, startOver } from './fixtures';
 
 const next = (page: Page) => page.locator('[data-screen=form] form button[type=submit]').click();
 
@@ -94,7 +94,7 @@ export async function walkEveryCitizenScreen(
   await stop('receipt-printed');
   await page.locator('.sms button').click();
   await stop('receipt-sms-phone-pad');
-  await page.locator('[data-start-over]').click();
+  await startOver(page);
   await page.locator('[data-screen=attract] button.primary').click();
   await page.locator('[data-screen=language] button[lang=en]').click();
   await page.locator('[data-service=application-status]').click();

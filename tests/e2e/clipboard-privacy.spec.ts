@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, startOver, test } from './fixtures';
 
 /** From the start screen to the first field of a birth certificate request (the name). */
 async function openNameField(page: Page) {
@@ -26,7 +26,7 @@ test('a name one citizen copies never reaches the next citizen’s session', asy
   // Cut takes nothing out of the field either.
   await page.keyboard.press('Control+X');
   await expect(first).toHaveValue('Ana Pérez');
-  await page.locator('[data-start-over]').click();
+  await startOver(page);
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
 
   // Whatever was selected or copied is gone from the clipboard (the kiosk page forbids reading

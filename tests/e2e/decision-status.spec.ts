@@ -8,7 +8,7 @@ import { feedClaimReplySchema } from '../../sync/protocol/agency-wire';
 import { publicJwkOf } from '../../sync/protocol/crypto-primitives';
 import { generateSealingKey } from '../../sync/protocol/sealed-box';
 import { makeApiKey } from '../../sync/server/agency/credentials';
-import { expect, screenshot, test } from './fixtures';
+import { expect, screenshot, startOver, test } from './fixtures';
 import type { KioskStack } from './fixtures';
 import { expectAxeClean, roster, signInByCard, waitForRoster } from './staff-fixtures';
 
@@ -115,7 +115,7 @@ async function apply(page: Page, walk: Walk): Promise<string> {
   await page.locator('form.sms button[type=submit]').click();
   await expect(page.locator('.sms-saved')).toBeVisible();
   await screenshot(page, `decision-${walk.language}-0-sms-opt-in`);
-  await page.locator('[data-start-over]').click();
+  await startOver(page);
   return ref;
 }
 
@@ -209,7 +209,7 @@ for (const walk of walks) {
         t('status.detail.needed', { text: walk.needed }),
       );
       await screenshot(page, `decision-${walk.language}-1-more-information`);
-      await page.locator('[data-start-over]').click();
+      await startOver(page);
 
       // 2. Approved.
       await post('reg-3', { state: 'in-review', occurredAt: at(30) });
@@ -223,7 +223,7 @@ for (const walk of walks) {
         t('status.state.approved', { date: day(approved) }),
       );
       await screenshot(page, `decision-${walk.language}-2-approved`);
-      await page.locator('[data-start-over]').click();
+      await startOver(page);
 
       // 3. Ready for collection, and where.
       const ready = at(10);
@@ -244,7 +244,7 @@ for (const walk of walks) {
       await expect(result).not.toHaveAttribute('data-status-cached', 'true');
       await expectAxeClean(page);
       await screenshot(page, `decision-${walk.language}-3-ready`);
-      await page.locator('[data-start-over]').click();
+      await startOver(page);
 
       // Each alert went once, and its delivery receipt (deliver_sm) is recorded.
       await expect
@@ -274,7 +274,7 @@ for (const walk of walks) {
         new RegExp(`^${escape(before)}.+${escape(after)}$`),
       );
       await screenshot(page, `decision-${walk.language}-4-offline`);
-      await page.locator('[data-start-over]').click();
+      await startOver(page);
       await kiosk.gateway.start();
 
       // 5. The officer's tools: the same decision beside the day's receipt.

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test as base } from '@playwright/test';
+import { test as base, expect as expectOf } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, hashToken } from '../../sync/server/app';
@@ -211,3 +211,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 export { expect } from '@playwright/test';
+
+/**
+ * Taps the top bar's Start over and, when the session had answers and the kiosk asks first
+ * (StartOverConfirm), confirms; resolves on the start screen.
+ */
+export async function startOver(page: Page): Promise<void> {
+  await page.locator('[data-start-over]').click();
+  const confirm = page.locator('[data-confirm-start-over]');
+  const start = page.locator('[data-screen=attract]');
+  await expectOf(confirm.or(start).first()).toBeVisible();
+  if (await confirm.isVisible()) await confirm.click();
+  await expectOf(start).toBeVisible();
+}

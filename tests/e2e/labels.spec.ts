@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { LanguageCode } from '../../kiosk-config/schema';
-import { expect, test } from './fixtures';
+import { expect, startOver, test } from './fixtures';
 import { officer, roster, waitForRoster } from './staff-fixtures';
 
 /**
@@ -92,13 +92,13 @@ async function walk(page: Page, language: LanguageCode, kioskId: string, omang: 
   await check('receipt');
   await page.locator('.sms button').click();
   await check('receipt phone pad');
-  await page.locator('[data-start-over]').click();
+  await startOver(page);
 
   await page.locator('[data-screen=attract] button.primary').click();
   await page.locator(`[data-screen=language] button[lang=${language}]`).click();
   await page.locator('[data-service=application-status]').click();
   await check('status');
-  await page.locator('[data-start-over]').click();
+  await startOver(page);
 
   // Staff screens, in the same language (the switch on the start screen).
   await page.locator(`.language-switch button[lang=${language}]`).click();

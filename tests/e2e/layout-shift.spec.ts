@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { artifactsDir, expect, test } from './fixtures';
+import { artifactsDir, expect, startOver, test } from './fixtures';
 import { settle } from './layout-probes';
 import { officer, roster, waitForRoster } from './staff-fixtures';
 
@@ -159,7 +159,7 @@ test.describe('no layout shift under the finger', () => {
         await page.locator('[data-print]').click();
         await expect(page.locator('[data-print-state]')).toBeVisible({ timeout: 15_000 });
       });
-      await page.locator('[data-start-over]').click();
+      await startOver(page);
 
       await page.locator('[data-screen=attract] button.primary').click();
       await page.locator('[data-screen=language] button[lang=en]').click();
@@ -169,7 +169,7 @@ test.describe('no layout shift under the finger', () => {
         await page.locator('[data-screen=status] button[type=submit]').click();
         await expect(page.locator('[data-status-result]')).toBeVisible();
       });
-      await page.locator('[data-start-over]').click();
+      await startOver(page);
 
       // An officer's wrong PIN: the keypad under the finger stays put.
       await waitForRoster(page, 'demo-kiosk-bw-01');

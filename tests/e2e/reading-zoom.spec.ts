@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { artifactsDir, expect, test } from './fixtures';
+import { artifactsDir, expect, startOver, test } from './fixtures';
 import { probeControls, probePrimaryActions, rootFontPx, settle } from './layout-probes';
 import type { ControlProblem } from './layout-probes';
 import { officer, pinHash, roster, waitForRoster } from './staff-fixtures';
@@ -262,7 +262,7 @@ for (const site of demoSites) {
           for (const size of sizes) await measureSize(page, audit, 'idle-warning', language, size);
           await warning.locator('button.primary').click();
         }
-        await page.locator('[data-start-over]').click();
+        await startOver(page);
 
         // Officer sign-in with the PIN pad (opened by a card swipe on the start screen).
         kiosk.devices!.simulatedCardReader!.swipe({
