@@ -1,5 +1,5 @@
-import { useEffect, useRef } from 'react';
 import type { Translator } from '../i18n/translator';
+import { AlertDialog } from './AlertDialog';
 
 /**
  * "Start over?" asked before a session with answers is cleared: one touch on the top bar's Start
@@ -16,29 +16,17 @@ export function StartOverConfirm({
   onKeep: () => void;
   onStartOver: () => void;
 }) {
-  const keep = useRef<HTMLButtonElement>(null);
-  useEffect(() => keep.current?.focus({ preventScroll: true }), []);
   return (
-    <div className="overlay">
-      <div
-        className="dialog"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="start-over-title"
-        aria-describedby="start-over-body"
-        data-start-over-confirm
-      >
-        <h2 id="start-over-title">{tr.t('startOver.title')}</h2>
-        <p id="start-over-body">{tr.t('startOver.body')}</p>
-        <div className="actions">
-          <button type="button" className="secondary" onClick={onStartOver} data-confirm-start-over>
-            {tr.t('startOver.confirm')}
-          </button>
-          <button ref={keep} type="button" className="primary" onClick={onKeep}>
-            {tr.t('startOver.keep')}
-          </button>
-        </div>
-      </div>
-    </div>
+    <AlertDialog
+      name="start-over-confirm"
+      title={tr.t('startOver.title')}
+      body={tr.t('startOver.body')}
+      secondary={{
+        label: tr.t('startOver.confirm'),
+        onClick: onStartOver,
+        data: 'confirm-start-over',
+      }}
+      primary={{ label: tr.t('startOver.keep'), onClick: onKeep }}
+    />
   );
 }
