@@ -49,9 +49,35 @@ function boxKey(sharedSecret: Uint8Array, primitives: CryptoPrimitives): Promise
   return primitives.hkdfSha256(sharedSecret, NO_SALT, HKDF_INFO, 32);
 }
 
+/** Seals one plaintext, bound to its `aad`, with a sealer's key (see `boxSealer`). */
+export type BoxSealer = (plaintext: string, aad: string) => Promise<SealedBox>;
+
 /**
- * Seals `plaintext` to `recipient` (the gateway key from its config reply), bound to `aad`.
- * Stable signature: the kiosk's sync batches and USB bundles both seal through this.
+ * A sealer of many boxes to `recipient` under ONE ephemeral key: one ECDH and one HKDF for all
+ * of them, each box with its own random 12-byte iv and its own `aad`. Each box opens alone with
+ * `openSealed`, exactly like a box sealed by `sealTo`; boxes from one sealer share `epk`. For
+ * a sender that seals a set of boxes at once (the gateway re-sealing a v2 batch's personal
+ * fields one record at a time: one ECDH per batch instead of one per record). Keep a sealer
+ * for a bounded set: AES-GCM with random ivs stays within NIST SP 800-38D §8.3 for fewer than
+ * 2^32 boxes per key, and boxes from one sealer can be told to belong together.
+ */
+export async function boxSealer(
+  recipient: EcPublicJwk,
+  primitives: CryptoPrimitives = webCrypto,
+): Promise<BoxSealer> {
+  const { publicKey, sharedSecret } = await primitives.ecdhEphemeral(recipient);
+  const key = await boxKey(sharedSecret, primitives);
+  return async (plaintext, aad) => {
+    const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+    const ct = await primitives.aesGcmEncrypt(key, iv, utf8(aad), utf8(plaintext));
+    return { alg: SEALED_BOX_ALG, epk: publicKey, iv: toBase64Url(iv), ct: toBase64Url(ct) };
+  };
+}
+
+/**
+ * Seals `plaintext` to `recipient` (the gateway key from its config reply), bound to `aad`, under
+ * an ephemeral key of its own. Stable signature: the kiosk's sync batches and USB bundles both
+ * seal through this.
  */
 export async function sealTo(
   recipient: EcPublicJwk,
@@ -59,15 +85,8 @@ export async function sealTo(
   aad: string,
   primitives: CryptoPrimitives = webCrypto,
 ): Promise<SealedBox> {
-  const { publicKey, sharedSecret } = await primitives.ecdhEphemeral(recipient);
-  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const ct = await primitives.aesGcmEncrypt(
-    await boxKey(sharedSecret, primitives),
-    iv,
-    utf8(aad),
-    utf8(plaintext),
-  );
-  return { alg: SEALED_BOX_ALG, epk: publicKey, iv: toBase64Url(iv), ct: toBase64Url(ct) };
+  const seal = await boxSealer(recipient, primitives);
+  return seal(plaintext, aad);
 }
 
 /**

@@ -3,6 +3,7 @@ import { webCrypto } from './crypto-primitives';
 import type { CryptoPrimitives, EcPublicJwk } from './crypto-primitives';
 import { fromBase64Url, toBase64Url, toHex } from './encoding';
 import { personalDigest, personalPayloadSchema } from './personal-fields';
+import type { PersonalPayload } from './personal-fields';
 import { sealPersonalBatch, sealedBatchSchema } from './personal-seal';
 import { gatewayRecordSchema, recordHash } from './records';
 import type { ChainRecord, GatewayRecord } from './records';
@@ -270,20 +271,27 @@ export interface DecodedSegment {
 /** A digest of 64 zeros: stands in for one that could not be derived, in a segment never stored. */
 const PLACEHOLDER_DIGEST = '0'.repeat(64);
 
-/** The personal-fields digest of a sealed entry (hex), or undefined when it is not a payload. */
-export async function entryDigest(
+/** A sealed entry read as personal fields: its payload and that payload's digest (hex). */
+export interface ReadEntry {
+  payload: PersonalPayload;
+  digest: string;
+}
+
+/** Reads a sealed entry as personal fields, with its digest; undefined when it is not a payload. */
+export async function readEntry(
   entry: unknown,
   primitives: CryptoPrimitives = webCrypto,
-): Promise<string | undefined> {
+): Promise<ReadEntry | undefined> {
   const payload = personalPayloadSchema.safeParse(entry);
-  return payload.success ? personalDigest(payload.data, primitives) : undefined;
+  if (!payload.success) return undefined;
+  return { payload: payload.data, digest: await personalDigest(payload.data, primitives) };
 }
 
 /**
  * Rebuilds a v2 batch's records as v1 would have carried them (hashes computed, the segment's
  * signature on its last record). `derived[k]` is the hex digest of the k-th record that declares
  * personal fields (batch order, the order of the sealed entries), computed from its opened entry
- * (`entryDigest`); undefined when the entry is missing or unreadable. It fills in the digest a
+ * (`readEntry`); undefined when the entry is missing or unreadable. It fills in the digest a
  * record left out. Throws a `MalformedBatchError` naming the first record that is not a valid
  * chain record once rebuilt; the signature is NOT checked here.
  */

@@ -1,11 +1,13 @@
 import type { CryptoPrimitives } from '../protocol/crypto-primitives';
 import { canonicalJson } from '../protocol/canonical-json';
 import { personalDigest, personalPayloadSchema } from '../protocol/personal-fields';
+import type { PersonalPayload } from '../protocol/personal-fields';
 import { checkRecord } from '../protocol/record-check';
 import { verifySignature } from '../protocol/device-signature';
 import { openPersonalBatch } from '../protocol/personal-seal';
-import { openSealed, sealTo } from '../protocol/sealed-box';
-import { declaresPersonal, decodeSegments, entryDigest, personalAad } from '../protocol/wire-v2';
+import { boxSealer, openSealed } from '../protocol/sealed-box';
+import type { BoxSealer } from '../protocol/sealed-box';
+import { declaresPersonal, decodeSegments, personalAad, readEntry } from '../protocol/wire-v2';
 import type { BatchRequestV2 } from '../protocol/wire-v2';
 import type { BatchItem, ChainHead, ItemResult } from '../protocol/wire';
 import { nodeCrypto } from './node-crypto';
@@ -34,11 +36,19 @@ export async function checkPersonalPayload(
 ): Promise<string | undefined> {
   const payload = personalPayloadSchema.safeParse(opened);
   if (!payload.success) return 'personal-unreadable';
-  const ids = Object.keys(payload.data.fields).sort();
+  return personalMismatch(declared, payload.data, await personalDigest(payload.data, primitives));
+}
+
+/** `personal-mismatch` unless a payload (and its digest) is what the record declares. */
+function personalMismatch(
+  declared: { fieldIds: readonly string[]; digest: string },
+  payload: PersonalPayload,
+  digest: string,
+): string | undefined {
+  const ids = Object.keys(payload.fields).sort();
   if (canonicalJson(ids) !== canonicalJson([...declared.fieldIds].sort())) {
     return 'personal-mismatch';
   }
-  const digest = await personalDigest(payload.data, primitives);
   return digest === declared.digest ? undefined : 'personal-mismatch';
 }
 
@@ -158,7 +168,8 @@ export async function ingestBatch(
  * is missing or unreadable cannot be proven, and is refused whole for that entry's reason
  * (`personal-missing`, `personal-unreadable`, or the batch's own personal failure). What passes is stored exactly as
  * a v1 batch would have stored it: the record (with `sig` on each segment's last record) and its
- * personal fields sealed to this gateway's key one record at a time, bound to the record id, so
+ * personal fields sealed to this gateway's key one record at a time, bound to the record id (the
+ * batch's boxes under one ephemeral key, `boxSealer`), so
  * the agency feed, SMS and bundles read them as before. Throws a `MalformedBatchError` when a record is
  * not a valid chain record once rebuilt (the route answers 400, nothing is stored).
  */
@@ -186,11 +197,13 @@ export async function ingestBatchV2(
       }
     }
   } else if (batch.personal) personalFailure = 'unexpected-personal';
-  const derived = await Promise.all(
+  // Each entry is read once: its digest fills in a left-out one and is checked against a sent one.
+  const read = await Promise.all(
     declaring.map((_, k) =>
-      personalFailure || !entries ? undefined : entryDigest(entries[k], primitives),
+      personalFailure || !entries ? undefined : readEntry(entries[k], primitives),
     ),
   );
+  const derived = read.map((entry) => entry?.digest);
   const segments = await decodeSegments(kiosk.kioskId, batch, derived, primitives);
   const signed = await Promise.all(
     segments.map(({ records, underived }) => {
@@ -205,11 +218,15 @@ export async function ingestBatchV2(
     personalFailure ?? (entries?.[index] === null ? 'personal-missing' : 'personal-unreadable');
   const verified: VerifiedItem[] = [];
   const refusals: Refusal[] = [];
+  // The records' personal fields are stored sealed to this gateway one record at a time, all of
+  // a batch's under one ephemeral key (one ECDH for the batch, not one per record).
+  let sealer: Promise<BoxSealer> | undefined;
   let entry = 0;
   for (const [s, segment] of segments.entries()) {
     for (const [i, record] of segment.records.entries()) {
       const declared = record.kind === 'transaction' ? record.body.personal : undefined;
-      const opened = declared ? entries?.[entry++] : undefined;
+      const index = declared ? entry++ : -1;
+      const opened = declared ? entries?.[index] : undefined;
       if (segment.underived !== undefined) {
         refusals.push({ record, reason: unproven(segment.underived) });
         continue;
@@ -228,19 +245,20 @@ export async function ingestBatchV2(
         } else verified.push({ record });
         continue;
       }
+      const payload = read[index];
       const reason =
         personalFailure ??
-        (opened === null ? 'personal-missing' : await checkPersonalPayload(declared, opened));
+        (opened === null
+          ? 'personal-missing'
+          : payload
+            ? personalMismatch(declared, payload.payload, payload.digest)
+            : 'personal-unreadable');
       if (reason) {
         refusals.push({ record, reason });
         continue;
       }
-      const personal = await sealTo(
-        deps.sealing.publicJwk,
-        canonicalJson(opened),
-        record.body.txId,
-        primitives,
-      );
+      sealer ??= boxSealer(deps.sealing.publicJwk, primitives);
+      const personal = await (await sealer)(canonicalJson(opened), record.body.txId);
       verified.push({ record, personal });
     }
   }

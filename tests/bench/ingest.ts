@@ -5,12 +5,21 @@ import { signText } from '../../sync/protocol/device-signature';
 import { sha256Hex, toBase64Url } from '../../sync/protocol/encoding';
 import { requestSigningText, signatureHeaders } from '../../sync/protocol/request-signature';
 import { batchReplySchema } from '../../sync/protocol/wire';
-import { toBatchItems } from '../../sync/client/batch-items';
+import { batchReplyV2Schema } from '../../sync/protocol/wire-v2';
+import { toBatchItems, toBatchV2 } from '../../sync/client/batch-items';
 import { GatewayClient } from '../../sync/client/gateway-client';
 import type { CommittedKiosk } from './dataset';
 
+/**
+ * The wire protocol a bench kiosk speaks: 2 is what kiosks send now (one signature over each
+ * batch's chain head, one HPKE message for its personal fields); 1 is what kiosks still in the
+ * field send (a signature and a sealed box per record), which gateways keep accepting.
+ */
+export type IngestProtocol = 1 | 2;
+
 export interface IngestResult {
   store: 'sqlite' | 'postgres';
+  protocol: IngestProtocol;
   /** Kiosks posting at the same time, each its own chain, one batch after another. */
   kiosks: number;
   /** Gateway processes the batches went to (each kiosk's batches in turn, as a balancer would). */
@@ -91,39 +100,59 @@ export function spreadOf(
 export interface Stream {
   kiosk: CommittedKiosk;
   token: string;
+  protocol: IngestProtocol;
   path: string;
   bodies: Array<{ gz: Buffer; digest: string; items: number }>;
 }
 
 /** A batch request with its signature headers, ready to send (to whichever gateway process). */
 interface SignedRequest {
+  protocol: IngestProtocol;
   path: string;
   headers: Record<string, string>;
   body: Uint8Array<ArrayBuffer>;
 }
 
 /**
- * Builds a kiosk's v1 batches with its personal fields sealed to `gatewayKey`: all the client's
- * CPU work (opening the kiosk's copies, sealing, canonical JSON, gzip, digests) happens here,
- * before any timing, so the load generator does not compete with the gateway for the cores.
+ * Builds a kiosk's batches of `batchSize` records in `protocol` (v2 by default, as kiosks send
+ * now), with its personal fields sealed to `gatewayKey`: all the client's CPU work (opening the
+ * kiosk's copies, sealing, canonical JSON, gzip, digests) happens here, before any timing, so
+ * the load generator does not compete with the gateway for the cores.
  */
 export async function buildStream(
   kiosk: CommittedKiosk,
   token: string,
   gatewayKey: EcPublicJwk,
   batchSize: number,
+  protocol: IngestProtocol = 2,
 ): Promise<Stream> {
-  const { items } = await toBatchItems(await kiosk.store.queued(await kiosk.store.countQueued()), {
-    dataKey: kiosk.dataKey,
-    gatewayKey: async () => gatewayKey,
-  });
-  const bodies: Stream['bodies'] = [];
-  for (let i = 0; i < items.length; i += batchSize) {
-    const batch = items.slice(i, i + batchSize);
-    const text = canonicalJson({ batchId: crypto.randomUUID(), items: batch });
-    bodies.push({ gz: gzipSync(text), digest: await sha256Hex(text), items: batch.length });
+  const rows = await kiosk.store.queued(await kiosk.store.countQueued());
+  const sealing = { dataKey: kiosk.dataKey, gatewayKey: async () => gatewayKey };
+  const texts: Array<{ text: string; items: number }> = [];
+  if (protocol === 2) {
+    for (let i = 0; i < rows.length; i += batchSize) {
+      const { request, rows: sent } = await toBatchV2(rows.slice(i, i + batchSize), sealing, {
+        batchId: crypto.randomUUID(),
+        kioskId: kiosk.kioskId,
+      });
+      if (request) texts.push({ text: canonicalJson(request), items: sent.length });
+    }
+  } else {
+    const { items } = await toBatchItems(rows, sealing);
+    for (let i = 0; i < items.length; i += batchSize) {
+      const batch = items.slice(i, i + batchSize);
+      texts.push({
+        text: canonicalJson({ batchId: crypto.randomUUID(), items: batch }),
+        items: batch.length,
+      });
+    }
   }
-  return { kiosk, token, path: `/v1/kiosks/${kiosk.kioskId}/batches`, bodies };
+  const bodies: Stream['bodies'] = [];
+  for (const { text, items } of texts) {
+    bodies.push({ gz: gzipSync(text), digest: await sha256Hex(text), items });
+  }
+  const id = encodeURIComponent(kiosk.kioskId);
+  return { kiosk, token, protocol, path: `/v${protocol}/kiosks/${id}/batches`, bodies };
 }
 
 /** Enrols the stream's kiosk at a gateway; returns the gateway's sealing key from its config. */
@@ -164,6 +193,7 @@ async function signRequests(stream: Stream, from: number, to: number): Promise<S
       }),
     );
     requests.push({
+      protocol: stream.protocol,
       path,
       headers: {
         'content-type': 'application/json',
@@ -214,11 +244,21 @@ async function send(
       headers: request.headers,
       body: request.body,
     });
-    const reply = batchReplySchema.parse(await response.json());
+    const body: unknown = await response.json();
     flights.push({ gateway, start, end: performance.now() });
-    accepted += reply.results.filter((r) => r.status === 'accepted').length;
+    accepted += acceptedIn(request.protocol, body);
   }
   return accepted;
+}
+
+/** How many records a batch reply says were accepted (a v2 reply gives seq ranges). */
+function acceptedIn(protocol: IngestProtocol, body: unknown): number {
+  if (protocol === 1) {
+    return batchReplySchema.parse(body).results.filter((r) => r.status === 'accepted').length;
+  }
+  return batchReplyV2Schema
+    .parse(body)
+    .accepted.reduce((n, [from, to]) => n + Math.max(0, to - from + 1), 0);
 }
 
 /**
@@ -266,6 +306,7 @@ export async function postStreams(input: {
   if (accepted !== total) throw new Error(`ingest: ${accepted} of ${total} accepted`);
   return {
     store: input.store,
+    protocol: streams[0]?.protocol ?? 2,
     kiosks: streams.length,
     gateways: gatewayUrls.length,
     transactions: total,
@@ -281,9 +322,10 @@ export async function postStreams(input: {
 /**
  * Gateway ingest: each kiosk's records (sealed to this gateway, gzip'd, in batches) are posted
  * straight to the gateway process on 127.0.0.1, one batch after another per kiosk, the kiosks at
- * the same time. The figure is verified and stored transactions per second (hash, device
- * signature, sealed personal fields opened and checked against the digest, chain placement,
- * commit). The batches are built and signed before the timer starts; the first tenth of each
+ * the same time, in `protocol`. The figure is verified and stored transactions per second (each
+ * record's hash and chain link; the device signature, over each record in v1, over each batch's
+ * chain head in v2; the sealed personal fields opened and their digest checked (v1) or derived
+ * (v2); chain placement; commit). The batches are built and signed before the timer starts; the first tenth of each
  * kiosk's batches warms the gateway up and is not timed.
  */
 export async function measureIngest(input: {
@@ -292,14 +334,15 @@ export async function measureIngest(input: {
   gatewayUrls: string[];
   kiosks: Array<{ kiosk: CommittedKiosk; token: string }>;
   batchSize: number;
+  protocol: IngestProtocol;
 }): Promise<IngestResult> {
   const [first] = input.gatewayUrls;
   if (!first) throw new Error('ingest needs a gateway');
   const streams: Stream[] = [];
   for (const { kiosk, token } of input.kiosks) {
-    const unbuilt: Stream = { kiosk, token, path: '', bodies: [] };
+    const unbuilt: Stream = { kiosk, token, protocol: input.protocol, path: '', bodies: [] };
     const gatewayKey = await enrolStream(first, unbuilt);
-    streams.push(await buildStream(kiosk, token, gatewayKey, input.batchSize));
+    streams.push(await buildStream(kiosk, token, gatewayKey, input.batchSize, input.protocol));
   }
   return postStreams({
     store: input.store,

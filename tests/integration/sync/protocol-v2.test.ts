@@ -231,6 +231,30 @@ describe('sync protocol v2 beside v1', () => {
     }
   });
 
+  it("stores a batch's personal fields sealed one record at a time under one ephemeral key, each box opening alone with its own record id", async () => {
+    const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
+    await commitMany(kiosk, 6);
+    await engineFor(kiosk).trigger();
+    const sealing = await loadOrCreateSealingKey(gateway.store);
+    const records = (await gateway.store.listRecords(kiosk.kioskId)).filter(
+      (record) => record.kind === 'transaction' && record.body.personal,
+    );
+    expect(records.length).toBe(6);
+    const boxes = [];
+    for (const record of records) {
+      if (record.kind !== 'transaction') continue;
+      const box = (await gateway.store.readPersonal(kiosk.kioskId, record.seq))!;
+      expect(await openSealed(sealing.privateJwk, box, record.body.txId)).toContain('"fields"');
+      boxes.push({ box, txId: record.body.txId });
+    }
+    // One batch: one ephemeral key, a fresh iv per box.
+    expect(new Set(boxes.map(({ box }) => `${box.epk.x}.${box.epk.y}`)).size).toBe(1);
+    expect(new Set(boxes.map(({ box }) => box.iv)).size).toBe(boxes.length);
+    // A box still opens only for its own record.
+    const [first, second] = boxes as [(typeof boxes)[0], (typeof boxes)[0]];
+    await expect(openSealed(sealing.privateJwk, first.box, second.txId)).rejects.toThrow();
+  });
+
   it('sends v1 to a gateway that speaks only v1', async () => {
     const [, kiosk] = kiosks as [TestKiosk, TestKiosk];
     const ids = await commitMany(kiosk, 3);

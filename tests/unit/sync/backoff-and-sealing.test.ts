@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../../sync/client/engine';
 import { publicJwkOf } from '../../../sync/protocol/crypto-primitives';
-import { generateSealingKey, openSealed, sealTo } from '../../../sync/protocol/sealed-box';
+import {
+  boxSealer,
+  generateSealingKey,
+  openSealed,
+  sealTo,
+} from '../../../sync/protocol/sealed-box';
 
 describe('back-off', () => {
   const base = { baseMs: 1_000, capMs: 60_000, now: 0 };
@@ -46,5 +51,25 @@ describe('sealed boxes', () => {
     expect(await openSealed(gateway, box, 'tx-1')).toBe('{"fullName":"Ana"}');
     await expect(openSealed(other, box, 'tx-1')).rejects.toThrow();
     await expect(openSealed(gateway, box, 'tx-2')).rejects.toThrow();
+  });
+
+  it('seal many under one ephemeral key with a boxSealer, each box opening alone for its own context', async () => {
+    const gateway = await generateSealingKey();
+    const other = await generateSealingKey();
+    const seal = await boxSealer(publicJwkOf(gateway));
+    const boxes = await Promise.all(
+      ['tx-1', 'tx-2', 'tx-3'].map((aad) => seal('{"fullName":"Ana"}', aad)),
+    );
+    expect(new Set(boxes.map((box) => box.epk.x)).size).toBe(1);
+    expect(new Set(boxes.map((box) => box.iv)).size).toBe(3);
+    expect(new Set(boxes.map((box) => box.ct)).size).toBe(3);
+    for (const [i, box] of boxes.entries()) {
+      expect(await openSealed(gateway, box, `tx-${i + 1}`)).toBe('{"fullName":"Ana"}');
+      await expect(openSealed(other, box, `tx-${i + 1}`)).rejects.toThrow();
+    }
+    await expect(openSealed(gateway, boxes[0]!, 'tx-2')).rejects.toThrow();
+    // Two sealers, two ephemeral keys.
+    const again = await (await boxSealer(publicJwkOf(gateway)))('{}', 'tx-1');
+    expect(again.epk.x).not.toBe(boxes[0]!.epk.x);
   });
 });
