@@ -82,6 +82,7 @@ export function ServiceScreens({
           index={screen.index}
           answers={answers}
           checkContext={checkContext}
+          siteLanguages={site.languages}
           onAnswer={(fieldId, value) => dispatch({ type: 'answer', fieldId, value })}
           onBack={() =>
             dispatch({

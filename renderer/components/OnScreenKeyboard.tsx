@@ -10,6 +10,11 @@ interface OnScreenKeyboardProps {
   tr: Translator;
   kind: KeyboardKind;
   language: LanguageCode;
+  /**
+   * The site's languages: a letter keyboard offers their extra letters as well as the screen
+   * language's (a name keeps its own letters whatever the screen's language). Default: none.
+   */
+  siteLanguages?: readonly LanguageCode[];
   /** A code field's extra keys (from its pattern, `codeKeys`). */
   code?: CodeKeys;
   /** Whether a text field's keyboard has a digit row (from its pattern, `textTakesDigits`). */
@@ -29,6 +34,7 @@ export function OnScreenKeyboard({
   tr,
   kind,
   language,
+  siteLanguages = [],
   code,
   digits = true,
   value,
@@ -36,6 +42,8 @@ export function OnScreenKeyboard({
   onEnter,
 }: OnScreenKeyboardProps) {
   const dash = code?.dash ?? true;
+  // A stable key for the effect: the letters, not the array's identity.
+  const languages = [language, ...siteLanguages].join(' ');
   const space = code?.space ?? false;
   const host = useRef<HTMLDivElement>(null);
   const keyboard = useRef<Keyboard | null>(null);
@@ -48,7 +56,12 @@ export function OnScreenKeyboard({
   useEffect(() => {
     if (!host.current) return undefined;
     const instance = new Keyboard(host.current, {
-      layout: keyboardLayout(kind, language, { dash, space, capitalsOnly: true }, { digits }),
+      layout: keyboardLayout(
+        kind,
+        languages.split(' ') as LanguageCode[],
+        { dash, space, capitalsOnly: true },
+        { digits },
+      ),
       layoutName: 'default',
       theme: `hg-theme-default kiosk-keyboard kiosk-keyboard-${kind}`,
       preventMouseDownDefault: true,
@@ -80,7 +93,7 @@ export function OnScreenKeyboard({
       instance.destroy();
       keyboard.current = null;
     };
-  }, [kind, language, tr, dash, space, digits]);
+  }, [kind, languages, tr, dash, space, digits]);
 
   return (
     <div

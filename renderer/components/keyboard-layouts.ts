@@ -29,6 +29,18 @@ const extraLetters: Record<LanguageCode, string> = {
   tn: 'š ê ô',
 };
 
+/**
+ * The extra letters a letter keyboard offers for `languages` (the screen's language first, then
+ * the site's others): each letter once, in that order. A name is written in its own language
+ * whatever language the screen is in, so a Belizean reading English can still type "Peña" and a
+ * Motswana "Mošwaane".
+ */
+export function extraLettersFor(languages: readonly LanguageCode[]): string[] {
+  return [...new Set(languages.flatMap((language) => extraLetters[language].split(' ')))].filter(
+    (letter) => letter !== '',
+  );
+}
+
 /** simple-keyboard's layout shape: named layers of rows. */
 export type KeyboardLayout = Record<string, string[]>;
 
@@ -73,7 +85,8 @@ export function textTakesDigits(pattern: string | undefined): boolean {
 /** simple-keyboard layouts: rows of space-separated buttons; `{…}` are function keys. */
 export function keyboardLayout(
   kind: KeyboardKind,
-  language: LanguageCode,
+  /** Whose extra letters a letter keyboard has (`extraLettersFor`): the screen's language first. */
+  languages: readonly LanguageCode[],
   code: CodeKeys = { dash: true, space: false, capitalsOnly: true },
   text: { digits: boolean } = { digits: true },
 ): KeyboardLayout {
@@ -99,7 +112,7 @@ export function keyboardLayout(
         ],
       };
     case 'text': {
-      const extra = extraLetters[language];
+      const extra = extraLettersFor(languages).join(' ');
       // The word keys (capitals, space, delete, next) share the last row, so no letter row is
       // wider than ten keys: at 200% zoom on a portrait screen every key stays on screen. The dot
       // is for initials and titles ("Dr. K. Molefe"); the digit row only where the field takes

@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'react';
 import type { FormEvent, RefObject } from 'react';
-import type { FieldDefinition, ServiceDefinition } from '../../kiosk-config/schema';
+import type { FieldDefinition, LanguageCode, ServiceDefinition } from '../../kiosk-config/schema';
 import {
   CONSENT_GIVEN,
   LIST_SEPARATOR,
@@ -35,6 +35,8 @@ interface FormScreenProps {
   onNext: () => void;
   /** The site's date, for date limits ("not after today" on the country's clock). */
   checkContext: FieldCheckContext;
+  /** The site's languages, whose letters the letter keyboard offers (a name keeps its own). */
+  siteLanguages: readonly LanguageCode[];
 }
 
 const inputModes: Partial<Record<FieldDefinition['type'], 'text' | 'decimal' | 'tel' | 'numeric'>> =
@@ -110,6 +112,7 @@ export function FormScreen({
   onBack,
   onNext,
   checkContext,
+  siteLanguages,
 }: FormScreenProps) {
   const field = fields[index];
   const [problem, setProblem] = useState<FieldProblem | undefined>();
@@ -303,6 +306,7 @@ export function FormScreen({
           tr={tr}
           kind={keyboardKind}
           language={tr.language}
+          siteLanguages={siteLanguages}
           {...(code ? { code } : {})}
           digits={field.type !== 'text' || textTakesDigits(field.pattern)}
           value={value}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { artifactsDir, expect, startOver, test } from './fixtures';
 import { settle } from './layout-probes';
-import { officer, roster, waitForRoster } from './staff-fixtures';
+import { enterPin, officer, roster, waitForRoster } from './staff-fixtures';
 
 /**
  * Nothing moves under a finger once a screen has painted. Measured with Chromium's Layout
@@ -184,6 +184,16 @@ test.describe('no layout shift under the finger', () => {
         await page.locator('[data-screen=officer-sign-in] button[type=submit]').click();
         await expect(page.getByRole('alert')).toBeVisible({ timeout: 15_000 });
       });
+      // The officer's tools: a reprint's result is said above the day's table without moving it
+      // (a second tap must land on the row the first did).
+      await enterPin(page, officer.pin);
+      await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 15_000 });
+      const reprint = page.locator('[data-reprint]').first();
+      await expect(reprint).toBeVisible();
+      await m("a reprint's result is said (officer's tools)", async () => {
+        await reprint.click();
+        await expect(page.locator('[data-officer-notice]')).toBeVisible({ timeout: 15_000 });
+      });
 
       const mine = results.filter((r) => r.orientation === orientation);
       mkdirSync(artifactsDir, { recursive: true });
@@ -192,7 +202,7 @@ test.describe('no layout shift under the finger', () => {
         JSON.stringify(mine, null, 2),
       );
       for (const r of mine) console.log(`${orientation} ${r.case}: ${r.score}`);
-      expect(mine.length).toBe(10);
+      expect(mine.length).toBe(11);
       expect(
         mine.filter((r) => r.score > 0).map((r) => `${r.case}: ${r.score} (${r.moved.join('; ')})`),
       ).toEqual([]);

@@ -447,3 +447,42 @@ for (const walk of walks) {
     });
   });
 }
+
+/** A name in the site's own letters, typed on the keyboard of a screen in another language. */
+const ownLetters = [
+  { siteFile: 'demo.json', country: 'BZ' as const, language: 'en' as const, name: 'José Peña' },
+  { siteFile: 'demo.json', country: 'BZ' as const, language: 'bzj' as const, name: 'Ana Muñoz' },
+  {
+    siteFile: 'demo-botswana.json',
+    country: 'BW' as const,
+    language: 'en' as const,
+    name: 'Mošwaane',
+  },
+];
+for (const walk of ownLetters) {
+  test.describe(`${countries[walk.country].name}: a name in its own letters, in ${walk.language}`, () => {
+    test.use({ siteFile: walk.siteFile });
+
+    test(`"${walk.name}" is typed on the on-screen keys and accepted`, async ({ page, kiosk }) => {
+      await kiosk.open(page);
+      await page.locator('[data-screen=attract] button.primary').click();
+      await page.locator(`[data-screen=language] button[lang=${walk.language}]`).click();
+      await page.locator('[data-service=birth-certificate-replacement]').click();
+      await expect(page.locator('[data-keyboard]')).toHaveAttribute('data-keyboard', 'text');
+      const key = (button: string) => page.locator(`.keyboard-host [data-skbtn="${button}"]`);
+      for (const letter of walk.name) {
+        if (letter === ' ') await key('{space}').click();
+        else if (letter !== letter.toLowerCase()) {
+          // One capital, then back to small letters.
+          await key('{shift}').click();
+          await key(letter).click();
+        } else await key(letter).click();
+      }
+      await expect(page.getByRole('textbox')).toHaveValue(walk.name);
+      await shot(page, `${walk.country.toLowerCase()}-${walk.language}-name-own-letters`);
+      await page.locator('[data-screen=form] form button[type=submit]').click();
+      await expect(page.locator('input[data-type=date]')).toBeVisible();
+      await expect(page.getByRole('alert')).toHaveCount(0);
+    });
+  });
+}

@@ -1,3 +1,4 @@
+import { MessageSlot } from '../../components/MessageSlot';
 import { NoticeLine } from '../../components/NoticeLine';
 import { useState } from 'react';
 import { SMS_OPT_IN_SERVICE } from '../../../kiosk-config/schema';
@@ -91,8 +92,12 @@ export function OfficerToolsScreen({
           {tr.t('officer.signOut')}
         </button>
       </div>
-      {/* Brought into view when it changes: a reprint or void far down the day's table. */}
-      <NoticeLine notice={notice?.language === tr.language ? notice : undefined} who="officer" />
+      {/* Brought into view when it changes: a reprint or void far down the day's table. Its
+          place is kept while no result is said, so a result never moves the table's rows (a
+          second tap lands on the row the first did). */}
+      <MessageSlot lines={2} kind="words">
+        <NoticeLine notice={notice?.language === tr.language ? notice : undefined} who="officer" />
+      </MessageSlot>
       <UncertainPrints tr={tr} bridge={runtime.bridge} />
       <div className="tabs" role="tablist" aria-label={tr.t('officer.tools.title')}>
         {tabs.map(([id, label]) => (

@@ -4,6 +4,7 @@ import {
   codeKeys,
   digitsOnly,
   keyboardKindFor,
+  extraLettersFor,
   keyboardLayout,
   textTakesDigits,
 } from '../../../renderer/components/keyboard-layouts';
@@ -15,8 +16,8 @@ describe('the on-screen keyboard', () => {
     expect(keyboardKindFor('national-id')).toBe('numeric');
     expect(keyboardKindFor('amount')).toBe('amount');
     // Money has a decimal point; a count has none.
-    expect(keyboardLayout('amount', 'en').default?.join(' ')).toContain('.');
-    expect(keyboardLayout('numeric', 'en').default?.join(' ')).not.toContain('.');
+    expect(keyboardLayout('amount', ['en']).default?.join(' ')).toContain('.');
+    expect(keyboardLayout('numeric', ['en']).default?.join(' ')).not.toContain('.');
     expect(keyboardKindFor('phone')).toBe('phone');
     expect(keyboardKindFor('date')).toBe('date');
     expect(keyboardKindFor('choice')).toBeUndefined();
@@ -25,7 +26,7 @@ describe('the on-screen keyboard', () => {
 
   it("offers a code field's dash and space keys only where its pattern takes them", () => {
     const keys = (pattern: string) =>
-      keyboardLayout('code', 'en', codeKeys(pattern)).default?.join(' ').split(' ') ?? [];
+      keyboardLayout('code', ['en'], codeKeys(pattern)).default?.join(' ').split(' ') ?? [];
     // The shipped catalogues' patterns: licence, plate, brand number.
     expect(codeKeys('^[A-Z0-9]+$')).toEqual({ dash: false, space: false, capitalsOnly: true });
     expect(keys('^[A-Z0-9]+$')).not.toContain('-');
@@ -54,20 +55,37 @@ describe('the on-screen keyboard', () => {
     expect(textTakesDigits('^[A-Za-z0-9 ]+$')).toBe(true);
     expect(textTakesDigits('^\\d+[a-z]$')).toBe(true);
     const keys = (digits: boolean) =>
-      keyboardLayout('text', 'en', undefined, { digits }).default?.join(' ').split(' ') ?? [];
+      keyboardLayout('text', ['en'], undefined, { digits }).default?.join(' ').split(' ') ?? [];
     expect(keys(false)).not.toContain('1');
     expect(keys(false)).toContain('.');
     expect(keys(true)).toEqual(expect.arrayContaining(['1', '0', '.']));
     // No row is wider than ten keys (every key stays on a portrait screen at 200% zoom).
-    for (const row of keyboardLayout('text', 'tn', undefined, { digits: true }).default ?? [])
+    for (const row of keyboardLayout('text', ['tn'], undefined, { digits: true }).default ?? [])
       expect(row.split(' ').length, row).toBeLessThanOrEqual(10);
   });
 
   it('offers the accented letters Spanish and Setswana need, and none extra for English', () => {
-    expect(keyboardLayout('text', 'es').default?.join(' ')).toContain('ñ');
-    expect(keyboardLayout('text', 'es').shift?.join(' ')).toContain('Ñ');
-    expect(keyboardLayout('text', 'tn').default?.join(' ')).toContain('š');
-    expect(keyboardLayout('text', 'en').default?.join(' ')).not.toMatch(/[ñšáê]/);
+    expect(keyboardLayout('text', ['es']).default?.join(' ')).toContain('ñ');
+    expect(keyboardLayout('text', ['es']).shift?.join(' ')).toContain('Ñ');
+    expect(keyboardLayout('text', ['tn']).default?.join(' ')).toContain('š');
+    expect(keyboardLayout('text', ['en']).default?.join(' ')).not.toMatch(/[ñšáê]/);
+  });
+
+  it("offers the site's letters whatever the screen's language, so a name keeps its own", () => {
+    // Belize: English or Kriol on screen, a Spanish name to type.
+    const belize = keyboardLayout('text', ['en', 'en', 'es', 'bzj']);
+    expect(belize.default).toContain('á é í ó ú ñ ü');
+    expect(belize.shift).toContain('Á É Í Ó Ú Ñ Ü');
+    expect(keyboardLayout('text', ['bzj', 'en', 'es', 'bzj']).default).toContain('á é í ó ú ñ ü');
+    // Botswana: English on screen, a Setswana name.
+    expect(keyboardLayout('text', ['en', 'en', 'tn']).default).toContain('š ê ô');
+    // Each letter once, the screen language's first; no row wider than ten keys.
+    expect(extraLettersFor(['tn', 'es', 'tn'])).toEqual('š ê ô á é í ó ú ñ ü'.split(' '));
+    for (const row of keyboardLayout('text', ['es', 'en', 'es', 'bzj']).default ?? [])
+      expect(row.split(' ').length, row).toBeLessThanOrEqual(10);
+    // Number pads have no letters whatever the site.
+    const padKeys = keyboardLayout('numeric', ['es', 'es']).default?.join(' ').split(' ') ?? [];
+    expect(padKeys.filter((key) => !key.startsWith('{')).join('')).toMatch(/^[0-9]+$/);
   });
 
   it('types the dashes of a date for the citizen', () => {
