@@ -195,11 +195,17 @@ test('with a keypad, each control is named as focus reaches it', async ({ page, 
   await page.locator('[data-screen=attract] button.primary').click();
   await page.locator('[data-screen=language] button[lang=en]').click();
   await page.locator('[data-toggle=audio]').click();
+  // Read aloud is on before focus moves (a Tab in the same instant as the tap could come first).
+  await expect(page.locator('[data-toggle=audio]')).toHaveAttribute('aria-pressed', 'true');
   await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
   expect(focused).not.toBe('');
+  // A generous wait: this once failed in CI (1 of 131 tests, passed on retry) and once in 6 runs
+  // here, and passed in 28 runs since, under load too; the cause is not known.
   await expect
-    .poll(() => spokenByShell(kiosk).some((r) => r.language === 'en' && r.text === focused))
+    .poll(() => spokenByShell(kiosk).some((r) => r.language === 'en' && r.text === focused), {
+      timeout: 20_000,
+    })
     .toBe(true);
 });
 
