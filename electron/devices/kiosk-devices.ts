@@ -16,7 +16,7 @@ import { createEscPosSink } from './printer/escpos-printer';
 import { createPrintQueue } from './printer/print-queue';
 import { printerCapabilities, resolvePrinterLayout } from './printer/printer-models';
 import { protocolFor } from './printer/printer-protocol';
-import type { PrintQueue, ReceiptSink } from './printer/print-queue';
+import type { PrintQueue, ReceiptSink, UncertainDecision } from './printer/print-queue';
 import { findReceiptFonts } from './printer/receipt-fonts';
 import { canPrint, createPrinterStatusService } from './printer/status-service';
 import type { PrinterStatusService } from './printer/status-service';
@@ -38,7 +38,7 @@ export interface KioskDevices {
   /** Receipts waiting for the printer (queued or held), oldest first. */
   waitingJobs(): WaitingPrintJob[];
   /** An officer's or operator's decision on one of them. */
-  resolveUncertain(jobId: string, decision: 'was-printed' | 'print-again'): Promise<PrintJobReply>;
+  resolveUncertain(jobId: string, decision: UncertainDecision): Promise<PrintJobReply>;
   /** Asks the printer now instead of waiting for the next poll (after the operator acts). */
   refreshPrinterStatus(): Promise<PrinterStatus>;
   onPrinterStatus(listener: (status: PrinterStatus) => void): () => void;

@@ -3,16 +3,71 @@ import type { UncertainPrintJob } from '../../sync/bridge/device-payloads';
 import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
 import type { Translator } from '../i18n/translator';
 
+type MessageKey = Parameters<Translator['t']>[0];
+type Decision = 'was-printed' | 'print-again' | 'do-not-print';
+
 const reasons = new Set(['job-interrupted', 'job-unconfirmed', 'interrupted-while-printing']);
 
+/** Why a job waits for a person although nothing of it is on paper (print-queue.ts). */
+const WAITING_AT_RESTART = 'waiting-at-restart';
+
+/** What a person is asked about a job, by kind: the two answers and what each result says. */
+const kinds = {
+  // The printer did not confirm it: it came out, or print it again (the paper says COPY).
+  uncertain: {
+    title: 'prints.uncertain.title',
+    explain: 'prints.uncertain.explain',
+    answers: [
+      ['was-printed', 'secondary', 'prints.uncertain.wasPrinted'],
+      ['print-again', 'primary', 'prints.uncertain.printAgain'],
+    ],
+    results: {
+      'was-printed': 'prints.uncertain.markedPrinted',
+      'print-again': 'prints.uncertain.printedCopy',
+      'do-not-print': 'prints.waiting.notPrinted',
+    },
+    notReady: 'prints.uncertain.notReady',
+  },
+  // Waiting for the printer when the kiosk restarted: print it now, or not at all.
+  waiting: {
+    title: 'prints.waiting.title',
+    explain: 'prints.waiting.explain',
+    answers: [
+      ['do-not-print', 'secondary', 'prints.waiting.doNotPrint'],
+      ['print-again', 'primary', 'prints.waiting.printNow'],
+    ],
+    results: {
+      'was-printed': 'prints.uncertain.markedPrinted',
+      'print-again': 'prints.waiting.printed',
+      'do-not-print': 'prints.waiting.notPrinted',
+    },
+    notReady: 'prints.waiting.notReady',
+  },
+} as const satisfies Record<
+  string,
+  {
+    title: MessageKey;
+    explain: MessageKey;
+    answers: ReadonlyArray<readonly [Decision, 'primary' | 'secondary', MessageKey]>;
+    results: Record<Decision, MessageKey>;
+    notReady: MessageKey;
+  }
+>;
+type Kind = keyof typeof kinds;
+
+const kindOf = (job: UncertainPrintJob): Kind =>
+  job.reason === WAITING_AT_RESTART ? 'waiting' : 'uncertain';
+
 /**
- * Receipts the printer did not confirm printing, each with the two answers a person gives after
- * looking at the printer: it came out, or print it again (the paper then says it is a copy).
- * Shown on the officer's tools and the operator console; renders nothing when there are none.
+ * Receipts that wait for a person's answer, in two lists, each with the two answers a person
+ * gives at the printer: those the printer did not confirm (it came out, or print it again: the
+ * paper then says it is a copy), and those that were waiting for the printer when the kiosk
+ * restarted (print it now, or do not print it: whoever asked may have gone). Shown on the
+ * officer's tools and the operator console; renders nothing when there are none.
  */
 export function UncertainPrints({ tr, bridge }: { tr: Translator; bridge: KioskBridge }) {
   const [jobs, setJobs] = useState<UncertainPrintJob[]>([]);
-  const [notice, setNotice] = useState<{ text: string; error?: boolean } | undefined>();
+  const [notice, setNotice] = useState<{ kind: Kind; text: string; error?: boolean }>();
 
   const load = useCallback(async () => {
     const reply = await bridge.invoke('printer:uncertain-jobs').catch(() => ({ jobs: [] }));
@@ -28,67 +83,74 @@ export function UncertainPrints({ tr, bridge }: { tr: Translator; bridge: KioskB
     };
   }, [bridge, load]);
 
-  const decide = async (job: UncertainPrintJob, decision: 'was-printed' | 'print-again') => {
+  const decide = async (job: UncertainPrintJob, decision: Decision) => {
+    const kind = kindOf(job);
+    const words = kinds[kind];
+    const ref = job.ref ?? '';
     try {
       const reply = await bridge.invoke('printer:resolve', { jobId: job.jobId, decision });
+      const done = reply.state === 'printed' || reply.state === 'not-printed';
       setNotice(
-        reply.state === 'printed'
-          ? {
-              text: tr.t(
-                decision === 'was-printed'
-                  ? 'prints.uncertain.markedPrinted'
-                  : 'prints.uncertain.printedCopy',
-                { ref: job.ref ?? '' },
-              ),
-            }
-          : { text: tr.t('prints.uncertain.notReady', { ref: job.ref ?? '' }), error: true },
+        done
+          ? { kind, text: tr.t(words.results[decision], { ref }) }
+          : { kind, text: tr.t(words.notReady, { ref }), error: true },
       );
     } catch {
-      setNotice({ text: tr.t('prints.uncertain.failed'), error: true });
+      setNotice({ kind, text: tr.t('prints.uncertain.failed'), error: true });
     }
     await load();
   };
 
-  if (jobs.length === 0 && !notice) return null;
+  const lists = (Object.keys(kinds) as Kind[])
+    .map((kind) => ({ kind, jobs: jobs.filter((job) => kindOf(job) === kind) }))
+    .filter((list) => list.jobs.length > 0 || notice?.kind === list.kind);
+  if (lists.length === 0) return null;
   return (
-    <section aria-labelledby="uncertain-prints-title" data-uncertain-prints>
-      <h2 id="uncertain-prints-title">{tr.t('prints.uncertain.title')}</h2>
-      {notice ? (
-        <p className={notice.error ? 'error' : 'print-done'} role="status">
-          {notice.text}
-        </p>
-      ) : null}
-      {jobs.length > 0 ? <p>{tr.t('prints.uncertain.explain')}</p> : null}
-      <ul className="uncertain-prints">
-        {jobs.map((job) => (
-          <li key={job.jobId} data-uncertain-job={job.ref ?? job.jobId}>
-            <span>
-              {tr.t('prints.uncertain.item', { ref: job.ref ?? '?' })}
-              {job.reason && reasons.has(job.reason)
-                ? ` · ${tr.t(`prints.uncertain.reason.${job.reason}` as Parameters<Translator['t']>[0])}`
-                : ''}
-            </span>
-            <span className="actions">
-              <button
-                type="button"
-                className="secondary"
-                data-decision="was-printed"
-                onClick={() => void decide(job, 'was-printed')}
-              >
-                {tr.t('prints.uncertain.wasPrinted')}
-              </button>
-              <button
-                type="button"
-                className="primary"
-                data-decision="print-again"
-                onClick={() => void decide(job, 'print-again')}
-              >
-                {tr.t('prints.uncertain.printAgain')}
-              </button>
-            </span>
-          </li>
-        ))}
-      </ul>
-    </section>
+    <>
+      {lists.map(({ kind, jobs: listed }) => {
+        const words = kinds[kind];
+        const said = notice?.kind === kind ? notice : undefined;
+        return (
+          <section
+            key={kind}
+            aria-labelledby={`${kind}-prints-title`}
+            {...{ [kind === 'waiting' ? 'data-waiting-prints' : 'data-uncertain-prints']: '' }}
+          >
+            <h2 id={`${kind}-prints-title`}>{tr.t(words.title)}</h2>
+            {said ? (
+              <p className={said.error ? 'error' : 'print-done'} role="status">
+                {said.text}
+              </p>
+            ) : null}
+            {listed.length > 0 ? <p>{tr.t(words.explain)}</p> : null}
+            <ul className="uncertain-prints">
+              {listed.map((job) => (
+                <li key={job.jobId} data-uncertain-job={job.ref ?? job.jobId}>
+                  <span>
+                    {tr.t('prints.uncertain.item', { ref: job.ref ?? '?' })}
+                    {job.reason && reasons.has(job.reason)
+                      ? ` · ${tr.t(`prints.uncertain.reason.${job.reason}` as MessageKey)}`
+                      : ''}
+                  </span>
+                  <span className="actions">
+                    {words.answers.map(([decision, style, label]) => (
+                      <button
+                        key={decision}
+                        type="button"
+                        className={style}
+                        data-decision={decision}
+                        onClick={() => void decide(job, decision)}
+                      >
+                        {tr.t(label)}
+                      </button>
+                    ))}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+    </>
   );
 }

@@ -80,10 +80,13 @@ export const waitingPrintJobsSchema = z.strictObject({
   jobs: z.array(waitingPrintJobSchema).check(z.maxLength(1000)),
 });
 
-/** The decision on an uncertain print: it is on paper, or print it again marked as a copy. */
+/**
+ * The decision on an uncertain print: it is on paper, print it again (marked as a copy unless it
+ * was only waiting when the kiosk restarted), or do not print it (print-queue.ts).
+ */
 export const resolvePrintJobSchema = z.strictObject({
   jobId: z.string().check(z.minLength(1)).check(z.maxLength(200)),
-  decision: z.enum(['was-printed', 'print-again']),
+  decision: z.enum(['was-printed', 'print-again', 'do-not-print']),
 });
 
 export const cardReadSchema = z.discriminatedUnion('kind', [

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,7 @@ export const test = base.extend<{
   offlineSpeech: boolean;
   smsCentre: boolean;
   rendererCopy: boolean;
+  printQueueFile: string | undefined;
 }>({
   siteFile: ['demo.json', { option: true }],
   /** Site config fields a spec changes (`test.use({ siteOverrides: ... })`), e.g. idle timing. */
@@ -125,8 +126,22 @@ export const test = base.extend<{
   smsCentre: [false, { option: true }],
   /** Serve a private copy of the build, which the spec may take files away from. */
   rendererCopy: [false, { option: true }],
+  /**
+   * The print queue's file (JSON text) as a kiosk that stopped left it, in place before the
+   * simulated devices start: what the shell finds after a restart.
+   */
+  printQueueFile: [undefined, { option: true }],
   kiosk: async (
-    { siteFile, siteOverrides, roster, simulatedDevices, offlineSpeech, smsCentre, rendererCopy },
+    {
+      siteFile,
+      siteOverrides,
+      roster,
+      simulatedDevices,
+      offlineSpeech,
+      smsCentre,
+      rendererCopy,
+      printQueueFile,
+    },
     use,
   ) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sp-e2e-'));
@@ -140,6 +155,10 @@ export const test = base.extend<{
       await gateway.smsc.start();
     }
     await gateway.start();
+    if (printQueueFile !== undefined) {
+      mkdirSync(path.join(dataDir, 'devices'), { recursive: true });
+      writeFileSync(path.join(dataDir, 'devices', 'print-queue.json'), printQueueFile);
+    }
     const devices = simulatedDevices
       ? await createKioskDevices({
           config: devicesConfigSchema.parse({}),

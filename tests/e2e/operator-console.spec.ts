@@ -257,3 +257,91 @@ test('a receipt the printer did not confirm waits for the operator, and printing
   expect(text).toContain('COPY - the first print may have failed');
   expect(text).toContain('7K3M-Q9XD-N');
 });
+
+test.describe('receipts waiting for the printer when the kiosk stopped', () => {
+  /** An officer's reprint and an assisted receipt, held (paper out) as the kiosk stopped. */
+  const held = (ref: string, txId: string, copy: number) => ({
+    jobId: `${txId}#${copy}`,
+    state: 'held',
+    reason: 'paper-out',
+    attempts: 0,
+    createdAt: 1,
+    updatedAt: 1,
+    content: {
+      txId,
+      copy,
+      language: 'en',
+      agency: 'Ministry of Public Service',
+      site: 'Demo site',
+      kioskId: 'demo-kiosk-01',
+      channel: 'assisted',
+      officer: { id: '00012345', name: 'Maya Cal' },
+      service: { id: 'x', title: 'Replacement birth certificate' },
+      ref,
+      issuedAt: '2026-11-14T16:30:00.000Z',
+      fee: { amountMinor: 0, currency: 'BZD' },
+      payment: { method: 'none' },
+      delivery: 'queued',
+      nextSteps: 'Bring this receipt.',
+    },
+  });
+  test.use({
+    printQueueFile: JSON.stringify({
+      version: 1,
+      jobs: [
+        held('4D7Q-WX2M-J', '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f', 2),
+        held('8HJK-3N5P-R', '9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c6b', 1),
+      ],
+    }),
+  });
+
+  test('do not come out by themselves: the operator prints one now (not as a copy) and not the other', async ({
+    page,
+    kiosk,
+  }) => {
+    const devices = kiosk.devices;
+    if (!devices?.simulatedPrinter) throw new Error('this test needs the simulated printer');
+    await kiosk.open(page);
+    // The printer is ready, and nothing comes out on its own.
+    await expect(page.locator('[data-link=online]')).toBeVisible({ timeout: 15_000 });
+    expect(devices.simulatedPrinter.printouts()).toHaveLength(0);
+
+    await page.keyboard.press('Control+Alt+o');
+    await page.locator('#operator-pin').fill(operatorPin);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    const waiting = page.locator('[data-waiting-prints]');
+    await expect(waiting).toBeVisible({ timeout: 15_000 });
+    await expect(waiting.getByRole('heading')).toHaveText(
+      'Receipts waiting since the kiosk restarted',
+    );
+    await expect(waiting.locator('[data-uncertain-job]')).toHaveText([
+      /Receipt 4D7Q-WX2M-J/,
+      /Receipt 8HJK-3N5P-R/,
+    ]);
+    await expect(page.locator('[data-uncertain-prints]')).toHaveCount(0);
+    await expect(page.locator('[data-printer-state]')).toContainText('2 held');
+    await expect(page.locator('[data-printer-state]')).not.toContainText('may not have printed');
+    await expectAxeClean(page);
+    await screenshot(page, 'operator-04-waiting-at-restart');
+
+    await waiting.locator('[data-uncertain-job="4D7Q-WX2M-J"] [data-decision=print-again]').click();
+    await expect(waiting.getByRole('status')).toHaveText('Receipt 4D7Q-WX2M-J was printed.');
+    const printout = devices.simulatedPrinter.printouts().at(-1);
+    const text = execFileSync('pdftotext', [printout?.pdf ?? '', '-'], { encoding: 'utf8' });
+    expect(text).toContain('4D7Q-WX2M-J');
+    expect(text).not.toContain('COPY - the first print may have failed');
+
+    await waiting
+      .locator('[data-uncertain-job="8HJK-3N5P-R"] [data-decision=do-not-print]')
+      .click();
+    await expect(waiting.getByRole('status')).toHaveText(
+      'Receipt 8HJK-3N5P-R will not be printed.',
+    );
+    await expect(waiting.locator('[data-uncertain-job]')).toHaveCount(0);
+    expect(devices.simulatedPrinter.printouts()).toHaveLength(1);
+    expect(devices.queue.jobs().map((job) => [job.jobId.slice(0, 8), job.state])).toEqual([
+      ['7c1d2e3f', 'printed'],
+      ['9e8d7c6b', 'not-printed'],
+    ]);
+  });
+});

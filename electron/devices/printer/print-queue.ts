@@ -65,14 +65,32 @@ export interface PrintQueue {
   retryHeld(): Promise<void>;
   /**
    * An officer's or operator's answer for a job whose outcome is unknown (a crash mid-print, a
-   * connection that broke, a printer that did not confirm). `print-again` prints it marked as a
-   * copy.
+   * connection that broke, a printer that did not confirm) or that was waiting as the kiosk
+   * restarted (`WAITING_AT_RESTART`). `print-again` prints it, marked as a copy unless it was
+   * waiting (nothing of it is on paper); `was-printed` records it printed; `do-not-print` ends it
+   * `not-printed` (reason `not-wanted`, its content dropped). Throws `unknown-job` for a job
+   * that is not uncertain.
    */
-  resolveUncertain(jobId: string, decision: 'was-printed' | 'print-again'): Promise<PrintJobReply>;
+  resolveUncertain(jobId: string, decision: UncertainDecision): Promise<PrintJobReply>;
   jobs(): readonly PrintJobRecord[];
+  /**
+   * Jobs by what they wait for: `held` (for the printer, or for a person's answer after a
+   * restart), `uncertain` (the printer did not confirm them), `queued`.
+   */
   counts(): { held: number; uncertain: number; queued: number };
   stop(): void;
 }
+
+/**
+ * Why a job is `uncertain` when it was waiting for the printer (held or queued) as the kiosk
+ * stopped: nothing of it is on paper, but whoever asked for it may have gone, so it is not
+ * printed by itself. A person who is there decides: print it now (not marked as a copy) or not at
+ * all (`do-not-print`).
+ */
+export const WAITING_AT_RESTART = 'waiting-at-restart';
+
+/** A person's answer for an uncertain job (`PrintQueue.resolveUncertain`). */
+export type UncertainDecision = 'was-printed' | 'print-again' | 'do-not-print';
 
 export function printJobId(content: Pick<ReceiptContent, 'txId' | 'copy'>): string {
   return `${content.txId}#${content.copy}`;
@@ -141,6 +159,14 @@ export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
         const notPrinted: PrintJobRecord = { ...job, state: 'not-printed', reason: 'restarted' };
         delete notPrinted.content;
         return notPrinted;
+      }
+      if (job.state === 'queued' || job.state === 'held') {
+        // An officer's reprint or an assisted receipt waiting from before a restart: the officer
+        // who asked may have gone, so it does not come out by itself into whoever's hands are at
+        // the printer; an officer or operator prints it now, or not at all.
+        settled = true;
+        logger.log('warn', 'printer.job-waiting-at-restart', { jobId: job.jobId });
+        return { ...job, state: 'uncertain', reason: WAITING_AT_RESTART };
       }
       return job;
     });
@@ -303,19 +329,30 @@ export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
         throw new DeviceError('unknown-job', `no uncertain print job ${jobId}`);
       }
       if (decision === 'was-printed') update(job, { state: 'printed', content: undefined });
-      else {
-        update(job, { state: 'queued', reason: undefined, duplicate: true });
+      else if (decision === 'do-not-print') {
+        logger.log('info', 'printer.job-not-printed', { jobId, reason: 'not-wanted' });
+        update(job, { state: 'not-printed', reason: 'not-wanted', content: undefined });
+      } else {
+        // Waiting at a restart, nothing of it is on paper: it prints as it was, not as a copy.
+        const duplicate = job.reason !== WAITING_AT_RESTART || job.duplicate === true;
+        update(job, { state: 'queued', reason: undefined, duplicate });
         const isQueued = (): boolean => (job.state as PrintJobRecord['state']) === 'queued';
         while (isQueued()) await drain();
       }
       return reply(job);
     },
     jobs: () => jobs.map((job) => ({ ...job })),
-    counts: () => ({
-      held: jobs.filter((job) => job.state === 'held').length,
-      uncertain: jobs.filter((job) => job.state === 'uncertain').length,
-      queued: jobs.filter((job) => job.state === 'queued').length,
-    }),
+    counts: () => {
+      const waiting = (job: PrintJobRecord): boolean =>
+        job.state === 'uncertain' && job.reason === WAITING_AT_RESTART;
+      return {
+        // Kept back: for the printer, or (waiting at a restart) for a person's answer.
+        held: jobs.filter((job) => job.state === 'held' || waiting(job)).length,
+        // The printer did not confirm them: they may be on paper.
+        uncertain: jobs.filter((job) => job.state === 'uncertain' && !waiting(job)).length,
+        queued: jobs.filter((job) => job.state === 'queued').length,
+      };
+    },
     stop() {
       stopped = true;
       if (retryTimer !== undefined) clock.clearTimeout(retryTimer);

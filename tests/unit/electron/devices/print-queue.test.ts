@@ -19,14 +19,25 @@ function fakePrinter() {
     failNextWrite: false,
     printed: [] as string[],
     contents: [] as ReceiptContent[],
+    /** Whether each printed job was marked as a copy (`duplicate`). */
+    copies: [] as boolean[],
     sink: {
-      print: async ({ jobId, content }: { jobId: string; content: ReceiptContent }) => {
+      print: async ({
+        jobId,
+        content,
+        duplicate,
+      }: {
+        jobId: string;
+        content: ReceiptContent;
+        duplicate?: boolean;
+      }) => {
         if (printer.failNextWrite) {
           printer.failNextWrite = false;
           throw new Error('EPIPE');
         }
         printer.printed.push(jobId);
         printer.contents.push(content);
+        printer.copies.push(duplicate === true);
       },
     },
     pollStatus: async () => ({ state: printer.state }),
@@ -115,19 +126,73 @@ describe('print queue', () => {
     expect(printer.printed).toEqual([reply.jobId]);
   });
 
-  it('survives a restart: a held job is still there and prints once', async () => {
+  it('keeps a held job across a restart for a person to answer: printed now (not as a copy) or not at all', async () => {
     const printer = fakePrinter();
     printer.state = 'cover-open';
     const before = queueWith(printer);
     const reply = await before.queue.submit(assistedReceipt());
+    const reprint = await before.queue.submit(assistedReceipt({ copy: 2 }));
+    expect([reply.state, reprint.state]).toEqual(['held', 'held']);
     before.queue.stop();
 
+    // After the restart nothing comes out by itself, though the printer is ready: whoever asked
+    // for them may have gone.
     printer.state = 'online';
     const after = queueWith(printer);
-    expect(after.queue.counts().held).toBe(1);
+    expect(after.queue.jobs()).toMatchObject([
+      { jobId: reply.jobId, state: 'uncertain', reason: 'waiting-at-restart' },
+      { jobId: reprint.jobId, state: 'uncertain', reason: 'waiting-at-restart' },
+    ]);
+    expect(after.logger.entries.map((e) => e.event)).toContain('printer.job-waiting-at-restart');
+    // Counted as held (kept back), not as receipts that may be on paper.
+    expect(after.queue.counts()).toEqual({ held: 2, uncertain: 0, queued: 0 });
     await after.queue.retryHeld();
     await after.queue.submit(assistedReceipt());
+    expect(printer.printed).toEqual([]);
+
+    // The officer prints the first now: as it was, not marked as a copy (nothing was on paper).
+    expect((await after.queue.resolveUncertain(reply.jobId, 'print-again')).state).toBe('printed');
     expect(printer.printed).toEqual([reply.jobId]);
+    expect(printer.copies).toEqual([false]);
+    // ... and not the second: it ends not printed, its content gone from the file.
+    const declined = await after.queue.resolveUncertain(reprint.jobId, 'do-not-print');
+    expect(declined.state).toBe('not-printed');
+    expect(after.queue.jobs()[1]).toMatchObject({ state: 'not-printed', reason: 'not-wanted' });
+    const file = JSON.parse(readFileSync(path.join(dataDir, 'print-queue.json'), 'utf8')) as {
+      jobs: unknown[];
+    };
+    expect(file.jobs[1]).not.toHaveProperty('content');
+    await after.queue.retryHeld();
+    expect(printer.printed).toEqual([reply.jobId]);
+    await expect(after.queue.resolveUncertain(reprint.jobId, 'print-again')).rejects.toThrow(
+      /no uncertain print job/,
+    );
+  });
+
+  it('prints an uncertain job again as a copy', async () => {
+    const content = assistedReceipt();
+    const jobId = `${content.txId}#${content.copy}`;
+    writeFileSync(
+      path.join(dataDir, 'print-queue.json'),
+      JSON.stringify({
+        version: 1,
+        jobs: [
+          {
+            jobId,
+            state: 'uncertain',
+            reason: 'job-interrupted',
+            content,
+            attempts: 1,
+            createdAt: 1,
+            updatedAt: 1,
+          },
+        ],
+      }),
+    );
+    const printer = fakePrinter();
+    const { queue } = queueWith(printer);
+    expect((await queue.resolveUncertain(jobId, 'print-again')).state).toBe('printed');
+    expect(printer.copies).toEqual([true]);
   });
 
   it('does not reprint by itself a job that was mid-print when the kiosk stopped', async () => {
@@ -360,15 +425,15 @@ describe('print queue', () => {
       expect(logger.entries.map((e) => e.event)).not.toContain('printer.queue-file-corrupt');
       expect(queue.jobs()).toMatchObject([
         { state: 'not-printed', reason: 'restarted' },
-        { state: 'held' },
+        { state: 'uncertain', reason: 'waiting-at-restart' },
       ]);
-      // The citizen's receipt is gone from the file at once; the assisted one is still there.
+      // The citizen's receipt is gone from the file at once; the assisted one waits for a person.
       expect(JSON.parse(saved())).toMatchObject({
-        jobs: [{ state: 'not-printed' }, { state: 'held', content: { copy: 3 } }],
+        jobs: [{ state: 'not-printed' }, { state: 'uncertain', content: { copy: 3 } }],
       });
       expect(JSON.parse(saved()).jobs[0]).not.toHaveProperty('content');
       await queue.retryHeld();
-      expect(printer.printed).toEqual([`${assisted.txId}#3`]);
+      expect(printer.printed).toEqual([]);
     });
   });
 });
