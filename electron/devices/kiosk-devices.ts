@@ -3,6 +3,7 @@ import type {
   CardRead,
   PrintJobReply,
   PrinterStatus,
+  UncertainDecision,
   UncertainPrintJob,
   WaitingPrintJob,
 } from '../../sync/bridge/device-payloads';
@@ -16,7 +17,7 @@ import { createEscPosSink } from './printer/escpos-printer';
 import { createPrintQueue } from './printer/print-queue';
 import { printerCapabilities, resolvePrinterLayout } from './printer/printer-models';
 import { protocolFor } from './printer/printer-protocol';
-import type { PrintQueue, ReceiptSink, UncertainDecision } from './printer/print-queue';
+import type { PrintQueue, ReceiptSink } from './printer/print-queue';
 import { findReceiptFonts } from './printer/receipt-fonts';
 import { canPrint, createPrinterStatusService } from './printer/status-service';
 import type { PrinterStatusService } from './printer/status-service';

@@ -1,15 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { UncertainPrintJob } from '../../sync/bridge/device-payloads';
+import { WAITING_AT_RESTART } from '../../sync/bridge/device-payloads';
+import type { UncertainDecision, UncertainPrintJob } from '../../sync/bridge/device-payloads';
 import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
 import type { Translator } from '../i18n/translator';
 
 type MessageKey = Parameters<Translator['t']>[0];
-type Decision = 'was-printed' | 'print-again' | 'do-not-print';
+type Decision = UncertainDecision;
 
 const reasons = new Set(['job-interrupted', 'job-unconfirmed', 'interrupted-while-printing']);
-
-/** Why a job waits for a person although nothing of it is on paper (print-queue.ts). */
-const WAITING_AT_RESTART = 'waiting-at-restart';
 
 /** What a person is asked about a job, by kind: the two answers and what each result says. */
 const kinds = {

@@ -81,6 +81,13 @@ export const waitingPrintJobsSchema = z.strictObject({
 });
 
 /**
+ * Why a job is `uncertain` when it was waiting for the printer (held or queued) as the kiosk
+ * stopped: nothing of it is on paper, but whoever asked for it may have gone, so a person decides
+ * (print-queue.ts). The page lists these apart from receipts the printer did not confirm.
+ */
+export const WAITING_AT_RESTART = 'waiting-at-restart';
+
+/**
  * The decision on an uncertain print: it is on paper, print it again (marked as a copy unless it
  * was only waiting when the kiosk restarted), or do not print it (print-queue.ts).
  */
@@ -88,6 +95,7 @@ export const resolvePrintJobSchema = z.strictObject({
   jobId: z.string().check(z.minLength(1)).check(z.maxLength(200)),
   decision: z.enum(['was-printed', 'print-again', 'do-not-print']),
 });
+export type UncertainDecision = z.infer<typeof resolvePrintJobSchema>['decision'];
 
 export const cardReadSchema = z.discriminatedUnion('kind', [
   z.strictObject({

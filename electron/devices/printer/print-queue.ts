@@ -1,8 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { printJobStates } from '../../../sync/bridge/device-payloads';
-import type { PrintJobReply, PrinterState } from '../../../sync/bridge/device-payloads';
+import { WAITING_AT_RESTART, printJobStates } from '../../../sync/bridge/device-payloads';
+import type {
+  PrintJobReply,
+  PrinterState,
+  UncertainDecision,
+} from '../../../sync/bridge/device-payloads';
 import { receiptContentSchema } from '../../../sync/bridge/receipt-content';
 import type { ReceiptContent } from '../../../sync/bridge/receipt-content';
 import { DeviceError, isUncertainOutcome } from '../device-runtime';
@@ -80,17 +84,6 @@ export interface PrintQueue {
   counts(): { held: number; uncertain: number; queued: number };
   stop(): void;
 }
-
-/**
- * Why a job is `uncertain` when it was waiting for the printer (held or queued) as the kiosk
- * stopped: nothing of it is on paper, but whoever asked for it may have gone, so it is not
- * printed by itself. A person who is there decides: print it now (not marked as a copy) or not at
- * all (`do-not-print`).
- */
-export const WAITING_AT_RESTART = 'waiting-at-restart';
-
-/** A person's answer for an uncertain job (`PrintQueue.resolveUncertain`). */
-export type UncertainDecision = 'was-printed' | 'print-again' | 'do-not-print';
 
 export function printJobId(content: Pick<ReceiptContent, 'txId' | 'copy'>): string {
   return `${content.txId}#${content.copy}`;
