@@ -1,9 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { artifactsDir, expect, screenshot, startOver, test } from './fixtures';
+import { expect, screenshot, startOver, test } from './fixtures';
 
 // The README's screenshots are refreshed only on request (`npm run docs:screenshots`), so a test
 // run never changes tracked files; otherwise they go with the other artifacts.
@@ -11,29 +11,12 @@ const docsDir =
   process.env.UPDATE_DOC_SCREENSHOTS === '1'
     ? fileURLToPath(new URL('../../build/docs/screenshots', import.meta.url))
     : fileURLToPath(new URL('../artifacts/screens/docs', import.meta.url));
-/** What each country's catalogue takes as an ID number, and a number it refuses. */
-const ids = {
-  // Belize: the Social Security number (6 to 9 digits).
-  belize: { refused: '12345', accepted: '123456782' },
-  // Botswana: Omang, 9 digits, the fifth 1 or 2.
-  botswana: { refused: '123456789', accepted: '123416789' },
-};
-
 const next = (page: Page) => page.locator('[data-screen=form] form button[type=submit]').click();
 
-/** Runs axe on the page as it is and fails on any violation; the counts go to an artifact. */
-const axeLog: Array<{ language: string; screen: string; violations: number; passes: number }> = [];
+/** Runs axe on the page as it is and fails on any violation (every screen: axe.spec.ts). */
 async function expectNoAxeViolations(page: Page, language: string, screen: string) {
-  // Every screen after the first is its own chunk: until it has rendered, the page shows the
-  // loading placeholder (no h1). Axe looks at the screen, not at the placeholder.
   await expect(page.locator('h1').first()).toBeVisible();
   const result = await new AxeBuilder({ page }).analyze();
-  axeLog.push({
-    language,
-    screen,
-    violations: result.violations.length,
-    passes: result.passes.length,
-  });
   expect(
     result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
     `${screen} in ${language}`,
@@ -45,120 +28,6 @@ async function docsShot(page: Page, name: string) {
   mkdirSync(docsDir, { recursive: true });
   await page.screenshot({ path: path.join(docsDir, `${name}.png`) });
 }
-
-/** Walks the passport renewal (conditional field, national id, checklist, payment, consent). */
-async function walkPassport(
-  page: Page,
-  language: string,
-  check: (screen: string) => Promise<void>,
-  id: { refused: string; accepted: string } = ids.belize,
-) {
-  await page.locator('[data-screen=attract] button.primary').click();
-  await check('language');
-  await page.locator(`[data-screen=language] button[lang=${language}]`).click();
-  await check('services');
-  await page.locator('[data-category=civil-registry]').click();
-  await page.locator('[data-service=passport]').click();
-  await page.locator('input[type=radio][value=renewal]').check();
-  await check('form-choice');
-  await next(page);
-  await page.getByRole('textbox').fill('P1234567');
-  await check('form-text');
-  await next(page);
-  await page.getByRole('textbox').fill('Maria Chen');
-  await next(page);
-  await page.getByRole('textbox').fill('1984-02-29');
-  await check('form-date');
-  await next(page);
-  await page.getByRole('textbox').fill(id.refused);
-  await next(page);
-  await expect(page.getByRole('alert')).toBeVisible();
-  await check('form-error');
-  await page.getByRole('textbox').fill(id.accepted);
-  await next(page);
-  for (const box of await page.getByRole('checkbox').all()) await box.check();
-  await check('form-documents');
-  await next(page);
-  await page.locator('input[type=radio][value=card-terminal]').check();
-  await next(page);
-  await page.getByRole('textbox').fill('CT-55012');
-  await next(page);
-  // The review screen is a chunk of its own: axe waits for it, not for the form it replaces.
-  await expect(page.locator('[data-screen=review] h1')).toBeVisible();
-  await check('review');
-  await page.locator('[data-screen=review] button.primary').click();
-  await page.getByRole('checkbox').check();
-  await check('consent');
-  await page.locator('[data-screen=consent] button.primary').click();
-  await expect(page.getByTestId('reference')).toBeVisible();
-  await expect(page.locator('img[data-qr]')).toBeVisible();
-  await check('receipt');
-}
-
-/** Walks every screen in each language of a site, with axe on each; the SMS and status too. */
-async function axeEveryScreen(
-  page: Page,
-  languages: readonly string[],
-  id: { refused: string; accepted: string },
-) {
-  await expectNoAxeViolations(page, 'en', 'attract');
-  for (const language of languages) {
-    await walkPassport(
-      page,
-      language,
-      (screen) => expectNoAxeViolations(page, language, screen),
-      id,
-    );
-    // The SMS opt-in and the status check, then back to the start.
-    await page.locator('.sms button').click();
-    await expectNoAxeViolations(page, language, 'receipt-sms');
-    await startOver(page);
-    await page.locator('[data-screen=attract] button.primary').click();
-    await page.locator(`[data-screen=language] button[lang=${language}]`).click();
-    await page.locator('[data-service=application-status]').click();
-    await page.getByRole('textbox').fill('ABCD-EFGH-J');
-    await page.locator('[data-screen=status] button[type=submit]').click();
-    await expect(page.locator('[data-status-result]')).toBeVisible();
-    await expectNoAxeViolations(page, language, 'status');
-    await startOver(page);
-  }
-}
-
-function writeAxeLog(): void {
-  mkdirSync(artifactsDir, { recursive: true });
-  writeFileSync(path.join(artifactsDir, 'axe-results.json'), JSON.stringify(axeLog, null, 2));
-}
-
-test('axe finds no violation on any screen of a Belize site in any of its languages, nor in high contrast', async ({
-  page,
-  kiosk,
-}) => {
-  test.setTimeout(240_000);
-  await kiosk.open(page);
-  await axeEveryScreen(page, ['en', 'es', 'bzj'], ids.belize);
-  await page.locator('[data-screen=attract] button.primary').click();
-  await page.locator('[data-screen=language] button[lang=es]').click();
-  await page.locator('[data-toggle=highContrast]').click();
-  await page.locator('[data-toggle=largeText]').click();
-  await expect(page.locator('html')).toHaveClass(/high-contrast/);
-  await expectNoAxeViolations(page, 'es', 'services-high-contrast-large-text');
-  await screenshot(page, '20-services-high-contrast-es');
-  writeAxeLog();
-  expect(axeLog.length).toBeGreaterThanOrEqual(3 * 12);
-});
-
-test.describe('a Botswana site', () => {
-  test.use({ siteFile: 'demo-botswana.json' });
-  test('axe finds no violation on any screen in English or Setswana', async ({ page, kiosk }) => {
-    test.setTimeout(240_000);
-    await kiosk.open(page);
-    await axeEveryScreen(page, ['en', 'tn'], ids.botswana);
-    writeAxeLog();
-    // The language screen offers the site's languages only.
-    await page.locator('[data-screen=attract] button.primary').click();
-    await expect(page.locator('[data-screen=language] button[lang]')).toHaveCount(2);
-  });
-});
 
 test('the whole flow works with a keyboard alone, from attract to receipt', async ({
   page,
