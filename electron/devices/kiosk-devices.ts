@@ -36,7 +36,7 @@ export interface KioskDevices {
   printerStatus(): PrinterStatus;
   /** Receipts whose print the printer did not confirm. */
   uncertainJobs(): UncertainPrintJob[];
-  /** Receipts waiting for the printer (queued or held), oldest first. */
+  /** Receipts waiting for the printer (queued, held, or being printed), oldest first. */
   waitingJobs(): WaitingPrintJob[];
   /** An officer's or operator's decision on one of them. */
   resolveUncertain(jobId: string, decision: UncertainDecision): Promise<PrintJobReply>;
@@ -223,7 +223,8 @@ export async function createKioskDevices(options: KioskDevicesOptions): Promise<
     waitingJobs: () =>
       queue
         .jobs()
-        .filter((job) => job.state === 'queued' || job.state === 'held')
+        // A job being printed has not come out yet either: it still waits.
+        .filter((job) => job.state === 'queued' || job.state === 'held' || job.state === 'printing')
         .map((job) => ({
           jobId: job.jobId,
           ...(job.content ? { ref: job.content.ref, copy: job.content.copy } : {}),

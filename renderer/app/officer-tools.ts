@@ -2,6 +2,7 @@ import { buildReceiptContent } from '../../sync/bridge/receipt-content';
 import type { PaymentMethod, ReceiptContent } from '../../sync/bridge/receipt-content';
 import type { ReportDocument } from '../../sync/bridge/operator-payloads';
 import { BUNDLE_PART_CHARS } from '../../sync/bridge/operator-payloads';
+import { WAITING_AT_RESTART } from '../../sync/bridge/device-payloads';
 import type { PrintJobReply } from '../../sync/bridge/device-payloads';
 import { exportBundle } from '../../sync/client/bundle-export';
 import type { DeadLetterRow, Subscribable } from '../../sync/client/store/outbox-store';
@@ -41,25 +42,50 @@ export async function officerName(
 const paymentMethods: readonly string[] = ['counter', 'mobile-money', 'card-terminal'];
 
 /**
+ * A copy of the receipt that already waits: for the printer (`printer`: held while it is out of
+ * paper; it prints by itself), or for a person's answer since the kiosk restarted (`restart`:
+ * listed with Print now / Do not print). Undefined when none waits, or the printer cannot say.
+ */
+async function copyWaiting(
+  bridge: KioskRuntime['bridge'],
+  txId: string,
+): Promise<{ jobId: string; copy: number; waiting: 'printer' | 'restart' } | undefined> {
+  const ofThis = (job: { jobId: string }) => job.jobId.startsWith(`${txId}#`);
+  const copyOf = (job: { jobId: string; copy?: number | undefined }) =>
+    job.copy ?? Number(job.jobId.slice(txId.length + 1));
+  try {
+    const [forPrinter, forPerson] = await Promise.all([
+      bridge.invoke('printer:waiting-jobs'),
+      bridge.invoke('printer:uncertain-jobs'),
+    ]);
+    const held = forPrinter.jobs.find(ofThis);
+    if (held) return { jobId: held.jobId, copy: copyOf(held), waiting: 'printer' };
+    const kept = forPerson.jobs.find((job) => ofThis(job) && job.reason === WAITING_AT_RESTART);
+    if (kept) return { jobId: kept.jobId, copy: copyOf(kept), waiting: 'restart' };
+  } catch {
+    // The printer cannot say what waits: the reprint goes ahead.
+  }
+  return undefined;
+}
+
+/**
  * Prints a receipt again: the reprint is recorded in the chain first (so a printout cannot
  * exist without a record), then sent to the printer as the next copy number. When a copy of the
- * receipt is already waiting for the printer (held while it is out of paper), nothing is
- * recorded or queued: that copy is the answer (`waiting`), so taps while the paper is out make
- * one copy, not one each. Should the printer not say what waits, the reprint goes ahead.
+ * receipt already waits (held while the printer is out of paper, or kept for a person's answer
+ * since the kiosk restarted), nothing is recorded or queued: that copy is the answer (`waiting`
+ * says which), so taps while the paper is out make one copy, not one each. Should the printer
+ * not say what waits, the reprint goes ahead.
  */
 export async function reprintReceipt(
   runtime: Pick<KioskRuntime, 'store' | 'chain' | 'bridge' | 'site' | 'catalogue'>,
   input: { txId: string; officerId?: string; timeZone?: string },
-): Promise<{ reply: PrintJobReply; copy: number; waiting?: true }> {
-  const waiting = await runtime.bridge
-    .invoke('printer:waiting-jobs')
-    .then((reply) => reply.jobs.find((job) => job.jobId.startsWith(`${input.txId}#`)))
-    .catch(() => undefined);
+): Promise<{ reply: PrintJobReply; copy: number; waiting?: 'printer' | 'restart' }> {
+  const waiting = await copyWaiting(runtime.bridge, input.txId);
   if (waiting) {
     return {
-      reply: { jobId: waiting.jobId, state: 'held' },
-      copy: waiting.copy ?? Number(waiting.jobId.slice(input.txId.length + 1)),
-      waiting: true,
+      reply: { jobId: waiting.jobId, state: waiting.waiting === 'printer' ? 'held' : 'uncertain' },
+      copy: waiting.copy,
+      waiting: waiting.waiting,
     };
   }
   const earlier = (await runtime.store.rows()).filter(

@@ -9,14 +9,18 @@ import { useRevealOnText } from './reveal';
  * under a finger. The message itself (with its role=alert or role=status) is the child, so it
  * is announced as it appears, exactly as before. When a message appears or changes and is not
  * wholly in view (below the screen's edge, or under the pinned action row) the page scrolls just
- * enough to show it (components/reveal.ts).
+ * enough to show it (components/reveal.ts). With Large text on, `largeTextLines` (when given)
+ * replaces `lines`: where the words run to more lines at twice the size (the officer's result
+ * line, CSS `message-slot-large-N`).
  */
 export function MessageSlot({
   lines,
+  largeTextLines,
   kind = 'error',
   children,
 }: {
   lines: 1 | 2 | 3 | 4;
+  largeTextLines?: 1 | 2 | 3 | 4;
   /** The text size it is sized for: an error line, or a read-back / status line. */
   kind?: 'error' | 'words';
   children?: ReactNode;
@@ -24,7 +28,10 @@ export function MessageSlot({
   const slot = useRef<HTMLDivElement>(null);
   useRevealOnText(slot);
   return (
-    <div ref={slot} className={`message-slot message-slot-${kind} message-slot-${lines}`}>
+    <div
+      ref={slot}
+      className={`message-slot message-slot-${kind} message-slot-${lines}${largeTextLines ? ` message-slot-large-${largeTextLines}` : ''}`}
+    >
       {children}
     </div>
   );

@@ -3,6 +3,7 @@ import { WAITING_AT_RESTART } from '../../sync/bridge/device-payloads';
 import type { UncertainDecision, UncertainPrintJob } from '../../sync/bridge/device-payloads';
 import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
 import type { Translator } from '../i18n/translator';
+import { useWhenHeldJobPrints } from './held-print';
 
 type MessageKey = Parameters<Translator['t']>[0];
 type Decision = UncertainDecision;
@@ -65,7 +66,17 @@ const kindOf = (job: UncertainPrintJob): Kind =>
  */
 export function UncertainPrints({ tr, bridge }: { tr: Translator; bridge: KioskBridge }) {
   const [jobs, setJobs] = useState<UncertainPrintJob[]>([]);
-  const [notice, setNotice] = useState<{ kind: Kind; text: string; error?: boolean }>();
+  // `held`: the answer was Print, but the printer was not ready; once it prints, the notice
+  // says so instead of staying "will print when it is" (QA: it stayed after the receipt came out).
+  const [notice, setNotice] = useState<{
+    kind: Kind;
+    text: string;
+    error?: boolean;
+    held?: { jobId: string; printed: string };
+  }>();
+  useWhenHeldJobPrints(bridge, notice?.held?.jobId, () =>
+    setNotice((said) => (said?.held ? { kind: said.kind, text: said.held.printed } : said)),
+  );
 
   const load = useCallback(async () => {
     const reply = await bridge.invoke('printer:uncertain-jobs').catch(() => ({ jobs: [] }));
@@ -91,7 +102,12 @@ export function UncertainPrints({ tr, bridge }: { tr: Translator; bridge: KioskB
       setNotice(
         done
           ? { kind, text: tr.t(words.results[decision], { ref }) }
-          : { kind, text: tr.t(words.notReady, { ref }), error: true },
+          : {
+              kind,
+              text: tr.t(words.notReady, { ref }),
+              error: true,
+              held: { jobId: job.jobId, printed: tr.t(words.results['print-again'], { ref }) },
+            },
       );
     } catch {
       setNotice({ kind, text: tr.t('prints.uncertain.failed'), error: true });
@@ -126,6 +142,10 @@ export function UncertainPrints({ tr, bridge }: { tr: Translator; bridge: KioskB
                 <li key={job.jobId} data-uncertain-job={job.ref ?? job.jobId}>
                   <span>
                     {tr.t('prints.uncertain.item', { ref: job.ref ?? '?' })}
+                    {job.copy && job.copy > 1
+                      ? ` · ${tr.t('prints.uncertain.copy', { copy: job.copy })}`
+                      : ''}
+                    {` · ${tr.time(job.since)}`}
                     {job.reason && reasons.has(job.reason)
                       ? ` · ${tr.t(`prints.uncertain.reason.${job.reason}` as MessageKey)}`
                       : ''}

@@ -64,9 +64,9 @@ export const uncertainPrintJobsSchema = z.strictObject({
 });
 
 /**
- * A receipt waiting for the printer (held while it is out of paper, its cover open or offline, or
- * queued behind another): it prints by itself once the printer is ready. Reference and copy only,
- * never content; `since` is when it was queued.
+ * A receipt waiting for the printer (held while it is out of paper, its cover open or offline,
+ * queued behind another, or being printed now): it prints by itself once the printer is ready.
+ * Reference and copy only, never content; `since` is when it was queued.
  */
 export const waitingPrintJobSchema = z.strictObject({
   jobId: z.string().check(z.minLength(1)).check(z.maxLength(200)),

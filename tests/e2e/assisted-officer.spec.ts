@@ -106,7 +106,7 @@ test('an officer signs in with a card and PIN, serves a citizen, reprints, voids
     await expect(page.locator(`[data-reprint="${ref}"]`)).toBeEnabled();
     await page.locator(`[data-reprint="${ref}"]`).click();
     await expect(notice).toHaveText(
-      `A copy of ${ref} (copy 3) is already waiting for the printer; it prints when the printer is ready. No other copy was made.`,
+      `Copy 3 of ${ref} is already waiting for the printer. No other copy was made.`,
     );
   }
   await screenshot(page, 'assisted-03-reprint-waiting');
@@ -114,6 +114,8 @@ test('an officer signs in with a card and PIN, serves a citizen, reprints, voids
   await kiosk.devices!.refreshPrinterStatus();
   await kiosk.devices!.queue.retryHeld();
   await expect.poll(() => printer.printouts().length).toBe(3);
+  // The line that said it waits now says it printed.
+  await expect(notice).toHaveText(`Receipt ${ref} printed again (copy 3).`);
   await page.waitForTimeout(1_500);
   await kiosk.devices!.queue.retryHeld();
   expect(printer.printouts()).toHaveLength(3);

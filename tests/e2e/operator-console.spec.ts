@@ -314,9 +314,10 @@ test.describe('receipts waiting for the printer when the kiosk stopped', () => {
     await expect(waiting.getByRole('heading')).toHaveText(
       'Receipts waiting since the kiosk restarted',
     );
+    // Each with its copy (when not the first) and the time it waited from.
     await expect(waiting.locator('[data-uncertain-job]')).toHaveText([
-      /Receipt 4D7Q-WX2M-J/,
-      /Receipt 8HJK-3N5P-R/,
+      /^Receipt 4D7Q-WX2M-J · copy 2 · \d{2}:\d{2}/,
+      /^Receipt 8HJK-3N5P-R · \d{2}:\d{2}/,
     ]);
     await expect(page.locator('[data-uncertain-prints]')).toHaveCount(0);
     await expect(page.locator('[data-printer-state]')).toContainText('2 held');
@@ -324,8 +325,19 @@ test.describe('receipts waiting for the printer when the kiosk stopped', () => {
     await expectAxeClean(page);
     await screenshot(page, 'operator-04-waiting-at-restart');
 
+    // Print now with the paper out: it waits for the printer, and once paper is back and it has
+    // printed, the line says so (it does not stay "will print when it is").
+    devices.simulatedPrinter.setState('paper-out');
+    await devices.refreshPrinterStatus();
     await waiting.locator('[data-uncertain-job="4D7Q-WX2M-J"] [data-decision=print-again]').click();
+    await expect(waiting.getByRole('status')).toHaveText(
+      'The printer is not ready: receipt 4D7Q-WX2M-J will print when it is.',
+    );
+    expect(devices.simulatedPrinter.printouts()).toHaveLength(0);
+    devices.simulatedPrinter.setState('online');
+    await devices.refreshPrinterStatus();
     await expect(waiting.getByRole('status')).toHaveText('Receipt 4D7Q-WX2M-J was printed.');
+    expect(devices.simulatedPrinter.printouts()).toHaveLength(1);
     const printout = devices.simulatedPrinter.printouts().at(-1);
     const text = execFileSync('pdftotext', [printout?.pdf ?? '', '-'], { encoding: 'utf8' });
     expect(text).toContain('4D7Q-WX2M-J');

@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { artifactsDir, expect, startOver, test } from './fixtures';
 import { probeControls, probePrimaryActions, rootFontPx, settle } from './layout-probes';
 import type { ControlProblem } from './layout-probes';
-import { officer, pinHash, roster, waitForRoster } from './staff-fixtures';
+import { officer, payBill, pinHash, roster, waitForRoster } from './staff-fixtures';
 import { demoSites, walkEveryCitizenScreen } from './citizen-walk';
 import type { DemoSite } from './citizen-walk';
 
@@ -275,6 +275,13 @@ for (const site of demoSites) {
         await page.locator('#officer-pin').fill(officer.pin);
         await page.locator('[data-screen=officer-sign-in] button[type=submit]').click();
         await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 20_000 });
+        // A citizen served, so the day's table has a row (its Reprint must be reached without
+        // scrolling the page sideways, at every size).
+        await page.locator('.officer-actions button.primary').click();
+        await payBill(page, '10010010');
+        await page.getByRole('button', { name: 'Finish' }).click();
+        await page.locator('[data-officer-tools]').click();
+        await expect(page.locator('[data-screen=officer-tools] [data-reprint]')).toHaveCount(1);
         await measureEverywhere(page, audit, 'officer-tools');
         await page.locator('[data-sign-out]').click();
 

@@ -24,8 +24,8 @@ export function createEscPosSink(
 ): ReceiptSink {
   const protocol = protocolFor(printerCapabilities(options.model).family);
   return {
-    print: async ({ content, duplicate }) => {
-      const job = encodeReceiptEscPos(layoutReceipt(content, { duplicate }), options);
+    print: async ({ content, marks }) => {
+      const job = encodeReceiptEscPos(layoutReceipt(content, marks), options);
       if (!transport.converse) {
         await transport.write(job);
         return;

@@ -12,6 +12,7 @@ import type { ReceiptContent } from '../../../sync/bridge/receipt-content';
 import { DeviceError, isUncertainOutcome } from '../device-runtime';
 import type { DeviceClock, DeviceLogger } from '../device-runtime';
 import { canPrint } from './status-service';
+import type { LayoutOptions } from './receipt-layout';
 
 /** Whatever finally puts a receipt on paper (ESC/POS printer, simulated printer). */
 export interface ReceiptSink {
@@ -19,7 +20,7 @@ export interface ReceiptSink {
    * Puts the receipt on paper; resolves once the printer confirmed it. Throws `job-interrupted`
    * or `job-unconfirmed` (see `isUncertainOutcome`) when it may or may not have printed.
    */
-  print(job: { jobId: string; content: ReceiptContent; duplicate?: boolean }): Promise<void>;
+  print(job: { jobId: string; content: ReceiptContent; marks?: LayoutOptions }): Promise<void>;
 }
 
 const jobRecordSchema = z
@@ -231,6 +232,25 @@ export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
     }
   }
 
+  /**
+   * What the paper says about the job beyond its content: a copy after an uncertain print
+   * (`duplicate`), or a reprint none of whose earlier copies reached paper: every copy 1 … n-1 of
+   * the receipt is still on record here and ended `not-printed`.
+   */
+  function marksFor(job: PrintJobRecord, content: ReceiptContent): LayoutOptions {
+    const marks: LayoutOptions = {};
+    if (job.duplicate) marks.duplicate = true;
+    if (content.copy > 1) {
+      const earlier = Array.from({ length: content.copy - 1 }, (_, i) =>
+        jobs.find((other) => other.jobId === printJobId({ txId: content.txId, copy: i + 1 })),
+      );
+      if (earlier.every((other) => other?.state === 'not-printed')) {
+        marks.noEarlierCopyPrinted = true;
+      }
+    }
+    return marks;
+  }
+
   async function runDrain(): Promise<void> {
     for (;;) {
       const next = jobs.find((job) => job.state === 'queued' || job.state === 'held');
@@ -247,11 +267,7 @@ export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
       }
       update(next, { state: 'printing', attempts: next.attempts + 1, reason: undefined });
       try {
-        await options.sink.print({
-          jobId: next.jobId,
-          content,
-          ...(next.duplicate ? { duplicate: true } : {}),
-        });
+        await options.sink.print({ jobId: next.jobId, content, marks: marksFor(next, content) });
       } catch (error) {
         const code = error instanceof DeviceError ? error.code : 'print-failed';
         if (isUncertainOutcome(error)) {

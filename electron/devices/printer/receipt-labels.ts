@@ -26,6 +26,8 @@ export interface ReceiptLabels {
   assisted: string;
   officer: string;
   reprint: (copy: number) => string;
+  /** A reprint when no earlier copy was printed (receipt-layout.ts `noEarlierCopyPrinted`). */
+  firstPrintedCopy: (copy: number) => string;
   /** On a second print of a receipt the printer did not confirm. */
   duplicate: string;
 }
@@ -57,6 +59,7 @@ export function receiptLabels(language: LanguageCode): ReceiptLabels {
     officer: t('paper.officer'),
     // A copy number is a count, never "1,000"-grouped: it is at most 99.
     reprint: (copy) => t('paper.reprint', { copy: String(copy) }),
+    firstPrintedCopy: (copy) => t('paper.firstPrintedCopy', { copy: String(copy) }),
     duplicate: t('paper.duplicate'),
   };
 }

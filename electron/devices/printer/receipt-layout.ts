@@ -50,6 +50,12 @@ export interface LayoutOptions {
    * for two transactions.
    */
   duplicate?: boolean | undefined;
+  /**
+   * A reprint (copy 2, 3, …) when no earlier copy of the receipt reached paper: every earlier
+   * copy's job ended `not-printed` (the printer was not ready, nothing came out). The paper says
+   * so instead of "REPRINT", so the first paper a citizen holds does not read as a second one.
+   */
+  noEarlierCopyPrinted?: boolean | undefined;
 }
 
 export function layoutReceipt(content: ReceiptContent, options: LayoutOptions = {}): ReceiptLayout {
@@ -60,7 +66,14 @@ export function layoutReceipt(content: ReceiptContent, options: LayoutOptions = 
     { kind: 'rule' },
     { kind: 'title', text: labels.title },
   ];
-  if (content.copy > 1) blocks.push({ kind: 'notice', text: labels.reprint(content.copy) });
+  if (content.copy > 1) {
+    blocks.push({
+      kind: 'notice',
+      text: options.noEarlierCopyPrinted
+        ? labels.firstPrintedCopy(content.copy)
+        : labels.reprint(content.copy),
+    });
+  }
   if (options.duplicate) blocks.push({ kind: 'notice', text: labels.duplicate });
   blocks.push(
     { kind: 'field', label: labels.service, value: content.service.title },

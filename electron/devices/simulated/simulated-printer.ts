@@ -107,7 +107,7 @@ export function createSimulatedPrinter(options: SimulatedPrinterOptions): Simula
         });
       },
     },
-    async print({ jobId, content, duplicate }) {
+    async print({ jobId, content, marks }) {
       if (state !== 'online' && state !== 'paper-low') {
         throw new Error(`simulated printer is ${state}`);
       }
@@ -116,7 +116,7 @@ export function createSimulatedPrinter(options: SimulatedPrinterOptions): Simula
         throw new DeviceError('job-interrupted', 'simulated printer: connection broke mid-job');
       }
       mkdirSync(outDir, { recursive: true });
-      const layout = layoutReceipt(content, { duplicate });
+      const layout = layoutReceipt(content, marks);
       layout.blocks.unshift({ kind: 'notice', text: 'SIMULATED PRINTER' });
       const base = path.join(outDir, `receipt-${jobId.replace(/[^A-Za-z0-9-]/g, '_')}`);
       const pdf = `${base}.pdf`;

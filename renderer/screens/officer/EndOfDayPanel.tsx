@@ -34,7 +34,9 @@ export function ReportView({ document }: { document: ReportDocument }) {
             {section.rows.map((row, index) => (
               <tr key={index}>
                 {row.map((cell, column) => (
-                  <td key={column}>{cell}</td>
+                  <td key={column} data-label={section.columns[column]}>
+                    {cell}
+                  </td>
                 ))}
               </tr>
             ))}

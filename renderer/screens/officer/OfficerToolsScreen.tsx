@@ -9,6 +9,8 @@ import { observeOfficerView } from '../../app/officer-tools';
 import type { OfficerView } from '../../app/officer-tools';
 import { useObservable } from '../../app/use-observable';
 import { UncertainPrints } from '../../components/UncertainPrints';
+import { useWhenHeldJobPrints } from '../../components/held-print';
+import type { OfficerNotice } from './queue-item-state';
 import type { Translator } from '../../i18n/translator';
 import { DeadLetters } from './DeadLetters';
 import { EndOfDayPanel } from './EndOfDayPanel';
@@ -42,7 +44,8 @@ export function OfficerToolsScreen({
   // Kept with the language it was said in: after a language switch it is not left on screen in
   // the other language (an English reprint result under a Spanish screen; QA).
   const [notice, setNotice] = useState<
-    { text: string; error?: boolean; language: string } | undefined
+    | { text: string; error?: boolean; language: string; held?: { jobId: string; printed: string } }
+    | undefined
   >();
   const [corrections, setCorrections] = useState<Record<number, string>>({});
   const view = useObservable<OfficerView>(() => observeOfficerView(runtime), [runtime]);
@@ -55,7 +58,11 @@ export function OfficerToolsScreen({
       .filter((item) => item.serviceId !== SMS_OPT_IN_SERVICE)
       .map((item) => item.ref ?? ''),
   );
-  const say = (text: string, error = false) => setNotice({ text, error, language: tr.language });
+  const say: OfficerNotice = (text, error = false, held) =>
+    setNotice({ text, error, language: tr.language, ...(held ? { held } : {}) });
+  useWhenHeldJobPrints(runtime.bridge, notice?.held?.jobId, () =>
+    setNotice((said) => (said?.held ? { text: said.held.printed, language: said.language } : said)),
+  );
 
   const syncNow = async () => {
     say(tr.t('officer.sync.running'));
@@ -95,7 +102,7 @@ export function OfficerToolsScreen({
       {/* Brought into view when it changes: a reprint or void far down the day's table. Its
           place is kept while no result is said, so a result never moves the table's rows (a
           second tap lands on the row the first did). */}
-      <MessageSlot lines={2} kind="words">
+      <MessageSlot lines={2} largeTextLines={3} kind="words">
         <NoticeLine notice={notice?.language === tr.language ? notice : undefined} who="officer" />
       </MessageSlot>
       <UncertainPrints tr={tr} bridge={runtime.bridge} />

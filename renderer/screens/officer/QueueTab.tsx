@@ -4,7 +4,8 @@ import type { KioskRuntime } from '../../app/kiosk-runtime';
 import type { Translator } from '../../i18n/translator';
 import { itemState } from './queue-item-state';
 import type { OfficerNotice } from './queue-item-state';
-import { OfficerTableHead } from './OfficerTableHead';
+import { OfficerTableHead, columnLabel } from './OfficerTableHead';
+import type { OfficerColumn } from './OfficerTableHead';
 
 /**
  * What is waiting to be delivered: a count of queued, rejected and dead-letter records, and a
@@ -26,6 +27,7 @@ export function QueueTab({
   say: OfficerNotice;
 }) {
   const queued = waiting?.filter((i) => i.state === 'queued').length ?? 0;
+  const label = (column: OfficerColumn) => columnLabel(tr, column);
   return (
     <>
       <p data-queue-count={queued}>
@@ -41,10 +43,10 @@ export function QueueTab({
           <tbody>
             {waiting.map((item) => (
               <tr key={item.seq} data-seq={item.seq} data-state={itemState(item)}>
-                <td>{item.seq}</td>
-                <td>{tr.t(`officer.kind.${item.kind}`)}</td>
-                <td>{item.ref ?? ''}</td>
-                <td>
+                <td data-label={label('seq')}>{item.seq}</td>
+                <td data-label={label('kind')}>{tr.t(`officer.kind.${item.kind}`)}</td>
+                <td data-label={label('reference')}>{item.ref ?? ''}</td>
+                <td data-label={label('state')}>
                   {tr.t(`officer.state.${itemState(item) as 'queued'}`)}
                   {item.rejectReason ? ` · ${item.rejectReason}` : ''}
                   {item.attempts > 0 ? ` · ${tr.t('officer.attempts', { n: item.attempts })}` : ''}

@@ -55,21 +55,29 @@ export function useTodayDecisions(runtime: KioskRuntime, refs: string[]): TodayD
 /** One receipt's decision in the officer's table: the state, its date, and the agency's words. */
 export function DecisionCell({
   tr,
+  label,
   status,
   cached,
 }: {
   tr: Translator;
+  /** The column's name, for the row shown as a card (`data-label`). */
+  label: string;
   status: SeenStatus | undefined;
   cached: boolean;
 }) {
-  if (!status) return <td data-decision="none">—</td>;
+  if (!status)
+    return (
+      <td data-decision="none" data-label={label}>
+        —
+      </td>
+    );
   const words = (['reason', 'needed', 'collectAt', 'nextStep'] as const)
     .map((key) => status[key])
     .filter((text) => text !== undefined)
     .map((text) => agencyTextIn(text, tr.language));
   const since = status.since ?? status.receivedAt;
   return (
-    <td data-decision={status.state}>
+    <td data-decision={status.state} data-label={label}>
       <strong>{tr.t(`officer.decision.state.${status.state}`)}</strong>
       {since ? ` · ${tr.day(since)}` : ''}
       {words.length > 0 ? <div className="decision-words">{words.join(' · ')}</div> : null}

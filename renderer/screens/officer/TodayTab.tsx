@@ -10,7 +10,8 @@ import type { OfficerNotice } from './queue-item-state';
 import { DecisionCell } from './TodayDecisions';
 import type { TodayDecisions } from './TodayDecisions';
 import { VoidForm } from './VoidForm';
-import { OfficerTableHead } from './OfficerTableHead';
+import { OfficerTableHead, columnLabel } from './OfficerTableHead';
+import type { OfficerColumn } from './OfficerTableHead';
 
 /**
  * Today's transactions, newest first: time, reference, service, channel, state and the agency's
@@ -39,6 +40,7 @@ export function TodayTab({
   say: OfficerNotice;
 }) {
   const services = new Map(runtime.catalogue.services.map((s) => [s.id, tr.text(s.title)]));
+  const label = (column: OfficerColumn) => columnLabel(tr, column);
 
   // One reprint at a time per receipt: a second tap while the first is on its way (a slow or
   // held printer) would record and print another copy.
@@ -56,16 +58,17 @@ export function TodayTab({
       });
       // A reprint is held, never `not-printed` (only a citizen's own original is), but a reply
       // that says so is still not a printed receipt.
-      if (waiting) say(tr.t('officer.reprint.waiting', { ref: item.ref ?? '', copy }), true);
+      const ref = item.ref ?? '';
+      // Once a held copy prints, the line says so (instead of "will print when it is").
+      const held = { jobId: reply.jobId, printed: tr.t('officer.reprint.done', { ref, copy }) };
+      if (waiting === 'printer') say(tr.t('officer.reprint.waiting', { ref, copy }), true, held);
+      // Kept for a person's answer: it may end printed or not printed, so it is not watched.
+      else if (waiting === 'restart')
+        say(tr.t('officer.reprint.waitingAtRestart', { ref, copy }), true);
       else if (reply.state === 'not-printed') say(tr.t('officer.reprint.failed'), true);
-      else {
-        say(
-          reply.state === 'held' || reply.state === 'uncertain'
-            ? tr.t('officer.reprint.held', { ref: item.ref ?? '' })
-            : tr.t('officer.reprint.done', { ref: item.ref ?? '', copy }),
-          reply.state === 'held' || reply.state === 'uncertain',
-        );
-      }
+      else if (reply.state === 'held') say(tr.t('officer.reprint.held', { ref }), true, held);
+      else if (reply.state === 'uncertain') say(tr.t('officer.reprint.held', { ref }), true);
+      else say(tr.t('officer.reprint.done', { ref, copy }));
     } catch {
       say(tr.t('officer.reprint.failed'), true);
     } finally {
@@ -123,23 +126,26 @@ export function TodayTab({
         <tbody>
           {[...transactions].reverse().map((item) => (
             <tr key={item.seq} data-ref={item.ref} data-state={itemState(item)}>
-              <td>{tr.time(item.queuedAt)}</td>
-              <td>
+              <td data-label={label('time')}>{tr.time(item.queuedAt)}</td>
+              <td data-label={label('reference')}>
                 <strong className="reference-token">{item.ref}</strong>
               </td>
-              <td>{services.get(item.serviceId ?? '') ?? item.serviceId}</td>
-              <td>
+              <td data-label={label('service')}>
+                {services.get(item.serviceId ?? '') ?? item.serviceId}
+              </td>
+              <td data-label={label('channel')}>
                 {item.channel === 'assisted'
                   ? tr.t('report.channel.assisted')
                   : tr.t('report.channel.self-service')}
                 {item.officerId ? ` · ${item.officerId}` : ''}
               </td>
-              <td>
+              <td data-label={label('state')}>
                 {tr.t(`officer.state.${itemState(item) as 'queued'}`)}
                 {item.voided ? ` · ${item.voided.reason}` : ''}
               </td>
               <DecisionCell
                 tr={tr}
+                label={label('decision')}
                 status={decisions.byRef.get(item.ref ?? '')}
                 cached={decisions.online === false}
               />

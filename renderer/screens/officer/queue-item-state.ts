@@ -6,4 +6,12 @@ export function itemState(item: QueueItem): string {
 }
 
 /** A line for the officer: the text, and whether it reports a failure. */
-export type OfficerNotice = (text: string, error?: boolean) => void;
+/**
+ * Says a result on the officer's tools. `held`: the receipt waits for the printer; once it has
+ * printed (components/held-print.ts) the line says `held.printed` instead.
+ */
+export type OfficerNotice = (
+  text: string,
+  error?: boolean,
+  held?: { jobId: string; printed: string },
+) => void;

@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hashOfficerPin } from '../../../sync/client/officer-pin';
 import { buildEndOfDayReport } from '../../../sync/client/officer-report';
 import { checkOperatorPin } from '../../../renderer/app/operator-access';
-import { reportDocument } from '../../../renderer/app/officer-tools';
+import { reportDocument, reprintReceipt } from '../../../renderer/app/officer-tools';
+import { WAITING_AT_RESTART } from '../../../sync/bridge/device-payloads';
+import type { KioskBridge } from '../../../sync/bridge/kiosk-bridge';
 import { createTranslator, loadLanguages } from '../../../renderer/i18n/translator';
 import { embeddedCatalogue, embeddedSite } from '../../../kiosk-config';
 import { parseSiteConfig } from '../../../kiosk-config/load';
@@ -99,5 +101,64 @@ describe('end-of-day report document', () => {
       'Marcadas como entregadas pero no listadas por la oficina (debe ser 0)',
       '0',
     ]);
+  });
+});
+
+describe("an officer's reprint when a copy already waits", () => {
+  const txId = '3f0c8a1e-6a7b-4c2d-9e8f-0a1b2c3d4e5f';
+  /** A bridge that lists the given jobs; a reprint that goes ahead reaches the store (refused). */
+  function runtimeListing(jobs: {
+    waiting?: Array<{ jobId: string; copy?: number }>;
+    uncertain?: Array<{ jobId: string; copy?: number; reason?: string }>;
+  }) {
+    const since = '2026-11-30T10:00:00.000Z';
+    const bridge = {
+      invoke: async (channel: string) => {
+        if (channel === 'printer:waiting-jobs')
+          return { jobs: (jobs.waiting ?? []).map((job) => ({ ...job, since })) };
+        if (channel === 'printer:uncertain-jobs')
+          return { jobs: (jobs.uncertain ?? []).map((job) => ({ ...job, since })) };
+        throw new Error(`unexpected ${channel}`);
+      },
+      on: () => () => undefined,
+    } as unknown as KioskBridge;
+    const store = {
+      rows: async () => {
+        throw new Error('went ahead with a new copy');
+      },
+    };
+    return { bridge, store } as unknown as Parameters<typeof reprintReceipt>[0];
+  }
+
+  it('answers with the copy held for the printer, making no other', async () => {
+    const reply = await reprintReceipt(
+      runtimeListing({ waiting: [{ jobId: `${txId}#3`, copy: 3 }] }),
+      { txId },
+    );
+    expect(reply).toEqual({
+      reply: { jobId: `${txId}#3`, state: 'held' },
+      copy: 3,
+      waiting: 'printer',
+    });
+  });
+
+  it('answers with the copy kept since the kiosk restarted, making no other', async () => {
+    const reply = await reprintReceipt(
+      runtimeListing({ uncertain: [{ jobId: `${txId}#2`, reason: WAITING_AT_RESTART }] }),
+      { txId },
+    );
+    expect(reply).toEqual({
+      reply: { jobId: `${txId}#2`, state: 'uncertain' },
+      copy: 2,
+      waiting: 'restart',
+    });
+  });
+
+  it('goes ahead when the only copy listed is one the printer did not confirm, or another receipt', async () => {
+    const listing = runtimeListing({
+      uncertain: [{ jobId: `${txId}#1`, reason: 'job-unconfirmed' }],
+      waiting: [{ jobId: '9c9c9c9c-1a2b-4c3d-8e9f-0a1b2c3d4e5f#2', copy: 2 }],
+    });
+    await expect(reprintReceipt(listing, { txId })).rejects.toThrow('went ahead with a new copy');
   });
 });

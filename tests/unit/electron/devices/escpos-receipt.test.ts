@@ -15,8 +15,11 @@ import { printerConfigSchema, printerModelIds } from '../../../../kiosk-config/d
 import { decodeEscPos, printedText } from '../../../support/escpos-decoder';
 import { sampleReceipt } from './support/device-test-kit';
 
-function printAndReadBack(content: ReturnType<typeof sampleReceipt>) {
-  return decodeEscPos(encodeReceiptEscPos(layoutReceipt(content)));
+function printAndReadBack(
+  content: ReturnType<typeof sampleReceipt>,
+  marks?: Parameters<typeof layoutReceipt>[1],
+) {
+  return decodeEscPos(encodeReceiptEscPos(layoutReceipt(content, marks)));
 }
 
 describe('ESC/POS receipt', () => {
@@ -98,6 +101,22 @@ describe('ESC/POS receipt', () => {
     expect(text).toContain('Status: Delivered');
     expect(text).not.toContain('Queued');
     expect(text).toContain('REPRINT - copy 3');
+  });
+
+  it('says a reprint is the first paper when no earlier copy was printed, in each language', () => {
+    const said: Record<'en' | 'es' | 'bzj' | 'tn', string> = {
+      en: 'COPY 2 - no earlier copy was printed',
+      es: 'COPIA 2 - no se imprimió ninguna copia anterior',
+      bzj: 'KAPI 2 - no ada kapi neva print bifoa',
+      tn: 'KHOPI 2 - ga go na khopi e e gatisitsweng pele',
+    };
+    for (const [language, words] of Object.entries(said) as Array<[keyof typeof said, string]>) {
+      const text = printedText(
+        printAndReadBack(sampleReceipt({ language, copy: 2 }), { noEarlierCopyPrinted: true }),
+      );
+      expect(text).toContain(words);
+      expect(text).not.toContain(receiptLabels(language).reprint(2));
+    }
   });
 
   it('lays the default TM-T88VI receipt out in its 42 columns of font A, every line within them', () => {

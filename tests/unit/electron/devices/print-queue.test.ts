@@ -6,6 +6,7 @@ import type { PrinterState } from '../../../../sync/bridge/device-payloads';
 import type { ReceiptContent } from '../../../../sync/bridge/receipt-content';
 import { createPrintQueue } from '../../../../electron/devices/printer/print-queue';
 import type { PrintQueueOptions } from '../../../../electron/devices/printer/print-queue';
+import type { LayoutOptions } from '../../../../electron/devices/printer/receipt-layout';
 import {
   assistedReceipt,
   createManualClock,
@@ -21,15 +22,17 @@ function fakePrinter() {
     contents: [] as ReceiptContent[],
     /** Whether each printed job was marked as a copy (`duplicate`). */
     copies: [] as boolean[],
+    /** What the queue asked each paper to say beyond its content. */
+    marks: [] as LayoutOptions[],
     sink: {
       print: async ({
         jobId,
         content,
-        duplicate,
+        marks = {},
       }: {
         jobId: string;
         content: ReceiptContent;
-        duplicate?: boolean;
+        marks?: LayoutOptions;
       }) => {
         if (printer.failNextWrite) {
           printer.failNextWrite = false;
@@ -37,7 +40,8 @@ function fakePrinter() {
         }
         printer.printed.push(jobId);
         printer.contents.push(content);
-        printer.copies.push(duplicate === true);
+        printer.copies.push(marks.duplicate === true);
+        printer.marks.push(marks);
       },
     },
     pollStatus: async () => ({ state: printer.state }),
@@ -308,6 +312,31 @@ describe('print queue', () => {
       expect((await queue.submit(sampleReceipt())).state).toBe('printed');
       await queue.retryHeld();
       expect(printer.printed).toHaveLength(1);
+    });
+
+    it("marks a reprint as the first paper when the citizen's own copy never printed", async () => {
+      const printer = fakePrinter();
+      printer.state = 'paper-out';
+      const { queue } = queueWith(printer);
+      expect((await queue.submit(sampleReceipt())).state).toBe('not-printed');
+      // An officer reprints it (copy 2) once paper is back: nothing of copy 1 is on paper.
+      printer.state = 'online';
+      expect((await queue.submit(sampleReceipt({ copy: 2 }))).state).toBe('printed');
+      expect(printer.marks).toEqual([{ noEarlierCopyPrinted: true }]);
+      // Copy 3: copy 2 is on paper, so it is a reprint like any other.
+      expect((await queue.submit(sampleReceipt({ copy: 3 }))).state).toBe('printed');
+      expect(printer.marks[1]).toEqual({});
+    });
+
+    it('marks a reprint as a reprint when the original printed, or when nothing is known of it', async () => {
+      const printer = fakePrinter();
+      const { queue } = queueWith(printer);
+      await queue.submit(sampleReceipt());
+      await queue.submit(sampleReceipt({ copy: 2 }));
+      // Another receipt whose copy 1 this queue never saw (another kiosk's, or forgotten).
+      const other = sampleReceipt({ copy: 2 });
+      await queue.submit({ ...other, txId: '9c9c9c9c-1a2b-4c3d-8e9f-0a1b2c3d4e5f' });
+      expect(printer.marks).toEqual([{}, {}, {}]);
     });
 
     it('holds assisted receipts and reprints behind it and prints only those when paper is back', async () => {
