@@ -120,6 +120,10 @@ export class SyncEngine {
   #configWrites: Promise<unknown> = Promise.resolve();
   /** Whether the gateway has answered a request of this run besides the probe. */
   #answered = false;
+  /** Whether a batch of this run was answered: the link's pace is then kept (`#keepLink`). */
+  #batchAnswered = false;
+  /** Whether the link's pace kept from before a restart has been looked for (`#resumeLink`). */
+  #linkResumed = false;
   #failures = 0;
   #lastHeartbeatAt = 0;
   /** `queued/rejected/deadLetters` as last reported to the gateway. */
@@ -162,6 +166,7 @@ export class SyncEngine {
       writeResults: (rows, reply) => this.#applyResults(rows, reply),
       onAnswered: () => {
         this.#answered = true;
+        this.#batchAnswered = true;
         this.#setStatus({ batchBytes: this.#link.batchBytes });
       },
     });
@@ -283,8 +288,10 @@ export class SyncEngine {
     this.#setStatus({ state: 'syncing' });
     const { store } = this.#options;
     this.#answered = false;
+    this.#batchAnswered = false;
     let probing: Promise<boolean> | undefined;
     try {
+      await this.#resumeLink();
       const known =
         (await store.readSetting('enrolled')) === true
           ? (await store.readSetting('gateway-config'))?.protocol
@@ -311,6 +318,7 @@ export class SyncEngine {
       while (await this.#drain.pass()) {
         // go round again
       }
+      await this.#keepLink();
       await this.#maybeReconcileRefused();
       await this.#maybeHeartbeat();
       // The probe failed and nothing else reached the gateway (nothing was due): the link is down.
@@ -329,6 +337,8 @@ export class SyncEngine {
       const probed = await probing?.catch(() => true);
       if (probed === false && !this.#answered) return this.#offline();
       this.#link.failed();
+      // What the run's answered batches showed still holds (a reset or timeout came after).
+      await this.#keepLink().catch(() => undefined);
       this.#setStatus({
         batchBytes: this.#link.batchBytes,
         // The gateway answered: the probe, or a batch when the probe did not get through.
@@ -337,6 +347,30 @@ export class SyncEngine {
       this.#scheduleRetry(error);
       return false;
     }
+  }
+
+  /**
+   * Once per engine, before its first run measures anything: starts the link policy from the
+   * pace kept before a restart (link-policy.ts `resume`), so a kiosk back from a power cut does
+   * not ramp up again from small batches and the initial timeout. A kept estimate that does not
+   * parse is ignored (the store parses it; the policy refuses one too old or out of range).
+   */
+  async #resumeLink(): Promise<void> {
+    if (this.#linkResumed) return;
+    // A store that cannot be read fails the run like any other read of it (and is asked again
+    // by the next run); a value that does not parse reads as absent.
+    const kept = await this.#options.store.readSetting('link-estimate');
+    this.#linkResumed = true;
+    if (kept && this.#link.resume(kept, this.#now())) {
+      this.#setStatus({ batchBytes: this.#link.batchBytes });
+    }
+  }
+
+  /** After a run in which batches were answered: keeps the link's pace for the next start. */
+  async #keepLink(): Promise<void> {
+    if (!this.#batchAnswered) return;
+    const estimate = this.#link.estimate(this.#now());
+    if (estimate) await this.#options.store.writeSetting('link-estimate', estimate);
   }
 
   /** The health probe failed: back off and show the link as down. */

@@ -67,6 +67,29 @@ export interface LinkPolicyOptions {
   timeoutBounds?: { min: number; max: number };
 }
 
+/**
+ * What a kiosk keeps of its link across a restart (the store's `link-estimate` setting): after a
+ * power cut the engine starts at the pace the link last showed instead of ramping up again from
+ * the initial batch size and the 20 s initial timeout (`LinkPolicy.resume`).
+ */
+export interface LinkEstimate {
+  /** Epoch ms (kiosk clock) it was taken. */
+  at: number;
+  /** The least round trip of the last few small exchanges (ms). */
+  minRttMs: number;
+  /** The round trip's moving average (ms). */
+  rttMs: number;
+  /** Request bytes (gzip'd bodies) per second the timeouts followed. */
+  bytesPerSecond: number;
+  /** Canonical JSON bytes per ms the quickest recent full batch crossed the link at. */
+  batchRate: number;
+  /** The batch size in use (bytes of canonical JSON). */
+  batchBytes: number;
+}
+
+/** An estimate older than this (ms) is not resumed: the site's link may have changed since. */
+export const LINK_ESTIMATE_MAX_AGE_MS = 7 * 24 * 60 * 60_000;
+
 /** What one answered exchange showed. */
 export interface Exchange {
   /** Request body bytes on the wire (gzip'd); 0 for a GET. */
@@ -133,6 +156,8 @@ export class LinkPolicy {
   #patientBytesPerSecond: number | undefined;
   /** Canonical JSON bytes per ms the last few full batches crossed the link at. */
   readonly #batchRates: number[] = [];
+  /** The batch size as set after the last full batch was answered (what `estimate` keeps). */
+  #sizeAfterFullBatch: number | undefined;
   /** Raised to twice a timeout that expired; halves after each answer. */
   #floorMs = 0;
   #timeouts = 0;
@@ -335,11 +360,73 @@ export class LinkPolicy {
       const atDrainRate = Math.floor((full.drainedBytes / full.drainedMs) * target);
       this.#batchBytes = Math.min(this.#batchBytes, Math.max(scaled(0.5), atDrainRate));
     }
+    if (full) this.#sizeAfterFullBatch = this.#batchBytes;
+  }
+
+  /**
+   * What to keep of the link for the next start (`at`: now, epoch ms); undefined until a round
+   * trip, the throughput and a full batch have all been measured. Its batch size is the one
+   * chosen after the last full batch (the end of a queue's small batches do not count).
+   */
+  estimate(at: number): LinkEstimate | undefined {
+    const minRttMs = this.minRttMs;
+    const bytesPerSecond = this.#timeoutRate();
+    // A probe lost to a reset leaves no average round trip: the least one stands in for it.
+    if (minRttMs === undefined || bytesPerSecond === undefined) return undefined;
+    if (this.#batchRates.length === 0) return undefined;
+    return {
+      at,
+      minRttMs,
+      rttMs: this.#rttMs ?? minRttMs,
+      bytesPerSecond,
+      batchRate: Math.max(...this.#batchRates),
+      // The size chosen after the last full batch: a queue's last, small batches answer quickly
+      // and raise the size in use past what the link takes.
+      batchBytes: this.#sizeAfterFullBatch ?? this.#batchBytes,
+    };
+  }
+
+  /**
+   * Starts from an estimate kept from before a restart, as if its batches had just been
+   * answered: the round trip, throughput, launch pace and batch size (within this policy's
+   * bounds). Only on a policy that has measured nothing yet; an estimate older than
+   * `LINK_ESTIMATE_MAX_AGE_MS` at `now`, from the future, or with a value that is not a positive
+   * finite number is ignored. A link slower than the estimate costs the first batch's timeout
+   * (three times its expected time), after which the size halves and the timeout floor doubles
+   * as for any timeout. Returns whether it was resumed.
+   */
+  resume(estimate: LinkEstimate, now: number): boolean {
+    const age = now - estimate.at;
+    if (!(age >= 0 && age <= LINK_ESTIMATE_MAX_AGE_MS)) return false;
+    const values = [
+      estimate.minRttMs,
+      estimate.rttMs,
+      estimate.bytesPerSecond,
+      estimate.batchRate,
+      estimate.batchBytes,
+    ];
+    if (!values.every((value) => Number.isFinite(value) && value > 0)) return false;
+    if (this.#rttMs !== undefined || this.#recentRtts.length > 0) return false;
+    if (this.#bytesPerSecond !== undefined || this.#batchRates.length > 0) return false;
+    this.#recentRtts.push(estimate.minRttMs);
+    this.#rttMs = estimate.rttMs;
+    this.#bytesPerSecond = estimate.bytesPerSecond;
+    this.#patientBytesPerSecond = estimate.bytesPerSecond;
+    this.#batchRates.push(estimate.batchRate);
+    this.#batchBytes = clamp(
+      Math.floor(estimate.batchBytes),
+      this.#batchBounds.min,
+      this.#batchBounds.max,
+    );
+    return true;
   }
 
   /** A run failed (timeout, reset, 5xx): the next batch is half as large. */
   failed(): void {
     this.#resize(0.5);
+    if (this.#sizeAfterFullBatch !== undefined) {
+      this.#sizeAfterFullBatch = Math.min(this.#sizeAfterFullBatch, this.#batchBytes);
+    }
   }
 
   #resize(factor: number): void {

@@ -256,6 +256,11 @@ export async function drainWithEngine(input: {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const ms = performance.now() - startedAt;
+  // The run ends after its last pass (it keeps the link's pace, sends a heartbeat): let it, as a
+  // kiosk that goes on running would, before the store is closed.
+  for (let wait = 0; engine.status.state === 'syncing' && wait < 1_000; wait += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   engine.stop();
   const payload: string[] = [];
   for (const { exchange, body, delivered } of batchBodies) {

@@ -15,6 +15,7 @@ import type { DrainBreakdown, DrainResult } from './drain';
 import { startBenchGateway } from './gateway';
 import { createShapedNamespace, startLinkProxy } from './link';
 import type { LinkProfile, Shaper } from './link';
+import type { LinkEstimate } from '../../sync/client/link-policy';
 
 /** One engine drain of a link profile: its time against the floors. */
 export interface EngineRun {
@@ -59,6 +60,12 @@ export interface LinkDrain {
    * with TCP's losses and timers alone, the same data and resets (see performance.md).
    */
   runs: EngineRun[];
+  /**
+   * With `warm`: after each of `runs`, a drain by a kiosk restarted with the link's pace that run
+   * kept (the store's `link-estimate`: link-policy.ts `resume`), as a kiosk back from a power
+   * cut starts; same link, same kind and number of transactions.
+   */
+  warmRuns?: EngineRun[];
 }
 
 /**
@@ -79,6 +86,8 @@ export async function drainOverLink(input: {
   random: () => number;
   /** How many times the engine drains (each a fresh kiosk with its own queue); default 1. */
   engineRuns?: number;
+  /** After each engine drain, a kiosk restarted with the pace it kept drains too (`warmRuns`). */
+  warm?: boolean;
   log: (message: string) => void;
   /** Registers a cleanup step for an interrupted run (SIGINT, an uncaught error). */
   onCleanup: (step: () => Promise<void> | void) => void;
@@ -107,6 +116,12 @@ export async function drainOverLink(input: {
       host: ns ? ns.address : '127.0.0.1',
       tokens: [
         ...engineKiosks.map((kioskId, i) => ({ kioskId, token: `bench-engine-${i + 1}` })),
+        ...(input.warm
+          ? engineKiosks.map((kioskId, i) => ({
+              kioskId: `${kioskId}-warm`,
+              token: `bench-warm-${i + 1}`,
+            }))
+          : []),
         { kioskId: baselineKiosk, token: 'bench-baseline' },
       ],
       ...(ns ? { prefix: ns.exec } : {}),
@@ -140,9 +155,15 @@ export async function drainOverLink(input: {
 
     const bytesPerSecond = (profile.rateKbit * 1000) / 8;
     const runs: EngineRun[] = [];
-    for (const [i, engineKiosk] of engineKiosks.entries()) {
-      const token = `bench-engine-${i + 1}`;
-      const run = engineRuns > 1 ? ` (run ${i + 1} of ${engineRuns})` : '';
+    const warmRuns: EngineRun[] = [];
+    const drains = engineKiosks.flatMap((engineKiosk, i) => [
+      { engineKiosk, i, warm: false },
+      ...(input.warm ? [{ engineKiosk: `${engineKiosk}-warm`, i, warm: true }] : []),
+    ]);
+    let kept: LinkEstimate | undefined;
+    for (const { engineKiosk, i, warm } of drains) {
+      const token = warm ? `bench-warm-${i + 1}` : `bench-engine-${i + 1}`;
+      const run = `${engineRuns > 1 ? ` (run ${i + 1} of ${engineRuns})` : ''}${warm ? ' (restarted with the pace the last drain kept)' : ''}`;
       log(
         `committing ${input.drain} transactions (engine${run}), ${input.dataset} data, through the real commit path`,
       );
@@ -150,6 +171,12 @@ export async function drainOverLink(input: {
       // The kiosk was online before (enrolled, config cached): the drain times a link that comes
       // back, not a kiosk's first contact.
       await enrolBenchKiosk({ kiosk: engineData, gatewayUrl: gateway.url, token });
+      if (warm) {
+        // Kept by the last drain over this link that kept one (a drain whose probe was lost to
+        // a reset has no least round trip, so keeps none): what a kiosk restarted now reads.
+        if (kept) await engineData.store.writeSetting('link-estimate', { ...kept, at: Date.now() });
+        else log('no drain over this link has kept its pace yet: this one starts cold');
+      }
       log(`engine drain of ${input.drain} over ${profile.id}${run}`);
       const carriedBefore = ns?.carriedUp();
       const engine = await drainWithEngine({
@@ -169,9 +196,10 @@ export async function drainOverLink(input: {
       log(
         `engine: ${(engine.ms / 1000).toFixed(1)} s, ${engine.requests} requests, ${engine.resets} resets\n  ${formatBreakdown(breakdown)}`,
       );
+      kept = (await engineData.store.readSetting('link-estimate')) ?? kept;
       engineData.db.close();
       const floorMs = (engine.up / bytesPerSecond) * 1000 + profile.rttMs;
-      runs.push({
+      (warm ? warmRuns : runs).push({
         engine,
         floorMs,
         drainVsFloor: engine.ms / floorMs,
@@ -194,6 +222,14 @@ export async function drainOverLink(input: {
     if (runs.length > 1) {
       log(
         `engine over ${profile.id}: time/floor ${runs.map((r) => r.drainVsFloor.toFixed(3)).join(', ')}; median ${median.drainVsFloor.toFixed(3)}`,
+      );
+    }
+    if (warmRuns.length > 0) {
+      const warmMedian = [...warmRuns].sort((a, b) => a.drainVsFloor - b.drainVsFloor)[
+        Math.floor((warmRuns.length - 1) / 2)
+      ]!;
+      log(
+        `engine over ${profile.id}, restarted with the kept pace: time/floor ${warmRuns.map((r) => r.drainVsFloor.toFixed(3)).join(', ')}; median ${warmMedian.drainVsFloor.toFixed(3)} (without reset bytes ${warmMedian.drainVsFloorWithoutResets.toFixed(3)})`,
       );
     }
 
@@ -224,6 +260,7 @@ export async function drainOverLink(input: {
       ...median,
       drainVsBaseline: perTx(baseline) / perTx(median.engine),
       runs,
+      ...(warmRuns.length > 0 ? { warmRuns } : {}),
     };
   } finally {
     for (const stop of stops) {

@@ -42,6 +42,7 @@ const { values } = parseArgs({
     'thin-drain': { type: 'string' },
     'thin-baseline': { type: 'string' },
     'drain-runs': { type: 'string' },
+    warm: { type: 'boolean' },
     only: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -56,6 +57,8 @@ if (values.help) {
       '  --thin-drain <n> / --thin-baseline <n>  the same for the 64 kbit/s link\n' +
       '  --drain-runs <n>  engine drains of the realistic data per link (median reported;\n' +
       '              3 in a full run, 1 with --quick); the random data drains once\n' +
+      '  --warm      after each realistic drain, a kiosk restarted with the link pace that\n' +
+      '              drain kept drains too (logged beside it; the figures stay the cold drains)\n' +
       `  --only <parts>  run only these parts (${allParts.join(', ')}); the summary line then\n` +
       '              says "nan" for what was not measured\n' +
       'Set DATABASE_URL (eval "$(bash build/scripts/start-postgres.sh)") to also measure gateway\n' +
@@ -366,6 +369,7 @@ async function main(): Promise<void> {
         drain,
         baseline,
         engineRuns: engineRuns(dataset),
+        warm: values.warm === true && dataset === 'realistic',
         browser,
         pageServer,
         dataDir,

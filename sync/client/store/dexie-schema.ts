@@ -67,6 +67,16 @@ export const settingSchemas: { [K in SettingKey]: z.ZodType<Settings[K]> } = {
   'open-receipt': z.object({ txId: z.string().min(1), at: z.number() }).strict(),
   'officer-pin-failures': z.record(z.string(), pinFailuresSchema),
   'operator-pin-failures': pinFailuresSchema,
+  'link-estimate': z
+    .object({
+      at: z.number(),
+      minRttMs: z.number().positive(),
+      rttMs: z.number().positive(),
+      bytesPerSecond: z.number().positive(),
+      batchRate: z.number().positive(),
+      batchBytes: z.number().positive(),
+    })
+    .strict(),
   'config-digests': z
     .object({
       site: configDigestSchema.optional(),

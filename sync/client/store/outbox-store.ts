@@ -3,6 +3,7 @@ import type { ChainHead, DecisionStatus } from '../../protocol/wire';
 import type { EcPublicJwk } from '../../protocol/crypto-primitives';
 import type { OfficerRosterEntry } from '../../protocol/officer-roster';
 import type { LocalCiphertext } from '../data-key';
+import type { LinkEstimate } from '../link-policy';
 
 /**
  * The kiosk's outbox store: what the sync client keeps on disk, in the terms its policy modules
@@ -120,6 +121,8 @@ export interface Settings {
    * cleared when the session ends, so a crash cannot lose a receipt.
    */
   'open-receipt': { txId: string; at: number };
+  /** The link's pace as last measured, resumed after a restart (link-policy.ts). */
+  'link-estimate': LinkEstimate;
   /** The config in force per part, as last recorded in the chain (`config-change` records). */
   'config-digests': Partial<
     Record<'site' | 'catalogue' | 'roster', { version: string; digest: string }>

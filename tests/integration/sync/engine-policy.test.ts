@@ -936,6 +936,41 @@ describe('the sync engine', () => {
       expect(sizes).toEqual([8_000, 4_000, 2_000, 2_000]);
     });
 
+    it("keeps the link's pace across a restart: the next engine starts where the last one got to", async () => {
+      // Enough for batches whose gzip'd bodies are throughput samples (2 KB or more).
+      for (let i = 0; i < 80; i += 1) await commitTransaction(deps, sampleInput);
+      const bounds = { initial: 24_000, min: 8_000, max: 512_000 };
+      const first = newEngine({ batchBytes: bounds, targetBatchMs: HOUR });
+      expect(first.status.batchBytes).toBe(24_000);
+      await first.trigger();
+      first.stop();
+      const kept = await store.readSetting('link-estimate');
+      expect(kept?.batchBytes).toBeGreaterThan(24_000);
+      // The size set after the last full batch (the queue's last, small batch does not count).
+      expect(kept?.batchBytes).toBeLessThanOrEqual(first.status.batchBytes);
+      expect(kept?.bytesPerSecond).toBeGreaterThan(0);
+
+      // A restart (a new engine on the same store): before its first batch, it is already at
+      // the kept size and the kept throughput, not at 24,000 and the 20 s initial timeout.
+      await commitTransaction(deps, sampleInput);
+      const sizes: number[] = [];
+      link.hold = async (path) => {
+        if (path.endsWith('/batches')) sizes.push(second.status.batchBytes);
+      };
+      const second = newEngine({ batchBytes: bounds, targetBatchMs: HOUR });
+      await second.trigger();
+      expect(sizes[0]).toBe(kept?.batchBytes);
+      expect(second.link.timeoutFor(0)).toBeLessThan(20_000);
+
+      // An estimate that no longer parses is ignored: the next engine starts afresh.
+      await db.meta.put({ key: 'link-estimate', value: { at: 'yesterday' } } as never);
+      const third = newEngine({ batchBytes: bounds, targetBatchMs: HOUR });
+      expect(third.status.batchBytes).toBe(24_000);
+      await commitTransaction(deps, sampleInput);
+      await third.trigger();
+      expect(await states()).not.toContain('queued');
+    });
+
     it('tells the link policy what the pass has drained after each full batch: bytes answered since its first batch left', async () => {
       for (let i = 0; i < 5; i += 1) await commitTransaction(deps, sampleInput);
       // A row's size as the batch limit counts it (a sealed personal copy at 1.4 times).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LinkPolicy } from '../../../sync/client/link-policy';
+import { LINK_ESTIMATE_MAX_AGE_MS, LinkPolicy } from '../../../sync/client/link-policy';
 
 describe('the link policy (request timeouts and batch sizes that follow the link)', () => {
   it('waits the initial timeout before anything is measured, and 5 s for the first probe', () => {
@@ -242,5 +242,88 @@ describe('the link policy (request timeouts and batch sizes that follow the link
       () => new LinkPolicy({ batchBytes: { initial: 1_000, min: 2_000, max: 3_000 } }),
     ).toThrow(/min ≤ initial ≤ max/);
     expect(() => new LinkPolicy({ requestTimeoutMs: 0 })).toThrow(/positive/);
+  });
+
+  describe('kept across a restart', () => {
+    /** A policy that has drained at 256 kbit/s (32,000 B/s) over a 300 ms link. */
+    const measured = (): LinkPolicy => {
+      const policy = new LinkPolicy();
+      policy.answered({ bytes: 0, elapsedMs: 300, roundTrip: true });
+      policy.answered({ bytes: 64_000, elapsedMs: 2_300 });
+      // Full batches of 600 KB of canonical JSON, 2 s beyond the round trip each.
+      for (let i = 0; i < 3; i += 1)
+        policy.batchAnswered(2_300, policy.batchBytes, {
+          bytes: 600_000,
+          drainedBytes: 1_800_000,
+          drainedMs: 6_900,
+        });
+      return policy;
+    };
+
+    it('keeps nothing until a round trip, the throughput and a full batch are measured', () => {
+      const policy = new LinkPolicy();
+      expect(policy.estimate(1)).toBeUndefined();
+      policy.answered({ bytes: 0, elapsedMs: 300, roundTrip: true });
+      policy.answered({ bytes: 64_000, elapsedMs: 2_300 });
+      expect(policy.estimate(1)).toBeUndefined();
+    });
+
+    it('starts a new policy at the pace kept: timeouts, launch pace and batch size as before', () => {
+      const before = measured();
+      const kept = before.estimate(1_000)!;
+      expect(kept).toMatchObject({ at: 1_000, minRttMs: 300, rttMs: 300, bytesPerSecond: 32_000 });
+      const after = new LinkPolicy();
+      expect(after.batchBytes).toBe(64 * 1024);
+      expect(after.resume(kept, 2_000)).toBe(true);
+      expect(after.batchBytes).toBe(before.batchBytes);
+      expect(after.batchBytes).toBeGreaterThan(64 * 1024);
+      expect(after.timeoutFor(320_000)).toBe(before.timeoutFor(320_000));
+      expect(after.batchTransferMs(600_000)).toBe(before.batchTransferMs(600_000));
+      expect(after.launchLeadMs(2_000)).toBe(before.launchLeadMs(2_000));
+      // Not twice: a policy that has measured its own link keeps what it measured.
+      expect(after.resume({ ...kept, batchBytes: 8_192 }, 2_000)).toBe(false);
+      expect(after.batchBytes).toBe(before.batchBytes);
+    });
+
+    it("keeps the size set after the last full batch, not the one a queue's small last batches raised", () => {
+      const policy = measured();
+      const size = policy.batchBytes;
+      // The queue's last batches: small (not full), answered in a round trip each.
+      policy.batchAnswered(320);
+      policy.batchAnswered(320);
+      expect(policy.batchBytes).toBeGreaterThan(size);
+      expect(policy.estimate(0)?.batchBytes).toBe(size);
+    });
+
+    it('keeps the resumed batch size within its own bounds', () => {
+      const kept = measured().estimate(0)!;
+      const small = new LinkPolicy({ batchBytes: { initial: 4_000, min: 2_000, max: 16_000 } });
+      expect(small.resume(kept, 0)).toBe(true);
+      expect(small.batchBytes).toBe(16_000);
+    });
+
+    it('ignores an estimate too old, from the future, or with a value out of range', () => {
+      const kept = measured().estimate(0)!;
+      expect(new LinkPolicy().resume(kept, LINK_ESTIMATE_MAX_AGE_MS + 1)).toBe(false);
+      expect(new LinkPolicy().resume(kept, -1)).toBe(false);
+      for (const bad of [0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
+        const policy = new LinkPolicy();
+        expect(policy.resume({ ...kept, bytesPerSecond: bad }, 0)).toBe(false);
+        expect(policy.batchBytes).toBe(64 * 1024);
+        expect(policy.timeoutFor(40_000)).toBe(20_000);
+      }
+    });
+
+    it('after a resumed estimate that was too quick, times out, halves and waits longer as usual', () => {
+      const kept = measured().estimate(0)!;
+      const policy = new LinkPolicy();
+      policy.resume(kept, 0);
+      const size = policy.batchBytes;
+      const timeout = policy.timeoutFor(200_000);
+      policy.timedOut(timeout);
+      policy.failed();
+      expect(policy.batchBytes).toBe(Math.floor(size / 2));
+      expect(policy.timeoutFor(200_000)).toBe(2 * timeout);
+    });
   });
 });
