@@ -3,7 +3,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { artifactsDir, expect, screenshot, startOver, test } from './fixtures';
-import { probeFocusRing } from './layout-probes';
+import { probeFocusRings } from './layout-probes';
 import type { FocusRing } from './layout-probes';
 import { demoSites, walkEveryCitizenScreen } from './citizen-walk';
 
@@ -66,22 +66,6 @@ async function runAxe(
   };
 }
 
-/** Tabs through every control of the screen (at most `limit`), measuring each focus ring. */
-async function focusRings(page: Page, limit = 40): Promise<FocusRing[]> {
-  const rings: FocusRing[] = [];
-  const seen = new Set<string>();
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  for (let i = 0; i < limit; i += 1) {
-    await page.keyboard.press('Tab');
-    const ring = await probeFocusRing(page);
-    if (!ring) continue;
-    if (seen.has(ring.control)) break;
-    seen.add(ring.control);
-    rings.push(ring);
-  }
-  return rings;
-}
-
 const setHighContrast = (page: Page, on: boolean) =>
   page.evaluate((value) => document.documentElement.classList.toggle('high-contrast', value), on);
 
@@ -126,7 +110,7 @@ for (const site of demoSites) {
             }
             if (header) await page.locator('.language-switch button[lang=en]').click();
             if (colours) {
-              for (const ring of await focusRings(page)) rings.push({ ...ring, screen, mode });
+              for (const ring of await probeFocusRings(page)) rings.push({ ...ring, screen, mode });
             }
           }
           await setHighContrast(page, false);

@@ -231,67 +231,91 @@ export interface FocusRing {
 }
 
 /**
- * The focus ring of the focused element, measured: its outline colour (on the element, or on the
- * option card that draws it for a radio or box) against the first opaque background behind it,
- * translucent layers blended in. The ring must be ≥ 3:1 against that background (WCAG 1.4.11).
+ * The focus ring of every control a Tab reaches on the screen (at most `limit`), in one pass in
+ * the page: each is focused in document order and its ring measured: its outline colour (on the
+ * element, or on the option card that draws it for a radio or box) against the first opaque
+ * background behind it, translucent layers blended in. The ring must be ≥ 3:1 against that
+ * background (WCAG 1.4.11). One real Tab goes first, so the browser is in keyboard mode and each
+ * focused control matches :focus-visible as it does when tabbed to.
  */
-export async function probeFocusRing(page: Page): Promise<FocusRing | undefined> {
-  return page.evaluate(() => {
-    const focused = document.activeElement;
-    if (!focused || focused === document.body) return undefined;
-    const parse = (value: string): [number, number, number, number] => {
-      const m = value.match(/rgba?\(([^)]+)\)/);
-      if (!m) return [0, 0, 0, 0];
-      const parts = m[1]!
-        .split(/[ ,/]+/)
-        .filter(Boolean)
-        .map(Number);
-      return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0, parts[3] ?? 1];
-    };
-    const over = (
-      top: [number, number, number, number],
-      below: [number, number, number],
-    ): [number, number, number] => [
-      top[0] * top[3] + below[0] * (1 - top[3]),
-      top[1] * top[3] + below[1] * (1 - top[3]),
-      top[2] * top[3] + below[2] * (1 - top[3]),
-    ];
-    const behind = (el: Element | null): [number, number, number] => {
-      const layers: Array<[number, number, number, number]> = [];
-      for (let node = el; node; node = node.parentElement) {
-        const colour = parse(getComputedStyle(node).backgroundColor);
-        if (colour[3] > 0) layers.push(colour);
-        if (colour[3] >= 1) break;
-      }
-      let result: [number, number, number] = [255, 255, 255];
-      for (const layer of layers.reverse()) result = over(layer, result);
-      return result;
-    };
-    const luminance = ([r, g, b]: [number, number, number]): number => {
-      const f = (c: number) => {
-        const s = c / 255;
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+export async function probeFocusRings(page: Page, limit = 60): Promise<FocusRing[]> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Tab');
+  return page.evaluate((max) => {
+    const rings = [];
+    const reachable = Array.from(
+      document.querySelectorAll<HTMLElement>(
+        'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])',
+      ),
+    ).filter((el) => {
+      if (el.matches(':disabled') || el.closest('[inert]') || el.tabIndex < 0) return false;
+      const box = el.getBoundingClientRect();
+      return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    });
+    for (const el of reachable.slice(0, max)) {
+      el.focus();
+      const ring = measure();
+      if (ring) rings.push(ring);
+    }
+    return rings;
+
+    function measure() {
+      const focused = document.activeElement;
+      if (!focused || focused === document.body) return undefined;
+      const parse = (value: string): [number, number, number, number] => {
+        const m = value.match(/rgba?\(([^)]+)\)/);
+        if (!m) return [0, 0, 0, 0];
+        const parts = m[1]!
+          .split(/[ ,/]+/)
+          .filter(Boolean)
+          .map(Number);
+        return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0, parts[3] ?? 1];
       };
-      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
-    const target =
-      focused instanceof HTMLInputElement && focused.closest('label.choice')
-        ? focused.closest('label.choice')!
-        : focused;
-    const style = getComputedStyle(target);
-    const width = style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth);
-    const ring = over(parse(style.outlineColor), behind(target.parentElement));
-    const back = behind(target.parentElement);
-    const [hi, lo] = [luminance(ring), luminance(back)].sort((a, b) => b - a) as [number, number];
-    const hex = (c: [number, number, number]) =>
-      `#${c.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
-    const text = (target.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 30);
-    return {
-      control: `${target.tagName.toLowerCase()}.${String(target.className).split(' ').join('.')} "${text || target.getAttribute('aria-label') || target.id}"`,
-      ring: hex(ring),
-      behind: hex(back),
-      ratio: Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100,
-      widthPx: width,
-    };
-  });
+      const over = (
+        top: [number, number, number, number],
+        below: [number, number, number],
+      ): [number, number, number] => [
+        top[0] * top[3] + below[0] * (1 - top[3]),
+        top[1] * top[3] + below[1] * (1 - top[3]),
+        top[2] * top[3] + below[2] * (1 - top[3]),
+      ];
+      const behind = (el: Element | null): [number, number, number] => {
+        const layers: Array<[number, number, number, number]> = [];
+        for (let node = el; node; node = node.parentElement) {
+          const colour = parse(getComputedStyle(node).backgroundColor);
+          if (colour[3] > 0) layers.push(colour);
+          if (colour[3] >= 1) break;
+        }
+        let result: [number, number, number] = [255, 255, 255];
+        for (const layer of layers.reverse()) result = over(layer, result);
+        return result;
+      };
+      const luminance = ([r, g, b]: [number, number, number]): number => {
+        const f = (c: number) => {
+          const s = c / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const target =
+        focused instanceof HTMLInputElement && focused.closest('label.choice')
+          ? focused.closest('label.choice')!
+          : focused;
+      const style = getComputedStyle(target);
+      const width = style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth);
+      const ring = over(parse(style.outlineColor), behind(target.parentElement));
+      const back = behind(target.parentElement);
+      const [hi, lo] = [luminance(ring), luminance(back)].sort((a, b) => b - a) as [number, number];
+      const hex = (c: [number, number, number]) =>
+        `#${c.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`;
+      const text = (target.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 30);
+      return {
+        control: `${target.tagName.toLowerCase()}.${String(target.className).split(' ').join('.')} "${text || target.getAttribute('aria-label') || target.id}"`,
+        ring: hex(ring),
+        behind: hex(back),
+        ratio: Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100,
+        widthPx: width,
+      };
+    }
+  }, limit);
 }
