@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import { createMessages } from '../../kiosk-config/messages';
 import { artifactsDir, expect, test } from './fixtures';
 import type { KioskStack } from './fixtures';
-import { settle } from './layout-probes';
+import { probeControls, settle } from './layout-probes';
 import { payBill, pinHash, roster, signInByCard, waitForRoster } from './staff-fixtures';
 
 /**
@@ -561,6 +561,57 @@ test.describe('the operator console on a 1280×800 screen', () => {
       });
     });
   }
+
+  test('with Large text, the PIN pad keeps its title, field and buttons clear of the keypad, and the PIN typed on it opens the console', async ({
+    page,
+    kiosk,
+  }) => {
+    await kiosk.open(page);
+    // Large text turned on at the start screen (as an officer who signed out leaves it).
+    await page.locator('[data-toggle=largeText]').click();
+    await expect(page.locator('html')).toHaveClass(/large-text/);
+    await page.keyboard.press('Control+Alt+o');
+    const screen = page.locator('[data-screen=operator-pin]');
+    await expect(screen).toBeVisible();
+    await settle(page);
+    await shot(page, 'operator-pin-large-text-1280x800');
+    const probe = await probeControls(page);
+    expect(probe.problems.map((p) => `${p.kind} ${p.control}: ${p.detail}`)).toEqual([]);
+    expect(probe.sideScroll).toBe(false);
+    // The title's and the field label's words fit their column (no word runs on under the
+    // keys), and the field is what a touch at its centre reaches (not under Cancel / Open).
+    const layout = await screen.evaluate((root) => {
+      const wider = Array.from(root.querySelectorAll('h1, label'))
+        .filter((el) => el.scrollWidth > el.clientWidth + 1)
+        .map((el) => `${el.tagName} "${el.textContent}" ${el.scrollWidth} > ${el.clientWidth}`);
+      const field = root.querySelector('#operator-pin')!;
+      const box = field.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+      return { wider, fieldReached: hit === field };
+    });
+    expect(layout.wider).toEqual([]);
+    expect(layout.fieldReached).toBe(true);
+    // Nothing of the title, the field or its buttons lies under the keypad.
+    const keys = (await screen.locator('.keyboard-host').boundingBox())!;
+    for (const part of ['h1', '#operator-pin', 'form > .actions']) {
+      const box = (await screen.locator(part).first().boundingBox())!;
+      const overlaps =
+        box.x < keys.x + keys.width &&
+        keys.x < box.x + box.width &&
+        box.y < keys.y + keys.height &&
+        keys.y < box.y + box.height;
+      expect(overlaps, `${part} at ${JSON.stringify(box)}, keys at ${JSON.stringify(keys)}`).toBe(
+        false,
+      );
+    }
+    // The PIN typed on the keypad's own keys opens the console.
+    for (const digit of operatorPin) {
+      await screen.locator(`.keyboard-host .hg-button[data-skbtn="${digit}"]`).click();
+    }
+    await expect(page.locator('#operator-pin')).toHaveValue(operatorPin);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.locator('[data-screen=operator-console]')).toBeVisible({ timeout: 15_000 });
+  });
 
   test.describe('officer tools', () => {
     test.use({ roster, simulatedDevices: true });
