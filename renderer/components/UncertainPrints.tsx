@@ -4,6 +4,7 @@ import type { UncertainDecision, UncertainPrintJob } from '../../sync/bridge/dev
 import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
 import type { Translator } from '../i18n/translator';
 import { useWhenHeldJobPrints } from './held-print';
+import type { HeldReceipt } from './held-print';
 
 type MessageKey = Parameters<Translator['t']>[0];
 type Decision = UncertainDecision;
@@ -72,7 +73,7 @@ export function UncertainPrints({ tr, bridge }: { tr: Translator; bridge: KioskB
     kind: Kind;
     text: string;
     error?: boolean;
-    held?: { jobId: string; printed: string };
+    held?: HeldReceipt;
   }>();
   useWhenHeldJobPrints(bridge, notice?.held?.jobId, () =>
     setNotice((said) => (said?.held ? { kind: said.kind, text: said.held.printed } : said)),

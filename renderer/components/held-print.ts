@@ -2,6 +2,15 @@ import { useEffect, useRef } from 'react';
 import type { KioskBridge } from '../../sync/bridge/kiosk-bridge';
 
 /**
+ * A result line about a receipt that waits for the printer: the job to watch, and the words that
+ * replace the line once it has printed (`useWhenHeldJobPrints`).
+ */
+export interface HeldReceipt {
+  jobId: string;
+  printed: string;
+}
+
+/**
  * Watches a print job that waits for the printer (held: out of paper, cover open, offline) and
  * calls `onPrinted` once, when it has left the printer's waiting list (`printer:waiting-jobs`)
  * without being listed for a person's answer (`printer:uncertain-jobs`): the print queue then

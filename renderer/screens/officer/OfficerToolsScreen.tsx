@@ -10,6 +10,7 @@ import type { OfficerView } from '../../app/officer-tools';
 import { useObservable } from '../../app/use-observable';
 import { UncertainPrints } from '../../components/UncertainPrints';
 import { useWhenHeldJobPrints } from '../../components/held-print';
+import type { HeldReceipt } from '../../components/held-print';
 import type { OfficerNotice } from './queue-item-state';
 import type { Translator } from '../../i18n/translator';
 import { DeadLetters } from './DeadLetters';
@@ -44,8 +45,7 @@ export function OfficerToolsScreen({
   // Kept with the language it was said in: after a language switch it is not left on screen in
   // the other language (an English reprint result under a Spanish screen; QA).
   const [notice, setNotice] = useState<
-    | { text: string; error?: boolean; language: string; held?: { jobId: string; printed: string } }
-    | undefined
+    { text: string; error?: boolean; language: string; held?: HeldReceipt } | undefined
   >();
   const [corrections, setCorrections] = useState<Record<number, string>>({});
   const view = useObservable<OfficerView>(() => observeOfficerView(runtime), [runtime]);
