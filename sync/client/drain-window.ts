@@ -178,11 +178,21 @@ export class DrainWindow {
     };
     const depth = Math.max(1, this.#deps.batchesInFlight);
     const onWire: OnWire[] = [];
-    /** When the link is estimated free of the bytes on the wire, and when the next may go. */
+    /**
+     * When the link is estimated free of the bytes on the wire, the last launched batch's
+     * transfer, and when the batch held back may go.
+     */
     const pace = {
       linkFreeAt: -Infinity,
+      aheadMs: 0,
       launchAt: -Infinity,
       last: undefined as OnWire | undefined,
+    };
+    const launchAtFor = (batch: PreparedBatch): number => {
+      const ownMs = link.batchTransferMs(batch.bytes);
+      return ownMs === undefined
+        ? -Infinity
+        : pace.linkFreeAt - link.launchLeadMs(pace.aheadMs, ownMs);
     };
     const launch = (batch: PreparedBatch, send: NonNullable<PreparedBatch['send']>): void => {
       drained.since ??= now();
@@ -190,7 +200,7 @@ export class DrainWindow {
       const transferMs = link.batchTransferMs(batch.bytes);
       if (transferMs !== undefined) {
         pace.linkFreeAt = Math.max(now(), pace.linkFreeAt) + transferMs;
-        pace.launchAt = pace.linkFreeAt - link.launchLeadMs(transferMs);
+        pace.aheadMs = transferMs;
       }
       pace.last = entry;
       let sending = (): void => undefined;
@@ -253,6 +263,7 @@ export class DrainWindow {
               batch.unreadable = [];
             }
             if (!batch.send) continue;
+            pace.launchAt = launchAtFor(batch);
             if (onWire.length > 0 && now() < pace.launchAt) {
               ready = Promise.resolve(batch);
               held = true;

@@ -24,10 +24,10 @@
  *   (the probe's quick answer does not lower it, nor does its timeout raise it when a batch was
  *   on the wire while it was out: the batches' own answers and timeouts say what they need);
  *   always within [min, max] (5 s to 10 min by default).
- * - **Batch size** (bytes of canonical JSON): after a batch whose transfer (time beyond the
- *   least round trip) took under half the target, the next is sized to take three quarters of
- *   it (scaled from that batch's size, at most ×4); after one over the target, likewise (at
- *   least ×½); in between it is kept. Each failed run (a timeout included; not a reset the
+ * - **Batch size** (bytes of canonical JSON): after a full batch (at least half its size limit)
+ *   whose transfer (time beyond the least round trip) took under half the target, the next is
+ *   sized to take three quarters of it (scaled from that batch's size, at most ×4); after any
+ *   batch over the target, likewise (at least ×½); in between it is kept. Each failed run (a timeout included; not a reset the
  *   engine resent at once) halves it. Always within [min, max] (8 KB to 4 MB). Scaling from
  *   the batch that was measured, not the current size, keeps a batch prepared while others were
  *   on the wire from counting twice. The target is 5 s, or 4 round trips when that is longer.
@@ -221,12 +221,18 @@ export class LinkPolicy {
 
   /**
    * How long (ms) before the link is free of the batches on the wire the next may go, when the
-   * last of them takes `transferMs` to cross: the least round trip, two fifths of that transfer
-   * (the estimate's error), or 50 ms, whichever is longest. Going early costs little (the two share
-   * the link for that long); going late leaves the link idle.
+   * last of them takes `transferMs` to cross and the next one `ownTransferMs` (when known): the
+   * least round trip, two fifths of that transfer (the estimate's error), or 50 ms, whichever is
+   * longest. Going early costs little (the two share the link for that long); going late leaves
+   * the link idle. A lead is never more than half the next batch's own transfer, so a batch
+   * smaller than the one ahead (a queue's last) still finishes after it: its answer is the one
+   * that ends the drain, and its gateway work is the short one. Launched 1.5 s ahead, the last
+   * 27 KB of a 256 kbit/s drain finished first, and the 1,300 records before it were the tail.
    */
-  launchLeadMs(transferMs: number): number {
-    return Math.max(MIN_LAUNCH_LEAD_MS, this.minRttMs ?? 0, LAUNCH_LEAD_SHARE * transferMs);
+  launchLeadMs(transferMs: number, ownTransferMs?: number): number {
+    const share = LAUNCH_LEAD_SHARE * transferMs;
+    const lead = ownTransferMs === undefined ? share : Math.min(share, ownTransferMs / 2);
+    return Math.max(MIN_LAUNCH_LEAD_MS, this.minRttMs ?? 0, lead);
   }
 
   /** Requests that timed out since this policy was made. */
@@ -326,7 +332,8 @@ export class LinkPolicy {
 
   /**
    * A batch prepared with the size limit `sentBatchBytes` (default: the current size) was
-   * answered after `elapsedMs`: size the next to take three quarters of the target.
+   * answered after `elapsedMs`: size the next to take three quarters of the target. Only a full
+   * batch (`full` given) can raise the size; any batch that took longer than the target lowers it.
    *
    * `full`, for a batch that filled at least half its limit (one the queue's end cut short says
    * nothing of the link), gives its own size (`bytes`, which with its transfer time is a sample of
@@ -351,7 +358,11 @@ export class LinkPolicy {
     const scaled = (factor: number): number =>
       clamp(Math.floor(sentBatchBytes * factor), this.#batchBounds.min, this.#batchBounds.max);
     const wanted = (0.75 * target) / transferMs;
-    if (transferMs < target / 2) {
+    // Only a full batch raises the size: a quick answer to a few records (a kiosk delivering
+    // each citizen's transaction as it is made, a queue's last batch) says nothing of how long a
+    // full one would take. Grown from them, a day's single sends raised the size to its 4 MiB
+    // cap, and the first batch after an outage went with the 20 s unmeasured timeout at that size.
+    if (transferMs < target / 2 && full) {
       this.#batchBytes = Math.max(this.#batchBytes, scaled(Math.min(GROWTH_LIMIT, wanted)));
     } else if (transferMs > target) {
       this.#batchBytes = Math.min(this.#batchBytes, scaled(Math.max(0.5, wanted)));

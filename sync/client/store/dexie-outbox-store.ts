@@ -128,17 +128,22 @@ export class DexieOutboxStore implements OutboxStore {
     const db = this.#db;
     let settled = 0;
     await db.transaction('rw', db.outbox, async () => {
+      // One read and one write for the whole batch: a row at a time cost three requests each
+      // (0.5 s for 1,000 rows on fake-indexeddb, the last batch's results on the drain's clock).
+      const rows = await this.#rowsBySeq(outcomes.map((item) => item.seq));
+      const changed = new Map<number, OutboxRow>();
       for (const item of outcomes) {
-        const current = await db.outbox.get(item.seq);
+        const current = changed.get(item.seq) ?? rows.get(item.seq);
         if (!current || current.state !== 'queued') continue;
         const attempts = current.attempts + 1;
         switch (item.outcome) {
           case 'unanswered':
-            await db.outbox.update(item.seq, { attempts });
+            changed.set(item.seq, { ...current, attempts });
             break;
           case 'rejected':
             settled += 1;
-            await db.outbox.update(item.seq, {
+            changed.set(item.seq, {
+              ...current,
               state: 'rejected',
               rejectReason: item.reason,
               attempts,
@@ -146,7 +151,7 @@ export class DexieOutboxStore implements OutboxStore {
             break;
           case 'delivered':
             settled += 1;
-            await db.outbox.update(item.seq, { state: 'delivered', deliveredAt: at, attempts });
+            changed.set(item.seq, { ...current, state: 'delivered', deliveredAt: at, attempts });
             break;
           default:
             throw new TypeError(
@@ -154,6 +159,7 @@ export class DexieOutboxStore implements OutboxStore {
             );
         }
       }
+      if (changed.size > 0) await db.outbox.bulkPut([...changed.values()]);
     });
     return settled;
   }
@@ -166,19 +172,29 @@ export class DexieOutboxStore implements OutboxStore {
     const db = this.#db;
     let marked = 0;
     await db.transaction('rw', db.outbox, async () => {
+      const rows = await this.#rowsBySeq(records.map((held) => held.seq));
+      const changed = new Map<number, OutboxRow>();
       for (const held of records) {
-        const row = await db.outbox.get(held.seq);
+        const row = changed.has(held.seq) ? undefined : rows.get(held.seq);
         if (!row || row.state !== from) continue;
         if (row.txId !== held.id || row.record.hash !== held.hash) continue;
-        await db.outbox.update(held.seq, {
-          state: 'delivered',
-          deliveredAt: at,
-          rejectReason: undefined,
-        });
+        const delivered: OutboxRow = { ...row, state: 'delivered', deliveredAt: at };
+        delete delivered.rejectReason;
+        changed.set(held.seq, delivered);
         marked += 1;
       }
+      if (changed.size > 0) await db.outbox.bulkPut([...changed.values()]);
     });
     return marked;
+  }
+
+  /** The outbox rows with these seqs (inside the caller's transaction), by seq; missing ones left out. */
+  async #rowsBySeq(seqs: readonly number[]): Promise<Map<number, OutboxRow>> {
+    const unique = [...new Set(seqs)];
+    const rows = await this.#db.outbox.bulkGet(unique);
+    const bySeq = new Map<number, OutboxRow>();
+    for (const row of rows) if (row) bySeq.set(row.seq, row);
+    return bySeq;
   }
 
   countQueued(range?: { fromSeq: number; toSeq: number }): Promise<number> {

@@ -1074,10 +1074,11 @@ describe('the sync engine', () => {
       link.onReply = async (path) => {
         if (path.endsWith('/batches')) now += took;
       };
+      // A limit below one record's size: each batch holds one record and is full.
       const sync = newEngine({
         now: () => now,
         targetBatchMs: 1_000,
-        batchBytes: { initial: 64_000, min: 1_000, max: 1_000_000 },
+        batchBytes: { initial: 400, min: 100, max: 1_000_000 },
       });
       const sizes: number[] = [];
       for (const ms of [400, 500, 600, 1_000, 1_001]) {
@@ -1088,7 +1089,23 @@ describe('the sync engine', () => {
       }
       // 400 ms: under half, so the next is sized to take 750 ms (×1.875); 500: exactly half
       // (keep); 600, 1000: keep; 1001: over, sized to take 750 ms again (×0.749).
-      expect(sizes).toEqual([120_000, 120_000, 120_000, 120_000, 89_910]);
+      expect(sizes).toEqual([750, 750, 750, 750, 561]);
+    });
+
+    it('keeps its batch size through a day of single sends, so the drain after an outage starts there', async () => {
+      let now = Date.now();
+      link.onReply = async (path) => {
+        if (path.endsWith('/batches')) now += 50;
+      };
+      const sync = newEngine({ now: () => now, targetBatchMs: 1_000 });
+      const initial = sync.status.batchBytes;
+      // Each citizen's transaction goes as it is made: one record, answered at once.
+      for (let i = 0; i < 6; i += 1) {
+        await commitTransaction(deps, sampleInput);
+        await sync.trigger();
+      }
+      expect(await store.countQueued()).toBe(0);
+      expect(sync.status.batchBytes).toBe(initial);
     });
 
     it('by default backs off from under a second up to five minutes, and batches shrink to 8 KB', async () => {

@@ -4,6 +4,7 @@ import type { DrainWindowDeps } from '../../../sync/client/drain-window';
 import { encryptLocal } from '../../../sync/client/data-key';
 import type { BatchSendOptions } from '../../../sync/client/gateway-client';
 import type { OutboxRow } from '../../../sync/client/store/outbox-store';
+import { canonicalJson } from '../../../sync/protocol/canonical-json';
 import type { ChainRecord } from '../../../sync/protocol/records';
 
 /**
@@ -35,8 +36,10 @@ function harness(options: {
   queue: number | OutboxRow[];
   batchBytes?: number;
   dataKey?: CryptoKey;
-  transferMs?: number;
-  leadMs?: number;
+  /** A batch's estimated time on the link (ms), or a function of its bytes. */
+  transferMs?: number | ((bytes: number) => number);
+  /** The launch lead (ms), or a function of the transfer ahead and the batch's own. */
+  leadMs?: number | ((aheadMs: number, ownMs?: number) => number);
   /** The fake client calls `onSending` only when the test says so (default: at once). */
   holdSigning?: boolean;
   depth?: number;
@@ -52,8 +55,12 @@ function harness(options: {
     batchAnswered: (_ms: number, _limit?: number, full?: { bytes?: number }) => {
       answered.push(full);
     },
-    batchTransferMs: () => options.transferMs,
-    launchLeadMs: () => options.leadMs ?? 50,
+    batchTransferMs: (bytes: number) =>
+      typeof options.transferMs === 'function' ? options.transferMs(bytes) : options.transferMs,
+    launchLeadMs: (aheadMs: number, ownMs?: number) =>
+      typeof options.leadMs === 'function'
+        ? options.leadMs(aheadMs, ownMs)
+        : (options.leadMs ?? 50),
   };
   const deps: DrainWindowDeps = {
     store: {
@@ -133,6 +140,28 @@ describe('the drain pass paces its batches by the link', () => {
     sent[2]?.answer();
     await expect(pass).resolves.toBe(false);
     expect(sent.map((s) => s.seqs)).toEqual([[1], [2], [3]]);
+  });
+
+  it("launches a batch smaller than the one ahead by its own lead, so the queue's last finishes last", async () => {
+    const rowBytes = canonicalJson(rows(1)[0]!.record).length;
+    // Two rows, then the queue's last row alone; a row takes 1 s on the link. The lead the link
+    // policy gives is two fifths of the transfer ahead, at most half the batch's own.
+    const { window, sent } = harness({
+      queue: 3,
+      batchBytes: 2 * rowBytes,
+      transferMs: (bytes) => (bytes / rowBytes) * 1_000,
+      leadMs: (aheadMs, ownMs) => Math.min(0.4 * aheadMs, (ownMs ?? Infinity) / 2),
+    });
+    const pass = window.pass();
+    await vi.advanceTimersByTimeAsync(1_400);
+    // Two fifths of 2 s ahead would be 1,200 ms; half its own 1 s is 1,500.
+    expect(sent.map((s) => s.at)).toEqual([0]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sent.map((s) => s.at)).toEqual([0, 1_500]);
+    expect(sent.map((s) => s.seqs)).toEqual([[1, 2], [3]]);
+    sent[0]?.answer();
+    sent[1]?.answer();
+    await expect(pass).resolves.toBe(false);
   });
 
   it('sends a held batch at once when the last batch sent is answered before the estimate', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LINK_ESTIMATE_MAX_AGE_MS, LinkPolicy } from '../../../sync/client/link-policy';
 
+/** A full batch whose run's drain rate sets no cap (no time has passed on the drain's clock). */
+const FULL = { drainedBytes: 0, drainedMs: 0 };
+
 describe('the link policy (request timeouts and batch sizes that follow the link)', () => {
   it('waits the initial timeout before anything is measured, and 5 s for the first probe', () => {
     const policy = new LinkPolicy();
@@ -71,12 +74,24 @@ describe('the link policy (request timeouts and batch sizes that follow the link
       sizes.push(policy.batchBytes);
     }
     for (let i = 0; i < 7; i += 1) {
-      policy.batchAnswered(100);
+      policy.batchAnswered(100, policy.batchBytes, FULL);
       sizes.push(policy.batchBytes);
     }
     expect(sizes).toEqual([
       32_000, 16_000, 8_000, 8_000, 32_000, 128_000, 256_000, 256_000, 256_000, 256_000, 256_000,
     ]);
+  });
+
+  it('raises the size only after a full batch: a quick answer to a few records says nothing of a full one', () => {
+    const policy = new LinkPolicy({ batchBytes: { initial: 64_000, min: 8_000, max: 4_000_000 } });
+    policy.answered({ bytes: 0, elapsedMs: 300, roundTrip: true });
+    for (let i = 0; i < 10; i += 1) policy.batchAnswered(320);
+    expect(policy.batchBytes).toBe(64_000);
+    // A batch that was not full but took longer than the target still lowers it.
+    policy.batchAnswered(10_300);
+    expect(policy.batchBytes).toBe(32_000);
+    policy.batchAnswered(320, 32_000, FULL);
+    expect(policy.batchBytes).toBe(128_000);
   });
 
   it('judges a batch by its transfer time beyond the round trip, against 4 round trips on a long link', () => {
@@ -90,7 +105,7 @@ describe('the link policy (request timeouts and batch sizes that follow the link
     expect(policy.minRttMs).toBe(800);
     expect(policy.targetBatchMs).toBe(3_200);
     // 0.8 s round trip + 1.2 s transfer: under half of 3.2 s, so the next should take 2.4 s.
-    policy.batchAnswered(2_000, 64_000);
+    policy.batchAnswered(2_000, 64_000, FULL);
     expect(policy.batchBytes).toBe(128_000);
     // 0.8 + 2.4 s: between half and the target, kept.
     policy.batchAnswered(3_200, 128_000);
@@ -127,8 +142,8 @@ describe('the link policy (request timeouts and batch sizes that follow the link
       targetBatchMs: 4_000,
     });
     // Both batches were taken at 10 KB before either reply came; both took 1 s of a 3 s aim.
-    policy.batchAnswered(1_000, 10_000);
-    policy.batchAnswered(1_000, 10_000);
+    policy.batchAnswered(1_000, 10_000, FULL);
+    policy.batchAnswered(1_000, 10_000, FULL);
     expect(policy.batchBytes).toBe(30_000);
     // A small batch (the queue ran short) that was quick does not shrink the size.
     policy.batchAnswered(100, 2_000);
@@ -168,6 +183,11 @@ describe('the link policy (request timeouts and batch sizes that follow the link
     policy.answered({ bytes: 0, elapsedMs: 800, roundTrip: true });
     expect(policy.launchLeadMs(100)).toBe(800);
     expect(policy.launchLeadMs(5_000)).toBe(2_000);
+    // A batch as large as the one ahead: the same lead. A smaller one (the queue's last) at most
+    // half its own transfer ahead, so it finishes after the one ahead; never under a round trip.
+    expect(policy.launchLeadMs(5_000, 5_000)).toBe(2_000);
+    expect(policy.launchLeadMs(5_000, 2_400)).toBe(1_200);
+    expect(policy.launchLeadMs(5_000, 600)).toBe(800);
   });
 
   it('learns the least round trip from any small exchange, not only the probe', () => {
@@ -285,13 +305,13 @@ describe('the link policy (request timeouts and batch sizes that follow the link
       expect(after.batchBytes).toBe(before.batchBytes);
     });
 
-    it("keeps the size set after the last full batch, not the one a queue's small last batches raised", () => {
+    it("neither raises the size in use nor the size kept after a queue's small last batches", () => {
       const policy = measured();
       const size = policy.batchBytes;
       // The queue's last batches: small (not full), answered in a round trip each.
       policy.batchAnswered(320);
       policy.batchAnswered(320);
-      expect(policy.batchBytes).toBeGreaterThan(size);
+      expect(policy.batchBytes).toBe(size);
       expect(policy.estimate(0)?.batchBytes).toBe(size);
     });
 

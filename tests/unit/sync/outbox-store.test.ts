@@ -114,6 +114,41 @@ describe('the outbox store', () => {
     ]);
   });
 
+  it('confirms a refused row the gateway holds, clearing its reason, and marks a listed row once', async () => {
+    const a = await commit();
+    const b = await commit();
+    await store.settle(
+      [
+        { seq: a.seq, outcome: 'rejected', reason: 'chain-gap' },
+        { seq: b.seq, outcome: 'rejected', reason: 'chain-gap' },
+      ],
+      1,
+    );
+    const held = { seq: a.seq, id: a.txId, hash: a.record.hash };
+    expect(await store.confirmHeld([held, held], 9_000, 'rejected')).toBe(1);
+    const confirmed = await row(a.seq);
+    expect(confirmed).toMatchObject({ state: 'delivered', deliveredAt: 9_000, attempts: 1 });
+    expect(confirmed && 'rejectReason' in confirmed).toBe(false);
+    expect(await row(b.seq)).toMatchObject({ state: 'rejected', rejectReason: 'chain-gap' });
+  });
+
+  it('settles a seq listed twice as the rows it finds: a second result for a settled row changes nothing', async () => {
+    await commit();
+    await commit();
+    const settled = await store.settle(
+      [
+        { seq: 1, outcome: 'unanswered' },
+        { seq: 1, outcome: 'delivered' },
+        { seq: 2, outcome: 'delivered' },
+        { seq: 2, outcome: 'rejected', reason: 'late' },
+      ],
+      3_000,
+    );
+    expect(settled).toBe(2);
+    expect(await row(1)).toMatchObject({ state: 'delivered', deliveredAt: 3_000, attempts: 2 });
+    expect(await row(2)).toMatchObject({ state: 'delivered', deliveredAt: 3_000, attempts: 1 });
+  });
+
   it('reads queued rows in chain order, from a seq on, up to a limit', async () => {
     for (let i = 0; i < 5; i += 1) await commit();
     await db.outbox.update(2, { state: 'delivered', deliveredAt: 1 });
