@@ -6,7 +6,7 @@ import { createMessages } from '../../kiosk-config/messages';
 import { artifactsDir, expect, test } from './fixtures';
 import type { KioskStack } from './fixtures';
 import { probeControls, settle } from './layout-probes';
-import { payBill, pinHash, roster, signInByCard, waitForRoster } from './staff-fixtures';
+import { officer, payBill, pinHash, roster, signInByCard, waitForRoster } from './staff-fixtures';
 
 /**
  * A 1280×800 kiosk screen (and the same panel turned to portrait, 800×1280) beside the
@@ -615,6 +615,59 @@ test.describe('the operator console on a 1280×800 screen', () => {
 
   test.describe('officer tools', () => {
     test.use({ roster, simulatedDevices: true });
+
+    test.describe('in Setswana at Large text', () => {
+      test.use({ siteFile: 'demo-botswana.json' });
+      test("the officer's PIN pad and tools open at their top when signed in from the console", async ({
+        page,
+        kiosk,
+      }) => {
+        await kiosk.open(page);
+        await waitForRoster(page, 'demo-kiosk-bw-01');
+        // Setswana and Large text on, as the last citizen or officer left them: the console
+        // and the officer's PIN pad are then taller than the screen.
+        await page.locator('.language-switch button[lang=tn]').click();
+        await page.locator('[data-toggle=largeText]').click();
+        await expect(page.locator('html')).toHaveClass(/large-text/);
+        await page.keyboard.press('Control+Alt+o');
+        await page.locator('#operator-pin').fill(operatorPin);
+        await page.locator('#operator-pin').press('Enter');
+        await expect(page.locator('[data-screen=operator-console]')).toBeVisible({
+          timeout: 15_000,
+        });
+        // The simulated card reader's panel is far down the console: the operator scrolls down
+        // to it and touches the card button there.
+        const swipe = page.locator('[data-sim=officer-card]');
+        await swipe.scrollIntoViewIfNeeded();
+        await settle(page);
+        expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+        await swipe.click();
+        const pin = page.locator('#officer-pin');
+        await expect(pin).toBeFocused();
+        await settle(page);
+        await shot(page, 'officer-pin-tn-large-text-1280x800');
+        // The PIN pad's title, its field and every key of its keypad are on the screen (the
+        // browser's own focus scroll centred the field: title and top keys above the screen).
+        const onScreen = await page.evaluate(() =>
+          Array.from(
+            document.querySelectorAll(
+              '[data-screen=officer-sign-in] h1, #officer-pin, [data-screen=officer-sign-in] .hg-button',
+            ),
+          )
+            .map((el) => ({ el, box: el.getBoundingClientRect() }))
+            .filter(({ box }) => box.top < -0.5 || box.bottom > window.innerHeight + 0.5)
+            .map(({ el, box }) => `${el.tagName} "${el.textContent}" ${box.top}–${box.bottom}`),
+        );
+        expect(onScreen).toEqual([]);
+        await pin.fill(officer.pin);
+        await pin.press('Enter');
+        await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 15_000 });
+        await settle(page);
+        // The officer's tools open at their top: the header and the title in view.
+        expect(await page.evaluate(() => window.scrollY)).toBe(0);
+        await shot(page, 'officer-tools-tn-large-text-1280x800');
+      });
+    });
 
     test("a reprint's result, far down the day's table, is said in view", async ({
       page,

@@ -1,10 +1,18 @@
+import { useLayoutEffect, useRef } from 'react';
 import { MessageSlot } from '../../components/MessageSlot';
 import { OnScreenKeyboard } from '../../components/OnScreenKeyboard';
+import { revealIfHidden } from '../../components/reveal';
 import type { Translator } from '../../i18n/translator';
 
 /**
  * A labelled digits-only field with the on-screen numeric keypad: officer numbers and PINs.
  * A PIN is masked; nothing typed is kept once the screen closes.
+ *
+ * The field is focused as it opens without the browser's own scroll (which centres a field
+ * below the fold: with Large text in Setswana on a 1280 x 800 screen it put the title 174 px
+ * above the screen and the keypad's top rows with it); the page then scrolls the least that
+ * shows the screen's title (`[data-prompt]`) down to the field, or the field alone when they do
+ * not fit together.
  */
 export function PinPad({
   tr,
@@ -28,6 +36,14 @@ export function PinPad({
   onEnter: () => void;
 }) {
   const digits = (text: string): string => text.replace(/\D/g, '').slice(0, maxLength);
+  const field = useRef<HTMLInputElement>(null);
+  useLayoutEffect(() => {
+    const input = field.current;
+    if (!input) return;
+    input.focus({ preventScroll: true });
+    revealIfHidden([input.closest('main')?.querySelector('[data-prompt]'), input]);
+    revealIfHidden([input]);
+  }, []);
   return (
     <div className="pin-pad">
       <label htmlFor={id} className="question">
@@ -44,7 +60,7 @@ export function PinPad({
         autoComplete="off"
         spellCheck={false}
         data-secret={secret ? true : undefined}
-        autoFocus
+        ref={field}
         value={value}
         maxLength={maxLength}
         aria-invalid={error ? true : undefined}
