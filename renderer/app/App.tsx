@@ -1,4 +1,4 @@
-import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { countries } from '../../kiosk-config/countries';
 import type { EngineStatus } from '../../sync/client/engine';
 import { Header } from '../components/Header';
@@ -72,6 +72,17 @@ export function App({
     dispatch({ type: 'end' });
   }, [runtime, speaker, dispatch]);
 
+  // An officer who signs out (or is signed out) leaves the kiosk to the next person: the
+  // language and the Large text, contrast and voice the officer chose go back to the site's
+  // defaults, as they do when a citizen's session ends.
+  const officerId = staff.officer?.officerId;
+  const officerBefore = useRef(officerId);
+  useEffect(() => {
+    const before = officerBefore.current;
+    officerBefore.current = officerId;
+    if (before !== undefined && officerId === undefined && !sessionOpen) end();
+  }, [officerId, sessionOpen, end]);
+
   const { scanned, scanNotice } = useCardReadRouting({
     cardReads: runtime?.cardReads,
     statusService: catalogue.services.find((s) => s.kind === 'status-check'),
@@ -124,7 +135,14 @@ export function App({
     <div className="kiosk" lang={session.language} data-language={session.language}>
       <div className="kiosk-content" inert={idle.state.phase === 'warning' || startOverAsked}>
         <OpensAtTop
-          screen={`${staff.staffScreenOpen ? 'staff' : 'citizen'}:${screen.name}:${'index' in screen ? screen.index : ''}:${'serviceId' in screen ? screen.serviceId : ''}`}
+          screen={
+            // A staff screen is named by itself (console, officer's PIN, officer's tools), not
+            // by the citizen's screen under it: the officer's tools opened 330 px down, at the
+            // scroll the PIN pad's focused field had left.
+            staff.staffScreenOpen
+              ? `staff:${staff.mode.name}`
+              : `citizen:${screen.name}:${'index' in screen ? screen.index : ''}:${'serviceId' in screen ? screen.serviceId : ''}`
+          }
         />
         {screen.name === 'language' ? null : (
           <Header

@@ -190,10 +190,19 @@ test('an officer signs in with a card and PIN, serves a citizen, reprints, voids
   expect(pdfText).toMatch(/Voided \(not counted\)\s+1/);
   expect(pdfText).toMatch(/Pay a tax or bill\s+1/);
 
+  // The officer turns Large text on and the kiosk to Spanish; they go with the officer.
+  await page.locator('[data-toggle=largeText]').click();
+  await page.locator('.language-switch button[lang=es]').click();
+  await expect(page.locator('html')).toHaveClass(/large-text/);
+  await expect(page.locator('.kiosk')).toHaveAttribute('lang', 'es');
+
   // Sign out: back to the start screen, and the sign-out is in the chain.
   await page.locator('[data-sign-out]').click();
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
   await expect(page.locator('[data-officer-bar]')).toHaveCount(0);
+  // The next person finds the site's defaults: English, normal text.
+  await expect(page.locator('html')).not.toHaveClass(/large-text/);
+  await expect(page.locator('.kiosk')).toHaveAttribute('lang', 'en');
   await page.waitForTimeout(100);
 });
 
