@@ -213,6 +213,8 @@ function PrintButton({
   officer?: { officerId: string; name: string };
 }) {
   const [state, setState] = useState<'ready' | 'printing' | 'printed' | 'held' | 'failed'>('ready');
+  /** Out of paper: said as such, not as a printer that does not work. */
+  const [paperOut, setPaperOut] = useState(false);
   const print = async () => {
     setState('printing');
     try {
@@ -244,8 +246,10 @@ function PrintButton({
         delivery: delivered ? 'delivered' : 'queued',
         nextSteps: tr.text(service.receiptText),
       });
+      setPaperOut(reply.printer === 'paper-out');
       setState(printOutcome[reply.state]);
     } catch {
+      setPaperOut(false);
       setState('failed');
     }
   };
@@ -274,8 +278,12 @@ function PrintButton({
               state === 'printed'
                 ? 'receipt.printed'
                 : state === 'held'
-                  ? 'receipt.printHeld'
-                  : 'receipt.printFailed',
+                  ? paperOut
+                    ? 'receipt.paperOutHeld'
+                    : 'receipt.printHeld'
+                  : paperOut
+                    ? 'receipt.paperOut'
+                    : 'receipt.printFailed',
             )}
           </p>
         ) : null}

@@ -41,6 +41,12 @@ export const printJobStates = [
 export const printJobReplySchema = z.strictObject({
   jobId: z.string().check(z.minLength(1)).check(z.maxLength(200)),
   state: z.enum(printJobStates),
+  /**
+   * For a job `held` or `not-printed` because the printer was not ready: the state it was in
+   * (`paper-out`, `cover-open`, `offline`, …), so the page can say what is wrong. Absent when a
+   * print failed otherwise.
+   */
+  printer: z.optional(printerStateSchema),
 });
 export type PrintJobReply = z.infer<typeof printJobReplySchema>;
 

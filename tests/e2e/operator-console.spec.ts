@@ -123,8 +123,9 @@ test("with the paper out, a citizen's receipt is not printed later for the next 
   for (let tap = 0; tap < 2; tap += 1) {
     await page.locator('[data-print]').click();
     await expect(printState).toHaveAttribute('data-print-state', 'failed', { timeout: 15_000 });
+    // Said as what it is: out of paper, not a printer that does not work.
     await expect(printState).toHaveText(
-      'The printer is not working. Please write down your reference number.',
+      'The printer is out of paper. Please write down your reference number.',
     );
     await expect(page.getByTestId('reference')).toHaveText(ref);
   }

@@ -1,7 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { WAITING_AT_RESTART, printJobStates } from '../../../sync/bridge/device-payloads';
+import {
+  WAITING_AT_RESTART,
+  printJobStates,
+  printerStates,
+} from '../../../sync/bridge/device-payloads';
 import type {
   PrintJobReply,
   PrinterState,
@@ -113,6 +117,10 @@ export function printsNowOrNever(
  * the printer ready. A self-service original is not held but ends `not-printed`, its content
  * dropped (see `printsNowOrNever`).
  */
+function isPrinterState(value: string | undefined): value is PrinterState {
+  return (printerStates as readonly string[]).includes(value ?? '');
+}
+
 export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
   const { clock, logger } = options;
   const file = path.join(options.dataDir, 'print-queue.json');
@@ -194,7 +202,13 @@ export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
   }
 
   function reply(job: PrintJobRecord): PrintJobReply {
-    return { jobId: job.jobId, state: job.state };
+    // A job held or not printed because the printer was not ready carries its state as the
+    // reason's first part (`paper-out`, `paper-out:detail`); a failed print carries an error code.
+    const printer = job.reason?.split(':')[0];
+    const waiting = job.state === 'held' || job.state === 'not-printed';
+    return waiting && isPrinterState(printer)
+      ? { jobId: job.jobId, state: job.state, printer }
+      : { jobId: job.jobId, state: job.state };
   }
 
   function scheduleRetry(): void {

@@ -87,7 +87,7 @@ describe('print queue', () => {
     printer.state = 'paper-out';
     const { queue, clock } = queueWith(printer);
     const reply = await queue.submit(assistedReceipt());
-    expect(reply.state).toBe('held');
+    expect(reply).toMatchObject({ state: 'held', printer: 'paper-out' });
     expect(printer.printed).toEqual([]);
     expect(queue.counts().held).toBe(1);
 
@@ -259,7 +259,12 @@ describe('print queue', () => {
       printer.state = 'paper-out';
       const { queue, clock, logger } = queueWith(printer);
       const reply = await queue.submit(sampleReceipt());
-      expect(reply).toEqual({ jobId: `${sampleReceipt().txId}#1`, state: 'not-printed' });
+      // The reply says why, for the screen to say out of paper (not "not working").
+      expect(reply).toEqual({
+        jobId: `${sampleReceipt().txId}#1`,
+        state: 'not-printed',
+        printer: 'paper-out',
+      });
       expect(queue.counts()).toEqual({ held: 0, uncertain: 0, queued: 0 });
       expect(queue.jobs()).toMatchObject([{ state: 'not-printed', reason: 'paper-out' }]);
       expect(logger.entries.map((e) => e.event)).toContain('printer.job-not-printed');
@@ -280,7 +285,11 @@ describe('print queue', () => {
       const printer = fakePrinter();
       printer.failNextWrite = true;
       const { queue, clock } = queueWith(printer);
-      expect((await queue.submit(sampleReceipt())).state).toBe('not-printed');
+      // No printer state to name: the reply says only that it was not printed.
+      expect(await queue.submit(sampleReceipt())).toEqual({
+        jobId: `${sampleReceipt().txId}#1`,
+        state: 'not-printed',
+      });
       expect(queue.jobs()).toMatchObject([{ state: 'not-printed', reason: 'print-failed' }]);
       expect(saved()).not.toContain('7K3M-Q9XD-N');
       clock.advance(60_000);
