@@ -84,6 +84,10 @@ for (const site of demoSites) {
       for (const language of [first!, ...others]) {
         if (language !== first)
           await page.locator(`.language-switch button[lang=${language}]`).click();
+        // The switch loads the language's messages first: the prompt is read once it is shown
+        // in that language (read at once, it could be the last language's, which the shell was
+        // never asked to say in this one: the test's flake of 1 December).
+        await expect(page.locator('.kiosk')).toHaveAttribute('lang', language);
         const text = await prompt(page);
         await expect
           .poll(() => spokenByShell(kiosk).some((r) => r.language === language && r.text === text))
@@ -172,6 +176,8 @@ test('a browser voice is used where it has one; Kriol never goes to an English v
     .poll(async () => (await heard(page)).browser.at(-1))
     .toEqual({ text: 'Número de placa', lang: 'es-MX' });
   await page.locator('.language-switch button[lang=bzj]').click();
+  // Read once shown in Kriol (the switch loads its messages first).
+  await expect(page.locator('.kiosk')).toHaveAttribute('lang', 'bzj');
   const kriol = await prompt(page);
   await expect
     .poll(() => spokenByShell(kiosk).some((r) => r.language === 'bzj' && r.text === kriol))
