@@ -137,8 +137,8 @@ export function App({
         <OpensAtTop
           screen={
             // A staff screen is named by itself (console, officer's PIN, officer's tools), not
-            // by the citizen's screen under it: the officer's tools opened 330 px down, at the
-            // scroll the PIN pad's focused field had left.
+            // by the citizen's screen under it, which does not change between them: the
+            // officer's PIN pad opened at the scroll the console was left at.
             staff.staffScreenOpen
               ? `staff:${staff.mode.name}`
               : `citizen:${screen.name}:${'index' in screen ? screen.index : ''}:${'serviceId' in screen ? screen.serviceId : ''}`

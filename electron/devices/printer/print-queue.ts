@@ -109,6 +109,11 @@ export function printsNowOrNever(
   return job.content?.channel === 'self-service' && job.content.copy === 1 && !job.duplicate;
 }
 
+/** Whether a job's reason names a printer state (`paper-out`), as `cannotPrintNow` records it. */
+function isPrinterState(value: string | undefined): value is PrinterState {
+  return (printerStates as readonly string[]).includes(value ?? '');
+}
+
 /**
  * A persisted print queue keyed by job id. A job is marked `printing` on disk before its bytes
  * go out and `printed` after; a crash in between leaves it `uncertain` for an operator instead
@@ -117,10 +122,6 @@ export function printsNowOrNever(
  * the printer ready. A self-service original is not held but ends `not-printed`, its content
  * dropped (see `printsNowOrNever`).
  */
-function isPrinterState(value: string | undefined): value is PrinterState {
-  return (printerStates as readonly string[]).includes(value ?? '');
-}
-
 export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
   const { clock, logger } = options;
   const file = path.join(options.dataDir, 'print-queue.json');
