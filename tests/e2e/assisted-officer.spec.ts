@@ -224,7 +224,7 @@ test('an assisted receipt printed while the paper is out is said to be held, and
     timeout: 15_000,
   });
   await expect(page.locator('[data-print-state]')).toHaveText(
-    'The printer is out of paper: the receipt will print by itself when paper is put in. Wait for it, or write down the reference number.',
+    'The printer is out of paper: the receipt prints when paper is put in. Wait, or write down the reference number.',
   );
   await screenshot(page, 'assisted-06-receipt-held');
   expect(printer.printouts()).toHaveLength(0);

@@ -669,6 +669,52 @@ test.describe('the operator console on a 1280×800 screen', () => {
       });
     });
 
+    for (const [siteFile, languages] of [
+      ['demo.json', ['en', 'es', 'bzj']],
+      ['demo-botswana.json', ['tn']],
+    ] as const) {
+      test.describe(siteFile, () => {
+        test.use({ siteFile });
+        test(`an assisted receipt held for paper says so beside Print without moving it (${languages.join(', ')})`, async ({
+          page,
+          kiosk,
+        }) => {
+          await kiosk.open(page);
+          await waitForRoster(
+            page,
+            siteFile === 'demo.json' ? 'demo-kiosk-01' : 'demo-kiosk-bw-01',
+          );
+          await signInByCard(page, kiosk);
+          const printer = kiosk.devices!.simulatedPrinter!;
+          printer.setState('paper-out');
+          await kiosk.devices!.refreshPrinterStatus();
+          await page.getByRole('button', { name: 'Serve citizens' }).click();
+          await payBill(page, '50050050');
+          const print = page.locator('[data-print]');
+          const said = page.locator('[data-print-state=held]');
+          for (const language of languages) {
+            // The citizen's language, as the receipt screen's header offers it.
+            await page.locator(`.language-switch button[lang=${language}]`).click();
+            await expect(page.locator('.kiosk')).toHaveAttribute('lang', language);
+            await settle(page);
+            const before = (await print.boundingBox())!;
+            await print.click();
+            await expect(said).toHaveText(createMessages(language).t('receipt.paperOutHeld'), {
+              timeout: 15_000,
+            });
+            await settle(page);
+            await shot(page, `receipt-held-paper-${language}-1280x800`);
+            // Six lines in the buttons' column fit above the screen's edge; a seventh scrolled
+            // the page and moved Print and Finish up under the finger (QA, es and en).
+            expect((await print.boundingBox())!.y, language).toBe(before.y);
+            expect(await readable(page, '[data-print-state]'), language).toEqual([]);
+            await shot(page, `receipt-held-paper-${language}-1280x800`);
+          }
+          expect(printer.printouts()).toHaveLength(0);
+        });
+      });
+    }
+
     test("a reprint's result, far down the day's table, is said in view", async ({
       page,
       kiosk,
