@@ -613,6 +613,40 @@ test.describe('the operator console on a 1280×800 screen', () => {
     await expect(page.locator('[data-screen=operator-console]')).toBeVisible({ timeout: 15_000 });
   });
 
+  test.describe('in Setswana at Large text', () => {
+    test.use({ siteFile: 'demo-botswana.json', simulatedDevices: true });
+    test("the console's figures keep their values inside their panel", async ({ page, kiosk }) => {
+      await kiosk.open(page);
+      await page.locator('.language-switch button[lang=tn]').click();
+      await page.locator('[data-toggle=largeText]').click();
+      await expect(page.locator('html')).toHaveClass(/large-text/);
+      await page.keyboard.press('Control+Alt+o');
+      await page.locator('#operator-pin').fill(operatorPin);
+      await page.locator('#operator-pin').press('Enter');
+      const figures = page.locator('[data-screen=operator-console] dl.figures');
+      await expect(figures).toBeVisible({ timeout: 15_000 });
+      await figures.scrollIntoViewIfNeeded();
+      await settle(page);
+      await shot(page, 'console-figures-tn-large-text-1280x800');
+      // Each name and value is inside the panel, and each value has room to be read (the
+      // names' column took the whole panel: values cut to "simulat" or gone).
+      const problems = await figures.evaluate((list) => {
+        const panel = list.closest('section')!.getBoundingClientRect();
+        return Array.from(list.children).flatMap((item) => {
+          const box = item.getBoundingClientRect();
+          const out = box.right > panel.right + 0.5 || box.left < panel.left - 0.5;
+          const clipped = item.scrollWidth > item.clientWidth + 1;
+          return out || clipped || box.width < 40
+            ? [
+                `${item.tagName} "${item.textContent}" ${box.left}–${box.right} in ${panel.left}–${panel.right}`,
+              ]
+            : [];
+        });
+      });
+      expect(problems).toEqual([]);
+    });
+  });
+
   test.describe('officer tools', () => {
     test.use({ roster, simulatedDevices: true });
 
