@@ -525,6 +525,16 @@ test.describe('what answers a touch is in view on a 1280×800 screen', () => {
   }
 });
 
+/** From the start screen: Setswana and Large text on, then the operator's PIN typed with Enter. */
+async function openConsoleInSetswanaAtLargeText(page: Page): Promise<void> {
+  await page.locator('.language-switch button[lang=tn]').click();
+  await page.locator('[data-toggle=largeText]').click();
+  await expect(page.locator('html')).toHaveClass(/large-text/);
+  await page.keyboard.press('Control+Alt+o');
+  await page.locator('#operator-pin').fill(operatorPin);
+  await page.locator('#operator-pin').press('Enter');
+}
+
 test.describe('the operator console on a 1280×800 screen', () => {
   test.use({
     viewport: sizes['1280x800'],
@@ -617,12 +627,7 @@ test.describe('the operator console on a 1280×800 screen', () => {
     test.use({ siteFile: 'demo-botswana.json', simulatedDevices: true });
     test("the console's figures keep their values inside their panel", async ({ page, kiosk }) => {
       await kiosk.open(page);
-      await page.locator('.language-switch button[lang=tn]').click();
-      await page.locator('[data-toggle=largeText]').click();
-      await expect(page.locator('html')).toHaveClass(/large-text/);
-      await page.keyboard.press('Control+Alt+o');
-      await page.locator('#operator-pin').fill(operatorPin);
-      await page.locator('#operator-pin').press('Enter');
+      await openConsoleInSetswanaAtLargeText(page);
       const figures = page.locator('[data-screen=operator-console] dl.figures');
       await expect(figures).toBeVisible({ timeout: 15_000 });
       await figures.scrollIntoViewIfNeeded();
@@ -660,12 +665,7 @@ test.describe('the operator console on a 1280×800 screen', () => {
         await waitForRoster(page, 'demo-kiosk-bw-01');
         // Setswana and Large text on, as the last citizen or officer left them: the console
         // and the officer's PIN pad are then taller than the screen.
-        await page.locator('.language-switch button[lang=tn]').click();
-        await page.locator('[data-toggle=largeText]').click();
-        await expect(page.locator('html')).toHaveClass(/large-text/);
-        await page.keyboard.press('Control+Alt+o');
-        await page.locator('#operator-pin').fill(operatorPin);
-        await page.locator('#operator-pin').press('Enter');
+        await openConsoleInSetswanaAtLargeText(page);
         await expect(page.locator('[data-screen=operator-console]')).toBeVisible({
           timeout: 15_000,
         });
