@@ -15,8 +15,15 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.{ts,tsx}', 'tests/integration/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Two test files at once on a 2-core machine (vitest's default is one fewer than the cores):
+    // while one waits on a gateway child, a socket or a timer, the other runs. The unit phase
+    // took 231 s with one and 155-162 s with two (1 December). Files do not share state: each
+    // opens its own stores, directories, ports and PostgreSQL databases or kiosk ids. The
+    // timeouts only catch a hang; a test slowed by the file beside it must not fail for that
+    // (the PostgreSQL chain repair took 14 s alone and over 20 s beside another).
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     pool: 'forks',
     // Each fork keeps its module cache from one test file to the next instead of importing
     // fastify, pdfkit, kysely, zod schemas … again for every file: the unit phase took 362 s with
