@@ -105,6 +105,18 @@ export function App({
   const startOverAsked = confirmingStartOver && sessionOpen;
   const { idleMs, warningMs } = sessionIdleTimings(site);
   const idle = useIdleTimer({ enabled: sessionOpen, idleMs, warningMs, onExpire: end });
+  // A language, Large text, contrast or voice chosen on the start screen by someone who then
+  // walked away would greet the next citizen: after the same idle time they go back to the
+  // site's defaults, with no warning (nothing is lost). Not while a staff screen is open.
+  const startScreenChanged =
+    !sessionOpen &&
+    !staff.staffScreenOpen &&
+    (session.languageChosen ||
+      session.language !== site.defaultLanguage ||
+      session.access.highContrast ||
+      session.access.largeText ||
+      session.access.audio !== site.audioGuidance);
+  useIdleTimer({ enabled: startScreenChanged, idleMs, warningMs: 0, onExpire: end });
   useSessionOpenSignal(sessionOpen, frame.bridge, updates);
   usePagePreferences(session.access, session.language);
   // A screen whose code arrives after it was asked for is read when it is on the page.

@@ -28,6 +28,11 @@ export interface AccessPreferences {
 export interface Session {
   screen: Screen;
   language: LanguageCode;
+  /**
+   * The citizen picked this language (a language button in the header, or the language screen):
+   * Start then goes straight to the services instead of asking again. A session end clears it.
+   */
+  languageChosen: boolean;
   answers: Record<string, string>;
   access: AccessPreferences;
   /** Payment method and reference, kept for the receipt after the answers are dropped. */
@@ -93,6 +98,7 @@ export function initialSession(defaults: SessionDefaults): Session {
   return {
     screen: { name: 'attract' },
     language: defaults.language,
+    languageChosen: false,
     answers: {},
     access: { highContrast: false, largeText: false, audio: defaults.audio },
   };
@@ -102,11 +108,16 @@ export function sessionReducer(defaults: SessionDefaults) {
   return (session: Session, action: SessionAction): Session => {
     switch (action.type) {
       case 'start':
-        return { ...session, screen: { name: 'language' } };
+        return { ...session, screen: { name: session.languageChosen ? 'services' : 'language' } };
       case 'choose-language':
-        return { ...session, language: action.language, screen: { name: 'services' } };
+        return {
+          ...session,
+          language: action.language,
+          languageChosen: true,
+          screen: { name: 'services' },
+        };
       case 'switch-language':
-        return { ...session, language: action.language };
+        return { ...session, language: action.language, languageChosen: true };
       case 'choose-category':
         return { ...session, screen: { name: 'services', category: action.category } };
       case 'choose-service':

@@ -145,6 +145,40 @@ test.describe('idle privacy', () => {
   });
 });
 
+test.describe('choices made on the start screen', () => {
+  test.use({ siteOverrides: { testTiming: { idleTimeoutSeconds: 4, idleWarningSeconds: 2 } } });
+
+  test('a language chosen there is not asked again, and what nobody used goes back to the defaults', async ({
+    page,
+    kiosk,
+  }) => {
+    await kiosk.open(page);
+    const html = page.locator('html');
+    // Spanish from the header's language button: Start goes straight to the services, in Spanish.
+    await page.locator('.language-switch button[lang=es]').click();
+    await expect(html).toHaveAttribute('lang', 'es');
+    await page.locator('[data-screen=attract] button.primary').click();
+    await expect(page.locator('[data-screen=services]')).toBeVisible();
+    await expect(page.locator('[data-screen=language]')).toHaveCount(0);
+    await expect(html).toHaveAttribute('lang', 'es');
+    // The session's end forgets the choice: the next citizen is asked.
+    await page.locator('[data-start-over]').click();
+    await expect(html).toHaveAttribute('lang', 'en');
+
+    // Someone picks Spanish and Large text on the start screen, then walks away: after the
+    // idle time the kiosk is back in English at normal size, and Start asks for the language.
+    await page.locator('.language-switch button[lang=es]').click();
+    await page.locator('[data-toggle=largeText]').click();
+    await expect(html).toHaveAttribute('lang', 'es');
+    await expect(html).toHaveClass(/large-text/);
+    await expect(html).toHaveAttribute('lang', 'en', { timeout: 10_000 });
+    await expect(html).not.toHaveClass(/large-text/);
+    await expect(page.locator('[data-toggle=largeText]')).toHaveAttribute('aria-pressed', 'false');
+    await page.locator('[data-screen=attract] button.primary').click();
+    await expect(page.locator('[data-screen=language]')).toBeVisible();
+  });
+});
+
 test('the status check answers from the gateway when the link is up and calmly when it is not', async ({
   page,
   kiosk,

@@ -19,6 +19,14 @@ describe('the citizen session', () => {
     expect(session.screen).toEqual({ name: 'form', serviceId: 'bill-payment', index: 0 });
   });
 
+  it('skips the language screen once a language was chosen on the start screen, until the session ends', () => {
+    let session = reduce(initialSession(defaults), { type: 'switch-language', language: 'es' });
+    session = reduce(session, { type: 'start' });
+    expect(session).toMatchObject({ language: 'es', screen: { name: 'services' } });
+    session = reduce(session, { type: 'end' });
+    expect(reduce(session, { type: 'start' }).screen).toEqual({ name: 'language' });
+  });
+
   it('opens the status check instead of a form for a status-check service', () => {
     const session = reduce(initialSession(defaults), {
       type: 'choose-service',
