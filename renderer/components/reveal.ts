@@ -37,8 +37,9 @@ function coveredAtBottom(doc: Document, target: Element): number {
 }
 
 /**
- * Scrolls the page the least that shows all of `elements` above the pinned action row, or, when
- * they do not fit, their top. Does nothing when they are already in view.
+ * Scrolls the page the least that shows all of `elements`, each with its CSS `scroll-margin`,
+ * above the pinned action row, or, when they do not fit, their top. Does nothing when they are
+ * already in view.
  */
 export function revealIfHidden(elements: ReadonlyArray<Element | null | undefined>): void {
   const shown = elements.filter((el): el is Element => !!el && el.isConnected);
@@ -47,7 +48,19 @@ export function revealIfHidden(elements: ReadonlyArray<Element | null | undefine
   const doc = first.ownerDocument;
   const view = doc.defaultView;
   if (!view) return;
-  const boxes = shown.map((el) => el.getBoundingClientRect()).filter((box) => box.height > 0);
+  // Each box with its CSS scroll-margin, as the browser's own scrolling takes it: a field's is
+  // its focus ring (styles.css), which the bounding box leaves out.
+  const boxes = shown
+    .map((el) => {
+      const box = el.getBoundingClientRect();
+      const style = view.getComputedStyle(el);
+      return {
+        height: box.height,
+        top: box.top - (parseFloat(style.scrollMarginTop) || 0),
+        bottom: box.bottom + (parseFloat(style.scrollMarginBottom) || 0),
+      };
+    })
+    .filter((box) => box.height > 0);
   if (boxes.length === 0) return;
   const top = Math.min(...boxes.map((box) => box.top));
   const bottom = Math.max(...boxes.map((box) => box.bottom));

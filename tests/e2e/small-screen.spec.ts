@@ -693,6 +693,14 @@ test.describe('the operator console on a 1280×800 screen', () => {
             .map(({ el, box }) => `${el.tagName} "${el.textContent}" ${box.top}–${box.bottom}`),
         );
         expect(onScreen).toEqual([]);
+        // And the field's whole focus ring (4px outline, 3px outside the field): QA found it cut
+        // by the screen's bottom edge.
+        const ring = await pin.evaluate((el) => {
+          const box = el.getBoundingClientRect();
+          return { top: box.top - 7, bottom: box.bottom + 7, screen: window.innerHeight };
+        });
+        expect(ring.top, JSON.stringify(ring)).toBeGreaterThanOrEqual(0);
+        expect(ring.bottom, JSON.stringify(ring)).toBeLessThanOrEqual(ring.screen);
         await pin.fill(officer.pin);
         await pin.press('Enter');
         await expect(page.locator('[data-screen=officer-tools]')).toBeVisible({ timeout: 15_000 });
