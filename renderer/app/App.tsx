@@ -166,7 +166,7 @@ export function App({
             onLanguage={(language) =>
               // Its messages first (a chunk of their own, precached), then the switch.
               void loadLanguages([language]).then(() =>
-                dispatch({ type: 'switch-language', language }),
+                dispatch({ type: 'switch-language', language, byStaff: staff.staffScreenOpen }),
               )
             }
             onToggle={(preference) => dispatch({ type: 'toggle-access', preference })}

@@ -42,7 +42,11 @@ export interface Session {
 export type SessionAction =
   | { type: 'start' }
   | { type: 'choose-language'; language: LanguageCode }
-  | { type: 'switch-language'; language: LanguageCode }
+  /**
+   * A language button of the top bar. `byStaff` when an officer's or operator's screen is open:
+   * their language is not the next citizen's choice, who is still asked.
+   */
+  | { type: 'switch-language'; language: LanguageCode; byStaff?: boolean }
   | { type: 'choose-category'; category: string | undefined }
   | { type: 'choose-service'; serviceId: string; kind?: 'application' | 'status-check' }
   | { type: 'answer'; fieldId: string; value: string }
@@ -117,7 +121,11 @@ export function sessionReducer(defaults: SessionDefaults) {
           screen: { name: 'services' },
         };
       case 'switch-language':
-        return { ...session, language: action.language, languageChosen: true };
+        return {
+          ...session,
+          language: action.language,
+          languageChosen: session.languageChosen || !action.byStaff,
+        };
       case 'choose-category':
         return { ...session, screen: { name: 'services', category: action.category } };
       case 'choose-service':

@@ -45,6 +45,13 @@ export async function walkEveryCitizenScreen(
 ): Promise<void> {
   await stop('attract');
   await page.locator('[data-screen=attract] button.primary').click();
+  // A stop that used the top bar's language buttons chose a language: Start then skips the
+  // language screen. Start over forgets the choice, and the next Start asks.
+  await expect(page.locator('[data-screen=language], [data-screen=services]')).toBeVisible();
+  if ((await page.locator('[data-screen=services]').count()) > 0) {
+    await page.locator('[data-start-over]').click();
+    await page.locator('[data-screen=attract] button.primary').click();
+  }
   await expect(page.locator('[data-screen=language]')).toBeVisible();
   await stop('language');
   await page.locator('[data-screen=language] button[lang=en]').click();

@@ -25,6 +25,9 @@ describe('the citizen session', () => {
     expect(session).toMatchObject({ language: 'es', screen: { name: 'services' } });
     session = reduce(session, { type: 'end' });
     expect(reduce(session, { type: 'start' }).screen).toEqual({ name: 'language' });
+    // An officer's or operator's language, chosen on their own screens, is not the citizen's.
+    session = reduce(session, { type: 'switch-language', language: 'es', byStaff: true });
+    expect(reduce(session, { type: 'start' }).screen).toEqual({ name: 'language' });
   });
 
   it('opens the status check instead of a form for a status-check service', () => {
