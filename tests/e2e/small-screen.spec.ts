@@ -525,6 +525,26 @@ test.describe('what answers a touch is in view on a 1280×800 screen', () => {
   }
 });
 
+/**
+ * An officer signed in by card serves a citizen's bill at the counter, with the printer out of
+ * paper (and Large text turned on first when asked): the assisted receipt is on screen.
+ */
+async function billOnReceiptWithPaperOut(
+  page: Page,
+  kiosk: KioskStack,
+  siteFile: 'demo.json' | 'demo-botswana.json',
+  options: { largeText?: boolean } = {},
+): Promise<void> {
+  await kiosk.open(page);
+  await waitForRoster(page, siteFile === 'demo.json' ? 'demo-kiosk-01' : 'demo-kiosk-bw-01');
+  await signInByCard(page, kiosk);
+  kiosk.devices!.simulatedPrinter!.setState('paper-out');
+  await kiosk.devices!.refreshPrinterStatus();
+  await page.getByRole('button', { name: 'Serve citizens' }).click();
+  if (options.largeText) await page.locator('[data-toggle=largeText]').click();
+  await payBill(page, '50050050');
+}
+
 /** From the start screen: Setswana and Large text on, then the operator's PIN typed with Enter. */
 async function openConsoleInSetswanaAtLargeText(page: Page): Promise<void> {
   await page.locator('.language-switch button[lang=tn]').click();
@@ -721,17 +741,8 @@ test.describe('the operator console on a 1280×800 screen', () => {
           page,
           kiosk,
         }) => {
-          await kiosk.open(page);
-          await waitForRoster(
-            page,
-            siteFile === 'demo.json' ? 'demo-kiosk-01' : 'demo-kiosk-bw-01',
-          );
-          await signInByCard(page, kiosk);
+          await billOnReceiptWithPaperOut(page, kiosk, siteFile);
           const printer = kiosk.devices!.simulatedPrinter!;
-          printer.setState('paper-out');
-          await kiosk.devices!.refreshPrinterStatus();
-          await page.getByRole('button', { name: 'Serve citizens' }).click();
-          await payBill(page, '50050050');
           const print = page.locator('[data-print]');
           const said = page.locator('[data-print-state=held]');
           for (const language of languages) {
@@ -759,17 +770,7 @@ test.describe('the operator console on a 1280×800 screen', () => {
           page,
           kiosk,
         }) => {
-          await kiosk.open(page);
-          await waitForRoster(
-            page,
-            siteFile === 'demo.json' ? 'demo-kiosk-01' : 'demo-kiosk-bw-01',
-          );
-          await signInByCard(page, kiosk);
-          kiosk.devices!.simulatedPrinter!.setState('paper-out');
-          await kiosk.devices!.refreshPrinterStatus();
-          await page.getByRole('button', { name: 'Serve citizens' }).click();
-          await page.locator('[data-toggle=largeText]').click();
-          await payBill(page, '50050050');
+          await billOnReceiptWithPaperOut(page, kiosk, siteFile, { largeText: true });
           const print = page.locator('[data-print]');
           const reference = page.locator('.reference');
           for (const language of languages) {
