@@ -10,7 +10,8 @@ const activityEvents = ['pointerdown', 'keydown', 'touchstart', 'wheel', 'input'
  * Counts time without input while a session is open. After `idleMs` it enters the warning phase
  * and counts down `warningMs` (WCAG 2.2.1: at least 20 s to continue); at zero it calls
  * `onExpire`. Input during the warning does not dismiss it by accident: only `keepAlive` does
- * (the warning's own button), so a stray touch still shows the citizen what is happening.
+ * (the warning's own button), so a stray touch still shows the citizen what is happening. With
+ * `warningMs` 0 there is no warning phase: `onExpire` is called after `idleMs` without input.
  */
 export function useIdleTimer(options: {
   enabled: boolean;
@@ -38,6 +39,12 @@ export function useIdleTimer(options: {
       const now = Date.now();
       if (warningSince.current === undefined) {
         if (now - lastInput.current >= idleMs) {
+          // No warning asked for: expire at once, so a touch a moment later counts again.
+          if (warningMs <= 0) {
+            lastInput.current = now;
+            onExpire.current();
+            return;
+          }
           warningSince.current = now;
           setState({ phase: 'warning', secondsLeft: Math.ceil(warningMs / 1000) });
         }

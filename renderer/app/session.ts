@@ -44,7 +44,8 @@ export type SessionAction =
   | { type: 'choose-language'; language: LanguageCode }
   /**
    * A language button of the top bar. `byStaff` when an officer's or operator's screen is open:
-   * their language is not the next citizen's choice, who is still asked.
+   * their language is not the citizen's choice, so the next Start asks (even when a citizen had
+   * chosen one on the start screen before the staff screen opened).
    */
   | { type: 'switch-language'; language: LanguageCode; byStaff?: boolean }
   | { type: 'choose-category'; category: string | undefined }
@@ -124,7 +125,8 @@ export function sessionReducer(defaults: SessionDefaults) {
         return {
           ...session,
           language: action.language,
-          languageChosen: session.languageChosen || !action.byStaff,
+          // Staff who change it take the citizen's choice with it: the next Start asks again.
+          languageChosen: !action.byStaff,
         };
       case 'choose-category':
         return { ...session, screen: { name: 'services', category: action.category } };

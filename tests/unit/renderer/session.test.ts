@@ -28,6 +28,11 @@ describe('the citizen session', () => {
     // An officer's or operator's language, chosen on their own screens, is not the citizen's.
     session = reduce(session, { type: 'switch-language', language: 'es', byStaff: true });
     expect(reduce(session, { type: 'start' }).screen).toEqual({ name: 'language' });
+    // Nor when a citizen had chosen one first (QA: Spanish chosen, English on the operator's
+    // PIN pad, then Start went to the services in English without asking).
+    session = reduce(session, { type: 'switch-language', language: 'es' });
+    session = reduce(session, { type: 'switch-language', language: 'en', byStaff: true });
+    expect(reduce(session, { type: 'start' }).screen).toEqual({ name: 'language' });
   });
 
   it('opens the status check instead of a form for a status-check service', () => {
