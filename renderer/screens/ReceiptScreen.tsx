@@ -135,7 +135,9 @@ function SmsOptIn({
           setInvalid(false);
         }}
       />
-      <MessageSlot lines={2}>
+      {/* With Large text the error runs to four lines (Setswana on a 1080 px wide screen): its
+          place is kept for them, so it never moves the keypad under the citizen's finger. */}
+      <MessageSlot lines={2} largeTextLines={4}>
         {invalid ? (
           <p id="sms-error" className="error" role="alert">
             {tr.t('receipt.sms.error.mobile', {

@@ -574,6 +574,39 @@ test.describe('what answers a touch is in view on a 1280×800 screen', () => {
         await expect(page.locator('#sms-error')).toBeVisible();
         expect(await readable(page, '#sms-error'), 'the error').toEqual([]);
       });
+
+      for (const size of ['1080x1920', '1280x800'] as const) {
+        test(`with Large text a refused phone number's error never moves the keypad (${language}, ${size})`, async ({
+          page,
+          kiosk,
+        }) => {
+          await page.setViewportSize(sizes[size]);
+          await kiosk.open(page);
+          await applyForBirthCertificate(page, language === 'es' ? 'es' : 'tn', true);
+          await page.locator('.sms button').click();
+          const keypad = page.locator('form.sms .keyboard-host');
+          await expect(keypad.locator('.hg-button').first()).toBeVisible();
+          await settle(page);
+          // Where the keypad is on the page (not on the screen: bringing the error into view
+          // may scroll, which is allowed; the keys moving on the page is not).
+          const onPage = () =>
+            keypad.evaluate((el) => Math.round(el.getBoundingClientRect().top + window.scrollY));
+          const before = await onPage();
+          await page.locator('#sms-phone').fill('123');
+          await page.locator('form.sms button[type=submit]').click();
+          await expect(page.locator('#sms-error')).toBeVisible();
+          await settle(page);
+          await shot(page, `sms-error-${language}-large-text-${size}`);
+          // QA (Kriol, 1080 x 1920): the error took a third line and pushed the keys down; the
+          // next key cleared it and they moved back up under the finger.
+          expect(await onPage(), 'with the error').toBe(before);
+          expect(await readable(page, '#sms-error'), 'the error').toEqual([]);
+          await page.locator('#sms-phone').fill('1234');
+          await expect(page.locator('#sms-error')).toHaveCount(0);
+          await settle(page);
+          expect(await onPage(), 'after the error').toBe(before);
+        });
+      }
     });
   }
 });
