@@ -6,7 +6,10 @@ import { MessageSlot } from '../components/MessageSlot';
 import { SteadyLabel } from '../components/SteadyLabel';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { referenceFromScan } from '../components/QrCode';
-import { normalizeReferenceNumber } from '../../sync/client/reference-number';
+import {
+  isValidReferenceNumber,
+  normalizeReferenceNumber,
+} from '../../sync/client/reference-number';
 import type { SeenStatus } from '../../sync/client/status-cache';
 import { agencyTextIn } from '../../sync/protocol/application-status';
 import type { Translator } from '../i18n/translator';
@@ -68,15 +71,18 @@ export function StatusScreen({
   const [text, setText] = useState('');
   const [result, setResult] = useState<Result | undefined>();
   const [busy, setBusy] = useState(false);
-  const [invalid, setInvalid] = useState(false);
+  /** What is wrong with the typed reference: not its shape, or a wrong check character. */
+  const [invalid, setInvalid] = useState<false | 'shape' | 'check'>(false);
   const checkRef = useRef<(event?: FormEvent, entered?: string) => Promise<void>>(undefined);
 
   const check = async (event?: FormEvent, entered: string = text) => {
     event?.preventDefault();
     // Typed with or without dashes, in either case, or scanned with its `SP:` prefix.
     const ref = normalizeReferenceNumber(referenceFromScan(entered));
-    if (!ref) {
-      setInvalid(true);
+    // A reference's last character checks the other eight (reference-number.ts): a mistyped one
+    // is caught here, on or off line, instead of reading as "the office has none yet".
+    if (!ref || !isValidReferenceNumber(ref)) {
+      setInvalid(ref ? 'check' : 'shape');
       // An earlier answer belongs to an earlier reference: never shown beside this error.
       setResult(undefined);
       return;
@@ -140,7 +146,7 @@ export function StatusScreen({
           placeholder="ABCD-EFGH-J"
           value={text}
           aria-describedby={invalid ? 'status-hint status-error' : 'status-hint'}
-          aria-invalid={invalid || undefined}
+          aria-invalid={invalid ? true : undefined}
           onChange={(event) => {
             setText(event.target.value.toUpperCase());
             setInvalid(false);
@@ -154,7 +160,7 @@ export function StatusScreen({
         <MessageSlot lines={1}>
           {invalid ? (
             <p id="status-error" className="error" role="alert">
-              {tr.t('status.error.reference')}
+              {tr.t(invalid === 'check' ? 'status.error.checkCharacter' : 'status.error.reference')}
             </p>
           ) : null}
         </MessageSlot>

@@ -105,7 +105,7 @@ export async function walkEveryCitizenScreen(
   await page.locator('[data-screen=attract] button.primary').click();
   await page.locator('[data-screen=language] button[lang=en]').click();
   await page.locator('[data-service=application-status]').click();
-  await page.getByRole('textbox').fill('ABCD-EFGH-J');
+  await page.getByRole('textbox').fill('ABCD-EFGH-1');
   await page.locator('[data-screen=status] button[type=submit]').click();
   await expect(page.locator('[data-status-result]')).toBeVisible();
   await stop('status');

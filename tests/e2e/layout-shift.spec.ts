@@ -165,7 +165,7 @@ test.describe('no layout shift under the finger', () => {
       await page.locator('[data-screen=language] button[lang=en]').click();
       await page.locator('[data-service=application-status]').click();
       await m('a status check answers', async () => {
-        await page.getByRole('textbox').fill('ABCD-EFGH-J');
+        await page.getByRole('textbox').fill('ABCD-EFGH-1');
         await page.locator('[data-screen=status] button[type=submit]').click();
         await expect(page.locator('[data-status-result]')).toBeVisible();
       });

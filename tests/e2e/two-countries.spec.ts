@@ -372,6 +372,15 @@ test('a reference typed without dashes, in small letters, finds the request', as
   );
   // The earlier request's answer is gone: it is not this reference's.
   await expect(page.locator('[data-status-result]')).toHaveCount(0);
+  // One character mistyped: the last one checks the others, so the kiosk says so at once instead
+  // of "the office has no request with this number yet" (QA).
+  const wrong = ref.slice(0, -1) + (ref.endsWith('0') ? '1' : '0');
+  await page.getByRole('textbox').fill(wrong);
+  await page.locator('[data-screen=status] button[type=submit]').click();
+  await expect(page.getByRole('alert')).toHaveText(
+    createMessages('es').t('status.error.checkCharacter'),
+  );
+  await expect(page.locator('[data-status-result]')).toHaveCount(0);
 });
 
 for (const walk of walks) {
