@@ -157,7 +157,9 @@ export function StatusScreen({
         <p id="status-hint" className="hint">
           {tr.t('status.hint')}
         </p>
-        <MessageSlot lines={1}>
+        {/* Two lines kept (three with Large text): beside the keyboard on a wide screen the
+            errors take two, and a place for one moved Back and Check as they came and went. */}
+        <MessageSlot lines={2} largeTextLines={3}>
           {invalid ? (
             <p id="status-error" className="error" role="alert">
               {tr.t(invalid === 'check' ? 'status.error.checkCharacter' : 'status.error.reference')}

@@ -266,6 +266,23 @@ for (const [size, viewport] of Object.entries(sizes)) {
         kiosk,
       }) => {
         await expectKeyboardInView(page, kiosk, 'es', size, 'application-status');
+        // Not yet on 1280 x 800, where Back and Check stand one above the other once the error
+        // has come, and Check moves 360 px down the page (known, not fixed).
+        if (size === '1280x800') return;
+        // A mistyped reference's error, and its clearing, never move Back and Check (beside
+        // the keyboard the error takes two lines; a place for one moved them).
+        // Where Check is on the page: bringing the error into view may scroll, which is allowed.
+        const check = page.locator('[data-screen=status] button[type=submit]');
+        const onPage = () =>
+          check.evaluate((el) => Math.round(el.getBoundingClientRect().top + window.scrollY));
+        const before = await onPage();
+        await page.getByRole('textbox').fill('ABCD-EFGH-2');
+        await check.click();
+        await expect(page.getByRole('alert')).toBeVisible();
+        expect(await onPage(), 'with the error').toBe(before);
+        await page.getByRole('textbox').fill('ABCD-EFGH-1');
+        await expect(page.getByRole('alert')).toHaveCount(0);
+        expect(await onPage(), 'after the error').toBe(before);
       });
     }
   });
