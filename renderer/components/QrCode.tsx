@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 import { RECEIPT_QR_PREFIX, receiptQrText } from '../../sync/bridge/receipt-content';
 
-/** Reads a reference number from typed text or a scanned receipt code (`SP:ABCD-EFGH-J`). */
+/** Reads a reference number from typed text or a scanned receipt code (`SP:ABCD-EFGH-1`). */
 export function referenceFromScan(text: string): string {
   const trimmed = text.trim().toUpperCase();
   return trimmed.startsWith(RECEIPT_QR_PREFIX) ? trimmed.slice(RECEIPT_QR_PREFIX.length) : trimmed;

@@ -143,7 +143,7 @@ export function StatusScreen({
           autoComplete="off"
           spellCheck={false}
           ref={focusWithoutScroll}
-          placeholder="ABCD-EFGH-J"
+          placeholder="ABCD-EFGH-1"
           value={text}
           aria-describedby={invalid ? 'status-hint status-error' : 'status-hint'}
           aria-invalid={invalid ? true : undefined}

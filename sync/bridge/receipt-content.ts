@@ -103,7 +103,7 @@ function inLanguage(text: LocalizedText, language: LanguageCode): string {
 
 /**
  * What a receipt's QR code holds, on the screen and on paper alike: the reference, prefixed so
- * that a scanner's typed input can be told apart from typing (`SP:ABCD-EFGH-J`).
+ * that a scanner's typed input can be told apart from typing (`SP:ABCD-EFGH-1`).
  */
 export const RECEIPT_QR_PREFIX = 'SP:';
 

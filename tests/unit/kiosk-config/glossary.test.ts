@@ -5,6 +5,7 @@ import { translations } from '../../../kiosk-config/messages';
 import { languageCodes } from '../../../kiosk-config/schema';
 import type { LanguageCode } from '../../../kiosk-config/schema';
 import { receiptLabels } from '../../../electron/devices/printer/receipt-labels';
+import { isValidReferenceNumber } from '../../../sync/client/reference-number';
 
 interface Usage {
   use: string[];
@@ -171,4 +172,26 @@ describe('the glossary', () => {
       expect(english).toEqual([]);
     });
   }
+});
+
+describe('example reference numbers in the texts', () => {
+  it('are real references: a citizen who copies one gets no check-character error', () => {
+    const shape = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]\b/g;
+    const examples: Array<{ where: string; example: string }> = [];
+    for (const language of languageCodes) {
+      for (const { where, text } of textsIn(language)) {
+        for (const match of text.matchAll(shape)) examples.push({ where, example: match[0] });
+      }
+    }
+    const screen = readFileSync(
+      new URL('../../../renderer/screens/StatusScreen.tsx', import.meta.url),
+      'utf8',
+    );
+    for (const match of screen.matchAll(shape)) {
+      examples.push({ where: 'StatusScreen.tsx', example: match[0] });
+    }
+    // The error text in each language and the field's placeholder show one.
+    expect(examples.length).toBeGreaterThanOrEqual(languageCodes.length + 1);
+    expect(examples.filter((e) => !isValidReferenceNumber(e.example))).toEqual([]);
+  });
 });
