@@ -12,6 +12,8 @@ export interface FieldProblem {
     | 'form.error.controlCharacter'
     | 'form.error.number'
     | 'form.error.amount'
+    | 'form.error.amountMin'
+    | 'form.error.amountMax'
     | 'form.error.integer'
     | 'form.error.min'
     | 'form.error.max'
@@ -40,6 +42,12 @@ export interface FieldProblem {
  */
 export interface FieldCheckContext {
   today?: string;
+  /**
+   * The service's currency (ISO 4217, its `fee.currency`): an amount's limits are then said as
+   * money ("The largest amount allowed is BZ$100,000.00", values `{amount: minor units,
+   * currency}`); without it, as plain numbers (`form.error.min` / `form.error.max`).
+   */
+  currency?: string;
 }
 
 /** Today's date on this machine's clock, `YYYY-MM-DD` (only when no site date is given). */
@@ -209,12 +217,27 @@ export function checkField(
       return undefined;
     }
     case 'amount': {
+      const limit = (kind: 'min' | 'max', bound: number): FieldProblem =>
+        context.currency
+          ? {
+              key: kind === 'min' ? 'form.error.amountMin' : 'form.error.amountMax',
+              values: { amount: Math.round(bound * 100), currency: context.currency },
+            }
+          : kind === 'min'
+            ? { key: 'form.error.min', values: { min: bound } }
+            : { key: 'form.error.max', values: { max: bound } };
       const minor = amountMinor(value);
-      if (minor === undefined) return { key: 'form.error.amount' };
+      if (minor === undefined) {
+        // Written as an amount but past nine digits: too large, not "not an amount".
+        if (field.max !== undefined && /^\d{10,}(?:\.\d{1,2})?$/.test(value.trim())) {
+          return limit('max', field.max);
+        }
+        return { key: 'form.error.amount' };
+      }
       if (field.min !== undefined && minor < Math.round(field.min * 100))
-        return { key: 'form.error.min', values: { min: field.min } };
+        return limit('min', field.min);
       if (field.max !== undefined && minor > Math.round(field.max * 100))
-        return { key: 'form.error.max', values: { max: field.max } };
+        return limit('max', field.max);
       return undefined;
     }
     case 'date': {

@@ -15,6 +15,9 @@ function allLanguages(key: MessageKey): LocalizedText {
   return { en: text('en'), es: text('es'), bzj: text('bzj'), tn: text('tn') };
 }
 
+/** The payment step's first question: how the citizen pays (its screen shows the amount due). */
+export const PAYMENT_METHOD_FIELD = 'paymentMethod';
+
 /**
  * The payment step as ordinary fields, so it is asked, checked, reviewed and submitted like any
  * other answer: the method, then its reference when the method has one. The kiosk records
@@ -26,7 +29,7 @@ export function paymentFields(service: ServiceDefinition): FieldDefinition[] {
   const withReference = methods.filter((method) => method !== 'counter');
   const fields: FieldDefinition[] = [
     {
-      id: 'paymentMethod',
+      id: PAYMENT_METHOD_FIELD,
       type: 'choice',
       required: true,
       personal: false,
@@ -46,7 +49,7 @@ export function paymentFields(service: ServiceDefinition): FieldDefinition[] {
       minLength: 4,
       maxLength: 32,
       pattern: '^[A-Za-z0-9-]+$',
-      showIf: { field: 'paymentMethod', in: withReference },
+      showIf: { field: PAYMENT_METHOD_FIELD, in: withReference },
       label: allLanguages('payment.reference'),
     });
   }

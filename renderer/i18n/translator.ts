@@ -120,6 +120,10 @@ export function createTranslator(language: LanguageCode, timeZone = 'UTC'): Tran
         // A year is a name, not a quantity: never "1,992".
         values.year = String(values.year);
       }
+      // An amount's limit is said as money in the service's currency.
+      if (typeof values.amount === 'number' && typeof values.currency === 'string') {
+        values.amount = formatMoney({ amountMinor: values.amount, currency: values.currency });
+      }
       // A date limit is said as a date in words, in the citizen's language.
       if (typeof values.limit === 'string') {
         const limit = parseIsoDate(values.limit);

@@ -10,6 +10,8 @@ import {
   splitList,
 } from '../../kiosk-config/field-validation';
 import { parseDateInput } from '../../kiosk-config/formatting';
+import { serviceFee } from '../../kiosk-config/service-fee';
+import { PAYMENT_METHOD_FIELD } from '../../kiosk-config/service-steps';
 import type { FieldCheckContext, FieldProblem } from '../../kiosk-config/field-validation';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { MessageSlot } from '../components/MessageSlot';
@@ -137,7 +139,7 @@ export function FormScreen({
     if (problem) setProblem(undefined);
   };
   const next = () => {
-    const found = checkField(field, value, checkContext);
+    const found = checkField(field, value, { ...checkContext, currency: service.fee.currency });
     setProblem(found);
     if (found) return;
     // Stored and sent as YYYY-MM-DD however it was typed (19900401, 1990/4/1).
@@ -156,12 +158,20 @@ export function FormScreen({
   // Once Next has shown the error, the read-back stays empty so it is not said twice.
   const readBack = field.type === 'date' && !problem ? dateReadBack(tr, value) : undefined;
 
+  // The payment question says what is to be paid (a bill's amount as typed, or the fixed fee).
+  const due = field.id === PAYMENT_METHOD_FIELD ? serviceFee(service, answers) : undefined;
+
   let control;
   if (field.type === 'choice') {
     control = (
       <fieldset aria-describedby={describedBy}>
         <legend className="question" data-prompt>
           <Question tr={tr} field={field} />
+          {due && due.amountMinor > 0 ? (
+            <span className="amount-due" data-amount-due={due.amountMinor}>
+              {tr.t('payment.amountDue', { amount: tr.money(due) })}
+            </span>
+          ) : null}
         </legend>
         <div className="choices">
           {field.options.map((option, optionIndex) => (

@@ -84,7 +84,8 @@ export function ReviewScreen({
           </div>
         ))}
         <div className="review-row total">
-          <dt>{tr.t('review.fee')}</dt>
+          {/* A bill's amount is no fee: its total row says what is to be paid. */}
+          <dt>{tr.t(service.feeField === undefined ? 'review.fee' : 'review.amountToPay')}</dt>
           <dd>{fee.amountMinor > 0 ? tr.money(fee) : tr.t('services.free')}</dd>
         </div>
       </dl>

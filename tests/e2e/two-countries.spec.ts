@@ -417,16 +417,33 @@ for (const walk of walks) {
       await expect(field).toHaveValue('12.505');
       await page.locator('[data-screen=form] form button[type=submit]').click();
       await expect(page.getByRole('alert')).toHaveText(t('form.error.amount'));
+      // Past the catalogue's largest, even past nine digits: the limit, said as money (QA: it
+      // used to be "enter an amount such as 12.50", and "100,000" without the currency).
+      const largest = t('form.error.amountMax', {
+        amount: formatMoney({ amountMinor: 10_000_000, currency }),
+      });
+      for (const tooLarge of ['100000.01', '2500000000']) {
+        await field.fill(tooLarge);
+        await page.locator('[data-screen=form] form button[type=submit]').click();
+        await expect(page.getByRole('alert')).toHaveText(largest);
+      }
+      await field.fill('12.505');
       await page.locator('.keyboard-host [data-skbtn="{bksp}"]').click();
       await page.locator('.keyboard-host [data-skbtn="{bksp}"]').click();
       await expect(field).toHaveValue('12.5');
       await page.locator('[data-screen=form] form button[type=submit]').click();
       await page.locator('[data-screen=form] form button[type=submit]').click(); // no SMS number
+      // The payment question says what is to be paid.
+      await expect(page.locator('legend .amount-due')).toHaveText(
+        t('payment.amountDue', { amount }),
+      );
       await page.locator('input[type=radio][value=counter]').check();
+      await shot(page, `${walk.language}-bill-payment-question`);
       await page.locator('[data-screen=form] form button[type=submit]').click();
 
-      // Review: the amount as money, and it is what is charged.
+      // Review: the amount as money, and it is what is charged, named as such (not a "fee").
       await expect(page.locator('[data-answer=amount]')).toHaveText(amount);
+      await expect(page.locator('.review-row.total dt')).toHaveText(t('review.amountToPay'));
       await expect(page.locator('.review-row.total dd')).toHaveText(amount);
       await shot(page, `${walk.language}-bill-review`);
       await page.locator('[data-screen=review] button.primary').click();

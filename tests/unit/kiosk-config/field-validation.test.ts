@@ -276,6 +276,32 @@ describe('amount fields (money the citizen states)', () => {
     expect(checkField(amount, '')).toEqual({ key: 'form.error.required' });
   });
 
+  it("says an amount's limits as money in the service's currency, and a huge one as too large", () => {
+    const amount = field({ id: 'amount', type: 'amount', label, min: 1, max: 100000 });
+    const inPula = { currency: 'BWP' };
+    expect(checkField(amount, '100000.01', inPula)).toEqual({
+      key: 'form.error.amountMax',
+      values: { amount: 10_000_000, currency: 'BWP' },
+    });
+    expect(checkField(amount, '0.5', inPula)).toEqual({
+      key: 'form.error.amountMin',
+      values: { amount: 100, currency: 'BWP' },
+    });
+    // Ten digits or more: written as an amount, but past the largest, not "not an amount".
+    expect(checkField(amount, '1234567890', inPula)).toEqual({
+      key: 'form.error.amountMax',
+      values: { amount: 10_000_000, currency: 'BWP' },
+    });
+    expect(checkField(amount, '12345678901.50')).toEqual({
+      key: 'form.error.max',
+      values: { max: 100000 },
+    });
+    expect(checkField(amount, '12,50', inPula)).toEqual({ key: 'form.error.amount' });
+    // Without a largest amount, a number of ten digits is still not one the kiosk can take.
+    const open = field({ id: 'amount', type: 'amount', label });
+    expect(checkField(open, '1234567890', inPula)).toEqual({ key: 'form.error.amount' });
+  });
+
   it("charges a fixed fee, or the answer to the service's fee field", () => {
     const fixed = { fee: { amountMinor: 1000, currency: 'BZD' } };
     expect(serviceFee(fixed, { amount: '99' })).toEqual({ amountMinor: 1000, currency: 'BZD' });
