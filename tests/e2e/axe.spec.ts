@@ -66,6 +66,31 @@ async function runAxe(
   };
 }
 
+/** The drawn edge of one radio button or tick box beside a choice. */
+interface ChoiceBoxEdge {
+  control: string;
+  /** Its border colour, computed. */
+  edge: string;
+  widthPx: number;
+  /** The page's text colour. */
+  ink: string;
+}
+
+/** Every radio button and tick box of the choices on the screen, with its edge. */
+const choiceBoxEdges = (page: Page): Promise<ChoiceBoxEdge[]> =>
+  page.evaluate(() => {
+    const ink = getComputedStyle(document.body).color;
+    return Array.from(document.querySelectorAll<HTMLInputElement>('.choice input')).map((input) => {
+      const style = getComputedStyle(input);
+      return {
+        control: `${input.type} ${input.name || input.value}`,
+        edge: style.borderTopColor,
+        widthPx: parseFloat(style.borderTopWidth),
+        ink,
+      };
+    });
+  });
+
 const setHighContrast = (page: Page, on: boolean) =>
   page.evaluate((value) => document.documentElement.classList.toggle('high-contrast', value), on);
 
@@ -83,6 +108,7 @@ for (const site of demoSites) {
       test.setTimeout(300_000);
       const findings: AxeFinding[] = [];
       const rings: Array<FocusRing & { screen: string; mode: string }> = [];
+      const edges: Array<ChoiceBoxEdge & { screen: string; mode: string }> = [];
       await kiosk.open(page);
       await walkEveryCitizenScreen(
         page,
@@ -111,6 +137,7 @@ for (const site of demoSites) {
             if (header) await page.locator('.language-switch button[lang=en]').click();
             if (colours) {
               for (const ring of await probeFocusRings(page)) rings.push({ ...ring, screen, mode });
+              for (const edge of await choiceBoxEdges(page)) edges.push({ ...edge, screen, mode });
             }
           }
           await setHighContrast(page, false);
@@ -168,6 +195,14 @@ for (const site of demoSites) {
               (r) =>
                 `${r.screen} ${r.mode}: ${r.control} ring ${r.ring} on ${r.behind} = ${r.ratio}:1, ${r.widthPx} px`,
             ),
+        ).toEqual([]);
+        // Radio buttons and tick boxes (the service's choices, the consent box) are edged in the
+        // text's own colour, 3 px, in both modes: Chromium's own edge is a thin grey (QA).
+        expect(edges.filter((e) => e.mode === 'high-contrast').length).toBeGreaterThan(5);
+        expect(
+          edges
+            .filter((e) => e.widthPx < 3 || e.edge !== e.ink)
+            .map((e) => `${e.screen} ${e.mode}: ${e.control} edge ${e.edge} ${e.widthPx} px`),
         ).toEqual([]);
       }
     });
