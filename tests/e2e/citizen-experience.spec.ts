@@ -94,6 +94,8 @@ test.describe('idle privacy', () => {
     const warning = page.getByRole('alertdialog');
     await expect(warning).toBeVisible({ timeout: 5_000 });
     await expect(warning).toContainText(/ends in \d seconds?/);
+    // The answers behind it are blurred past reading: whoever comes next cannot read them.
+    await expect(page.locator('.overlay')).toHaveCSS('backdrop-filter', /blur\(\d{2}px\)/);
     await screenshot(page, '21-idle-warning-en');
     await warning.getByRole('button', { name: 'I am still here' }).click();
     await expect(page.getByRole('textbox')).toHaveValue('987654321');
