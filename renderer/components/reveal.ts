@@ -75,8 +75,10 @@ export function revealIfHidden(elements: ReadonlyArray<Element | null | undefine
 
 /**
  * Reveals `ref`'s element each time its text appears or changes (a message, a read-back, an
- * answer; the same message in another language too). Runs before paint, so it is never seen
- * hidden first.
+ * answer; the same message in another language too): the message itself, its element's children
+ * when it has any (a MessageSlot's place is sized for its longest message, and scrolling to show
+ * the whole place for a shorter one moved the screen, keyboard and buttons with it, for nothing).
+ * Runs before paint, so it is never seen hidden first.
  */
 export function useRevealOnText(ref: RefObject<HTMLElement | null>): void {
   const last = useRef('');
@@ -85,7 +87,7 @@ export function useRevealOnText(ref: RefObject<HTMLElement | null>): void {
     const text = el?.textContent?.trim() ?? '';
     if (text === last.current) return;
     last.current = text;
-    if (text) revealIfHidden([el]);
+    if (text && el) revealIfHidden(el.children.length > 0 ? Array.from(el.children) : [el]);
   });
 }
 

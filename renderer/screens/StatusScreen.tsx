@@ -88,6 +88,7 @@ export function StatusScreen({
       return;
     }
     setText(ref);
+    setInvalid(false);
     setBusy(true);
     setResult(undefined);
     const local = await runtime.store.find({ ref }).catch(() => undefined);
@@ -157,17 +158,30 @@ export function StatusScreen({
         <p id="status-hint" className="hint">
           {tr.t('status.hint')}
         </p>
-        {/* Two lines kept (three with Large text): beside the keyboard on a wide screen the
-            errors take two, and a place for one moved Back and Check as they came and went. */}
-        <MessageSlot lines={2} largeTextLines={3}>
+        <div className="actions">
+          <button type="button" className="secondary" onClick={onBack}>
+            {tr.t('form.back')}
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            <SteadyLabel
+              text={busy ? tr.t('status.checking') : tr.t('status.check')}
+              reserve={busy ? tr.t('status.check') : tr.t('status.checking')}
+            />
+          </button>
+        </div>
+        {/* One place for what the check says, an error or an answer (never both), under Back
+            and Check as a search's results are, so nothing that comes or goes there moves the
+            buttons; sized for the answer's four lines (which hold any error too), so the keyboard
+            after it does not move either. Above the buttons, as two places (an error's and an
+            answer's), an error longer than its place moved them, and on a 1280 x 800 screen
+            the pinned buttons covered the place, so an error scrolled the keyboard's top rows
+            out of view (QA). */}
+        <MessageSlot lines={4} kind="words">
           {invalid ? (
             <p id="status-error" className="error" role="alert">
               {tr.t(invalid === 'check' ? 'status.error.checkCharacter' : 'status.error.reference')}
             </p>
-          ) : null}
-        </MessageSlot>
-        <MessageSlot lines={4} kind="words">
-          {lines.length > 0 ? (
+          ) : lines.length > 0 ? (
             <div
               className={`status-result status-${resultKind}`}
               role="status"
@@ -192,17 +206,6 @@ export function StatusScreen({
             </div>
           ) : null}
         </MessageSlot>
-        <div className="actions">
-          <button type="button" className="secondary" onClick={onBack}>
-            {tr.t('form.back')}
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            <SteadyLabel
-              text={busy ? tr.t('status.checking') : tr.t('status.check')}
-              reserve={busy ? tr.t('status.check') : tr.t('status.checking')}
-            />
-          </button>
-        </div>
       </form>
       <OnScreenKeyboard
         tr={tr}
