@@ -156,25 +156,24 @@ export function App({
               : `citizen:${screen.name}:${'index' in screen ? screen.index : ''}:${'serviceId' in screen ? screen.serviceId : ''}`
           }
         />
-        {screen.name === 'language' ? null : (
-          <Header
-            tr={tr}
-            languages={site.languages}
-            access={session.access}
-            link={engine?.link ?? 'unknown'}
-            gettingRoster={engine?.configAt === undefined}
-            onLanguage={(language) =>
-              // Its messages first (a chunk of their own, precached), then the switch.
-              void loadLanguages([language]).then(() =>
-                dispatch({ type: 'switch-language', language, byStaff: staff.staffScreenOpen }),
-              )
-            }
-            onToggle={(preference) => dispatch({ type: 'toggle-access', preference })}
-            onStartOver={
-              sessionOpen ? () => (hasAnswers ? setConfirmingStartOver(true) : end()) : undefined
-            }
-          />
-        )}
+        <Header
+          tr={tr}
+          languageSwitch={screen.name !== 'language'}
+          languages={site.languages}
+          access={session.access}
+          link={engine?.link ?? 'unknown'}
+          gettingRoster={engine?.configAt === undefined}
+          onLanguage={(language) =>
+            // Its messages first (a chunk of their own, precached), then the switch.
+            void loadLanguages([language]).then(() =>
+              dispatch({ type: 'switch-language', language, byStaff: staff.staffScreenOpen }),
+            )
+          }
+          onToggle={(preference) => dispatch({ type: 'toggle-access', preference })}
+          onStartOver={
+            sessionOpen ? () => (hasAnswers ? setConfirmingStartOver(true) : end()) : undefined
+          }
+        />
         {officer && staff.mode.name === 'citizen' && sessionOpen ? (
           <p className="assisted-banner" data-assisted-by={officer.officerId}>
             {tr.t('officer.assisting', { name: officer.name, id: officer.officerId })}

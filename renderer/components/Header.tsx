@@ -14,6 +14,11 @@ interface HeaderProps {
   onLanguage: (language: LanguageCode) => void;
   onToggle: (preference: keyof AccessPreferences) => void;
   onStartOver?: () => void;
+  /**
+   * The language switch; left out on the language screen, whose own big buttons are the choice
+   * (the bar is there for Read aloud, the display toggles and Start over).
+   */
+  languageSwitch?: boolean;
 }
 
 function ToggleIcon({ name }: { name: keyof AccessPreferences }) {
@@ -63,25 +68,28 @@ export function Header({
   onLanguage,
   onToggle,
   onStartOver,
+  languageSwitch = true,
 }: HeaderProps) {
   return (
     <header className="header">
       <div className="header-row">
         <span className="brand">{tr.t('app.name')}</span>
-        <nav className="language-switch" aria-label={tr.t('language.switch')}>
-          {languages.map((code) => (
-            <button
-              key={code}
-              type="button"
-              lang={code}
-              className={code === tr.language ? 'chip chip-active' : 'chip'}
-              aria-pressed={code === tr.language}
-              onClick={() => onLanguage(code)}
-            >
-              {languageNames[code]}
-            </button>
-          ))}
-        </nav>
+        {languageSwitch ? (
+          <nav className="language-switch" aria-label={tr.t('language.switch')}>
+            {languages.map((code) => (
+              <button
+                key={code}
+                type="button"
+                lang={code}
+                className={code === tr.language ? 'chip chip-active' : 'chip'}
+                aria-pressed={code === tr.language}
+                onClick={() => onLanguage(code)}
+              >
+                {languageNames[code]}
+              </button>
+            ))}
+          </nav>
+        ) : null}
         {onStartOver ? (
           <button type="button" className="chip chip-quiet" onClick={onStartOver} data-start-over>
             {tr.t('common.startOver')}

@@ -181,6 +181,29 @@ test.describe('choices made on the start screen', () => {
   });
 });
 
+test('the language screen has the top bar without its language switch: Read aloud and Start over are there', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  await page.locator('[data-screen=attract] button.primary').click();
+  await expect(page.locator('[data-screen=language]')).toBeVisible();
+  // The big buttons are the language choice: no second one in the bar.
+  await expect(page.locator('.header .language-switch')).toHaveCount(0);
+  // A citizen who cannot read the choices turns Read aloud on here, and it stays on.
+  const readAloud = page.locator('.header [data-toggle=audio]');
+  await readAloud.click();
+  await expect(readAloud).toHaveAttribute('aria-pressed', 'true');
+  await page.locator('[data-screen=language] button[lang=es]').click();
+  await expect(page.locator('[data-screen=services]')).toBeVisible();
+  await expect(page.locator('[data-toggle=audio]')).toHaveAttribute('aria-pressed', 'true');
+  // And someone who pressed Start by mistake has a way back that does not wait for the idle time.
+  await page.locator('[data-start-over]').click();
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator('[data-start-over]').click();
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+});
+
 test('the status check answers from the gateway when the link is up and calmly when it is not', async ({
   page,
   kiosk,
