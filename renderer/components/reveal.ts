@@ -129,3 +129,35 @@ export function watchPinnedActions(doc: Document): () => void {
     view.removeEventListener('resize', later);
   };
 }
+
+/**
+ * The question and its field are in view when a step opens and when the text size changes (a
+ * form's question, the status check's reference): on a short screen with Large text the top bar
+ * alone is more than half the height, and the pinned Back / Next row would otherwise cover the
+ * question (on the status check at 1280 x 800 a citizen typed into a field hidden under it, QA). When a refused answer's error is shown,
+ * the field and its error come first instead. Only scrolls when they are hidden.
+ */
+export function useQuestionInView(screen: RefObject<HTMLElement | null>): void {
+  useLayoutEffect(() => {
+    const main = screen.current;
+    if (!main) return undefined;
+    // With an error shown (the text size changed after a refused Next), the field and what is
+    // wrong with it come first; otherwise the question and its field.
+    const reveal = () => {
+      const answer = main.querySelector('form .answer, form .choices, form label.choice');
+      const error = main.querySelector('form .error');
+      revealIfHidden(error ? [answer, error] : [main.querySelector('[data-prompt]'), answer]);
+    };
+    reveal();
+    const root = main.ownerDocument.documentElement;
+    let size = root.classList.contains('large-text');
+    const watch = new MutationObserver(() => {
+      const now = root.classList.contains('large-text');
+      if (now === size) return;
+      size = now;
+      reveal();
+    });
+    watch.observe(root, { attributes: true, attributeFilter: ['class'] });
+    return () => watch.disconnect();
+  }, [screen]);
+}

@@ -1,5 +1,5 @@
-import { useLayoutEffect, useRef, useState } from 'react';
-import type { FormEvent, RefObject } from 'react';
+import { useRef, useState } from 'react';
+import type { FormEvent } from 'react';
 import type { FieldDefinition, LanguageCode, ServiceDefinition } from '../../kiosk-config/schema';
 import {
   CONSENT_GIVEN,
@@ -15,7 +15,7 @@ import { PAYMENT_METHOD_FIELD } from '../../kiosk-config/service-steps';
 import type { FieldCheckContext, FieldProblem } from '../../kiosk-config/field-validation';
 import { OnScreenKeyboard } from '../components/OnScreenKeyboard';
 import { MessageSlot } from '../components/MessageSlot';
-import { revealIfHidden } from '../components/reveal';
+import { useQuestionInView } from '../components/reveal';
 import {
   codeKeys,
   digitsOnly,
@@ -70,37 +70,6 @@ function Question({ tr, field }: { tr: Translator; field: FieldDefinition }) {
       {!field.required ? <span className="optional"> ({tr.t('form.optional')})</span> : null}
     </>
   );
-}
-
-/**
- * The question and its field are in view when a step opens and when the text size changes: on a
- * short screen with Large text the top bar alone is more than half the height, and the pinned
- * Back / Next row would otherwise cover the question. When a refused answer's error is shown,
- * the field and its error come first instead. Only scrolls when they are hidden.
- */
-function useQuestionInView(screen: RefObject<HTMLElement | null>): void {
-  useLayoutEffect(() => {
-    const main = screen.current;
-    if (!main) return undefined;
-    // With an error shown (the text size changed after a refused Next), the field and what is
-    // wrong with it come first; otherwise the question and its field.
-    const reveal = () => {
-      const answer = main.querySelector('form .answer, form .choices, form label.choice');
-      const error = main.querySelector('form .error');
-      revealIfHidden(error ? [answer, error] : [main.querySelector('[data-prompt]'), answer]);
-    };
-    reveal();
-    const root = main.ownerDocument.documentElement;
-    let size = root.classList.contains('large-text');
-    const watch = new MutationObserver(() => {
-      const now = root.classList.contains('large-text');
-      if (now === size) return;
-      size = now;
-      reveal();
-    });
-    watch.observe(root, { attributes: true, attributeFilter: ['class'] });
-    return () => watch.disconnect();
-  }, [screen]);
 }
 
 /** One question per screen, with progress, so a first-time user is never faced with a wall. */

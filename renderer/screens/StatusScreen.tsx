@@ -14,6 +14,7 @@ import type { SeenStatus } from '../../sync/client/status-cache';
 import { agencyTextIn } from '../../sync/protocol/application-status';
 import type { Translator } from '../i18n/translator';
 import { focusWithoutScroll } from '../components/focus';
+import { useQuestionInView } from '../components/reveal';
 
 type Result =
   /** What the office said (now, or when this kiosk last checked: `cached`). */
@@ -74,6 +75,8 @@ export function StatusScreen({
   /** What is wrong with the typed reference: not its shape, or a wrong check character. */
   const [invalid, setInvalid] = useState<false | 'shape' | 'check'>(false);
   const checkRef = useRef<(event?: FormEvent, entered?: string) => Promise<void>>(undefined);
+  const screen = useRef<HTMLElement>(null);
+  useQuestionInView(screen);
 
   const check = async (event?: FormEvent, entered: string = text) => {
     event?.preventDefault();
@@ -131,7 +134,7 @@ export function StatusScreen({
     result?.kind === 'decision' && result.status.state === 'received' ? 'received' : result?.kind;
 
   return (
-    <main className="screen" data-screen="status">
+    <main ref={screen} className="screen" data-screen="status">
       <h1>{tr.text(service.title)}</h1>
       <form onSubmit={(event) => void check(event)} noValidate>
         <label htmlFor="status-ref" className="question" data-prompt>

@@ -74,6 +74,8 @@ interface ChoiceBoxEdge {
   widthPx: number;
   /** The page's text colour. */
   ink: string;
+  /** On a chosen tile. */
+  chosen: boolean;
 }
 
 /** Every radio button and tick box of the choices on the screen, with its edge. */
@@ -87,6 +89,7 @@ const choiceBoxEdges = (page: Page): Promise<ChoiceBoxEdge[]> =>
         edge: style.borderTopColor,
         widthPx: parseFloat(style.borderTopWidth),
         ink,
+        chosen: input.closest('.choice')?.classList.contains('selected') ?? false,
       };
     });
   });
@@ -197,11 +200,16 @@ for (const site of demoSites) {
             ),
         ).toEqual([]);
         // Radio buttons and tick boxes (the service's choices, the consent box) are edged in the
-        // text's own colour, 3 px, in both modes: Chromium's own edge is a thin grey (QA).
+        // text's own colour, 3 px, in both modes (Chromium's own edge is a thin grey, QA); white on
+        // a chosen navy tile, where a dark edge was 1.5:1.
         expect(edges.filter((e) => e.mode === 'high-contrast').length).toBeGreaterThan(5);
         expect(
           edges
-            .filter((e) => e.widthPx < 3 || e.edge !== e.ink)
+            .filter(
+              (e) =>
+                e.widthPx < 3 ||
+                e.edge !== (e.chosen && e.mode === 'normal' ? 'rgb(255, 255, 255)' : e.ink),
+            )
             .map((e) => `${e.screen} ${e.mode}: ${e.control} edge ${e.edge} ${e.widthPx} px`),
         ).toEqual([]);
       }

@@ -289,6 +289,32 @@ for (const [size, viewport] of Object.entries(sizes)) {
   });
 }
 
+for (const [siteFile, language, size] of [
+  ['demo.json', 'es', '1280x800'],
+  ['demo-botswana.json', 'tn', '1920x1080'],
+] as const) {
+  test.describe(`the status check with Large text at ${size}`, () => {
+    test.use({ siteFile, viewport: sizes[size] });
+    test(`its field opens in view and its keyboard stays whole when the error comes (${language})`, async ({
+      page,
+      kiosk,
+    }) => {
+      await openService(page, kiosk, language, 'application-status', true);
+      await expect(page.locator('.keyboard-host .hg-button').first()).toBeVisible();
+      await settle(page);
+      // The field is not under the pinned Back and Check (a citizen typed into it unseen, QA).
+      expect(await readable(page, '#status-ref'), 'the field').toEqual([]);
+      await page.getByRole('textbox').fill('ABCD-EFGH-2');
+      await page.locator('[data-screen=status] button[type=submit]').click();
+      await expect(page.getByRole('alert')).toBeVisible();
+      await shot(page, `status-error-large-text-${language}-${size}`);
+      expect(await readable(page, '#status-error'), 'the error').toEqual([]);
+      // The page scrolled to the error; the keys stay beside it, every one of them.
+      expect(await readable(page, '.keyboard-host'), 'the keyboard').toEqual([]);
+    });
+  });
+}
+
 /**
  * A mistyped reference's error, its clearing and an answer never move Back and Check (they come
  * under the buttons, in one place sized for the answer), and never scroll the keyboard's top row
@@ -304,6 +330,7 @@ async function expectStatusButtonsStill(page: Page, name: string): Promise<void>
       return {
         check: Math.round((button?.getBoundingClientRect().top ?? NaN) + window.scrollY),
         keyboardTop: Math.round(keys?.getBoundingClientRect().top ?? NaN),
+        scrolled: Math.round(window.scrollY),
       };
     });
   const before = await where();
@@ -313,6 +340,9 @@ async function expectStatusButtonsStill(page: Page, name: string): Promise<void>
   await shot(page, `status-error-${name}`);
   const withError = await where();
   expect(withError.check, 'Check with the error').toBe(before.check);
+  // At normal text size it all fits: nothing scrolls, so nothing moves on the screen either
+  // (at 1280 x 800 each message scrolled the page 13 to 62 px, QA).
+  expect(withError.scrolled, 'scrolled by the error').toBe(0);
   expect(withError.keyboardTop, "the keyboard's top with the error").toBeGreaterThanOrEqual(0);
   await page.getByRole('textbox').fill('ABCD-EFGH-1');
   await expect(page.getByRole('alert')).toHaveCount(0);
@@ -321,6 +351,7 @@ async function expectStatusButtonsStill(page: Page, name: string): Promise<void>
   await expect(page.locator('[data-status-result]')).toBeVisible();
   const withAnswer = await where();
   expect(withAnswer.check, 'Check with the answer').toBe(before.check);
+  expect(withAnswer.scrolled, 'scrolled by the answer').toBe(0);
   expect(withAnswer.keyboardTop, "the keyboard's top with the answer").toBeGreaterThanOrEqual(0);
 }
 
