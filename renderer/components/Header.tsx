@@ -1,7 +1,8 @@
 import type { LanguageCode } from '../../kiosk-config/schema';
 import type { AccessPreferences } from '../app/session';
 import type { LinkState } from '../../sync/client/engine';
-import { languageNames } from '../i18n/translator';
+import { createTranslator, languageNames } from '../i18n/translator';
+import { SteadyLabel } from './SteadyLabel';
 import type { Translator } from '../i18n/translator';
 
 interface HeaderProps {
@@ -85,14 +86,22 @@ export function Header({
                 aria-pressed={code === tr.language}
                 onClick={() => onLanguage(code)}
               >
-                {languageNames[code]}
+                {/* As wide as its bold (chosen) self, so choosing one moves none of the others. */}
+                <SteadyLabel text={languageNames[code]} reserve={languageNames[code]} />
               </button>
             ))}
           </nav>
         ) : null}
         {onStartOver ? (
           <button type="button" className="chip chip-quiet" onClick={onStartOver} data-start-over>
-            {tr.t('common.startOver')}
+            {/* As wide in every site language as in the longest ("Empezar de nuevo"): a switch
+                of language moved the bar's buttons, and a tap meant for Kriol met Start over (QA). */}
+            <SteadyLabel
+              text={tr.t('common.startOver')}
+              reserve={longest(
+                languages.map((code) => createTranslator(code).t('common.startOver')),
+              )}
+            />
           </button>
         ) : null}
       </div>

@@ -22,6 +22,8 @@ interface OnScreenKeyboardProps {
   value: string;
   onChange: (value: string) => void;
   onEnter: () => void;
+  /** The word on the Enter key: the screen's own action ("Check"); default "Next". */
+  enterLabel?: string;
 }
 
 /**
@@ -40,6 +42,7 @@ export function OnScreenKeyboard({
   value,
   onChange,
   onEnter,
+  enterLabel,
 }: OnScreenKeyboardProps) {
   const dash = code?.dash ?? true;
   // A stable key for the effect: the letters, not the array's identity.
@@ -70,7 +73,7 @@ export function OnScreenKeyboard({
         '{bksp}': `⌫ ${tr.t('keyboard.backspace')}`,
         '{space}': tr.t('keyboard.space'),
         '{shift}': `⇧ ${tr.t('keyboard.shift')}`,
-        '{enter}': `${tr.t('keyboard.enter')} →`,
+        '{enter}': `${enterLabel ?? tr.t('keyboard.enter')} →`,
       },
       onKeyPress: (button: string) => {
         const current = latest.current;
@@ -93,14 +96,13 @@ export function OnScreenKeyboard({
       instance.destroy();
       keyboard.current = null;
     };
-  }, [kind, languages, tr, dash, space, digits]);
+  }, [kind, languages, tr, dash, space, digits, enterLabel]);
 
   return (
     <div
       className="keyboard-host"
       aria-hidden="true"
       data-keyboard={kind}
-      title={tr.t('keyboard.label')}
     >
       <div ref={host} className="simple-keyboard" />
     </div>

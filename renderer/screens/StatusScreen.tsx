@@ -220,6 +220,7 @@ export function StatusScreen({
           setInvalid(false);
         }}
         onEnter={() => void check()}
+        enterLabel={tr.t('status.check')}
       />
     </main>
   );

@@ -204,6 +204,36 @@ test('the language screen has the top bar without its language switch: Read alou
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
 });
 
+test("the top bar's language and Start over buttons stay where they are across a language switch and from screen to screen", async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator('[data-screen=language] button[lang=en]').click();
+  const places = () =>
+    page.evaluate(() =>
+      Array.from(document.querySelectorAll('.header-row:first-child button')).map((button) => {
+        const box = button.getBoundingClientRect();
+        return `${Math.round(box.left)}-${Math.round(box.right)}`;
+      }),
+    );
+  const english = await places();
+  // English, Español, Kriol and Start over.
+  expect(english).toHaveLength(4);
+  // "Empezar de nuevo" is wider than "Start over", and the chosen language is bold: the places
+  // were those of the widest words all along (QA: a tap meant for Kriol met Start over).
+  for (const language of ['es', 'bzj'] as const) {
+    await page.locator(`.language-switch button[lang=${language}]`).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', language);
+    expect(await places(), language).toEqual(english);
+  }
+  // A screen that scrolls (the service list) and one that does not (a question) alike.
+  await page.locator('[data-service=birth-certificate-replacement]').click();
+  await expect(page.locator('[data-screen=form]')).toBeVisible();
+  expect(await places(), 'on a question').toEqual(english);
+});
+
 test('the status check answers from the gateway when the link is up and calmly when it is not', async ({
   page,
   kiosk,
