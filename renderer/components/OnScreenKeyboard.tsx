@@ -99,11 +99,7 @@ export function OnScreenKeyboard({
   }, [kind, languages, tr, dash, space, digits, enterLabel]);
 
   return (
-    <div
-      className="keyboard-host"
-      aria-hidden="true"
-      data-keyboard={kind}
-    >
+    <div className="keyboard-host" aria-hidden="true" data-keyboard={kind}>
       <div ref={host} className="simple-keyboard" />
     </div>
   );
