@@ -204,7 +204,7 @@ test('the language screen has the top bar without its language switch: Read alou
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
 });
 
-test("the top bar's language and Start over buttons stay where they are across a language switch and from screen to screen", async ({
+test("the top bar's language and Start over buttons stay where they are across a language switch", async ({
   page,
   kiosk,
 }) => {
@@ -228,7 +228,8 @@ test("the top bar's language and Start over buttons stay where they are across a
     await expect(page.locator('html')).toHaveAttribute('lang', language);
     expect(await places(), language).toEqual(english);
   }
-  // A screen that scrolls (the service list) and one that does not (a question) alike.
+  // From screen to screen (the service list, a question: neither scrolls at 1920 x 1080; a
+  // screen that does scroll moves the bar's right-hand buttons by the scroll bar's 15 px).
   await page.locator('[data-service=birth-certificate-replacement]').click();
   await expect(page.locator('[data-screen=form]')).toBeVisible();
   expect(await places(), 'on a question').toEqual(english);
