@@ -71,6 +71,10 @@ export function Header({
   onStartOver,
   languageSwitch = true,
 }: HeaderProps) {
+  // Worked out on each render, not kept: the other languages' words arrive after the first one.
+  const startOverReserve = longest(
+    languages.map((code) => createTranslator(code).t('common.startOver')),
+  );
   return (
     <header className="header">
       <div className="header-row">
@@ -96,12 +100,7 @@ export function Header({
           <button type="button" className="chip chip-quiet" onClick={onStartOver} data-start-over>
             {/* As wide in every site language as in the longest ("Empezar de nuevo"): a switch
                 of language moved the bar's buttons, and a tap meant for Kriol met Start over (QA). */}
-            <SteadyLabel
-              text={tr.t('common.startOver')}
-              reserve={longest(
-                languages.map((code) => createTranslator(code).t('common.startOver')),
-              )}
-            />
+            <SteadyLabel text={tr.t('common.startOver')} reserve={startOverReserve} />
           </button>
         ) : null}
       </div>

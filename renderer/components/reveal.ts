@@ -134,8 +134,9 @@ export function watchPinnedActions(doc: Document): () => void {
  * The question and its field are in view when a step opens and when the text size changes (a
  * form's question, the status check's reference): on a short screen with Large text the top bar
  * alone is more than half the height, and the pinned Back / Next row would otherwise cover the
- * question (on the status check at 1280 x 800 a citizen typed into a field hidden under it, QA). When a refused answer's error is shown,
- * the field and its error come first instead. Only scrolls when they are hidden.
+ * question (on the status check at 1280 x 800 a citizen typed into a field hidden under it, QA).
+ * When a refused answer's error is shown, the field and its error come first instead. Only
+ * scrolls when they are hidden.
  */
 export function useQuestionInView(screen: RefObject<HTMLElement | null>): void {
   useLayoutEffect(() => {
