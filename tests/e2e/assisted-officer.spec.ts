@@ -1,15 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { isTransactionRecord } from '../../sync/protocol/records';
+import { expectAxeClean } from './axe-check';
 import { expect, screenshot, test } from './fixtures';
-import {
-  enterPin,
-  expectAxeClean,
-  officer,
-  payBill,
-  roster,
-  signInByCard,
-  waitForRoster,
-} from './staff-fixtures';
+import { enterPin, officer, payBill, roster, signInByCard, waitForRoster } from './staff-fixtures';
 
 test.use({ roster, simulatedDevices: true });
 

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { expectAxeClean } from './axe-check';
 import { expect, screenshot, startOver, test } from './fixtures';
 
 // The README's screenshots are refreshed only on request (`npm run docs:screenshots`), so a test
@@ -12,16 +12,6 @@ const docsDir =
     ? fileURLToPath(new URL('../../build/docs/screenshots', import.meta.url))
     : fileURLToPath(new URL('../artifacts/screens/docs', import.meta.url));
 const next = (page: Page) => page.locator('[data-screen=form] form button[type=submit]').click();
-
-/** Runs axe on the page as it is and fails on any violation (every screen: axe.spec.ts). */
-async function expectNoAxeViolations(page: Page, language: string, screen: string) {
-  await expect(page.locator('h1').first()).toBeVisible();
-  const result = await new AxeBuilder({ page }).analyze();
-  expect(
-    result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    `${screen} in ${language}`,
-  ).toEqual([]);
-}
 
 /** Smaller PNGs for the README: the same page at half the device pixels. */
 async function docsShot(page: Page, name: string) {
@@ -467,7 +457,8 @@ test('Start over asks first when answers would be cleared: keeping them keeps th
   const keep = dialog.getByRole('button', { name: 'Conservar mis respuestas' });
   await expect(keep).toBeFocused();
   await screenshot(page, 'start-over-confirm-es');
-  await expectNoAxeViolations(page, 'es', 'start-over-confirm');
+  await expect(page.locator('h1').first()).toBeVisible();
+  await expectAxeClean(page, 'start-over-confirm in es');
   await keep.click();
   await expect(dialog).toHaveCount(0);
   await expect(page.getByRole('textbox')).toHaveValue('Ana Pérez');

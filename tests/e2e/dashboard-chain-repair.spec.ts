@@ -15,7 +15,7 @@ import { startNodeKiosk } from '../proof/node-kiosk';
 import type { NodeKiosk } from '../proof/node-kiosk';
 import { signRecord } from '../support/chain-fixture';
 import { artifactsDir } from './fixtures';
-import { expectAxeClean } from './staff-fixtures';
+import { expectAxeClean } from './axe-check';
 
 /**
  * A wedged chain, repaired as an administrator does it in the browser: the fleet page says a

@@ -10,7 +10,8 @@ import { generateSealingKey } from '../../sync/protocol/sealed-box';
 import { makeApiKey } from '../../sync/server/agency/credentials';
 import { expect, screenshot, startOver, test } from './fixtures';
 import type { KioskStack } from './fixtures';
-import { expectAxeClean, roster, signInByCard, waitForRoster } from './staff-fixtures';
+import { expectAxeClean } from './axe-check';
+import { roster, signInByCard, waitForRoster } from './staff-fixtures';
 
 /**
  * From submission to decision, as the citizen sees it: a citizen applies at the kiosk, the

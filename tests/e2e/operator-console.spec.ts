@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { countries } from '../../kiosk-config/countries';
 import { formatTimeOf } from '../../kiosk-config/formatting';
 import { expect, screenshot, test } from './fixtures';
-import { expectAxeClean, payBill, pinHash, waitForRoster } from './staff-fixtures';
+import { expectAxeClean } from './axe-check';
+import { payBill, pinHash, waitForRoster } from './staff-fixtures';
 
 const operatorPin = '24681357';
 const root = fileURLToPath(new URL('../..', import.meta.url));

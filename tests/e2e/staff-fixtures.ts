@@ -1,5 +1,4 @@
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures';
 import type { KioskStack } from './fixtures';
@@ -19,14 +18,6 @@ export const officer = { officerId: '00012345', name: 'Maya Cal', pin: '482913' 
 export const roster: OfficerRosterEntry[] = [
   { officerId: officer.officerId, name: officer.name, pinHash: pinHash(officer.pin), active: true },
 ];
-
-/** No axe violations on the current screen. */
-export async function expectAxeClean(page: Page): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  expect(
-    result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`),
-  ).toEqual([]);
-}
 
 /** Waits until the page has cached the roster from the gateway (offline sign-in works then). */
 export async function waitForRoster(page: Page, kioskId = 'demo-kiosk-01'): Promise<void> {
