@@ -15,6 +15,8 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.{ts,tsx}', 'tests/integration/**/*.test.ts'],
     environment: 'node',
+    // The gateway's bundle, built once for the tests that start it as a process of its own.
+    globalSetup: ['tests/support/vitest-global-setup.ts'],
     // Two test files at once on a 2-core machine (vitest's default is one fewer than the cores):
     // while one waits on a gateway child, a socket or a timer, the other runs. The unit phase
     // took 231 s with one and 155-162 s with two (1 December). Files do not share state: each

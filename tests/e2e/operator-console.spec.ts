@@ -1,15 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { countries } from '../../kiosk-config/countries';
 import { formatTimeOf } from '../../kiosk-config/formatting';
 import { expect, screenshot, test } from './fixtures';
+import { gatewayCommand, runGatewayCli } from '../support/gateway-process';
 import { expectAxeClean } from './axe-check';
 import { payBill, pinHash, waitForRoster } from './staff-fixtures';
 
 const operatorPin = '24681357';
-const root = fileURLToPath(new URL('../..', import.meta.url));
 
 test.use({ simulatedDevices: true, siteOverrides: { operatorPinHash: pinHash(operatorPin) } });
 
@@ -180,20 +179,17 @@ test('a USB bundle exported from the console is imported by the gateway CLI once
   expect(bundle).toBeTruthy();
 
   // The administrator's import, with the real CLI against the gateway's database, twice.
-  const importOnce = () =>
-    execFileSync(
-      'npx',
-      [
-        'tsx',
-        'sync/server/main.ts',
-        'import',
-        path.join(exportDir, bundle!),
-        '--data',
-        kiosk.gateway.dataDir,
-      ],
-      // The gateway here is the SQLite file in its data dir, even where CI sets DATABASE_URL.
-      { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } },
-    );
+  const cli = await gatewayCommand();
+  const importOnce = () => {
+    const run = runGatewayCli(cli, [
+      'import',
+      path.join(exportDir, bundle!),
+      '--data',
+      kiosk.gateway.dataDir,
+    ]);
+    expect(run.code, run.out).toBe(0);
+    return run.out;
+  };
   const first = importOnce();
   expect(first).toContain(`${queued} accepted, 0 duplicate, 0 rejected`);
   const second = importOnce();

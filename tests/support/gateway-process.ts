@@ -1,8 +1,43 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ensureGatewayBundle } from '../../build/scripts/gateway-bundle.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The reference gateway's command line as `npm run gateway` runs it: plain Node on its esbuild
+ * bundle (dist/gateway/main.mjs, build/scripts/gateway-bundle.mjs), built when a source changed
+ * (vitest's global set-up builds it once before the tests). Append the gateway's arguments.
+ * Compiling every module with tsx instead took about 2 s of CPU on each start.
+ */
+export async function gatewayCommand(): Promise<[node: string, bundle: string]> {
+  return [process.execPath, (await ensureGatewayBundle(repoRoot)).file];
+}
+
+/**
+ * Runs one gateway command (`npm run gateway -- agency add …`) to its end on this machine's
+ * SQLite files (a DATABASE_URL in the environment, as CI's, is dropped): its exit code and
+ * everything it printed, stdout then stderr.
+ */
+export function runGatewayCli(
+  command: readonly [string, string],
+  args: string[],
+  input?: string,
+): { code: number; out: string } {
+  try {
+    const out = execFileSync(command[0], [command[1], ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: '' },
+      ...(input !== undefined ? { input } : {}),
+    });
+    return { code: 0, out };
+  } catch (error) {
+    const e = error as { status: number; stdout: string; stderr: string };
+    return { code: e.status, out: `${e.stdout}${e.stderr}` };
+  }
+}
 
 export interface GatewayProcess {
   url: string;
@@ -25,22 +60,23 @@ export interface GatewayProcessOptions {
 }
 
 /**
- * Spawns `sync/server/main.ts` with these CLI arguments and resolves once it prints the address
- * it listens on. `prefix` runs it through another command (the bench's `ip netns exec <ns>`).
+ * Spawns the gateway (gatewayCommand) with these CLI arguments and resolves once it prints the
+ * address it listens on. `prefix` runs it through another command (the bench's `ip netns exec <ns>`).
  * DATABASE_URL is dropped unless given, so a test's gateway is the SQLite file it names.
  */
-export function launchGatewayChild(
+export async function launchGatewayChild(
   cliArgs: string[],
   options: { prefix?: string[]; databaseUrl?: string; timeoutMs?: number } = {},
 ): Promise<{ child: ChildProcess; url: string }> {
-  const nodeArgs = ['--import', 'tsx', 'sync/server/main.ts', ...cliArgs];
+  const [node, bundle] = await gatewayCommand();
+  const nodeArgs = [bundle, ...cliArgs];
   const env = { ...process.env };
   delete env.DATABASE_URL;
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   const [command, ...args] = options.prefix
-    ? [...options.prefix, process.execPath, ...nodeArgs]
-    : [process.execPath, ...nodeArgs];
-  const child = spawn(command ?? process.execPath, args, {
+    ? [...options.prefix, node, ...nodeArgs]
+    : [node, ...nodeArgs];
+  const child = spawn(command ?? node, args, {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,7 +122,7 @@ function spawnGateway(
   ]);
 }
 
-/** The gateway as a real child process (`node --import tsx sync/server/main.ts`). */
+/** The gateway as a real child process, as `npm run gateway` runs it (gatewayCommand). */
 export async function startGatewayProcess(options: GatewayProcessOptions): Promise<GatewayProcess> {
   let { child, url } = await spawnGateway(options, options.port ?? 0, []);
   const port = Number(new URL(url).port);

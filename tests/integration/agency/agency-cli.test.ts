@@ -1,36 +1,18 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startInProcessGateway } from '../../support/gateway-harness';
+import { gatewayCommand, runGatewayCli } from '../../support/gateway-process';
 import { startNodeKiosk } from '../../proof/node-kiosk';
 import { birthCertificate } from '../../support/chain-fixture';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'sp-agency-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `npm run gateway -- …` on this test's SQLite gateway (never CI's DATABASE_URL). */
-function gateway(args: string[], input?: string): { code: number; out: string } {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['--import', 'tsx', 'sync/server/main.ts', ...args],
-      {
-        cwd: repoRoot,
-        encoding: 'utf8',
-        env: { ...process.env, DATABASE_URL: '' },
-        ...(input !== undefined ? { input } : {}),
-      },
-    );
-    return { code: 0, out };
-  } catch (error) {
-    const e = error as { status: number; stdout: string; stderr: string };
-    return { code: e.status, out: `${e.stdout}${e.stderr}` };
-  }
-}
+const cli = await gatewayCommand();
+const gateway = (args: string[], input?: string) => runGatewayCli(cli, args, input);
 
 describe('agency administration on the command line', () => {
   it('registers an agency whose printed key works, opens its personal fields, lists and rotates it', async () => {

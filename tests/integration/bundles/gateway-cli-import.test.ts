@@ -1,9 +1,7 @@
 import 'fake-indexeddb/auto';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportBundle } from '../../../sync/client/bundle-export';
 import { commitTransaction } from '../../../sync/client/commit';
@@ -14,30 +12,14 @@ import { hashToken } from '../../../sync/server/app';
 import { readRosterFile } from '../../../sync/server/roster';
 import { loadOrCreateSealingKey } from '../../../sync/server/sealing-key';
 import { openGatewayStore } from '../../../sync/server/db/gateway-store';
+import { gatewayCommand, runGatewayCli } from '../../support/gateway-process';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'sp-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function gateway(args: string[]): { code: number; out: string } {
-  try {
-    const out = execFileSync(
-      process.execPath,
-      ['--import', 'tsx', 'sync/server/main.ts', ...args],
-      {
-        cwd: repoRoot,
-        encoding: 'utf8',
-        // This test's gateway is the SQLite file under --data; a DATABASE_URL in the environment
-        // (CI runs the store suite on PostgreSQL too) would point the CLI elsewhere.
-        env: { ...process.env, DATABASE_URL: '' },
-      },
-    );
-    return { code: 0, out };
-  } catch (error) {
-    const e = error as { status: number; stdout: string; stderr: string };
-    return { code: e.status, out: `${e.stdout}${e.stderr}` };
-  }
-}
+// This test's gateway is the SQLite file under --data; a DATABASE_URL in the environment (CI runs
+// the store suite on PostgreSQL too) would point the CLI elsewhere: runGatewayCli drops it.
+const cli = await gatewayCommand();
+const gateway = (args: string[]) => runGatewayCli(cli, args);
 
 describe('gateway command line', () => {
   it('imports a bundle file once; the second import reports duplicates and a damaged file is refused', async () => {

@@ -1,22 +1,23 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { gatewayCommand, runGatewayCli } from '../../support/gateway-process';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'sp-roster-warn-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const env = { ...process.env, DATABASE_URL: '' };
+const cli = await gatewayCommand();
 
 /** Starts the gateway on port 0, returns what it printed up to "listening", then stops it. */
 async function startOutput(args: string[]): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'sync/server/main.ts', '--port', '0', '--data', dir, ...args],
-    { cwd: repoRoot, env },
-  );
+  const child = spawn(cli[0], [cli[1], '--port', '0', '--data', dir, ...args], {
+    cwd: repoRoot,
+    env,
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -52,12 +53,8 @@ describe('gateway roster at start', () => {
     writeFileSync(roster, '{ "officers": [] }\n');
     expect(await startOutput(['--roster', roster])).toContain(`roster ${roster} lists no officers`);
 
-    execFileSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'sync/server/main.ts',
+    expect(
+      runGatewayCli(cli, [
         'officer',
         'add',
         '--roster',
@@ -68,9 +65,8 @@ describe('gateway roster at start', () => {
         'Maya Cal',
         '--pin',
         '482913',
-      ],
-      { cwd: repoRoot, env },
-    );
+      ]).code,
+    ).toBe(0);
     const ok = await startOutput(['--roster', roster]);
     expect(ok).toContain('gateway listening on');
     expect(ok).not.toContain('warning');
