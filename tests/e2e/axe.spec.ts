@@ -102,6 +102,10 @@ const choiceBoxEdges = (page: Page): Promise<ChoiceBoxEdge[]> =>
 const setHighContrast = (page: Page, on: boolean) =>
   page.evaluate((value) => document.documentElement.classList.toggle('high-contrast', value), on);
 
+// Its tests share nothing (each has its own kiosk): both workers take them one at a time, so the
+// file's tests do not queue behind each other on one worker at the end of the run.
+test.describe.configure({ mode: 'parallel' });
+
 for (const site of demoSites) {
   // Colours do not change with the country: high contrast and the focus rings are measured at
   // the Belize site (in English, as colours do not change with the language either).

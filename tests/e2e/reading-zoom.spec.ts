@@ -203,6 +203,10 @@ async function measureEverywhere(
   await page.locator(`.language-switch button[lang=${back}]`).click();
 }
 
+// Its tests share nothing (each has its own kiosk): both workers take them one at a time, so the
+// file's tests do not queue behind each other on one worker at the end of the run.
+test.describe.configure({ mode: 'parallel' });
+
 for (const site of demoSites) {
   for (const orientation of Object.keys(orientations) as Orientation[]) {
     test.describe(`${orientation} citizen screens at the ${site.name} demo site`, () => {
