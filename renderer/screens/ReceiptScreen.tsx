@@ -238,6 +238,7 @@ function PrintButton({
         // The site's wall clock, as the screen and the report show it.
         timeZone: countries[runtime.site.country].timeZone,
         fee,
+        billAmount: service.feeField !== undefined,
         payment: {
           method:
             method === 'counter' || method === 'mobile-money' || method === 'card-terminal'

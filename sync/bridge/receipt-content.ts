@@ -59,6 +59,12 @@ export const receiptContentSchema = z.strictObject({
     amountMinor: z.number().check(z.int()).check(z.gte(0)),
     currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
   }),
+  /**
+   * The fee is a bill's amount, as the citizen stated it (a service with a `feeField`): the paper
+   * names it "Amount to pay", as the review screen does, not "Fee". A job queued before this
+   * field existed is a fee.
+   */
+  billAmount: z._default(z.boolean(), false),
   payment: z.strictObject({
     method: z.enum(paymentMethods),
     reference: z.optional(printable(1, 64)),
@@ -113,7 +119,7 @@ export function receiptQrText(ref: string): string {
 
 export interface ReceiptSource {
   site: Pick<SiteConfig, 'agency' | 'siteName' | 'kioskId'>;
-  service: Pick<ServiceDefinition, 'id' | 'title' | 'receiptText'>;
+  service: Pick<ServiceDefinition, 'id' | 'title' | 'receiptText' | 'feeField'>;
   transaction: Pick<TransactionBody, 'txId' | 'ref' | 'channel' | 'fee' | 'language'>;
   /** The chain record's `createdAt`. */
   issuedAt: string;
@@ -144,6 +150,7 @@ export function buildReceiptContent(source: ReceiptSource): ReceiptContent {
     issuedAt: source.issuedAt,
     timeZone: source.timeZone ?? 'UTC',
     fee: source.transaction.fee,
+    billAmount: source.service.feeField !== undefined,
     payment,
     delivery: source.delivery,
     nextSteps: inLanguage(source.service.receiptText, language),

@@ -387,7 +387,7 @@ for (const walk of walks) {
   test.describe(`${countries[walk.country].name}: a bill paid by its amount, in ${walk.language}`, () => {
     test.use({ siteFile: walk.siteFile, simulatedDevices: true });
 
-    test('the amount the citizen states is the fee: on review, on the receipt and on paper', async ({
+    test('the amount the citizen states is the amount to pay: on review, on the receipt and on paper', async ({
       page,
       kiosk,
     }) => {
@@ -456,8 +456,16 @@ for (const walk of walks) {
       await expect(page.locator('[data-print-state=printed]')).toBeVisible({ timeout: 20_000 });
       await shot(page, `${walk.language}-bill-receipt`);
       expect(prints.map((content) => content.fee)).toEqual([{ amountMinor: 1250, currency }]);
+      expect(prints[0]?.billAmount).toBe(true);
       const paper = printedText(decodeEscPos(encodeReceiptEscPos(layoutReceipt(prints[0]!))));
-      expect(paper.replace(/\s+/g, ' ')).toContain(amount);
+      // Named on paper as on the review: what is to be paid, not a fee.
+      expect(paper.replace(/\s+/g, ' ')).toContain(`${t('review.amountToPay')}: ${amount}`);
+      expect(paper).not.toContain(t('review.fee'));
+      // The simulated printer's PDF of the same receipt, read by pdftotext (label and value in
+      // two columns, no colon).
+      const pdf = pdfText(kiosk.devices!.simulatedPrinter!.printouts()[0]!.pdf);
+      expect(pdf).toContain(`${t('review.amountToPay')} ${amount}`);
+      expect(pdf).not.toContain(t('review.fee'));
       // The signed record carries it: the gateway and every report count this amount.
       await expect(page.locator('[data-delivery]')).toHaveAttribute('data-delivery', 'delivered', {
         timeout: 20_000,

@@ -13,6 +13,8 @@ export interface ReceiptLabels {
   reference: string;
   dateTime: string;
   fee: string;
+  /** In place of `fee` when it is a bill's amount (ReceiptContent `billAmount`). */
+  amountToPay: string;
   noFee: string;
   payment: string;
   paymentReference: string;
@@ -41,6 +43,7 @@ export function receiptLabels(language: LanguageCode): ReceiptLabels {
     reference: t('receipt.reference'),
     dateTime: t('paper.dateTime'),
     fee: t('review.fee'),
+    amountToPay: t('review.amountToPay'),
     noFee: t('services.free'),
     payment: t('paper.payment'),
     paymentReference: t('paper.paymentReference'),

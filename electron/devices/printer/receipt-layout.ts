@@ -79,7 +79,11 @@ export function layoutReceipt(content: ReceiptContent, options: LayoutOptions = 
     { kind: 'field', label: labels.service, value: content.service.title },
     { kind: 'reference', label: labels.reference, value: content.ref },
     { kind: 'field', label: labels.dateTime, value: formatReceiptDate(content) },
-    { kind: 'field', label: labels.fee, value: formatReceiptFee(content) },
+    {
+      kind: 'field',
+      label: content.billAmount ? labels.amountToPay : labels.fee,
+      value: formatReceiptFee(content),
+    },
     { kind: 'field', label: labels.payment, value: labels.paymentMethods[content.payment.method] },
   );
   if (content.payment.reference) {

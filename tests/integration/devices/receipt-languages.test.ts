@@ -127,6 +127,18 @@ describe('a receipt in the citizen’s language', () => {
       expect(fields.get(tr.t('paper.status'))).toBe(tr.t('receipt.state.queued'));
       expect(fields.get(tr.t('paper.dateTime'))).toBe(tr.dateTime(content.issuedAt));
     });
+
+    it(`names a bill's amount "Amount to pay" in ${language}, as the review does, not a fee`, () => {
+      const content = { ...fullReceipt(language), billAmount: true };
+      const tr = createTranslator(language, content.timeZone);
+      const fields = new Map(
+        layoutReceipt(content)
+          .blocks.filter((b) => b.kind === 'field')
+          .map((b) => [(b as { label: string }).label, (b as { value: string }).value]),
+      );
+      expect(fields.get(tr.t('review.amountToPay'))).toBe(tr.money(content.fee));
+      expect(fields.has(tr.t('review.fee'))).toBe(false);
+    });
   }
 
   it('prints Pula as "P 50.00" and Setswana months for Gaborone, BZ$ and Spanish months for Belize', () => {
