@@ -425,7 +425,9 @@ test.describe('the kiosk as npm start runs it, on a bare X server with real key 
       else pressKeys(display, row.keys);
       // A window, dialog or reload shows within this; one that came later still fails the test
       // (at the next row, or at the check after the whole table), only under another row's name.
-      await sleep(800);
+      // Each row's own look (a screenshot compared with the baseline, the window list) takes
+      // about as long again.
+      await sleep(500);
       const file = path.join(
         shots,
         `field-${String(index + 11).padStart(2, '0')}-${row.keys.replace(/[^a-zA-Z0-9+-]/g, '_')}.png`,
