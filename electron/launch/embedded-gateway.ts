@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildGateway, hashToken } from '../../sync/server/app';
+import { buildGateway, closeGateway, hashToken } from '../../sync/server/app';
 import { ADMIN_PASSWORD_SETTING, setAdminPassword } from '../../sync/server/dashboard/admin-auth';
 import { registerDashboard } from '../../sync/server/dashboard/routes';
 import { readRosterFile } from '../../sync/server/roster';
@@ -105,7 +105,9 @@ export async function startEmbeddedGateway(options: {
       smsOutbox: demoSms.logFile,
       ...(newAdminPassword ? { newAdminPassword } : {}),
       async close() {
-        await running.close();
+        // The kiosk is stopping: a batch in flight gets two seconds, then its page's open
+        // connections (preconnected sockets among them) are cut rather than waited for.
+        await closeGateway(running, { graceMs: 2_000 });
         await runningSmsc.close();
         await store.close();
       },

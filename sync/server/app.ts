@@ -92,6 +92,34 @@ export function gatewayJobs(app: FastifyInstance): JobRunner {
 }
 const jobsKey = Symbol('gateway-jobs');
 
+/**
+ * Stops a gateway: no new requests, requests in flight get up to `graceMs` (ms) to finish, then
+ * every connection still open is closed and `app.close()` completes (its onClose hooks: the job
+ * runner stops). Connections left idle by a request answered during the grace close as they
+ * become idle. Without the bound, `close()` waits for every open connection: a browser's
+ * preconnected socket that never sends a request holds it until Node's `headersTimeout` (a
+ * minute) or the browser drops the socket (Chromium: about 10 s). Cutting a batch mid-request
+ * is safe for delivery: a committed batch the kiosk never heard of is resent and answered as a
+ * duplicate (exactly-once, sync guide). Resolves when the gateway is closed; rejects as
+ * `app.close()` does.
+ */
+export async function closeGateway(
+  app: FastifyInstance,
+  options: { graceMs: number },
+): Promise<void> {
+  const closed = app.close();
+  // A request answered during the grace leaves a keep-alive connection idle, and close() swept
+  // idle connections only when it began: sweep again while waiting.
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+  const cut = setTimeout(() => app.server.closeAllConnections(), Math.max(0, options.graceMs));
+  try {
+    await closed;
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(cut);
+  }
+}
+
 /** How long (ms) an idle client connection is kept open; sent to clients as `Keep-Alive: timeout=60`. */
 const KEEP_ALIVE_MS = 60_000;
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { enrolmentFileSchema } from '../protocol/enrolment-file';
-import { buildGateway, hashToken } from './app';
+import { buildGateway, closeGateway, hashToken } from './app';
 import { agencyAdminCommand, agencyHelp, agencyToolCommand } from './agency/cli';
 import { describeImport, importBundle } from './bundle-import';
 import { setAdminPassword } from './dashboard/admin-auth';
@@ -252,12 +252,19 @@ export async function main(argv: string[]): Promise<void> {
   // The roster is re-read on every config request, so adding an officer needs no restart.
   const rosterWarning = rosterStartWarning(rosterFile);
   if (rosterWarning) console.warn(`gateway: warning: ${rosterWarning}`);
+  // Batches in flight get five seconds to finish; then open connections are cut (a kiosk
+  // resends what it did not hear answered: closeGateway).
   const shutdown = (): void => {
-    void app
-      .close()
+    void closeGateway(app, { graceMs: 5_000 })
       .then(() => demoSmsc?.close())
       .then(() => store.close())
-      .then(() => process.exit(0));
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`gateway: stopping failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
