@@ -10,6 +10,7 @@ import { observeDelivery } from '../../sync/client/status';
 import type { DeliveryView } from '../../sync/client/status';
 import type { EngineStatus } from '../../sync/client/engine';
 import type { PrintJobReply } from '../../sync/bridge/device-payloads';
+import { buildReceiptContent } from '../../sync/bridge/receipt-content';
 import type { KioskRuntime } from '../app/kiosk-runtime';
 import type { Session } from '../app/session';
 import { useObservable } from '../app/use-observable';
@@ -224,30 +225,33 @@ function PrintButton({
       // The transaction's own time, as its reprints and the officer's day list show it (not the
       // moment the button was touched).
       const row = await runtime.store.find({ txId }).catch(() => undefined);
-      const reply = await runtime.bridge.invoke('printer:print', {
-        txId,
-        language: tr.language,
-        agency: runtime.site.agency,
-        site: runtime.site.siteName,
-        kioskId: runtime.info.kioskId,
-        channel: officer ? 'assisted' : 'self-service',
-        ...(officer ? { officer: { id: officer.officerId, name: officer.name } } : {}),
-        service: { id: service.id, title: tr.text(service.title) },
-        ref: reference,
+      // One builder for the receipt and its reprints (receipt-content.ts), in the language on
+      // screen now: the citizen may have switched it here to read the receipt.
+      const content = buildReceiptContent({
+        site: runtime.site,
+        service,
+        transaction: {
+          txId,
+          ref: reference,
+          channel: officer ? 'assisted' : 'self-service',
+          fee,
+          language: tr.language,
+        },
         issuedAt: row?.record.createdAt ?? new Date().toISOString(),
         // The site's wall clock, as the screen and the report show it.
         timeZone: countries[runtime.site.country].timeZone,
-        fee,
-        billAmount: service.feeField !== undefined,
         payment: {
           method:
             method === 'counter' || method === 'mobile-money' || method === 'card-terminal'
               ? method
               : 'none',
-          reference: payment?.reference,
+          ...(payment?.reference ? { reference: payment.reference } : {}),
         },
         delivery: delivered ? 'delivered' : 'queued',
-        nextSteps: tr.text(service.receiptText),
+      });
+      const reply = await runtime.bridge.invoke('printer:print', {
+        ...content,
+        ...(officer ? { officer: { id: officer.officerId, name: officer.name } } : {}),
       });
       setPaperOut(reply.printer === 'paper-out');
       setState(printOutcome[reply.state]);

@@ -8,8 +8,9 @@ import { expect } from './fixtures';
  * The builder's default mode is for pages with cross-origin frames: it runs `axe.runPartial` in
  * each frame, then opens a new blank page to merge the parts (`axe.finishRun`) and closes it
  * again, on every pass. The kiosk's and the dashboard's pages have no frames (and their
- * Content-Security-Policy allows none from another origin), so that buys nothing here, and the extra page doubled each pass (the Belize walk of
- * axe.spec.ts: 84 s, then 39 s in the page, with the same 71 passes and findings).
+ * Content-Security-Policy allows none from another origin), so that buys nothing here, and the
+ * extra page doubled each pass (the Belize walk of axe.spec.ts: 84 s, then 39 s in the page,
+ * with the same 71 passes and findings).
  */
 export const kioskAxe = (page: Page): AxeBuilder => new AxeBuilder({ page }).setLegacyMode();
 

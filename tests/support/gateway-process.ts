@@ -5,14 +5,25 @@ import { ensureGatewayBundle } from '../../build/scripts/gateway-bundle.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+let commandOnce: Promise<[node: string, bundle: string]> | undefined;
+
 /**
  * The reference gateway's command line as `npm run gateway` runs it: plain Node on its esbuild
  * bundle (dist/gateway/main.mjs, build/scripts/gateway-bundle.mjs), built when a source changed
  * (vitest's global set-up builds it once before the tests). Append the gateway's arguments.
  * Compiling every module with tsx instead took about 2 s of CPU on each start.
  */
-export async function gatewayCommand(): Promise<[node: string, bundle: string]> {
-  return [process.execPath, (await ensureGatewayBundle(repoRoot)).file];
+export function gatewayCommand(): Promise<[node: string, bundle: string]> {
+  // Checked once per test process: the check hashes the bundle's ~200 source files, and the
+  // proof suite restarts its gateway many times. Sources do not change during a test run.
+  commandOnce ??= ensureGatewayBundle(repoRoot).then(
+    (bundle): [string, string] => [process.execPath, bundle.file],
+    (error: unknown) => {
+      commandOnce = undefined; // a failed build is tried again by the next caller
+      throw error;
+    },
+  );
+  return commandOnce;
 }
 
 /**
