@@ -285,15 +285,36 @@ export function checkField(
 }
 
 /**
- * An `amount` answer in minor units (`12.5` → 1250, `12.50` → 1250, `12` → 1200): digits with at
- * most two decimals after a point, at most nine before it (parsed as text, never through a
- * floating-point product). Undefined for anything else (`12.505`, `-1`, `1,000`, `.5`).
- * Both countries' currencies (BZD, BWP) have two decimals (ISO 4217).
+ * An `amount` answer in minor units (`12.5` → 1250, `12.50` → 1250, `12` → 1200, `.5` → 50,
+ * `12.` → 1200): digits with at most two decimals after a point, at most nine before it (parsed
+ * as text, never through a floating-point product). A point with no digits before or after it
+ * is read as a number is read aloud ("point five"). Undefined for anything else (`12.505`, `-1`,
+ * `1,000`, `.`). Both countries' currencies (BZD, BWP) have two decimals (ISO 4217).
  */
 export function amountMinor(value: string): number | undefined {
-  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(value.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  const match = /^(\d{0,9})(?:\.(\d{0,2}))?$/.exec(value.trim());
+  if (!match || (match[1] === '' && !match[2])) return undefined;
+  return Number(match[1] || '0') * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+/**
+ * An amount as it is stored, sent and shown once accepted: major units, a point and two
+ * decimals (`.5` → `0.50`, `12` → `12.00`, `007.5` → `7.50`); text that is no amount, trimmed.
+ */
+export function canonicalAmount(value: string): string {
+  const minor = amountMinor(value);
+  if (minor === undefined) return value.trim();
+  return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
+}
+
+/**
+ * An answer in the form it is stored and sent once its check passed: dates as `YYYY-MM-DD`,
+ * amounts with two decimals, everything else without the spaces around it.
+ */
+export function canonicalAnswer(field: Pick<FieldDefinition, 'type'>, value: string): string {
+  if (field.type === 'date') return canonicalDate(value);
+  if (field.type === 'amount') return canonicalAmount(value);
+  return value.trim();
 }
 
 /** Index of the first shown field whose answer fails its check, or -1. */

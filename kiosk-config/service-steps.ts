@@ -1,4 +1,4 @@
-import { canonicalDate, isFieldShown } from './field-validation';
+import { canonicalAnswer, isFieldShown } from './field-validation';
 import { translations } from './messages';
 import type { MessageKey } from './messages';
 import type {
@@ -89,8 +89,8 @@ export function submittedAnswers(
   const fields: Record<string, string> = {};
   for (const field of [...askedFields(service, answers), ...consentFields(service, answers)]) {
     const value = answers[field.id]?.trim();
-    // Dates go out as YYYY-MM-DD however they were typed.
-    if (value) fields[field.id] = field.type === 'date' ? canonicalDate(value) : value;
+    // Dates go out as YYYY-MM-DD and amounts with two decimals, however they were typed.
+    if (value) fields[field.id] = canonicalAnswer(field, value);
   }
   return fields;
 }

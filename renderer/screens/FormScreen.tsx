@@ -4,7 +4,7 @@ import type { FieldDefinition, LanguageCode, ServiceDefinition } from '../../kio
 import {
   CONSENT_GIVEN,
   LIST_SEPARATOR,
-  canonicalDate,
+  canonicalAnswer,
   checkField,
   dateProblem,
   splitList,
@@ -111,10 +111,10 @@ export function FormScreen({
     const found = checkField(field, value, { ...checkContext, currency: service.fee.currency });
     setProblem(found);
     if (found) return;
-    // Stored and sent as YYYY-MM-DD however it was typed (19900401, 1990/4/1).
-    if (field.type === 'date' && canonicalDate(value) !== value) {
-      onAnswer(field.id, canonicalDate(value));
-    }
+    // Kept as it is sent, however it was typed: a date 19900401 as 1990-04-01, an amount .5 as
+    // 0.50, any answer without spaces around it.
+    const kept = canonicalAnswer(field, value);
+    if (kept !== value) onAnswer(field.id, kept);
     onNext();
   };
   const submit = (event: FormEvent) => {

@@ -474,10 +474,10 @@ for (const walk of walks) {
       const records = (await kiosk.gateway.store!.listRecords(walk.kioskId)).filter(
         isTransactionRecord,
       );
-      expect(records.find((record) => record.body.ref === ref)?.body.fee).toEqual({
-        amountMinor: 1250,
-        currency,
-      });
+      const record = records.find((candidate) => candidate.body.ref === ref);
+      expect(record?.body.fee).toEqual({ amountMinor: 1250, currency });
+      // The answer itself as it was kept once accepted: "12.5" typed, "12.50" sent.
+      expect(record?.body.fields.amount).toBe('12.50');
     });
   });
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   amountMinor,
+  canonicalAmount,
+  canonicalAnswer,
   checkField,
   isFieldShown,
   luhnValid,
@@ -258,9 +260,49 @@ describe('amount fields (money the citizen states)', () => {
     expect(amountMinor('999999999.99')).toBe(99_999_999_999);
     // 0.29 × 100 is 28.999999999999996 in floating point: never through a product.
     expect(amountMinor('0.29')).toBe(29);
-    for (const bad of ['12.505', '-1', '1,000', '.5', '12.', 'BZ$12', '1e3', '', '1234567890']) {
+    // A point with nothing before or after it, as a number is said aloud ("point five").
+    expect(amountMinor('.5')).toBe(50);
+    expect(amountMinor(' .05')).toBe(5);
+    expect(amountMinor('12.')).toBe(1200);
+    for (const bad of [
+      '12.505',
+      '-1',
+      '1,000',
+      '.',
+      ' . ',
+      '..5',
+      'BZ$12',
+      '1e3',
+      '',
+      '1234567890',
+    ]) {
       expect(amountMinor(bad), bad).toBeUndefined();
     }
+  });
+
+  it('keeps an accepted amount with two decimals, and any answer without spaces around it', () => {
+    expect(canonicalAmount('.5')).toBe('0.50');
+    expect(canonicalAmount(' 50 ')).toBe('50.00');
+    expect(canonicalAmount('007.5')).toBe('7.50');
+    expect(canonicalAmount('12.')).toBe('12.00');
+    expect(canonicalAmount('999999999.99')).toBe('999999999.99');
+    // Not an amount: left as typed but for the spaces (its check says what is wrong).
+    expect(canonicalAmount(' 12,50 ')).toBe('12,50');
+    const amount = field({ id: 'amount', type: 'amount', label, min: 1, max: 100000 });
+    const date = field({ id: 'dob', type: 'date', label });
+    const text = field({ id: 'name', type: 'text', label });
+    expect(canonicalAnswer(amount, ' 50')).toBe('50.00');
+    expect(canonicalAnswer(date, '19900401')).toBe('1990-04-01');
+    expect(canonicalAnswer(text, '  Neo Dube ')).toBe('Neo Dube');
+  });
+
+  it('judges ".5" against the smallest amount, not as a badly written one', () => {
+    const amount = field({ id: 'amount', type: 'amount', label, min: 1, max: 100000 });
+    expect(checkField(amount, '.5', { currency: 'BZD' })).toEqual({
+      key: 'form.error.amountMin',
+      values: { amount: 100, currency: 'BZD' },
+    });
+    expect(checkField(amount, '.', { currency: 'BZD' })).toEqual({ key: 'form.error.amount' });
   });
 
   it('checks the form of the amount and its limits in the major unit', () => {

@@ -60,4 +60,13 @@ describe('the steps of a service', () => {
     expect(submitted).not.toHaveProperty('oldPassportNumber');
     expect(submitted).toMatchObject({ applicationType: 'new', fullName: 'Ana', consent: 'yes' });
   });
+
+  it('sends an amount with two decimals however it was typed', () => {
+    const bill = service('bill-payment');
+    const answers = { billType: 'water', accountNumber: '00123456', amount: ' .5' };
+    expect(submittedAnswers(bill, answers)).toMatchObject({ amount: '0.50' });
+    expect(submittedAnswers(bill, { ...answers, amount: '12.5' })).toMatchObject({
+      amount: '12.50',
+    });
+  });
 });
