@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PrinterState } from '../../../sync/bridge/device-payloads';
 import { DeviceError } from '../device-runtime';
@@ -69,21 +69,66 @@ function rasterise(pdftoppm: string, pdf: string, pngBase: string): Promise<bool
   });
 }
 
+type SimulatedState = Exclude<PrinterState, 'unknown'>;
+
+/** The file that keeps the simulated printer's state across restarts (JSON `{"state": …}`). */
+export const SIMULATED_STATE_FILE = 'state.json';
+
+/**
+ * The state a simulated printer was left in, from `<outDir>/state.json`: a real printer left
+ * without paper is still without paper when the kiosk starts again. No file: `online`. A file
+ * that cannot be read or names no state is logged (`printer.simulated-state-unreadable`, with
+ * what it held) and left in place, and the printer starts `online`.
+ */
+function readSimulatedState(file: string, logger: DeviceLogger): SimulatedState {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      logger.log('warn', 'printer.simulated-state-unreadable', { file, error: String(error) });
+    }
+    return 'online';
+  }
+  try {
+    const state = (JSON.parse(text) as { state?: unknown }).state;
+    if (typeof state === 'string' && state in statusBytes) return state as SimulatedState;
+  } catch {
+    // said below
+  }
+  logger.log('warn', 'printer.simulated-state-unreadable', { file, content: text.slice(0, 200) });
+  return 'online';
+}
+
 /**
  * A printer that is not there: each job becomes an 80 mm PDF and a PNG of it under
  * `<dataDir>/simulated-printer/`, stamped "SIMULATED PRINTER" so no one mistakes it for a
- * receipt the kiosk really printed.
+ * receipt the kiosk really printed. The state an operator sets (paper out, cover open…) is kept
+ * in that folder's `state.json` and holds across restarts, as a real printer's does.
  */
 export function createSimulatedPrinter(options: SimulatedPrinterOptions): SimulatedPrinter {
   const outDir = path.join(options.dataDir, 'simulated-printer');
+  const stateFile = path.join(outDir, SIMULATED_STATE_FILE);
   const listeners = new Set<(printout: SimulatedPrintout) => void>();
   const done: SimulatedPrintout[] = [];
-  let state: Exclude<PrinterState, 'unknown'> = 'online';
+  let state: SimulatedState = readSimulatedState(stateFile, options.logger);
   let breakNext = false;
   return {
     simulated: true,
     setState(next) {
       state = next;
+      try {
+        mkdirSync(outDir, { recursive: true });
+        // Written whole, then renamed: a power cut leaves the old state or the new, never half.
+        writeFileSync(`${stateFile}.tmp`, `${JSON.stringify({ state: next })}\n`);
+        renameSync(`${stateFile}.tmp`, stateFile);
+      } catch (error) {
+        // The state holds until the kiosk stops; said, not thrown: the operator's choice stands.
+        options.logger.log('warn', 'printer.simulated-state-unsaved', {
+          file: stateFile,
+          error: String(error),
+        });
+      }
     },
     breakNextJob() {
       breakNext = true;

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -142,6 +142,38 @@ describe('simulated devices and the bridge', () => {
     await devices.queue.retryHeld();
     expect(devices.printerStatus()).toMatchObject({ state: 'online', heldJobs: 0 });
     expect(devices.simulatedPrinter?.printouts()).toHaveLength(1);
+  });
+
+  it('keeps the state an operator set across a restart, as a real printer left without paper', async () => {
+    const first = await simulatedKiosk();
+    first.devices.simulatedPrinter?.setState('paper-out');
+    first.devices.stop();
+    const again = await simulatedKiosk();
+    expect(await again.devices.refreshPrinterStatus()).toMatchObject({
+      state: 'paper-out',
+      simulated: true,
+    });
+    expect((await again.devices.print(sampleReceipt())).state).toBe('not-printed');
+    again.devices.simulatedPrinter?.setState('online');
+    again.devices.stop();
+    const third = await simulatedKiosk();
+    expect(await third.devices.refreshPrinterStatus()).toMatchObject({ state: 'online' });
+    third.devices.stop();
+  });
+
+  it('starts online, says why and keeps the file, when its saved state cannot be read', async () => {
+    const stateFile = path.join(dir, 'simulated-printer', 'state.json');
+    mkdirSync(path.dirname(stateFile), { recursive: true });
+    writeFileSync(stateFile, '{"state": "on fire"}');
+    const { devices, logger } = await simulatedKiosk();
+    expect(await devices.refreshPrinterStatus()).toMatchObject({ state: 'online' });
+    expect(logger.entries).toContainEqual({
+      level: 'warn',
+      event: 'printer.simulated-state-unreadable',
+      detail: { file: stateFile, content: '{"state": "on fire"}' },
+    });
+    expect(readFileSync(stateFile, 'utf8')).toBe('{"state": "on fire"}');
+    devices.stop();
   });
 
   it("does not hold a self-service citizen's receipt while out of paper: paper back prints nothing", async () => {
