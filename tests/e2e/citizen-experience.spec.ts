@@ -66,7 +66,9 @@ test('the whole flow works with a keyboard alone, from attract to receipt', asyn
 });
 
 test.describe('idle privacy', () => {
-  test.use({ siteOverrides: { testTiming: { idleTimeoutSeconds: 1.5, idleWarningSeconds: 2 } } });
+  // The warning stays 5 s: long enough for its checks and screenshot on a loaded CI machine (at
+  // 2 s it ended the session before "I am still here" was touched, twice in one run).
+  test.use({ siteOverrides: { testTiming: { idleTimeoutSeconds: 1.5, idleWarningSeconds: 5 } } });
 
   test('a warning offers to continue, then the session ends and nothing entered is left anywhere', async ({
     page,
@@ -91,7 +93,7 @@ test.describe('idle privacy', () => {
     await expect(page.getByRole('textbox')).toHaveValue('987654321');
     // Then the citizen walks away.
     await expect(warning).toBeVisible({ timeout: 5_000 });
-    await expect(page.locator('[data-screen=attract]')).toBeVisible({ timeout: 5_000 });
+    await expect(page.locator('[data-screen=attract]')).toBeVisible({ timeout: 10_000 });
 
     const traces = await page.evaluate(async () => {
       const found: string[] = [];

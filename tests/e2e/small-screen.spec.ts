@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { createMessages } from '../../kiosk-config/messages';
-import { artifactsDir, expect, test } from './fixtures';
+import { artifactsDir, expect, startOver, test } from './fixtures';
 import type { KioskStack } from './fixtures';
 import { probeControls, settle } from './layout-probes';
 import { officer, payBill, pinHash, roster, signInByCard, waitForRoster } from './staff-fixtures';
@@ -208,6 +208,21 @@ async function expectReceiptQr(
 }
 
 /**
+ * The start screen, as the next citizen finds it: the kiosk page opened on the first call, then
+ * Start over (the kiosk's own way back). A test that checks several screen sizes sets the next
+ * size and comes back here, instead of opening a new kiosk for each (about 4 s each on a loaded
+ * 2-core machine); the screens after it open at that size, as on a kiosk of that size.
+ */
+async function toStartScreen(page: Page, kiosk: KioskStack): Promise<void> {
+  if (!page.url().startsWith('http')) {
+    await kiosk.open(page);
+    return;
+  }
+  await startOver(page);
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+/**
  * Opens a typed question (the first of `service`: a form's, or the status check's reference);
  * the keyboard and the screen's buttons must be in view unscrolled.
  */
@@ -218,7 +233,7 @@ async function expectKeyboardInView(
   size: string,
   service = 'birth-certificate-replacement',
 ): Promise<void> {
-  await kiosk.open(page);
+  await toStartScreen(page, kiosk);
   await page.locator('[data-screen=attract] button.primary').click();
   await page.locator(`[data-screen=language] button[lang=${keyboardLanguage}]`).click();
   await page.locator(`[data-service=${service}]`).click();
@@ -273,37 +288,46 @@ for (const [size, viewport] of Object.entries(sizes)) {
         await expectScannableReceipt(page, kiosk, ['es'], size, true);
       });
     }
+  });
+}
 
-    test(`the on-screen keyboard and its question's buttons are in view without scrolling (${size})`, async ({
+test(`the on-screen keyboard and its question's buttons are in view without scrolling (es, at ${Object.keys(sizes).join(', ')})`, async ({
+  page,
+  kiosk,
+}) => {
+  for (const [size, viewport] of Object.entries(sizes)) {
+    await page.setViewportSize(viewport);
+    await expectKeyboardInView(page, kiosk, 'es', size);
+  }
+});
+
+for (const [siteFile, language] of [
+  ['demo.json', 'es'],
+  ['demo-botswana.json', 'tn'],
+] as const) {
+  test.describe(`at ${siteFile}`, () => {
+    test.use({ siteFile });
+    test(`the status check's keyboard and buttons are in view, and its error and answer never move Check nor the keyboard's top row (${language}, at ${Object.keys(sizes).join(', ')})`, async ({
       page,
       kiosk,
     }) => {
-      await expectKeyboardInView(page, kiosk, 'es', size);
+      for (const [size, viewport] of Object.entries(sizes)) {
+        await page.setViewportSize(viewport);
+        // Not yet on an 800 px wide portrait screen: the answer's place (four lines) between
+        // Check and the keyboard puts the keyboard's last row below the edge (known, not fixed).
+        if (size === '800x1280') {
+          await toStartScreen(page, kiosk);
+          await page.locator('[data-screen=attract] button.primary').click();
+          await page.locator(`[data-screen=language] button[lang=${language}]`).click();
+          await page.locator('[data-service=application-status]').click();
+          await expect(page.locator('.keyboard-host .hg-button').first()).toBeVisible();
+          await settle(page);
+        } else {
+          await expectKeyboardInView(page, kiosk, language, size, 'application-status');
+        }
+        await expectStatusButtonsStill(page, `${language}-${size}`);
+      }
     });
-
-    for (const [siteFile, language] of [
-      ['demo.json', 'es'],
-      ['demo-botswana.json', 'tn'],
-    ] as const) {
-      test.describe(`at ${siteFile}`, () => {
-        test.use({ siteFile });
-        test(`the status check's keyboard and buttons are in view, and its error and answer never move Check nor the keyboard's top row (${language}, ${size})`, async ({
-          page,
-          kiosk,
-        }) => {
-          // Not yet on an 800 px wide portrait screen: the answer's place (four lines) between
-          // Check and the keyboard puts the keyboard's last row below the edge (known, not fixed).
-          if (size === '800x1280') {
-            await openService(page, kiosk, language, 'application-status');
-            await expect(page.locator('.keyboard-host .hg-button').first()).toBeVisible();
-            await settle(page);
-          } else {
-            await expectKeyboardInView(page, kiosk, language, size, 'application-status');
-          }
-          await expectStatusButtonsStill(page, `${language}-${size}`);
-        });
-      });
-    }
   });
 }
 
@@ -419,14 +443,16 @@ test.describe('a Botswana kiosk in Setswana', () => {
         await expectScannableReceipt(page, kiosk, ['tn'], size, true);
       });
     }
-    test(`the on-screen keyboard and its question's buttons are in view without scrolling (tn, ${size})`, async ({
-      page,
-      kiosk,
-    }) => {
+  }
+  test(`the on-screen keyboard and its question's buttons are in view without scrolling (tn, at 1280x800, 800x1280)`, async ({
+    page,
+    kiosk,
+  }) => {
+    for (const size of ['1280x800', '800x1280'] as const) {
       await page.setViewportSize(sizes[size]);
       await expectKeyboardInView(page, kiosk, 'tn', size);
-    });
-  }
+    }
+  });
 });
 
 /**
