@@ -33,6 +33,9 @@ if [ "$mode" = "test" ]; then
   { have import && have compare; } || missing+=(imagemagick)
   # A decoder nobody here wrote reads the receipt's QR code off the screen (small-screen test).
   have zbarimg || missing+=(zbar-tools)
+  # The browser tests drive pages in the headless shell of the same Chromium (tests/support/
+  # chromium-args.ts); without it they use the full browser, more slowly.
+  [ -n "${CHROME_PATH:-}" ] || have chromium-headless-shell || missing+=(chromium-headless-shell)
 fi
 trace 'system check done'
 [ ${#missing[@]} -eq 0 ] && exit 0

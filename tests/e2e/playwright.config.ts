@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
-import { chromiumPath, testChromiumArgs } from '../support/chromium-args';
+import { pageTestChromiumPath, testChromiumArgs } from '../support/chromium-args';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Browser tests drive the real renderer in the browser shell with Debian's Chromium. */
+/** Browser tests drive the real renderer in the browser shell with Debian's Chromium (its headless shell: chromium-args.ts). */
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
@@ -29,7 +29,7 @@ export default defineConfig({
     navigationTimeout: 30_000,
     viewport: { width: 1920, height: 1080 },
     launchOptions: {
-      executablePath: chromiumPath,
+      executablePath: pageTestChromiumPath,
       args: [...testChromiumArgs],
     },
   },
