@@ -50,6 +50,10 @@ export function chromiumArgs(launch: ChromiumLaunch): string[] {
     '--disable-translate',
     '--disable-features=Translate,MediaRouter,DownloadBubble,PasswordManagerOnboarding,AutofillServerCommunication',
     '--password-store=basic',
+    // Touch-style scroll bars drawn over the page while it scrolls, taking no room: a classic bar
+    // took 15 px from a screen that scrolls and none from one that does not, so the top bar's
+    // right-hand buttons moved under a finger from one screen to the next (seen by hand).
+    '--enable-features=OverlayScrollbar',
     '--disable-pinch',
     '--overscroll-history-navigation=0',
     '--disable-session-crashed-bubble',

@@ -142,6 +142,8 @@ export function startKiosk(
   // Pinch and overscroll gestures zoom or navigate back; a kiosk page does neither.
   app.commandLine.appendSwitch('disable-pinch');
   app.commandLine.appendSwitch('overscroll-history-navigation', '0');
+  // Scroll bars drawn over the page while it scrolls (browser-shell/chromium.ts says why).
+  app.commandLine.appendSwitch('enable-features', 'OverlayScrollbar');
 
   let window: BrowserWindow | undefined;
   app.on('second-instance', () => {

@@ -115,10 +115,11 @@ describe('the Chromium supervisor', () => {
     expect(supervisor.restarts).toBe(0);
   });
 
-  it('gives Chromium the lockdown flags: kiosk app window, no pinch, no swipe-back, no first run', () => {
+  it('gives Chromium the lockdown flags: kiosk app window, no pinch, no swipe-back, no first run, overlay scroll bars', () => {
     const args = chromiumArgs({ url: 'http://127.0.0.1:1/', userDataDir: '/tmp/p', kiosk: true });
     for (const flag of [
       '--kiosk',
+      '--enable-features=OverlayScrollbar',
       '--disable-pinch',
       '--overscroll-history-navigation=0',
       '--no-first-run',

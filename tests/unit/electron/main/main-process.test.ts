@@ -74,11 +74,12 @@ describe('the Electron main process', () => {
     expect(defaultSession.headersReceivedListener).toBeTypeOf('function');
   });
 
-  it('turns off pinch and overscroll navigation on the command line', async () => {
+  it('turns off pinch and overscroll navigation and draws scroll bars over the page, on the command line', async () => {
     await start();
     const switches = (app as unknown as { switches: Array<[string, string | undefined]> }).switches;
     expect(switches).toContainEqual(['disable-pinch', undefined]);
     expect(switches).toContainEqual(['overscroll-history-navigation', '0']);
+    expect(switches).toContainEqual(['enable-features', 'OverlayScrollbar']);
   });
 
   it('serves app:// with the strict CSP (no unsafe-inline, no unsafe-eval)', async () => {
