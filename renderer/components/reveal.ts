@@ -77,17 +77,24 @@ export function revealIfHidden(elements: ReadonlyArray<Element | null | undefine
  * Reveals `ref`'s element each time its text appears or changes (a message, a read-back, an
  * answer; the same message in another language too): the message itself, its element's children
  * when it has any (a MessageSlot's place is sized for its longest message, and scrolling to show
- * the whole place for a shorter one moved the screen, keyboard and buttons with it, for nothing).
+ * the whole place for a shorter one moved the screen, keyboard and buttons with it, for nothing),
+ * with the element whose id is `aboutId` (the field it judges) when given.
  * Runs before paint, so it is never seen hidden first.
  */
-export function useRevealOnText(ref: RefObject<HTMLElement | null>): void {
+export function useRevealOnText(ref: RefObject<HTMLElement | null>, aboutId?: string): void {
   const last = useRef('');
   useLayoutEffect(() => {
     const el = ref.current;
     const text = el?.textContent?.trim() ?? '';
     if (text === last.current) return;
     last.current = text;
-    if (text && el) revealIfHidden(el.children.length > 0 ? Array.from(el.children) : [el]);
+    if (!text || !el) return;
+    const message = el.children.length > 0 ? Array.from(el.children) : [el];
+    // What the message is about first: when both do not fit, its top is what stays in view
+    // (QA: the status check's error at Large text on a 1280 x 800 screen scrolled the typed
+    // reference off the top, and the error stood with nothing beside it to correct).
+    const about = aboutId ? el.ownerDocument.getElementById(aboutId) : null;
+    revealIfHidden(about ? [about, ...message] : message);
   });
 }
 

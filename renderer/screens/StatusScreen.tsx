@@ -179,7 +179,7 @@ export function StatusScreen({
             answer's), an error longer than its place moved them, and on a 1280 x 800 screen
             the pinned buttons covered the place, so an error scrolled the keyboard's top rows
             out of view (QA). */}
-        <MessageSlot lines={4} kind="words">
+        <MessageSlot lines={4} kind="words" aboutId="status-ref">
           {invalid ? (
             <p id="status-error" className="error" role="alert">
               {tr.t(invalid === 'check' ? 'status.error.checkCharacter' : 'status.error.reference')}

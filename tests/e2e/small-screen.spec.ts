@@ -341,6 +341,9 @@ for (const [siteFile, language, size] of [
       await expect(page.getByRole('alert')).toBeVisible();
       await shot(page, `status-error-large-text-${language}-${size}`);
       expect(await readable(page, '#status-error'), 'the error').toEqual([]);
+      // With the reference it judges: at 1280 x 800 bringing the error into view scrolled the
+      // field off the top, and the error stood alone (QA).
+      expect(await readable(page, '#status-ref'), 'the field with its error').toEqual([]);
       // The page scrolled to the error; the keys stay beside it, every one of them.
       expect(await readable(page, '.keyboard-host'), 'the keyboard').toEqual([]);
     });
