@@ -143,18 +143,28 @@ export function watchPinnedActions(doc: Document): () => void {
  * alone is more than half the height, and the pinned Back / Next row would otherwise cover the
  * question (on the status check at 1280 x 800 a citizen typed into a field hidden under it, QA).
  * When a refused answer's error is shown, the field and its error come first instead. Only
- * scrolls when they are hidden.
+ * scrolls when they are hidden. `answers` selects what is answered (a form's field by default;
+ * the consent screen's boxes), and with `withPrompt: false` only the answers are brought into
+ * view: the consent's long notice above its boxes, at Large text on an 800 x 1280 screen, left
+ * the required box under the pinned Back and Send (QA).
  */
-export function useQuestionInView(screen: RefObject<HTMLElement | null>): void {
+export function useQuestionInView(
+  screen: RefObject<HTMLElement | null>,
+  {
+    answers = 'form .answer, form .choices, form label.choice',
+    withPrompt = true,
+  }: { answers?: string; withPrompt?: boolean } = {},
+): void {
   useLayoutEffect(() => {
     const main = screen.current;
     if (!main) return undefined;
     // With an error shown (the text size changed after a refused Next), the field and what is
     // wrong with it come first; otherwise the question and its field.
     const reveal = () => {
-      const answer = main.querySelector('form .answer, form .choices, form label.choice');
+      const answer = main.querySelector(answers);
       const error = main.querySelector('form .error');
-      revealIfHidden(error ? [answer, error] : [main.querySelector('[data-prompt]'), answer]);
+      const prompt = withPrompt ? main.querySelector('[data-prompt]') : null;
+      revealIfHidden(error ? [answer, error] : [prompt, answer]);
     };
     reveal();
     const root = main.ownerDocument.documentElement;
@@ -167,5 +177,5 @@ export function useQuestionInView(screen: RefObject<HTMLElement | null>): void {
     });
     watch.observe(root, { attributes: true, attributeFilter: ['class'] });
     return () => watch.disconnect();
-  }, [screen]);
+  }, [screen, answers, withPrompt]);
 }

@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { FieldDefinition } from '../../kiosk-config/schema';
 import { CONSENT_GIVEN, checkField } from '../../kiosk-config/field-validation';
 import type { Translator } from '../i18n/translator';
 import { MessageSlot } from '../components/MessageSlot';
 import { SteadyLabel } from '../components/SteadyLabel';
 import { focusWithoutScroll } from '../components/focus';
+import { useQuestionInView } from '../components/reveal';
 
 interface ConsentScreenProps {
   tr: Translator;
@@ -29,6 +30,9 @@ export function ConsentScreen({
   onSubmit,
 }: ConsentScreenProps) {
   const [state, setState] = useState<'ready' | 'saving' | 'failed' | 'missing'>('ready');
+  const screen = useRef<HTMLElement>(null);
+  // The boxes to tick, in view above the pinned Back and Send as the screen opens.
+  useQuestionInView(screen, { answers: 'label.choice.consent', withPrompt: false });
   const submit = async () => {
     if (fields.some((field) => checkField(field, answers[field.id]))) {
       setState('missing');
@@ -42,7 +46,7 @@ export function ConsentScreen({
     }
   };
   return (
-    <main className="screen" data-screen="consent">
+    <main className="screen" data-screen="consent" ref={screen}>
       <h1>{tr.t('consent.title')}</h1>
       <p className="lead" data-prompt>
         {tr.t('consent.notice')}
