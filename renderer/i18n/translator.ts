@@ -97,6 +97,15 @@ export interface Translator extends Messages {
 }
 
 /**
+ * Money as the screen shows it: the symbol and the amount joined by a no-break space, so "P 10.00"
+ * never breaks into "P" on one line and "10.00" on the next (Setswana with Large text, QA). Paper
+ * and SMS keep formatMoney's plain space (a receipt printer's code page need not have U+00A0).
+ */
+function moneyOnScreen(money: { amountMinor: number; currency: string }): string {
+  return formatMoney(money).replace(/ /g, '\u00a0');
+}
+
+/**
  * The translator of one language. Its table must have been loaded (loadLanguages); until it is,
  * every message is English's.
  */
@@ -105,7 +114,7 @@ export function createTranslator(language: LanguageCode, timeZone = 'UTC'): Tran
   return {
     ...messages,
     timeZone,
-    money: (money) => formatMoney(money),
+    money: (money) => moneyOnScreen(money),
     moneyTotals: (totals, currency) => formatMoneyTotals(totals, currency),
     number: (value) => formatNumber(value),
     date: (date) => formatDate(date, language),
@@ -122,7 +131,7 @@ export function createTranslator(language: LanguageCode, timeZone = 'UTC'): Tran
       }
       // An amount's limit is said as money in the service's currency.
       if (typeof values.amount === 'number' && typeof values.currency === 'string') {
-        values.amount = formatMoney({ amountMinor: values.amount, currency: values.currency });
+        values.amount = moneyOnScreen({ amountMinor: values.amount, currency: values.currency });
       }
       // A date limit is said as a date in words, in the citizen's language.
       if (typeof values.limit === 'string') {

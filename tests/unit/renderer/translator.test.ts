@@ -15,6 +15,17 @@ const amount = {
   label: { en: 'Amount to pay' },
 } as FieldDefinition;
 
+describe('money on screen', () => {
+  it('joins the Pula symbol and the amount with a no-break space; Belize dollars have none', () => {
+    expect(createTranslator('tn').money({ amountMinor: 1000, currency: 'BWP' })).toBe(
+      'P\u00a010.00',
+    );
+    expect(createTranslator('es').money({ amountMinor: 125_000, currency: 'BZD' })).toBe(
+      'BZ$1,250.00',
+    );
+  });
+});
+
 describe("a refused answer's sentence", () => {
   it("says an amount's limit as money in the service's currency, in the citizen's language", () => {
     const tooLarge = checkField(amount, '100000.01', { currency: 'BZD' })!;
@@ -22,8 +33,9 @@ describe("a refused answer's sentence", () => {
       'El monto máximo permitido es BZ$100,000.00.',
     );
     const tooSmall = checkField(amount, '0.50', { currency: 'BWP' })!;
+    // The symbol and the amount are joined by a no-break space: never "P" and "1.00" on two lines.
     expect(createTranslator('tn').problem(tooSmall)).toBe(
-      'Madi a mannye a a letleletsweng ke P 1.00.',
+      'Madi a mannye a a letleletsweng ke P\u00a01.00.',
     );
     // Without the currency: the plain number, as before.
     expect(createTranslator('en').problem(checkField(amount, '100000.01')!)).toBe(
