@@ -101,7 +101,7 @@ export interface Translator extends Messages {
  * never breaks into "P" on one line and "10.00" on the next (Setswana with Large text, QA). Paper
  * and SMS keep formatMoney's plain space (a receipt printer's code page need not have U+00A0).
  */
-function moneyOnScreen(money: { amountMinor: number; currency: string }): string {
+function moneyOnScreen(money: MoneyAmount): string {
   return formatMoney(money).replace(/ /g, '\u00a0');
 }
 
