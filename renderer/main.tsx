@@ -11,6 +11,7 @@ import { outOfServiceLanguages } from './app/config-store';
 import { loadLanguages } from './i18n/translator';
 import { connectShellBridge } from './platform/kiosk-bridge';
 import { installKeyGuard } from './platform/key-guard';
+import { installAutoRepeatGuard } from './platform/auto-repeat';
 import { createSimulatedBridge } from './platform/simulated-bridge';
 import { OutOfServiceScreen } from './screens/OutOfServiceScreen';
 import { watchPinnedActions } from './components/reveal';
@@ -20,6 +21,8 @@ import './styles.css';
 
 // Before anything else: from the first frame, no key or gesture opens a browser feature.
 installKeyGuard(window);
+// A held Enter acts once (not on the next screen's button too).
+installAutoRepeatGuard(window);
 // The pinned action row's height, for the page's scroll padding (styles.css).
 watchPinnedActions(document);
 

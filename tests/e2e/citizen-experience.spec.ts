@@ -65,6 +65,79 @@ test('the whole flow works with a keyboard alone, from attract to receipt', asyn
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
 });
 
+/**
+ * From the attract screen to the consent screen of the social grant in `language`, with Large
+ * text, its box ticked.
+ */
+async function toConsentWithLargeText(page: Page, language: string) {
+  await page.locator('[data-toggle=largeText]').click();
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator(`[data-screen=language] button[lang=${language}]`).click();
+  await page.locator('[data-service=social-grant]').click();
+  await page.getByRole('textbox').fill('123456789');
+  await next(page);
+  await page.locator('input[type=radio][value=old-age]').check();
+  await next(page);
+  await page.getByRole('textbox').fill('6102233');
+  await next(page);
+  await page.locator('[data-screen=review] button.primary').click();
+  await page.getByRole('checkbox').check();
+}
+
+test('a double tap on Send, or a held Enter, leaves the citizen on the receipt', async ({
+  page,
+  kiosk,
+}) => {
+  // On an 800 x 1280 screen with Large text, Send is pinned across the bottom and the receipt
+  // pins Print and Finish there as two halves: Send's right part is where Finish comes up (QA).
+  await page.setViewportSize({ width: 800, height: 1280 });
+  await kiosk.open(page);
+  const send = page.locator('[data-screen=consent] button.primary');
+  const finish = page.locator('[data-screen=receipt] .actions button.primary');
+  const reference = page.getByTestId('reference');
+  // Where the two overlap, from one session sent the ordinary way.
+  await toConsentWithLargeText(page, 'es');
+  const sendBox = (await send.boundingBox())!;
+  await send.click();
+  await expect(reference).toBeVisible();
+  const finishBox = (await finish.boundingBox())!;
+  const left = Math.max(sendBox.x, finishBox.x);
+  const right = Math.min(sendBox.x + sendBox.width, finishBox.x + finishBox.width);
+  const top = Math.max(sendBox.y, finishBox.y);
+  const bottom = Math.min(sendBox.y + sendBox.height, finishBox.y + finishBox.height);
+  expect(right - left, 'Finish lies under part of Send').toBeGreaterThan(40);
+  expect(bottom - top, 'Finish lies under part of Send').toBeGreaterThan(40);
+  const x = (left + right) / 2;
+  const y = (top + bottom) / 2;
+  await finish.click();
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+
+  // Two taps there: the second as soon as the receipt is up, meets nothing.
+  await toConsentWithLargeText(page, 'es');
+  await page.mouse.click(x, y);
+  await expect(reference).toBeVisible();
+  await page.mouse.click(x, y);
+  await page.waitForTimeout(300);
+  await expect(reference).toBeVisible();
+  // A moment later the same place finishes, as it should.
+  await page.waitForTimeout(800);
+  await page.mouse.click(x, y);
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+
+  // Enter held on Send: its repeats do not press Finish, which has focus as the receipt opens.
+  await toConsentWithLargeText(page, 'es');
+  await send.focus();
+  await page.keyboard.down('Enter');
+  await expect(reference).toBeVisible();
+  await expect(finish).toBeFocused();
+  for (let i = 0; i < 5; i += 1) await page.keyboard.down('Enter');
+  await page.keyboard.up('Enter');
+  await expect(reference).toBeVisible();
+  // A fresh press finishes.
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[data-screen=attract]')).toBeVisible();
+});
+
 test.describe('idle privacy', () => {
   // The warning stays 5 s: long enough for its checks and screenshot on a loaded CI machine (at
   // 2 s it ended the session before "I am still here" was touched, twice in one run).
