@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildGateway, hashToken } from '../../sync/server/app';
+import { buildGateway, closeGateway, hashToken } from '../../sync/server/app';
 import type { GatewayOptions } from '../../sync/server/app';
 import { openGatewayStore } from '../../sync/server/db/gateway-store';
 import type { GatewayStore } from '../../sync/server/store';
@@ -12,7 +12,11 @@ export interface InProcessGateway {
   app: FastifyInstance;
   store: GatewayStore;
   dataDir: string;
-  /** Closes the server and the store, keeping the data: the next `restart` reopens it. */
+  /**
+   * Closes the server and the store, keeping the data: the next `restart` reopens it. Requests
+   * in flight get 250 ms, then every connection is cut (`closeGateway`), as the e2e fixture
+   * does: a client's idle keep-alive socket would otherwise hold the close for seconds.
+   */
   stop(): Promise<void>;
   /** A crash-and-restart: closes, then reopens the same SQLite file on the same port. */
   restart(): Promise<void>;
@@ -54,7 +58,7 @@ export async function startInProcessGateway(
     async stop() {
       if (!running) return;
       running = false;
-      await app.close();
+      await closeGateway(app, { graceMs: 250 });
       await store.close();
     },
     async restart() {
