@@ -44,6 +44,14 @@ function ToggleIcon({ name }: { name: keyof AccessPreferences }) {
 }
 
 /** The longest of some texts (by characters: near enough for one line of one font). */
+/**
+ * A language or display button pressed with a finger or the mouse leaves the focus where it was:
+ * a field being typed in from a keyboard (an officer's, a scanner's) keeps it, so the next key
+ * goes on into the answer instead of nowhere (QA: after switching language, typing was lost).
+ * Tab and Enter reach these buttons as before.
+ */
+const keepFocus = (event: { preventDefault(): void }): void => event.preventDefault();
+
 const longest = (texts: string[]): string =>
   texts.reduce((best, text) => (text.length > best.length ? text : best), '');
 
@@ -88,6 +96,7 @@ export function Header({
                 lang={code}
                 className={code === tr.language ? 'chip chip-active' : 'chip'}
                 aria-pressed={code === tr.language}
+                onMouseDown={keepFocus}
                 onClick={() => onLanguage(code)}
               >
                 {/* As wide as its bold (chosen) self, so choosing one moves none of the others. */}
@@ -113,6 +122,7 @@ export function Header({
               className={access[preference] ? 'chip chip-active' : 'chip'}
               aria-pressed={access[preference]}
               data-toggle={preference}
+              onMouseDown={keepFocus}
               onClick={() => onToggle(preference)}
             >
               <ToggleIcon name={preference} />

@@ -138,6 +138,29 @@ test('a double tap on Send, or a held Enter, leaves the citizen on the receipt',
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
 });
 
+test('typing from a keyboard goes on into the field after a tap on a language or a display toggle', async ({
+  page,
+  kiosk,
+}) => {
+  await kiosk.open(page);
+  await page.locator('[data-screen=attract] button.primary').click();
+  await page.locator('[data-screen=language] button[lang=en]').click();
+  await page.locator('[data-service=birth-certificate-replacement]').click();
+  const field = page.locator('[data-screen=form] input.answer');
+  await expect(field).toBeFocused();
+  // At a person's pace: a burst with no gaps is what a scanner types.
+  await page.keyboard.type('Ana', { delay: 70 });
+  await page.locator('.language-switch button[lang=es]').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  // (Letters a keyboard sends as keys: Playwright inserts an "é" as text, with no key at all.)
+  await page.keyboard.type(' Perez', { delay: 70 });
+  await page.locator('[data-toggle=largeText]').click();
+  await expect(page.locator('html')).toHaveClass(/large-text/);
+  await page.keyboard.type(' Cal', { delay: 70 });
+  await expect(field).toHaveValue('Ana Perez Cal');
+  await expect(field).toBeFocused();
+});
+
 test.describe('idle privacy', () => {
   // The warning stays 5 s: long enough for its checks and screenshot on a loaded CI machine (at
   // 2 s it ended the session before "I am still here" was touched, twice in one run).
