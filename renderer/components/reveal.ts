@@ -37,17 +37,18 @@ function coveredAtBottom(doc: Document, target: Element): number {
 }
 
 /**
- * Scrolls the page the least that shows all of `elements`, each with its CSS `scroll-margin`,
- * above the pinned action row, or, when they do not fit, their top. Does nothing when they are
- * already in view.
+ * Where `elements` lie together in the viewport (px, their CSS `scroll-margin` included) and how
+ * much room the viewport has above the pinned action row; undefined when none is on the page.
  */
-export function revealIfHidden(elements: ReadonlyArray<Element | null | undefined>): void {
+function extent(
+  elements: ReadonlyArray<Element | null | undefined>,
+): { view: Window; top: number; bottom: number; limit: number } | undefined {
   const shown = elements.filter((el): el is Element => !!el && el.isConnected);
   const first = shown[0];
-  if (!first) return;
+  if (!first) return undefined;
   const doc = first.ownerDocument;
   const view = doc.defaultView;
-  if (!view) return;
+  if (!view) return undefined;
   // Each box with its CSS scroll-margin, as the browser's own scrolling takes it: a field's is
   // its focus ring (styles.css), which the bounding box leaves out.
   const boxes = shown
@@ -61,10 +62,30 @@ export function revealIfHidden(elements: ReadonlyArray<Element | null | undefine
       };
     })
     .filter((box) => box.height > 0);
-  if (boxes.length === 0) return;
-  const top = Math.min(...boxes.map((box) => box.top));
-  const bottom = Math.max(...boxes.map((box) => box.bottom));
-  const limit = view.innerHeight - coveredAtBottom(doc, first);
+  if (boxes.length === 0) return undefined;
+  return {
+    view,
+    top: Math.min(...boxes.map((box) => box.top)),
+    bottom: Math.max(...boxes.map((box) => box.bottom)),
+    limit: view.innerHeight - coveredAtBottom(doc, first),
+  };
+}
+
+/** Whether `elements` fit in the viewport together, above the pinned action row. */
+export function fitInView(elements: ReadonlyArray<Element | null | undefined>): boolean {
+  const box = extent(elements);
+  return !box || box.bottom - box.top <= box.limit + 0.5;
+}
+
+/**
+ * Scrolls the page the least that shows all of `elements`, each with its CSS `scroll-margin`,
+ * above the pinned action row, or, when they do not fit, their top. Does nothing when they are
+ * already in view.
+ */
+export function revealIfHidden(elements: ReadonlyArray<Element | null | undefined>): void {
+  const box = extent(elements);
+  if (!box) return;
+  const { view, top, bottom, limit } = box;
   let delta = 0;
   if (bottom > limit + 0.5) delta = bottom - limit;
   // Too tall for the room: its top comes first (the question above its field, the words first).
@@ -147,6 +168,14 @@ export function watchPinnedActions(doc: Document): () => void {
  * the consent screen's boxes), and with `withPrompt: false` only the answers are brought into
  * view: the consent's long notice above its boxes, at Large text on an 800 x 1280 screen, left
  * the required box under the pinned Back and Send (QA).
+ *
+ * A step with an on-screen keyboard (`.keyboard-host`) brings the keyboard into view with its
+ * question: with Large text on an 800 x 1280 screen the date pad began 89 px below the bottom
+ * edge and the status check's keys ran off it, so a citizen saw a field and nothing to type
+ * with (QA). The keyboard is built after the step is on the page (simple-keyboard, in an
+ * effect), so the reveal runs again when it first takes room. Where question, field and
+ * keyboard do not fit together, the field and the whole keyboard come first when they fit (the
+ * question's first lines go above the edge, its last beside the field), else the question's top.
  */
 export function useQuestionInView(
   screen: RefObject<HTMLElement | null>,
@@ -164,7 +193,15 @@ export function useQuestionInView(
       const answer = main.querySelector(answers);
       const error = main.querySelector('form .error');
       const prompt = withPrompt ? main.querySelector('[data-prompt]') : null;
-      revealIfHidden(error ? [answer, error] : [prompt, answer]);
+      const keyboard = main.querySelector('.keyboard-host');
+      const whole = [prompt, answer, keyboard];
+      // Where the three do not fit, the field and its keys before the question's first lines.
+      const wanted = error
+        ? [answer, error]
+        : keyboard && !fitInView(whole) && fitInView([answer, keyboard])
+          ? [answer, keyboard]
+          : whole;
+      revealIfHidden(wanted);
     };
     reveal();
     const root = main.ownerDocument.documentElement;
@@ -176,6 +213,21 @@ export function useQuestionInView(
       reveal();
     });
     watch.observe(root, { attributes: true, attributeFilter: ['class'] });
-    return () => watch.disconnect();
+    // The keyboard's first keys: reveal once more, before they are painted.
+    const host = main.querySelector('.keyboard-host');
+    let built = !!host && host.getBoundingClientRect().height > 0;
+    const keys =
+      host && typeof ResizeObserver !== 'undefined'
+        ? new ResizeObserver(() => {
+            if (built || host.getBoundingClientRect().height === 0) return;
+            built = true;
+            reveal();
+          })
+        : undefined;
+    if (host) keys?.observe(host);
+    return () => {
+      watch.disconnect();
+      keys?.disconnect();
+    };
   }, [screen, answers, withPrompt]);
 }

@@ -112,6 +112,24 @@ async function errorInView(page: Page): Promise<string | undefined> {
   });
 }
 
+/**
+ * Why the page's scroll is not the least that shows a step's answer field and its whole
+ * on-screen keyboard ('' when it is): the keyboard's last row at the bottom edge, its top and
+ * the field on screen.
+ */
+async function keyboardRevealed(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const keys = document.querySelector('.keyboard-host')?.getBoundingClientRect();
+    const field = document.querySelector('main .answer, main input')?.getBoundingClientRect();
+    if (!keys || !field) return 'no keyboard or field';
+    const at = (box: DOMRect) => `${Math.round(box.top)}–${Math.round(box.bottom)}`;
+    if (keys.top < -0.5 || keys.bottom > innerHeight + 0.5) return `keyboard at ${at(keys)}`;
+    if (field.top < -0.5 || field.bottom > innerHeight + 0.5) return `field at ${at(field)}`;
+    if (keys.bottom < innerHeight - 2) return `more than needed: keyboard ends at ${at(keys)}`;
+    return '';
+  });
+}
+
 /** Measures the current screen at one size; returns its problems. */
 async function measureSize(
   page: Page,
@@ -156,7 +174,10 @@ async function measureSize(
     if (error !== undefined) {
       if (error) problems.push(error);
     } else if (actions.scrollY > 0) {
-      problems.push(`the screen opened scrolled by ${actions.scrollY} px`);
+      // A step with an on-screen keyboard scrolls as far as brings its field and every key into
+      // view, no further (reveal.ts): unscrolled, its last keys were below the edge.
+      const reveal = keyboard ? await keyboardRevealed(page) : 'no keyboard to bring into view';
+      if (reveal) problems.push(`the screen opened scrolled by ${actions.scrollY} px: ${reveal}`);
     }
     for (const hidden of actions.hidden) problems.push(`primary action out of view: ${hidden}`);
   }

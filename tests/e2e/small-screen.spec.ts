@@ -78,6 +78,9 @@ async function boxProblems(
   selector: string,
   options: { unscrolled: boolean },
 ): Promise<string[]> {
+  // What a touch meets, once the screen's actions answer touches (settle.ts holds them back a
+  // moment as their screen opens).
+  await page.waitForFunction(() => !document.querySelector('[data-settling]'));
   return page.evaluate(
     ({ sel, unscrolled }) => {
       const el = document.querySelector(sel);
@@ -324,10 +327,12 @@ for (const [siteFile, language] of [
 for (const [siteFile, language, size] of [
   ['demo.json', 'es', '1280x800'],
   ['demo-botswana.json', 'tn', '1920x1080'],
+  ['demo.json', 'es', '800x1280'],
+  ['demo-botswana.json', 'tn', '800x1280'],
 ] as const) {
   test.describe(`the status check with Large text at ${size}`, () => {
     test.use({ siteFile, viewport: sizes[size] });
-    test(`its field opens in view and its keyboard stays whole when the error comes (${language})`, async ({
+    test(`its field and its whole keyboard open in view and stay whole when the error comes (${language})`, async ({
       page,
       kiosk,
     }) => {
@@ -336,6 +341,8 @@ for (const [siteFile, language, size] of [
       await settle(page);
       // The field is not under the pinned Back and Check (a citizen typed into it unseen, QA).
       expect(await readable(page, '#status-ref'), 'the field').toEqual([]);
+      // Nor the keys below the bottom edge: at 800 x 1280 they ran off it, one row left (QA).
+      expect(await readable(page, '.keyboard-host'), 'the keyboard as it opens').toEqual([]);
       await page.getByRole('textbox').fill('ABCD-EFGH-2');
       await page.locator('[data-screen=status] button[type=submit]').click();
       await expect(page.getByRole('alert')).toBeVisible();
@@ -449,6 +456,25 @@ for (const [siteFile, language] of [
 ] as const) {
   test.describe(`with Large text at 800 x 1280 (${siteFile})`, () => {
     test.use({ siteFile, viewport: sizes['800x1280'] });
+    test(`a typed question opens with its field and its whole keyboard in view: a name, a date (${language})`, async ({
+      page,
+      kiosk,
+    }) => {
+      await openService(page, kiosk, language, 'birth-certificate-replacement', true);
+      for (const step of ['name', 'date'] as const) {
+        await expect(page.locator('.keyboard-host .hg-button').first()).toBeVisible();
+        await shot(page, `large-text-${step}-${language}-800x1280`);
+        // The date pad began 89 px below the bottom edge: a field, and nothing to type with (QA).
+        expect(await readable(page, '[data-screen=form] .answer'), `the ${step}'s field`).toEqual(
+          [],
+        );
+        expect(await readable(page, '.keyboard-host'), `the ${step}'s keyboard`).toEqual([]);
+        if (step === 'name') {
+          await page.getByRole('textbox').fill('Maria Chen');
+          await next(page);
+        }
+      }
+    });
     test(`the review breaks no word, the consent box opens in view, and Print and Finish stand side by side (${language})`, async ({
       page,
       kiosk,
