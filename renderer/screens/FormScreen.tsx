@@ -54,9 +54,12 @@ const inputModes: Partial<Record<FieldDefinition['type'], 'text' | 'decimal' | '
 /**
  * A typed date read back in the citizen's words ("1 Moranang 1990"), so a wrong month is easy
  * to spot; an impossible one is read back as what is wrong with it, never as another day.
- * Nothing while the date is still being typed.
+ * Nothing while the date is still being typed: a format not yet whole, or a month or day so far
+ * only "0", the first of its two digits ("1990-04-0" on the way to "1990-04-01" had read back
+ * "There is no day 0 in April 1990", four lines in Setswana with Large text, for one key).
  */
 function dateReadBack(tr: Translator, value: string): { text: string; valid: boolean } | undefined {
+  if (/(^|\D)0$/.test(value.trim())) return undefined;
   const parsed = parseDateInput(value);
   if (parsed.ok) return { text: tr.date(parsed.date), valid: true };
   if (parsed.problem.kind === 'format') return undefined;
@@ -237,8 +240,10 @@ export function FormScreen({
           }
         />
         {field.type === 'date' ? (
-          // Always there (empty while typing), so nothing moves when the read-back appears.
-          <MessageSlot lines={2} kind="words">
+          // Always there (empty while typing), so nothing moves when the read-back appears. With
+          // Large text, three lines: a Setswana date error at 800 x 1280 takes three even at 150%
+          // ("Ga go na letsatsi la 31 mo go Moranang 1990: e na le malatsi a le 30.").
+          <MessageSlot lines={2} largeTextLines={3} kind="words">
             <p
               className={readBack && !readBack.valid ? 'date-words date-invalid' : 'date-words'}
               aria-live="polite"

@@ -20,6 +20,9 @@ export interface ControlProblem {
   detail: string;
 }
 
+/** One line for a report: `overflows button "…": scroll 382×… > client 352×…`. */
+export const describeProblem = (p: ControlProblem): string => `${p.kind} ${p.control}: ${p.detail}`;
+
 export interface ControlProbe {
   problems: ControlProblem[];
   /** How many controls were measured. */

@@ -2,8 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { artifactsDir, expect, startOver, test } from './fixtures';
-import { probeControls, probePrimaryActions, rootFontPx, settle } from './layout-probes';
-import type { ControlProblem } from './layout-probes';
+import {
+  describeProblem,
+  probeControls,
+  probePrimaryActions,
+  rootFontPx,
+  settle,
+} from './layout-probes';
 import { officer, payBill, pinHash, roster, waitForRoster } from './staff-fixtures';
 import { demoSites, walkEveryCitizenScreen } from './citizen-walk';
 import type { DemoSite } from './citizen-walk';
@@ -69,8 +74,6 @@ class Audit {
     );
   }
 }
-
-const describeProblem = (p: ControlProblem): string => `${p.kind} ${p.control}: ${p.detail}`;
 
 async function setLargeText(page: Page, on: boolean): Promise<void> {
   const toggle = page.locator('[data-toggle=largeText]');

@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import { createMessages } from '../../kiosk-config/messages';
 import { artifactsDir, expect, startOver, test } from './fixtures';
 import type { KioskStack } from './fixtures';
-import { probeControls, settle } from './layout-probes';
+import { describeProblem, probeControls, settle } from './layout-probes';
 import { officer, payBill, pinHash, roster, signInByCard, waitForRoster } from './staff-fixtures';
 
 /**
@@ -456,6 +456,26 @@ for (const [siteFile, language] of [
 ] as const) {
   test.describe(`with Large text at 800 x 1280 (${siteFile})`, () => {
     test.use({ siteFile, viewport: sizes['800x1280'] });
+    test(`every service card keeps its words inside it (${language})`, async ({ page, kiosk }) => {
+      await kiosk.open(page);
+      await page.locator('[data-screen=attract] button.primary').click();
+      await page.locator(`[data-screen=language] button[lang=${language}]`).click();
+      await page.locator('[data-toggle=largeText]').click();
+      await expect(page.locator('html')).toHaveClass(/large-text/);
+      const categories = page.locator('[data-category]');
+      let cards = 0;
+      for (let i = 0; i < (await categories.count()); i += 1) {
+        const category = categories.nth(i);
+        // A tap on the open category closes it.
+        if ((await category.getAttribute('aria-pressed')) !== 'true') await category.click();
+        await expect(category).toHaveAttribute('aria-pressed', 'true');
+        cards += await page.locator('[data-service]').count();
+        const probe = await probeControls(page);
+        // Two columns left a card 352 px inside: "Setlankana" ran 27 px out of it (by hand).
+        expect(probe.problems.map(describeProblem), `category ${i + 1}`).toEqual([]);
+      }
+      expect(cards).toBeGreaterThan(5);
+    });
     test(`a typed question opens with its field and its whole keyboard in view: a name, a date (${language})`, async ({
       page,
       kiosk,
@@ -474,6 +494,49 @@ for (const [siteFile, language] of [
           await next(page);
         }
       }
+      // A date typed key by key on the pad, each key tapped where it was when the step opened:
+      // nothing moves the pad under the finger. "1990-04-0" had read back "There is no day 0",
+      // four lines in Setswana, and the next tap meant for 1 pressed 4 (by hand, xdotool).
+      const centres = new Map<string, { x: number; y: number }>();
+      for (const digit of '0123456789') {
+        const box = (await page
+          .locator(`.keyboard-host .hg-button[data-skbtn="${digit}"]`)
+          .boundingBox())!;
+        centres.set(digit, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
+      }
+      const readBack = page.locator('[data-date-read-back]');
+      for (const digit of '19900401') {
+        const { x, y } = centres.get(digit)!;
+        await page.mouse.click(x, y);
+        await settle(page);
+        const typed = await page.locator('input[data-type=date]').inputValue();
+        if (typed === '1990-04-0')
+          await expect(readBack).toHaveAttribute('data-date-read-back', 'empty');
+      }
+      await expect(page.locator('input[data-type=date]')).toHaveValue('1990-04-01');
+      await expect(readBack).toHaveAttribute('data-date-read-back', 'valid');
+      // An impossible day, said in full, leaves the pad where it was too.
+      const erase = (await page
+        .locator('.keyboard-host .hg-button[data-skbtn="{bksp}"]')
+        .boundingBox())!;
+      for (let i = 0; i < 2; i += 1) {
+        await page.mouse.click(erase.x + erase.width / 2, erase.y + erase.height / 2);
+      }
+      await expect(page.locator('input[data-type=date]')).toHaveValue('1990-04');
+      for (const digit of '31') {
+        const { x, y } = centres.get(digit)!;
+        await page.mouse.click(x, y);
+      }
+      await expect(readBack).toHaveAttribute('data-date-read-back', 'invalid');
+      await settle(page);
+      await shot(page, `large-text-date-error-${language}-800x1280`);
+      const seven = (await page
+        .locator('.keyboard-host .hg-button[data-skbtn="7"]')
+        .boundingBox())!;
+      expect(seven.y + seven.height / 2, 'the pad did not move').toBeCloseTo(
+        centres.get('7')!.y,
+        0,
+      );
     });
     test(`the review breaks no word, the consent box opens in view, and Print and Finish stand side by side (${language})`, async ({
       page,
