@@ -12,6 +12,7 @@ import { loadLanguages } from './i18n/translator';
 import { connectShellBridge } from './platform/kiosk-bridge';
 import { installKeyGuard } from './platform/key-guard';
 import { installAutoRepeatGuard } from './platform/auto-repeat';
+import { watchPresses } from './components/settle';
 import { createSimulatedBridge } from './platform/simulated-bridge';
 import { OutOfServiceScreen } from './screens/OutOfServiceScreen';
 import { watchPinnedActions } from './components/reveal';
@@ -21,8 +22,10 @@ import './styles.css';
 
 // Before anything else: from the first frame, no key or gesture opens a browser feature.
 installKeyGuard(window);
-// A held Enter acts once (not on the next screen's button too).
+// A held Enter acts once (not on the next screen's button too), and the double of a tap that
+// opened a screen does not press what came up under it.
 installAutoRepeatGuard(window);
+watchPresses(window);
 // The pinned action row's height, for the page's scroll padding (styles.css).
 watchPinnedActions(document);
 

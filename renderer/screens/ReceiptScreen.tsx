@@ -21,7 +21,7 @@ import { QrCode } from '../components/QrCode';
 import { revealIfHidden } from '../components/reveal';
 import type { Translator } from '../i18n/translator';
 import { focusWithoutScroll } from '../components/focus';
-import { useSettling } from '../components/settle';
+import { useDoubleTapGuard } from '../components/settle';
 
 interface ReceiptScreenProps {
   tr: Translator;
@@ -317,9 +317,9 @@ export function ReceiptScreen({
   );
   const [engine, setEngine] = useState<EngineStatus>(runtime.engine.status);
   useEffect(() => runtime.engine.subscribe(setEngine), [runtime.engine]);
-  // Finish takes the place of the consent screen's Send: the second tap of a double tap on Send
-  // must not end the session before the citizen has seen the reference (settle.ts).
-  const settling = useSettling();
+  // Finish may take the place of the consent screen's Send: the second tap of a double tap on
+  // Send must not end the session before the citizen has seen the reference (settle.ts).
+  const guardDoubleTap = useDoubleTapGuard();
 
   // A purged transaction was delivered; only its personal data left the kiosk.
   const state = delivery?.state === 'purged' ? 'delivered' : (delivery?.state ?? 'queued');
@@ -374,7 +374,7 @@ export function ReceiptScreen({
           <figcaption>{tr.t('receipt.qr')}</figcaption>
         </figure>
       </div>
-      <div className="actions" data-settling={settling ? '' : undefined}>
+      <div className="actions" onClickCapture={guardDoubleTap}>
         <PrintButton
           tr={tr}
           runtime={runtime}

@@ -44,8 +44,6 @@ export async function probeControls(
   page: Page,
   options: { pressable?: string; minTarget?: number } = {},
 ): Promise<ControlProbe> {
-  // A touch's target is measured once the screen's actions answer touches (settle.ts).
-  await page.waitForFunction(() => !document.querySelector('[data-settling]'));
   return page.evaluate(
     ({ selector, pressable, minTarget }) => {
       const problems: Array<{ kind: ControlProblemKind; control: string; detail: string }> = [];
@@ -180,13 +178,8 @@ export async function probeControls(
   );
 }
 
-/**
- * Waits until a screen's actions answer touches (renderer/components/settle.ts holds them back a
- * moment as their screen opens), then two animation frames, so a class or size change has been
- * laid out and painted.
- */
+/** Waits for two animation frames, so a class or size change has been laid out and painted. */
 export async function settle(page: Page): Promise<void> {
-  await page.waitForFunction(() => !document.querySelector('[data-settling]'));
   await page.evaluate(
     () =>
       new Promise<void>((resolve) =>

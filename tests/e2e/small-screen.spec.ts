@@ -78,9 +78,6 @@ async function boxProblems(
   selector: string,
   options: { unscrolled: boolean },
 ): Promise<string[]> {
-  // What a touch meets, once the screen's actions answer touches (settle.ts holds them back a
-  // moment as their screen opens).
-  await page.waitForFunction(() => !document.querySelector('[data-settling]'));
   return page.evaluate(
     ({ sel, unscrolled }) => {
       const el = document.querySelector(sel);
