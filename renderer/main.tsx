@@ -12,7 +12,7 @@ import { loadLanguages } from './i18n/translator';
 import { connectShellBridge } from './platform/kiosk-bridge';
 import { installKeyGuard } from './platform/key-guard';
 import { installAutoRepeatGuard } from './platform/auto-repeat';
-import { watchPresses } from './components/settle';
+import { watchPresses } from './components/double-tap';
 import { createSimulatedBridge } from './platform/simulated-bridge';
 import { OutOfServiceScreen } from './screens/OutOfServiceScreen';
 import { watchPinnedActions } from './components/reveal';

@@ -5,8 +5,8 @@
  * went on to the receipt's Finish, which has focus as the receipt opens, and ended the session;
  * held in a question's field it went through question after question. The repeats are cancelled
  * everywhere but in a multi-line text field, where a held Enter adds lines as it always has. A
- * second, separate press still acts (that is a person pressing again). Pointer presses on a
- * screen that just opened are held back separately (components/settle.ts). Returns a function
+ * second, separate press still acts (that is a person pressing again). The double of a tap that
+ * opened a screen is ignored separately (components/double-tap.ts). Returns a function
  * that removes the guard.
  */
 export function installAutoRepeatGuard(

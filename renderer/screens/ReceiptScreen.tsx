@@ -21,7 +21,7 @@ import { QrCode } from '../components/QrCode';
 import { revealIfHidden } from '../components/reveal';
 import type { Translator } from '../i18n/translator';
 import { focusWithoutScroll } from '../components/focus';
-import { useDoubleTapGuard } from '../components/settle';
+import { useDoubleTapGuard } from '../components/double-tap';
 
 interface ReceiptScreenProps {
   tr: Translator;
@@ -318,7 +318,7 @@ export function ReceiptScreen({
   const [engine, setEngine] = useState<EngineStatus>(runtime.engine.status);
   useEffect(() => runtime.engine.subscribe(setEngine), [runtime.engine]);
   // Finish may take the place of the consent screen's Send: the second tap of a double tap on
-  // Send must not end the session before the citizen has seen the reference (settle.ts).
+  // Send must not end the session before the citizen has seen the reference (double-tap.ts).
   const guardDoubleTap = useDoubleTapGuard();
 
   // A purged transaction was delivered; only its personal data left the kiosk.

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { SETTLE_MS } from '../../renderer/components/settle';
+import { DOUBLE_TAP_MS } from '../../renderer/components/double-tap';
 import { expectAxeClean } from './axe-check';
 import { expect, screenshot, startOver, test } from './fixtures';
 
@@ -111,7 +111,7 @@ test('a double tap on Send, or a held Enter, leaves the citizen on the receipt',
   const x = (left + right) / 2;
   const y = (top + bottom) / 2;
   // Finish a moment later, as a citizen who has read the receipt does.
-  await page.waitForTimeout(SETTLE_MS + 100);
+  await page.waitForTimeout(DOUBLE_TAP_MS + 100);
   await finish.click();
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
 
@@ -131,7 +131,7 @@ test('a double tap on Send, or a held Enter, leaves the citizen on the receipt',
   await page.mouse.click(x, y);
   await expect(reference).toBeVisible();
   await page.mouse.click(x, y);
-  await page.waitForTimeout(SETTLE_MS + 100);
+  await page.waitForTimeout(DOUBLE_TAP_MS + 100);
   await expect(reference).toBeVisible();
   await page.mouse.click(x, y);
   await expect(page.locator('[data-screen=attract]')).toBeVisible();

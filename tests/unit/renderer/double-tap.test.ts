@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DOUBLE_TAP_SLOP_PX, SETTLE_MS, isDoubleOf } from '../../../renderer/components/settle';
+import {
+  DOUBLE_TAP_SLOP_PX,
+  DOUBLE_TAP_MS,
+  isDoubleOf,
+} from '../../../renderer/components/double-tap';
 
 describe("a tap's double on the screen it opened", () => {
   const opener = { x: 590, y: 1210, at: 1_000 };
@@ -17,7 +21,7 @@ describe("a tap's double on the screen it opened", () => {
     expect(
       isDoubleOf(opener, shownAt, { x: 590 + DOUBLE_TAP_SLOP_PX + 1, y: 1210, at: 1_300 }),
     ).toBe(false);
-    expect(isDoubleOf(opener, shownAt, { x: 590, y: 1210, at: shownAt + SETTLE_MS + 1 })).toBe(
+    expect(isDoubleOf(opener, shownAt, { x: 590, y: 1210, at: shownAt + DOUBLE_TAP_MS + 1 })).toBe(
       false,
     );
     expect(isDoubleOf(undefined, shownAt, { x: 590, y: 1210, at: 1_300 })).toBe(false);

@@ -9,7 +9,7 @@ import type { MouseEvent } from 'react';
  * screen the receipt puts Finish where the consent screen's Send was, so a double tap on Send
  * ended the session before the citizen saw the reference.
  */
-export const SETTLE_MS = 800;
+export const DOUBLE_TAP_MS = 800;
 
 /**
  * How far (CSS px) a second tap may land from the first and still be its double: Android's
@@ -41,12 +41,12 @@ export function watchPresses(target: Pick<Window, 'addEventListener' | 'removeEv
 
 /**
  * Whether a click at (`x`, `y`) at time `at` is the double of `opener`, the press that opened a
- * screen shown at `shownAt`: within `SETTLE_MS` of the screen and `DOUBLE_TAP_SLOP_PX` of the
+ * screen shown at `shownAt`: within `DOUBLE_TAP_MS` of the screen and `DOUBLE_TAP_SLOP_PX` of the
  * opener. Pure, for tests.
  */
 export function isDoubleOf(opener: Press | undefined, shownAt: number, click: Press): boolean {
   if (!opener || opener.at > shownAt) return false;
-  if (click.at - shownAt > SETTLE_MS) return false;
+  if (click.at - shownAt > DOUBLE_TAP_MS) return false;
   return Math.hypot(click.x - opener.x, click.y - opener.y) <= DOUBLE_TAP_SLOP_PX;
 }
 
