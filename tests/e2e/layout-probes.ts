@@ -11,6 +11,7 @@ export type ControlProblemKind =
   | 'breaks-word' // a word of the label is split over two lines
   | 'off-screen' // the control is cut off at the left or right edge of the viewport
   | 'too-small' // a touch target under 48 × 48 CSS px
+  | 'cut' // an empty field's placeholder is wider than the field's text box
   | 'squashed' // a check box or radio that is not a square of at least 24 px
   | 'not-pressable'; // scrolled into view, the control is not what a touch at its centre hits
 
@@ -35,17 +36,22 @@ export interface ControlProbe {
 export const CONTROL_SELECTOR =
   'button, .hg-button, label.choice, input[type=checkbox], input[type=radio]';
 
+/** Text fields, whose placeholder (the answer's expected shape, e.g. "AAAA-MM-DD") must show whole. */
+export const FIELD_SELECTOR = 'input[placeholder]:not([type=checkbox]):not([type=radio])';
+
 /**
  * Measures every visible control: its label stays inside its box (scrollWidth/clientWidth and
  * the text's range rects), no word is split, it is on screen, big enough to touch, and (with
- * `pressable`) a touch at its centre reaches it once it is scrolled into view.
+ * `pressable`) a touch at its centre reaches it once it is scrolled into view. Every visible
+ * empty text field's placeholder fits its text box (measured in the `::placeholder` font on a
+ * canvas, as an input's placeholder has no DOM range): a cut one read "AAAA-MM-DI".
  */
 export async function probeControls(
   page: Page,
   options: { pressable?: string; minTarget?: number } = {},
 ): Promise<ControlProbe> {
   return page.evaluate(
-    ({ selector, pressable, minTarget }) => {
+    ({ selector, fields, pressable, minTarget }) => {
       const problems: Array<{ kind: ControlProblemKind; control: string; detail: string }> = [];
       const name = (el: Element): string => {
         const data = Array.from(el.attributes)
@@ -142,6 +148,24 @@ export async function probeControls(
           });
         }
       }
+      const canvas = document.createElement('canvas').getContext('2d');
+      for (const el of Array.from(document.querySelectorAll<HTMLInputElement>(fields))) {
+        if (!visible(el) || el.value !== '' || !el.placeholder || !canvas) continue;
+        const field = getComputedStyle(el);
+        const hint = getComputedStyle(el, '::placeholder');
+        canvas.font = `${hint.fontStyle} ${hint.fontWeight} ${hint.fontSize} ${hint.fontFamily}`;
+        const spacing = parseFloat(hint.letterSpacing) || 0;
+        const textPx = canvas.measureText(el.placeholder).width + spacing * el.placeholder.length;
+        const boxPx =
+          el.clientWidth - parseFloat(field.paddingLeft) - parseFloat(field.paddingRight);
+        if (textPx > boxPx + 1) {
+          problems.push({
+            kind: 'cut',
+            control: name(el),
+            detail: `placeholder "${el.placeholder}" ${round(textPx)} px wide in a ${round(boxPx)} px text box`,
+          });
+        }
+      }
       if (pressable) {
         for (const el of Array.from(document.querySelectorAll(pressable)).filter(visible)) {
           el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
@@ -172,6 +196,7 @@ export async function probeControls(
     },
     {
       selector: CONTROL_SELECTOR,
+      fields: FIELD_SELECTOR,
       pressable: options.pressable ?? '',
       minTarget: options.minTarget ?? 48,
     },

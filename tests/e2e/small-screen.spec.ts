@@ -340,6 +340,8 @@ for (const [siteFile, language, size] of [
       expect(await readable(page, '#status-ref'), 'the field').toEqual([]);
       // Nor the keys below the bottom edge: at 800 x 1280 they ran off it, one row left (QA).
       expect(await readable(page, '.keyboard-host'), 'the keyboard as it opens').toEqual([]);
+      const cut = (await probeControls(page)).problems.filter((p) => p.kind === 'cut');
+      expect(cut.map(describeProblem), 'the empty field shows its shape whole').toEqual([]);
       await page.getByRole('textbox').fill('ABCD-EFGH-2');
       await page.locator('[data-screen=status] button[type=submit]').click();
       await expect(page.getByRole('alert')).toBeVisible();
@@ -787,6 +789,10 @@ test.describe('what answers a touch is in view on a 1280×800 screen', () => {
           await openService(page, kiosk, language, 'birth-certificate-replacement', true);
           await page.getByRole('textbox').fill('Maria Chen');
           await next(page);
+          // Empty, the field shows the date's shape whole ("AAAA-MM-DD" read "AAAA-MM-DI").
+          await expect(page.locator('input[data-type=date]')).toBeVisible();
+          const cut = (await probeControls(page)).problems.filter((p) => p.kind === 'cut');
+          expect(cut.map(describeProblem)).toEqual([]);
           await page.locator('input[data-type=date]').fill('1992-02-30');
           await next(page);
           await expect(page.locator('[data-screen=form] .error[role=alert]')).toBeVisible();
