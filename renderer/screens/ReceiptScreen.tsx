@@ -219,7 +219,14 @@ function PrintButton({
   const [state, setState] = useState<'ready' | 'printing' | 'printed' | 'held' | 'failed'>('ready');
   /** Out of paper: said as such, not as a printer that does not work. */
   const [paperOut, setPaperOut] = useState(false);
+  /**
+   * Printed, and then Print pressed again: the shell prints one receipt per transaction (its
+   * print queue answers a second press with the first job), so the citizen is told where that
+   * one is and how to get a copy, rather than shown the same "Printed" line as if nothing happened.
+   */
+  const [printedBefore, setPrintedBefore] = useState(false);
   const print = async () => {
+    const again = state === 'printed';
     setState('printing');
     try {
       const method = payment?.method;
@@ -255,6 +262,7 @@ function PrintButton({
         ...(officer ? { officer: { id: officer.officerId, name: officer.name } } : {}),
       });
       setPaperOut(reply.printer === 'paper-out');
+      setPrintedBefore(again && printOutcome[reply.state] === 'printed');
       setState(printOutcome[reply.state]);
     } catch {
       setPaperOut(false);
@@ -284,7 +292,9 @@ function PrintButton({
           >
             {tr.t(
               state === 'printed'
-                ? 'receipt.printed'
+                ? printedBefore
+                  ? 'receipt.printedAlready'
+                  : 'receipt.printed'
                 : state === 'held'
                   ? paperOut
                     ? 'receipt.paperOutHeld'

@@ -159,6 +159,18 @@ test.describe('no layout shift under the finger', () => {
         await page.locator('[data-print]').click();
         await expect(page.locator('[data-print-state]')).toBeVisible({ timeout: 15_000 });
       });
+      // One receipt per transaction: a second press says where the first one is (it had shown
+      // the same "Printed" line again, as if the press did nothing), in the same place.
+      await expect(page.locator('[data-print-state]')).toHaveText(
+        'E gatisitswe. Tsweetswee tsaya resiti ya gago.',
+      );
+      await m('Print again (already printed is said)', async () => {
+        await page.locator('[data-print]').click();
+        await expect(page.locator('[data-print-state]')).toHaveText(
+          'Resiti e setse e gatisitswe: e tseye mo segatising. Kopa khopi mo motlhankeding.',
+        );
+      });
+      expect(kiosk.devices?.simulatedPrinter?.printouts()).toHaveLength(1);
       await startOver(page);
 
       await page.locator('[data-screen=attract] button.primary').click();
@@ -227,7 +239,7 @@ test.describe('no layout shift under the finger', () => {
         JSON.stringify(mine, null, 2),
       );
       for (const r of mine) console.log(`${orientation} ${r.case}: ${r.score}`);
-      expect(mine.length).toBe(13);
+      expect(mine.length).toBe(14);
       expect(
         mine.filter((r) => r.score > 0).map((r) => `${r.case}: ${r.score} (${r.moved.join('; ')})`),
       ).toEqual([]);
