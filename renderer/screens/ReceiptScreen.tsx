@@ -221,8 +221,10 @@ function PrintButton({
   const [paperOut, setPaperOut] = useState(false);
   /**
    * Printed, and then Print pressed again: the shell prints one receipt per transaction (its
-   * print queue answers a second press with the first job), so the citizen is told where that
-   * one is and how to get a copy, rather than shown the same "Printed" line as if nothing happened.
+   * print queue answers a second press with the first job), so the citizen is told it is already
+   * printed and where it is, rather than shown the same "Printed" line as if nothing happened.
+   * Each language's words are no longer than its "Printed" line: a longer result grew the
+   * receipt's print place (four lines of Setswana at 1080 x 1920 overran it).
    */
   const [printedBefore, setPrintedBefore] = useState(false);
   const print = async () => {
