@@ -50,6 +50,7 @@ export function CitizenScreens({
       return (
         <AttractScreen
           tr={tr}
+          languages={site.languages}
           configRefused={frame.configRefused}
           storageLow={storageLow}
           onStart={start}

@@ -69,7 +69,7 @@ export function ServiceScreens({
   }
   // The remaining screens belong to one service of the catalogue (the first two are not here).
   if (!service || screen.name === 'attract' || screen.name === 'language') {
-    return <AttractScreen tr={tr} onStart={end} />;
+    return <AttractScreen tr={tr} languages={site.languages} onStart={end} />;
   }
   switch (screen.name) {
     case 'form':

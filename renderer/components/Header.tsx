@@ -1,7 +1,7 @@
 import type { LanguageCode } from '../../kiosk-config/schema';
 import type { AccessPreferences } from '../app/session';
 import type { LinkState } from '../../sync/client/engine';
-import { createTranslator, languageNames } from '../i18n/translator';
+import { languageNames, longestTranslation } from '../i18n/translator';
 import { SteadyLabel } from './SteadyLabel';
 import type { Translator } from '../i18n/translator';
 
@@ -43,7 +43,6 @@ function ToggleIcon({ name }: { name: keyof AccessPreferences }) {
   );
 }
 
-/** The longest of some texts (by characters: near enough for one line of one font). */
 /**
  * A language or display button pressed with a finger or the mouse leaves the focus where it was:
  * a field being typed in from a keyboard (an officer's, a scanner's) keeps it, so the next key
@@ -51,9 +50,6 @@ function ToggleIcon({ name }: { name: keyof AccessPreferences }) {
  * Tab and Enter reach these buttons as before.
  */
 const keepFocus = (event: { preventDefault(): void }): void => event.preventDefault();
-
-const longest = (texts: string[]): string =>
-  texts.reduce((best, text) => (text.length > best.length ? text : best), '');
 
 const toggles: Array<{
   preference: keyof AccessPreferences;
@@ -79,14 +75,19 @@ export function Header({
   onStartOver,
   languageSwitch = true,
 }: HeaderProps) {
-  // Worked out on each render, not kept: the other languages' words arrive after the first one.
-  const startOverReserve = longest(
-    languages.map((code) => createTranslator(code).t('common.startOver')),
-  );
+  // Each label holds the room of its longest translation in the site's languages, worked out on
+  // each render, not kept: the other languages' words arrive after the first screen is up.
   return (
     <header className="header">
       <div className="header-row">
-        <span className="brand">{tr.t('app.name')}</span>
+        <span className="brand">
+          {/* "Lefelo la Ditirelo" is longer than "Service Point": with Large text on an 800 px
+              screen the Setswana name pushed the language buttons onto a row of their own. */}
+          <SteadyLabel
+            text={tr.t('app.name')}
+            reserve={longestTranslation(languages, ['app.name'])}
+          />
+        </span>
         {languageSwitch ? (
           <nav className="language-switch" aria-label={tr.t('language.switch')}>
             {languages.map((code) => (
@@ -109,7 +110,10 @@ export function Header({
           <button type="button" className="chip chip-quiet" onClick={onStartOver} data-start-over>
             {/* As wide in every site language as in the longest ("Empezar de nuevo"): a switch
                 of language moved the bar's buttons, and a tap meant for Kriol met Start over (QA). */}
-            <SteadyLabel text={tr.t('common.startOver')} reserve={startOverReserve} />
+            <SteadyLabel
+              text={tr.t('common.startOver')}
+              reserve={longestTranslation(languages, ['common.startOver'])}
+            />
           </button>
         ) : null}
       </div>
@@ -126,21 +130,24 @@ export function Header({
               onClick={() => onToggle(preference)}
             >
               <ToggleIcon name={preference} />
-              {tr.t(key)}
+              {/* As wide in every site language as in its longest ("Mebala e e bonalang"): a
+                  switch of language moved the toggles beside it, and on an 800 px screen
+                  Setswana's wrapped them into a second row that pushed the page down 64 px. */}
+              <SteadyLabel text={tr.t(key)} reserve={longestTranslation(languages, [key])} />
             </button>
           ))}
         </div>
-        {/* The longest of its messages, unseen and unread (data-reserve, drawn hidden by the
-            stylesheet), holds its room: when the link comes or goes the bar keeps its size, so
-            nothing below it moves under a finger. */}
+        {/* The longest of its messages in any site language, unseen and unread (data-reserve,
+            drawn hidden by the stylesheet), holds its room: when the link comes or goes, or the
+            language changes, the bar keeps its size, so nothing below it moves under a finger. */}
         <p
           className={`link link-${link === 'online' && !gettingRoster ? 'online' : 'offline'}`}
           data-link={link}
           data-getting-roster={gettingRoster && link === 'online' ? true : undefined}
-          data-reserve={longest([
-            tr.t('link.offline'),
-            tr.t('link.gettingRoster'),
-            tr.t('link.online'),
+          data-reserve={longestTranslation(languages, [
+            'link.offline',
+            'link.gettingRoster',
+            'link.online',
           ])}
         >
           <span className="link-text">

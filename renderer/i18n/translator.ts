@@ -109,6 +109,27 @@ function moneyOnScreen(money: MoneyAmount): string {
  * The translator of one language. Its table must have been loaded (loadLanguages); until it is,
  * every message is English's.
  */
+/**
+ * The longest of these messages in any of these languages (by characters: near enough for text in
+ * one font), without values: the text a label reserves room for (`SteadyLabel`), so a switch of
+ * language moves nothing beside or below it. A language whose messages are not in the page yet
+ * counts as English until they are.
+ */
+export function longestTranslation(
+  languages: readonly LanguageCode[],
+  keys: readonly MessageKey[],
+): string {
+  let longest = '';
+  for (const language of languages) {
+    const words = createTranslator(language);
+    for (const key of keys) {
+      const text = words.t(key);
+      if (text.length > longest.length) longest = text;
+    }
+  }
+  return longest;
+}
+
 export function createTranslator(language: LanguageCode, timeZone = 'UTC'): Translator {
   const messages = messagesFrom(language, tables.get(language) ?? {}, english);
   return {

@@ -1,12 +1,16 @@
 import { useEffect, useRef } from 'react';
 import type { SignedInOfficer } from '../../sync/client/officer-session';
-import type { Translator } from '../i18n/translator';
+import type { LanguageCode } from '../../kiosk-config/schema';
+import { SteadyLabel } from '../components/SteadyLabel';
+import { longestTranslation } from '../i18n/translator';
+import type { MessageKey, Translator } from '../i18n/translator';
 
 /** How long the hidden corner must be held to open the operator PIN pad. */
 export const OPERATOR_HOLD_MS = 3000;
 
 export function AttractScreen({
   tr,
+  languages,
   configRefused,
   storageLow,
   onStart,
@@ -18,6 +22,8 @@ export function AttractScreen({
   onOperator,
 }: {
   tr: Translator;
+  /** The site's languages: each text holds the room of its longest translation. */
+  languages: readonly LanguageCode[];
   /** New sessions are refused: too little storage left to be sure a commit would succeed. */
   storageLow?: boolean;
   /** Shown small, for the operator: the kiosk runs on its last good service list. */
@@ -59,6 +65,12 @@ export function AttractScreen({
   }, [onOperator]);
 
   const counterWithoutOfficer = officerMode && !officer;
+  // A citizen taps a language in the top bar, then Start: the title, the line below it and Start
+  // keep the room of their longest translation, so Start stays where it was (in Kriol, with
+  // Large text on an 800 px screen, it had moved up 82 px).
+  const steady = (key: MessageKey) => (
+    <SteadyLabel text={tr.t(key)} reserve={longestTranslation(languages, [key])} />
+  );
   return (
     <main className="screen attract" data-screen="attract">
       {onOperator ? (
@@ -89,10 +101,10 @@ export function AttractScreen({
         </p>
       ) : null}
       <h1 data-prompt>
-        {counterWithoutOfficer ? tr.t('officer.counter.title') : tr.t('attract.title')}
+        {counterWithoutOfficer ? steady('officer.counter.title') : steady('attract.title')}
       </h1>
       <p className="lead">
-        {counterWithoutOfficer ? tr.t('officer.counter.lead') : tr.t('attract.subtitle')}
+        {counterWithoutOfficer ? steady('officer.counter.lead') : steady('attract.subtitle')}
       </p>
       {storageLow ? (
         <p className="error" role="alert" data-storage-low>
@@ -107,11 +119,11 @@ export function AttractScreen({
           onClick={onOfficerSignIn}
           autoFocus
         >
-          {tr.t('officer.signIn.title')}
+          {steady('officer.signIn.title')}
         </button>
       ) : (
         <button type="button" className="primary huge" onClick={onStart} autoFocus>
-          {officer ? tr.t('officer.startForCitizen') : tr.t('attract.start')}
+          {officer ? steady('officer.startForCitizen') : steady('attract.start')}
         </button>
       )}
       {configRefused ? (

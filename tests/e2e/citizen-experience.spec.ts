@@ -304,35 +304,96 @@ test('the language screen has the top bar without its language switch: Read alou
   await expect(page.locator('[data-screen=attract]')).toBeVisible();
 });
 
-test("the top bar's language and Start over buttons stay where they are across a language switch", async ({
-  page,
-  kiosk,
-}) => {
-  await kiosk.open(page);
-  await page.locator('[data-screen=attract] button.primary').click();
-  await page.locator('[data-screen=language] button[lang=en]').click();
-  const places = () =>
-    page.evaluate(() =>
-      Array.from(document.querySelectorAll('.header-row:first-child button')).map((button) => {
-        const box = button.getBoundingClientRect();
-        return `${Math.round(box.left)}-${Math.round(box.right)}`;
+/**
+ * Where everything on screen is, rounded to whole pixels: the top bar, its buttons and its link
+ * line, the top of the screen's heading, and the start screen's Start.
+ */
+const placesOnScreen = (page: Page) =>
+  page.evaluate(() => {
+    const place = (element: Element) => {
+      const box = element.getBoundingClientRect();
+      return `${Math.round(box.left)},${Math.round(box.top)} ${Math.round(box.width)}x${Math.round(box.height)}`;
+    };
+    const named = (selector: string, name: (element: Element, index: number) => string) =>
+      Array.from(document.querySelectorAll(selector)).map(
+        (element, index) => `${name(element, index)} ${place(element)}`,
+      );
+    return [
+      ...named('.header', () => 'bar'),
+      ...named('.header button', (button, index) =>
+        button.getAttribute('lang')
+          ? `language ${button.getAttribute('lang')}`
+          : `bar button ${index}`,
+      ),
+      ...named('.header .link', () => 'link'),
+      // Below the bar the words change from language to language, and a service's name may
+      // take another line; what must not move is where the screen begins, and the start screen's
+      // Start (a citizen taps a language, then Start).
+      ...['.screen h1', '[data-screen=attract] button.primary'].flatMap((selector) => {
+        const element = document.querySelector(selector);
+        return element
+          ? [`${selector} top ${Math.round(element.getBoundingClientRect().top)}`]
+          : [];
       }),
-    );
-  const english = await places();
-  // English, Español, Kriol and Start over.
-  expect(english).toHaveLength(4);
-  // "Empezar de nuevo" is wider than "Start over", and the chosen language is bold: the places
-  // were those of the widest words all along (QA: a tap meant for Kriol met Start over).
-  for (const language of ['es', 'bzj'] as const) {
-    await page.locator(`.language-switch button[lang=${language}]`).click();
-    await expect(page.locator('html')).toHaveAttribute('lang', language);
-    expect(await places(), language).toEqual(english);
+    ];
+  });
+
+test.describe('a language switch in the top bar moves nothing on screen', () => {
+  for (const site of [
+    { siteFile: 'demo.json', languages: ['en', 'es', 'bzj'] as const },
+    { siteFile: 'demo-botswana.json', languages: ['en', 'tn'] as const },
+  ]) {
+    test.describe(site.siteFile, () => {
+      test.use({ siteFile: site.siteFile });
+      for (const viewport of [
+        { width: 1920, height: 1080 },
+        { width: 1280, height: 800 },
+        { width: 800, height: 1280 },
+      ]) {
+        test(`at ${viewport.width}x${viewport.height}, on the start screen, the services and a question, at normal size and with Large text`, async ({
+          page,
+          kiosk,
+        }) => {
+          await page.setViewportSize(viewport);
+          await kiosk.open(page);
+          // Each language once, so every site language's words are in the page (each is fetched
+          // after the first screen is up, or at its first switch).
+          for (const language of site.languages) {
+            await page.locator(`.language-switch button[lang=${language}]`).click();
+            await expect(page.locator('html')).toHaveAttribute('lang', language);
+          }
+          const check = async (where: string) => {
+            await page.locator(`.language-switch button[lang=en]`).click();
+            await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+            const english = await placesOnScreen(page);
+            expect(english.filter((p) => p.startsWith('language'))).toHaveLength(
+              site.languages.length,
+            );
+            for (const language of site.languages.slice(1)) {
+              await page.locator(`.language-switch button[lang=${language}]`).click();
+              await expect(page.locator('html')).toHaveAttribute('lang', language);
+              expect(await placesOnScreen(page), `${where}, ${language}`).toEqual(english);
+            }
+          };
+          for (const largeText of [false, true]) {
+            const size = largeText ? 'Large text' : 'normal size';
+            if (largeText) await page.locator('[data-toggle=largeText]').click();
+            await expect(page.locator('html')).toHaveClass(
+              largeText ? /large-text/ : /^(?!.*large-text)/,
+            );
+            await check(`the start screen, ${size}`);
+            await page.locator('[data-screen=attract] button.primary').click();
+            await expect(page.locator('[data-screen=services]')).toBeVisible();
+            await check(`the services, ${size}`);
+            await page.locator('[data-service=birth-certificate-replacement]').click();
+            await expect(page.locator('[data-screen=form]')).toBeVisible();
+            await check(`a question, ${size}`);
+            await startOver(page);
+          }
+        });
+      }
+    });
   }
-  // From screen to screen (the service list, a question: neither scrolls at 1920 x 1080; a
-  // screen that does scroll moves the bar's right-hand buttons by the scroll bar's 15 px).
-  await page.locator('[data-service=birth-certificate-replacement]').click();
-  await expect(page.locator('[data-screen=form]')).toBeVisible();
-  expect(await places(), 'on a question').toEqual(english);
 });
 
 test('the status check answers from the gateway when the link is up and calmly when it is not', async ({
@@ -386,7 +447,7 @@ test('the status check answers from the gateway when the link is up and calmly w
     'We cannot reach the office right now. Please try again later.',
   );
   await expect(page.locator('[data-link]')).toHaveText(
-    'Not connected to the office: your request will be saved on this kiosk and sent later',
+    'Not connected to the office: your request will be saved here and sent later',
     {
       timeout: 30_000,
     },
