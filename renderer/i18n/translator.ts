@@ -106,10 +106,6 @@ function moneyOnScreen(money: MoneyAmount): string {
 }
 
 /**
- * The translator of one language. Its table must have been loaded (loadLanguages); until it is,
- * every message is English's.
- */
-/**
  * The longest of these messages in any of these languages (by characters: near enough for text in
  * one font), without values: the text a label reserves room for (`SteadyLabel`), so a switch of
  * language moves nothing beside or below it. A language whose messages are not in the page yet
@@ -130,6 +126,10 @@ export function longestTranslation(
   return longest;
 }
 
+/**
+ * The translator of one language. Its table must have been loaded (loadLanguages); until it is,
+ * every message is English's.
+ */
 export function createTranslator(language: LanguageCode, timeZone = 'UTC'): Translator {
   const messages = messagesFrom(language, tables.get(language) ?? {}, english);
   return {

@@ -1,7 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkField } from '../../../kiosk-config/field-validation';
 import type { FieldDefinition } from '../../../kiosk-config/schema';
-import { createTranslator, loadLanguages } from '../../../renderer/i18n/translator';
+import {
+  createTranslator,
+  loadLanguages,
+  longestTranslation,
+} from '../../../renderer/i18n/translator';
 
 beforeAll(() => loadLanguages(['es', 'tn']));
 
@@ -41,5 +45,19 @@ describe("a refused answer's sentence", () => {
     expect(createTranslator('en').problem(checkField(amount, '100000.01')!)).toBe(
       'The largest allowed is 100,000.',
     );
+  });
+});
+
+describe('the room a label keeps (longestTranslation)', () => {
+  it("is the longest of the keys' messages in the site's languages, and English for a language not loaded", () => {
+    expect(longestTranslation(['en', 'tn'], ['a11y.contrast'])).toBe('Mebala e e bonalang');
+    expect(longestTranslation(['en', 'es'], ['a11y.contrast'])).toBe('Alto contraste');
+    // Several keys: the longest of all of them (the link line's three messages).
+    expect(longestTranslation(['en', 'tn'], ['link.online', 'link.offline'])).toBe(
+      createTranslator('en').t('link.offline'),
+    );
+    // Kriol is not loaded in this file: it counts as English until it is.
+    expect(longestTranslation(['bzj'], ['a11y.contrast'])).toBe('High contrast');
+    expect(longestTranslation([], ['a11y.contrast'])).toBe('');
   });
 });
