@@ -394,6 +394,23 @@ test.describe('a language switch in the top bar moves nothing on screen', () => 
         await expect(page.locator('[data-screen=services]')).toBeVisible();
         await expect(page.locator('[data-start-over]')).toBeVisible();
         await everySize('the services');
+        // Turned on, a toggle's words are bold: its room is the bold words', so none moves.
+        const toggles = () =>
+          page
+            .locator('.access-toggles button')
+            .evaluateAll((buttons) =>
+              buttons.map((button) => JSON.stringify(button.getBoundingClientRect())),
+            );
+        for (const language of site.languages) {
+          await page.locator(`.language-switch button[lang=${language}]`).click();
+          await expect(page.locator('html')).toHaveAttribute('lang', language);
+          const off = await toggles();
+          await page.locator('[data-toggle=highContrast]').click();
+          await expect(page.locator('html')).toHaveClass(/high-contrast/);
+          expect(await toggles(), `High contrast turned on, ${language}`).toEqual(off);
+          await page.locator('[data-toggle=highContrast]').click();
+          await expect(page.locator('html')).not.toHaveClass(/high-contrast/);
+        }
       });
     });
   }
